@@ -1,0 +1,9 @@
+/**
+ * Sluice's public API. Everything a user or plugin author imports comes from here; each domain
+ * folder keeps its own barrel so that the list below stays short.
+ */
+export { SluiceError } from './errors.ts';
+export * from './hooks/index.ts';
+export * from './pipeline/index.ts';
+export * from './io/index.ts';
+export * from './config/index.ts';
