@@ -1,1 +1,10 @@
-export {};
+export type { Dataset, DatasetDescription, MaybePromise, ConfigLocation } from './dataset.ts';
+export { DatasetError } from './dataset.ts';
+export type { DatasetFactory, DatasetFactoryContext } from './dataset-registry.ts';
+export { DatasetTypeRegistry } from './dataset-registry.ts';
+export type { CopyMode, MemoryDatasetOptions } from './datasets/memory.ts';
+export { MemoryDataset } from './datasets/memory.ts';
+export { createDatasetTypeRegistry } from './builtin-datasets.ts';
+export { writeAtomically, writeFileAtomically } from './atomic-write.ts';
+export type { VersionSettings } from './versioning.ts';
+export { timestampVersion, listVersions, resolveLoadPath, resolveSavePath, versionedPath } from './versioning.ts';

@@ -1,0 +1,52 @@
+import { SluiceError } from '../errors.ts';
+
+/** A value, or a promise of it. Sync datasets (memory) return plain values to keep the hot path free of promises. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * What `describe()` returns: the dataset's type plus its public settings. It is shown in listings,
+ * hook payloads relayed across processes and the DAG page, so it must never hold credentials.
+ */
+export interface DatasetDescription {
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The one interface every dataset implements. The catalog decides which dataset a name maps to;
+ * nodes only ever see the loaded data.
+ */
+export interface Dataset<T = unknown> {
+  /** Reads the data. Throws `DatasetError` naming the dataset when it can't. */
+  load(): MaybePromise<T>;
+  /** Writes the data. File datasets write a temporary file and rename it, so a crash leaves the old data whole. */
+  save(data: T): MaybePromise<void>;
+  /** True when `load()` would find data. */
+  exists(): MaybePromise<boolean>;
+  /** Drops any cached data (memory datasets free their value). */
+  release(): MaybePromise<void>;
+  /** Public settings for humans and tools, never credentials. */
+  describe(): DatasetDescription;
+  /**
+   * True when the data lives only in this process (memory datasets). Runners use it to ship data
+   * between processes and to find where a failed run can resume from.
+   */
+  readonly ephemeral?: boolean;
+}
+
+/** Where in the configuration a dataset was declared, for error messages. */
+export interface ConfigLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/** A dataset failed to load, save or be built. The message names the dataset and says what to do. */
+export class DatasetError extends SluiceError {
+  readonly datasetName: string | undefined;
+
+  constructor(message: string, options?: { datasetName?: string; cause?: unknown; hint?: string }) {
+    super(message, options);
+    this.datasetName = options?.datasetName;
+  }
+}
