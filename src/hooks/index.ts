@@ -1,1 +1,23 @@
-export {};
+export { HookManager } from './manager.ts';
+export type { HookCallers } from './manager.ts';
+export { HookCaller } from './hook-caller.ts';
+export type { ImplementationInfo } from './hook-caller.ts';
+export { NO_RESULTS } from './caller.ts';
+export type { HookSpecDefinition } from './spec.ts';
+export type {
+  HookArgs,
+  HookCallResult,
+  HookHandler,
+  HookImplementation,
+  HookName,
+  HookReturn,
+  ImplementationOrder,
+  NoUnknownHooks,
+  PluginOf,
+  WrapperHandler,
+} from './plugin.ts';
+export type { HookMonitor, HookCallStart, HookCallEnd, HookImplementationTiming } from './monitor.ts';
+export { HookTracer } from './trace.ts';
+export type { HookCallRecord, HookProfileRow } from './trace.ts';
+export { HookRegistrationError, HookCallError } from './errors.ts';
+export { destructuredArgumentNames } from './argument-names.ts';

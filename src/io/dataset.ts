@@ -1,7 +1,7 @@
 import { SluiceError } from '../errors.ts';
+import type { MaybePromise } from '../maybe-promise.ts';
 
-/** A value, or a promise of it. Sync datasets (memory) return plain values to keep the hot path free of promises. */
-export type MaybePromise<T> = T | Promise<T>;
+export type { MaybePromise } from '../maybe-promise.ts';
 
 /**
  * What `describe()` returns: the dataset's type plus its public settings. It is shown in listings,
