@@ -73,12 +73,15 @@ function syncWrapper(impl: ImplCase, calls: string[]) {
     calls.push(`${impl.id}:before`);
     if (impl.raise_phase === 'before') throw new RaisedByImpl(impl.id);
     let inner: unknown;
+    let innerError: { error: unknown } | undefined;
     try {
       inner = next();
-    } finally {
-      calls.push(`${impl.id}:after`);
-      if (impl.raise_phase === 'after') throw new RaisedByImpl(impl.id);
+    } catch (error) {
+      innerError = { error };
     }
+    calls.push(`${impl.id}:after`);
+    if (impl.raise_phase === 'after') throw new RaisedByImpl(impl.id);
+    if (innerError !== undefined) throw innerError.error;
     return impl.returns ?? inner;
   };
 }
@@ -88,12 +91,15 @@ function asyncWrapper(impl: ImplCase, calls: string[]) {
     calls.push(`${impl.id}:before`);
     if (impl.raise_phase === 'before') throw new RaisedByImpl(impl.id);
     let inner: unknown;
+    let innerError: { error: unknown } | undefined;
     try {
       inner = await next();
-    } finally {
-      calls.push(`${impl.id}:after`);
-      if (impl.raise_phase === 'after') throw new RaisedByImpl(impl.id);
+    } catch (error) {
+      innerError = { error };
     }
+    calls.push(`${impl.id}:after`);
+    if (impl.raise_phase === 'after') throw new RaisedByImpl(impl.id);
+    if (innerError !== undefined) throw innerError.error;
     return impl.returns ?? inner;
   };
 }
