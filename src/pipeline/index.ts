@@ -1,1 +1,37 @@
-export {};
+/**
+ * The pipeline model: `node()`, `Pipeline` with Kedro's filters and set operations, and the
+ * modular `pipeline()` factory with namespaces and remapping.
+ */
+export { node, Node, isPromiseLike } from './node.ts';
+export type { AnyNodeFunction, NodeChanges } from './node.ts';
+export type { NodeBehaviour, NodeOptions } from './options.ts';
+export type {
+  ArgumentsFor,
+  Awaitable,
+  CheckArity,
+  DatasetValues,
+  DatasetWiring,
+  NodeFunction,
+  ResultFor,
+  WiringMismatch,
+} from './wiring.ts';
+export { Pipeline } from './pipeline.ts';
+export type { EdgeJSON, NodeJSON, PipelineFilter, PipelineJSON } from './pipeline.ts';
+export { pipeline } from './modular-pipeline.ts';
+export type { ModularPipelineOptions, NameMapping } from './modular-pipeline.ts';
+export { TRANSCODING_SEPARATOR, isTranscoded, splitTranscoding, stripTranscoding } from './transcoding.ts';
+export { compareCodePoints } from './ordering.ts';
+export {
+  CircularDependencyError,
+  DuplicateNodeNameError,
+  EmptyPipelineError,
+  NodeDefinitionError,
+  NodeInputError,
+  NodeOutputError,
+  OutputNotUniqueError,
+  PipelineError,
+  TranscodingError,
+  UnknownDatasetError,
+  UnknownNamespaceError,
+  UnknownNodeError,
+} from './errors.ts';
