@@ -36,9 +36,9 @@ export function parseConfigText(text: string, options: ReadConfigFileOptions): C
 
   const firstError = document.errors[0];
   if (firstError !== undefined) {
-    const [start] = firstError.linePos ?? [];
-    const location: ConfigLocation = start === undefined ? { file: options.displayPath } : { file: options.displayPath, line: start.line, column: start.col };
-    const source = options.showSource && start !== undefined ? `\n${sourceExcerpt(text, start.line, start.col)}` : '';
+    const start = lineCounter.linePos(firstError.pos[0]);
+    const location: ConfigLocation = { file: options.displayPath, line: start.line, column: start.col };
+    const source = options.showSource ? `\n${sourceExcerpt(text, start.line, start.col)}` : '';
     throw new ConfigSyntaxError(`invalid YAML: ${stripPosition(firstError.message)}.${source}`, {
       location,
       hint: 'Fix the YAML at that line (indentation, quotes and brackets are the usual suspects) and run again.',
@@ -146,6 +146,8 @@ function stripPosition(message: string): string {
 }
 
 function sourceExcerpt(text: string, line: number, column: number): string {
-  const sourceLine = text.split(/\r?\n/)[line - 1] ?? '';
-  return `  ${sourceLine}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
+  // The parser often notices a mistake one line late (an unclosed bracket), so show the line before too.
+  const lines = text.split(/\r?\n/);
+  const shown = [lines[line - 2], lines[line - 1] ?? ''].filter((sourceLine): sourceLine is string => sourceLine !== undefined);
+  return `${shown.map((sourceLine) => `  ${sourceLine}`).join('\n')}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
 }
