@@ -54,7 +54,7 @@ interface NodeDetail {
 }
 
 /** Each Sluice error class answers as exactly one Kedro class. */
-const KEDRO_NAMES = new Map<Function, string>([
+const KEDRO_NAMES = new Map<unknown, string>([
   [NodeDefinitionError, 'ValueError'],
   [NodeInputError, 'ValueError'],
   [NodeOutputError, 'ValueError'],
