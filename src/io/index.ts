@@ -8,3 +8,28 @@ export { createDatasetTypeRegistry } from './builtin-datasets.ts';
 export { writeAtomically, writeFileAtomically } from './atomic-write.ts';
 export type { VersionSettings } from './versioning.ts';
 export { timestampVersion, listVersions, resolveLoadPath, resolveSavePath, versionedPath } from './versioning.ts';
+export type { DatasetSettings, FileDatasetOptions } from './datasets/file-dataset.ts';
+export { FileDataset } from './datasets/file-dataset.ts';
+export type { JsonDatasetOptions } from './datasets/json.ts';
+export { JsonDataset } from './datasets/json.ts';
+export type { JsonLinesDatasetOptions } from './datasets/jsonl.ts';
+export { JsonLinesDataset } from './datasets/jsonl.ts';
+export type { TextDatasetOptions } from './datasets/text.ts';
+export { TextDataset } from './datasets/text.ts';
+export type { BinaryDatasetOptions } from './datasets/binary.ts';
+export { BinaryDataset } from './datasets/binary.ts';
+export type { CsvDatasetOptions, CsvLoadArgs, CsvSaveArgs, CsvRow, CsvColumnType } from './datasets/csv.ts';
+export { CsvDataset } from './datasets/csv.ts';
+export type { ExcelDatasetOptions, ExcelRow } from './datasets/excel.ts';
+export { ExcelDataset } from './datasets/excel.ts';
+export type {
+  PartitionedDatasetOptions,
+  PartitionedDatasetSettings,
+  PartitionDatasetConfig,
+  PartitionLoaders,
+  PartitionData,
+  PartitionsToSave,
+} from './datasets/partitioned.ts';
+export { PartitionedDataset } from './datasets/partitioned.ts';
+export type { ApiDatasetOptions, ApiDatasetSettings, ApiCredentials, HttpMethod, QueryParameters } from './datasets/api.ts';
+export { ApiDataset } from './datasets/api.ts';

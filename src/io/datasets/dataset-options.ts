@@ -1,0 +1,197 @@
+import type { ConfigLocation } from '../dataset.ts';
+import { DatasetError } from '../dataset.ts';
+import { didYouMean, nearest } from '../../suggest.ts';
+
+/** Whose options are being read: named in every error so the user finds the YAML entry at once. */
+export interface OptionsOwner {
+  name: string;
+  type: string;
+  location?: ConfigLocation | undefined;
+}
+
+/** `conf/base/catalog.yml:4:3`, or an empty string when the place is unknown. */
+export function formatLocation(location: ConfigLocation | undefined): string {
+  if (location === undefined) return '';
+  if (location.line === undefined) return location.file;
+  return `${location.file}:${location.line}${location.column === undefined ? '' : `:${location.column}`}`;
+}
+
+/** `Dataset "companies" (csv, conf/base/catalog.yml:4:3)`: the subject of every dataset error. */
+export function datasetSubject(owner: OptionsOwner): string {
+  const where = formatLocation(owner.location);
+  return `Dataset "${owner.name}" (${owner.type}${where === '' ? '' : `, ${where}`})`;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Reads a dataset's YAML options one key at a time, checking each value's type. Every key read is
+ * remembered, so `finish()` can reject the keys nobody asked for with a did-you-mean. Values are
+ * quoted in errors only by type, never verbatim, because a misplaced secret must not reach a log.
+ */
+export class OptionReader {
+  readonly owner: OptionsOwner;
+  readonly #values: Record<string, unknown>;
+  readonly #prefix: string;
+  readonly #known = new Set<string>();
+
+  constructor(owner: OptionsOwner, values: unknown, prefix = '') {
+    this.owner = owner;
+    this.#prefix = prefix;
+    if (values === undefined || values === null) values = {};
+    if (!isPlainObject(values)) {
+      throw this.#error(
+        prefix === '' ? 'its options must be a mapping' : `option "${prefix}" must be a mapping, got ${kind(values)}`,
+      );
+    }
+    this.#values = values;
+  }
+
+  /** True when the YAML set `key` (to anything but null). Marks the key as known. */
+  has(key: string): boolean {
+    this.#known.add(key);
+    const value = this.#values[key];
+    return value !== undefined && value !== null;
+  }
+
+  /** The raw value, for options with a shape of their own. Marks the key as known. */
+  raw(key: string): unknown {
+    this.#known.add(key);
+    const value = this.#values[key];
+    return value === null ? undefined : value;
+  }
+
+  string(key: string): string | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '') throw this.invalid(key, 'must be a non-empty string', value);
+    return value;
+  }
+
+  requiredString(key: string, example: string): string {
+    const value = this.string(key);
+    if (value === undefined) {
+      // A misspelt required key shows up as "missing"; name the misspelling, which is the real mistake.
+      const typo = Object.keys(this.#values).find((candidate) => !this.#known.has(candidate) && nearest(candidate, [key]) === key);
+      if (typo !== undefined) {
+        throw this.#error(`unknown option "${this.path(typo)}". Did you mean "${key}"?`, `"${key}" is required.`);
+      }
+      throw this.#error(`option "${this.path(key)}" is required`, `Add it to the entry, for example "${key}: ${example}".`);
+    }
+    return value;
+  }
+
+  boolean(key: string): boolean | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'boolean') throw this.invalid(key, 'must be true or false', value);
+    return value;
+  }
+
+  integer(key: string, range: { min?: number; max?: number } = {}): number | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    const { min = -Infinity, max = Infinity } = range;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      const bounds = Number.isFinite(min) ? (Number.isFinite(max) ? ` from ${min} to ${max}` : ` of at least ${min}`) : '';
+      throw this.invalid(key, `must be an integer${bounds}`, value);
+    }
+    return value;
+  }
+
+  /** One of a fixed set of words, compared case-sensitively (the YAML spelling is the documented one). */
+  choice<T extends string>(key: string, choices: readonly T[]): T | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+      const suggestion = typeof value === 'string' ? didYouMean(value, choices) : '';
+      throw this.#error(
+        `option "${this.path(key)}" must be one of ${choices.join(', ')}, got ${describeValue(value)}.${suggestion}`,
+      );
+    }
+    return value as T;
+  }
+
+  /** A mapping of names to scalars, as strings (HTTP headers, query parameters). */
+  stringRecord(key: string): Record<string, string> | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (!isPlainObject(value)) throw this.invalid(key, 'must be a mapping', value);
+    const result: Record<string, string> = {};
+    for (const [name, item] of Object.entries(value)) {
+      if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+        throw this.invalid(`${key}.${name}`, 'must be a string, number or boolean', item);
+      }
+      result[name] = String(item);
+    }
+    return result;
+  }
+
+  /** A free-form mapping (for example `metadata`), copied as is. */
+  mapping(key: string): Record<string, unknown> | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (!isPlainObject(value)) throw this.invalid(key, 'must be a mapping', value);
+    return value;
+  }
+
+  /** A nested mapping such as `load_args`, read with its own reader (an empty one when absent). */
+  section(key: string): OptionReader {
+    return new OptionReader(this.owner, this.raw(key), this.path(key));
+  }
+
+  /** Rejects every key that no accessor asked for. Call it after reading all options. */
+  finish(): void {
+    for (const key of Object.keys(this.#values)) {
+      if (this.#known.has(key)) continue;
+      const known = [...this.#known];
+      const where = this.#prefix === '' ? `"${this.owner.type}" datasets take` : `"${this.#prefix}" takes`;
+      throw this.#error(
+        `unknown option "${this.path(key)}".${didYouMean(key, known)}`,
+        known.length === 0 ? `${where} no options here.` : `${where}: ${known.join(', ')}.`,
+      );
+    }
+  }
+
+  /** An error about the value of `key` that names the expected shape and the actual type. */
+  invalid(key: string, expectation: string, value: unknown, hint?: string): DatasetError {
+    return this.#error(`option "${this.path(key)}" ${expectation}, got ${describeValue(value)}`, hint);
+  }
+
+  /** A free-form error about this dataset's options. */
+  error(message: string, hint?: string): DatasetError {
+    return this.#error(message, hint);
+  }
+
+  path(key: string): string {
+    return this.#prefix === '' ? key : `${this.#prefix}.${key}`;
+  }
+
+  #error(message: string, hint?: string): DatasetError {
+    const text = `${datasetSubject(this.owner)}: ${message}`;
+    return new DatasetError(/[.?!]$/.test(text) ? text : `${text}.`, {
+      datasetName: this.owner.name,
+      ...(hint === undefined ? {} : { hint }),
+    });
+  }
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
+/** Numbers and booleans are safe and helpful to echo; strings might be secrets, so only short words are. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return `${kind(value)} (${String(value)})`;
+  if (typeof value === 'string') {
+    return /^[\w.-]{0,24}$/.test(value) ? `"${value}"` : `a string of ${value.length} characters`;
+  }
+  return kind(value);
+}
