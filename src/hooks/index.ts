@@ -21,3 +21,5 @@ export { HookTracer } from './trace.ts';
 export type { HookCallRecord, HookProfileRow } from './trace.ts';
 export { HookRegistrationError, HookCallError } from './errors.ts';
 export { destructuredArgumentNames } from './argument-names.ts';
+export { discoverPlugins, PluginDiscoveryError } from './discovery.ts';
+export type { DiscoveredPlugin, DiscoveryResult } from './discovery.ts';
