@@ -1,4 +1,15 @@
 import type { DatasetTypeRegistry } from '../dataset-registry.ts';
+import type { DuckDBCsvDatasetOptions } from './duckdb-csv.ts';
+import { DuckDBCsvDataset } from './duckdb-csv.ts';
+import type { ParquetDatasetOptions } from './parquet.ts';
+import { ParquetDataset } from './parquet.ts';
 
-/** Registers the DuckDB- and SQL-backed dataset types (parquet, duckdb csv, sql table/query). */
-export function registerDatabaseDatasets(_registry: DatasetTypeRegistry): void {}
+/**
+ * Registers the DuckDB- and SQL-backed dataset types: `parquet`, `duckdb_csv`, `sql_table`,
+ * `sql_query` (PostgreSQL) and `duckdb_table`, `duckdb_query` (a DuckDB database file). Building
+ * one imports nothing heavy: DuckDB and pg load on the first `load()` or `save()`.
+ */
+export function registerDatabaseDatasets(registry: DatasetTypeRegistry): void {
+  registry.register('parquet', (options, context) => new ParquetDataset(context.name, options as unknown as ParquetDatasetOptions, context));
+  registry.register('duckdb_csv', (options, context) => new DuckDBCsvDataset(context.name, options as unknown as DuckDBCsvDatasetOptions, context));
+}

@@ -1,0 +1,93 @@
+/**
+ * The DuckDB instances Sluice's datasets run on. `@duckdb/node-api` is a 68 MB native module, so it
+ * is imported on first use only: a CLI command that never touches a DuckDB-backed dataset never
+ * pays for it.
+ *
+ * - One in-memory instance per process serves every file dataset (parquet, duckdb_csv). Each
+ *   operation opens its own connection on it (about 0.1 ms), so concurrent loads and saves from a
+ *   parallel runner never share a connection or its temporary tables.
+ * - A DuckDB database file gets one instance per path, shared by every dataset that names it and
+ *   closed when the last of them is released, which unlocks the file for other processes.
+ */
+import type * as DuckDBApi from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/** The `@duckdb/node-api` module namespace. */
+export type DuckDBModule = typeof DuckDBApi;
+
+let modulePromise: Promise<DuckDBModule> | undefined;
+let sharedInstance: Promise<DuckDBInstance> | undefined;
+const fileInstances = new Map<string, { instance: Promise<DuckDBInstance>; users: number }>();
+
+/** Imports `@duckdb/node-api` once. */
+export function loadDuckDB(): Promise<DuckDBModule> {
+  modulePromise ??= import('@duckdb/node-api');
+  return modulePromise;
+}
+
+/** The process-wide in-memory instance, created on first call. */
+export function sharedDuckDBInstance(): Promise<DuckDBInstance> {
+  if (sharedInstance === undefined) {
+    const instance = createInstance(':memory:');
+    sharedInstance = instance;
+    // A failed start (a broken native binary) is retried by the next caller rather than cached.
+    instance.catch(() => {
+      if (sharedInstance === instance) sharedInstance = undefined;
+    });
+  }
+  return sharedInstance;
+}
+
+/**
+ * Opens (or shares) the instance for a database file. Every call must be matched by one
+ * `releaseDuckDBFile(path)`.
+ */
+export function acquireDuckDBFile(path: string): Promise<DuckDBInstance> {
+  let entry = fileInstances.get(path);
+  if (entry === undefined) {
+    const instance = createInstance(path);
+    entry = { instance, users: 0 };
+    fileInstances.set(path, entry);
+    instance.catch(() => {
+      if (fileInstances.get(path)?.instance === instance) fileInstances.delete(path);
+    });
+  }
+  entry.users += 1;
+  return entry.instance;
+}
+
+/** Gives back one use of a database file; the last one closes the instance and unlocks the file. */
+export async function releaseDuckDBFile(path: string): Promise<void> {
+  const entry = fileInstances.get(path);
+  if (entry === undefined) return;
+  entry.users -= 1;
+  if (entry.users > 0) return;
+  fileInstances.delete(path);
+  try {
+    (await entry.instance).closeSync();
+  } catch {
+    // The instance never opened; there is nothing to close.
+  }
+}
+
+/** Runs `use` on a fresh connection to `instance` and always disconnects afterwards. */
+export async function withDuckDBConnection<T>(instance: DuckDBInstance, use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const connection = await instance.connect();
+  try {
+    return await use(connection);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+async function createInstance(path: string): Promise<DuckDBInstance> {
+  const { DuckDBInstance } = await loadDuckDB();
+  const instance = await DuckDBInstance.create(path);
+  // Timestamps with a time zone are written in UTC, so a CSV saved on a laptop in Paris reads the
+  // same on a server in Oregon. Setting it needs the ICU extension, which the npm build bundles;
+  // without it DuckDB already works in UTC.
+  await withDuckDBConnection(instance, async (connection) => {
+    await connection.run("SET GLOBAL TimeZone = 'UTC'").catch(() => undefined);
+  });
+  return instance;
+}

@@ -1,0 +1,47 @@
+/**
+ * The two shapes of table data the database-backed datasets take and give: rows (an array of
+ * plain objects, one per record, keyed by column name) and Apache Arrow tables (columnar, typed,
+ * and what analytics libraries hand each other).
+ */
+import type { Table } from 'apache-arrow';
+
+/** One record: column name to value. */
+export type Row = Record<string, unknown>;
+
+/** An Apache Arrow table (from the `apache-arrow` package). */
+export type ArrowTable = Table;
+
+/** What `save()` accepts: rows or an Arrow table. */
+export type TabularData = readonly Row[] | ArrowTable;
+
+/** What `load()` returns, chosen by `load_args.as`. */
+export type LoadShape = 'rows' | 'arrow';
+
+export const LOAD_SHAPES: readonly LoadShape[] = ['rows', 'arrow'];
+
+/**
+ * True for an Arrow `Table`. Checked by shape, not `instanceof`, because a project and Sluice can
+ * each resolve their own copy of `apache-arrow`, and a table from either copy must be accepted.
+ */
+export function isArrowTable(value: unknown): value is ArrowTable {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Table>;
+  return typeof candidate.numRows === 'number' && typeof candidate.getChildAt === 'function' && typeof candidate.schema === 'object';
+}
+
+/** True for an array whose items are all plain objects (or an empty array). */
+export function isRowArray(value: unknown): value is Row[] {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  }
+  return true;
+}
+
+/** A short description of an unexpected value, for "save() expects rows or an Arrow table; got ...". */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array that is not all plain objects';
+  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
+  return `a ${typeof value}`;
+}
