@@ -16,7 +16,7 @@ export async function errorOf(action: () => unknown): Promise<Error> {
     await action();
   } catch (error) {
     if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
+    throw new Error(`threw a non-Error: ${String(error)}`, { cause: error });
   }
   throw new Error('expected an error, but none was thrown');
 }
