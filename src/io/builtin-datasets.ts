@@ -1,12 +1,12 @@
 import { DatasetTypeRegistry } from './dataset-registry.ts';
-import { MemoryDataset } from './datasets/memory.ts';
+import { memoryDatasetFromConfig } from './catalog-memory.ts';
 import { registerDatabaseDatasets } from './datasets/register-databases.ts';
 import { registerFileDatasets } from './datasets/register-files.ts';
 
 /** A registry holding every dataset type Sluice ships. Heavy libraries load only when a type is used. */
 export function createDatasetTypeRegistry(): DatasetTypeRegistry {
   const registry = new DatasetTypeRegistry();
-  registry.register('memory', (options, context) => new MemoryDataset(context.name, options));
+  registry.register('memory', memoryDatasetFromConfig);
   registerFileDatasets(registry);
   registerDatabaseDatasets(registry);
   return registry;

@@ -2,7 +2,7 @@ import type { ConfigLocation, Dataset, DatasetDescription } from '../dataset.ts'
 import { DatasetError } from '../dataset.ts';
 import type { OptionsOwner } from './dataset-options.ts';
 import { OptionReader, datasetSubject, isPlainObject } from './dataset-options.ts';
-import { redactSecrets, redactSensitiveValues, redactUrl } from './redact.ts';
+import { isSensitiveName, redactSecrets, redactSensitiveValues, redactUrl } from './redact.ts';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -93,6 +93,11 @@ export class ApiDataset<T = unknown> implements Dataset<T> {
     reader.finish();
     const credentials = settings.credentials ?? (isPlainObject(inline) ? inline : undefined);
     this.#auth = readAuthentication(reader, credentials, url);
+    // Servers echo requests in error bodies; mask the query values that look secret there too.
+    const queries = [Object.fromEntries(url.searchParams), this.#loadQuery, this.#saveQuery];
+    for (const query of queries) {
+      for (const [name, value] of Object.entries(query)) if (isSensitiveName(name)) this.#auth.secrets.push(value);
+    }
     url.username = '';
     url.password = '';
     this.#url = url;
@@ -237,6 +242,7 @@ function readMethod(reader: OptionReader, key: string): HttpMethod | undefined {
 function readAuthentication(reader: OptionReader, credentials: Record<string, unknown> | undefined, url: URL): Authentication {
   const fromUrl = url.username !== '' ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : {};
   const given = credentials ?? fromUrl;
+  const secrets: string[] = url.password === '' ? [] : [decodeURIComponent(url.password)];
   const problem = (message: string) =>
     reader.error(`its credentials ${message}`, 'api credentials take token, or username and password, and optionally headers.');
   const known = new Set(['token', 'username', 'password', 'headers']);
@@ -244,7 +250,6 @@ function readAuthentication(reader: OptionReader, credentials: Record<string, un
   if (unknown.length > 0) throw problem(`have unknown keys: ${unknown.join(', ')}`);
   const { token, username, password, headers: extra } = given as Record<string, unknown>;
   const headers: Record<string, string> = {};
-  const secrets: string[] = [];
   let kind: Authentication['kind'] = 'none';
   if (extra !== undefined) {
     if (!isPlainObject(extra) || Object.values(extra).some((value) => typeof value !== 'string')) {

@@ -1,0 +1,315 @@
+import { didYouMean } from '../suggest.ts';
+import type { CatalogErrorDetails } from './catalog-errors.ts';
+import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
+import type { SecretRedactor } from './catalog-redaction.ts';
+import { guardDataset } from './catalog-redaction.ts';
+import { importDatasetType, isModuleType } from './catalog-type-import.ts';
+import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
+import type { DatasetFactory, DatasetFactoryContext, DatasetTypeRegistry } from './dataset-registry.ts';
+import { DatasetPattern, isPattern, sortPatterns } from './dataset-patterns.ts';
+
+/**
+ * Finds where configuration is written: `(key, path)` → file and line, e.g.
+ * `locate('catalog', ['companies'])`. `ConfigLoader.locate` has exactly this shape.
+ */
+export type ConfigLocator = (key: string, path: readonly string[]) => ConfigLocation | undefined;
+
+/** A catalog name resolved to settings: declared by name, or produced by a factory pattern. */
+export interface CatalogEntry {
+  name: string;
+  /** `type` as written. */
+  type: string;
+  /** The settings with `type` removed and pattern placeholders filled in; credentials still by name. */
+  options: Record<string, unknown>;
+  /** The catalog key the settings come from: the name itself, or the pattern that matched. */
+  source: string;
+  /** Where that key is written, when known. */
+  location: ConfigLocation | undefined;
+}
+
+/** What building datasets needs besides the catalog configuration. */
+export interface CatalogDefinitionOptions {
+  catalogConfig: Readonly<Record<string, unknown>>;
+  credentials: Readonly<Record<string, unknown>>;
+  projectPath: string;
+  registry: DatasetTypeRegistry;
+  redactor: SecretRedactor;
+  saveVersion: string;
+  loadVersions: Readonly<Record<string, string>>;
+  locate: ConfigLocator | undefined;
+}
+
+/**
+ * The catalog configuration, checked and ready to build datasets from: declared entries, factory
+ * patterns in match order, credentials, versions. Immutable, so shallow copies of a catalog share it.
+ */
+export class CatalogDefinition {
+  readonly projectPath: string;
+  readonly registry: DatasetTypeRegistry;
+  readonly redactor: SecretRedactor;
+  readonly saveVersion: string;
+  readonly loadVersions: Readonly<Record<string, string>>;
+  readonly #declared = new Map<string, Record<string, unknown>>();
+  readonly #patterns: DatasetPattern[];
+  readonly #catchAll: DatasetPattern | undefined;
+  readonly #credentials: Readonly<Record<string, unknown>>;
+  readonly #locate: ConfigLocator | undefined;
+  // Imports are shared by every dataset (and every shallow copy) using the same type.
+  readonly #imports = new Map<string, Promise<DatasetFactory>>();
+
+  constructor(options: CatalogDefinitionOptions) {
+    this.projectPath = options.projectPath;
+    this.registry = options.registry;
+    this.redactor = options.redactor;
+    this.saveVersion = options.saveVersion;
+    this.loadVersions = options.loadVersions;
+    this.#credentials = options.credentials;
+    this.#locate = options.locate;
+
+    const errors: CatalogError[] = [];
+    const patterns: DatasetPattern[] = [];
+    for (const [name, config] of Object.entries(options.catalogConfig)) {
+      // Kedro's rule: `_name` entries are templates for YAML anchors and interpolation.
+      if (name.startsWith('_')) continue;
+      try {
+        const settings = this.#checkEntry(name, config);
+        if (isPattern(name)) patterns.push(new DatasetPattern(name, settings, this.locate(name)));
+        else this.#declared.set(name, settings);
+      } catch (error) {
+        if (!(error instanceof CatalogError)) throw error;
+        errors.push(error);
+      }
+    }
+    const sorted = sortPatterns(patterns);
+    const catchAlls = sorted.filter((pattern) => pattern.isCatchAll);
+    if (catchAlls.length > 1) {
+      errors.push(
+        new CatalogError(`the catalog has ${catchAlls.length} catch-all patterns (${catchAlls.map((pattern) => `"${pattern.pattern}"`).join(', ')}), so it is unclear which one applies.`, {
+          location: this.locate(catchAlls[1]!.pattern),
+          hint: 'Keep one catch-all pattern such as "{default}" and remove the others.',
+        }),
+      );
+    }
+    this.#patterns = sorted.filter((pattern) => !pattern.isCatchAll);
+    this.#catchAll = catchAlls[0];
+
+    const unknownVersions = Object.keys(this.loadVersions).filter((name) => !this.#declared.has(name) && this.#matchPattern(name, false) === undefined);
+    if (unknownVersions.length > 0) {
+      errors.push(
+        new CatalogError(`load versions were given for ${unknownVersions.map((name) => `"${name}"`).join(', ')}, which the catalog doesn't declare.${didYouMean(unknownVersions[0]!, this.#declared.keys())}`, {
+          hint: 'Load versions apply to versioned datasets declared in the catalog; check the names given to --load-versions.',
+        }),
+      );
+    }
+    if (errors.length > 0) throw new CatalogAggregateError(errors, 'invalid');
+  }
+
+  /** Declared dataset names, in configuration order. */
+  declaredNames(): string[] {
+    return [...this.#declared.keys()];
+  }
+
+  /** Factory patterns in match order, the catch-all last. */
+  patternNames(): string[] {
+    return [...this.#patterns, ...(this.#catchAll === undefined ? [] : [this.#catchAll])].map((pattern) => pattern.pattern);
+  }
+
+  isDeclared(name: string): boolean {
+    return this.#declared.has(name);
+  }
+
+  /** Where the catalog key `source` (a name or a pattern) is written, optionally a setting inside it. */
+  locate(source: string, path: readonly string[] = []): ConfigLocation | undefined {
+    return this.#locate?.('catalog', [source, ...path]);
+  }
+
+  /** Where a parameter is written (`['model', 'test_size']`). */
+  locateParameter(path: readonly string[]): ConfigLocation | undefined {
+    return this.#locate?.('parameters', path);
+  }
+
+  /**
+   * The settings `name` gets: its own entry, else the most specific matching pattern, else the
+   * catch-all pattern. Undefined when nothing matches: the name is then a memory dataset.
+   */
+  entry(name: string): CatalogEntry | undefined {
+    const declared = this.#declared.get(name);
+    if (declared !== undefined) return this.#toEntry(name, name, declared);
+    const pattern = this.#matchPattern(name, true);
+    if (pattern === undefined) return undefined;
+    return this.#toEntry(name, pattern.pattern, pattern.resolve(name)!);
+  }
+
+  /** True when `name` is declared or a pattern (not counting the catch-all) matches it. */
+  matchesPattern(name: string, includeCatchAll: boolean): boolean {
+    return this.#matchPattern(name, includeCatchAll) !== undefined;
+  }
+
+  /** A description from the settings alone, for entries not built yet. Credentials are left out. */
+  describeEntry(entry: CatalogEntry): DatasetDescription {
+    const { credentials: _credentials, ...options } = entry.options;
+    return this.redactor.value({ ...options, type: entry.type });
+  }
+
+  /**
+   * Builds the dataset for `entry`: resolves credentials by name, versions, and the type (from the
+   * registry or by import), then calls the factory. Every failure is a `CatalogError` naming the
+   * dataset, its type and its file and line, with credentials masked.
+   */
+  async build(entry: CatalogEntry): Promise<Dataset> {
+    const details: CatalogErrorDetails = { datasetName: entry.name, datasetType: entry.type, location: entry.location };
+    try {
+      const options = structuredClone(entry.options);
+      const credentials = this.#takeCredentials(entry, options, details);
+      const context: DatasetFactoryContext = {
+        name: entry.name,
+        projectPath: this.projectPath,
+        ...(entry.location === undefined ? {} : { location: entry.location }),
+        ...(credentials === undefined ? {} : { credentials }),
+      };
+      if (options.versioned === true) {
+        context.saveVersion = this.saveVersion;
+        const loadVersion = this.loadVersions[entry.name];
+        if (loadVersion !== undefined) context.loadVersion = loadVersion;
+      }
+      const factory = await this.#factory(entry, details);
+      const dataset = await factory(options, context);
+      checkDataset(dataset, details);
+      return credentials === undefined ? dataset : guardDataset(dataset, this.redactor);
+    } catch (error) {
+      throw this.redactor.error(error instanceof CatalogError ? error : wrapBuildError(error, details));
+    }
+  }
+
+  /**
+   * Moves the entry's `credentials` (a name, or an inline mapping) out of the options into the
+   * factory context, so that no dataset can echo them back through its options. Nested
+   * `credentials: <name>` settings (a partitioned dataset's inner dataset) are resolved in place.
+   */
+  #takeCredentials(entry: CatalogEntry, options: Record<string, unknown>, details: CatalogErrorDetails): Record<string, unknown> | undefined {
+    const reference = options.credentials;
+    delete options.credentials;
+    resolveNestedCredentials(options, (name, path) => this.#credentialsByName(name, entry, [...path, 'credentials'], details));
+    if (reference === undefined || reference === null) return undefined;
+    if (typeof reference === 'string') return this.#credentialsByName(reference, entry, ['credentials'], details);
+    if (isRecord(reference)) return reference;
+    throw new CatalogError('"credentials" must be the name of an entry in the credentials configuration.', {
+      ...details,
+      location: this.locate(entry.source, ['credentials']) ?? details.location,
+      hint: 'Write "credentials: my_creds" and declare my_creds in conf/local/credentials.yml.',
+    });
+  }
+
+  #credentialsByName(name: string, entry: CatalogEntry, path: readonly string[], details: CatalogErrorDetails): Record<string, unknown> {
+    const found = this.#credentials[name];
+    if (isRecord(found)) return found;
+    const known = Object.keys(this.#credentials);
+    // Names only, never values: the names are in the catalog anyway.
+    throw new CatalogError(
+      found === undefined
+        ? `its credentials "${name}" are not in the credentials configuration.${didYouMean(name, known)}`
+        : `its credentials "${name}" must be a mapping of settings (user, password, ...).`,
+      {
+        ...details,
+        location: this.locate(entry.source, path) ?? details.location,
+        hint:
+          known.length === 0
+            ? `No credentials are configured. Declare "${name}" in conf/local/credentials.yml (git-ignored), reading secrets with \${env:VAR} if you like.`
+            : `Declare "${name}" in conf/local/credentials.yml. Configured credentials: ${known.sort().join(', ')}.`,
+      },
+    );
+  }
+
+  async #factory(entry: CatalogEntry, details: CatalogErrorDetails): Promise<DatasetFactory> {
+    if (!isModuleType(entry.type)) {
+      try {
+        return this.registry.get(entry.type, entry.name);
+      } catch (error) {
+        const cause = error as { message?: string; hint?: string };
+        const reason = (cause.message ?? String(error)).replace(/^Unknown dataset type "[^"]*"(?: for dataset "[^"]*")?\./, 'its type is unknown.');
+        throw new CatalogError(reason, { ...details, location: this.locate(entry.source, ['type']) ?? details.location, hint: cause.hint });
+      }
+    }
+    let pending = this.#imports.get(entry.type);
+    if (pending === undefined) {
+      pending = importDatasetType(entry.type, this.projectPath, { ...details, location: this.locate(entry.source, ['type']) ?? details.location });
+      this.#imports.set(entry.type, pending);
+      // A failed import is retried by the next build, which then reports its own dataset.
+      pending.catch(() => this.#imports.delete(entry.type));
+    }
+    return pending;
+  }
+
+  #matchPattern(name: string, includeCatchAll: boolean): DatasetPattern | undefined {
+    const match = this.#patterns.find((pattern) => pattern.match(name) !== undefined);
+    if (match !== undefined || !includeCatchAll) return match;
+    return this.#catchAll?.match(name) === undefined ? undefined : this.#catchAll;
+  }
+
+  #toEntry(name: string, source: string, settings: Record<string, unknown>): CatalogEntry {
+    const { type, ...options } = settings;
+    return { name, type: type as string, options, source, location: this.locate(source) };
+  }
+
+  #checkEntry(name: string, config: unknown): Record<string, unknown> {
+    const location = this.locate(name);
+    if (!isRecord(config)) {
+      throw new CatalogError(`the catalog entry is ${config === null ? 'empty' : `a ${Array.isArray(config) ? 'list' : typeof config}`}, not a mapping of dataset settings.`, {
+        datasetName: name,
+        location,
+        hint: `Give it settings ("${name}:\\n  type: csv\\n  filepath: ..."). If it is a template for YAML anchors or interpolation, start its name with "_".`,
+      });
+    }
+    const type = config.type;
+    if (typeof type !== 'string' || type.trim() === '') {
+      throw new CatalogError(`the catalog entry has ${type === undefined ? 'no "type"' : 'a "type" that is not a name'}.`, {
+        datasetName: name,
+        location,
+        hint: `Add "type: <name>" (known types: ${this.registry.types().join(', ')}), or "type: ./src/module.ts#Export" for your own.`,
+      });
+    }
+    return config;
+  }
+}
+
+function resolveNestedCredentials(value: Record<string, unknown>, lookup: (name: string, path: readonly string[]) => Record<string, unknown>, path: string[] = []): void {
+  for (const [key, child] of Object.entries(value)) {
+    if (!isRecord(child)) continue;
+    if (typeof child.credentials === 'string') child.credentials = lookup(child.credentials, [...path, key]);
+    resolveNestedCredentials(child, lookup, [...path, key]);
+  }
+}
+
+function checkDataset(dataset: unknown, details: CatalogErrorDetails): asserts dataset is Dataset {
+  const required = ['load', 'save', 'exists', 'release', 'describe'] as const;
+  const missing =
+    dataset === null || typeof dataset !== 'object'
+      ? [...required]
+      : required.filter((method) => typeof (dataset as Record<string, unknown>)[method] !== 'function');
+  if (missing.length > 0) {
+    throw new CatalogError(`its type produced ${dataset === null || typeof dataset !== 'object' ? `a ${dataset === null ? 'null' : typeof dataset}` : 'an object'} that is not a dataset: it lacks ${missing.join(', ')}.`, {
+      ...details,
+      hint: 'A dataset implements load(), save(data), exists(), release() and describe(); see the Dataset interface.',
+    });
+  }
+}
+
+function wrapBuildError(error: unknown, details: CatalogErrorDetails): CatalogError {
+  // Dataset types name the dataset themselves; the catalog's subject already does.
+  const subject = new RegExp(`^Dataset "${escapeRegExp(details.datasetName ?? '')}"(?: \\([^)]*\\))?:?\\s*`);
+  const message = (error instanceof Error ? error.message : String(error)).replace(subject, '');
+  const hint = (error as { hint?: unknown } | null)?.hint;
+  return new CatalogError(`it can't be created: ${message}`, {
+    ...details,
+    cause: error,
+    hint: typeof hint === 'string' ? hint : 'Check the settings of this catalog entry against the dataset type\'s documentation.',
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,368 @@
+import { didYouMean } from '../suggest.ts';
+import { createDatasetTypeRegistry } from './builtin-datasets.ts';
+import type { CatalogEntry, ConfigLocator } from './catalog-config.ts';
+import { CatalogDefinition } from './catalog-config.ts';
+import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
+import { isParameterName, lookupParameter, parameterDatasetNames, parameterPath, PARAMS_PREFIX } from './catalog-parameters.ts';
+import { SecretRedactor } from './catalog-redaction.ts';
+import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
+import type { DatasetTypeRegistry } from './dataset-registry.ts';
+import { MemoryDataset } from './datasets/memory.ts';
+import { timestampVersion } from './versioning.ts';
+
+/** What `new DataCatalog()` starts with; everything is optional. */
+export interface DataCatalogOptions {
+  /** Datasets to hold from the start, by name. */
+  datasets?: Readonly<Record<string, Dataset>>;
+  /** Fills the `parameters` and `params:<dotted.key>` datasets. */
+  parameters?: Readonly<Record<string, unknown>>;
+}
+
+/** What `DataCatalog.fromConfig` reads. */
+export interface CatalogFromConfigOptions {
+  /** The merged `catalog` configuration (`ConfigLoader.get('catalog')`). */
+  catalogConfig: Readonly<Record<string, unknown>>;
+  /** The merged `credentials` configuration; entries refer to it by name. Never shown anywhere. */
+  credentials?: Readonly<Record<string, unknown>>;
+  /** The merged `parameters` configuration, for `parameters` and `params:...`. */
+  parameters?: Readonly<Record<string, unknown>>;
+  /** The project root: relative file paths and `type: ./module.ts#Export` resolve against it. */
+  projectPath: string;
+  /** The dataset types known by name. Default: every type Sluice ships. */
+  registry?: DatasetTypeRegistry;
+  /** The version `versioned: true` datasets save under. Default: a timestamp (the session passes the run id). */
+  saveVersion?: string;
+  /** Per dataset name, the version to load instead of the latest (`--load-versions`). */
+  loadVersions?: Readonly<Record<string, string>>;
+  /** Where configuration is written, for messages: pass `(key, path) => loader.locate(key, path)`. */
+  locate?: ConfigLocator;
+}
+
+/** Options of {@link DataCatalog.add}. */
+export interface AddDatasetOptions {
+  /** Replace a dataset of that name instead of failing. */
+  replace?: boolean;
+}
+
+/** Options of {@link DataCatalog.filter}; a dataset must match all that are given. */
+export interface CatalogFilter {
+  /** A regular expression, or a string read as one, searched in the name (Kedro's `name_regex`). */
+  name?: string | RegExp;
+  /** The dataset type as written in the catalog (`csv`, `./src/io.ts#Geo`), or a pattern for it. */
+  type?: string | RegExp;
+}
+
+/**
+ * The datasets of a project by name, built from the `catalog` configuration.
+ *
+ * Name resolution, in order: datasets added or already built; `parameters` and `params:<key>`;
+ * names declared in the catalog; dataset factory patterns (most specific first, then the catch-all
+ * pattern); finally a `MemoryDataset`, created the first time the name is used.
+ *
+ * Building can be asynchronous (imports of heavy libraries and of project modules), so a run
+ * first calls `await catalog.materialize(names)`, which builds every dataset the pipeline uses and
+ * reports every bad entry at once. From then on `get(name)` is synchronous.
+ */
+export class DataCatalog {
+  // Set once, by the constructor or by fromConfig/shallowCopy right after construction.
+  #definition: CatalogDefinition | undefined;
+  #redactor: SecretRedactor;
+  readonly #datasets: Map<string, Dataset>;
+  readonly #parameters: Readonly<Record<string, unknown>>;
+  readonly #building = new Map<string, Promise<Dataset>>();
+  /** The catalog type of each dataset built from configuration. */
+  readonly #types = new Map<string, string>();
+
+  /** A catalog holding the given datasets and parameters, with no configuration behind it. */
+  constructor(options: DataCatalogOptions = {}) {
+    this.#definition = undefined;
+    this.#redactor = new SecretRedactor({});
+    this.#datasets = new Map(Object.entries(options.datasets ?? {}));
+    this.#parameters = options.parameters ?? {};
+  }
+
+  /**
+   * A catalog from configuration. Checks every entry's shape, the factory patterns and the load
+   * versions at once (a `CatalogAggregateError` lists every problem); datasets are built later, by
+   * `materialize` or the first `load`/`save`. Async so that later checks may do I/O.
+   */
+  static async fromConfig(options: CatalogFromConfigOptions): Promise<DataCatalog> {
+    const credentials = options.credentials ?? {};
+    const redactor = new SecretRedactor(credentials);
+    const definition = new CatalogDefinition({
+      catalogConfig: options.catalogConfig,
+      credentials,
+      projectPath: options.projectPath,
+      registry: options.registry ?? createDatasetTypeRegistry(),
+      redactor,
+      saveVersion: options.saveVersion ?? timestampVersion(),
+      loadVersions: options.loadVersions ?? {},
+      locate: options.locate,
+    });
+    const catalog = new DataCatalog({ parameters: options.parameters ?? {} });
+    catalog.#definition = definition;
+    catalog.#redactor = redactor;
+    return catalog;
+  }
+
+  /** The version `versioned: true` datasets save under in this run; undefined without configuration. */
+  get saveVersion(): string | undefined {
+    return this.#definition?.saveVersion;
+  }
+
+  /** The versions to load, per dataset name. */
+  get loadVersions(): Readonly<Record<string, string>> {
+    return this.#definition?.loadVersions ?? {};
+  }
+
+  /**
+   * Builds every dataset in `names` that isn't built yet (resolving patterns, importing project
+   * types), concurrently. Unknown names become memory datasets; a `params:` name that doesn't
+   * exist is an error. Throws one `CatalogAggregateError` listing every entry that failed; the
+   * others are built and kept.
+   */
+  async materialize(names: Iterable<string>): Promise<void> {
+    const outcomes = await Promise.all(
+      [...new Set(names)].map(async (name) => {
+        try {
+          await this.#resolve(name);
+          return undefined;
+        } catch (error) {
+          if (!(error instanceof CatalogError)) throw error;
+          return error;
+        }
+      }),
+    );
+    // In the order the names were given, not the order the builds failed in.
+    const errors = outcomes.filter((outcome): outcome is CatalogError => outcome !== undefined);
+    if (errors.length > 0) throw new CatalogAggregateError(errors, 'unbuildable');
+  }
+
+  /**
+   * The dataset called `name`, synchronously: the hot path of every node run. A name nothing
+   * declares becomes a `MemoryDataset` on the spot. A dataset the configuration declares (by name
+   * or pattern) must have been built by `materialize` first; otherwise this throws, saying so.
+   */
+  get(name: string): Dataset {
+    const dataset = this.#datasets.get(name);
+    if (dataset !== undefined) return dataset;
+    if (isParameterName(name)) return this.#parameterDataset(name);
+    const entry = this.#definition?.entry(name);
+    if (entry !== undefined) {
+      throw new CatalogError('it is declared in the catalog but was not built yet.', {
+        datasetName: name,
+        datasetType: entry.type,
+        location: entry.location,
+        hint: 'Call `await catalog.materialize([...names])` before the run (the runners do), or use the async catalog.load/save.',
+      });
+    }
+    const memory = new MemoryDataset(name);
+    this.#datasets.set(name, memory);
+    return memory;
+  }
+
+  /** Loads `name`, building its dataset first if needed. */
+  async load(name: string): Promise<unknown> {
+    const dataset = await this.#resolve(name);
+    return this.#guard(name, () => dataset.load());
+  }
+
+  /** Saves `data` to `name`, building its dataset first if needed. */
+  async save(name: string, data: unknown): Promise<void> {
+    const dataset = await this.#resolve(name);
+    await this.#guard(name, () => dataset.save(data));
+  }
+
+  /** True when `name` has data. A name nothing declares and nothing saved has none. */
+  async exists(name: string): Promise<boolean> {
+    if (!this.has(name) && !this.#datasets.has(name)) return false;
+    const dataset = await this.#resolve(name);
+    return this.#guard(name, () => dataset.exists());
+  }
+
+  /** Frees what the dataset caches (a memory dataset's data). Does nothing for datasets not built. */
+  async release(name: string): Promise<void> {
+    const dataset = this.#datasets.get(name);
+    if (dataset !== undefined) await this.#guard(name, () => dataset.release());
+  }
+
+  /**
+   * The dataset's type and public settings, for listings and tools; never credentials. Datasets
+   * not built yet are described from their configuration.
+   */
+  describe(name: string): DatasetDescription {
+    const dataset = this.#datasets.get(name);
+    if (dataset !== undefined) return this.#redactor.value(dataset.describe());
+    if (isParameterName(name)) return this.#parameterDataset(name).describe();
+    const entry = this.#definition?.entry(name);
+    if (entry !== undefined) return this.#definition!.describeEntry(entry);
+    return new MemoryDataset(name).describe();
+  }
+
+  /**
+   * True when the catalog knows `name`: added or built, a parameter, declared, or matched by a
+   * dataset factory pattern (the catch-all pattern included, as in Kedro).
+   */
+  has(name: string): boolean {
+    if (this.#datasets.has(name)) return true;
+    if (isParameterName(name)) return lookupParameter(this.#parameters, name) !== undefined;
+    return this.#definition?.entry(name) !== undefined;
+  }
+
+  /**
+   * True when the data lives only in this process (memory datasets, parameters, and names nothing
+   * declares). Runners use it to ship data between processes.
+   */
+  isEphemeral(name: string): boolean {
+    const dataset = this.#datasets.get(name);
+    if (dataset !== undefined) return dataset.ephemeral === true;
+    if (isParameterName(name)) return true;
+    const entry = this.#definition?.entry(name);
+    return entry === undefined || entry.type === 'memory';
+  }
+
+  /** The dataset's type: as written in the catalog for configured ones, else what the dataset calls itself. */
+  typeOf(name: string): string {
+    const built = this.#types.get(name);
+    if (built !== undefined) return built;
+    if (this.#datasets.has(name)) return this.describe(name).type;
+    return this.#definition?.entry(name)?.type ?? this.describe(name).type;
+  }
+
+  /** Where the catalog declares `name` (or the pattern that matches it, or its parameter). */
+  location(name: string): ConfigLocation | undefined {
+    if (isParameterName(name)) return this.#definition?.locateParameter(parameterPath(name));
+    return this.#definition?.entry(name)?.location;
+  }
+
+  /**
+   * Dataset names: declared ones in configuration order, then parameters, then the ones added or
+   * built since. Patterns are not names; see `patterns()`. With `pattern`, only names it matches
+   * (a string is read as a regular expression, as Kedro's `catalog.list(regex)`).
+   */
+  list(pattern?: string | RegExp): string[] {
+    const names = new Set([...(this.#definition?.declaredNames() ?? []), ...parameterDatasetNames(this.#parameters), ...this.#datasets.keys()]);
+    const regex = pattern === undefined ? undefined : toRegExp(pattern);
+    return [...names].filter((name) => regex === undefined || regex.test(name));
+  }
+
+  /** Names whose name and type match (see {@link CatalogFilter}). */
+  filter(criteria: CatalogFilter = {}): string[] {
+    const type = criteria.type;
+    return this.list(criteria.name).filter((name) => {
+      if (type === undefined) return true;
+      const actual = this.typeOf(name);
+      return typeof type === 'string' ? actual === type : toRegExp(type).test(actual);
+    });
+  }
+
+  /** The dataset factory patterns, in match order (the catch-all last). */
+  patterns(): string[] {
+    return this.#definition?.patternNames() ?? [];
+  }
+
+  /**
+   * Adds a dataset under `name`. Fails when the name is taken (declared, a parameter, or added)
+   * unless `replace` is set.
+   */
+  add(name: string, dataset: Dataset, options: AddDatasetOptions = {}): this {
+    if (options.replace !== true && this.#isTaken(name)) {
+      throw new CatalogError('a dataset with this name is already in the catalog.', {
+        datasetName: name,
+        hint: 'Pick another name, or pass { replace: true } to replace it.',
+      });
+    }
+    this.#datasets.set(name, dataset);
+    this.#types.delete(name);
+    return this;
+  }
+
+  /**
+   * Adds a memory dataset holding each value of `data` (test inputs, runtime data), replacing any
+   * dataset of that name unless `replace` is false.
+   */
+  feed(data: Readonly<Record<string, unknown>>, options: AddDatasetOptions = { replace: true }): this {
+    for (const [name, value] of Object.entries(data)) this.add(name, new MemoryDataset(name, {}, { data: value }), options);
+    return this;
+  }
+
+  /**
+   * A new catalog sharing this one's configuration and dataset instances. Datasets added to the
+   * copy (a run's memory datasets) do not appear in this catalog.
+   */
+  shallowCopy(): DataCatalog {
+    const copy = new DataCatalog({ parameters: this.#parameters });
+    copy.#definition = this.#definition;
+    copy.#redactor = this.#redactor;
+    for (const [name, dataset] of this.#datasets) copy.#datasets.set(name, dataset);
+    for (const [name, type] of this.#types) copy.#types.set(name, type);
+    return copy;
+  }
+
+  #isTaken(name: string): boolean {
+    return this.#datasets.has(name) || (isParameterName(name) && this.has(name)) || this.#definition?.isDeclared(name) === true;
+  }
+
+  async #resolve(name: string): Promise<Dataset> {
+    const built = this.#datasets.get(name);
+    if (built !== undefined) return built;
+    if (isParameterName(name)) return this.#parameterDataset(name);
+    const definition = this.#definition;
+    const entry = definition?.entry(name);
+    if (definition === undefined || entry === undefined) return this.get(name);
+    let pending = this.#building.get(name);
+    if (pending === undefined) {
+      pending = this.#build(definition, entry);
+      this.#building.set(name, pending);
+    }
+    return pending;
+  }
+
+  async #build(definition: CatalogDefinition, entry: CatalogEntry): Promise<Dataset> {
+    try {
+      const dataset = await definition.build(entry);
+      // Something may have added a dataset under this name while this one was being built.
+      const current = this.#datasets.get(entry.name);
+      if (current !== undefined) return current;
+      this.#datasets.set(entry.name, dataset);
+      this.#types.set(entry.name, entry.type);
+      return dataset;
+    } finally {
+      this.#building.delete(entry.name);
+    }
+  }
+
+  #parameterDataset(name: string): Dataset {
+    const found = lookupParameter(this.#parameters, name);
+    if (found === undefined) {
+      const known = parameterDatasetNames(this.#parameters).filter((candidate) => candidate.startsWith(PARAMS_PREFIX));
+      throw new CatalogError(`no parameter "${name.slice(PARAMS_PREFIX.length)}" exists.${didYouMean(name, known)}`, {
+        datasetName: name,
+        datasetType: 'parameter',
+        hint: 'Declare it in conf/base/parameters.yml (a dotted name such as params:model.test_size reads a nested key), or pass it with --params.',
+      });
+    }
+    const dataset = new MemoryDataset(name, {}, { data: found.value });
+    this.#datasets.set(name, dataset);
+    return dataset;
+  }
+
+  async #guard<T>(name: string, operation: () => T | Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw this.#redactor.error(error);
+    }
+  }
+}
+
+function toRegExp(pattern: string | RegExp): RegExp {
+  if (pattern instanceof RegExp) return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new CatalogError(`"${pattern}" is not a valid regular expression: ${(error as Error).message}`, {
+      hint: 'Escape special characters with a backslash, or pass a RegExp.',
+    });
+  }
+}
