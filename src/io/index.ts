@@ -33,3 +33,11 @@ export type {
 export { PartitionedDataset } from './datasets/partitioned.ts';
 export type { ApiDatasetOptions, ApiDatasetSettings, ApiCredentials, HttpMethod, QueryParameters } from './datasets/api.ts';
 export { ApiDataset } from './datasets/api.ts';
+export type { DataCatalogOptions, CatalogFromConfigOptions, AddDatasetOptions, CatalogFilter } from './catalog.ts';
+export { DataCatalog } from './catalog.ts';
+export type { CatalogEntry, ConfigLocator } from './catalog-config.ts';
+export type { CatalogErrorDetails } from './catalog-errors.ts';
+export { CatalogError, CatalogAggregateError } from './catalog-errors.ts';
+export { DatasetPattern, sortPatterns, isPattern } from './dataset-patterns.ts';
+export { PARAMETERS_DATASET, PARAMS_PREFIX, isParameterName } from './catalog-parameters.ts';
+export { memoryDatasetFromConfig } from './catalog-memory.ts';
