@@ -84,7 +84,7 @@ test('api POST save sends the data as a JSON body with basic auth', async (t) =>
   assert.equal(received[0]!.headers.authorization, `Basic ${Buffer.from('pilot:hunter22-secret').toString('base64')}`);
   assert.deepEqual(JSON.parse(received[0]!.body), { rows: [1, 2, 3], model: 'ridge' });
 
-  const put = new ApiDataset('upload', { url: `${base}/v1/results/7`, save_args: { method: 'put' } });
+  const put = new ApiDataset('upload', { url: `${base}/v1/results/7`, save_args: { method: 'put' as 'PUT' } });
   await put.save([1]);
   assert.equal(received[1]!.method, 'PUT');
 });
