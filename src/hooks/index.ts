@@ -14,6 +14,7 @@ export type {
   ImplementationOrder,
   NoUnknownHooks,
   PluginOf,
+  ObjectFormHandler,
   WrapperHandler,
 } from './plugin.ts';
 export type { HookMonitor, HookCallStart, HookCallEnd, HookImplementationTiming } from './monitor.ts';
@@ -23,3 +24,7 @@ export { HookRegistrationError, HookCallError } from './errors.ts';
 export { destructuredArgumentNames } from './argument-names.ts';
 export { discoverPlugins, PluginDiscoveryError } from './discovery.ts';
 export type { DiscoveredPlugin, DiscoveryResult } from './discovery.ts';
+export type { HookSpecs, FirstResultHookSpecs, InputOverrides, ProjectMetadata } from './specs.ts';
+export { SLUICE_HOOK_SPECS } from './specs.ts';
+export { createHookManager, definePlugin } from './sluice-manager.ts';
+export type { SluiceHookManager, SluicePlugin, FirstResultHookName } from './sluice-manager.ts';

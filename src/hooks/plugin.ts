@@ -46,13 +46,22 @@ export type WrapperHandler<Specs, K extends keyof Specs, FirstResultNames = neve
 ) => MaybePromise<HookCallResult<Specs, K, FirstResultNames>>;
 
 /**
+ * The handler of the object form. For a wrapper (`wrapper: true`) `next` runs the inner
+ * implementations; a plain handler is given no `next` and ignores the parameter. (One signature
+ * for both keeps TypeScript's inference of the arguments working in the object form.)
+ */
+export type ObjectFormHandler<Specs, K extends keyof Specs, FirstResultNames = never> = (
+  args: HookArgs<Specs, K>,
+  next: () => MaybePromise<HookCallResult<Specs, K, FirstResultNames>>,
+) => MaybePromise<HookReturn<Specs, K> | HookCallResult<Specs, K, FirstResultNames> | void | undefined>;
+
+/**
  * One hook implementation: a bare function, or the object form with ordering options
  * (`{ tryfirst: true, handler }`), or a wrapper (`{ wrapper: true, handler(args, next) }`).
  */
 export type HookImplementation<Specs, K extends keyof Specs, FirstResultNames = never> =
   | HookHandler<Specs, K>
-  | (ImplementationOrder & { wrapper?: false; handler: HookHandler<Specs, K> })
-  | (ImplementationOrder & { wrapper: true; handler: WrapperHandler<Specs, K, FirstResultNames> });
+  | (ImplementationOrder & { wrapper?: boolean; handler: ObjectFormHandler<Specs, K, FirstResultNames> });
 
 /** A plugin: an optional name plus any subset of the hooks. Plain objects and class instances both work. */
 export type PluginOf<Specs, FirstResultNames = never> = {

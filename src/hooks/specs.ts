@@ -1,0 +1,103 @@
+import type { DataCatalog } from '../io/catalog.ts';
+import type { Node } from '../pipeline/node.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { ProjectContext } from '../session/context.ts';
+import type { RunParams, RunResult } from '../session/run-params.ts';
+import type { HookSpecDefinition } from './spec.ts';
+
+/** Input overrides a `beforeNodeRun` implementation may return: input name → replacement data. */
+export type InputOverrides = Record<string, unknown>;
+
+/** What `beforeCommandRun` and `afterCommandRun` know about the project. */
+export interface ProjectMetadata {
+  readonly projectPath: string;
+  readonly packageName: string | undefined;
+  readonly sluiceVersion: string;
+}
+
+/**
+ * Sluice's lifecycle hooks: Kedro's specs in camelCase, each taking one arguments object. An
+ * implementation destructures any subset of the arguments. Extend it with module augmentation
+ * (`declare module 'sluice' { interface HookSpecs { ... } }`) plus `manager.addSpecs(...)`.
+ */
+export interface HookSpecs {
+  /** The project is loaded: settings and configuration, no catalog yet. */
+  afterContextCreated(args: { context: ProjectContext }): void;
+  /** The catalog is built, once per run. `confCreds` holds credentials: never log it. */
+  afterCatalogCreated(args: {
+    catalog: DataCatalog;
+    confCatalog: Readonly<Record<string, unknown>>;
+    confCreds: Readonly<Record<string, unknown>>;
+    parameters: Readonly<Record<string, unknown>>;
+    saveVersion: string;
+    loadVersions: Readonly<Record<string, string>>;
+  }): void;
+  beforePipelineRun(args: { runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
+  afterPipelineRun(args: { runParams: RunParams; runResult: RunResult; pipeline: Pipeline; catalog: DataCatalog }): void;
+  /** Every failed run reaches this exactly once, cancellation included, before the error propagates. */
+  onPipelineError(args: { error: Error; runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
+  /** Inputs are loaded. Return a record to replace some of them; records merge in call order. */
+  beforeNodeRun(args: {
+    node: Node;
+    catalog: DataCatalog;
+    inputs: Readonly<Record<string, unknown>>;
+    isAsync: boolean;
+    runId: string;
+  }): InputOverrides | void;
+  afterNodeRun(args: {
+    node: Node;
+    catalog: DataCatalog;
+    inputs: Readonly<Record<string, unknown>>;
+    outputs: Readonly<Record<string, unknown>>;
+    isAsync: boolean;
+    runId: string;
+  }): void;
+  /** The node failed: its function, one of its loads, or one of its saves. */
+  onNodeError(args: {
+    error: Error;
+    node: Node;
+    catalog: DataCatalog;
+    inputs: Readonly<Record<string, unknown>>;
+    isAsync: boolean;
+    runId: string;
+  }): void;
+  beforeDatasetLoaded(args: { datasetName: string; node: Node }): void;
+  afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
+  beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
+  afterDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
+  beforeCommandRun(args: { projectMetadata: ProjectMetadata; commandArgs: readonly string[] }): void;
+  afterCommandRun(args: { projectMetadata: ProjectMetadata; commandArgs: readonly string[]; exitCode: number }): void;
+}
+
+/** Hooks of `HookSpecs` that stop at the first result. Extend with augmentation like `HookSpecs`. */
+export interface FirstResultHookSpecs {}
+
+/** The runtime side of `HookSpecs`, in lifecycle order. */
+export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
+  { name: 'afterContextCreated', args: ['context'], description: 'The project is loaded (settings, config).' },
+  {
+    name: 'afterCatalogCreated',
+    args: ['catalog', 'confCatalog', 'confCreds', 'parameters', 'saveVersion', 'loadVersions'],
+    description: 'The catalog is built, once per run.',
+  },
+  { name: 'beforePipelineRun', args: ['runParams', 'pipeline', 'catalog'], description: 'Before the first node.' },
+  { name: 'afterPipelineRun', args: ['runParams', 'runResult', 'pipeline', 'catalog'], description: 'After a successful run.' },
+  { name: 'onPipelineError', args: ['error', 'runParams', 'pipeline', 'catalog'], description: 'Every failed run, exactly once.' },
+  {
+    name: 'beforeNodeRun',
+    args: ['node', 'catalog', 'inputs', 'isAsync', 'runId'],
+    description: 'Inputs loaded; may return input overrides.',
+  },
+  { name: 'afterNodeRun', args: ['node', 'catalog', 'inputs', 'outputs', 'isAsync', 'runId'], description: 'The node returned.' },
+  {
+    name: 'onNodeError',
+    args: ['error', 'node', 'catalog', 'inputs', 'isAsync', 'runId'],
+    description: 'The node, a load or a save failed.',
+  },
+  { name: 'beforeDatasetLoaded', args: ['datasetName', 'node'], description: 'Before an input is loaded.' },
+  { name: 'afterDatasetLoaded', args: ['datasetName', 'data', 'node'], description: 'After an input is loaded.' },
+  { name: 'beforeDatasetSaved', args: ['datasetName', 'data', 'node'], description: 'Before an output is saved.' },
+  { name: 'afterDatasetSaved', args: ['datasetName', 'data', 'node'], description: 'After an output is saved.' },
+  { name: 'beforeCommandRun', args: ['projectMetadata', 'commandArgs'], description: 'A sluice command starts.' },
+  { name: 'afterCommandRun', args: ['projectMetadata', 'commandArgs', 'exitCode'], description: 'A sluice command ends.' },
+];

@@ -1,0 +1,20 @@
+import type { ConfigLoader } from '../config/index.ts';
+
+/**
+ * What `afterContextCreated` receives: the loaded project, before any catalog exists. Kedro's
+ * `KedroContext`, trimmed to what a plugin can rely on.
+ */
+export interface ProjectContext {
+  /** Absolute path of the project root (the folder holding `sluice.config.ts`). */
+  readonly projectPath: string;
+  /** The configuration environment layered over `base` (default `local`). */
+  readonly env: string;
+  /** The configuration folder, relative to the project (default `conf`). */
+  readonly confSource: string;
+  /** The loader for every config key (`catalog`, `parameters`, `credentials`, `globals`, plugin keys). */
+  readonly config: ConfigLoader;
+  /** The merged parameters, runtime `--params` applied. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The `--params` given for this run. */
+  readonly runtimeParams: Readonly<Record<string, unknown>>;
+}
