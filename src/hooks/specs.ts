@@ -70,6 +70,7 @@ export interface HookSpecs {
 }
 
 /** Hooks of `HookSpecs` that stop at the first result. Extend with augmentation like `HookSpecs`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an augmentation point: its keys matter, not its values
 export interface FirstResultHookSpecs {}
 
 /** The runtime side of `HookSpecs`, in lifecycle order. */
