@@ -10,7 +10,11 @@ import { DuckDBFileDataset } from './duckdb-file-dataset.ts';
  * those types), and any option of DuckDB's `read_csv`, such as `delim`, `header`, `quote`,
  * `escape`, `nullstr`, `dateformat`, `sample_size`, `all_varchar`, `types`, `skip`.
  */
-export type DuckDBCsvLoadArgs = DuckDBFileLoadArgs;
+export interface DuckDBCsvLoadArgs {
+  as?: DuckDBFileLoadArgs['as'];
+  columns?: string[] | Record<string, string>;
+  [duckdbOption: string]: unknown;
+}
 
 /**
  * `save_args` of `type: duckdb_csv`: options of DuckDB's `COPY ... TO ... (FORMAT csv)`, such as

@@ -15,7 +15,7 @@ import { inferColumns } from './column-inference.ts';
 import { loadDuckDB } from './duckdb-instance.ts';
 import { quoteIdentifier } from './sql-quoting.ts';
 import type { ArrowTable, Row, TabularData } from './tabular-data.ts';
-import { isArrowTable } from './tabular-data.ts';
+import { isArrowTable, toJsonText } from './tabular-data.ts';
 
 /** An Arrow column whose type has no DuckDB counterpart Sluice can write. */
 export class UnsupportedArrowTypeError extends Error {
@@ -109,14 +109,6 @@ function valuePreparer(kind: ColumnKind): (value: unknown) => unknown {
     default:
       return (value) => value;
   }
-}
-
-/** JSON text for a value; bigints (which `JSON.stringify` rejects) become numbers when safe, else strings. */
-export function toJsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item !== 'bigint') return item;
-    return Number.isSafeInteger(Number(item)) ? Number(item) : item.toString();
-  });
 }
 
 async function arrowColumns(table: ArrowTable): Promise<{ columns: StagedColumn[]; rowCount: number }> {

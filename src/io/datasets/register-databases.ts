@@ -3,6 +3,10 @@ import type { DuckDBCsvDatasetOptions } from './duckdb-csv.ts';
 import { DuckDBCsvDataset } from './duckdb-csv.ts';
 import type { ParquetDatasetOptions } from './parquet.ts';
 import { ParquetDataset } from './parquet.ts';
+import type { SqlQueryDatasetOptions } from './sql-query.ts';
+import { SqlQueryDataset } from './sql-query.ts';
+import type { SqlTableDatasetOptions } from './sql-table.ts';
+import { SqlTableDataset } from './sql-table.ts';
 
 /**
  * Registers the DuckDB- and SQL-backed dataset types: `parquet`, `duckdb_csv`, `sql_table`,
@@ -12,4 +16,6 @@ import { ParquetDataset } from './parquet.ts';
 export function registerDatabaseDatasets(registry: DatasetTypeRegistry): void {
   registry.register('parquet', (options, context) => new ParquetDataset(context.name, options as unknown as ParquetDatasetOptions, context));
   registry.register('duckdb_csv', (options, context) => new DuckDBCsvDataset(context.name, options as unknown as DuckDBCsvDatasetOptions, context));
+  registry.register('sql_table', (options, context) => new SqlTableDataset(context.name, options as SqlTableDatasetOptions, context));
+  registry.register('sql_query', (options, context) => new SqlQueryDataset(context.name, options as SqlQueryDatasetOptions, context));
 }

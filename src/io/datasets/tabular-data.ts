@@ -45,3 +45,11 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
   return `a ${typeof value}`;
 }
+
+/** JSON text for a value; bigints (which `JSON.stringify` rejects) become numbers when safe, else strings. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item !== 'bigint') return item;
+    return Number.isSafeInteger(Number(item)) ? Number(item) : item.toString();
+  });
+}

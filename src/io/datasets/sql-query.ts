@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Dataset, DatasetDescription } from '../dataset.ts';
+import { DatasetError } from '../dataset.ts';
+import type { OptionsOwner } from './dataset-options.ts';
+import { OptionReader, datasetSubject, isPlainObject } from './dataset-options.ts';
+import type { DatasetSettings } from './file-dataset.ts';
+import { PostgresConnection } from './postgres-connection.ts';
+import type { Row } from './tabular-data.ts';
+
+/** The YAML options of `type: sql_query`. */
+export interface SqlQueryDatasetOptions {
+  /** The query. Give this or `filepath`. */
+  sql?: string;
+  /** A `.sql` file holding the query, relative to the project. Give this or `sql`. */
+  filepath?: string;
+  /** The name of a credentials entry (resolved by the catalog), or the entry itself. */
+  credentials?: string | Record<string, unknown>;
+  load_args?: {
+    /** Values for `$1`, `$2`, ... in the query. */
+    params?: unknown[];
+  };
+  /** Free-form notes for tools, shown by `describe()`. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * The rows of a PostgreSQL query (`type: sql_query`), through `pg`. Read-only: `save()` throws.
+ * Values are typed as for `sql_table`.
+ */
+export class SqlQueryDataset implements Dataset<Row[]> {
+  readonly name: string;
+  readonly #sql: string | undefined;
+  readonly #filepath: string | undefined;
+  readonly #params: unknown[] | undefined;
+  readonly #connection: PostgresConnection;
+  readonly #owner: OptionsOwner;
+  readonly #metadata: Record<string, unknown> | undefined;
+
+  constructor(name: string, options: SqlQueryDatasetOptions, settings: DatasetSettings = {}) {
+    const owner: OptionsOwner = { name, type: 'sql_query', location: settings.location };
+    const reader = new OptionReader(owner, options);
+    const query = readQuerySource(reader, settings);
+    const inline = reader.raw('credentials');
+    const loadArgs = reader.section('load_args');
+    const params = loadArgs.raw('params');
+    if (params !== undefined && !Array.isArray(params)) throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
+    loadArgs.finish();
+    const metadata = reader.mapping('metadata');
+    reader.finish();
+    this.name = name;
+    this.#sql = query.sql;
+    this.#filepath = query.filepath;
+    this.#params = params as unknown[] | undefined;
+    this.#owner = owner;
+    this.#metadata = metadata;
+    this.#connection = new PostgresConnection(owner, settings.credentials ?? (isPlainObject(inline) ? inline : undefined));
+  }
+
+  async load(): Promise<Row[]> {
+    const sql = await this.#query();
+    try {
+      const result = await this.#connection.query(sql, this.#params);
+      return result.rows as Row[];
+    } catch (error) {
+      throw this.#connection.failure(`run its query`, error);
+    }
+  }
+
+  save(): never {
+    throw readOnly(this.#owner);
+  }
+
+  /**
+   * True when the query is valid against the database as it is now: it is planned with EXPLAIN,
+   * not run, so this is cheap even for a heavy query.
+   */
+  async exists(): Promise<boolean> {
+    const sql = await this.#query();
+    try {
+      await this.#connection.query(`EXPLAIN ${sql}`, this.#params);
+      return true;
+    } catch (error) {
+      const { code } = this.#connection.inspect(error);
+      // Class 42: syntax error or access rule violation (a missing table, a misspelt column).
+      if (code !== undefined && code.startsWith('42')) return false;
+      throw this.#connection.failure('check its query', error);
+    }
+  }
+
+  release(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  describe(): DatasetDescription {
+    return {
+      type: 'sql_query',
+      ...(this.#sql === undefined ? { filepath: this.#filepath } : { sql: this.#sql }),
+      ...this.#connection.target,
+      ...(this.#params === undefined ? {} : { load_args: { params: this.#params } }),
+      ...(this.#metadata === undefined ? {} : { metadata: this.#metadata }),
+    };
+  }
+
+  #query(): Promise<string> {
+    return loadQueryText(this.#owner, this.#sql, this.#filepath);
+  }
+}
+
+/** `sql` or `filepath` (a .sql file), exactly one. Shared by `sql_query` and `duckdb_query`. */
+export function readQuerySource(reader: OptionReader, settings: DatasetSettings): { sql?: string; filepath?: string } {
+  const sql = reader.string('sql');
+  const filepath = reader.string('filepath');
+  if (sql !== undefined && filepath !== undefined) throw reader.error('give "sql" or "filepath", not both.');
+  if (sql === undefined && filepath === undefined) {
+    throw reader.error('option "sql" is required.', 'For example "sql: SELECT * FROM shuttles WHERE price > 100", or "filepath: queries/shuttles.sql".');
+  }
+  return sql !== undefined ? { sql } : { filepath: resolve(settings.projectPath ?? process.cwd(), filepath!) };
+}
+
+/** The query text: `sql` itself, or the file read now (so edits between runs are picked up). */
+export async function loadQueryText(owner: OptionsOwner, sql: string | undefined, filepath: string | undefined): Promise<string> {
+  if (sql !== undefined) return sql;
+  try {
+    return await readFile(filepath!, 'utf8');
+  } catch (error) {
+    throw new DatasetError(`${datasetSubject(owner)}: cannot read its query file ${filepath}: ${(error as Error).message}`, {
+      datasetName: owner.name,
+      cause: error,
+      hint: 'Check "filepath".',
+    });
+  }
+}
+
+/** A query dataset is read-only; this is the error its `save()` throws. */
+export function readOnly(owner: OptionsOwner): DatasetError {
+  return new DatasetError(`${datasetSubject(owner)} is read-only: a query's result can't be saved.`, {
+    datasetName: owner.name,
+    hint: `Save to a table dataset instead (${owner.type === 'sql_query' ? 'sql_table' : 'duckdb_table'}), and query that.`,
+  });
+}
