@@ -160,7 +160,10 @@ export class CatalogDefinition {
     const details: CatalogErrorDetails = { datasetName: entry.name, datasetType: entry.type, location: entry.location };
     try {
       const options = structuredClone(entry.options);
-      const credentials = this.#takeCredentials(entry, options, details);
+      let usesCredentials = false;
+      const credentials = this.#takeCredentials(entry, options, details, () => {
+        usesCredentials = true;
+      });
       const context: DatasetFactoryContext = {
         name: entry.name,
         projectPath: this.projectPath,
@@ -175,7 +178,7 @@ export class CatalogDefinition {
       const factory = await this.#factory(entry, details);
       const dataset = await factory(options, context);
       checkDataset(dataset, details);
-      return credentials === undefined ? dataset : guardDataset(dataset, this.redactor);
+      return credentials === undefined && !usesCredentials ? dataset : guardDataset(dataset, this.redactor);
     } catch (error) {
       throw this.redactor.error(error instanceof CatalogError ? error : wrapBuildError(error, details));
     }
@@ -186,10 +189,13 @@ export class CatalogDefinition {
    * factory context, so that no dataset can echo them back through its options. Nested
    * `credentials: <name>` settings (a partitioned dataset's inner dataset) are resolved in place.
    */
-  #takeCredentials(entry: CatalogEntry, options: Record<string, unknown>, details: CatalogErrorDetails): Record<string, unknown> | undefined {
+  #takeCredentials(entry: CatalogEntry, options: Record<string, unknown>, details: CatalogErrorDetails, onNested: () => void): Record<string, unknown> | undefined {
     const reference = options.credentials;
     delete options.credentials;
-    resolveNestedCredentials(options, (name, path) => this.#credentialsByName(name, entry, [...path, 'credentials'], details));
+    resolveNestedCredentials(options, (name, path) => {
+      onNested();
+      return this.#credentialsByName(name, entry, [...path, 'credentials'], details);
+    });
     if (reference === undefined || reference === null) return undefined;
     if (typeof reference === 'string') return this.#credentialsByName(reference, entry, ['credentials'], details);
     if (isRecord(reference)) return reference;
