@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Next } from './helpers.ts';
+import { addPlain, addWrapper, deferred, flush, isThenable, makeManager } from './helpers.ts';
+
+const firstResult = () => makeManager({ firstResult: true });
+
+test('firstResult stops at the first implementation that returns something', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'p0', { returns: 'zero' });
+  addPlain(manager, calls, 'p1', { returns: 'one' });
+  addPlain(manager, calls, 'p2');
+  assert.equal(manager.hook.h.call({ x: 1 }), 'one');
+  assert.deepEqual(calls, ['p2', 'p1']);
+});
+
+test('firstResult returns the single value, not a list', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'p', { returns: 42 });
+  assert.equal(manager.hook.h.call({ x: 1 }), 42);
+});
+
+test('firstResult: null means "no result", like undefined', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'p0', { returns: 'value' });
+  addPlain(manager, calls, 'p1', { returns: null });
+  addPlain(manager, calls, 'p2', { returns: undefined });
+  assert.equal(manager.hook.h.call({ x: 1 }), 'value');
+  assert.deepEqual(calls, ['p2', 'p1', 'p0']);
+});
+
+for (const falsy of [0, false, '', Number.NaN]) {
+  test(`firstResult: ${String(falsy) || '""'} is a result and stops the call`, () => {
+    const manager = firstResult();
+    const calls: string[] = [];
+    addPlain(manager, calls, 'p0', { returns: 'later' });
+    addPlain(manager, calls, 'p1', { returns: falsy });
+    assert.equal(manager.hook.h.call({ x: 1 }), falsy);
+    assert.deepEqual(calls, ['p1']);
+  });
+}
+
+test('firstResult with only empty results gives undefined (not a list)', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'p0', { returns: null });
+  addPlain(manager, calls, 'p1');
+  assert.equal(manager.hook.h.call({ x: 1 }), undefined);
+  assert.deepEqual(calls, ['p1', 'p0']);
+});
+
+test('firstResult with no implementations gives undefined', () => {
+  assert.equal(firstResult().hook.h.call({ x: 1 }), undefined);
+});
+
+test('firstResult follows tryfirst / trylast order', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'late', { trylast: true, returns: 'late' });
+  addPlain(manager, calls, 'plain', { returns: 'plain' });
+  addPlain(manager, calls, 'early', { tryfirst: true, returns: 'early' });
+  assert.equal(manager.hook.h.call({ x: 1 }), 'early');
+  assert.deepEqual(calls, ['early']);
+});
+
+test('firstResult: a trylast implementation answers when nothing else does', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'fallback', { trylast: true, returns: 'fallback' });
+  addPlain(manager, calls, 'plain');
+  assert.equal(manager.hook.h.call({ x: 1 }), 'fallback');
+  assert.deepEqual(calls, ['plain', 'fallback']);
+});
+
+test('firstResult: wrappers still complete and see the first result from next()', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'p0', { returns: 'zero' });
+  addPlain(manager, calls, 'p1', { returns: 'one' });
+  addWrapper(manager, calls, 'w');
+  assert.equal(manager.hook.h.call({ x: 1 }), 'one');
+  assert.deepEqual(calls, ['w:before', 'p1', 'w:after']);
+});
+
+test('firstResult: a wrapper can replace the first result', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'p', { returns: 'inner' });
+  manager.register({ h: { wrapper: true, handler: (_args: { x: number }, next: Next) => `${String(next())}+wrapped` } }, 'w');
+  assert.equal(manager.hook.h.call({ x: 1 }), 'inner+wrapped');
+});
+
+test('firstResult: a wrapper sees undefined from next() when nothing answered', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'p');
+  let inner: unknown = 'unset';
+  manager.register({ h: { wrapper: true, handler: (_args: { x: number }, next: Next) => (inner = next()) } }, 'w');
+  assert.equal(manager.hook.h.call({ x: 1 }), undefined);
+  assert.equal(inner, undefined);
+});
+
+test('firstResult: an error before any result escapes; implementations after it do not run', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'p0', { returns: 'never reached' });
+  manager.register({ h: () => { calls.push('thrower'); throw new Error('boom'); } }, 'thrower');
+  addPlain(manager, calls, 'p2');
+  assert.throws(() => manager.hook.h.call({ x: 1 }), /boom/);
+  assert.deepEqual(calls, ['p2', 'thrower']);
+});
+
+test('firstResult: an implementation after the first result is not reached even if it would throw', () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  manager.register({ h: () => { throw new Error('not reached'); } }, 'thrower');
+  addPlain(manager, calls, 'answer', { returns: 'ok' });
+  assert.equal(manager.hook.h.call({ x: 1 }), 'ok');
+});
+
+test('firstResult async: a promise of undefined or null is "no result" and the next one runs', async () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  manager.register({ h: async () => { calls.push('p0'); return 'zero'; } }, 'p0');
+  manager.register({ h: async () => { calls.push('p1'); return null; } }, 'p1');
+  manager.register({ h: async () => { calls.push('p2'); return undefined; } }, 'p2');
+  const result = manager.hook.h.call({ x: 1 });
+  assert.ok(isThenable(result));
+  assert.equal(await result, 'zero');
+  assert.deepEqual(calls, ['p2', 'p1', 'p0']);
+});
+
+test('firstResult async: stops at the first resolved value; later implementations never start', async () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  manager.register({ h: () => void calls.push('never') }, 'never');
+  const gate = deferred<string>();
+  manager.register({ h: () => { calls.push('slow'); return gate.promise; } }, 'slow');
+  const pending = manager.hook.h.call({ x: 1 });
+  await flush();
+  assert.deepEqual(calls, ['slow']);
+  gate.resolve('answer');
+  assert.equal(await pending, 'answer');
+  assert.deepEqual(calls, ['slow']);
+});
+
+test('firstResult async: a sync answer after an async non-answer resolves the promise', async () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'sync', { returns: 'sync answer' });
+  manager.register({ h: async () => undefined }, 'async');
+  assert.equal(await manager.hook.h.call({ x: 1 }), 'sync answer');
+});
+
+test('firstResult async: a rejection stops the call', async () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'after', { returns: 'x' });
+  manager.register({ h: async () => { throw new Error('async boom'); } }, 'rejects');
+  await assert.rejects(async () => manager.hook.h.call({ x: 1 }), /async boom/);
+  assert.deepEqual(calls, []);
+});
+
+test('firstResult async: wrappers still complete around the async answer', async () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  manager.register({ h: async () => 'deep' }, 'p');
+  manager.register(
+    {
+      h: {
+        wrapper: true,
+        handler: async (_args: { x: number }, next: Next) => {
+          calls.push('w:before');
+          const inner = await next();
+          calls.push(`w:after(${String(inner)})`);
+          return inner;
+        },
+      },
+    },
+    'w',
+  );
+  assert.equal(await manager.hook.h.call({ x: 1 }), 'deep');
+  assert.deepEqual(calls, ['w:before', 'w:after(deep)']);
+});
+
+test('firstResult on the loop path (more than 64 implementations)', async () => {
+  const manager = firstResult();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'answer', { returns: 'found' });
+  for (let i = 0; i < 70; i++) addPlain(manager, calls, `p${i}`, { returns: i === 3 ? null : undefined });
+  assert.equal(manager.hook.h.call({ x: 1 }), 'found');
+  assert.equal(calls.length, 71);
+
+  const asyncManager = firstResult();
+  addPlain(asyncManager, [], 'tail', { returns: 'tail' });
+  for (let i = 0; i < 70; i++) asyncManager.register({ h: async () => (i === 10 ? 'async ten' : undefined) }, `a${i}`);
+  assert.equal(await asyncManager.hook.h.call({ x: 1 }), 'async ten');
+});
