@@ -12,6 +12,25 @@ export type CompiledCall = (args: object) => unknown;
 /** The shared result of a list hook with nothing to report: no array is allocated per call. */
 export const NO_RESULTS: readonly never[] = Object.freeze([]);
 
+const SOURCES = Symbol('sources');
+
+/** A result list that remembers which plugin returned each entry, for error messages. */
+type Results = unknown[] & { [SOURCES]: string[] };
+
+function newResults(): Results {
+  const results = [] as unknown as Results;
+  results[SOURCES] = [];
+  return results;
+}
+
+/**
+ * The plugin that returned each entry of a list hook's result, in the same order, so a caller
+ * that rejects a result can name the plugin. Costs nothing on calls that return no results.
+ */
+export function resultSources(results: readonly unknown[]): readonly string[] {
+  return (results as Partial<Results>)[SOURCES] ?? [];
+}
+
 type Fn = (args: object) => unknown;
 type WrapperFn = (args: object, next: () => unknown) => unknown;
 
@@ -34,7 +53,13 @@ export function compileCall(spec: HookSpecDefinition, impls: readonly HookImpl[]
   if (plainFns.length === 0 && wrapperFns.length === 0) {
     call = spec.firstResult ? () => undefined : () => NO_RESULTS;
   } else {
-    const inner = plainFns.length > MAX_UNROLLED ? (spec.firstResult ? firstResultLoop : listLoop)(plainFns) : unrolled(plainFns, !!spec.firstResult);
+    const names = plain.map((impl) => impl.pluginName);
+    const inner =
+      plainFns.length > MAX_UNROLLED
+        ? spec.firstResult
+          ? firstResultLoop(plainFns)
+          : listLoop(plainFns, names)
+        : unrolled(plainFns, names, !!spec.firstResult);
     call = wrapperFns.length === 0 ? inner : wrapped(wrappers, wrapperFns, inner);
   }
   if (monitors.some((monitor) => monitor.before !== undefined || monitor.after !== undefined)) {
@@ -52,50 +77,70 @@ const MAX_UNROLLED = 64;
  * prevents: about 3.5x faster with 10 no-op implementations (docs/benchmarks.md). The generated
  * code contains no user input, only indexes.
  */
-function unrolled(fns: Fn[], firstResult: boolean): CompiledCall {
+function unrolled(fns: Fn[], names: string[], firstResult: boolean): CompiledCall {
   const declarations = fns.map((_, i) => `const f${i} = fns[${i}];`).join('\n');
   const steps = fns
     .map((_, i) =>
       firstResult
         ? `r = f${i}(a); if (r != null) return typeof r.then === 'function' ? continueFirst(fns, ${i + 1}, r, a) : r;`
-        : `r = f${i}(a); if (r != null) { if (typeof r.then === 'function') return continueList(fns, ${i + 1}, r, a, res ?? []); (res ??= []).push(r); }`,
+        : `r = f${i}(a); if (r != null) { res ??= newResults(); if (typeof r.then === 'function') return continueList(fns, names, ${i}, r, a, res); res.push(r); res[SOURCES].push(names[${i}]); }`,
     )
     .join('\n');
   const ending = firstResult ? 'return undefined;' : 'return res ?? none;';
   const factory = new Function(
     'fns',
+    'names',
     'continueList',
     'continueFirst',
     'none',
+    'newResults',
+    'SOURCES',
     `${declarations}\nreturn function call(a) {\nlet r, res;\n${steps}\n${ending}\n};`,
-  ) as (fns: Fn[], list: typeof continueListAsync, first: typeof continueFirstAsync, none: readonly never[]) => CompiledCall;
-  return factory(fns, continueListAsync, continueFirstAsync, NO_RESULTS);
+  ) as (
+    fns: Fn[],
+    names: string[],
+    list: typeof continueListAsync,
+    first: typeof continueFirstAsync,
+    none: readonly never[],
+    create: typeof newResults,
+    sources: typeof SOURCES,
+  ) => CompiledCall;
+  return factory(fns, names, continueListAsync, continueFirstAsync, NO_RESULTS, newResults, SOURCES);
 }
 
-function listLoop(fns: Fn[]): CompiledCall {
+function listLoop(fns: Fn[], names: string[]): CompiledCall {
   const count = fns.length;
   return (args) => {
-    let results: unknown[] | undefined;
+    let results: Results | undefined;
     for (let i = 0; i < count; i++) {
       const result = fns[i]!(args);
       if (result != null) {
-        if (isPromiseLike(result)) return continueListAsync(fns, i + 1, result, args, results ?? []);
-        (results ??= []).push(result);
+        results ??= newResults();
+        if (isPromiseLike(result)) return continueListAsync(fns, names, i, result, args, results);
+        results.push(result);
+        results[SOURCES].push(names[i]!);
       }
     }
     return results ?? NO_RESULTS;
   };
 }
 
-async function continueListAsync(fns: Fn[], start: number, pending: PromiseLike<unknown>, args: object, results: unknown[]) {
+/** Continues a list call once implementation `index` returned a promise; later ones wait for it. */
+async function continueListAsync(fns: Fn[], names: string[], index: number, pending: PromiseLike<unknown>, args: object, results: Results) {
   const first = await pending;
-  if (first != null) results.push(first);
-  for (let i = start; i < fns.length; i++) {
+  if (first != null) {
+    results.push(first);
+    results[SOURCES].push(names[index]!);
+  }
+  for (let i = index + 1; i < fns.length; i++) {
     let result = fns[i]!(args);
     if (result != null && isPromiseLike(result)) result = await result;
-    if (result != null) results.push(result);
+    if (result != null) {
+      results.push(result);
+      results[SOURCES].push(names[i]!);
+    }
   }
-  return results;
+  return results.length === 0 ? NO_RESULTS : results;
 }
 
 function firstResultLoop(fns: Fn[]): CompiledCall {

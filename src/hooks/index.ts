@@ -2,7 +2,7 @@ export { HookManager } from './manager.ts';
 export type { HookCallers } from './manager.ts';
 export { HookCaller } from './hook-caller.ts';
 export type { ImplementationInfo } from './hook-caller.ts';
-export { NO_RESULTS } from './caller.ts';
+export { NO_RESULTS, resultSources } from './caller.ts';
 export type { HookSpecDefinition } from './spec.ts';
 export type {
   HookArgs,

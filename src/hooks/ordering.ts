@@ -25,36 +25,38 @@ function orderClass(impls: HookImpl[]): HookImpl[] {
   return impls.some((impl) => impl.before.length > 0 || impl.after.length > 0) ? applyRelativeOrder(ordered) : ordered;
 }
 
-/** A stable topological sort: constraints first, pluggy's position as the tie-breaker. */
+/**
+ * Keeps pluggy's order except where a constraint forbids it: each implementation is placed at its
+ * pluggy position, right after whatever it must follow (pulled forward, recursively). So `Z before
+ * X` moves Z just ahead of X and leaves everything between them where it was.
+ */
 function applyRelativeOrder(ordered: HookImpl[]): HookImpl[] {
-  const count = ordered.length;
-  const successors: Set<number>[] = ordered.map(() => new Set());
+  const mustFollow: Set<number>[] = ordered.map(() => new Set());
   const indexesOf = (plugin: string) => ordered.flatMap((impl, index) => (impl.pluginName === plugin ? [index] : []));
   ordered.forEach((impl, index) => {
-    for (const target of impl.before) for (const other of indexesOf(target)) if (other !== index) successors[index]!.add(other);
-    for (const target of impl.after) for (const other of indexesOf(target)) if (other !== index) successors[other]!.add(index);
+    for (const target of impl.before) for (const other of indexesOf(target)) if (other !== index) mustFollow[other]!.add(index);
+    for (const target of impl.after) for (const other of indexesOf(target)) if (other !== index) mustFollow[index]!.add(other);
   });
-  const indegree = new Array<number>(count).fill(0);
-  for (const next of successors) for (const index of next) indegree[index]!++;
   const result: HookImpl[] = [];
-  const placed = new Array<boolean>(count).fill(false);
-  for (let round = 0; round < count; round++) {
-    const index = indegree.findIndex((degree, i) => degree === 0 && !placed[i]);
-    if (index === -1) {
-      const stuck = ordered.filter((_, i) => !placed[i]);
-      const first = stuck[0]!;
-      throw new HookRegistrationError(
-        first.pluginName,
-        first.hookName,
-        `The before/after constraints on hook "${first.hookName}" form a cycle between plugins ${stuck
-          .map((impl) => `"${impl.pluginName}"`)
-          .join(', ')}.`,
-        'Remove one of the constraints so that an order exists.',
-      );
-    }
-    placed[index] = true;
+  const state = new Array<'new' | 'visiting' | 'placed'>(ordered.length).fill('new');
+  const place = (index: number, path: number[]): void => {
+    if (state[index] === 'placed') return;
+    if (state[index] === 'visiting') throw cycleError([...path.slice(path.indexOf(index)), index].map((i) => ordered[i]!));
+    state[index] = 'visiting';
+    for (const earlier of [...mustFollow[index]!].sort((a, b) => a - b)) place(earlier, [...path, index]);
+    state[index] = 'placed';
     result.push(ordered[index]!);
-    for (const next of successors[index]!) indegree[next]!--;
-  }
+  };
+  for (let index = 0; index < ordered.length; index++) place(index, []);
   return result;
+}
+
+function cycleError(cycle: HookImpl[]): HookRegistrationError {
+  const first = cycle[0]!;
+  return new HookRegistrationError(
+    first.pluginName,
+    first.hookName,
+    `The before/after constraints on hook "${first.hookName}" form a cycle: ${cycle.map((impl) => `"${impl.pluginName}"`).join(' -> ')}.`,
+    'Remove one of the constraints so that an order exists.',
+  );
 }
