@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** File extensions read as configuration. JSON is valid YAML, so it is read the same way. */
@@ -46,8 +47,19 @@ function listFiles(folder: string, prefix = ''): string[] {
   for (const entry of readdirSync(join(folder, prefix), { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) files.push(...listFiles(folder, relative));
-    else if (entry.isFile() || entry.isSymbolicLink()) files.push(relative);
+    // Symbolic links count as what they point to (a shared conf folder linked into an environment).
+    const target = entry.isSymbolicLink() ? statOrUndefined(join(folder, relative)) : entry;
+    if (target?.isDirectory()) files.push(...listFiles(folder, relative));
+    else if (target?.isFile()) files.push(relative);
   }
   return files;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    // A dangling link is not configuration.
+    return undefined;
+  }
 }
