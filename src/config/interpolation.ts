@@ -99,7 +99,8 @@ class Interpolator {
   #evaluate(rawExpression: string, at: ConfigLocation): ConfigTree {
     // Nested interpolations (`${globals:${runtime_params:which}}`) resolve first, as text.
     const expression = rawExpression.includes('${') ? stringify(treeToPlain(this.#resolveText(rawExpression, at))) : rawExpression;
-    const written = `\${${expression}}`;
+    // Messages quote the expression as written: a nested result could be a secret read from the environment.
+    const written = `\${${rawExpression}}`;
     const call = /^\s*([A-Za-z_][\w.-]*)\s*:([\s\S]*)$/.exec(expression);
     if (call === null) return this.#selfReference(expression.trim(), written, at);
 

@@ -148,7 +148,7 @@ export class CatalogDefinition {
   /** A description from the settings alone, for entries not built yet. Credentials are left out. */
   describeEntry(entry: CatalogEntry): DatasetDescription {
     const { credentials: _credentials, ...options } = entry.options;
-    return this.redactor.value({ ...options, type: entry.type });
+    return this.redactor.value({ type: entry.type, ...options });
   }
 
   /**

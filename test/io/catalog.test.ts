@@ -190,6 +190,21 @@ describe('DataCatalog: names and datasets', () => {
   });
 });
 
+describe('DataCatalog without configuration', () => {
+  it('holds the datasets it is given, and describes and lists them', async () => {
+    const given = new MemoryDataset('given', {}, { data: [1] });
+    const catalog = new DataCatalog({ datasets: { given } });
+    assert.equal(catalog.get('given'), given);
+    assert.deepEqual(await catalog.load('given'), [1]);
+    assert.equal(catalog.has('given'), true);
+    assert.equal(catalog.typeOf('given'), 'memory');
+    assert.equal(catalog.location('given'), undefined);
+    assert.equal(catalog.saveVersion, undefined);
+    assert.deepEqual(catalog.patterns(), []);
+    assert.deepEqual(catalog.list(), ['parameters', 'given']);
+  });
+});
+
 describe('DataCatalog: parameters', () => {
   it('serves parameters and params:<dotted.key> as memory datasets', async () => {
     const catalog = new DataCatalog({ parameters: { model: { test_size: 0.2, layers: [8, 4] }, 'flat.key': 'x' } });
