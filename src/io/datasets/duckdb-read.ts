@@ -15,7 +15,7 @@
  * Values are read straight off DuckDB's vectors, chunk by chunk from a streaming result, which is
  * faster than the library's generic row converters and never materialises the result twice.
  */
-import type { DuckDBConnection, DuckDBDataChunk, DuckDBType, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 import type * as Arrow from 'apache-arrow';
 import type { DataType, Vector } from 'apache-arrow';
 import type { DuckDBModule } from './duckdb-instance.ts';
@@ -27,15 +27,18 @@ type ReadValue = (vector: DuckDBVector, index: number) => unknown;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = -MAX_SAFE;
 
+/** Values for `$1`, `$2`, ... in the SQL; DuckDB infers their types. */
+export type QueryParameters = readonly unknown[];
+
 /** Runs `sql` and returns its result as rows or as an Arrow table. */
-export async function readQuery(connection: DuckDBConnection, sql: string, shape: LoadShape): Promise<Row[] | ArrowTable> {
-  return shape === 'arrow' ? readArrow(connection, sql) : readRows(connection, sql);
+export async function readQuery(connection: DuckDBConnection, sql: string, shape: LoadShape, parameters?: QueryParameters): Promise<Row[] | ArrowTable> {
+  return shape === 'arrow' ? readArrow(connection, sql, parameters) : readRows(connection, sql, parameters);
 }
 
 /** Runs `sql` and returns one plain object per row (see the module comment for value types). */
-export async function readRows(connection: DuckDBConnection, sql: string): Promise<Row[]> {
+export async function readRows(connection: DuckDBConnection, sql: string, parameters?: QueryParameters): Promise<Row[]> {
   const duckdb = await loadDuckDB();
-  const result = await connection.stream(sql);
+  const result = await connection.stream(sql, parameters as DuckDBValue[] | undefined);
   const names = result.deduplicatedColumnNames();
   const readers = result.columnTypes().map((type) => rowValueReader(duckdb, type));
   const makeRow = rowFactory(names);
@@ -56,9 +59,9 @@ export async function readRows(connection: DuckDBConnection, sql: string): Promi
 }
 
 /** Runs `sql` and returns an Arrow table (see the module comment for the type mapping). */
-export async function readArrow(connection: DuckDBConnection, sql: string): Promise<ArrowTable> {
+export async function readArrow(connection: DuckDBConnection, sql: string, parameters?: QueryParameters): Promise<ArrowTable> {
   const [duckdb, arrow] = await Promise.all([loadDuckDB(), import('apache-arrow')]);
-  const result = await connection.stream(sql);
+  const result = await connection.stream(sql, parameters as DuckDBValue[] | undefined);
   const names = result.deduplicatedColumnNames();
   const plans = result.columnTypes().map((type) => arrowColumnPlan(duckdb, arrow, type));
   const columns: unknown[][] = names.map(() => []);

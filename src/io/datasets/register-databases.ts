@@ -1,6 +1,10 @@
 import type { DatasetTypeRegistry } from '../dataset-registry.ts';
 import type { DuckDBCsvDatasetOptions } from './duckdb-csv.ts';
 import { DuckDBCsvDataset } from './duckdb-csv.ts';
+import type { DuckDBQueryDatasetOptions } from './duckdb-query.ts';
+import { DuckDBQueryDataset } from './duckdb-query.ts';
+import type { DuckDBTableDatasetOptions } from './duckdb-table.ts';
+import { DuckDBTableDataset } from './duckdb-table.ts';
 import type { ParquetDatasetOptions } from './parquet.ts';
 import { ParquetDataset } from './parquet.ts';
 import type { SqlQueryDatasetOptions } from './sql-query.ts';
@@ -18,4 +22,6 @@ export function registerDatabaseDatasets(registry: DatasetTypeRegistry): void {
   registry.register('duckdb_csv', (options, context) => new DuckDBCsvDataset(context.name, options as unknown as DuckDBCsvDatasetOptions, context));
   registry.register('sql_table', (options, context) => new SqlTableDataset(context.name, options as SqlTableDatasetOptions, context));
   registry.register('sql_query', (options, context) => new SqlQueryDataset(context.name, options as SqlQueryDatasetOptions, context));
+  registry.register('duckdb_table', (options, context) => new DuckDBTableDataset(context.name, options as unknown as DuckDBTableDatasetOptions, context));
+  registry.register('duckdb_query', (options, context) => new DuckDBQueryDataset(context.name, options as unknown as DuckDBQueryDatasetOptions, context));
 }

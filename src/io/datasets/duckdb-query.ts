@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import type { Dataset, DatasetDescription } from '../dataset.ts';
+import type { OptionsOwner } from './dataset-options.ts';
+import { OptionReader } from './dataset-options.ts';
+import { DuckDBDatabaseFile } from './duckdb-database-file.ts';
+import { readQuery } from './duckdb-read.ts';
+import type { DatasetSettings } from './file-dataset.ts';
+import { loadQueryText, readOnly, readQuerySource } from './sql-query.ts';
+import type { ArrowTable, LoadShape, Row } from './tabular-data.ts';
+import { LOAD_SHAPES } from './tabular-data.ts';
+
+/** The YAML options of `type: duckdb_query`. */
+export interface DuckDBQueryDatasetOptions {
+  /** The DuckDB database file, relative to the project. */
+  database: string;
+  /** The query. Give this or `filepath`. */
+  sql?: string;
+  /** A `.sql` file holding the query, relative to the project. Give this or `sql`. */
+  filepath?: string;
+  load_args?: {
+    /** `rows` (the default) or `arrow`. */
+    as?: LoadShape;
+    /** Values for `$1`, `$2`, ... in the query. */
+    params?: unknown[];
+  };
+  /** Free-form notes for tools, shown by `describe()`. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * The result of a query on a DuckDB database file (`type: duckdb_query`), as rows or an Arrow
+ * table. Read-only: `save()` throws. The query can also read files DuckDB understands, such as
+ * `SELECT * FROM 'data/01_raw/*.parquet'`.
+ */
+export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
+  readonly name: string;
+  readonly #sql: string | undefined;
+  readonly #filepath: string | undefined;
+  readonly #params: unknown[] | undefined;
+  readonly #shape: LoadShape;
+  readonly #file: DuckDBDatabaseFile;
+  readonly #owner: OptionsOwner;
+  readonly #metadata: Record<string, unknown> | undefined;
+
+  constructor(name: string, options: DuckDBQueryDatasetOptions, settings: DatasetSettings = {}) {
+    const owner: OptionsOwner = { name, type: 'duckdb_query', location: settings.location };
+    const reader = new OptionReader(owner, options);
+    const database = reader.requiredString('database', 'data/03_primary/warehouse.duckdb');
+    const query = readQuerySource(reader, settings);
+    const loadArgs = reader.section('load_args');
+    const shape = loadArgs.choice('as', LOAD_SHAPES) ?? 'rows';
+    const params = loadArgs.raw('params');
+    if (params !== undefined && !Array.isArray(params)) throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
+    loadArgs.finish();
+    const metadata = reader.mapping('metadata');
+    reader.finish();
+    this.name = name;
+    this.#sql = query.sql;
+    this.#filepath = query.filepath;
+    this.#params = params as unknown[] | undefined;
+    this.#shape = shape;
+    this.#owner = owner;
+    this.#metadata = metadata;
+    this.#file = new DuckDBDatabaseFile(owner, resolve(settings.projectPath ?? process.cwd(), database));
+  }
+
+  async load(): Promise<Row[] | ArrowTable> {
+    const sql = await loadQueryText(this.#owner, this.#sql, this.#filepath);
+    try {
+      return await this.#file.read((connection) => readQuery(connection, sql, this.#shape, this.#params));
+    } catch (error) {
+      throw this.#file.failure('run its query', error);
+    }
+  }
+
+  save(): never {
+    throw readOnly(this.#owner);
+  }
+
+  /** True when the database file is there and the query is valid against it (planned with EXPLAIN, not run). */
+  async exists(): Promise<boolean> {
+    if (!(await this.#file.present())) return false;
+    const sql = await loadQueryText(this.#owner, this.#sql, this.#filepath);
+    try {
+      await this.#file.read((connection) => connection.run(`EXPLAIN ${sql}`, this.#params as never));
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '';
+      if (/^(Parser|Binder|Catalog) Error/.test(message)) return false;
+      throw this.#file.failure('check its query', error);
+    }
+  }
+
+  release(): Promise<void> {
+    return this.#file.release();
+  }
+
+  describe(): DatasetDescription {
+    return {
+      type: 'duckdb_query',
+      database: this.#file.path,
+      ...(this.#sql === undefined ? { filepath: this.#filepath } : { sql: this.#sql }),
+      load_args: { as: this.#shape, ...(this.#params === undefined ? {} : { params: this.#params }) },
+      ...(this.#metadata === undefined ? {} : { metadata: this.#metadata }),
+    };
+  }
+}
