@@ -7,3 +7,6 @@ export * from './hooks/index.ts';
 export * from './pipeline/index.ts';
 export * from './io/index.ts';
 export * from './config/index.ts';
+export * from './runner/index.ts';
+export * from './session/index.ts';
+export type { MaybePromise } from './maybe-promise.ts';

@@ -1,0 +1,50 @@
+import { SluiceError } from '../errors.ts';
+
+/** A run was cancelled (SIGINT, SIGTERM or an aborted signal). The CLI exits with 130. */
+export class RunCancelledError extends SluiceError {
+  constructor(reason?: string) {
+    super(`The run was cancelled${reason === undefined ? '' : ` (${reason})`}.`, {
+      hint: 'Nodes that had finished kept their saved outputs; rerun to continue.',
+    });
+  }
+}
+
+/** The pipeline needs free inputs that nothing in the catalog provides. */
+export class MissingInputsError extends SluiceError {
+  readonly datasets: readonly string[];
+
+  constructor(datasets: readonly string[]) {
+    super(`Pipeline input(s) ${datasets.map((name) => `"${name}"`).join(', ')} not found in the catalog.`, {
+      hint: 'Declare them in conf/base/catalog.yml (or a parameters file for params:), or run the nodes that produce them.',
+    });
+    this.datasets = datasets;
+  }
+}
+
+/** A `beforeNodeRun` implementation returned something other than a record of input overrides. */
+export class InputOverrideError extends SluiceError {}
+
+/** One node's failure, as reported by a run that went on after it (`continueOnFailure`). */
+export interface NodeFailure {
+  readonly nodeName: string;
+  readonly error: Error;
+}
+
+/** With `continueOnFailure`, every failure of the run, reported together at the end. */
+export class NodeFailuresError extends SluiceError {
+  readonly failures: readonly NodeFailure[];
+  readonly skippedNodes: readonly string[];
+
+  constructor(failures: readonly NodeFailure[], skippedNodes: readonly string[]) {
+    const lines = failures.map(({ nodeName, error }) => `  - ${nodeName}: ${error.message}`);
+    const skipped = skippedNodes.length === 0 ? '' : `\n${skippedNodes.length} node(s) depending on them did not run: ${skippedNodes.join(', ')}.`;
+    super(`${failures.length} node(s) failed:\n${lines.join('\n')}${skipped}`);
+    this.failures = failures;
+    this.skippedNodes = skippedNodes;
+  }
+}
+
+/** Wraps anything thrown that isn't an Error, so hooks and messages always get an Error. */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}

@@ -1,0 +1,11 @@
+export { runNode } from './run-node.ts';
+export type { NodeRunContext } from './run-node.ts';
+export type { Runner, RunOptions, RunState } from './runner.ts';
+export { newRunState } from './runner.ts';
+export { SequentialRunner } from './sequential-runner.ts';
+export { AsyncRunner } from './async-runner.ts';
+export type { AsyncRunnerOptions } from './async-runner.ts';
+export { RunCancelledError, MissingInputsError, InputOverrideError, NodeFailuresError } from './errors.ts';
+export type { NodeFailure } from './errors.ts';
+export { resumeFromNodes, resumeCommand } from './resume.ts';
+export { nodesWithMissingOutputs } from './missing-outputs.ts';

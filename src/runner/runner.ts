@@ -1,0 +1,45 @@
+import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
+import type { DataCatalog } from '../io/catalog.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { RunResult } from '../session/run-params.ts';
+import type { NodeFailure } from './errors.ts';
+
+/** Where a runner reports progress as it goes, so a caller still knows it after a failure. */
+export interface RunState {
+  /** Nodes that ran to completion, in completion order. */
+  readonly completed: string[];
+  /** Nodes that were not run: missing-outputs skips, and nodes behind a failure under continueOnFailure. */
+  readonly skipped: string[];
+  /** Nodes that failed. */
+  readonly failed: NodeFailure[];
+}
+
+export function newRunState(): RunState {
+  return { completed: [], skipped: [], failed: [] };
+}
+
+/** How one run goes; every runner accepts all of it. */
+export interface RunOptions {
+  readonly runId: string;
+  /** Load a node's inputs concurrently, and save its outputs concurrently (`--async`). */
+  readonly isAsync?: boolean;
+  /** Aborting it stops scheduling; running nodes settle, then the run fails with `RunCancelledError`. */
+  readonly signal?: AbortSignal;
+  /** Keep running every node that doesn't depend on a failed one; report all failures at the end (kedro #503). */
+  readonly continueOnFailure?: boolean;
+  /** Skip nodes whose persisted outputs all exist (Kedro's `--only-missing-outputs`). */
+  readonly onlyMissingOutputs?: boolean;
+  /** Filled in as the run goes; pass one to know what ran after a failure. */
+  readonly state?: RunState;
+}
+
+/**
+ * Runs a pipeline's nodes against a catalog, firing node and dataset hooks through `runNode`.
+ * Pipeline hooks are the session's business (`runPipeline`), so that they fire exactly once
+ * whichever runner is used.
+ */
+export interface Runner {
+  /** `sequential`, `parallel`, `async`, or a custom runner's name; recorded in runParams. */
+  readonly name: string;
+  run(pipeline: Pipeline, catalog: DataCatalog, hooks: SluiceHookManager, options: RunOptions): Promise<RunResult>;
+}

@@ -1,0 +1,174 @@
+import type { Node } from '../pipeline/node.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import { asError, NodeFailuresError, RunCancelledError } from './errors.ts';
+import type { RunState } from './runner.ts';
+
+/** How `executeNodes` schedules. */
+export interface ScheduleOptions {
+  /** How many nodes may run at once. 1 gives Kedro's sequential order exactly. */
+  readonly concurrency: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly continueOnFailure?: boolean | undefined;
+  readonly state: RunState;
+  /** Runs one node (in this process or elsewhere). */
+  readonly execute: (node: Node) => Promise<void>;
+  /** Called after each node completes, before its children are scheduled. */
+  readonly afterNode?: ((node: Node) => void | Promise<void>) | undefined;
+}
+
+/**
+ * Runs a pipeline's nodes as their dependencies allow, at most `concurrency` at a time. Among
+ * ready nodes the one earliest in the pipeline's run order goes first, so with one slot the order
+ * is Kedro's (the Kahn layers, flattened). On a failure it stops scheduling and lets running nodes
+ * settle, then rethrows the node's own error; with `continueOnFailure` it skips only what depends
+ * on the failed node and reports every failure at the end. An aborted signal stops scheduling the
+ * same way and fails with `RunCancelledError`.
+ */
+export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions): Promise<void> {
+  const order = pipeline.nodes;
+  const position = new Map<Node, number>();
+  order.forEach((node, index) => position.set(node, index));
+  const waitingOn = new Map<Node, number>();
+  const children = new Map<Node, Node[]>();
+  for (const node of order) {
+    const parents = pipeline.parentsOf(node);
+    waitingOn.set(node, parents.length);
+    for (const parent of parents) {
+      let list = children.get(parent);
+      if (list === undefined) children.set(parent, (list = []));
+      list.push(node);
+    }
+  }
+  const ready = new MinHeap((node: Node) => position.get(node)!);
+  for (const node of order) if (waitingOn.get(node) === 0) ready.push(node);
+
+  const { state, signal } = options;
+  const blocked = new Set<Node>();
+  let firstError: Error | undefined;
+  let running = 0;
+  let wake: (() => void) | undefined;
+  const settled = () => {
+    running--;
+    wake?.();
+  };
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort);
+
+  const complete = async (node: Node) => {
+    state.completed.push(node.name);
+    await options.afterNode?.(node);
+    for (const child of children.get(node) ?? []) {
+      const remaining = waitingOn.get(child)! - 1;
+      waitingOn.set(child, remaining);
+      if (remaining === 0 && !blocked.has(child)) ready.push(child);
+    }
+  };
+  const fail = (node: Node, thrown: unknown) => {
+    const error = asError(thrown);
+    state.failed.push({ nodeName: node.name, error });
+    if (options.continueOnFailure) {
+      for (const descendant of descendantsOf(node, children)) {
+        if (!blocked.has(descendant)) {
+          blocked.add(descendant);
+          state.skipped.push(descendant.name);
+        }
+      }
+    } else {
+      firstError ??= error;
+    }
+  };
+
+  try {
+    while (true) {
+      const stopping = firstError !== undefined || signal?.aborted === true;
+      while (!stopping && running < options.concurrency && ready.size > 0) {
+        const node = ready.pop()!;
+        running++;
+        options.execute(node).then(
+          () => complete(node).then(settled, (error: unknown) => {
+            fail(node, error);
+            settled();
+          }),
+          (error: unknown) => {
+            fail(node, error);
+            settled();
+          },
+        );
+      }
+      if (running === 0) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  if (firstError !== undefined) throw firstError;
+  if (signal?.aborted) throw new RunCancelledError(abortReason(signal));
+  if (state.failed.length > 0) throw new NodeFailuresError(state.failed, state.skipped);
+}
+
+function abortReason(signal: AbortSignal): string | undefined {
+  const reason: unknown = signal.reason;
+  if (typeof reason === 'string') return reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason.message;
+  return undefined;
+}
+
+function descendantsOf(node: Node, children: ReadonlyMap<Node, Node[]>): Node[] {
+  const found = new Set<Node>();
+  const stack = [...(children.get(node) ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (found.has(next)) continue;
+    found.add(next);
+    stack.push(...(children.get(next) ?? []));
+  }
+  return [...found];
+}
+
+/** A binary min-heap keyed by a number: ready nodes by run-order position, O(log n) per node. */
+class MinHeap<T> {
+  readonly #items: T[] = [];
+  readonly #key: (item: T) => number;
+
+  constructor(key: (item: T) => number) {
+    this.#key = key;
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  push(item: T): void {
+    const items = this.#items;
+    items.push(item);
+    let index = items.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (this.#key(items[parent]!) <= this.#key(items[index]!)) break;
+      [items[parent], items[index]] = [items[index]!, items[parent]!];
+      index = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let index = 0;
+      while (true) {
+        const left = index * 2 + 1;
+        const right = left + 1;
+        let smallest = index;
+        if (left < items.length && this.#key(items[left]!) < this.#key(items[smallest]!)) smallest = left;
+        if (right < items.length && this.#key(items[right]!) < this.#key(items[smallest]!)) smallest = right;
+        if (smallest === index) break;
+        [items[smallest], items[index]] = [items[index]!, items[smallest]!];
+        index = smallest;
+      }
+    }
+    return top;
+  }
+}

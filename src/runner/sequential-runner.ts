@@ -1,0 +1,46 @@
+import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
+import type { DataCatalog } from '../io/catalog.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { RunResult } from '../session/run-params.ts';
+import { collectFreeOutputs, prepareRun } from './prepare.ts';
+import { runNode } from './run-node.ts';
+import type { RunOptions, Runner } from './runner.ts';
+import { executeNodes } from './schedule.ts';
+
+/** Runs one node at a time in Kedro's order: the topological layers, each sorted by name, flattened. */
+export class SequentialRunner implements Runner {
+  readonly name: string = 'sequential';
+
+  async run(pipeline: Pipeline, catalog: DataCatalog, hooks: SluiceHookManager, options: RunOptions): Promise<RunResult> {
+    return runInProcess(pipeline, catalog, hooks, options, 1);
+  }
+}
+
+/** The in-process run shared by the sequential and async runners: only the concurrency differs. */
+export async function runInProcess(
+  pipeline: Pipeline,
+  catalog: DataCatalog,
+  hooks: SluiceHookManager,
+  options: RunOptions,
+  concurrency: number,
+): Promise<RunResult> {
+  const started = performance.now();
+  const prepared = await prepareRun(pipeline, catalog, options);
+  const context = { catalog, hooks, runId: options.runId, isAsync: options.isAsync ?? false };
+  await executeNodes(prepared.pipeline, {
+    concurrency,
+    signal: options.signal,
+    continueOnFailure: options.continueOnFailure,
+    state: prepared.state,
+    execute: async (node) => {
+      await runNode(node, context);
+    },
+    afterNode: prepared.release,
+  });
+  return {
+    outputs: await collectFreeOutputs(prepared.pipeline, catalog),
+    completedNodes: [...prepared.state.completed],
+    skippedNodes: [...prepared.state.skipped],
+    durationMs: performance.now() - started,
+  };
+}
