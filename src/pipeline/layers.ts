@@ -5,27 +5,18 @@
  * because that pass is also the cycle check; grouping and sorting the layers is deferred.
  */
 import { CircularDependencyError } from './errors.ts';
+import type { DependencyGraph } from './graph.ts';
 import type { Node } from './node.ts';
 import { compareCodePoints } from './ordering.ts';
-
-/** The dependency index of one pipeline: who produces and who consumes each dataset. */
-export interface DependencyIndex {
-  readonly nodes: readonly Node[];
-  readonly indexOf: ReadonlyMap<Node, number>;
-  /** Dataset (transcoding stripped) → its one producer. */
-  readonly producers: ReadonlyMap<string, Node>;
-  /** Dataset (transcoding stripped) → its consumers, each once, in node order. */
-  readonly consumers: ReadonlyMap<string, readonly Node[]>;
-}
 
 /**
  * The layer number of every node, by node index.
  *
  * @throws {@link CircularDependencyError} naming one cycle when the nodes can't be ordered.
  */
-export function computeDepths(index: DependencyIndex): Int32Array {
-  const { nodes, indexOf, producers, consumers } = index;
-  const count = nodes.length;
+export function computeDepths(graph: DependencyGraph): Int32Array {
+  const { inputStart, inputIds, outputStart, outputIds, producer, consumerStart, consumerList } = graph;
+  const count = graph.nodes.length;
   const waitingFor = new Int32Array(count);
   const depth = new Int32Array(count);
   const queue = new Int32Array(count);
@@ -33,24 +24,23 @@ export function computeDepths(index: DependencyIndex): Int32Array {
   let tail = 0;
   for (let i = 0; i < count; i++) {
     let producedInputs = 0;
-    for (const base of nodes[i]!.baseInputs) if (producers.has(base)) producedInputs++;
+    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) if (producer[inputIds[k]!] !== -1) producedInputs++;
     waitingFor[i] = producedInputs;
     if (producedInputs === 0) queue[tail++] = i;
   }
   while (head < tail) {
     const parent = queue[head++]!;
     const childDepth = depth[parent]! + 1;
-    for (const base of nodes[parent]!.baseOutputs) {
-      const children = consumers.get(base);
-      if (children === undefined) continue;
-      for (const child of children) {
-        const j = indexOf.get(child)!;
-        if (depth[j]! < childDepth) depth[j] = childDepth;
-        if (--waitingFor[j]! === 0) queue[tail++] = j;
+    for (let k = outputStart[parent]!; k < outputStart[parent + 1]!; k++) {
+      const id = outputIds[k]!;
+      for (let c = consumerStart[id]!; c < consumerStart[id + 1]!; c++) {
+        const child = consumerList[c]!;
+        if (depth[child]! < childDepth) depth[child] = childDepth;
+        if (--waitingFor[child]! === 0) queue[tail++] = child;
       }
     }
   }
-  if (tail < count) throw new CircularDependencyError(findCycle(index, waitingFor));
+  if (tail < count) throw new CircularDependencyError(findCycle(graph, waitingFor));
   return depth;
 }
 
@@ -75,20 +65,17 @@ function byName(a: Node, b: Node): number {
  * from one such node to an unplaced parent, again and again, must come back to a node already on
  * the walk: that loop is a cycle.
  */
-function findCycle(index: DependencyIndex, waitingFor: Int32Array): string[] {
-  const { nodes, indexOf, producers } = index;
+function findCycle(graph: DependencyGraph, waitingFor: Int32Array): string[] {
+  const { inputStart, inputIds, producer } = graph;
   const positionOnWalk = new Map<number, number>();
   const walk: number[] = [];
   let current = waitingFor.findIndex((waiting) => waiting > 0);
   while (!positionOnWalk.has(current)) {
     positionOnWalk.set(current, walk.length);
     walk.push(current);
-    const node = nodes[current]!;
-    for (const base of node.baseInputs) {
-      const producer = producers.get(base);
-      if (producer === undefined) continue;
-      const parent = indexOf.get(producer)!;
-      if (waitingFor[parent]! > 0) {
+    for (let k = inputStart[current]!; k < inputStart[current + 1]!; k++) {
+      const parent = producer[inputIds[k]!]!;
+      if (parent !== -1 && waitingFor[parent]! > 0) {
         current = parent;
         break;
       }
@@ -99,7 +86,7 @@ function findCycle(index: DependencyIndex, waitingFor: Int32Array): string[] {
   const cycle = walk
     .slice(positionOnWalk.get(current))
     .reverse()
-    .map((i) => nodes[i]!.name);
+    .map((i) => graph.nodes[i]!.name);
   let start = 0;
   for (let i = 1; i < cycle.length; i++) if (compareCodePoints(cycle[i]!, cycle[start]!) < 0) start = i;
   return [...cycle.slice(start), ...cycle.slice(0, start)];

@@ -22,16 +22,19 @@ type Shape = 'none' | 'one' | 'list' | 'record';
 
 interface ParsedWiring {
   shape: Shape;
-  /** Dataset names in declared order. */
-  names: string[];
+  /** Dataset names in declared order (a private copy). */
+  names: readonly string[];
   /** For a record, the keys in declared order (parallel to `names`). */
-  keys: string[];
-  /** A frozen copy of the wiring as declared, kept for copies and for display. */
+  keys: readonly string[];
+  /** The wiring as declared (a private copy): kept for copies and for display. */
   declared: DatasetWiring;
 }
 
 const NAME_PATTERN = /^[\p{L}\p{N}_.-]+$/u;
 const NO_OUTPUTS: DatasetValues = Object.freeze({}) as DatasetValues;
+const NO_NAMES: readonly string[] = Object.freeze([]);
+/** Above this many names, membership checks use a Set instead of scanning an array. */
+const SCAN_LIMIT = 16;
 
 /**
  * A function wired to datasets. Build one with {@link node}; the runner calls it with
@@ -98,12 +101,16 @@ export class Node {
     this.namespace = namespace;
     this.name = namespace === undefined ? shortName : `${namespace}.${shortName}`;
     this.tags = parseTags(options.tags);
-    this.inputs = Object.freeze(parsedInputs.names);
-    this.outputs = Object.freeze(parsedOutputs.names);
+    this.inputs = parsedInputs.names;
+    this.outputs = parsedOutputs.names;
     this.inputWiring = parsedInputs.declared;
     this.outputWiring = parsedOutputs.declared;
     // Tags may come as a one-shot iterable: keep the parsed list so that copies see the same tags.
-    this.options = Object.freeze({ ...options, tags: [...this.tags], namespace });
+    // (Object.assign, not spread or freeze: this runs once per node and those cost microseconds.)
+    const ownOptions: NodeOptions = Object.assign({}, options);
+    ownOptions.tags = this.tags.size === 0 ? NO_NAMES : [...this.tags];
+    ownOptions.namespace = namespace;
+    this.options = ownOptions;
     this.#inputShape = parsedInputs.shape;
     this.#inputKeys = parsedInputs.keys;
     this.#outputShape = parsedOutputs.shape;
@@ -111,8 +118,8 @@ export class Node {
     this.#explicitName = explicitName;
     this.#distinctInputCount = countDistinct(parsedInputs.names);
 
-    this.baseInputs = Object.freeze(distinctBases(parsedInputs.names));
-    this.baseOutputs = Object.freeze(distinctBases(parsedOutputs.names));
+    this.baseInputs = distinctBases(parsedInputs.names);
+    this.baseOutputs = distinctBases(parsedOutputs.names);
     this.#checkOutputsUnique();
     this.#checkInputsDifferFromOutputs();
     this.#checkArity();
@@ -283,7 +290,10 @@ export class Node {
   }
 
   #checkInputsDifferFromOutputs(): void {
-    const shared = this.baseInputs.filter((name) => this.baseOutputs.includes(name));
+    const outputs = this.baseOutputs;
+    if (outputs.length === 0 || this.baseInputs.length === 0) return;
+    const outputSet = outputs.length > SCAN_LIMIT ? new Set(outputs) : undefined;
+    const shared = this.baseInputs.filter((name) => (outputSet ? outputSet.has(name) : outputs.includes(name)));
     if (shared.length === 0) return;
     throw new NodeDefinitionError(
       `Failed to create node ${this}: a node cannot have the same dataset as input and output, ` +
@@ -340,27 +350,30 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 }
 
 function parseWiring(wiring: DatasetWiring, role: 'inputs' | 'outputs'): ParsedWiring {
-  if (wiring === null || wiring === undefined) return { shape: 'none', names: [], keys: [], declared: undefined };
+  if (wiring === null || wiring === undefined) return NO_WIRING;
   if (typeof wiring === 'string') {
     checkDatasetName(wiring, role);
-    return { shape: 'one', names: [wiring], keys: [], declared: wiring };
+    return { shape: 'one', names: [wiring], keys: NO_NAMES, declared: wiring };
   }
   if (Array.isArray(wiring)) {
+    if (wiring.length === 0) return NO_WIRING;
     for (const name of wiring) checkDatasetName(name, role);
-    if (wiring.length === 0) return { shape: 'none', names: [], keys: [], declared: undefined };
-    const names = wiring.slice() as string[];
-    return { shape: 'list', names, keys: [], declared: Object.freeze(names.slice()) };
+    // One copy serves as both the declared wiring and the names.
+    const names: readonly string[] = wiring.slice();
+    return { shape: 'list', names, keys: NO_NAMES, declared: names };
   }
   if (typeof wiring !== 'object' || !isPlainObject(wiring)) {
     throw definitionError(`'${role}' must be a name, a list of names or a record of names, not ${describeValue(wiring)}.`);
   }
   const keys = Object.keys(wiring);
-  if (keys.length === 0) return { shape: 'none', names: [], keys: [], declared: undefined };
+  if (keys.length === 0) return NO_WIRING;
   const record = wiring as Readonly<Record<string, string>>;
   const names = keys.map((key) => record[key]!);
   for (const name of names) checkDatasetName(name, role);
-  return { shape: 'record', names, keys, declared: Object.freeze({ ...record }) };
+  return { shape: 'record', names, keys, declared: Object.assign({}, record) };
 }
+
+const NO_WIRING: ParsedWiring = { shape: 'none', names: NO_NAMES, keys: NO_NAMES, declared: undefined };
 
 function checkDatasetName(name: unknown, role: 'inputs' | 'outputs'): void {
   if (typeof name !== 'string' || name === '') {
@@ -386,19 +399,24 @@ function parseTags(tags: NodeOptions['tags']): ReadonlySet<string> {
 
 const EMPTY_TAGS: ReadonlySet<string> = new Set<string>();
 
-function distinctBases(names: readonly string[]): string[] {
-  const bases: string[] = [];
+/** The names with transcoding stripped and repeats dropped; the same array when that changes nothing. */
+function distinctBases(names: readonly string[]): readonly string[] {
+  let plain = true;
+  for (const name of names) if (name.includes('@')) plain = false;
+  if (plain && countDistinct(names) === names.length) return names;
+  const bases = new Set<string>();
   for (const name of names) {
     const at = name.indexOf('@');
-    const base = at === -1 ? name : name.slice(0, at);
-    if (!bases.includes(base)) bases.push(base);
+    bases.add(at === -1 ? name : name.slice(0, at));
   }
-  return bases;
+  return [...bases];
 }
 
 function countDistinct(names: readonly string[]): number {
-  if (names.length < 2) return names.length;
-  return new Set(names).size;
+  if (names.length > SCAN_LIMIT) return new Set(names).size;
+  let count = 0;
+  for (let i = 0; i < names.length; i++) if (names.indexOf(names[i]!) === i) count++;
+  return count;
 }
 
 function countOwnKeys(object: object): number {

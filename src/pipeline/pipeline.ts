@@ -3,12 +3,18 @@
  * every filter and composition returns a new pipeline. Semantics follow Kedro 1.5's `Pipeline`.
  */
 import { didYouMean, nearest } from '../suggest.ts';
-import { EmptyPipelineError, UnknownDatasetError, UnknownNamespaceError, UnknownNodeError } from './errors.ts';
-import { computeDepths, groupLayers, type DependencyIndex } from './layers.ts';
+import {
+  DuplicateNodeNameError,
+  EmptyPipelineError,
+  UnknownDatasetError,
+  UnknownNamespaceError,
+  UnknownNodeError,
+} from './errors.ts';
+import { DependencyGraph } from './graph.ts';
+import { computeDepths, groupLayers } from './layers.ts';
 import { Node } from './node.ts';
 import { sortedNames } from './ordering.ts';
-import { isTranscoded, stripTranscoding } from './transcoding.ts';
-import { checkTranscodingConsistent, checkUniqueNames, indexProducers } from './validation.ts';
+import { isTranscoded } from './transcoding.ts';
 
 /** The criteria of {@link Pipeline.filter}. Each non-empty one is applied to the original pipeline. */
 export interface PipelineFilter {
@@ -72,11 +78,7 @@ export interface PipelineJSON {
  * were already checked by {@link node}. Construction is linear in nodes plus edges.
  */
 export class Pipeline {
-  readonly #nodes: readonly Node[];
-  readonly #byName = new Map<string, Node>();
-  readonly #producers = new Map<string, Node>();
-  readonly #consumers = new Map<string, Node[]>();
-  readonly #indexOf = new Map<Node, number>();
+  readonly #graph: DependencyGraph;
   readonly #depth: Int32Array;
   #layers: readonly (readonly Node[])[] | undefined;
   #runOrder: readonly Node[] | undefined;
@@ -88,23 +90,11 @@ export class Pipeline {
     const nodes: Node[] = [];
     for (const item of items) {
       if (item instanceof Node) nodes.push(item);
-      else if (item instanceof Pipeline) for (const node of item.nodes) nodes.push(node);
+      else if (item instanceof Pipeline) for (const node of item.#graph.nodes) nodes.push(node);
       else throw new TypeError(`A pipeline is made of nodes and pipelines, not ${String(item)}.`);
     }
-    this.#nodes = nodes;
-    checkUniqueNames(nodes, this.#byName);
-    checkTranscodingConsistent(nodes);
-    indexProducers(nodes, this.#producers);
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      this.#indexOf.set(node, i);
-      for (const base of node.baseInputs) {
-        const consumers = this.#consumers.get(base);
-        if (consumers === undefined) this.#consumers.set(base, [node]);
-        else consumers.push(node);
-      }
-    }
-    this.#depth = computeDepths(this.#index());
+    this.#graph = new DependencyGraph(nodes);
+    this.#depth = computeDepths(this.#graph);
   }
 
   /** The union of many pipelines in one linear pass (Kedro's `sum(pipelines)`, without its quadratic cost). */
@@ -112,7 +102,7 @@ export class Pipeline {
     const firstByName = new Map<string, Node>();
     const nodes: Node[] = [];
     for (const pipeline of pipelines) {
-      for (const node of pipeline.#nodes) {
+      for (const node of pipeline.#graph.nodes) {
         const seen = firstByName.get(node.name);
         if (seen === undefined) firstByName.set(node.name, node);
         // The same node twice is kept once; a different node under a taken name is kept so that
@@ -126,24 +116,24 @@ export class Pipeline {
 
   /** Number of nodes. */
   get size(): number {
-    return this.#nodes.length;
+    return this.#graph.nodes.length;
   }
 
   /** The nodes in run order: the layers flattened. */
   get nodes(): readonly Node[] {
-    this.#runOrder ??= Object.freeze(this.layers.flat());
+    this.#runOrder ??= this.layers.flat();
     return this.#runOrder;
   }
 
   /** Topological layers: each layer only depends on earlier ones; sorted by full name in code-point order. */
   get layers(): readonly (readonly Node[])[] {
-    this.#layers ??= Object.freeze(groupLayers(this.#nodes, this.#depth).map((layer) => Object.freeze(layer)));
+    this.#layers ??= groupLayers(this.#graph.nodes, this.#depth);
     return this.#layers;
   }
 
   /** Whether the pipeline has a node with this full name. */
   hasNode(name: string): boolean {
-    return this.#byName.has(name);
+    return this.#graph.indexByName.has(name);
   }
 
   /**
@@ -152,63 +142,67 @@ export class Pipeline {
    * @throws {@link UnknownNodeError} when there is none.
    */
   getNode(name: string): Node {
-    const node = this.#byName.get(name);
-    if (node === undefined) throw this.#unknownNodes([name]);
-    return node;
+    const index = this.#graph.indexByName.get(name);
+    if (index === undefined) throw this.#unknownNodes([name]);
+    return this.#graph.nodes[index]!;
   }
 
   /** The node that produces a dataset (`ds` and `ds@fmt` are the same dataset), if any. */
   producerOf(dataset: string): Node | undefined {
-    return this.#producers.get(stripTranscoding(dataset));
+    const id = this.#graph.datasetId(dataset);
+    const index = id === undefined ? -1 : this.#graph.producer[id]!;
+    return index === -1 ? undefined : this.#graph.nodes[index];
   }
 
-  /** The nodes that consume a dataset (`ds` and `ds@fmt` are the same dataset). */
-  consumersOf(dataset: string): readonly Node[] {
-    return this.#consumers.get(stripTranscoding(dataset)) ?? [];
+  /** The nodes that consume a dataset (`ds` and `ds@fmt` are the same dataset), in declaration order. */
+  consumersOf(dataset: string): Node[] {
+    const id = this.#graph.datasetId(dataset);
+    return id === undefined ? [] : this.#toNodes(this.#graph.consumersOf(id));
   }
 
   /** The nodes a node directly depends on, each once. */
   parentsOf(node: Node | string): Node[] {
-    const parents: Node[] = [];
-    for (const base of this.#own(node).baseInputs) {
-      const producer = this.#producers.get(base);
-      if (producer !== undefined && !parents.includes(producer)) parents.push(producer);
-    }
-    return parents;
+    const { inputStart, inputIds, producer } = this.#graph;
+    const i = this.#indexOfOwn(node);
+    const parents = new Set<number>();
+    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) if (producer[inputIds[k]!] !== -1) parents.add(producer[inputIds[k]!]!);
+    return this.#toNodes(parents);
   }
 
   /** The nodes that directly depend on a node, each once. */
   childrenOf(node: Node | string): Node[] {
-    const children = new Set<Node>();
-    for (const base of this.#own(node).baseOutputs) for (const child of this.consumersOf(base)) children.add(child);
-    return [...children];
+    const { outputStart, outputIds } = this.#graph;
+    const i = this.#indexOfOwn(node);
+    const children = new Set<number>();
+    for (let k = outputStart[i]!; k < outputStart[i + 1]!; k++) for (const c of this.#graph.consumersOf(outputIds[k]!)) children.add(c);
+    return this.#toNodes(children);
   }
 
   // ----- dataset sets -----
 
   /** Every input name of every node, as written (transcoded names stay transcoded). */
   allInputs(): ReadonlySet<string> {
-    this.#allInputs ??= collectNames(this.#nodes, 'inputs');
+    this.#allInputs ??= collectNames(this.#graph.nodes, 'inputs');
     return this.#allInputs;
   }
 
   /** Every output name of every node, as written. */
   allOutputs(): ReadonlySet<string> {
-    this.#allOutputs ??= collectNames(this.#nodes, 'outputs');
+    this.#allOutputs ??= collectNames(this.#graph.nodes, 'outputs');
     return this.#allOutputs;
   }
 
   /** Free inputs: what must exist before a run, `params:` entries included; no intermediates. */
   inputs(): Set<string> {
     const free = new Set<string>();
-    for (const name of this.allInputs()) if (!this.#producers.has(stripTranscoding(name))) free.add(name);
+    for (const name of this.allInputs()) if (this.#graph.producer[this.#graph.datasetId(name)!] === -1) free.add(name);
     return free;
   }
 
   /** Free outputs: what a run leaves behind that no node of the pipeline consumes. */
   outputs(): Set<string> {
     const free = new Set<string>();
-    for (const name of this.allOutputs()) if (!this.#consumers.has(stripTranscoding(name))) free.add(name);
+    for (const name of this.allOutputs()) if (!this.#graph.hasConsumers(this.#graph.datasetId(name)!)) free.add(name);
     return free;
   }
 
@@ -226,9 +220,7 @@ export class Pipeline {
    * @throws {@link DuplicateNodeNameError} when a name is given twice (as Kedro does).
    */
   onlyNodes(...names: string[]): Pipeline {
-    const unknown = [...new Set(names)].filter((name) => !this.#byName.has(name));
-    if (unknown.length > 0) throw this.#unknownNodes(unknown);
-    return new Pipeline(names.map((name) => this.#byName.get(name)!));
+    return this.#subset(this.#markNames(names));
   }
 
   /**
@@ -238,24 +230,12 @@ export class Pipeline {
    * @throws {@link DuplicateNodeNameError} when two namespaces select the same node (as Kedro does).
    */
   onlyNodesWithNamespaces(...namespaces: string[]): Pipeline {
-    const selected: Node[] = [];
-    const unmatched: string[] = [];
-    for (const namespace of namespaces) {
-      const before = selected.length;
-      for (const node of this.#nodes) if (inNamespace(node, namespace)) selected.push(node);
-      if (selected.length === before) unmatched.push(namespace);
-    }
-    if (unmatched.length > 0) {
-      const known = new Set<string>();
-      for (const node of this.#nodes) if (node.namespace !== undefined) known.add(node.namespace);
-      throw new UnknownNamespaceError(unmatched, suggestion(unmatched, known));
-    }
-    return new Pipeline(selected);
+    return this.#subset(this.#markNamespaces(namespaces));
   }
 
   /** Nodes with any of these tags. No tags, or no match, gives an empty pipeline. */
   onlyNodesWithTags(...tags: string[]): Pipeline {
-    return this.#subset(this.#nodes.filter((node) => tags.some((tag) => node.tags.has(tag))));
+    return this.#subset(this.#markTags(tags));
   }
 
   /**
@@ -275,7 +255,7 @@ export class Pipeline {
    * @throws {@link UnknownDatasetError} for a dataset the pipeline doesn't use.
    */
   fromInputs(...datasets: string[]): Pipeline {
-    return this.#subset(this.#descendants(this.#consumersMatching(datasets)));
+    return this.#subset(this.#graph.markDescendants(this.#consumersMatching(datasets)));
   }
 
   /**
@@ -293,7 +273,7 @@ export class Pipeline {
    * @throws {@link UnknownDatasetError} for a dataset the pipeline doesn't use.
    */
   toOutputs(...datasets: string[]): Pipeline {
-    return this.#subset(this.#ancestors(this.#producersMatching(datasets)));
+    return this.#subset(this.#graph.markAncestors(this.#producersMatching(datasets)));
   }
 
   /**
@@ -302,7 +282,7 @@ export class Pipeline {
    * @throws {@link UnknownNodeError} / {@link DuplicateNodeNameError} as {@link onlyNodes} does.
    */
   fromNodes(...names: string[]): Pipeline {
-    return this.#subset(this.#descendants(this.onlyNodes(...names).#nodes));
+    return this.#subset(this.#graph.markDescendants(marked(this.#markNames(names))));
   }
 
   /**
@@ -311,7 +291,7 @@ export class Pipeline {
    * @throws {@link UnknownNodeError} / {@link DuplicateNodeNameError} as {@link onlyNodes} does.
    */
   toNodes(...names: string[]): Pipeline {
-    return this.#subset(this.#ancestors(this.onlyNodes(...names).#nodes));
+    return this.#subset(this.#graph.markAncestors(marked(this.#markNames(names))));
   }
 
   /**
@@ -323,19 +303,21 @@ export class Pipeline {
    * toNodes, nodeNames, fromInputs, toOutputs, nodeNamespaces.
    */
   filter(criteria: PipelineFilter): Pipeline {
-    const selections: Pipeline[] = [];
-    const apply = (values: readonly string[] | undefined, select: (values: string[]) => Pipeline): void => {
+    const graph = this.#graph;
+    const selections: Uint8Array[] = [];
+    const apply = (values: readonly string[] | undefined, select: (values: string[]) => Uint8Array): void => {
       if (values !== undefined && values.length > 0) selections.push(select([...values]));
     };
-    apply(criteria.tags, (values) => this.onlyNodesWithTags(...values));
-    apply(criteria.fromNodes, (values) => this.fromNodes(...values));
-    apply(criteria.toNodes, (values) => this.toNodes(...values));
-    apply(criteria.nodeNames, (values) => this.onlyNodes(...values));
-    apply(criteria.fromInputs, (values) => this.fromInputs(...values));
-    apply(criteria.toOutputs, (values) => this.toOutputs(...values));
-    apply(criteria.nodeNamespaces, (values) => this.onlyNodesWithNamespaces(...values));
-    const kept = this.#nodes.filter((node) => selections.every((selection) => selection.#containsEqual(node)));
-    if (kept.length === 0) {
+    apply(criteria.tags, (values) => this.#markTags(values));
+    apply(criteria.fromNodes, (values) => graph.markDescendants(marked(this.#markNames(values))));
+    apply(criteria.toNodes, (values) => graph.markAncestors(marked(this.#markNames(values))));
+    apply(criteria.nodeNames, (values) => this.#markNames(values));
+    apply(criteria.fromInputs, (values) => graph.markDescendants(this.#consumersMatching(values)));
+    apply(criteria.toOutputs, (values) => graph.markAncestors(this.#producersMatching(values)));
+    apply(criteria.nodeNamespaces, (values) => this.#markNamespaces(values));
+    const kept = new Uint8Array(this.size).fill(1);
+    for (const selection of selections) for (let i = 0; i < kept.length; i++) kept[i]! &= selection[i]!;
+    if (!kept.includes(1)) {
       throw new EmptyPipelineError('Pipeline contains no nodes after applying all provided filters.', {
         hint: 'Loosen the filters: each one is applied to the whole pipeline and only nodes meeting all of them are kept.',
       });
@@ -352,18 +334,18 @@ export class Pipeline {
 
   /** Nodes of this pipeline that are not in `other` (Kedro's `-`). */
   difference(other: Pipeline): Pipeline {
-    return this.#subset(this.#nodes.filter((node) => !other.#containsEqual(node)));
+    return new Pipeline(this.#graph.nodes.filter((node) => !other.#containsEqual(node)));
   }
 
   /** Nodes of this pipeline that are also in `other` (Kedro's `&`). */
   intersection(other: Pipeline): Pipeline {
-    return this.#subset(this.#nodes.filter((node) => other.#containsEqual(node)));
+    return new Pipeline(this.#graph.nodes.filter((node) => other.#containsEqual(node)));
   }
 
   /** A copy with these tags added to every node. */
   withTags(tags: string | Iterable<string>): Pipeline {
     const list = typeof tags === 'string' ? [tags] : [...tags];
-    return new Pipeline(this.#nodes.map((node) => node.withTags(list)));
+    return new Pipeline(this.#graph.nodes.map((node) => node.withTags(list)));
   }
 
   // ----- description -----
@@ -385,18 +367,20 @@ export class Pipeline {
 
   /** The pipeline as plain JSON data (`JSON.stringify(pipeline)` uses this). */
   toJSON(): PipelineJSON {
+    const { inputStart, inputIds, producer, indexByName, datasetNames, nodes: declared } = this.#graph;
     const edges: EdgeJSON[] = [];
     const tags = new Set<string>();
     const namespaces = new Set<string>();
     for (const node of this.nodes) {
-      for (const dataset of node.baseInputs) {
-        const producer = this.#producers.get(dataset);
-        if (producer !== undefined) edges.push({ from: producer.name, to: node.name, dataset });
+      const i = indexByName.get(node.name)!;
+      for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) {
+        const from = producer[inputIds[k]!]!;
+        if (from !== -1) edges.push({ from: declared[from]!.name, to: node.name, dataset: datasetNames[inputIds[k]!]! });
       }
       for (const tag of node.tags) tags.add(tag);
       if (node.namespace !== undefined) {
         const parts = node.namespace.split('.');
-        for (let i = 1; i <= parts.length; i++) namespaces.add(parts.slice(0, i).join('.'));
+        for (let depth = 1; depth <= parts.length; depth++) namespaces.add(parts.slice(0, depth).join('.'));
       }
     }
     return {
@@ -424,28 +408,80 @@ export class Pipeline {
 
   // ----- internals -----
 
-  #index(): DependencyIndex {
-    return { nodes: this.#nodes, indexOf: this.#indexOf, producers: this.#producers, consumers: this.#consumers };
-  }
-
-  #own(node: Node | string): Node {
-    const own = this.getNode(typeof node === 'string' ? node : node.name);
-    if (typeof node !== 'string' && !(own === node || own.identityKey === node.identityKey)) {
-      throw this.#unknownNodes([node.name]);
+  /** The index of a node of this pipeline, given by name or by an equal node. */
+  #indexOfOwn(node: Node | string): number {
+    const name = typeof node === 'string' ? node : node.name;
+    const index = this.#graph.indexByName.get(name);
+    if (index === undefined || (typeof node !== 'string' && !sameNode(this.#graph.nodes[index]!, node))) {
+      throw this.#unknownNodes([name]);
     }
-    return own;
+    return index;
   }
 
   /** Whether this pipeline holds the node or one equal to it (same name and wiring). */
   #containsEqual(node: Node): boolean {
-    const own = this.#byName.get(node.name);
-    return own !== undefined && (own === node || own.identityKey === node.identityKey);
+    const index = this.#graph.indexByName.get(node.name);
+    return index !== undefined && sameNode(this.#graph.nodes[index]!, node);
   }
 
-  /** A pipeline of some of this pipeline's nodes, kept in this pipeline's node order. */
-  #subset(nodes: Iterable<Node>): Pipeline {
-    const chosen = nodes instanceof Set ? nodes : new Set(nodes);
-    return new Pipeline(this.#nodes.filter((node) => chosen.has(node)));
+  #toNodes(indices: Iterable<number>): Node[] {
+    return Array.from(indices, (i) => this.#graph.nodes[i]!);
+  }
+
+  /** A pipeline of the marked nodes (a mark array or a set of indices), in declaration order. */
+  #subset(selection: Uint8Array | Set<number>): Pipeline {
+    const isChosen = selection instanceof Set ? (i: number) => selection.has(i) : (i: number) => selection[i] === 1;
+    return new Pipeline(this.#graph.nodes.filter((_, i) => isChosen(i)));
+  }
+
+  /**
+   * Marks the named nodes, failing like Kedro's `only_nodes`: unknown names first, then a name
+   * given twice (Kedro builds a pipeline with that node twice, which fails on duplicate names).
+   */
+  #markNames(names: readonly string[]): Uint8Array {
+    const unknown = [...new Set(names)].filter((name) => !this.#graph.indexByName.has(name));
+    if (unknown.length > 0) throw this.#unknownNodes(unknown);
+    return this.#markIndices(names.map((name) => this.#graph.indexByName.get(name)!));
+  }
+
+  /**
+   * Marks the nodes in these namespaces or nested ones, failing like Kedro: a namespace with no
+   * node first, then a node selected twice through overlapping namespaces.
+   */
+  #markNamespaces(namespaces: readonly string[]): Uint8Array {
+    const selected: number[] = [];
+    const unmatched: string[] = [];
+    const nodes = this.#graph.nodes;
+    for (const namespace of namespaces) {
+      const before = selected.length;
+      for (let i = 0; i < nodes.length; i++) if (inNamespace(nodes[i]!, namespace)) selected.push(i);
+      if (selected.length === before) unmatched.push(namespace);
+    }
+    if (unmatched.length > 0) {
+      const known = new Set<string>();
+      for (const node of nodes) if (node.namespace !== undefined) known.add(node.namespace);
+      throw new UnknownNamespaceError(unmatched, suggestion(unmatched, known));
+    }
+    return this.#markIndices(selected);
+  }
+
+  /** Marks the nodes; a node listed twice is a {@link DuplicateNodeNameError}. */
+  #markIndices(indices: readonly number[]): Uint8Array {
+    const marks = new Uint8Array(this.size);
+    let repeated: Set<string> | undefined;
+    for (const i of indices) {
+      if (marks[i] === 1) (repeated ??= new Set()).add(this.#graph.nodes[i]!.name);
+      marks[i] = 1;
+    }
+    if (repeated !== undefined) throw new DuplicateNodeNameError(sortedNames(repeated));
+    return marks;
+  }
+
+  #markTags(tags: readonly string[]): Uint8Array {
+    const nodes = this.#graph.nodes;
+    const marks = new Uint8Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) if (tags.some((tag) => nodes[i]!.tags.has(tag))) marks[i] = 1;
+    return marks;
   }
 
   #checkDatasetsExist(datasets: readonly string[]): void {
@@ -453,7 +489,7 @@ export class Pipeline {
     for (const name of new Set(datasets)) {
       const known = isTranscoded(name)
         ? this.allInputs().has(name) || this.allOutputs().has(name)
-        : this.#producers.has(name) || this.#consumers.has(name);
+        : this.#graph.datasetIds.has(name);
       if (!known) missing.push(name);
     }
     if (missing.length === 0) return;
@@ -462,60 +498,51 @@ export class Pipeline {
   }
 
   /** Kedro's input matching: a plain name matches every transcoded use, `ds@fmt` only that one. */
-  #consumersMatching(datasets: readonly string[]): Set<Node> {
+  #consumersMatching(datasets: readonly string[]): Set<number> {
     this.#checkDatasetsExist(datasets);
-    const matched = new Set<Node>();
+    const matched = new Set<number>();
     for (const name of datasets) {
-      const base = stripTranscoding(name);
-      for (const consumer of this.#consumers.get(base) ?? []) {
-        if (base === name || consumer.inputs.includes(name)) matched.add(consumer);
+      const id = this.#graph.datasetId(name)!;
+      for (const consumer of this.#graph.consumersOf(id)) {
+        if (!isTranscoded(name) || this.#graph.nodes[consumer]!.inputs.includes(name)) matched.add(consumer);
       }
     }
     return matched;
   }
 
   /** Kedro's output matching, the mirror of {@link #consumersMatching}. */
-  #producersMatching(datasets: readonly string[]): Set<Node> {
+  #producersMatching(datasets: readonly string[]): Set<number> {
     this.#checkDatasetsExist(datasets);
-    const matched = new Set<Node>();
+    const matched = new Set<number>();
     for (const name of datasets) {
-      const base = stripTranscoding(name);
-      const producer = this.#producers.get(base);
-      if (producer !== undefined && (base === name || producer.outputs.includes(name))) matched.add(producer);
+      const producer = this.#graph.producer[this.#graph.datasetId(name)!]!;
+      if (producer !== -1 && (!isTranscoded(name) || this.#graph.nodes[producer]!.outputs.includes(name))) {
+        matched.add(producer);
+      }
     }
     return matched;
   }
 
-  /** The start nodes and everything downstream of them (breadth-first, each node once). */
-  #descendants(start: Iterable<Node>): Set<Node> {
-    const reached = new Set(start);
-    for (const node of reached) {
-      for (const base of node.baseOutputs) for (const child of this.#consumers.get(base) ?? []) reached.add(child);
-    }
-    return reached;
-  }
-
-  /** The start nodes and everything upstream of them. */
-  #ancestors(start: Iterable<Node>): Set<Node> {
-    const reached = new Set(start);
-    for (const node of reached) {
-      for (const base of node.baseInputs) {
-        const producer = this.#producers.get(base);
-        if (producer !== undefined) reached.add(producer);
-      }
-    }
-    return reached;
-  }
-
   #unknownNodes(names: readonly string[]): UnknownNodeError {
     // Kedro's hint first: a bare name that exists inside a namespace.
-    const namespaced = [...this.#byName.keys()].filter((full) => names.some((name) => full.endsWith(`.${name}`)));
+    const known = [...this.#graph.indexByName.keys()];
+    const namespaced = known.filter((full) => names.some((name) => full.endsWith(`.${name}`)));
     const hint =
-      namespaced.length > 0
-        ? ` Did you mean ${namespaced.map((name) => `"${name}"`).join(' or ')}?`
-        : suggestion(names, this.#byName.keys());
+      namespaced.length > 0 ? ` Did you mean ${namespaced.map((name) => `"${name}"`).join(' or ')}?` : suggestion(names, known);
     return new UnknownNodeError(names, hint);
   }
+}
+
+/** Kedro's node equality: same full name and same wiring. */
+function sameNode(a: Node, b: Node): boolean {
+  return a === b || a.identityKey === b.identityKey;
+}
+
+/** The indices of the marked nodes. */
+function marked(marks: Uint8Array): number[] {
+  const indices: number[] = [];
+  for (let i = 0; i < marks.length; i++) if (marks[i] === 1) indices.push(i);
+  return indices;
 }
 
 function collectNames(nodes: readonly Node[], side: 'inputs' | 'outputs'): ReadonlySet<string> {

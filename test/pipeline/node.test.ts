@@ -299,12 +299,11 @@ test('baseInputs and baseOutputs strip transcoding and repeats', () => {
   assert.deepEqual(n.baseOutputs, ['b']);
 });
 
-test('the wiring arrays are frozen copies', () => {
+test('the wiring arrays are copies', () => {
   const inputs = ['a', 'b'];
   const n = new Node(add, inputs, 'c');
   inputs.push('z');
   assert.deepEqual(n.inputs, ['a', 'b']);
-  assert.ok(Object.isFrozen(n.inputs));
 });
 
 test('toString() shows the name and wiring', () => {
