@@ -411,3 +411,96 @@ test(
     assert.deepEqual(calls, ['Z', 'X', 'Y']);
   },
 );
+
+// ---- seeded random cross-check against a small model of pluggy's rules ----
+
+/** mulberry32: a tiny deterministic PRNG, so every run checks the same cases. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface ModelImpl {
+  id: string;
+  wrapper: boolean;
+  tryfirst: boolean;
+  trylast: boolean;
+  returns: number | undefined;
+}
+
+/** pluggy's order, written independently of src/hooks: per class, tryfirst LIFO, plain LIFO, trylast FIFO. */
+function modelOrder(impls: ModelImpl[]): ModelImpl[] {
+  const band = (items: ModelImpl[]) => [
+    ...items.filter((impl) => impl.tryfirst).reverse(),
+    ...items.filter((impl) => !impl.tryfirst && !impl.trylast).reverse(),
+    ...items.filter((impl) => impl.trylast),
+  ];
+  return [...band(impls.filter((impl) => impl.wrapper)), ...band(impls.filter((impl) => !impl.wrapper))];
+}
+
+function randomImpls(random: () => number, count: number): ModelImpl[] {
+  return Array.from({ length: count }, (_, i) => {
+    const flag = random();
+    return {
+      id: `p${i}`,
+      wrapper: random() < 0.25,
+      tryfirst: flag < 0.25,
+      trylast: flag >= 0.25 && flag < 0.5,
+      returns: random() < 0.3 ? undefined : i,
+    };
+  });
+}
+
+for (const asyncImpls of [false, true]) {
+  for (const firstResult of [false, true]) {
+    test(`random cases match the pluggy model (${asyncImpls ? 'async' : 'sync'}, ${firstResult ? 'firstResult' : 'list'})`, async () => {
+      const random = prng(firstResult ? 4242 : 1717);
+      for (let round = 0; round < 60; round++) {
+        // The last rounds take the loop path (more than 64 implementations).
+        const count = round < 55 ? 1 + Math.floor(random() * 10) : 65 + Math.floor(random() * 15);
+        const impls = randomImpls(random, count);
+        const manager = makeManager({ firstResult });
+        const calls: string[] = [];
+        for (const impl of impls) {
+          const order = { tryfirst: impl.tryfirst, trylast: impl.trylast };
+          const handler = impl.wrapper
+            ? (_args: { x: number }, next: () => unknown) => {
+                calls.push(`${impl.id}:before`);
+                const inner = next();
+                const after = (value: unknown) => (calls.push(`${impl.id}:after`), value);
+                return asyncImpls ? Promise.resolve(inner).then(after) : after(inner);
+              }
+            : () => {
+                calls.push(impl.id);
+                return asyncImpls ? Promise.resolve(impl.returns) : impl.returns;
+              };
+          manager.register({ h: { ...order, wrapper: impl.wrapper, handler } }, impl.id);
+        }
+        const ordered = modelOrder(impls);
+        const wrappers = ordered.filter((impl) => impl.wrapper);
+        const plainOnes = ordered.filter((impl) => !impl.wrapper);
+        const firstAnswer = plainOnes.findIndex((impl) => impl.returns !== undefined);
+        const ran = firstResult && firstAnswer !== -1 ? plainOnes.slice(0, firstAnswer + 1) : plainOnes;
+        const expectedCalls = [
+          ...wrappers.map((impl) => `${impl.id}:before`),
+          ...ran.map((impl) => impl.id),
+          ...[...wrappers].reverse().map((impl) => `${impl.id}:after`),
+        ];
+        const expectedResult = firstResult
+          ? firstAnswer === -1
+            ? undefined
+            : plainOnes[firstAnswer]!.returns
+          : plainOnes.flatMap((impl) => (impl.returns === undefined ? [] : [impl.returns]));
+        const result = await manager.hook.h.call({ x: 1 });
+        assert.deepEqual(calls, expectedCalls, `round ${round}`);
+        assert.deepEqual(list(result), expectedResult, `round ${round}`);
+      }
+    });
+  }
+}
