@@ -10,7 +10,15 @@ export type FirstResultHookName = keyof FirstResultHookSpecs;
 export type SluiceHookManager = HookManager<HookSpecs, FirstResultHookName>;
 
 /** A plugin for Sluice's lifecycle hooks: an optional `name` and any subset of `HookSpecs`. */
-export type SluicePlugin = PluginOf<HookSpecs, FirstResultHookName>;
+export type SluicePlugin = PluginOf<HookSpecs, FirstResultHookName> & {
+  /**
+   * `node` (default): node and dataset hooks fire in the process that runs the node. `main`: the
+   * plugin stays in the main process, and the parallel and distributed runners relay node and
+   * dataset events to it, with `RelayedData` descriptions in place of data. For stateful plugins:
+   * progress displays, run stores, live views.
+   */
+  process?: 'node' | 'main';
+};
 
 /** A hook manager with every Sluice lifecycle spec defined. */
 export function createHookManager(): SluiceHookManager {
@@ -22,6 +30,6 @@ export function createHookManager(): SluiceHookManager {
  * misspelt hooks (any `before…`/`after…`/`on…` key that isn't a spec), while state and helper
  * methods keep their own types and `this` works inside hooks.
  */
-export function definePlugin<T extends SluicePlugin>(plugin: T & NoUnknownHooks<T, HookSpecs> & ThisType<T>): T {
+export function definePlugin<T extends SluicePlugin>(plugin: T & NoUnknownHooks<T, HookSpecs & { process: unknown }> & ThisType<T>): T {
   return plugin;
 }

@@ -9,3 +9,8 @@ export { RunCancelledError, MissingInputsError, InputOverrideError, NodeFailures
 export type { NodeFailure } from './errors.ts';
 export { resumeFromNodes, resumeCommand } from './resume.ts';
 export { nodesWithMissingOutputs } from './missing-outputs.ts';
+export { ParallelRunner, ParallelRunnerError } from './parallel/parallel-runner.ts';
+export type { ParallelRunnerOptions } from './parallel/parallel-runner.ts';
+export type { ProjectReference } from './runner.ts';
+export { RelayedData, isRelayed } from './relay.ts';
+export type { RelayedEvent } from './relay.ts';

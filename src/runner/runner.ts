@@ -31,6 +31,22 @@ export interface RunOptions {
   readonly onlyMissingOutputs?: boolean;
   /** Filled in as the run goes; pass one to know what ran after a failure. */
   readonly state?: RunState;
+  /**
+   * How another process finds the project: runners that run nodes elsewhere (parallel,
+   * distributed) load it by path and look nodes up by name. Sessions always pass it.
+   */
+  readonly project?: ProjectReference;
+}
+
+/** Everything a worker needs to rebuild the project's catalog and hooks. Plain data: it crosses processes. */
+export interface ProjectReference {
+  readonly projectPath: string;
+  readonly env: string;
+  readonly confSource: string;
+  readonly runtimeParams: Readonly<Record<string, unknown>>;
+  /** The registered pipeline the nodes come from. */
+  readonly pipelineName: string;
+  readonly loadVersions: Readonly<Record<string, string>>;
 }
 
 /**

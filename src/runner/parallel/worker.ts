@@ -1,0 +1,77 @@
+/**
+ * A parallel-runner worker thread: it loads the project by path (settings, plugins, config,
+ * catalog), looks each node up by name and runs it with `runNode`, so node and dataset hooks fire
+ * here, in the process that runs the node. Functions never travel; only names and data do.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DataCatalog } from '../../io/catalog.ts';
+import { isParameterName } from '../../io/catalog-parameters.ts';
+import { MemoryDataset } from '../../io/datasets/memory.ts';
+import { isPromiseLike } from '../../maybe-promise.ts';
+import type { Pipeline } from '../../pipeline/pipeline.ts';
+import { buildCatalog } from '../../session/build-catalog.ts';
+import { createProjectHooks } from '../../session/project-hooks.ts';
+import { loadSettings } from '../../session/settings.ts';
+import { relayPlugin, serializeError } from '../relay.ts';
+import { runNode } from '../run-node.ts';
+import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
+
+const port = parentPort!;
+const setup = workerData as WorkerSetup;
+const send = (message: FromWorker) => port.postMessage(message);
+
+async function start(): Promise<{ pipeline: Pipeline; catalog: DataCatalog; context: Parameters<typeof runNode>[1] }> {
+  const { project } = setup;
+  const settings = await loadSettings(project.projectPath);
+  const { manager } = await createProjectHooks(settings, { role: 'worker' });
+  // The relay describes datasets with the catalog, which exists only once the hooks are set up.
+  const built: { catalog?: DataCatalog } = {};
+  if (setup.relay) manager.register(relayPlugin((event) => send({ type: 'event', event }), () => built.catalog!));
+  const { catalog } = await buildCatalog({
+    settings,
+    hooks: manager,
+    env: project.env,
+    confSource: project.confSource,
+    runtimeParams: project.runtimeParams,
+    saveVersion: setup.saveVersion,
+    loadVersions: project.loadVersions,
+  });
+  built.catalog = catalog;
+  const pipeline = await settings.pipeline(project.pipelineName);
+  await catalog.materialize(pipeline.datasets());
+  return { pipeline, catalog, context: { catalog, hooks: manager, runId: setup.runId, isAsync: setup.isAsync } };
+}
+
+try {
+  const { pipeline, catalog, context } = await start();
+  send({ type: 'ready' });
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'stop') {
+      port.close();
+      return;
+    }
+    void runOne(message.nodeName, message.inputs);
+  });
+
+  async function runOne(nodeName: string, inputs: Readonly<Record<string, unknown>>): Promise<void> {
+    const node = pipeline.getNode(nodeName);
+    // The main process owns memory data: the worker gets copies for one node, then lets them go.
+    for (const [name, data] of Object.entries(inputs)) catalog.add(name, new MemoryDataset(name, { copyMode: 'assign' }, { data }), { replace: true });
+    try {
+      const outputs = await runNode(node, context);
+      const ephemeral: Record<string, unknown> = {};
+      for (const name of node.outputs) if (catalog.isEphemeral(name)) ephemeral[name] = outputs[name];
+      send({ type: 'done', nodeName, outputs: ephemeral });
+    } catch (error) {
+      send({ type: 'failed', nodeName, error: serializeError(error) });
+    } finally {
+      for (const name of [...node.inputs, ...node.outputs]) {
+        if (!catalog.isEphemeral(name) || isParameterName(name)) continue;
+        const released = catalog.get(name).release();
+        if (isPromiseLike(released)) await released;
+      }
+    }
+  }
+} catch (error) {
+  send({ type: 'setup-failed', error: serializeError(error) });
+}

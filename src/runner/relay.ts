@@ -1,0 +1,217 @@
+import type { HookName } from '../hooks/plugin.ts';
+import type { SluiceHookManager, SluicePlugin } from '../hooks/sluice-manager.ts';
+import type { HookSpecs } from '../hooks/specs.ts';
+import type { DataCatalog } from '../io/catalog.ts';
+import type { DatasetDescription } from '../io/dataset.ts';
+import { isPromiseLike } from '../maybe-promise.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+
+/**
+ * What a relayed hook sees instead of data: the dataset's description and a small summary of the
+ * value. Data never crosses processes for relaying (kedro-viz #1801 asked for the events, not
+ * the bytes), so relaying costs the same whatever the data weighs.
+ */
+export class RelayedData {
+  readonly relayed = true;
+  constructor(
+    readonly datasetName: string,
+    readonly description: DatasetDescription,
+    /** `array`, `object`, `string`... or the class name of an instance. */
+    readonly kind: string,
+    /** Items in an array, characters in a string, keys of a plain object. */
+    readonly size: number | undefined,
+  ) {}
+}
+
+/** True for the placeholders relayed hooks receive in place of data. */
+export function isRelayed(value: unknown): value is RelayedData {
+  return value instanceof RelayedData;
+}
+
+/** The node and dataset hooks that are relayed to `process: 'main'` plugins. */
+export const RELAYED_HOOKS = [
+  'beforeDatasetLoaded',
+  'afterDatasetLoaded',
+  'beforeNodeRun',
+  'afterNodeRun',
+  'onNodeError',
+  'beforeDatasetSaved',
+  'afterDatasetSaved',
+] as const satisfies readonly HookName<HookSpecs>[];
+
+export type RelayedHookName = (typeof RELAYED_HOOKS)[number];
+
+/** One event as it crosses from a worker to the main process: plain, structured-clone-safe data. */
+export interface RelayedEvent {
+  readonly hook: RelayedHookName;
+  readonly nodeName: string;
+  readonly datasetName?: string;
+  readonly data?: RelayedDataShape;
+  readonly inputs?: Record<string, RelayedDataShape>;
+  readonly outputs?: Record<string, RelayedDataShape>;
+  readonly error?: SerializedError;
+  readonly isAsync?: boolean;
+  readonly runId?: string;
+}
+
+type RelayedDataShape = Pick<RelayedData, 'datasetName' | 'description' | 'kind' | 'size'>;
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  const value = error instanceof Error ? error : new Error(String(error));
+  return { name: value.name, message: value.message, stack: value.stack };
+}
+
+/** An error rebuilt from another process: same name, message and stack; its class is lost. */
+export function deserializeError(serialized: SerializedError): Error {
+  const error = new Error(serialized.message);
+  error.name = serialized.name;
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  return error;
+}
+
+function summarize(datasetName: string, data: unknown, catalog: DataCatalog): RelayedDataShape {
+  let kind: string = typeof data;
+  let size: number | undefined;
+  if (data === null) kind = 'null';
+  else if (Array.isArray(data)) [kind, size] = ['array', data.length];
+  else if (typeof data === 'string') size = data.length;
+  else if (typeof data === 'object') {
+    const prototype = Object.getPrototypeOf(data) as { constructor?: { name?: string } } | null;
+    const className = prototype?.constructor?.name;
+    kind = className === undefined || className === 'Object' ? 'object' : className;
+    if (kind === 'object') size = Object.keys(data).length;
+    else if (typeof (data as { numRows?: unknown }).numRows === 'number') size = (data as { numRows: number }).numRows;
+  }
+  return { datasetName, description: catalog.describe(datasetName), kind, size };
+}
+
+function summarizeAll(values: Readonly<Record<string, unknown>>, catalog: DataCatalog): Record<string, RelayedDataShape> {
+  const summaries: Record<string, RelayedDataShape> = {};
+  for (const [name, value] of Object.entries(values)) summaries[name] = summarize(name, value, catalog);
+  return summaries;
+}
+
+/**
+ * The worker side: a plugin that turns each node and dataset hook into a `RelayedEvent` and hands
+ * it to `send`. It runs last (trylast), so an event leaves after the worker's own plugins ran.
+ * `catalog` gives the worker's catalog, which describes the datasets.
+ */
+export function relayPlugin(post: (event: RelayedEvent) => unknown, catalog: () => DataCatalog): SluicePlugin {
+  // Hooks must return nothing here: a beforeNodeRun result would be taken for input overrides.
+  const send = (event: RelayedEvent): void => void post(event);
+  const last = <T>(handler: T) => ({ trylast: true, handler });
+  const describe = (datasetName: string, data: unknown) => summarize(datasetName, data, catalog());
+  return {
+    name: 'sluice:relay',
+    beforeDatasetLoaded: last(({ datasetName, node }) => send({ hook: 'beforeDatasetLoaded', nodeName: node.name, datasetName })),
+    afterDatasetLoaded: last(({ datasetName, data, node }) =>
+      send({ hook: 'afterDatasetLoaded', nodeName: node.name, datasetName, data: describe(datasetName, data) }),
+    ),
+    beforeNodeRun: last(({ node, inputs, isAsync, runId }) =>
+      send({ hook: 'beforeNodeRun', nodeName: node.name, inputs: summarizeAll(inputs, catalog()), isAsync, runId }),
+    ),
+    afterNodeRun: last(({ node, inputs, outputs, isAsync, runId }) =>
+      send({
+        hook: 'afterNodeRun',
+        nodeName: node.name,
+        inputs: summarizeAll(inputs, catalog()),
+        outputs: summarizeAll(outputs, catalog()),
+        isAsync,
+        runId,
+      }),
+    ),
+    onNodeError: last(({ error, node, inputs, isAsync, runId }) =>
+      send({ hook: 'onNodeError', nodeName: node.name, error: serializeError(error), inputs: summarizeAll(inputs, catalog()), isAsync, runId }),
+    ),
+    beforeDatasetSaved: last(({ datasetName, data, node }) =>
+      send({ hook: 'beforeDatasetSaved', nodeName: node.name, datasetName, data: describe(datasetName, data) }),
+    ),
+    afterDatasetSaved: last(({ datasetName, data, node }) =>
+      send({ hook: 'afterDatasetSaved', nodeName: node.name, datasetName, data: describe(datasetName, data) }),
+    ),
+  };
+}
+
+/** Names of the plugins that live in the main process only (`process: 'main'`). */
+export function mainProcessPlugins(hooks: SluiceHookManager): string[] {
+  return hooks
+    .plugins()
+    .filter(([, plugin]) => (plugin as { process?: unknown }).process === 'main')
+    .map(([name]) => name);
+}
+
+/**
+ * The main side: delivers relayed events to the `process: 'main'` plugins only (the others ran in
+ * the worker already), with the main process's node and catalog and `RelayedData` for data.
+ */
+type RelayedCallers = { [K in RelayedHookName]: SluiceHookManager['hook'][K] };
+
+export class RelayedEventDelivery {
+  readonly #callers: RelayedCallers;
+  readonly #pipeline: Pipeline;
+  readonly #catalog: DataCatalog;
+
+  constructor(hooks: SluiceHookManager, pipeline: Pipeline, catalog: DataCatalog) {
+    const main = new Set(mainProcessPlugins(hooks));
+    const others = hooks
+      .plugins()
+      .map(([name]) => name)
+      .filter((name) => !main.has(name));
+    this.#callers = Object.fromEntries(RELAYED_HOOKS.map((hook) => [hook, hooks.subsetCaller(hook, others)])) as RelayedCallers;
+    this.#pipeline = pipeline;
+    this.#catalog = catalog;
+  }
+
+  /** Calls the event's hook on the main-process plugins; a promise when one of them is async. */
+  deliver(event: RelayedEvent): unknown {
+    const node = this.#pipeline.getNode(event.nodeName);
+    const catalog = this.#catalog;
+    const data = event.data === undefined ? undefined : revive(event.data);
+    const inputs = reviveAll(event.inputs);
+    const isAsync = event.isAsync ?? false;
+    const runId = event.runId ?? '';
+    const datasetName = event.datasetName ?? '';
+    const callers = this.#callers;
+    let result: unknown;
+    switch (event.hook) {
+      case 'beforeDatasetLoaded':
+        result = callers.beforeDatasetLoaded.call({ datasetName, node });
+        break;
+      case 'afterDatasetLoaded':
+        result = callers.afterDatasetLoaded.call({ datasetName, data, node });
+        break;
+      case 'beforeNodeRun':
+        result = callers.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
+        break;
+      case 'afterNodeRun':
+        result = callers.afterNodeRun.call({ node, catalog, inputs, outputs: reviveAll(event.outputs), isAsync, runId });
+        break;
+      case 'onNodeError':
+        result = callers.onNodeError.call({ error: deserializeError(event.error!), node, catalog, inputs, isAsync, runId });
+        break;
+      case 'beforeDatasetSaved':
+        result = callers.beforeDatasetSaved.call({ datasetName, data, node });
+        break;
+      case 'afterDatasetSaved':
+        result = callers.afterDatasetSaved.call({ datasetName, data, node });
+        break;
+    }
+    return isPromiseLike(result) ? result : undefined;
+  }
+}
+
+function revive(shape: RelayedDataShape): RelayedData {
+  return new RelayedData(shape.datasetName, shape.description, shape.kind, shape.size);
+}
+
+function reviveAll(shapes: Record<string, RelayedDataShape> | undefined): Record<string, RelayedData> {
+  const revived: Record<string, RelayedData> = {};
+  for (const [name, shape] of Object.entries(shapes ?? {})) revived[name] = revive(shape);
+  return revived;
+}

@@ -1,0 +1,65 @@
+import { ConfigLoader } from '../config/config-loader.ts';
+import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
+import { createDatasetTypeRegistry } from '../io/builtin-datasets.ts';
+import { DataCatalog } from '../io/catalog.ts';
+import { isPromiseLike } from '../maybe-promise.ts';
+import type { ProjectContext } from './context.ts';
+import type { ProjectSettings } from './settings.ts';
+
+/** What building a project's catalog needs: the same in the main process and in every worker. */
+export interface BuildCatalogOptions {
+  readonly settings: ProjectSettings;
+  readonly hooks: SluiceHookManager;
+  readonly env: string;
+  readonly confSource: string;
+  readonly runtimeParams: Readonly<Record<string, unknown>>;
+  readonly saveVersion: string;
+  readonly loadVersions: Readonly<Record<string, string>>;
+}
+
+/**
+ * Loads the configuration, fires `afterContextCreated`, builds the catalog (the project's own
+ * dataset types included) and fires `afterCatalogCreated`. Every process that builds a catalog
+ * fires both, so a plugin that rewrites the catalog there (a path rewrite, branch data) applies
+ * to the datasets of workers too.
+ */
+export async function buildCatalog(options: BuildCatalogOptions): Promise<{ context: ProjectContext; catalog: DataCatalog }> {
+  const { settings, hooks, saveVersion, loadVersions } = options;
+  const config = new ConfigLoader({
+    projectPath: settings.projectPath,
+    confSource: options.confSource,
+    env: options.env,
+    runtimeParams: options.runtimeParams,
+    ...(settings.config.configPatterns === undefined ? {} : { configPatterns: settings.config.configPatterns }),
+  });
+  const params = config.get('parameters');
+  const context: ProjectContext = {
+    projectPath: settings.projectPath,
+    env: options.env,
+    confSource: options.confSource,
+    config,
+    params,
+    runtimeParams: options.runtimeParams,
+  };
+  await settle(hooks.hook.afterContextCreated.call({ context }));
+  const registry = createDatasetTypeRegistry();
+  for (const [type, factory] of Object.entries(settings.config.datasetTypes ?? {})) registry.register(type, factory);
+  const confCatalog = config.get('catalog');
+  const confCreds = config.get('credentials');
+  const catalog = await DataCatalog.fromConfig({
+    catalogConfig: confCatalog,
+    credentials: confCreds,
+    parameters: params,
+    projectPath: settings.projectPath,
+    registry,
+    saveVersion,
+    loadVersions,
+    locate: (key, path) => config.locate(key, path),
+  });
+  await settle(hooks.hook.afterCatalogCreated.call({ catalog, confCatalog, confCreds, parameters: params, saveVersion, loadVersions }));
+  return { context, catalog };
+}
+
+async function settle(value: unknown): Promise<void> {
+  if (isPromiseLike(value)) await value;
+}

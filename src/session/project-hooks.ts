@@ -1,0 +1,41 @@
+import { discoverPlugins } from '../hooks/discovery.ts';
+import type { DiscoveryResult } from '../hooks/discovery.ts';
+import type { SluiceHookManager, SluicePlugin } from '../hooks/sluice-manager.ts';
+import { createHookManager } from '../hooks/sluice-manager.ts';
+import type { ProjectSettings } from './settings.ts';
+
+/**
+ * Where a plugin lives when nodes run in other processes. `node` (the default): its node and
+ * dataset hooks fire in the process that runs the node, as in Kedro-Dagster. `main`: it stays in
+ * the main process only, and the parallel and distributed runners relay node and dataset events
+ * to it, with dataset descriptions in place of data (see `RelayedData`).
+ */
+export type PluginProcess = 'node' | 'main';
+
+/** The process a plugin asked for with its `process` property. */
+export function pluginProcess(plugin: object): PluginProcess {
+  return (plugin as { process?: unknown }).process === 'main' ? 'main' : 'node';
+}
+
+/** A project's hook manager and what discovery found. */
+export interface ProjectHooks {
+  readonly manager: SluiceHookManager;
+  readonly discovery: DiscoveryResult;
+}
+
+/**
+ * The hook manager of a project: discovered plugins first (so they run after the project's own,
+ * as in Kedro), then the project's `hooks`. A worker process leaves out `process: 'main'` plugins,
+ * which receive relayed events in the main process instead.
+ */
+export async function createProjectHooks(settings: ProjectSettings, options: { role: 'main' | 'worker' }): Promise<ProjectHooks> {
+  const manager = createHookManager();
+  const disabled = settings.config.disableHooksForPlugins ?? [];
+  const discovery = await discoverPlugins(settings.projectPath, { disable: disabled });
+  const keep = (plugin: object) => options.role === 'main' || pluginProcess(plugin) === 'node';
+  for (const found of discovery.plugins) if (keep(found.plugin)) manager.register(found.plugin, found.name);
+  for (const plugin of settings.config.hooks ?? ([] as SluicePlugin[])) {
+    if (keep(plugin)) manager.register(plugin);
+  }
+  return { manager, discovery };
+}

@@ -1,0 +1,270 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { normalizeRuntimeParams } from '../config/runtime-params.ts';
+import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
+import type { ProjectMetadata } from '../hooks/specs.ts';
+import type { DataCatalog } from '../io/catalog.ts';
+import type { Pipeline, PipelineFilter } from '../pipeline/pipeline.ts';
+import { AsyncRunner } from '../runner/async-runner.ts';
+import { ParallelRunner } from '../runner/parallel/parallel-runner.ts';
+import { resumeFromNodes } from '../runner/resume.ts';
+import type { Runner, RunState } from '../runner/runner.ts';
+import { newRunState } from '../runner/runner.ts';
+import { SequentialRunner } from '../runner/sequential-runner.ts';
+import type { ProjectContext } from './context.ts';
+import type { DiscoveryResult } from '../hooks/discovery.ts';
+import { buildCatalog } from './build-catalog.ts';
+import { createProjectHooks } from './project-hooks.ts';
+import { newRunId } from './run-id.ts';
+import type { RunParams, RunResult } from './run-params.ts';
+import { runPipeline } from './run-pipeline.ts';
+import type { ProjectSettings } from './settings.ts';
+import { DEFAULT_PIPELINE, loadSettings } from './settings.ts';
+import { SLUICE_VERSION } from './version.ts';
+
+/** How to open a project. */
+export interface SessionOptions {
+  /** The project root (holding sluice.config.ts). Default: the current directory. */
+  projectPath?: string;
+  /** The environment layered over `base`. Default: the project's, else `local`. */
+  env?: string;
+  /** The configuration folder. Default: the project's, else `conf`. */
+  confSource?: string;
+  /** `--params`: values that override parameters and feed `${runtime_params:...}`. */
+  runtimeParams?: Readonly<Record<string, unknown>>;
+  /** Settings already loaded (the CLI loads them once for every command). */
+  settings?: ProjectSettings;
+  /** Where the session reports the resume command after a failure. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** One run's choices: Kedro's `kedro run` options. */
+export interface SessionRunOptions {
+  /** A registered pipeline. Default `__default__`. */
+  pipelineName?: string;
+  tags?: readonly string[];
+  nodeNames?: readonly string[];
+  fromNodes?: readonly string[];
+  toNodes?: readonly string[];
+  fromInputs?: readonly string[];
+  toOutputs?: readonly string[];
+  namespaces?: readonly string[];
+  /** A runner name or instance. Default: the project's runner setting, else sequential. */
+  runner?: 'sequential' | 'parallel' | 'async' | Runner;
+  isAsync?: boolean;
+  /** `--load-versions ds:version`. */
+  loadVersions?: Readonly<Record<string, string>>;
+  onlyMissingOutputs?: boolean;
+  continueOnFailure?: boolean;
+  /** Aborting it cancels the run: `onPipelineError` gets a `RunCancelledError`. */
+  signal?: AbortSignal;
+}
+
+/** What the last run left behind, for the CLI's summary and resume hint. */
+export interface RunReport {
+  readonly runParams: RunParams;
+  readonly state: RunState;
+  readonly pipeline: Pipeline;
+  /** On failure: the nodes `--from-nodes` should name to resume (empty: rerun the same command). */
+  readonly resumeFromNodes: readonly string[];
+}
+
+/**
+ * A project opened for one run, as Kedro's KedroSession: it loads settings, discovers plugins,
+ * builds the configuration and the catalog, and brackets the run with the pipeline hooks.
+ * `afterContextCreated` and `afterCatalogCreated` fire once per run.
+ */
+export class Session {
+  readonly projectPath: string;
+  readonly settings: ProjectSettings;
+  readonly hooks: SluiceHookManager;
+  readonly discovery: DiscoveryResult;
+  readonly runId: string;
+  readonly env: string;
+  readonly confSource: string;
+  readonly runtimeParams: Readonly<Record<string, unknown>>;
+  #report: RunReport | undefined;
+  #ran = false;
+  readonly #log: (line: string) => void;
+
+  private constructor(settings: ProjectSettings, hooks: SluiceHookManager, discovery: DiscoveryResult, options: SessionOptions) {
+    this.projectPath = settings.projectPath;
+    this.settings = settings;
+    this.hooks = hooks;
+    this.discovery = discovery;
+    this.runId = newRunId();
+    this.env = options.env ?? settings.defaultEnv;
+    this.confSource = options.confSource ?? settings.confSource;
+    this.runtimeParams = normalizeRuntimeParams(options.runtimeParams ?? {});
+    this.#log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  /** Opens the project: settings, plugin discovery, the hook manager. */
+  static async create(options: SessionOptions = {}): Promise<Session> {
+    const settings = options.settings ?? (await loadSettings(resolve(options.projectPath ?? '.')));
+    const { manager, discovery } = await createProjectHooks(settings, { role: 'main' });
+    return new Session(settings, manager, discovery, options);
+  }
+
+  /** The last run's report (after `run` resolved or threw). */
+  get report(): RunReport | undefined {
+    return this.#report;
+  }
+
+  /** Builds the context and the catalog, firing `afterContextCreated` and `afterCatalogCreated`. */
+  createCatalog(loadVersions: Readonly<Record<string, string>> = {}): Promise<{ context: ProjectContext; catalog: DataCatalog }> {
+    return buildCatalog({
+      settings: this.settings,
+      hooks: this.hooks,
+      env: this.env,
+      confSource: this.confSource,
+      runtimeParams: this.runtimeParams,
+      saveVersion: this.runId,
+      loadVersions,
+    });
+  }
+
+  /** The registered pipeline with the run's filters applied (Kedro's `filter`, criteria intersected). */
+  async selectPipeline(options: SessionRunOptions): Promise<Pipeline> {
+    const pipeline = await this.settings.pipeline(options.pipelineName ?? DEFAULT_PIPELINE);
+    const criteria: PipelineFilter = {
+      tags: options.tags ?? [],
+      fromNodes: options.fromNodes ?? [],
+      toNodes: options.toNodes ?? [],
+      nodeNames: options.nodeNames ?? [],
+      fromInputs: options.fromInputs ?? [],
+      toOutputs: options.toOutputs ?? [],
+      nodeNamespaces: options.namespaces ?? [],
+    };
+    const filtering = Object.values(criteria).some((list) => (list as readonly string[]).length > 0);
+    return filtering ? pipeline.filter(criteria) : pipeline;
+  }
+
+  /** Runs a pipeline once. A session runs once, as in Kedro: open a new one for the next run. */
+  async run(options: SessionRunOptions = {}): Promise<RunResult> {
+    if (this.#ran) throw new Error('This session has already run; create a new Session for another run.');
+    this.#ran = true;
+    const loadVersions = options.loadVersions ?? {};
+    const runner = this.#runner(options.runner);
+    const { catalog } = await this.createCatalog(loadVersions);
+    const pipeline = await this.selectPipeline(options);
+    const runParams: RunParams = {
+      runId: this.runId,
+      projectPath: this.projectPath,
+      env: this.env,
+      confSource: this.confSource,
+      pipelineName: options.pipelineName ?? DEFAULT_PIPELINE,
+      tags: options.tags ?? [],
+      nodeNames: options.nodeNames ?? [],
+      fromNodes: options.fromNodes ?? [],
+      toNodes: options.toNodes ?? [],
+      fromInputs: options.fromInputs ?? [],
+      toOutputs: options.toOutputs ?? [],
+      namespaces: options.namespaces ?? [],
+      runner: runner.name,
+      isAsync: options.isAsync ?? false,
+      loadVersions,
+      runtimeParams: this.runtimeParams,
+      onlyMissingOutputs: options.onlyMissingOutputs ?? false,
+      continueOnFailure: options.continueOnFailure ?? false,
+      sluiceVersion: SLUICE_VERSION,
+    };
+    const state = newRunState();
+    try {
+      const result = await runPipeline({
+        pipeline,
+        catalog,
+        hooks: this.hooks,
+        runner,
+        runParams,
+        options: {
+          state,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          project: {
+            projectPath: this.projectPath,
+            env: this.env,
+            confSource: this.confSource,
+            runtimeParams: this.runtimeParams,
+            pipelineName: runParams.pipelineName,
+            loadVersions,
+          },
+        },
+      });
+      this.#report = { runParams, state, pipeline, resumeFromNodes: [] };
+      return result;
+    } catch (error) {
+      const resume = resumeFromNodes(pipeline, state.completed, catalog);
+      this.#report = { runParams, state, pipeline, resumeFromNodes: resume };
+      const remaining = pipeline.size - state.completed.length;
+      if (resume.length > 0) {
+        this.#log(
+          `There are ${remaining} nodes that have not run. Resume from the nearest nodes with persisted inputs:\n` +
+            `  ${resumeCommandFor(runParams, resume)}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** What `beforeCommandRun`/`afterCommandRun` receive. */
+  async projectMetadata(): Promise<ProjectMetadata> {
+    return projectMetadata(this.projectPath);
+  }
+
+  #runner(choice: SessionRunOptions['runner']): Runner {
+    const runnerSettings = this.settings.config.runner ?? {};
+    const name = choice ?? runnerSettings.default ?? 'sequential';
+    if (typeof name !== 'string') return name;
+    switch (name) {
+      case 'sequential':
+        return new SequentialRunner();
+      case 'async':
+        return new AsyncRunner(runnerSettings.concurrency === undefined ? {} : { concurrency: runnerSettings.concurrency });
+      case 'parallel':
+        return new ParallelRunner(runnerSettings.maxWorkers === undefined ? {} : { maxWorkers: runnerSettings.maxWorkers });
+      default:
+        throw new Error(`Unknown runner "${String(name)}": use sequential, parallel or async.`);
+    }
+  }
+}
+
+/** The `sluice run` command that resumes a failed run: the same choices, starting from `fromNodes`. */
+export function resumeCommandFor(runParams: RunParams, fromNodes: readonly string[]): string {
+  const parts = ['sluice run'];
+  const quote = (value: string) => (/^[\w.,:@/=-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`);
+  if (runParams.pipelineName !== DEFAULT_PIPELINE) parts.push('--pipeline', quote(runParams.pipelineName));
+  if (runParams.env !== 'local') parts.push('--env', quote(runParams.env));
+  if (runParams.runner !== 'sequential') parts.push('--runner', runParams.runner);
+  if (runParams.isAsync) parts.push('--async');
+  const lists: [string, readonly string[]][] = [
+    ['--tags', runParams.tags],
+    ['--namespaces', runParams.namespaces],
+    ['--to-nodes', runParams.toNodes],
+    ['--to-outputs', runParams.toOutputs],
+  ];
+  for (const [flag, values] of lists) if (values.length > 0) parts.push(flag, quote(values.join(',')));
+  const params = Object.entries(flattenParams(runParams.runtimeParams)).map(([key, value]) => `${key}=${value}`);
+  if (params.length > 0) parts.push('--params', quote(params.join(',')));
+  parts.push('--from-nodes', quote(fromNodes.join(',')));
+  return parts.join(' ');
+}
+
+function flattenParams(value: Readonly<Record<string, unknown>>, prefix = ''): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) Object.assign(flat, flattenParams(inner as Record<string, unknown>, path));
+    else flat[path] = typeof inner === 'string' ? inner : JSON.stringify(inner);
+  }
+  return flat;
+}
+
+async function projectMetadata(projectPath: string): Promise<ProjectMetadata> {
+  let packageName: string | undefined;
+  try {
+    packageName = (JSON.parse(await readFile(join(projectPath, 'package.json'), 'utf8')) as { name?: string }).name;
+  } catch {
+    packageName = undefined;
+  }
+  return { projectPath, packageName, sluiceVersion: SLUICE_VERSION };
+}

@@ -1,0 +1,149 @@
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { SluiceError } from '../errors.ts';
+import type { SluicePlugin } from '../hooks/sluice-manager.ts';
+import type { DatasetFactory } from '../io/dataset-registry.ts';
+import { Pipeline } from '../pipeline/pipeline.ts';
+import { didYouMean } from '../suggest.ts';
+import { importModule } from './typescript-loader.ts';
+
+/** A registered pipeline: the pipeline itself, or a function that imports it when it is first needed. */
+export type PipelineSource = Pipeline | (() => Pipeline | Promise<Pipeline> | Promise<{ default: Pipeline }>);
+
+/** The runner a plain `sluice run` uses, and its settings. */
+export interface RunnerSettings {
+  /** `sequential` (default), `parallel` or `async`. */
+  default?: 'sequential' | 'parallel' | 'async';
+  /** Worker threads for the parallel runner. Default: one per core. */
+  maxWorkers?: number;
+  /** Nodes in flight at once for the async runner. Default 8. */
+  concurrency?: number;
+}
+
+/** What `sluice.config.ts` exports with `defineConfig`. */
+export interface SluiceConfig {
+  /** The project's own hook plugins. They register after discovered ones, so they run first. */
+  hooks?: readonly SluicePlugin[];
+  /** Installed packages whose plugins must not load (by npm package name). */
+  disableHooksForPlugins?: readonly string[];
+  /**
+   * The pipeline registry. Give functions that import each pipeline, so that running one pipeline
+   * doesn't import the others (kedro #5207). `__default__` runs when no `--pipeline` is given; it
+   * may also list registered names to sum.
+   */
+  pipelines: Readonly<Record<string, PipelineSource | readonly string[]>>;
+  /** The configuration folder, relative to the project. Default `conf`. */
+  confSource?: string;
+  /** The environment layered over `base` when `--env` isn't given. Default `local`. */
+  env?: string;
+  runner?: RunnerSettings;
+  /** More configuration keys and their file patterns (plugins read them through the context). */
+  configPatterns?: Readonly<Record<string, readonly string[]>>;
+  /** The project's own dataset types, by the name YAML uses in `type:`. */
+  datasetTypes?: Readonly<Record<string, DatasetFactory>>;
+}
+
+/** Types `sluice.config.ts`. It returns its argument; the checking is the point. */
+export function defineConfig(config: SluiceConfig): SluiceConfig {
+  return config;
+}
+
+/** The project's settings could not be read. */
+export class SettingsError extends SluiceError {}
+
+/** The default pipeline's registry name, as in Kedro. */
+export const DEFAULT_PIPELINE = '__default__';
+
+const CONFIG_FILES = ['sluice.config.ts', 'sluice.config.mts', 'sluice.config.js', 'sluice.config.mjs'];
+
+/** A project's settings with its pipeline registry, loading each pipeline once, on first use. */
+export class ProjectSettings {
+  readonly projectPath: string;
+  readonly configFile: string;
+  readonly config: SluiceConfig;
+  readonly #loaded = new Map<string, Promise<Pipeline>>();
+
+  constructor(projectPath: string, configFile: string, config: SluiceConfig) {
+    this.projectPath = projectPath;
+    this.configFile = configFile;
+    this.config = config;
+  }
+
+  get confSource(): string {
+    return this.config.confSource ?? 'conf';
+  }
+
+  get defaultEnv(): string {
+    return this.config.env ?? 'local';
+  }
+
+  pipelineNames(): string[] {
+    return Object.keys(this.config.pipelines);
+  }
+
+  /** The registered pipeline `name`, imported on first use. */
+  pipeline(name: string = DEFAULT_PIPELINE): Promise<Pipeline> {
+    let pending = this.#loaded.get(name);
+    if (pending === undefined) {
+      pending = this.#load(name, []);
+      this.#loaded.set(name, pending);
+    }
+    return pending;
+  }
+
+  async #load(name: string, path: string[]): Promise<Pipeline> {
+    const source = this.config.pipelines[name];
+    if (source === undefined) {
+      throw new SettingsError(`No pipeline named "${name}" is registered in ${this.configFile}.${didYouMean(name, this.pipelineNames())}`, {
+        hint: `Registered pipelines: ${this.pipelineNames().join(', ') || 'none'}.`,
+      });
+    }
+    if (path.includes(name)) throw new SettingsError(`Pipeline "${name}" includes itself: ${[...path, name].join(' -> ')}.`);
+    if (source instanceof Pipeline) return source;
+    if (Array.isArray(source)) {
+      const parts = await Promise.all(source.map((part: string) => this.#load(part, [...path, name])));
+      return Pipeline.sum(parts);
+    }
+    let loaded: unknown = await (source as () => unknown)();
+    if (loaded !== null && typeof loaded === 'object' && !(loaded instanceof Pipeline) && 'default' in loaded) {
+      loaded = (loaded as { default: unknown }).default;
+    }
+    if (!(loaded instanceof Pipeline)) {
+      throw new SettingsError(`Pipeline "${name}" in ${this.configFile} did not give a Pipeline.`, {
+        hint: 'Return a Pipeline (or a module whose default export is one), e.g. () => import("./src/pipelines/x.ts").',
+      });
+    }
+    return loaded;
+  }
+}
+
+/** Finds and imports `sluice.config.ts` (or .mts/.js/.mjs) at the project root. */
+export async function loadSettings(projectPath: string): Promise<ProjectSettings> {
+  const root = resolve(projectPath);
+  let configFile: string | undefined;
+  for (const candidate of CONFIG_FILES) {
+    try {
+      await access(join(root, candidate));
+      configFile = join(root, candidate);
+      break;
+    } catch {
+      // try the next name
+    }
+  }
+  if (configFile === undefined) {
+    throw new SettingsError(`No sluice.config.ts in ${root}.`, {
+      hint: 'Run sluice from the project root (or pass --project), or create a project with `npx sluice new <dir>`.',
+    });
+  }
+  let exported: Record<string, unknown>;
+  try {
+    exported = await importModule(configFile);
+  } catch (error) {
+    throw new SettingsError(`${configFile} failed to load: ${(error as Error).message}`, { cause: error });
+  }
+  const config = exported.default as SluiceConfig | undefined;
+  if (config === null || typeof config !== 'object' || typeof config.pipelines !== 'object' || config.pipelines === null) {
+    throw new SettingsError(`${configFile} must export default defineConfig({ pipelines: { ... } }).`);
+  }
+  return new ProjectSettings(root, configFile, config);
+}
