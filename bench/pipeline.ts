@@ -4,7 +4,7 @@
  * For three shapes (a chain, a wide fan-out/fan-in, a random layered DAG from a seeded RNG) at 1k,
  * 10k and 100k nodes, it times: making the nodes, constructing the pipeline (all validation,
  * including the cycle check), layering it, `fromNodes` and `toOutputs` on a middle node; then the
- * union of 100 small pipelines. Each figure is the median of several runs after a warm-up. It
+ * union of 100 small pipelines, and the cost of one `node.call()`. Each figure is the median of several runs after a warm-up. It
  * prints one line per figure and, last, one JSON line with all of them.
  */
 import { Node, Pipeline } from '../src/pipeline/index.ts';
@@ -19,7 +19,10 @@ const pass = (...values: unknown[]): unknown => values[0];
 /** A chain: d0 -> n0 -> d1 -> n1 -> ... */
 const chain: Shape = {
   build(size) {
-    const nodes = Array.from({ length: size }, (_, i) => new Node(pass, `d${i}`, `d${i + 1}`, { name: `n${i}` }));
+    const nodes = Array.from(
+      { length: size },
+      (_, i) => new Node(pass, `d${i}`, `d${i + 1}`, { name: `n${i}` }),
+    );
     const middle = Math.floor(size / 2);
     return { nodes, middleNode: `n${middle}`, middleDataset: `d${middle + 1}` };
   },
@@ -58,7 +61,11 @@ const randomLayered: Shape = {
       for (let k = 0; k < fanIn; k++) {
         const from = layer - 1 - Math.floor(random() * 3);
         const candidates = from >= 0 ? outputsByLayer[from] : undefined;
-        inputs.add(candidates?.length ? candidates[Math.floor(random() * candidates.length)]! : `raw${Math.floor(random() * 10)}`);
+        inputs.add(
+          candidates?.length
+            ? candidates[Math.floor(random() * candidates.length)]!
+            : `raw${Math.floor(random() * 10)}`,
+        );
       }
       const output = `d${i}`;
       (outputsByLayer[layer] ??= []).push(output);
@@ -78,7 +85,7 @@ function median(samples: number[]): number {
 }
 
 function time<T>(runs: number, prepare: () => T, measure: (input: T) => unknown): number {
-  measure(prepare()); // warm-up
+  for (let i = 0; i < 2; i++) measure(prepare()); // warm-up: let the JIT settle first
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const input = prepare();
@@ -103,7 +110,15 @@ function mulberry32(seed: number): () => number {
 const results: Record<string, number> = {};
 function record(key: string, ms: number): void {
   results[key] = ms;
-  process.stdout.write(`${key.padEnd(44)} ${ms.toFixed(2).padStart(10)} ms\n`);
+  process.stdout.write(
+    `${key.padEnd(52)} ${ms.toFixed(2).padStart(10)}${key.endsWith('(µs)') ? ' µs' : ' ms'}\n`,
+  );
+}
+
+// Warm the whole process up once, so that the first figure doesn't carry the JIT's start-up.
+for (let i = 0; i < 5; i++) {
+  const warm = new Pipeline(randomLayered.build(5_000).nodes);
+  void warm.fromNodes('n2500').toOutputs('d2400').layers;
 }
 
 for (const [shapeName, shape] of Object.entries(SHAPES)) {
@@ -111,26 +126,125 @@ for (const [shapeName, shape] of Object.entries(SHAPES)) {
     const runs = size >= 100_000 ? 5 : 9;
     const label = `${shapeName} ${size / 1000}k`;
     const { nodes, middleNode, middleDataset } = shape.build(size);
-    record(`${label}: make nodes`, time(runs, () => undefined, () => shape.build(size)));
-    record(`${label}: construct + validate`, time(runs, () => nodes, (list) => new Pipeline(list)));
-    record(`${label}: layers`, time(runs, () => new Pipeline(nodes), (pipe) => pipe.layers));
-    record(`${label}: construct + validate + layers`, time(runs, () => nodes, (list) => new Pipeline(list).layers));
+    record(
+      `${label}: make nodes`,
+      time(
+        runs,
+        () => undefined,
+        () => shape.build(size),
+      ),
+    );
+    record(
+      `${label}: construct + validate`,
+      time(
+        runs,
+        () => nodes,
+        (list) => new Pipeline(list),
+      ),
+    );
+    record(
+      `${label}: layers`,
+      time(
+        runs,
+        () => new Pipeline(nodes),
+        (pipe) => pipe.layers,
+      ),
+    );
+    record(
+      `${label}: construct + validate + layers`,
+      time(
+        runs,
+        () => nodes,
+        (list) => new Pipeline(list).layers,
+      ),
+    );
     const built = new Pipeline(nodes);
     void built.layers;
-    record(`${label}: fromNodes(middle)`, time(runs, () => built, (pipe) => pipe.fromNodes(middleNode).layers));
-    record(`${label}: toOutputs(middle)`, time(runs, () => built, (pipe) => pipe.toOutputs(middleDataset).layers));
+    record(
+      `${label}: fromNodes(middle)`,
+      time(
+        runs,
+        () => built,
+        (pipe) => pipe.fromNodes(middleNode).layers,
+      ),
+    );
+    record(
+      `${label}: toOutputs(middle)`,
+      time(
+        runs,
+        () => built,
+        (pipe) => pipe.toOutputs(middleDataset).layers,
+      ),
+    );
   }
 }
 
 const smallPipelines = Array.from(
   { length: 100 },
   (_, p) =>
-    new Pipeline(Array.from({ length: 10 }, (_, i) => new Node(pass, `p${p}_d${i}`, `p${p}_d${i + 1}`, { name: `p${p}_n${i}` }))),
+    new Pipeline(
+      Array.from(
+        { length: 10 },
+        (_, i) => new Node(pass, `p${p}_d${i}`, `p${p}_d${i + 1}`, { name: `p${p}_n${i}` }),
+      ),
+    ),
 );
-record('union of 100 pipelines x 10 nodes (sum)', time(9, () => smallPipelines, (list) => Pipeline.sum(list).layers));
+record(
+  'union of 100 pipelines x 10 nodes (sum)',
+  time(
+    9,
+    () => smallPipelines,
+    (list) => Pipeline.sum(list).layers,
+  ),
+);
 record(
   'union of 100 pipelines x 10 nodes (a.union(b) chain)',
-  time(9, () => smallPipelines, (list) => list.reduce((total, next) => total.union(next)).layers),
+  time(
+    9,
+    () => smallPipelines,
+    (list) => list.reduce((total, next) => total.union(next)).layers,
+  ),
 );
 
-process.stdout.write(`${JSON.stringify({ benchmark: 'pipeline', unit: 'ms', node: process.version, results })}\n`);
+// The runner's hot path: one call maps input values to arguments and the result to outputs.
+const calls = 1_000_000;
+const listNode = new Node((a: number, b: number) => [a + b, a - b], ['a', 'b'], ['sum', 'difference'], {
+  name: 'arith',
+});
+const recordNode = new Node(
+  ({ a, b }: { a: number; b: number }) => ({ s: a + b }),
+  { a: 'x', b: 'y' },
+  { s: 'z' },
+  { name: 'rec' },
+);
+const listValues = { a: 1, b: 2 };
+const recordValues = { x: 1, y: 2 };
+const perCall = (ms: number): number => Math.round((ms * 1000 * 1000) / calls) / 1000;
+record(
+  'node.call(), list in/out, per call (µs)',
+  perCall(
+    time(
+      5,
+      () => listNode,
+      (n) => {
+        for (let i = 0; i < calls; i++) n.call(listValues);
+      },
+    ),
+  ),
+);
+record(
+  'node.call(), record in/out, per call (µs)',
+  perCall(
+    time(
+      5,
+      () => recordNode,
+      (n) => {
+        for (let i = 0; i < calls; i++) n.call(recordValues);
+      },
+    ),
+  ),
+);
+
+process.stdout.write(
+  `${JSON.stringify({ benchmark: 'pipeline', unit: 'ms', node: process.version, results })}\n`,
+);

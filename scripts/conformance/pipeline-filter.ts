@@ -106,7 +106,13 @@ export function answer(testCase: Case): Answer {
   } catch (error) {
     const kedroName = error instanceof Error ? KEDRO_NAMES.get(error.constructor) : undefined;
     if (kedroName === undefined) throw error;
-    return { nodes: null, layers: null, sets: null, error: kedroName, error_message: (error as Error).message };
+    return {
+      nodes: null,
+      layers: null,
+      sets: null,
+      error: kedroName,
+      error_message: (error as Error).message,
+    };
   }
 }
 
@@ -115,7 +121,8 @@ function answerOrThrow(testCase: Case): Answer {
   const { op, args = [], kwargs = {} } = testCase.op;
 
   const setOp = SET_OPS[op];
-  if (setOp !== undefined) return { nodes: null, layers: null, sets: sorted(setOp(pipe)), error: null, error_message: null };
+  if (setOp !== undefined)
+    return { nodes: null, layers: null, sets: sorted(setOp(pipe)), error: null, error_message: null };
 
   if (op === 'construct' || op === 'grouped_nodes') return pipelineAnswer(pipe);
   const filterOp = FILTER_OPS[op];

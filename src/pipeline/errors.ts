@@ -73,9 +73,12 @@ export class OutputNotUniqueError extends SluiceError {
   readonly datasets: readonly string[];
 
   constructor(datasets: readonly string[]) {
-    super(`Output(s) ${quoteList(datasets)} are produced by more than one node. Node outputs must be unique.`, {
-      hint: 'Rename one of the outputs, or merge the nodes that write it.',
-    });
+    super(
+      `Output(s) ${quoteList(datasets)} are produced by more than one node. Node outputs must be unique.`,
+      {
+        hint: 'Rename one of the outputs, or merge the nodes that write it.',
+      },
+    );
     this.datasets = datasets;
   }
 }

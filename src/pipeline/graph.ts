@@ -89,17 +89,20 @@ export class DependencyGraph {
 
     const datasetCount = this.datasetNames.length;
     const mixed: string[] = [];
-    for (let id = 0; id < datasetCount; id++) if (usage[id] === (USED_PLAIN | USED_TRANSCODED)) mixed.push(this.datasetNames[id]!);
+    for (let id = 0; id < datasetCount; id++)
+      if (usage[id] === (USED_PLAIN | USED_TRANSCODED)) mixed.push(this.datasetNames[id]!);
     if (mixed.length > 0) throw new TranscodingError(sortedNames(mixed));
     if (repeatedOutputs !== undefined) throw new OutputNotUniqueError(sortedNames(repeatedOutputs));
 
     this.producer = producer.subarray(0, datasetCount);
     this.consumerStart = new Int32Array(datasetCount + 1);
-    for (let id = 0; id < datasetCount; id++) this.consumerStart[id + 1] = this.consumerStart[id]! + consumerCount[id]!;
+    for (let id = 0; id < datasetCount; id++)
+      this.consumerStart[id + 1] = this.consumerStart[id]! + consumerCount[id]!;
     this.consumerList = new Int32Array(inputTotal);
     const cursor = this.consumerStart.slice(0, datasetCount);
     for (let i = 0; i < count; i++) {
-      for (let k = this.inputStart[i]!; k < this.inputStart[i + 1]!; k++) this.consumerList[cursor[this.inputIds[k]!]!++] = i;
+      for (let k = this.inputStart[i]!; k < this.inputStart[i + 1]!; k++)
+        this.consumerList[cursor[this.inputIds[k]!]!++] = i;
     }
   }
 

@@ -24,7 +24,8 @@ export function computeDepths(graph: DependencyGraph): Int32Array {
   let tail = 0;
   for (let i = 0; i < count; i++) {
     let producedInputs = 0;
-    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) if (producer[inputIds[k]!] !== -1) producedInputs++;
+    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++)
+      if (producer[inputIds[k]!] !== -1) producedInputs++;
     waitingFor[i] = producedInputs;
     if (producedInputs === 0) queue[tail++] = i;
   }

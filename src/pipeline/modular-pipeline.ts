@@ -60,9 +60,13 @@ export interface ModularPipelineOptions {
  * @throws the construction errors of {@link Pipeline}, and {@link NodeDefinitionError} when a
  * renaming makes a node read and write the same dataset.
  */
-export function pipeline(items: Pipeline | Iterable<Node | Pipeline>, options: ModularPipelineOptions = {}): Pipeline {
+export function pipeline(
+  items: Pipeline | Iterable<Node | Pipeline>,
+  options: ModularPipelineOptions = {},
+): Pipeline {
   let result = items instanceof Pipeline ? items : new Pipeline(items);
-  const tags = options.tags === undefined ? [] : typeof options.tags === 'string' ? [options.tags] : [...options.tags];
+  const tags =
+    options.tags === undefined ? [] : typeof options.tags === 'string' ? [options.tags] : [...options.tags];
   if (tags.length > 0) result = result.withTags(tags);
 
   const inputs = toNameMap(options.inputs);
@@ -134,12 +138,19 @@ function checkNamesExist(
       : `these datasets and/or parameters do not exist in the pipeline: ${missing.map((name) => `"${name}"`).join(', ')}.`;
   const close = missing.map((name) => nearest(name, existing)).filter((match) => match !== undefined);
   const suggestion = close.length > 0 ? ` Did you mean ${close.map((name) => `"${name}"`).join(', ')}?` : '';
-  throw new PipelineError(`Failed to map datasets and/or parameters onto the nodes provided: ${what}${suggestion}`, {
-    hint: 'Name datasets as the pipeline uses them before namespacing; `pipeline.datasets()` lists them.',
-  });
+  throw new PipelineError(
+    `Failed to map datasets and/or parameters onto the nodes provided: ${what}${suggestion}`,
+    {
+      hint: 'Name datasets as the pipeline uses them before namespacing; `pipeline.datasets()` lists them.',
+    },
+  );
 }
 
-function checkInputsAndOutputs(pipe: Pipeline, inputs: Map<string, string>, outputs: Map<string, string>): void {
+function checkInputsAndOutputs(
+  pipe: Pipeline,
+  inputs: Map<string, string>,
+  outputs: Map<string, string>,
+): void {
   const inputNames = [...inputs.keys()].map(stripTranscoding);
   const outputNames = [...outputs.keys()].map(stripTranscoding);
   if (inputNames.some(isParameter)) {
@@ -150,7 +161,9 @@ function checkInputsAndOutputs(pipe: Pipeline, inputs: Map<string, string>, outp
   if (notFree.length > 0) {
     throw new PipelineError(
       `Inputs must not be outputs from another node in the same pipeline: ${notFree.map((n) => `"${n}"`).join(', ')}.`,
-      { hint: "List only the pipeline's free inputs in 'inputs'; expose intermediate datasets through 'outputs'." },
+      {
+        hint: "List only the pipeline's free inputs in 'inputs'; expose intermediate datasets through 'outputs'.",
+      },
     );
   }
   const freeOutputs = outputNames.filter((name) => freeInputs.has(name));
@@ -164,7 +177,11 @@ function checkInputsAndOutputs(pipe: Pipeline, inputs: Map<string, string>, outp
 }
 
 /** Kedro's renaming rules, first match wins. */
-function renamer(mapping: Map<string, string>, namespace: string | undefined, prefix: boolean): (name: string) => string {
+function renamer(
+  mapping: Map<string, string>,
+  namespace: string | undefined,
+  prefix: boolean,
+): (name: string) => string {
   return (name) => {
     const mapped = mapping.get(name);
     if (mapped !== undefined) return mapped;

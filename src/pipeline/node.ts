@@ -31,7 +31,6 @@ interface ParsedWiring {
 }
 
 const NAME_PATTERN = /^[\p{L}\p{N}_.-]+$/u;
-const NO_OUTPUTS: DatasetValues = Object.freeze({}) as DatasetValues;
 const NO_NAMES: readonly string[] = Object.freeze([]);
 /** Above this many names, membership checks use a Set instead of scanning an array. */
 const SCAN_LIMIT = 16;
@@ -79,7 +78,12 @@ export class Node {
    *
    * @throws {@link NodeDefinitionError} when the definition is invalid (see {@link node}).
    */
-  constructor(func: AnyNodeFunction, inputs: DatasetWiring, outputs: DatasetWiring, options: NodeOptions = {}) {
+  constructor(
+    func: AnyNodeFunction,
+    inputs: DatasetWiring,
+    outputs: DatasetWiring,
+    options: NodeOptions = {},
+  ) {
     if (typeof func !== 'function') {
       throw definitionError(`the first argument must be a function, not ${describeValue(func)}.`);
     }
@@ -139,7 +143,8 @@ export class Node {
   call(values: DatasetValues): DatasetValues | Promise<DatasetValues> {
     this.#checkInputValues(values);
     const returned = this.#invoke(values);
-    if (isPromiseLike(returned)) return Promise.resolve(returned).then((resolved) => this.mapOutputs(resolved));
+    if (isPromiseLike(returned))
+      return Promise.resolve(returned).then((resolved) => this.mapOutputs(resolved));
     return this.mapOutputs(returned);
   }
 
@@ -154,7 +159,7 @@ export class Node {
     const names = this.outputs;
     switch (this.#outputShape) {
       case 'none':
-        return NO_OUTPUTS;
+        return {};
       case 'one':
         return { [names[0]!]: returned };
       case 'list': {
@@ -233,7 +238,11 @@ export class Node {
    * the same wiring are the same node, whatever their functions or tags.
    */
   get identityKey(): string {
-    this.#identityKey ??= JSON.stringify([this.name, wiringKey(this.inputWiring), wiringKey(this.outputWiring)]);
+    this.#identityKey ??= JSON.stringify([
+      this.name,
+      wiringKey(this.inputWiring),
+      wiringKey(this.outputWiring),
+    ]);
     return this.#identityKey;
   }
 
@@ -293,7 +302,9 @@ export class Node {
     const outputs = this.baseOutputs;
     if (outputs.length === 0 || this.baseInputs.length === 0) return;
     const outputSet = outputs.length > SCAN_LIMIT ? new Set(outputs) : undefined;
-    const shared = this.baseInputs.filter((name) => (outputSet ? outputSet.has(name) : outputs.includes(name)));
+    const shared = this.baseInputs.filter((name) =>
+      outputSet ? outputSet.has(name) : outputs.includes(name),
+    );
     if (shared.length === 0) return;
     throw new NodeDefinitionError(
       `Failed to create node ${this}: a node cannot have the same dataset as input and output, ` +
@@ -363,7 +374,9 @@ function parseWiring(wiring: DatasetWiring, role: 'inputs' | 'outputs'): ParsedW
     return { shape: 'list', names, keys: NO_NAMES, declared: names };
   }
   if (typeof wiring !== 'object' || !isPlainObject(wiring)) {
-    throw definitionError(`'${role}' must be a name, a list of names or a record of names, not ${describeValue(wiring)}.`);
+    throw definitionError(
+      `'${role}' must be a name, a list of names or a record of names, not ${describeValue(wiring)}.`,
+    );
   }
   const keys = Object.keys(wiring);
   if (keys.length === 0) return NO_WIRING;
@@ -431,7 +444,8 @@ function isPlainObject(value: object): boolean {
 }
 
 function wiringKey(wiring: DatasetWiring): unknown {
-  if (wiring === undefined || wiring === null || typeof wiring === 'string' || Array.isArray(wiring)) return wiring ?? null;
+  if (wiring === undefined || wiring === null || typeof wiring === 'string' || Array.isArray(wiring))
+    return wiring ?? null;
   const record = wiring as Readonly<Record<string, string>>;
   return Object.keys(record)
     .sort(compareCodePoints)
@@ -447,6 +461,7 @@ function definitionError(problem: string): NodeDefinitionError {
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
+  if (typeof value === 'object')
+    return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
   return `a ${typeof value}`;
 }

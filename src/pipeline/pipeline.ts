@@ -165,7 +165,8 @@ export class Pipeline {
     const { inputStart, inputIds, producer } = this.#graph;
     const i = this.#indexOfOwn(node);
     const parents = new Set<number>();
-    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) if (producer[inputIds[k]!] !== -1) parents.add(producer[inputIds[k]!]!);
+    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++)
+      if (producer[inputIds[k]!] !== -1) parents.add(producer[inputIds[k]!]!);
     return this.#toNodes(parents);
   }
 
@@ -174,7 +175,8 @@ export class Pipeline {
     const { outputStart, outputIds } = this.#graph;
     const i = this.#indexOfOwn(node);
     const children = new Set<number>();
-    for (let k = outputStart[i]!; k < outputStart[i + 1]!; k++) for (const c of this.#graph.consumersOf(outputIds[k]!)) children.add(c);
+    for (let k = outputStart[i]!; k < outputStart[i + 1]!; k++)
+      for (const c of this.#graph.consumersOf(outputIds[k]!)) children.add(c);
     return this.#toNodes(children);
   }
 
@@ -195,14 +197,16 @@ export class Pipeline {
   /** Free inputs: what must exist before a run, `params:` entries included; no intermediates. */
   inputs(): Set<string> {
     const free = new Set<string>();
-    for (const name of this.allInputs()) if (this.#graph.producer[this.#graph.datasetId(name)!] === -1) free.add(name);
+    for (const name of this.allInputs())
+      if (this.#graph.producer[this.#graph.datasetId(name)!] === -1) free.add(name);
     return free;
   }
 
   /** Free outputs: what a run leaves behind that no node of the pipeline consumes. */
   outputs(): Set<string> {
     const free = new Set<string>();
-    for (const name of this.allOutputs()) if (!this.#graph.hasConsumers(this.#graph.datasetId(name)!)) free.add(name);
+    for (const name of this.allOutputs())
+      if (!this.#graph.hasConsumers(this.#graph.datasetId(name)!)) free.add(name);
     return free;
   }
 
@@ -375,7 +379,8 @@ export class Pipeline {
       const i = indexByName.get(node.name)!;
       for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) {
         const from = producer[inputIds[k]!]!;
-        if (from !== -1) edges.push({ from: declared[from]!.name, to: node.name, dataset: datasetNames[inputIds[k]!]! });
+        if (from !== -1)
+          edges.push({ from: declared[from]!.name, to: node.name, dataset: datasetNames[inputIds[k]!]! });
       }
       for (const tag of node.tags) tags.add(tag);
       if (node.namespace !== undefined) {
@@ -430,7 +435,8 @@ export class Pipeline {
 
   /** A pipeline of the marked nodes (a mark array or a set of indices), in declaration order. */
   #subset(selection: Uint8Array | Set<number>): Pipeline {
-    const isChosen = selection instanceof Set ? (i: number) => selection.has(i) : (i: number) => selection[i] === 1;
+    const isChosen =
+      selection instanceof Set ? (i: number) => selection.has(i) : (i: number) => selection[i] === 1;
     return new Pipeline(this.#graph.nodes.filter((_, i) => isChosen(i)));
   }
 
@@ -528,7 +534,9 @@ export class Pipeline {
     const known = [...this.#graph.indexByName.keys()];
     const namespaced = known.filter((full) => names.some((name) => full.endsWith(`.${name}`)));
     const hint =
-      namespaced.length > 0 ? ` Did you mean ${namespaced.map((name) => `"${name}"`).join(' or ')}?` : suggestion(names, known);
+      namespaced.length > 0
+        ? ` Did you mean ${namespaced.map((name) => `"${name}"`).join(' or ')}?`
+        : suggestion(names, known);
     return new UnknownNodeError(names, hint);
   }
 }
@@ -553,7 +561,9 @@ function collectNames(nodes: readonly Node[], side: 'inputs' | 'outputs'): Reado
 
 function inNamespace(node: Node, namespace: string): boolean {
   const own = node.namespace;
-  return own !== undefined && (own === namespace || (own.startsWith(namespace) && own[namespace.length] === '.'));
+  return (
+    own !== undefined && (own === namespace || (own.startsWith(namespace) && own[namespace.length] === '.'))
+  );
 }
 
 /** " Did you mean ...?" for the unknown names that have a near match. */

@@ -13,11 +13,7 @@
 
 /** A dataset wiring: one name, a list of names, a record of names, or nothing. */
 export type DatasetWiring =
-  | string
-  | readonly string[]
-  | { readonly [key: string]: string }
-  | null
-  | undefined;
+  string | readonly string[] | { readonly [key: string]: string } | null | undefined;
 
 /** Input values keyed by dataset name: what the runner loads and hands to `node.call()`. */
 export type DatasetValues = Record<string, unknown>;
@@ -62,11 +58,13 @@ export interface WiringMismatch<Message extends string> {
  * parameters than the inputs name (a dataset would be loaded and silently dropped). Optional and
  * rest parameters count as fitting; a wiring whose length is unknown at compile time is not checked.
  */
-export type CheckArity<F extends (...args: any[]) => unknown, I extends DatasetWiring> =
-  number extends ArgumentsFor<I>['length']
+export type CheckArity<
+  F extends (...args: any[]) => unknown,
+  I extends DatasetWiring,
+> = number extends ArgumentsFor<I>['length']
+  ? unknown
+  : number extends Parameters<F>['length']
     ? unknown
-    : number extends Parameters<F>['length']
+    : ArgumentsFor<I>['length'] extends Parameters<F>['length']
       ? unknown
-      : ArgumentsFor<I>['length'] extends Parameters<F>['length']
-        ? unknown
-        : WiringMismatch<`the function takes ${Parameters<F>['length']} argument(s) but the inputs provide ${ArgumentsFor<I>['length']}`>;
+      : WiringMismatch<`the function takes ${Parameters<F>['length']} argument(s) but the inputs provide ${ArgumentsFor<I>['length']}`>;

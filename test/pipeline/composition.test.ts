@@ -29,7 +29,10 @@ test('union treats nodes with the same name and wiring as the same node', () => 
 });
 
 test('union of different nodes with one name is a DuplicateNodeNameError', () => {
-  assert.throws(() => new Pipeline([b]).union(new Pipeline([n('b', ['x'], ['other'])])), DuplicateNodeNameError);
+  assert.throws(
+    () => new Pipeline([b]).union(new Pipeline([n('b', ['x'], ['other'])])),
+    DuplicateNodeNameError,
+  );
 });
 
 test('union of two producers of one dataset is an OutputNotUniqueError', () => {
@@ -42,7 +45,11 @@ test('union takes any number of pipelines', () => {
 });
 
 test('Pipeline.sum joins a list of pipelines; an empty list gives an empty pipeline', () => {
-  assert.deepEqual(names(Pipeline.sum([new Pipeline([c]), new Pipeline([b]), new Pipeline([a])])), ['a', 'b', 'c']);
+  assert.deepEqual(names(Pipeline.sum([new Pipeline([c]), new Pipeline([b]), new Pipeline([a])])), [
+    'a',
+    'b',
+    'c',
+  ]);
   assert.equal(Pipeline.sum([]).size, 0);
 });
 
@@ -56,7 +63,11 @@ test('Pipeline.sum joins many small pipelines into one chain', () => {
 });
 
 test('difference removes the nodes of the other pipeline', () => {
-  assert.deepEqual(nodeNames(diamond().difference(diamond().onlyNodes('join', 'side'))), ['left', 'right', 'top']);
+  assert.deepEqual(nodeNames(diamond().difference(diamond().onlyNodes('join', 'side'))), [
+    'left',
+    'right',
+    'top',
+  ]);
 });
 
 test('difference and intersection match equal nodes, not only the same objects', () => {

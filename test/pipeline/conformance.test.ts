@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { answerLine } from '../../scripts/conformance.ts';
 
-const samples = readFileSync(new URL('../fixtures/conformance/pipeline-filter.jsonl', import.meta.url), 'utf8')
+const samples = readFileSync(
+  new URL('../fixtures/conformance/pipeline-filter.jsonl', import.meta.url),
+  'utf8',
+)
   .split('\n')
   .filter((line) => line.trim() !== '');
 

@@ -7,7 +7,10 @@ test('describe() lists inputs, layers with nodes and tags, and outputs', () => {
   const text = diamond().describe();
   assert.match(text, /^Pipeline with 5 node\(s\) in 3 layer\(s\)$/m);
   assert.match(text, /^Inputs: params:alpha, params:beta, raw$/m);
-  assert.match(text, /^Layer 1:\n {2}side: \(raw\) -> \(side_out\)\n {2}top: \(raw, params:alpha\) -> \(l, r\) {2}\[t1\]$/m);
+  assert.match(
+    text,
+    /^Layer 1:\n {2}side: \(raw\) -> \(side_out\)\n {2}top: \(raw, params:alpha\) -> \(l, r\) {2}\[t1\]$/m,
+  );
   assert.match(text, /^Outputs: out, side_out$/m);
 });
 
@@ -17,7 +20,10 @@ test('describe() of an empty pipeline says None', () => {
 
 test('toJSON() gives nodes in run order with their wiring', () => {
   const json = diamond().toJSON();
-  assert.deepEqual(json.nodes.map((x) => x.name), ['side', 'top', 'left', 'right', 'join']);
+  assert.deepEqual(
+    json.nodes.map((x) => x.name),
+    ['side', 'top', 'left', 'right', 'join'],
+  );
   assert.deepEqual(json.nodes[1], {
     name: 'top',
     shortName: 'top',

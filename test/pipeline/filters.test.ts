@@ -15,7 +15,11 @@ function nodeNames(p: Pipeline): string[] {
 }
 
 function transcoded(): Pipeline {
-  return new Pipeline([n('load', ['raw'], ['ds@spark']), n('use', ['ds@pandas'], ['out']), n('other', ['raw'], ['o2'])]);
+  return new Pipeline([
+    n('load', ['raw'], ['ds@spark']),
+    n('use', ['ds@pandas'], ['out']),
+    n('other', ['raw'], ['o2']),
+  ]);
 }
 
 // ----- onlyNodes -----
@@ -170,7 +174,9 @@ test('fromNodes follows transcoded edges', () => {
 
 test('filter intersects criteria, each applied to the original pipeline', () => {
   const p = new Pipeline([n('node1', ['A'], ['B']), n('node2', ['B'], ['C']), n('node3', ['C'], ['D'])]);
-  assert.deepEqual(layerNames(p.filter({ fromInputs: ['A'], nodeNames: ['node1', 'node3'] })), [['node1', 'node3']]);
+  assert.deepEqual(layerNames(p.filter({ fromInputs: ['A'], nodeNames: ['node1', 'node3'] })), [
+    ['node1', 'node3'],
+  ]);
 });
 
 test('filter with no criteria or only empty ones keeps everything', () => {
@@ -179,15 +185,26 @@ test('filter with no criteria or only empty ones keeps everything', () => {
 });
 
 test('filter with an empty result is an EmptyPipelineError', () => {
-  assert.throws(() => diamond().filter({ fromNodes: ['right'], tags: ['t1'], toNodes: ['left'] }), EmptyPipelineError);
+  assert.throws(
+    () => diamond().filter({ fromNodes: ['right'], tags: ['t1'], toNodes: ['left'] }),
+    EmptyPipelineError,
+  );
 });
 
 test('filter fromNodes + toNodes slices between them', () => {
-  assert.deepEqual(nodeNames(diamond().filter({ fromNodes: ['top'], toNodes: ['join'] })), ['join', 'left', 'right', 'top']);
+  assert.deepEqual(nodeNames(diamond().filter({ fromNodes: ['top'], toNodes: ['join'] })), [
+    'join',
+    'left',
+    'right',
+    'top',
+  ]);
 });
 
 test('filter by namespaces and outputs', () => {
-  assert.deepEqual(nodeNames(namespaced().filter({ nodeNamespaces: ['ns1'], toOutputs: ['y'] })), ['ns1.a', 'ns1.sub.b']);
+  assert.deepEqual(nodeNames(namespaced().filter({ nodeNamespaces: ['ns1'], toOutputs: ['y'] })), [
+    'ns1.a',
+    'ns1.sub.b',
+  ]);
 });
 
 test('filter by tags and fromInputs', () => {

@@ -4,7 +4,10 @@ import type { NodeOptions } from '../../src/pipeline/index.ts';
 
 /** A node named `name` whose function returns one value per output. */
 export function n(name: string, inputs: string[], outputs: string[], options: NodeOptions = {}): Node {
-  return new Node((...values: unknown[]) => outputs.map((_, i) => values[i]), inputs, outputs, { name, ...options });
+  return new Node((...values: unknown[]) => outputs.map((_, i) => values[i]), inputs, outputs, {
+    name,
+    ...options,
+  });
 }
 
 /** Full node names in run order. */

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { node, Node, NodeDefinitionError, NodeInputError, NodeOutputError, isPromiseLike } from '../../src/pipeline/index.ts';
+import {
+  node,
+  Node,
+  NodeDefinitionError,
+  NodeInputError,
+  NodeOutputError,
+  isPromiseLike,
+} from '../../src/pipeline/index.ts';
 
 function identity(x: unknown): unknown {
   return x;
@@ -44,7 +51,11 @@ test('a derived name is deterministic', () => {
 });
 
 test('record inputs list dataset names in the record key order', () => {
-  const n = node(({ df, rate }: { df: number; rate: number }) => df * rate, { df: 'raw', rate: 'params:rate' }, 'out');
+  const n = node(
+    ({ df, rate }: { df: number; rate: number }) => df * rate,
+    { df: 'raw', rate: 'params:rate' },
+    'out',
+  );
   assert.deepEqual(n.inputs, ['raw', 'params:rate']);
 });
 
@@ -128,24 +139,36 @@ test('call() passes one argument for a single input', () => {
 });
 
 test('call() passes one object for record inputs', () => {
-  const n = node(({ df, rate }: { df: number; rate: number }) => df * rate, { df: 'raw', rate: 'params:rate' }, 'out');
+  const n = node(
+    ({ df, rate }: { df: number; rate: number }) => df * rate,
+    { df: 'raw', rate: 'params:rate' },
+    'out',
+  );
   assert.deepEqual(n.call({ raw: 10, 'params:rate': 0.5 }), { out: 5 });
 });
 
 test('call() with no inputs calls the function with no argument', () => {
   let received = -1;
-  const n = node((...args: unknown[]) => {
-    received = args.length;
-    return 1;
-  }, null, 'x');
+  const n = node(
+    (...args: unknown[]) => {
+      received = args.length;
+      return 1;
+    },
+    null,
+    'x',
+  );
   n.call({});
   assert.equal(received, 0);
 });
 
 test('call() does not bind `this` to the node', () => {
-  const n = new Node(function (this: unknown) {
-    return this;
-  }, null, 'x');
+  const n = new Node(
+    function (this: unknown) {
+      return this;
+    },
+    null,
+    'x',
+  );
   assert.deepEqual(n.call({}), { x: undefined });
 });
 
@@ -189,10 +212,17 @@ test('call() rejects when an async function returns a value that does not fit', 
 
 test('errors thrown by the function propagate unchanged', () => {
   const boom = new Error('boom');
-  const n = node(() => {
-    throw boom;
-  }, null, 'x');
-  assert.throws(() => n.call({}), (error) => error === boom);
+  const n = node(
+    () => {
+      throw boom;
+    },
+    null,
+    'x',
+  );
+  assert.throws(
+    () => n.call({}),
+    (error) => error === boom,
+  );
 });
 
 test('a missing input value is a NodeInputError naming the node and the dataset', () => {
@@ -200,7 +230,10 @@ test('a missing input value is a NodeInputError naming the node and the dataset'
   assert.throws(
     () => n.call({ x: 1 }),
     (error: unknown) =>
-      error instanceof NodeInputError && error.nodeName === 'adder' && error.missing.join() === 'y' && /adder/.test(error.message),
+      error instanceof NodeInputError &&
+      error.nodeName === 'adder' &&
+      error.missing.join() === 'y' &&
+      /adder/.test(error.message),
   );
 });
 
@@ -222,7 +255,10 @@ test('a node may read the same dataset twice', () => {
 
 test('a non-array returned for list outputs is a NodeOutputError naming the node', () => {
   const n = new Node(() => 5, null, ['a', 'b'], { name: 'pair' });
-  assert.throws(() => n.call({}), (error: unknown) => error instanceof NodeOutputError && error.nodeName === 'pair');
+  assert.throws(
+    () => n.call({}),
+    (error: unknown) => error instanceof NodeOutputError && error.nodeName === 'pair',
+  );
 });
 
 test('an array of the wrong length is a NodeOutputError', () => {
@@ -290,7 +326,10 @@ test('identityKey ignores functions and tags but not name or wiring', () => {
 
 test('identityKey treats records with the same entries in another order as equal', () => {
   const f = ({ p, q }: { p: number; q: number }) => p + q;
-  assert.equal(node(f, { p: 'a', q: 'b' }, 'c', { name: 'n' }).identityKey, node(f, { q: 'b', p: 'a' }, 'c', { name: 'n' }).identityKey);
+  assert.equal(
+    node(f, { p: 'a', q: 'b' }, 'c', { name: 'n' }).identityKey,
+    node(f, { q: 'b', p: 'a' }, 'c', { name: 'n' }).identityKey,
+  );
 });
 
 test('baseInputs and baseOutputs strip transcoding and repeats', () => {

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareCodePoints, splitTranscoding, stripTranscoding, isTranscoded, NodeDefinitionError } from '../../src/pipeline/index.ts';
+import {
+  compareCodePoints,
+  splitTranscoding,
+  stripTranscoding,
+  isTranscoded,
+  NodeDefinitionError,
+} from '../../src/pipeline/index.ts';
 
 test('code-point order puts upper case before lower case and compares digits as characters', () => {
   assert.deepEqual(['n2', 'a', 'n10', 'B', 'b'].sort(compareCodePoints), ['B', 'a', 'b', 'n10', 'n2']);

@@ -42,7 +42,11 @@ test('a node goes in the layer after its deepest producer', () => {
 });
 
 test('layers sort by full name including the namespace', () => {
-  const p = new Pipeline([n('n', ['a'], ['b'], { namespace: 'p' }), n('n', ['b'], ['c'], { namespace: 'q' }), n('n', ['c'], ['d'])]);
+  const p = new Pipeline([
+    n('n', ['a'], ['b'], { namespace: 'p' }),
+    n('n', ['b'], ['c'], { namespace: 'q' }),
+    n('n', ['c'], ['d']),
+  ]);
   assert.deepEqual(layerNames(p), [['p.n'], ['q.n'], ['n']]);
 });
 
@@ -85,7 +89,10 @@ test('two producers of one dataset are an OutputNotUniqueError', () => {
 });
 
 test('two transcoded producers of one dataset are an OutputNotUniqueError', () => {
-  assert.throws(() => new Pipeline([n('n1', ['a'], ['x@csv']), n('n2', ['b'], ['x@parquet'])]), OutputNotUniqueError);
+  assert.throws(
+    () => new Pipeline([n('n1', ['a'], ['x@csv']), n('n2', ['b'], ['x@parquet'])]),
+    OutputNotUniqueError,
+  );
   assert.throws(() => new Pipeline([n('n1', ['a'], ['x@csv', 'x@parquet'])]), OutputNotUniqueError);
 });
 
@@ -120,7 +127,11 @@ test('a dataset used plain and transcoded is a TranscodingError', () => {
 });
 
 test('transcoded names are one dataset for dependencies', () => {
-  const p = new Pipeline([n('load', ['raw'], ['ds@spark']), n('use', ['ds@pandas'], ['out']), n('other', ['raw'], ['o2'])]);
+  const p = new Pipeline([
+    n('load', ['raw'], ['ds@spark']),
+    n('use', ['ds@pandas'], ['out']),
+    n('other', ['raw'], ['o2']),
+  ]);
   assert.deepEqual(layerNames(p), [['load', 'other'], ['use']]);
 });
 
@@ -129,7 +140,10 @@ test('validation order: duplicate names before duplicate outputs', () => {
 });
 
 test('validation order: duplicate names before transcoding', () => {
-  assert.throws(() => new Pipeline([n('n1', ['ds'], ['x']), n('n1', ['ds@a'], ['y'])]), DuplicateNodeNameError);
+  assert.throws(
+    () => new Pipeline([n('n1', ['ds'], ['x']), n('n1', ['ds@a'], ['y'])]),
+    DuplicateNodeNameError,
+  );
 });
 
 test('validation order: transcoding before duplicate outputs', () => {
@@ -155,11 +169,25 @@ test('allInputs(), allOutputs() and datasets()', () => {
   const p = diamond();
   assert.deepEqual(sorted(p.allInputs()), ['l', 'l2', 'params:alpha', 'params:beta', 'r', 'r2', 'raw']);
   assert.deepEqual(sorted(p.allOutputs()), ['l', 'l2', 'out', 'r', 'r2', 'side_out']);
-  assert.deepEqual(sorted(p.datasets()), ['l', 'l2', 'out', 'params:alpha', 'params:beta', 'r', 'r2', 'raw', 'side_out']);
+  assert.deepEqual(sorted(p.datasets()), [
+    'l',
+    'l2',
+    'out',
+    'params:alpha',
+    'params:beta',
+    'r',
+    'r2',
+    'raw',
+    'side_out',
+  ]);
 });
 
 test('inputs() and outputs() treat transcoded names as one dataset', () => {
-  const p = new Pipeline([n('load', ['raw'], ['ds@spark']), n('use', ['ds@pandas'], ['out']), n('other', ['raw'], ['o2'])]);
+  const p = new Pipeline([
+    n('load', ['raw'], ['ds@spark']),
+    n('use', ['ds@pandas'], ['out']),
+    n('other', ['raw'], ['o2']),
+  ]);
   assert.deepEqual(sorted(p.inputs()), ['raw']);
   assert.deepEqual(sorted(p.outputs()), ['o2', 'out']);
   assert.deepEqual(sorted(p.datasets()), ['ds@pandas', 'ds@spark', 'o2', 'out', 'raw']);
@@ -170,7 +198,10 @@ test('getNode() finds a node by full name and suggests close names', () => {
   assert.equal(p.getNode('left').name, 'left');
   assert.ok(p.hasNode('join'));
   assert.ok(!p.hasNode('jion'));
-  assert.throws(() => p.getNode('jion'), (error: unknown) => error instanceof UnknownNodeError && /Did you mean "join"\?/.test(error.message));
+  assert.throws(
+    () => p.getNode('jion'),
+    (error: unknown) => error instanceof UnknownNodeError && /Did you mean "join"\?/.test(error.message),
+  );
 });
 
 test('producerOf() and consumersOf() answer by dataset, transcoding stripped', () => {
@@ -178,14 +209,29 @@ test('producerOf() and consumersOf() answer by dataset, transcoding stripped', (
   assert.equal(p.producerOf('ds')?.name, 'load');
   assert.equal(p.producerOf('ds@pandas')?.name, 'load');
   assert.equal(p.producerOf('raw'), undefined);
-  assert.deepEqual(p.consumersOf('ds').map((x) => x.name), ['use']);
+  assert.deepEqual(
+    p.consumersOf('ds').map((x) => x.name),
+    ['use'],
+  );
   assert.deepEqual(p.consumersOf('nothing'), []);
 });
 
 test('parentsOf() and childrenOf() give direct neighbours once each', () => {
   const p = diamond();
-  assert.deepEqual(p.parentsOf('join').map((x) => x.name).sort(), ['left', 'right']);
-  assert.deepEqual(p.childrenOf('top').map((x) => x.name).sort(), ['left', 'right']);
+  assert.deepEqual(
+    p
+      .parentsOf('join')
+      .map((x) => x.name)
+      .sort(),
+    ['left', 'right'],
+  );
+  assert.deepEqual(
+    p
+      .childrenOf('top')
+      .map((x) => x.name)
+      .sort(),
+    ['left', 'right'],
+  );
   assert.deepEqual(p.parentsOf(p.getNode('top')), []);
 });
 
@@ -196,10 +242,16 @@ test('parentsOf() rejects a node that is not in the pipeline', () => {
 test('a node reading two outputs of one parent depends on it once', () => {
   const p = new Pipeline([n('a', ['in'], ['x', 'y']), n('b', ['x', 'y'], ['z'])]);
   assert.deepEqual(layerNames(p), [['a'], ['b']]);
-  assert.deepEqual(p.parentsOf('b').map((x) => x.name), ['a']);
+  assert.deepEqual(
+    p.parentsOf('b').map((x) => x.name),
+    ['a'],
+  );
 });
 
 test('node() objects are accepted directly', () => {
-  const p = new Pipeline([node((a: number) => a + 1, 'a', 'b', { name: 'inc' }), node((b: number) => b * 2, 'b', 'c', { name: 'dbl' })]);
+  const p = new Pipeline([
+    node((a: number) => a + 1, 'a', 'b', { name: 'inc' }),
+    node((b: number) => b * 2, 'b', 'c', { name: 'dbl' }),
+  ]);
   assert.deepEqual(names(p), ['inc', 'dbl']);
 });
