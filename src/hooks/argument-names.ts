@@ -11,8 +11,8 @@ export function destructuredArgumentNames(fn: (...args: never[]) => unknown): st
   } catch {
     return undefined;
   }
-  const open = source.indexOf('(');
-  if (open === -1) return undefined;
+  const open = parameterListStart(source);
+  if (open === undefined) return undefined;
   const index = skipSpace(source, open + 1);
   if (source[index] !== '{') return undefined;
   const close = matchingBrace(source, index);
@@ -27,6 +27,38 @@ export function destructuredArgumentNames(fn: (...args: never[]) => unknown): st
     names.push(match[1]!);
   }
   return names;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*/;
+
+/**
+ * The index of the `(` that opens the parameter list, or undefined when there is none: a
+ * single-parameter arrow (`args => ...`, which tsx prints without parentheses), a class, or
+ * source that isn't a function's. Handles `async`, `function`, generators and method shorthand.
+ */
+function parameterListStart(source: string): number | undefined {
+  let index = skipSpace(source, 0);
+  const word = () => IDENTIFIER.exec(source.slice(index))?.[0];
+  if (word() === 'class') return undefined;
+  if (word() === 'async') {
+    const after = skipSpace(source, index + 5);
+    // `async` followed by `(`, `function`, `*` or a name is the keyword; `async => x` or `async(` as a method name are not worth telling apart here.
+    if (after > index + 5 || source[after] === '(') index = after;
+  }
+  if (word() === 'function') index = skipSpace(source, index + 8);
+  if (source[index] === '*') index = skipSpace(source, index + 1);
+  if (source[index] === '(') return index;
+  const name = word();
+  if (name !== undefined) {
+    const after = skipSpace(source, index + name.length);
+    if (source.startsWith('=>', after)) return undefined;
+    index = after;
+  } else if (source[index] === '[' || source[index] === '"' || source[index] === "'") {
+    const end = source[index] === '[' ? matchingBrace(source, index) : endOfString(source, index);
+    if (end === -1) return undefined;
+    index = skipSpace(source, end + 1);
+  }
+  return source[index] === '(' ? index : undefined;
 }
 
 function skipSpace(source: string, index: number): number {

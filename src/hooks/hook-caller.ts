@@ -70,6 +70,9 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
    * after every plugin (so they run before the other plain ones, after `tryfirst` ones).
    */
   callExtra(extra: readonly ((args: Args) => unknown)[], args: Args): MaybePromise<CallResult> {
+    if (this.#history !== undefined) {
+      throw new HookCallError(`Hook "${this.name}" is historic: extra implementations would not be replayed; use callHistoric().`);
+    }
     let sequence = Number.MAX_SAFE_INTEGER - extra.length;
     const extraImpls = extra.map(
       (fn, index): HookImpl => ({
@@ -156,4 +159,28 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
 function asList(value: unknown): unknown[] {
   if (Array.isArray(value)) return value.filter((item) => item != null);
   return value == null ? [] : [value];
+}
+
+/**
+ * A caller for one hook that leaves out some plugins (`manager.subsetCaller`). The manager
+ * refreshes it whenever plugins or monitors change.
+ */
+export class SubsetCaller<Args extends object = object, CallResult = unknown> extends HookCaller<Args, CallResult> {
+  readonly #source: HookCaller;
+  readonly #excluded: ReadonlySet<string>;
+
+  /** @internal Built by the manager. */
+  constructor(source: HookCaller, excluded: ReadonlySet<string>, onAsyncReplay: (pending: Promise<unknown>) => void) {
+    super(source.spec, onAsyncReplay);
+    this.#source = source;
+    this.#excluded = excluded;
+  }
+
+  /** @internal */
+  refresh(monitors: readonly HookMonitor[]): void {
+    this.setImpls(
+      this.#source.impls.filter((impl) => !this.#excluded.has(impl.pluginName)),
+      monitors,
+    );
+  }
 }

@@ -1,7 +1,7 @@
 import { didYouMean, nearest } from '../suggest.ts';
 import { destructuredArgumentNames } from './argument-names.ts';
 import { HookCallError, HookRegistrationError } from './errors.ts';
-import { HookCaller } from './hook-caller.ts';
+import { HookCaller, SubsetCaller } from './hook-caller.ts';
 import type { HookImpl } from './implementation.ts';
 import { IMPLEMENTATION_OPTIONS } from './implementation.ts';
 import type { HookMonitor } from './monitor.ts';
@@ -32,9 +32,10 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
   readonly #blocked = new Set<string>();
   readonly #monitors: HookMonitor[] = [];
   readonly #pendingReplays = new Set<Promise<unknown>>();
+  /** Live subset callers, weakly held: one nobody references any more is dropped at the next change. */
+  readonly #subsets = new Set<WeakRef<SubsetCaller>>();
   #sequence = 0;
   #anonymous = 0;
-  #version = 0;
 
   constructor(specs: readonly HookSpecDefinition[] = []) {
     this.hook = Object.create(null) as HookCallers<Specs, FirstResultNames>;
@@ -93,7 +94,7 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
     }
     this.#plugins.set(pluginName, plugin);
     this.#names.set(plugin, pluginName);
-    this.#version++;
+    this.#refreshSubsets();
     for (const impl of impls) this.#callers.get(impl.hookName)!.replayHistory(impl);
     return pluginName;
   }
@@ -111,7 +112,7 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
     }
     this.#plugins.delete(name);
     this.#names.delete(plugin);
-    this.#version++;
+    this.#refreshSubsets();
     return plugin;
   }
 
@@ -152,30 +153,16 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
   }
 
   /**
-   * A caller for one hook that skips the named plugins (pluggy's `subset_hook_caller`). It follows
-   * later registrations and unregistrations.
+   * A caller for one hook that skips the named plugins (pluggy's `subset_hook_caller`). It is a
+   * full `HookCaller`, kept up to date as plugins and monitors come and go, so calling it costs
+   * the same as calling the hook itself.
    */
   subsetCaller<K extends HookName<Specs>>(name: K, excludedPlugins: Iterable<string>): HookCallers<Specs, FirstResultNames>[K] {
     const source = this.#caller(name);
-    const excluded = new Set(excludedPlugins);
-    const subset = new HookCaller(source.spec, (pending) => this.#trackReplay(pending));
-    let builtFor = -1;
-    const refresh = () => {
-      if (builtFor === this.#version) return;
-      subset.setImpls(source.impls.filter((impl) => !excluded.has(impl.pluginName)), this.#monitors);
-      builtFor = this.#version;
-    };
-    const call = (args: object) => {
-      refresh();
-      return subset.call(args);
-    };
-    return new Proxy(subset, {
-      get(target, property, receiver) {
-        if (property === 'call') return call;
-        if (property === 'implementations') refresh();
-        return Reflect.get(target, property, receiver);
-      },
-    }) as unknown as HookCallers<Specs, FirstResultNames>[K];
+    const subset = new SubsetCaller(source, new Set(excludedPlugins), (pending) => this.#trackReplay(pending));
+    subset.refresh(this.#monitors);
+    this.#subsets.add(new WeakRef(subset));
+    return subset as unknown as HookCallers<Specs, FirstResultNames>[K];
   }
 
   /**
@@ -214,6 +201,15 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
 
   #recompile(): void {
     for (const caller of this.#callers.values()) caller.setImpls([...caller.impls], this.#monitors);
+    this.#refreshSubsets();
+  }
+
+  #refreshSubsets(): void {
+    for (const reference of this.#subsets) {
+      const subset = reference.deref();
+      if (subset === undefined) this.#subsets.delete(reference);
+      else subset.refresh(this.#monitors);
+    }
   }
 
   #caller(name: string): HookCaller {
@@ -227,7 +223,10 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
   #anonymousName(plugin: object): string {
     const constructorName = (plugin as { constructor?: { name?: string } }).constructor?.name;
     const base = constructorName && constructorName !== 'Object' ? constructorName : 'plugin';
-    return `${base}#${++this.#anonymous}`;
+    let name: string;
+    do name = `${base}#${++this.#anonymous}`;
+    while (this.#plugins.has(name));
+    return name;
   }
 
   /** Reads and validates every hook implementation of a plugin without registering anything. */
@@ -275,6 +274,7 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
     const trylast = readFlag(options, 'trylast', fail);
     const wrapper = readFlag(options, 'wrapper', fail);
     if (tryfirst && trylast) throw fail('an implementation can be tryfirst or trylast, not both.');
+    if (wrapper && spec.historic) throw fail('a historic hook can not have wrappers (its calls are replayed one implementation at a time).');
     const fn = handler as (...args: never[]) => unknown;
     const argumentNames = destructuredArgumentNames(fn);
     for (const argument of argumentNames ?? []) {
@@ -342,7 +342,7 @@ function readNames(value: unknown, key: string, fail: (message: string) => Error
 }
 
 function describeValue(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }

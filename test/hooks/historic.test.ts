@@ -198,7 +198,6 @@ test('replaysSettled() resolves at once when nothing is pending', async () => {
 
 test(
   'a wrapper on a historic hook is rejected at registration (pluggy: "historic incompatible with wrapper")',
-  { todo: 'BUG: register() accepts a wrapper on a historic hook; on replay it runs alone around nothing' },
   () => {
     const manager = historic();
     const handler = (_args: { x: number }, next: Next) => next();
@@ -208,7 +207,6 @@ test(
 
 test(
   'callExtra on a historic hook is a HookCallError, like call() (pluggy asserts the same)',
-  { todo: 'BUG: callExtra bypasses the historic guard and calls a historic hook without remembering the call' },
   () => {
     const manager = historic();
     assert.throws(() => manager.hook.h.callExtra([() => 1], { x: 1 }), HookCallError);

@@ -169,7 +169,6 @@ test('a handler that is not a function is rejected', () => {
 
 test(
   'a hook value that is undefined gets a readable message',
-  { todo: 'BUG: describeValue(undefined) prints "got undefined undefined" (JSON.stringify(undefined) is undefined)' },
   () => {
     const error = registrationError({ beforeNodeRun: undefined }, 'bad');
     assert.doesNotMatch(error.message, /undefined undefined/);
@@ -414,7 +413,6 @@ test('anonymous plugins get generated unique names, after their class where ther
 
 test(
   'a generated name never collides with a name registered explicitly',
-  { todo: 'BUG: anonymous names are "plugin#<n>" from a counter, so an explicit "plugin#1" makes the next anonymous register throw "already registered"' },
   () => {
     const manager = makeManager();
     manager.register({}, 'plugin#1');
