@@ -1,6 +1,10 @@
 /**
- * Every pipeline-filter sample (answers recorded from Kedro 1.5.0) through the conformance adapter.
- * All fields of `expected` must match exactly, except `error_message`: Sluice writes its own
+ * Kedro conformance through the adapter (`answerLine('pipeline-filter', line)`):
+ * - the shared samples (test/fixtures/conformance/pipeline-filter.jsonl), one per rule;
+ * - kedro-random-cases.jsonl: random cases in the same format, answered by running Kedro 1.5.0
+ *   (commit d58a0b1, Apache-2.0) itself, three per (operation, error class) pair, to guard generality.
+ *   They record Kedro's behaviour, not its code.
+ * Every field of `expected` must match exactly, except `error_message`: Sluice writes its own
  * messages, so only its presence is compared.
  */
 import { test } from 'node:test';
@@ -8,19 +12,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { answerLine } from '../../scripts/conformance.ts';
 
-const samples = readFileSync(
-  new URL('../fixtures/conformance/pipeline-filter.jsonl', import.meta.url),
-  'utf8',
-)
-  .split('\n')
-  .filter((line) => line.trim() !== '');
+function readCases(url: URL): string[] {
+  return readFileSync(url, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+}
 
-for (const line of samples) {
-  const sample = JSON.parse(line) as { id: string; description: string; expected: Record<string, unknown> };
-  test(`${sample.id}: ${sample.description}`, async () => {
+const samples = readCases(new URL('../fixtures/conformance/pipeline-filter.jsonl', import.meta.url));
+const randomCases = readCases(new URL('./kedro-random-cases.jsonl', import.meta.url));
+
+for (const line of [...samples, ...randomCases]) {
+  const testCase = JSON.parse(line) as { id: string; description: string; expected: Record<string, unknown> };
+  test(`${testCase.id}: ${testCase.description}`, async () => {
     const answer = await answerLine('pipeline-filter', line);
     assert.equal(answer.crash, undefined, String(answer.crash));
-    for (const [field, expected] of Object.entries(sample.expected)) {
+    for (const [field, expected] of Object.entries(testCase.expected)) {
       if (field === 'error_message') {
         assert.equal(typeof answer[field], typeof expected, 'error_message presence');
         continue;
@@ -30,6 +36,7 @@ for (const line of samples) {
   });
 }
 
-test('there are samples to check', () => {
+test('there are cases to check', () => {
   assert.ok(samples.length >= 60);
+  assert.ok(randomCases.length >= 200);
 });
