@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Table, tableFromArrays } from 'apache-arrow';
+import { DateDay, Field, Int64, List, Table, TimeUnit, Timestamp, TimestampMillisecond, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { DatasetError } from '../../src/io/dataset.ts';
 import { createDatasetTypeRegistry } from '../../src/io/builtin-datasets.ts';
 import { ParquetDataset } from '../../src/io/datasets/parquet.ts';
@@ -129,6 +129,32 @@ describe('parquet dataset', () => {
     assert.equal(String(back.schema.fields[2]!.type), 'Float32');
   });
 
+  it('saves Arrow dates, timestamps (with and without a time zone), nulls and nested lists', async () => {
+    const folder = temporaryFolder();
+    const path = join(folder, 'times.parquet');
+    const days = [new Date('2024-02-29T00:00:00Z'), null];
+    const instants = [new Date('2024-02-29T12:34:56.789Z'), new Date('1969-07-20T20:17:40Z')];
+    const table = new Table({
+      day: vectorFromArray(days, new DateDay()),
+      local: vectorFromArray(instants, new TimestampMillisecond()),
+      utc: vectorFromArray(instants, new Timestamp(TimeUnit.MILLISECOND, 'UTC')),
+      count: vectorFromArray([7n, null], new Int64()),
+      tags: vectorFromArray([['a', 'b'], []], new List(new Field('item', new Utf8()))),
+    });
+    await new ParquetDataset('times', { filepath: path }).save(table);
+    const schema = await inspect<{ name: string; logical_type: string | null; type: string }>(
+      `SELECT name, type FROM parquet_schema('${path}') WHERE name IN ('day', 'local', 'utc', 'count', 'tags')`,
+    );
+    assert.deepEqual(
+      schema.map((column) => `${column.name}:${column.type}`),
+      ['day:INT32', 'local:INT64', 'utc:INT64', 'count:INT64', 'tags:BYTE_ARRAY'],
+    );
+    assert.deepEqual(await new ParquetDataset('times', { filepath: path }).load(), [
+      { day: days[0], local: instants[0], utc: instants[0], count: 7, tags: ['a', 'b'] },
+      { day: null, local: instants[1], utc: instants[1], count: null, tags: [] },
+    ]);
+  });
+
   it('an empty Arrow table with a schema saves an empty file; empty rows are refused with a hint', async () => {
     const folder = temporaryFolder();
     const dataset = new ParquetDataset('empty', { filepath: join(folder, 'empty.parquet') });
@@ -214,6 +240,8 @@ describe('parquet dataset', () => {
     const mixed = await rejection(new ParquetDataset('keep', { filepath: path }).save([{ a: 1 }, { a: 'one' }]));
     assert.match(mixed.message, /column "a" mixes number and string values \(first conflict at row 1\)/);
     assert.match(mixed.hint ?? '', /one type/);
+    const invalid = await rejection(new ParquetDataset('keep', { filepath: path }).save([{ at: new Date() }, { at: new Date('not a date') }]));
+    assert.match(invalid.message, /column "at" holds an invalid Date at row 1, which no database can store/);
     assert.deepEqual(readFileSync(path), before);
     assert.deepEqual(readdirSync(folder), ['keep.parquet']);
     assert.deepEqual(await new ParquetDataset('keep', { filepath: path }).load(), ROWS);

@@ -18,6 +18,8 @@ export type ColumnKind = 'boolean' | 'integer' | 'bigint' | 'hugeint' | 'double'
 export interface InferredColumn {
   name: string;
   kind: ColumnKind;
+  /** Some values are `bigint`s (the rest of a numeric column are numbers), so writers can't assume plain numbers. */
+  hasBigints: boolean;
 }
 
 /** A column holds values no single SQL type can take, such as numbers and strings. */
@@ -31,14 +33,15 @@ export class MixedColumnError extends Error {
   }
 }
 
-/** A value no SQL column type fits (a function, a symbol, a class instance other than Date). */
+/** A value no SQL column type fits (a function, a symbol, a class instance other than Date, an invalid Date). */
 export class UnsupportedValueError extends Error {
   constructor(
     readonly column: string,
     readonly rowIndex: number,
     description: string,
+    reason = 'which has no column type',
   ) {
-    super(`column "${column}" holds ${description} at row ${rowIndex}, which has no column type.`);
+    super(`column "${column}" holds ${description} at row ${rowIndex}, ${reason}.`);
   }
 }
 
@@ -56,6 +59,7 @@ interface ColumnState {
   fraction: boolean;
   beyond32: boolean;
   beyond64: boolean;
+  bigints: boolean;
 }
 
 /**
@@ -64,20 +68,27 @@ interface ColumnState {
  */
 export function inferColumns(rows: readonly Row[]): InferredColumn[] {
   const states = new Map<string, ColumnState>();
+  const ordered: ColumnState[] = [];
   for (let rowIndex = 0; rowIndex < rows.length; rowIndex++) {
     const row = rows[rowIndex]!;
+    let position = 0;
     for (const name in row) {
-      let state = states.get(name);
+      // Rows usually share their key order, so the column at the same position is almost always
+      // the right one: a string comparison instead of a map lookup per value.
+      let state = ordered[position];
+      if (state === undefined || state.name !== name) state = states.get(name);
       if (state === undefined) {
-        state = { name, family: undefined, firstRow: rowIndex, fraction: false, beyond32: false, beyond64: false };
+        state = { name, family: undefined, firstRow: rowIndex, fraction: false, beyond32: false, beyond64: false, bigints: false };
         states.set(name, state);
+        ordered.push(state);
       }
+      position += 1;
       const value = row[name];
       if (value === null || value === undefined) continue;
       observe(state, value, rowIndex);
     }
   }
-  return [...states.values()].map((state) => ({ name: state.name, kind: kindOf(state) }));
+  return [...states.values()].map((state) => ({ name: state.name, kind: kindOf(state), hasBigints: state.bigints }));
 }
 
 function observe(state: ColumnState, value: unknown, rowIndex: number): void {
@@ -89,8 +100,12 @@ function observe(state: ColumnState, value: unknown, rowIndex: number): void {
   } else if (state.family !== family) {
     throw new MixedColumnError(state.name, [state.family, family], rowIndex);
   }
+  if (family === 'date' && Number.isNaN((value as Date).getTime())) {
+    throw new UnsupportedValueError(state.name, rowIndex, 'an invalid Date', 'which no database can store');
+  }
   if (family !== 'number') return;
   if (typeof value === 'bigint') {
+    state.bigints = true;
     if (value < INT32_MIN || value > INT32_MAX) state.beyond32 = true;
     if (value < INT64_MIN || value > INT64_MAX) state.beyond64 = true;
     return;

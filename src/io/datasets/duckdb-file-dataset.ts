@@ -10,7 +10,7 @@ import { readQuery } from './duckdb-read.ts';
 import { NoColumnsError, UnsupportedArrowTypeError, stageData } from './duckdb-write.ts';
 import type { CommonFileOptions, DatasetSettings } from './file-dataset.ts';
 import { FileDataset } from './file-dataset.ts';
-import { quoteIdentifier, quoteLiteral } from './sql-quoting.ts';
+import { quoteLiteral } from './sql-quoting.ts';
 import type { ArrowTable, LoadShape, Row, TabularData } from './tabular-data.ts';
 import { LOAD_SHAPES, describeValue, isArrowTable, isRowArray } from './tabular-data.ts';
 
@@ -108,8 +108,8 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
     await withDuckDBConnection(instance, async (connection) => {
       // Each operation has its own connection, so one staging name never collides: temporary
       // tables belong to the connection and vanish with it.
-      await stageData(connection, STAGING_TABLE, data);
-      await connection.run(`COPY ${quoteIdentifier(STAGING_TABLE)} TO ${quoteLiteral(temporaryPath)} (${options})`);
+      const staged = await stageData(connection, STAGING_TABLE, data);
+      await connection.run(`COPY (${staged.select}) TO ${quoteLiteral(temporaryPath)} (${options})`);
     });
   }
 

@@ -38,8 +38,8 @@ export interface DuckDBTableDatasetOptions {
   metadata?: Record<string, unknown>;
 }
 
-/** Where saves stage their data: the connection's own temporary catalog, never the user's tables. */
-const STAGED = `temp.main.${quoteIdentifier('sluice_staged_data')}`;
+/** Saves stage their data in the connection's own temporary catalog, never among the user's tables. */
+const STAGING_TABLE = 'sluice_staged_data';
 
 /**
  * A table in a DuckDB database file (`type: duckdb_table`). `load()` returns rows or an Arrow
@@ -143,7 +143,7 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
 
   async #write(connection: DuckDBConnection, data: TabularData): Promise<void> {
     const noRows = !isArrowTable(data) && data.length === 0;
-    if (!noRows) await stageData(connection, 'sluice_staged_data', data);
+    const staged = noRows ? undefined : await stageData(connection, STAGING_TABLE, data);
     await connection.run('BEGIN TRANSACTION');
     try {
       const exists = await tableExists(connection, this.table, this.schema);
@@ -153,13 +153,13 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
           hint: 'Set save_args.if_exists to "replace" (rewrite it on every run) or "append".',
         });
       }
-      if (noRows) {
+      if (staged === undefined) {
         if (exists && this.ifExists === 'replace') await connection.run(`DELETE FROM ${this.qualifiedTable}`);
         if (!exists && this.ifExists !== 'append') throw new NoColumnsError();
       } else {
         if (this.schema !== undefined) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.schema)}`);
-        if (exists && this.ifExists === 'append') await connection.run(`INSERT INTO ${this.qualifiedTable} BY NAME SELECT * FROM ${STAGED}`);
-        else await connection.run(`CREATE OR REPLACE TABLE ${this.qualifiedTable} AS SELECT * FROM ${STAGED}`);
+        if (exists && this.ifExists === 'append') await connection.run(`INSERT INTO ${this.qualifiedTable} BY NAME ${staged.select}`);
+        else await connection.run(`CREATE OR REPLACE TABLE ${this.qualifiedTable} AS ${staged.select}`);
       }
       await connection.run('COMMIT');
     } catch (error) {
