@@ -54,7 +54,10 @@ export class Node {
   readonly inputs: readonly string[];
   /** Output dataset names in declared order. */
   readonly outputs: readonly string[];
-  /** Inputs with transcoding stripped (`ds@fmt` → `ds`), without repeats: the dependency view. */
+  /**
+   * Inputs with transcoding stripped (`ds@fmt` → `ds`), without repeats: the dependency view. The
+   * very same array as `inputs` when no input is transcoded or repeated (graph building relies on it).
+   */
   readonly baseInputs: readonly string[];
   /** Outputs with transcoding stripped, without repeats. */
   readonly baseOutputs: readonly string[];

@@ -85,7 +85,7 @@ export class Pipeline {
   #allInputs: ReadonlySet<string> | undefined;
   #allOutputs: ReadonlySet<string> | undefined;
 
-  /** Builds a pipeline from nodes and/or pipelines (whose nodes are taken over). */
+  /** Builds a pipeline from nodes and/or pipelines (whose nodes are taken over), or copies a pipeline. */
   constructor(items: Iterable<Node | Pipeline> = []) {
     const nodes: Node[] = [];
     for (const item of items) {
@@ -129,6 +129,11 @@ export class Pipeline {
   get layers(): readonly (readonly Node[])[] {
     this.#layers ??= groupLayers(this.#graph.nodes, this.#depth);
     return this.#layers;
+  }
+
+  /** Iterates the nodes in run order, so `new Pipeline(other)` and `for (const node of pipeline)` work. */
+  [Symbol.iterator](): Iterator<Node> {
+    return this.nodes[Symbol.iterator]();
   }
 
   /** Whether the pipeline has a node with this full name. */

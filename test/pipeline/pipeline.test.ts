@@ -61,6 +61,15 @@ test('a pipeline can be built from pipelines and nodes', () => {
   assert.deepEqual(names(p), ['a', 'b']);
 });
 
+test('a pipeline iterates its nodes in run order and can be copied', () => {
+  const p = diamond();
+  assert.deepEqual(
+    [...p].map((x) => x.name),
+    names(p),
+  );
+  assert.deepEqual(names(new Pipeline(p)), names(p));
+});
+
 test('anything but nodes and pipelines is rejected', () => {
   assert.throws(() => new Pipeline(['a' as never]), TypeError);
 });
