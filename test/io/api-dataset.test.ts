@@ -52,10 +52,16 @@ async function freePort(): Promise<number> {
 }
 
 test('api GET load sends the query and the bearer token, and parses the JSON answer', async (t) => {
-  const { base, received } = await startServer(t, (_, response) => json(response, 200, { items: [{ id: 1 }, { id: 2 }] }));
+  const { base, received } = await startServer(t, (_, response) =>
+    json(response, 200, { items: [{ id: 1 }, { id: 2 }] }),
+  );
   const registry = createDatasetTypeRegistry();
   const dataset = await registry.get('api')(
-    { url: `${base}/v1/shuttles`, headers: { 'X-Client': 'sluice' }, load_args: { query: { page: 2, active: true } } },
+    {
+      url: `${base}/v1/shuttles`,
+      headers: { 'X-Client': 'sluice' },
+      load_args: { query: { page: 2, active: true } },
+    },
     { name: 'shuttles_api', projectPath: '/unused', credentials: { token: TOKEN } },
   );
   assert.deepEqual(await dataset.load(), { items: [{ id: 1 }, { id: 2 }] });
@@ -81,10 +87,16 @@ test('api POST save sends the data as a JSON body with basic auth', async (t) =>
   assert.equal(received[0]!.method, 'POST');
   assert.equal(received[0]!.url, '/v1/results?run=r1');
   assert.equal(received[0]!.headers['content-type'], 'application/json');
-  assert.equal(received[0]!.headers.authorization, `Basic ${Buffer.from('pilot:hunter22-secret').toString('base64')}`);
+  assert.equal(
+    received[0]!.headers.authorization,
+    `Basic ${Buffer.from('pilot:hunter22-secret').toString('base64')}`,
+  );
   assert.deepEqual(JSON.parse(received[0]!.body), { rows: [1, 2, 3], model: 'ridge' });
 
-  const put = new ApiDataset('upload', { url: `${base}/v1/results/7`, save_args: { method: 'put' as 'PUT' } });
+  const put = new ApiDataset('upload', {
+    url: `${base}/v1/results/7`,
+    save_args: { method: 'put' as 'PUT' },
+  });
   await put.save([1]);
   assert.equal(received[1]!.method, 'PUT');
 });
@@ -107,14 +119,21 @@ test('api non-2xx answers are DatasetErrors with the status, and never repeat a 
   const error = await errorOf(() => dataset.load());
   assert.ok(error instanceof DatasetError);
   assert.equal(error.datasetName, 'private_api');
-  assert.match(error.message, /^Dataset "private_api" \(api, conf\/base\/catalog.yml:12\): GET http:\/\/127\.0\.0\.1:\d+\/v1\/private\?api_key=\*\*\* answered HTTP 401 Unauthorized: /);
+  assert.match(
+    error.message,
+    /^Dataset "private_api" \(api, conf\/base\/catalog.yml:12\): GET http:\/\/127\.0\.0\.1:\d+\/v1\/private\?api_key=\*\*\* answered HTTP 401 Unauthorized: /,
+  );
   assert.match(error.hint ?? '', /credentials/);
   const everything = `${error.message} ${error.hint} ${error.stack}`;
   assert.ok(!everything.includes(TOKEN), `token leaked: ${everything}`);
   assert.ok(!everything.includes(secretQueryValue), `query secret leaked: ${everything}`);
   assert.match(error.message, /Bearer \*\*\*/, 'the echoed header is masked, not dropped');
 
-  const missing = new ApiDataset('missing', { url: `${base}/missing` }, { credentials: { username: 'pilot', password: 'hunter22-secret' } });
+  const missing = new ApiDataset(
+    'missing',
+    { url: `${base}/missing` },
+    { credentials: { username: 'pilot', password: 'hunter22-secret' } },
+  );
   const notFound = await errorOf(() => missing.save({ a: 1 }));
   assert.match(notFound.message, /POST http:\/\/127\.0\.0\.1:\d+\/missing answered HTTP 404 Not Found/);
   assert.ok(!notFound.message.includes('hunter22-secret'));
@@ -145,7 +164,14 @@ test('api describe shows public settings and the kind of auth, never the credent
     auth: 'bearer',
   });
   const text = JSON.stringify(description);
-  for (const secret of [TOKEN, 'pw-in-url-123', 'abc123secret', 'header-secret-999', 'qs-secret-888', 'extra-secret-777']) {
+  for (const secret of [
+    TOKEN,
+    'pw-in-url-123',
+    'abc123secret',
+    'header-secret-999',
+    'qs-secret-888',
+    'extra-secret-777',
+  ]) {
     assert.ok(!text.includes(secret), secret);
   }
 });
@@ -156,12 +182,20 @@ test('api network failures and timeouts are DatasetErrors naming the redacted UR
   });
   const slow = new ApiDataset('slow', { url: `${base}/slow?token=abcdefgh`, timeout_ms: 200 });
   const timeout = await errorOf(() => slow.load());
-  assert.match(timeout.message, /GET http:\/\/127\.0\.0\.1:\d+\/slow\?token=\*\*\* failed: no answer within 200 ms \(timeout_ms\)/);
+  assert.match(
+    timeout.message,
+    /GET http:\/\/127\.0\.0\.1:\d+\/slow\?token=\*\*\* failed: no answer within 200 ms \(timeout_ms\)/,
+  );
 
   const port = await freePort();
   const closed = new ApiDataset('closed', { url: `http://127.0.0.1:${port}/nothing` });
   const refused = await errorOf(() => closed.load());
-  assert.match(refused.message, new RegExp(`Dataset "closed" \\(api\\): GET http://127\\.0\\.0\\.1:${port}/nothing failed: fetch failed \\(ECONNREFUSED\\)`));
+  assert.match(
+    refused.message,
+    new RegExp(
+      `Dataset "closed" \\(api\\): GET http://127\\.0\\.0\\.1:${port}/nothing failed: fetch failed \\(ECONNREFUSED\\)`,
+    ),
+  );
   assert.equal(await closed.exists(), false);
 });
 
@@ -178,13 +212,22 @@ test('api answers that are not JSON are errors; an empty answer loads as null', 
 test('api option and credential errors name keys, never values', async () => {
   const badUrl = await errorOf(() => new ApiDataset('a', { url: 'ftp://files.example.com/x' }));
   assert.match(badUrl.message, /option "url" must be an http or https URL, got ftp:/);
-  const badMethod = await errorOf(() => new ApiDataset('a', { url: 'http://x.test', method: 'FETCH' as never }));
-  assert.match(badMethod.message, /option "method" must be one of GET, POST, PUT, PATCH, DELETE, got "FETCH"/);
+  const badMethod = await errorOf(
+    () => new ApiDataset('a', { url: 'http://x.test', method: 'FETCH' as never }),
+  );
+  assert.match(
+    badMethod.message,
+    /option "method" must be one of GET, POST, PUT, PATCH, DELETE, got "FETCH"/,
+  );
   const unknown = await errorOf(() => new ApiDataset('a', { url: 'http://x.test', timeout: 5 } as never));
   assert.match(unknown.message, /unknown option "timeout". Did you mean "timeout_ms"\?/);
-  const creds = await errorOf(() => new ApiDataset('a', { url: 'http://x.test' }, { credentials: { tokn: 'very-secret-value' } }));
+  const creds = await errorOf(
+    () => new ApiDataset('a', { url: 'http://x.test' }, { credentials: { tokn: 'very-secret-value' } }),
+  );
   assert.match(creds.message, /its credentials have unknown keys: tokn/);
   assert.ok(!creds.message.includes('very-secret-value'));
-  const half = await errorOf(() => new ApiDataset('a', { url: 'http://x.test' }, { credentials: { username: 'u' } }));
+  const half = await errorOf(
+    () => new ApiDataset('a', { url: 'http://x.test' }, { credentials: { username: 'u' } }),
+  );
   assert.match(half.message, /need both "username" and "password"/);
 });

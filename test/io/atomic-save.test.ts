@@ -17,11 +17,16 @@ const OLD_ROWS = Array.from({ length: 2000 }, (_, i) => ({ i, payload: 'old' }))
  * and kills it with SIGKILL mid-save.
  */
 async function killMidSave(filepath: string, mode: 'plain' | 'versioned', folder: string): Promise<string> {
-  const child = fork(SCRIPT, [filepath, mode], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(SCRIPT, [filepath, mode], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal)),
+  );
   let timer: NodeJS.Timeout | undefined;
   const message = await Promise.race([
     new Promise<unknown>((resolve) => child.on('message', resolve)),
@@ -40,9 +45,16 @@ async function killMidSave(filepath: string, mode: 'plain' | 'versioned', folder
   try {
     assert.deepEqual(message, { rowsWritten: 50_000 });
     const temporary = (await readdir(folder)).filter((name) => name.endsWith('.tmp'));
-    assert.equal(temporary.length, 1, `one temporary file while the save is under way, found ${temporary.join(', ')}`);
+    assert.equal(
+      temporary.length,
+      1,
+      `one temporary file while the save is under way, found ${temporary.join(', ')}`,
+    );
     const written = (await stat(join(folder, temporary[0]!))).size;
-    assert.ok(written > 4_000_000, `the save had written ${written} bytes when killed; expected most of 50,000 rows`);
+    assert.ok(
+      written > 4_000_000,
+      `the save had written ${written} bytes when killed; expected most of 50,000 rows`,
+    );
     assert.ok(child.kill('SIGKILL'));
     assert.equal(await exited, 'SIGKILL');
     return temporary[0]!;
@@ -62,7 +74,11 @@ test('a save killed with SIGKILL leaves the previous file whole', async (t) => {
 
   assert.deepEqual(await readFile(filepath), before, 'the file holds exactly the previous bytes');
   assert.deepEqual(await new JsonLinesDataset('events', { filepath }).load(), OLD_ROWS);
-  assert.match(leftover, /^\.events\.jsonl\.\d+\.[0-9a-f]+\.tmp$/, 'the half-written data sits under a hidden temporary name');
+  assert.match(
+    leftover,
+    /^\.events\.jsonl\.\d+\.[0-9a-f]+\.tmp$/,
+    'the half-written data sits under a hidden temporary name',
+  );
 });
 
 test('a versioned save killed with SIGKILL adds no version; the latest stays the previous one', async (t) => {
@@ -74,6 +90,12 @@ test('a versioned save killed with SIGKILL adds no version; the latest stays the
 
   assert.deepEqual(await listVersions(filepath), ['v1']);
   assert.deepEqual(await new JsonLinesDataset('events', { filepath, versioned: true }).load(), OLD_ROWS);
-  await new JsonLinesDataset('events', { filepath, versioned: true }, { saveVersion: 'v2' }).save([{ retried: true }]);
-  assert.deepEqual(await new JsonLinesDataset('events', { filepath, versioned: true }).load(), [{ retried: true }], 'a retry can use the version');
+  await new JsonLinesDataset('events', { filepath, versioned: true }, { saveVersion: 'v2' }).save([
+    { retried: true },
+  ]);
+  assert.deepEqual(
+    await new JsonLinesDataset('events', { filepath, versioned: true }).load(),
+    [{ retried: true }],
+    'a retry can use the version',
+  );
 });

@@ -47,15 +47,42 @@ test('csv inference: plain numbers and true/false convert, everything else stays
   );
   const rows = await new CsvDataset('infer', { filepath: file }).load();
   assert.deepEqual(rows, [
-    { int: 3888, float: 1, exp: 1000, pct: '100%', money: '$1,325.0', flag: 'f', tf: true, zip: '007', big: '12345678901234567890', empty: null, neg: -2.5 },
-    { int: 7, float: 0.5, exp: 0.02, pct: '94%', money: '$9.0', flag: 't', tf: false, zip: 0, big: 1, empty: null, neg: 3 },
+    {
+      int: 3888,
+      float: 1,
+      exp: 1000,
+      pct: '100%',
+      money: '$1,325.0',
+      flag: 'f',
+      tf: true,
+      zip: '007',
+      big: '12345678901234567890',
+      empty: null,
+      neg: -2.5,
+    },
+    {
+      int: 7,
+      float: 0.5,
+      exp: 0.02,
+      pct: '94%',
+      money: '$9.0',
+      flag: 't',
+      tf: false,
+      zip: 0,
+      big: 1,
+      empty: null,
+      neg: 3,
+    },
   ]);
 });
 
 test('csv infer: false keeps undeclared cells as the strings in the file', async (t) => {
   const dir = await tempDir(t);
   const file = await csvFile(dir, 'raw.csv', 'a,b,c\n1,,true\n');
-  const rows = await new CsvDataset('raw', { filepath: file, load_args: { infer: false, columns: { c: 'boolean' } } }).load();
+  const rows = await new CsvDataset('raw', {
+    filepath: file,
+    load_args: { infer: false, columns: { c: 'boolean' } },
+  }).load();
   assert.deepEqual(rows, [{ a: '1', b: '', c: true }]);
 });
 
@@ -66,11 +93,20 @@ test('csv declared column types convert cells and report the line of a bad one',
     'typed.csv',
     'id,rating,approved,launched,code\n1,4.5,t,2024-03-01,0042\n2,,no,,17\n3,x5,yes,2024-03-02,9\n',
   );
-  const columns = { id: 'integer', rating: 'number', approved: 'boolean', launched: 'date', code: 'string' } as const;
+  const columns = {
+    id: 'integer',
+    rating: 'number',
+    approved: 'boolean',
+    launched: 'date',
+    code: 'string',
+  } as const;
   const first = new CsvDataset('typed', { filepath: file, load_args: { columns } });
   const error = await errorOf(() => first.load());
   assert.ok(error instanceof DatasetError);
-  assert.match(error.message, /^Dataset "typed" \(csv\) could not load .*typed\.csv: line 4, column "rating": "x5" is not a number$/);
+  assert.match(
+    error.message,
+    /^Dataset "typed" \(csv\) could not load .*typed\.csv: line 4, column "rating": "x5" is not a number$/,
+  );
   assert.match(error.hint ?? '', /load_args\.columns/);
 
   await writeFile(file, 'id,rating,approved,launched,code\n1,4.5,t,2024-03-01,0042\n2,,no,,17\n');
@@ -80,7 +116,9 @@ test('csv declared column types convert cells and report the line of a bad one',
   ]);
 
   await writeFile(file, 'id\n1.5\n');
-  const integer = await errorOf(() => new CsvDataset('ints', { filepath: file, load_args: { columns: { id: 'integer' } } }).load());
+  const integer = await errorOf(() =>
+    new CsvDataset('ints', { filepath: file, load_args: { columns: { id: 'integer' } } }).load(),
+  );
   assert.match(integer.message, /line 2, column "id": "1.5" is not an integer/);
 });
 
@@ -88,9 +126,15 @@ test('csv names a declared column the file lacks, with the nearest header', asyn
   const dir = await tempDir(t);
   const file = await csvFile(dir, 'c.csv', 'company_rating,iata_approved\n1,t\n');
   const error = await errorOf(() =>
-    new CsvDataset('companies', { filepath: file, load_args: { columns: { iata_aproved: 'boolean' } } }).load(),
+    new CsvDataset('companies', {
+      filepath: file,
+      load_args: { columns: { iata_aproved: 'boolean' } },
+    }).load(),
   );
-  assert.match(error.message, /column "iata_aproved" declared in load_args.columns is not in the file. Did you mean "iata_approved"\?/);
+  assert.match(
+    error.message,
+    /column "iata_aproved" declared in load_args.columns is not in the file. Did you mean "iata_approved"\?/,
+  );
 });
 
 test('csv parse errors carry the line number', async (t) => {
@@ -98,7 +142,10 @@ test('csv parse errors carry the line number', async (t) => {
   const ragged = await csvFile(dir, 'ragged.csv', 'a,b\n1,2\n3,4\n5,6,7\n');
   const error = await errorOf(() => new CsvDataset('ragged', { filepath: ragged }).load());
   assert.ok(error instanceof DatasetError);
-  assert.match(error.message, /^Dataset "ragged" \(csv\) could not load .*ragged\.csv: line 4: Invalid Record Length/);
+  assert.match(
+    error.message,
+    /^Dataset "ragged" \(csv\) could not load .*ragged\.csv: line 4: Invalid Record Length/,
+  );
   assert.match(error.hint ?? '', /delimiter/);
 
   const quote = await csvFile(dir, 'quote.csv', 'a,b\n1,2\n3,"x"y\n');
@@ -137,8 +184,14 @@ test('csv loads an empty file as no rows and a header-only file as no rows', asy
 test('csv refuses to save something other than an array of row objects', async (t) => {
   const dir = await tempDir(t);
   const dataset = new CsvDataset('x', { filepath: join(dir, 'x.csv') });
-  assert.match((await errorOf(() => dataset.save({ a: 1 } as never))).message, /csv datasets save an array of row objects, got object/);
-  assert.match((await errorOf(() => dataset.save([{ a: 1 }, [2]] as never))).message, /row 1 is not an object/);
+  assert.match(
+    (await errorOf(() => dataset.save({ a: 1 } as never))).message,
+    /csv datasets save an array of row objects, got object/,
+  );
+  assert.match(
+    (await errorOf(() => dataset.save([{ a: 1 }, [2]] as never))).message,
+    /row 1 is not an object/,
+  );
 });
 
 test('csv describe shows the settings that apply', () => {

@@ -11,7 +11,14 @@ test('excel round-trips rows of strings, numbers, booleans, dates and nulls', as
   const dir = await tempDir(t);
   const dataset = new ExcelDataset('fleet', { filepath: 'reports/fleet.xlsx' }, { projectPath: dir });
   const rows = [
-    { id: 1, name: 'Ares', reusable: true, launched: new Date('2024-03-01T00:00:00Z'), price: 1715.5, note: null },
+    {
+      id: 1,
+      name: 'Ares',
+      reusable: true,
+      launched: new Date('2024-03-01T00:00:00Z'),
+      price: 1715.5,
+      note: null,
+    },
     { id: 2, name: 'Zeus', reusable: false, launched: null, price: 3405, note: 'refit' },
   ];
   await dataset.save(rows);
@@ -41,17 +48,35 @@ test('excel reads the sheet asked for, by name or by 0-based position', async (t
   await workbook.xlsx.writeFile(file);
 
   const expected = [
-    { id: 1, label: 'Bold move', formula: 2, link: 'docs', broken: null, 'Unnamed: 5': 'unnamed', 'id.1': 'dup' },
+    {
+      id: 1,
+      label: 'Bold move',
+      formula: 2,
+      link: 'docs',
+      broken: null,
+      'Unnamed: 5': 'unnamed',
+      'id.1': 'dup',
+    },
     { id: 2, label: 'plain', formula: 4, link: null, broken: null, 'Unnamed: 5': null, 'id.1': null },
   ];
-  assert.deepEqual(await new ExcelDataset('d', { filepath: file, load_args: { sheet: 'Detail' } }).load(), expected);
+  assert.deepEqual(
+    await new ExcelDataset('d', { filepath: file, load_args: { sheet: 'Detail' } }).load(),
+    expected,
+  );
   assert.deepEqual(await new ExcelDataset('d', { filepath: file, load_args: { sheet: 1 } }).load(), expected);
   assert.deepEqual(await new ExcelDataset('d', { filepath: file }).load(), [{ total: 3 }]);
 
-  const missing = await errorOf(() => new ExcelDataset('d', { filepath: file, load_args: { sheet: 'Detial' } }).load());
+  const missing = await errorOf(() =>
+    new ExcelDataset('d', { filepath: file, load_args: { sheet: 'Detial' } }).load(),
+  );
   assert.ok(missing instanceof DatasetError);
-  assert.match(missing.message, /Dataset "d" \(excel\) could not load .*book\.xlsx: the workbook has no sheet "Detial". Did you mean "Detail"\? Sheets: Summary, Detail/);
-  const outOfRange = await errorOf(() => new ExcelDataset('d', { filepath: file, load_args: { sheet: 5 } }).load());
+  assert.match(
+    missing.message,
+    /Dataset "d" \(excel\) could not load .*book\.xlsx: the workbook has no sheet "Detial". Did you mean "Detail"\? Sheets: Summary, Detail/,
+  );
+  const outOfRange = await errorOf(() =>
+    new ExcelDataset('d', { filepath: file, load_args: { sheet: 5 } }).load(),
+  );
   assert.match(outOfRange.message, /no sheet at position 5 \(it has 2\)/);
 });
 
@@ -61,12 +86,18 @@ test('excel save_args.sheet names the sheet written', async (t) => {
   await new ExcelDataset('out', { filepath: file, save_args: { sheet: 'Shuttles' } }).save([{ a: 1 }]);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(file);
-  assert.deepEqual(workbook.worksheets.map((sheet) => sheet.name), ['Shuttles']);
+  assert.deepEqual(
+    workbook.worksheets.map((sheet) => sheet.name),
+    ['Shuttles'],
+  );
 });
 
 test('excel rejects a bad sheet option and explains a file that is not a workbook', async (t) => {
   const bad = await errorOf(() => new ExcelDataset('x', { filepath: 'x.xlsx', load_args: { sheet: -1 } }));
-  assert.match(bad.message, /option "load_args.sheet" must be a sheet name or a 0-based sheet position, got a number \(-1\)/);
+  assert.match(
+    bad.message,
+    /option "load_args.sheet" must be a sheet name or a 0-based sheet position, got a number \(-1\)/,
+  );
   const dir = await tempDir(t);
   const file = join(dir, 'fake.xlsx');
   await new ExcelDataset('fake', { filepath: file }).save([]);

@@ -21,10 +21,17 @@ const cases: { type: string; file: string; first: unknown; second: unknown }[] =
   { type: 'excel', file: 'table.xlsx', first: [{ a: 1, b: 'x' }], second: [{ a: 2, b: 'y' }] },
 ];
 
-async function build(type: string, dir: string, versions: { saveVersion?: string; loadVersion?: string }): Promise<Dataset> {
+async function build(
+  type: string,
+  dir: string,
+  versions: { saveVersion?: string; loadVersion?: string },
+): Promise<Dataset> {
   const name = `${type}_data`;
   const file = cases.find((entry) => entry.type === type)!.file;
-  return registry.get(type)({ filepath: `data/${file}`, versioned: true }, { name, projectPath: dir, ...versions });
+  return registry.get(type)(
+    { filepath: `data/${file}`, versioned: true },
+    { name, projectPath: dir, ...versions },
+  );
 }
 
 for (const { type, file, first, second } of cases) {
@@ -48,15 +55,27 @@ for (const { type, file, first, second } of cases) {
     assert.deepEqual(await readdir(join(folder, v1)), [file], 'each version folder holds the file alone');
     assert.equal(versionedPath(folder, v1), join(folder, v1, file));
 
-    assert.deepEqual(await (await build(type, dir, {})).load(), second, 'the latest version is loaded by default');
-    assert.deepEqual(await (await build(type, dir, { loadVersion: v1 })).load(), first, 'an explicit load version wins');
+    assert.deepEqual(
+      await (await build(type, dir, {})).load(),
+      second,
+      'the latest version is loaded by default',
+    );
+    assert.deepEqual(
+      await (await build(type, dir, { loadVersion: v1 })).load(),
+      first,
+      'an explicit load version wins',
+    );
     assert.equal(await (await build(type, dir, { loadVersion: v1 })).exists(), true);
     assert.equal(await (await build(type, dir, { loadVersion: '1999' })).exists(), false);
 
     const again = await errorOf(() => secondSaver.save(first));
     assert.ok(again instanceof DatasetError);
     assert.match(again.message, new RegExp(`already has version "${v2.replace(/\./g, '\\.')}"`));
-    assert.deepEqual(await (await build(type, dir, { loadVersion: v2 })).load(), second, 'a refused save leaves the version intact');
+    assert.deepEqual(
+      await (await build(type, dir, { loadVersion: v2 })).load(),
+      second,
+      'a refused save leaves the version intact',
+    );
 
     const missing = await errorOf(async () => (await build(type, dir, { loadVersion: '1999' })).load());
     assert.match(missing.message, /has no version "1999"/);

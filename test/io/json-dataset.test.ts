@@ -9,7 +9,14 @@ import { errorOf, tempDir } from './support/temp-dir.ts';
 test('json round-trips nested values through a real file, indented by 2 by default', async (t) => {
   const dir = await tempDir(t);
   const dataset = new JsonDataset('model_params', { filepath: 'params.json' }, { projectPath: dir });
-  const value = { alpha: 0.5, layers: [3, 2, 1], name: 'ridge', fitted: true, note: null, nested: { ok: 'ü' } };
+  const value = {
+    alpha: 0.5,
+    layers: [3, 2, 1],
+    name: 'ridge',
+    fitted: true,
+    note: null,
+    nested: { ok: 'ü' },
+  };
   assert.equal(await dataset.exists(), false);
   await dataset.save(value);
   assert.equal(await dataset.exists(), true);
@@ -54,5 +61,8 @@ test('json errors name the dataset, the type and the file', async (t) => {
 
 test('json rejects a bad indent with the option path', async () => {
   const error = await errorOf(() => new JsonDataset('x', { filepath: 'x.json', save_args: { indent: -1 } }));
-  assert.match(error.message, /option "save_args.indent" must be an integer from 0 to 10, got a number \(-1\)/);
+  assert.match(
+    error.message,
+    /option "save_args.indent" must be an integer from 0 to 10, got a number \(-1\)/,
+  );
 });

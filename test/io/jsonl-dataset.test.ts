@@ -29,7 +29,10 @@ test('jsonl saves from an async iterable and skips blank lines on load', async (
   assert.deepEqual(loaded[19_999], { i: 19_999, label: 'row-19999' });
 
   await writeFile(join(dir, 'blank.jsonl'), '{"a":1}\n\n   \r\n{"a":2}\r\n');
-  assert.deepEqual(await new JsonLinesDataset('blank', { filepath: join(dir, 'blank.jsonl') }).load(), [{ a: 1 }, { a: 2 }]);
+  assert.deepEqual(await new JsonLinesDataset('blank', { filepath: join(dir, 'blank.jsonl') }).load(), [
+    { a: 1 },
+    { a: 2 },
+  ]);
 });
 
 test('jsonl reports the number of the first bad line', async (t) => {
@@ -38,7 +41,10 @@ test('jsonl reports the number of the first bad line', async (t) => {
   await writeFile(file, '{"a":1}\n{"a":2}\n\n{"a":3,}\n{"a":4}\n');
   const error = await errorOf(() => new JsonLinesDataset('bad_events', { filepath: file }).load());
   assert.ok(error instanceof DatasetError);
-  assert.match(error.message, /^Dataset "bad_events" \(jsonl\) could not load .*bad\.jsonl: line 4 is not valid JSON/);
+  assert.match(
+    error.message,
+    /^Dataset "bad_events" \(jsonl\) could not load .*bad\.jsonl: line 4 is not valid JSON/,
+  );
 });
 
 test('jsonl refuses to save something that is not a list of values', async (t) => {

@@ -39,12 +39,23 @@ test('each file type builds from YAML-shaped options and describes itself withou
     assert.equal(description.type, type);
     const text = JSON.stringify(description);
     assert.ok(!text.includes('cred-token-55aa') && !text.includes('cred-header-66bb'), `${type}: ${text}`);
-    if (type !== 'api' && type !== 'partitioned') assert.equal(description.filepath, `/project/${options[type]!.filepath}`);
+    if (type !== 'api' && type !== 'partitioned')
+      assert.equal(description.filepath, `/project/${options[type]!.filepath}`);
   }
 });
 
 test('the io index exports every file dataset class', () => {
-  for (const name of ['JsonDataset', 'JsonLinesDataset', 'TextDataset', 'BinaryDataset', 'CsvDataset', 'ExcelDataset', 'PartitionedDataset', 'ApiDataset', 'FileDataset']) {
+  for (const name of [
+    'JsonDataset',
+    'JsonLinesDataset',
+    'TextDataset',
+    'BinaryDataset',
+    'CsvDataset',
+    'ExcelDataset',
+    'PartitionedDataset',
+    'ApiDataset',
+    'FileDataset',
+  ]) {
     assert.equal(typeof (io as Record<string, unknown>)[name], 'function', name);
   }
 });

@@ -8,18 +8,35 @@ const PROJECT = fileURLToPath(new URL('../../examples/spaceflights/', import.met
 const registry = createDatasetTypeRegistry();
 
 async function load(type: string, filepath: string, options: Record<string, unknown> = {}) {
-  const dataset = await registry.get(type)({ filepath, ...options }, { name: filepath, projectPath: PROJECT });
+  const dataset = await registry.get(type)(
+    { filepath, ...options },
+    { name: filepath, projectPath: PROJECT },
+  );
   return (await dataset.load()) as Record<string, unknown>[];
 }
 
 test('companies.csv: 10019 rows; percent strings and t/f stay strings, empty cells are null', async () => {
   const rows = await load('csv', 'data/01_raw/companies.csv');
   assert.equal(rows.length, 10019);
-  assert.deepEqual(Object.keys(rows[0]!), ['id', 'company_rating', 'company_location', 'total_fleet_count', 'iata_approved']);
-  assert.deepEqual(rows[0], { id: 3888, company_rating: '100%', company_location: 'Isle of Man', total_fleet_count: 1, iata_approved: 'f' });
+  assert.deepEqual(Object.keys(rows[0]!), [
+    'id',
+    'company_rating',
+    'company_location',
+    'total_fleet_count',
+    'iata_approved',
+  ]);
+  assert.deepEqual(rows[0], {
+    id: 3888,
+    company_rating: '100%',
+    company_location: 'Isle of Man',
+    total_fleet_count: 1,
+    iata_approved: 'f',
+  });
   assert.equal(rows[1]!.company_location, null);
   assert.ok(rows.every((row) => typeof row.id === 'number'));
-  assert.ok(rows.every((row) => row.iata_approved === 't' || row.iata_approved === 'f' || row.iata_approved === null));
+  assert.ok(
+    rows.every((row) => row.iata_approved === 't' || row.iata_approved === 'f' || row.iata_approved === null),
+  );
   assert.equal(rows.filter((row) => row.iata_approved === null).length, 2);
   assert.ok(rows.every((row) => row.company_rating === null || /^\d+%$/.test(String(row.company_rating))));
 });
@@ -55,7 +72,8 @@ test('reviews.csv: 15531 rows of numbers, with nulls where cells are empty', asy
   assert.equal(rows[0]!.shuttle_id, 45163);
   assert.equal(rows[0]!.reviews_per_month, 0.77);
   for (const row of rows) {
-    for (const value of Object.values(row)) assert.ok(value === null || typeof value === 'number', `unexpected ${String(value)}`);
+    for (const value of Object.values(row))
+      assert.ok(value === null || typeof value === 'number', `unexpected ${String(value)}`);
   }
 });
 

@@ -29,7 +29,9 @@ test('text honours the encoding option on disk', async (t) => {
 });
 
 test('text rejects an unknown encoding and a non-string value', async (t) => {
-  const error = await errorOf(() => new TextDataset('x', { filepath: 'x.txt', encoding: 'klingon' as BufferEncoding }));
+  const error = await errorOf(
+    () => new TextDataset('x', { filepath: 'x.txt', encoding: 'klingon' as BufferEncoding }),
+  );
   assert.match(error.message, /option "encoding" must be an encoding Node knows, got "klingon"/);
   const dir = await tempDir(t);
   const dataset = new TextDataset('x', { filepath: join(dir, 'x.txt') });

@@ -96,7 +96,8 @@ export class ApiDataset<T = unknown> implements Dataset<T> {
     // Servers echo requests in error bodies; mask the query values that look secret there too.
     const queries = [Object.fromEntries(url.searchParams), this.#loadQuery, this.#saveQuery];
     for (const query of queries) {
-      for (const [name, value] of Object.entries(query)) if (isSensitiveName(name)) this.#auth.secrets.push(value);
+      for (const [name, value] of Object.entries(query))
+        if (isSensitiveName(name)) this.#auth.secrets.push(value);
     }
     url.username = '';
     url.password = '';
@@ -159,9 +160,18 @@ export class ApiDataset<T = unknown> implements Dataset<T> {
     for (const [name, value] of Object.entries(this.#auth.headers)) headers.set(name, value);
     if (body !== undefined) headers.set('content-type', 'application/json');
     try {
-      return await fetch(url, { method, headers, body: body ?? null, signal: AbortSignal.timeout(this.#timeoutMs) });
+      return await fetch(url, {
+        method,
+        headers,
+        body: body ?? null,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
     } catch (error) {
-      throw this.#error(`${method} ${redactUrl(url)} failed: ${this.#reason(error)}`, 'Check the URL and that the server is up.', error);
+      throw this.#error(
+        `${method} ${redactUrl(url)} failed: ${this.#reason(error)}`,
+        'Check the URL and that the server is up.',
+        error,
+      );
     }
   }
 
@@ -171,7 +181,11 @@ export class ApiDataset<T = unknown> implements Dataset<T> {
     try {
       text = await response.text();
     } catch (error) {
-      throw this.#error(`reading the answer to ${method} ${redactUrl(response.url)} failed: ${this.#reason(error)}`, undefined, error);
+      throw this.#error(
+        `reading the answer to ${method} ${redactUrl(response.url)} failed: ${this.#reason(error)}`,
+        undefined,
+        error,
+      );
     }
     if (response.ok) return text;
     const excerpt = this.#excerpt(text);
@@ -182,10 +196,12 @@ export class ApiDataset<T = unknown> implements Dataset<T> {
   }
 
   #reason(error: unknown): string {
-    if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${this.#timeoutMs} ms (timeout_ms)`;
+    if (error instanceof Error && error.name === 'TimeoutError')
+      return `no answer within ${this.#timeoutMs} ms (timeout_ms)`;
     const message = error instanceof Error ? error.message : String(error);
     const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-    const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+    const detail =
+      typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
     return this.#redact(detail === '' ? message : `${message} (${detail})`);
   }
 
@@ -220,7 +236,10 @@ function parseUrl(reader: OptionReader): URL {
   try {
     url = new URL(text);
   } catch {
-    throw reader.error(`option "url" is not a valid URL (${redactUrl(text)})`, 'Write the full address, for example https://api.example.com/v1/items.');
+    throw reader.error(
+      `option "url" is not a valid URL (${redactUrl(text)})`,
+      'Write the full address, for example https://api.example.com/v1/items.',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw reader.error(`option "url" must be an http or https URL, got ${url.protocol}`);
@@ -239,12 +258,22 @@ function readMethod(reader: OptionReader, key: string): HttpMethod | undefined {
 }
 
 /** Builds the auth headers. Errors name the credential keys involved, never their values. */
-function readAuthentication(reader: OptionReader, credentials: Record<string, unknown> | undefined, url: URL): Authentication {
-  const fromUrl = url.username !== '' ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : {};
+function readAuthentication(
+  reader: OptionReader,
+  credentials: Record<string, unknown> | undefined,
+  url: URL,
+): Authentication {
+  const fromUrl =
+    url.username !== ''
+      ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+      : {};
   const given = credentials ?? fromUrl;
   const secrets: string[] = url.password === '' ? [] : [decodeURIComponent(url.password)];
   const problem = (message: string) =>
-    reader.error(`its credentials ${message}`, 'api credentials take token, or username and password, and optionally headers.');
+    reader.error(
+      `its credentials ${message}`,
+      'api credentials take token, or username and password, and optionally headers.',
+    );
   const known = new Set(['token', 'username', 'password', 'headers']);
   const unknown = Object.keys(given).filter((key) => !known.has(key));
   if (unknown.length > 0) throw problem(`have unknown keys: ${unknown.join(', ')}`);
@@ -263,12 +292,14 @@ function readAuthentication(reader: OptionReader, credentials: Record<string, un
   }
   if (token !== undefined) {
     if (typeof token !== 'string' || token === '') throw problem('"token" must be a non-empty string');
-    if (username !== undefined || password !== undefined) throw problem('set both "token" and "username"/"password"; pick one');
+    if (username !== undefined || password !== undefined)
+      throw problem('set both "token" and "username"/"password"; pick one');
     headers.authorization = `Bearer ${token}`;
     secrets.push(token);
     kind = 'bearer';
   } else if (username !== undefined || password !== undefined) {
-    if (typeof username !== 'string' || typeof password !== 'string') throw problem('need both "username" and "password", as strings');
+    if (typeof username !== 'string' || typeof password !== 'string')
+      throw problem('need both "username" and "password", as strings');
     const encoded = Buffer.from(`${username}:${password}`).toString('base64');
     headers.authorization = `Basic ${encoded}`;
     secrets.push(password, encoded);
@@ -278,7 +309,8 @@ function readAuthentication(reader: OptionReader, credentials: Record<string, un
 }
 
 function statusHint(status: number): string | undefined {
-  if (status === 401 || status === 403) return 'Check the credentials the catalog entry names (conf/local/credentials.yml).';
+  if (status === 401 || status === 403)
+    return 'Check the credentials the catalog entry names (conf/local/credentials.yml).';
   if (status === 404) return 'Check the url option.';
   if (status === 429) return 'The server is rate limiting; retry later or lower the request rate.';
   if (status >= 500) return 'The server failed; it may work on a retry.';

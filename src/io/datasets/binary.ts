@@ -14,7 +14,12 @@ export type BinaryDatasetOptions = FileDatasetOptions;
  * tied to the Node major version that wrote it, so it suits run-to-run data, not archives.
  */
 export class BinaryDataset<T = unknown> extends FileDataset<T> {
-  constructor(name: string, options: BinaryDatasetOptions, settings: DatasetSettings = {}, type: 'binary' | 'object' = 'binary') {
+  constructor(
+    name: string,
+    options: BinaryDatasetOptions,
+    settings: DatasetSettings = {},
+    type: 'binary' | 'object' = 'binary',
+  ) {
     const reader = new OptionReader({ name, type, location: settings.location }, options);
     const common = readCommonFileOptions(reader, settings);
     reader.finish();

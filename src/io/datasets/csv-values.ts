@@ -52,7 +52,8 @@ export function convertCell(cell: string, type: CsvColumnType): unknown {
     case 'integer': {
       const number = NUMBER.test(text) ? Number(text) : Number.NaN;
       if (Number.isNaN(number)) throw new CsvCellError(`${quote(cell)} is not a number`);
-      if (type === 'integer' && !Number.isSafeInteger(number)) throw new CsvCellError(`${quote(cell)} is not an integer`);
+      if (type === 'integer' && !Number.isSafeInteger(number))
+        throw new CsvCellError(`${quote(cell)} is not an integer`);
       return number;
     }
     case 'boolean': {

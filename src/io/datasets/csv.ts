@@ -59,7 +59,10 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     };
     loadArgs.finish();
     const saveArgs = reader.section('save_args');
-    const save = { delimiter: saveArgs.string('delimiter') ?? ',', header: saveArgs.boolean('header') ?? true };
+    const save = {
+      delimiter: saveArgs.string('delimiter') ?? ',',
+      header: saveArgs.boolean('header') ?? true,
+    };
     saveArgs.finish();
     reader.finish();
     super('csv', name, common, settings);
@@ -75,7 +78,9 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     let names: string[] | undefined;
     const toRow = (record: string[], line: number): CsvRow | null => {
       if (names === undefined) {
-        names = header ? headerNames(record) : positionalNames(record.length, Object.keys(this.#load.columns));
+        names = header
+          ? headerNames(record)
+          : positionalNames(record.length, Object.keys(this.#load.columns));
         converters = this.#converters(names);
         if (header) return null;
       }
@@ -109,10 +114,14 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
   }
 
   protected async write(path: string, rows: CsvRow[]): Promise<void> {
-    if (!Array.isArray(rows)) throw new Error(`csv datasets save an array of row objects, got ${rows === null ? 'null' : typeof rows}`);
+    if (!Array.isArray(rows))
+      throw new Error(
+        `csv datasets save an array of row objects, got ${rows === null ? 'null' : typeof rows}`,
+      );
     const columns = new Map<string, number>();
     for (const [index, row] of rows.entries()) {
-      if (!isPlainObject(row)) throw new Error(`row ${index} is not an object (csv datasets save an array of row objects)`);
+      if (!isPlainObject(row))
+        throw new Error(`row ${index} is not an object (csv datasets save an array of row objects)`);
       for (const key of Object.keys(row)) if (!columns.has(key)) columns.set(key, columns.size);
     }
     const names = [...columns.keys()];
@@ -127,7 +136,9 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     if (/Invalid Record Length/.test(error.message)) {
       return `Check the delimiter (load_args.delimiter is "${this.#load.delimiter}") and the quoting on that line.`;
     }
-    return /is not/.test(error.message) ? 'Fix the cell, or change the type declared in load_args.columns.' : undefined;
+    return /is not/.test(error.message)
+      ? 'Fix the cell, or change the type declared in load_args.columns.'
+      : undefined;
   }
 
   protected publicArgs(): Record<string, unknown> {
@@ -155,7 +166,8 @@ function readColumnTypes(loadArgs: OptionReader): Record<string, CsvColumnType> 
   const section = loadArgs.section('columns');
   const raw = loadArgs.raw('columns');
   const columns: Record<string, CsvColumnType> = {};
-  for (const column of Object.keys((raw ?? {}) as object)) columns[column] = section.choice(column, CSV_COLUMN_TYPES)!;
+  for (const column of Object.keys((raw ?? {}) as object))
+    columns[column] = section.choice(column, CSV_COLUMN_TYPES)!;
   section.finish();
   return columns;
 }

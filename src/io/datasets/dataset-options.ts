@@ -45,7 +45,9 @@ export class OptionReader {
     if (values === undefined || values === null) values = {};
     if (!isPlainObject(values)) {
       throw this.#error(
-        prefix === '' ? 'its options must be a mapping' : `option "${prefix}" must be a mapping, got ${kind(values)}`,
+        prefix === ''
+          ? 'its options must be a mapping'
+          : `option "${prefix}" must be a mapping, got ${kind(values)}`,
       );
     }
     this.#values = values;
@@ -68,7 +70,8 @@ export class OptionReader {
   string(key: string): string | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value === '') throw this.invalid(key, 'must be a non-empty string', value);
+    if (typeof value !== 'string' || value === '')
+      throw this.invalid(key, 'must be a non-empty string', value);
     return value;
   }
 
@@ -76,11 +79,19 @@ export class OptionReader {
     const value = this.string(key);
     if (value === undefined) {
       // A misspelt required key shows up as "missing"; name the misspelling, which is the real mistake.
-      const typo = Object.keys(this.#values).find((candidate) => !this.#known.has(candidate) && nearest(candidate, [key]) === key);
+      const typo = Object.keys(this.#values).find(
+        (candidate) => !this.#known.has(candidate) && nearest(candidate, [key]) === key,
+      );
       if (typo !== undefined) {
-        throw this.#error(`unknown option "${this.path(typo)}". Did you mean "${key}"?`, `"${key}" is required.`);
+        throw this.#error(
+          `unknown option "${this.path(typo)}". Did you mean "${key}"?`,
+          `"${key}" is required.`,
+        );
       }
-      throw this.#error(`option "${this.path(key)}" is required`, `Add it to the entry, for example "${key}: ${example}".`);
+      throw this.#error(
+        `option "${this.path(key)}" is required`,
+        `Add it to the entry, for example "${key}: ${example}".`,
+      );
     }
     return value;
   }
@@ -97,7 +108,11 @@ export class OptionReader {
     if (value === undefined) return undefined;
     const { min = -Infinity, max = Infinity } = range;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      const bounds = Number.isFinite(min) ? (Number.isFinite(max) ? ` from ${min} to ${max}` : ` of at least ${min}`) : '';
+      const bounds = Number.isFinite(min)
+        ? Number.isFinite(max)
+          ? ` from ${min} to ${max}`
+          : ` of at least ${min}`
+        : '';
       throw this.invalid(key, `must be an integer${bounds}`, value);
     }
     return value;

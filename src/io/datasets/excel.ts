@@ -35,7 +35,10 @@ export class ExcelDataset extends FileDataset<ExcelRow[]> {
     const common = readCommonFileOptions(reader, settings);
     const loadArgs = reader.section('load_args');
     const sheet = loadArgs.raw('sheet') ?? 0;
-    if (!(typeof sheet === 'string' && sheet !== '') && !(typeof sheet === 'number' && Number.isInteger(sheet) && sheet >= 0)) {
+    if (
+      !(typeof sheet === 'string' && sheet !== '') &&
+      !(typeof sheet === 'number' && Number.isInteger(sheet) && sheet >= 0)
+    ) {
       throw loadArgs.invalid('sheet', 'must be a sheet name or a 0-based sheet position', sheet);
     }
     loadArgs.finish();
@@ -54,10 +57,14 @@ export class ExcelDataset extends FileDataset<ExcelRow[]> {
     await workbook.xlsx.readFile(path);
     const sheets = workbook.worksheets;
     const wanted = this.#loadSheet;
-    const sheet = typeof wanted === 'number' ? sheets[wanted] : sheets.find((candidate) => candidate.name === wanted);
+    const sheet =
+      typeof wanted === 'number' ? sheets[wanted] : sheets.find((candidate) => candidate.name === wanted);
     if (sheet === undefined) {
       const names = sheets.map((candidate) => candidate.name);
-      const which = typeof wanted === 'number' ? `no sheet at position ${wanted} (it has ${names.length}).` : `no sheet "${wanted}".${didYouMean(wanted, names)}`;
+      const which =
+        typeof wanted === 'number'
+          ? `no sheet at position ${wanted} (it has ${names.length}).`
+          : `no sheet "${wanted}".${didYouMean(wanted, names)}`;
       throw new Error(`the workbook has ${which} Sheets: ${names.join(', ')}`);
     }
     let names: string[] | undefined;
@@ -79,10 +86,14 @@ export class ExcelDataset extends FileDataset<ExcelRow[]> {
   }
 
   protected async write(path: string, rows: ExcelRow[]): Promise<void> {
-    if (!Array.isArray(rows)) throw new Error(`excel datasets save an array of row objects, got ${rows === null ? 'null' : typeof rows}`);
+    if (!Array.isArray(rows))
+      throw new Error(
+        `excel datasets save an array of row objects, got ${rows === null ? 'null' : typeof rows}`,
+      );
     const columns = new Set<string>();
     for (const [index, row] of rows.entries()) {
-      if (!isPlainObject(row)) throw new Error(`row ${index} is not an object (excel datasets save an array of row objects)`);
+      if (!isPlainObject(row))
+        throw new Error(`row ${index} is not an object (excel datasets save an array of row objects)`);
       for (const key of Object.keys(row)) columns.add(key);
     }
     const names = [...columns];
@@ -113,7 +124,13 @@ function cellValue(value: CellValue): unknown {
 
 function excelValue(value: unknown): CellValue {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  if (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value instanceof Date
+  )
+    return value;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
   return formatCell(value);
 }

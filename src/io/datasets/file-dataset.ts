@@ -117,7 +117,8 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
 
   async exists(): Promise<boolean> {
     if (!this.versioned) return isFile(this.filepath);
-    if (this.settings.loadVersion !== undefined) return isFile(versionedPath(this.filepath, this.settings.loadVersion));
+    if (this.settings.loadVersion !== undefined)
+      return isFile(versionedPath(this.filepath, this.settings.loadVersion));
     return (await listVersions(this.filepath)).length > 0;
   }
 
@@ -157,12 +158,22 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
     const checkPath = `Check "filepath"${declared === '' ? '' : ` in ${declared}`}`;
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const wrap = (message: string, hint?: string) =>
-      new DatasetError(message, { datasetName: this.name, cause: error, ...(hint === undefined ? {} : { hint }) });
+      new DatasetError(message, {
+        datasetName: this.name,
+        cause: error,
+        ...(hint === undefined ? {} : { hint }),
+      });
     if (operation === 'load' && code === 'ENOENT') {
-      return wrap(`${subject}: file not found: ${path}.`, `${checkPath}, or run the node that produces it first.`);
+      return wrap(
+        `${subject}: file not found: ${path}.`,
+        `${checkPath}, or run the node that produces it first.`,
+      );
     }
     if (code === 'EACCES' || code === 'EPERM') {
-      return wrap(`${subject} cannot ${operation} ${path}: permission denied.`, 'Check the file and folder permissions.');
+      return wrap(
+        `${subject} cannot ${operation} ${path}: permission denied.`,
+        'Check the file and folder permissions.',
+      );
     }
     if (code === 'EISDIR') {
       return wrap(`${subject} cannot ${operation} ${path}: it is a folder, not a file.`, `${checkPath}.`);

@@ -30,15 +30,23 @@ export class JsonLinesDataset<T = unknown> extends FileDataset<T[], Iterable<T> 
       try {
         values.push(JSON.parse(line) as T);
       } catch (error) {
-        throw new Error(`line ${index + 1} is not valid JSON (${(error as Error).message})`, { cause: error });
+        throw new Error(`line ${index + 1} is not valid JSON (${(error as Error).message})`, {
+          cause: error,
+        });
       }
     }
     return values;
   }
 
   protected async write(path: string, data: Iterable<T> | AsyncIterable<T>): Promise<void> {
-    if (data === null || typeof data !== 'object' || !(Symbol.iterator in data || Symbol.asyncIterator in data)) {
-      throw new Error(`jsonl datasets save an array or an iterable of values, got ${data === null ? 'null' : typeof data}`);
+    if (
+      data === null ||
+      typeof data !== 'object' ||
+      !(Symbol.iterator in data || Symbol.asyncIterator in data)
+    ) {
+      throw new Error(
+        `jsonl datasets save an array or an iterable of values, got ${data === null ? 'null' : typeof data}`,
+      );
     }
     const handle = await open(path, 'w');
     try {

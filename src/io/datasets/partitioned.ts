@@ -68,7 +68,10 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
     settings: PartitionedDatasetSettings,
   ): Promise<PartitionedDataset<T>> {
     const dataset = new PartitionedDataset<T>(name, options, settings);
-    dataset.#sample = await dataset.#partition(SAMPLE_PARTITION, join(dataset.filepath, SAMPLE_PARTITION + dataset.#suffix));
+    dataset.#sample = await dataset.#partition(
+      SAMPLE_PARTITION,
+      join(dataset.filepath, SAMPLE_PARTITION + dataset.#suffix),
+    );
     return dataset;
   }
 
@@ -77,7 +80,8 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
     const reader = new OptionReader({ name, type: 'partitioned', location: settings.location }, options);
     // Kedro names the folder `path`; `filepath` is accepted because every other file type uses it.
     const pathKey = reader.has('filepath') && !reader.has('path') ? 'filepath' : 'path';
-    if (reader.has('filepath') && reader.has('path')) throw reader.error('set both "path" and "filepath"; keep "path"');
+    if (reader.has('filepath') && reader.has('path'))
+      throw reader.error('set both "path" and "filepath"; keep "path"');
     const common = readCommonFileOptions(reader, settings, pathKey);
     const { type, partitionOptions } = readPartitionDataset(reader);
     const suffix = reader.raw('filename_suffix') ?? '';
@@ -181,7 +185,12 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
       const path = relative(folder, join(entry.parentPath ?? entry.path, entry.name));
       if (path.split(sep).some((part) => part.startsWith('.'))) continue;
       if (!path.endsWith(this.#suffix)) continue;
-      ids.push(path.slice(0, path.length - this.#suffix.length).split(sep).join('/'));
+      ids.push(
+        path
+          .slice(0, path.length - this.#suffix.length)
+          .split(sep)
+          .join('/'),
+      );
     }
     return ids.sort();
   }
@@ -198,10 +207,19 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
     }
     for (const [id] of entries) {
       const parts = typeof id === 'string' ? id.split('/') : [];
-      if (parts.length === 0 || parts.some((part) => part === '' || part === '.' || part === '..' || part.startsWith('.') || part.includes('\\'))) {
+      if (
+        parts.length === 0 ||
+        parts.some(
+          (part) =>
+            part === '' || part === '.' || part === '..' || part.startsWith('.') || part.includes('\\'),
+        )
+      ) {
         throw new DatasetError(
           `${datasetSubject(this.owner)}: partition id ${JSON.stringify(id)} is not a relative path inside the folder.`,
-          { datasetName: this.name, hint: 'Use ids such as "2024-01" or "region/north": no empty, "." or ".." parts, no leading dots.' },
+          {
+            datasetName: this.name,
+            hint: 'Use ids such as "2024-01" or "region/north": no empty, "." or ".." parts, no leading dots.',
+          },
         );
       }
     }
@@ -226,20 +244,30 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
   }
 }
 
-function readPartitionDataset(reader: OptionReader): { type: string; partitionOptions: Record<string, unknown> } {
+function readPartitionDataset(reader: OptionReader): {
+  type: string;
+  partitionOptions: Record<string, unknown>;
+} {
   const config = reader.raw('dataset');
   if (config === undefined) {
-    throw reader.error('option "dataset" is required', 'Name the partitions\' type, for example "dataset: csv" or "dataset: { type: csv, load_args: {...} }".');
+    throw reader.error(
+      'option "dataset" is required',
+      'Name the partitions\' type, for example "dataset: csv" or "dataset: { type: csv, load_args: {...} }".',
+    );
   }
   if (typeof config === 'string' && config !== '') return { type: config, partitionOptions: {} };
-  if (!isPlainObject(config)) throw reader.invalid('dataset', 'must be a type name or a mapping with a "type"', config);
+  if (!isPlainObject(config))
+    throw reader.invalid('dataset', 'must be a type name or a mapping with a "type"', config);
   const { type, ...partitionOptions } = config;
-  if (typeof type !== 'string' || type === '') throw reader.invalid('dataset.type', 'must be a dataset type name', type);
+  if (typeof type !== 'string' || type === '')
+    throw reader.invalid('dataset.type', 'must be a dataset type name', type);
   for (const key of ['filepath', 'path', 'versioned']) {
     if (key in partitionOptions) {
       throw reader.error(
         `option "dataset.${key}" is not allowed: the partitioned dataset sets each partition's file`,
-        key === 'versioned' ? 'Set "versioned: true" on the partitioned dataset itself.' : 'Set the folder with "path" on the partitioned dataset.',
+        key === 'versioned'
+          ? 'Set "versioned: true" on the partitioned dataset itself.'
+          : 'Set the folder with "path" on the partitioned dataset.',
       );
     }
   }

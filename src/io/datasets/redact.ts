@@ -24,13 +24,17 @@ export function redactUrl(url: URL | string): string {
     return '<invalid URL>';
   }
   const userinfo = parsed.username !== '' || parsed.password !== '' ? `${MASK}@` : '';
-  const query = [...parsed.searchParams.keys()].map((name) => `${encodeURIComponent(name)}=${MASK}`).join('&');
+  const query = [...parsed.searchParams.keys()]
+    .map((name) => `${encodeURIComponent(name)}=${MASK}`)
+    .join('&');
   return `${parsed.protocol}//${userinfo}${parsed.host}${parsed.pathname}${query === '' ? '' : `?${query}`}`;
 }
 
 /** A copy of the mapping with the values of sensitive-looking names masked. */
 export function redactSensitiveValues(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, isSensitiveName(name) ? MASK : value]));
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, isSensitiveName(name) ? MASK : value]),
+  );
 }
 
 /** `text` with every occurrence of each secret (and its URL-encoded and Base64 forms) masked. */
@@ -39,7 +43,11 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   for (const secret of secrets) {
     // Short values ("a", "1") would mask half the message and protect nothing.
     if (secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])) {
+    for (const form of new Set([
+      secret,
+      encodeURIComponent(secret),
+      Buffer.from(secret).toString('base64'),
+    ])) {
       result = result.split(form).join(MASK);
     }
   }

@@ -23,17 +23,46 @@ import type { TextDatasetOptions } from './text.ts';
  */
 export function registerFileDatasets(registry: DatasetTypeRegistry): void {
   registry
-    .register('json', (options, context) => new JsonDataset(context.name, options as unknown as JsonDatasetOptions, context))
-    .register('jsonl', (options, context) => new JsonLinesDataset(context.name, options as unknown as JsonLinesDatasetOptions, context))
-    .register('text', (options, context) => new TextDataset(context.name, options as unknown as TextDatasetOptions, context))
-    .register('binary', (options, context) => new BinaryDataset(context.name, options as unknown as BinaryDatasetOptions, context))
-    .register('object', (options, context) =>
-      new BinaryDataset(context.name, options as unknown as BinaryDatasetOptions, context, 'object'),
+    .register(
+      'json',
+      (options, context) => new JsonDataset(context.name, options as unknown as JsonDatasetOptions, context),
     )
-    .register('csv', (options, context) => new CsvDataset(context.name, options as unknown as CsvDatasetOptions, context))
-    .register('excel', (options, context) => new ExcelDataset(context.name, options as unknown as ExcelDatasetOptions, context))
+    .register(
+      'jsonl',
+      (options, context) =>
+        new JsonLinesDataset(context.name, options as unknown as JsonLinesDatasetOptions, context),
+    )
+    .register(
+      'text',
+      (options, context) => new TextDataset(context.name, options as unknown as TextDatasetOptions, context),
+    )
+    .register(
+      'binary',
+      (options, context) =>
+        new BinaryDataset(context.name, options as unknown as BinaryDatasetOptions, context),
+    )
+    .register(
+      'object',
+      (options, context) =>
+        new BinaryDataset(context.name, options as unknown as BinaryDatasetOptions, context, 'object'),
+    )
+    .register(
+      'csv',
+      (options, context) => new CsvDataset(context.name, options as unknown as CsvDatasetOptions, context),
+    )
+    .register(
+      'excel',
+      (options, context) =>
+        new ExcelDataset(context.name, options as unknown as ExcelDatasetOptions, context),
+    )
     .register('partitioned', (options, context) =>
-      PartitionedDataset.create(context.name, options as unknown as PartitionedDatasetOptions, { ...context, registry }),
+      PartitionedDataset.create(context.name, options as unknown as PartitionedDatasetOptions, {
+        ...context,
+        registry,
+      }),
     )
-    .register('api', (options, context) => new ApiDataset(context.name, options as unknown as ApiDatasetOptions, context));
+    .register(
+      'api',
+      (options, context) => new ApiDataset(context.name, options as unknown as ApiDatasetOptions, context),
+    );
 }

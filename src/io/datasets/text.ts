@@ -17,7 +17,12 @@ export class TextDataset extends FileDataset<string> {
     const common = readCommonFileOptions(reader, settings);
     const encoding = reader.string('encoding') ?? 'utf8';
     if (!Buffer.isEncoding(encoding)) {
-      throw reader.invalid('encoding', 'must be an encoding Node knows', encoding, 'Use utf8, utf16le, latin1, ascii, base64 or hex.');
+      throw reader.invalid(
+        'encoding',
+        'must be an encoding Node knows',
+        encoding,
+        'Use utf8, utf16le, latin1, ascii, base64 or hex.',
+      );
     }
     reader.finish();
     super('text', name, common, settings);
@@ -29,7 +34,8 @@ export class TextDataset extends FileDataset<string> {
   }
 
   protected async write(path: string, data: string): Promise<void> {
-    if (typeof data !== 'string') throw new Error(`text datasets save a string, got ${data === null ? 'null' : typeof data}`);
+    if (typeof data !== 'string')
+      throw new Error(`text datasets save a string, got ${data === null ? 'null' : typeof data}`);
     await writeFile(path, data, this.#encoding);
   }
 
