@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { normalizeRuntimeParams } from '../config/runtime-params.ts';
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { ProjectMetadata } from '../hooks/specs.ts';
@@ -21,6 +20,7 @@ import { runPipeline } from './run-pipeline.ts';
 import type { ProjectSettings } from './settings.ts';
 import { DEFAULT_PIPELINE, loadSettings } from './settings.ts';
 import { SLUICE_VERSION } from './version.ts';
+import { projectMetadata } from './project-metadata.ts';
 
 /** How to open a project. */
 export interface SessionOptions {
@@ -259,12 +259,3 @@ function flattenParams(value: Readonly<Record<string, unknown>>, prefix = ''): R
   return flat;
 }
 
-async function projectMetadata(projectPath: string): Promise<ProjectMetadata> {
-  let packageName: string | undefined;
-  try {
-    packageName = (JSON.parse(await readFile(join(projectPath, 'package.json'), 'utf8')) as { name?: string }).name;
-  } catch {
-    packageName = undefined;
-  }
-  return { projectPath, packageName, sluiceVersion: SLUICE_VERSION };
-}

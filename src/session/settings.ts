@@ -8,7 +8,7 @@ import { didYouMean } from '../suggest.ts';
 import { importModule } from './typescript-loader.ts';
 
 /** A registered pipeline: the pipeline itself, or a function that imports it when it is first needed. */
-export type PipelineSource = Pipeline | (() => Pipeline | Promise<Pipeline> | Promise<{ default: Pipeline }>);
+export type PipelineSource = Pipeline | (() => Pipeline | { default: Pipeline } | Promise<Pipeline | { default: Pipeline }>);
 
 /** The runner a plain `sluice run` uses, and its settings. */
 export interface RunnerSettings {

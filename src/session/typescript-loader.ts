@@ -17,5 +17,6 @@ export async function importModule(path: string): Promise<Record<string, unknown
   }
   registered ??= import('tsx/esm/api').then(({ register }) => void register());
   await registered;
-  return (await import(url)) as Record<string, unknown>;
+  // Node remembers the failed import of this URL; a query string makes it a new module.
+  return (await import(`${url}?typescript`)) as Record<string, unknown>;
 }

@@ -1,0 +1,42 @@
+import { isParameterName } from '../../io/catalog-parameters.ts';
+import { createProjectHooks } from '../../session/project-hooks.ts';
+import { buildCatalog } from '../../session/build-catalog.ts';
+import { newRunId } from '../../session/run-id.ts';
+import { loadSettings } from '../../session/settings.ts';
+import type { CliContext } from '../main.ts';
+import { formatTable } from './pipeline.ts';
+
+/**
+ * `sluice catalog list`: every dataset the catalog declares or a pipeline uses, with its type
+ * (as the catalog resolves it: declared, matched by a pattern, or memory by default) and the
+ * pipelines that use it. Credentials never appear: types come from the redacted descriptions.
+ */
+export async function catalogListCommand(context: CliContext, options: { pipeline?: string[]; env?: string }): Promise<void> {
+  const settings = await loadSettings(context.projectPath);
+  const { manager } = await createProjectHooks(settings, { role: 'main' });
+  const { catalog } = await buildCatalog({
+    settings,
+    hooks: manager,
+    env: options.env ?? settings.defaultEnv,
+    confSource: settings.confSource,
+    runtimeParams: {},
+    saveVersion: newRunId(),
+    loadVersions: {},
+  });
+  const pipelineNames = options.pipeline ?? settings.pipelineNames().sort();
+  const usedBy = new Map<string, string[]>();
+  for (const name of pipelineNames) {
+    const pipeline = await settings.pipeline(name);
+    for (const dataset of pipeline.datasets()) {
+      if (isParameterName(dataset)) continue;
+      if (!usedBy.has(dataset)) usedBy.set(dataset, []);
+      usedBy.get(dataset)!.push(name);
+    }
+  }
+  const names = new Set([...catalog.list().filter((name) => !isParameterName(name)), ...usedBy.keys()]);
+  const rows = [...names]
+    .filter((name) => options.pipeline === undefined || usedBy.has(name))
+    .sort()
+    .map((name) => [name, catalog.has(name) ? catalog.typeOf(name) : 'memory (default)', (usedBy.get(name) ?? []).join(', ') || '-']);
+  context.stdout.write(formatTable(['dataset', 'type', 'pipelines'], rows));
+}

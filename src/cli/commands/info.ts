@@ -1,0 +1,33 @@
+import { createProjectHooks } from '../../session/project-hooks.ts';
+import { loadSettings } from '../../session/settings.ts';
+import { SLUICE_VERSION } from '../../session/version.ts';
+import type { CliContext } from '../main.ts';
+
+/** `sluice info`: the version, the plugins found (and disabled), and each hook's implementations in call order. */
+export async function infoCommand(context: CliContext): Promise<void> {
+  const out = (line = '') => void context.stdout.write(`${line}\n`);
+  out(`sluice ${SLUICE_VERSION} (node ${process.version})`);
+  const settings = await loadSettings(context.projectPath);
+  const { manager, discovery } = await createProjectHooks(settings, { role: 'main' });
+  out(`project: ${settings.projectPath}`);
+  out();
+  out('plugins (registration order):');
+  const discovered = new Map(discovery.plugins.map((found) => [found.name, found.packageName]));
+  for (const [name, plugin] of manager.plugins()) {
+    const origin = discovered.has(name) ? `package ${discovered.get(name)}` : 'sluice.config';
+    const process = (plugin as { process?: string }).process === 'main' ? ', main process' : '';
+    out(`  ${name} (${origin}${process})`);
+  }
+  for (const name of discovery.disabled) out(`  ${name} (package, disabled by disableHooksForPlugins)`);
+  out();
+  out('hooks (implementations in call order):');
+  for (const spec of manager.specs()) {
+    const impls = manager.hook[spec.name as keyof typeof manager.hook].implementations();
+    if (impls.length === 0) continue;
+    const described = impls.map((impl) => {
+      const flags = [impl.wrapper && 'wrapper', impl.tryfirst && 'tryfirst', impl.trylast && 'trylast'].filter(Boolean);
+      return flags.length === 0 ? impl.pluginName : `${impl.pluginName} [${flags.join(', ')}]`;
+    });
+    out(`  ${spec.name}: ${described.join(' -> ')}`);
+  }
+}

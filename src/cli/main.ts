@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode } from './exit-codes.ts';
+import type { ExitCodeValue } from './exit-codes.ts';
+import { exitCodeFor, formatError } from './report-error.ts';
+import { withCommandHooks } from './command-hooks.ts';
+
+/** State one invocation shares between its parts. */
+export interface CliContext {
+  readonly projectPath: string;
+  readonly verbose: boolean;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Set by `run` once the pipeline-hook bracket started, so errors after it exit 1, not 2. */
+  runStarted: boolean;
+}
+
+const LIST = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+];
+
+/**
+ * The `sluice` command. Returns the exit code instead of exiting, so tests and embedders can call
+ * it; `bin/sluice.js` exits with it. Heavy modules load inside each command, to start fast.
+ */
+export async function main(argv: readonly string[], io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {}): Promise<ExitCodeValue> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = (io.stderr ?? process.stderr) as CliContext['stderr'];
+  let exitCode: ExitCodeValue = ExitCode.ok;
+  let context: CliContext | undefined;
+  const program = new Command('sluice')
+    .description('Reproducible data pipelines for TypeScript, built around lifecycle hooks.')
+    .option('--project <path>', 'the project folder (holding sluice.config.ts)', '.')
+    .option('--verbose', 'show stack traces and debug output', false)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => void stdout.write(text), writeErr: (text) => void stderr.write(text) })
+    .showSuggestionAfterError(true);
+
+  const act =
+    <A extends unknown[]>(load: () => Promise<(context: CliContext, ...args: A) => Promise<ExitCodeValue | void>>) =>
+    async (...args: A) => {
+      const options = program.opts<{ project: string; verbose: boolean }>();
+      context = { projectPath: resolve(options.project), verbose: options.verbose, stdout, stderr, runStarted: false };
+      const run = await load();
+      const commandArgs = argv.slice();
+      exitCode = (await withCommandHooks(context, commandArgs, async () => (await run(context!, ...args)) ?? ExitCode.ok)) as ExitCodeValue;
+    };
+
+  program
+    .command('run')
+    .description('Run a pipeline (the default one unless --pipeline names another).')
+    .option('--pipeline <name>', 'a registered pipeline')
+    .option('--nodes <names>', 'run only these nodes (comma-separated full names)', LIST)
+    .option('--from-nodes <names>', 'run from these nodes onwards', LIST)
+    .option('--to-nodes <names>', 'run up to these nodes', LIST)
+    .option('--from-inputs <datasets>', 'run the nodes that consume these datasets, and what follows', LIST)
+    .option('--to-outputs <datasets>', 'run what produces these datasets', LIST)
+    .option('--tags <tags>', 'run only nodes with any of these tags', LIST)
+    .option('--namespaces <namespaces>', 'run only nodes in these namespaces', LIST)
+    .addOption(new Option('--runner <runner>', 'how to run the nodes').choices(['sequential', 'parallel', 'async']))
+    .option('--async', 'load and save each node\'s datasets concurrently', false)
+    .option('--env <env>', 'the configuration environment layered over base')
+    .option('--conf-source <path>', 'the configuration folder')
+    .option('--params <pairs>', 'override parameters: "a.b=1,c=text"', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--load-versions <pairs>', 'load these dataset versions: "ds:version,..."', LIST)
+    .option('--only-missing-outputs', 'skip nodes whose persisted outputs all exist', false)
+    .option('--continue-on-failure', 'keep running nodes that do not depend on a failed one', false)
+    .addOption(new Option('--progress <mode>', 'the progress display').choices(['auto', 'live', 'plain', 'off']).default('auto'))
+    .action(act(async () => (await import('./commands/run.ts')).runCommand));
+
+  program
+    .command('new')
+    .description('Create a runnable starter project.')
+    .argument('<dir>', 'the folder to create')
+    .option('--name <name>', 'the package name (default: the folder name)')
+    .action(act(async () => (await import('./commands/new.ts')).newCommand));
+
+  const catalog = program.command('catalog').description('Inspect the data catalog.');
+  catalog
+    .command('list')
+    .description("List the datasets, each with its type and the pipelines that use it.")
+    .option('--pipeline <names>', 'only datasets of these pipelines', LIST)
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/catalog.ts')).catalogListCommand));
+
+  const pipelines = program.command('pipeline').description('Inspect the registered pipelines.');
+  pipelines
+    .command('list')
+    .description('List the registered pipelines.')
+    .action(act(async () => (await import('./commands/pipeline.ts')).pipelineListCommand));
+
+  program
+    .command('info')
+    .description('Show the Sluice version, the plugins found and their hooks in call order.')
+    .action(act(async () => (await import('./commands/info.ts')).infoCommand));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; anything else commander rejects is a usage error.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const verbose = context?.verbose ?? argv.includes('--verbose');
+    stderr.write(`${formatError(error, { verbose, color: stderr.isTTY === true && !process.env.NO_COLOR })}\n`);
+    return exitCodeFor(error, context?.runStarted ?? false);
+  }
+}
