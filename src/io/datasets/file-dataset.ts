@@ -49,8 +49,9 @@ export function readCommonFileOptions(
   reader: OptionReader,
   settings: DatasetSettings,
   pathKey = 'filepath',
+  example = 'data/01_raw/example.csv',
 ): CommonFileOptions {
-  const filepath = reader.requiredString(pathKey, 'data/01_raw/example.csv');
+  const filepath = reader.requiredString(pathKey, example);
   const versioned = reader.boolean('versioned') ?? false;
   const metadata = reader.mapping('metadata');
   reader.raw('credentials');

@@ -82,7 +82,7 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
     const pathKey = reader.has('filepath') && !reader.has('path') ? 'filepath' : 'path';
     if (reader.has('filepath') && reader.has('path'))
       throw reader.error('set both "path" and "filepath"; keep "path"');
-    const common = readCommonFileOptions(reader, settings, pathKey);
+    const common = readCommonFileOptions(reader, settings, pathKey, 'data/02_intermediate/partitions');
     const { type, partitionOptions } = readPartitionDataset(reader);
     const suffix = reader.raw('filename_suffix') ?? '';
     if (typeof suffix !== 'string') throw reader.invalid('filename_suffix', 'must be a string', suffix);
@@ -123,7 +123,7 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
     return loaders;
   }
 
-  /** Unused: `save` writes partition by partition. */
+  /** Writes every partition into `folder`, each file atomically; function values are called here, one at a time. */
   protected async write(folder: string, data: PartitionsToSave<T>): Promise<void> {
     await mkdir(folder, { recursive: true });
     for (const [id, value] of this.#entries(data)) {
