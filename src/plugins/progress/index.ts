@@ -1,0 +1,4 @@
+export { progressPlugin, PROGRESS_PLUGIN_NAME } from './plugin.ts';
+export type { ProgressOptions, ProgressMode } from './plugin.ts';
+export { formatSummary } from './format.ts';
+export type { FormatSummaryOptions, ProgressStatus, SummaryRow } from './format.ts';
