@@ -248,3 +248,42 @@ export class ReleaseRecordingDataset extends MemoryDataset {
 export function pause(ms: number): Promise<void> {
   return sleep(ms);
 }
+
+/** Data kept in this process but declared persistent (`ephemeral` is not true), like a file dataset. */
+export class PersistedDataset implements Dataset {
+  readonly ephemeral = false;
+  #data: unknown;
+  #has: boolean;
+
+  constructor(initial?: { data: unknown }) {
+    this.#has = initial !== undefined;
+    this.#data = initial?.data;
+  }
+
+  load(): unknown {
+    if (!this.#has) throw new Error('nothing saved');
+    return this.#data;
+  }
+
+  save(data: unknown): void {
+    this.#data = data;
+    this.#has = true;
+  }
+
+  exists(): boolean {
+    return this.#has;
+  }
+
+  release(): void {}
+
+  describe(): DatasetDescription {
+    return { type: 'persisted' };
+  }
+}
+
+/** A catalog where each name in `persisted` is a PersistedDataset; every other name is a memory dataset. */
+export function catalogWith(persisted: readonly string[], parameters: Record<string, unknown> = {}): DataCatalog {
+  const datasets: Record<string, Dataset> = {};
+  for (const name of persisted) datasets[name] = new PersistedDataset();
+  return new DataCatalog({ datasets, parameters });
+}

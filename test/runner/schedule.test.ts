@@ -1,0 +1,175 @@
+/**
+ * Scheduling: the sequential runner's order is Kedro's (Kahn layers, each sorted by name,
+ * flattened); the async runner keeps to its concurrency limit and overlaps waiting nodes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AsyncRunner,
+  createHookManager,
+  DataCatalog,
+  node,
+  ParallelRunner,
+  ParallelRunnerError,
+  Pipeline,
+  SequentialRunner,
+} from '../../src/index.ts';
+import { count, fed, nodeOrder, pause, recorder, runWith } from './helpers.ts';
+
+const id = (v: unknown) => v;
+
+test('SequentialRunner: Kahn layers flattened (b, z, a), not depth-first (b, a, z)', async () => {
+  // a depends on b; z is independent. Declared in the order a, b, z.
+  const pipeline = new Pipeline([node(id, 'b_out', 'a_out', { name: 'a' }), node(id, 'seed', 'b_out', { name: 'b' }), node(id, 'seed', 'z_out', { name: 'z' })]);
+  const { recording, result } = await runWith(pipeline, fed({ seed: 1 }));
+  assert.deepEqual(nodeOrder(recording.events), ['b', 'z', 'a']);
+  assert.deepEqual(result?.completedNodes, ['b', 'z', 'a']);
+});
+
+test('SequentialRunner: each layer sorted by name, whatever the declaration order', async () => {
+  const pipeline = new Pipeline([
+    node(id, 'a_out', 'b_out', { name: 'b_grandchild' }),
+    node(id, 'x_out', 'a_out', { name: 'a_child' }),
+    node(id, 'seed', 'x_out', { name: 'x_root' }),
+    node(id, 'seed', 'm_out', { name: 'm_root' }),
+    node(id, 'm_out', 'k_out', { name: 'k_child' }),
+  ]);
+  const { recording } = await runWith(pipeline, fed({ seed: 1 }));
+  assert.deepEqual(nodeOrder(recording.events), ['m_root', 'x_root', 'a_child', 'k_child', 'b_grandchild']);
+  assert.deepEqual(
+    nodeOrder(recording.events),
+    pipeline.layers.flat().map((n) => n.name),
+  );
+});
+
+test('AsyncRunner with concurrency 1 runs in exactly the sequential order', async () => {
+  const pipeline = new Pipeline([
+    node(id, 'b_out', 'a_out', { name: 'a' }),
+    node(id, 'seed', 'b_out', { name: 'b' }),
+    node(id, 'seed', 'z_out', { name: 'z' }),
+    node(id, 'a_out', 'c_out', { name: 'c' }),
+  ]);
+  const sequential = await runWith(pipeline, fed({ seed: 1 }));
+  const async1 = await runWith(pipeline, fed({ seed: 1 }), { runner: new AsyncRunner({ concurrency: 1 }) });
+  assert.deepEqual(nodeOrder(async1.recording.events), nodeOrder(sequential.recording.events));
+  assert.deepEqual(async1.recording.events, sequential.recording.events);
+});
+
+/** `width` independent nodes that each wait `ms`, counting how many are in flight at once. */
+function sleepers(width: number, ms: number): { pipeline: Pipeline; stats: { inFlight: number; max: number; started: string[] } } {
+  const stats = { inFlight: 0, max: 0, started: [] as string[] };
+  const nodes = Array.from({ length: width }, (_, i) => {
+    const name = `sleep_${String.fromCharCode(97 + i)}`;
+    return node(
+      async (v: number) => {
+        stats.started.push(name);
+        stats.inFlight++;
+        stats.max = Math.max(stats.max, stats.inFlight);
+        await pause(ms);
+        stats.inFlight--;
+        return v;
+      },
+      'seed',
+      `${name}_out`,
+      { name },
+    );
+  });
+  return { pipeline: new Pipeline(nodes.reverse()), stats };
+}
+
+for (const concurrency of [1, 2, 3]) {
+  test(`AsyncRunner({ concurrency: ${concurrency} }) never has more than ${concurrency} node(s) in flight`, async () => {
+    const { pipeline, stats } = sleepers(6, 10);
+    const { result } = await runWith(pipeline, fed({ seed: 1 }), { runner: new AsyncRunner({ concurrency }) });
+    assert.equal(result?.completedNodes.length, 6);
+    assert.equal(stats.max, concurrency);
+  });
+}
+
+test('AsyncRunner: the default concurrency is 8', async () => {
+  assert.equal(new AsyncRunner().concurrency, 8);
+  const { pipeline, stats } = sleepers(10, 10);
+  await runWith(pipeline, fed({ seed: 1 }), { runner: new AsyncRunner() });
+  assert.equal(stats.max, 8);
+});
+
+test('AsyncRunner: among ready nodes, the earliest in run order starts first', async () => {
+  const { pipeline, stats } = sleepers(5, 5);
+  await runWith(pipeline, fed({ seed: 1 }), { runner: new AsyncRunner({ concurrency: 2 }) });
+  assert.deepEqual(stats.started, ['sleep_a', 'sleep_b', 'sleep_c', 'sleep_d', 'sleep_e']);
+});
+
+test('AsyncRunner is faster than SequentialRunner on sleeping nodes', async () => {
+  const time = async (runner: SequentialRunner | AsyncRunner) => {
+    const { pipeline } = sleepers(6, 40);
+    const started = performance.now();
+    await runWith(pipeline, fed({ seed: 1 }), { runner });
+    return performance.now() - started;
+  };
+  const sequential = await time(new SequentialRunner());
+  const concurrent = await time(new AsyncRunner());
+  assert.ok(sequential >= 6 * 40 - 5, `sequential took ${sequential} ms`);
+  assert.ok(concurrent < sequential / 2, `async took ${concurrent} ms vs sequential ${sequential} ms`);
+});
+
+test('AsyncRunner: a child starts only after every parent finished', async () => {
+  const finished = new Set<string>();
+  const violations: string[] = [];
+  const step = (name: string, parents: string[], ms: number) => async (..._values: unknown[]) => {
+    for (const parent of parents) if (!finished.has(parent)) violations.push(`${name} before ${parent}`);
+    await pause(ms);
+    finished.add(name);
+    return name;
+  };
+  const pipeline = new Pipeline([
+    node(step('p1', [], 20), 'seed', 'o1', { name: 'p1' }),
+    node(step('p2', [], 5), 'seed', 'o2', { name: 'p2' }),
+    node(step('child', ['p1', 'p2'], 1), ['o1', 'o2'], 'o3', { name: 'child' }),
+    node(step('grandchild', ['child'], 1), 'o3', 'o4', { name: 'grandchild' }),
+  ]);
+  const { result } = await runWith(pipeline, fed({ seed: 1 }), { runner: new AsyncRunner() });
+  assert.deepEqual(violations, []);
+  assert.deepEqual(result?.completedNodes, ['p2', 'p1', 'child', 'grandchild']);
+});
+
+test('AsyncRunner rejects a concurrency that is not a whole number of at least 1', () => {
+  for (const bad of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(() => new AsyncRunner({ concurrency: bad }), RangeError);
+  }
+});
+
+test('runners are named as runParams record them', () => {
+  assert.equal(new SequentialRunner().name, 'sequential');
+  assert.equal(new AsyncRunner().name, 'async');
+  assert.equal(new ParallelRunner({ maxWorkers: 1 }).name, 'parallel');
+});
+
+test('ParallelRunner rejects a bad maxWorkers, and refuses to run without a project reference', async () => {
+  for (const bad of [0, -2, 2.5]) assert.throws(() => new ParallelRunner({ maxWorkers: bad }), RangeError);
+  const pipeline = new Pipeline([node(id, 'seed', 'out', { name: 'n' })]);
+  await assert.rejects(new ParallelRunner({ maxWorkers: 1 }).run(pipeline, fed({ seed: 1 }), createHookManager(), { runId: 'r' }), ParallelRunnerError);
+});
+
+test('runner.run alone fires node and dataset hooks but no pipeline hooks, and reports what ran', async () => {
+  const recording = recorder();
+  const hooks = createHookManager();
+  hooks.register(recording.plugin);
+  const pipeline = new Pipeline([node(id, 'seed', 'mid', { name: 'one' }), node(id, 'mid', 'out', { name: 'two' })]);
+  for (const runner of [new SequentialRunner(), new AsyncRunner()]) {
+    recording.events.length = 0;
+    const result = await runner.run(pipeline, new DataCatalog().feed({ seed: 7 }), hooks, { runId: 'r' });
+    assert.deepEqual(result.outputs, { out: 7 });
+    assert.deepEqual(result.completedNodes, ['one', 'two']);
+    assert.deepEqual(result.skippedNodes, []);
+    assert.ok(result.durationMs >= 0);
+    assert.equal(count(recording.events, 'beforePipelineRun') + count(recording.events, 'afterPipelineRun'), 0);
+    assert.deepEqual(nodeOrder(recording.events), ['one', 'two']);
+  }
+});
+
+test('a run fills the state it is given as it goes', async () => {
+  const state = { completed: [] as string[], skipped: [] as string[], failed: [] };
+  const pipeline = new Pipeline([node(id, 'seed', 'mid', { name: 'one' }), node(id, 'mid', 'out', { name: 'two' })]);
+  await runWith(pipeline, fed({ seed: 1 }), { state });
+  assert.deepEqual(state.completed, ['one', 'two']);
+});
