@@ -10,3 +10,4 @@ export * from './config/index.ts';
 export * from './runner/index.ts';
 export * from './session/index.ts';
 export type { MaybePromise } from './maybe-promise.ts';
+export * from './plugins/index.ts';

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importModule } from '../module-loader.ts';
 import { didYouMean } from '../suggest.ts';
 import type { CatalogErrorDetails } from './catalog-errors.ts';
 import { CatalogError } from './catalog-errors.ts';
@@ -20,7 +21,7 @@ const MODULE_SUFFIXES = ['', '.ts', '.mts', '.js', '.mjs', '/index.ts', '/index.
  * to the project (`./src/datasets.ts#GeoJsonDataset`, extension optional) or a package name. The
  * export may be a `DatasetFactory` function, called with `(options, context)`, or a class,
  * constructed with `(options, context)`; `#default` names the default export. TypeScript modules
- * load when the process runs under tsx, as `sluice` does.
+ * load with no build step (see `importModule`).
  */
 export async function importDatasetType(type: string, projectPath: string, details: CatalogErrorDetails): Promise<DatasetFactory> {
   const hash = type.lastIndexOf('#');
@@ -36,7 +37,7 @@ export async function importDatasetType(type: string, projectPath: string, detai
   const url = locateModule(specifier, projectPath, details);
   let module: Record<string, unknown>;
   try {
-    module = (await import(url)) as Record<string, unknown>;
+    module = url.startsWith('file:') ? await importModule(fileURLToPath(url), projectPath) : ((await import(url)) as Record<string, unknown>);
   } catch (error) {
     throw new CatalogError(`importing "${specifier}" failed: ${error instanceof Error ? error.message : String(error)}`, {
       ...details,

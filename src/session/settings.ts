@@ -5,7 +5,7 @@ import type { SluicePlugin } from '../hooks/sluice-manager.ts';
 import type { DatasetFactory } from '../io/dataset-registry.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { didYouMean } from '../suggest.ts';
-import { importModule } from './typescript-loader.ts';
+import { importModule } from '../module-loader.ts';
 
 /** A registered pipeline: the pipeline itself, or a function that imports it when it is first needed. */
 export type PipelineSource = Pipeline | (() => Pipeline | { default: Pipeline } | Promise<Pipeline | { default: Pipeline }>);
@@ -137,7 +137,7 @@ export async function loadSettings(projectPath: string): Promise<ProjectSettings
   }
   let exported: Record<string, unknown>;
   try {
-    exported = await importModule(configFile);
+    exported = await importModule(configFile, root);
   } catch (error) {
     throw new SettingsError(`${configFile} failed to load: ${(error as Error).message}`, { cause: error });
   }
