@@ -61,6 +61,12 @@ export interface HookSpecs {
     isAsync: boolean;
     runId: string;
   }): void;
+  /**
+   * An attempt of a node with a retry policy failed and will be retried after `delayMs`.
+   * `attempt` is the number of the attempt that failed (1 for the first). `onNodeError` fires only
+   * when the last attempt fails.
+   */
+  onNodeRetry(args: { error: Error; node: Node; catalog: DataCatalog; attempt: number; delayMs: number; runId: string }): void;
   beforeDatasetLoaded(args: { datasetName: string; node: Node }): void;
   afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
@@ -94,6 +100,11 @@ export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
     name: 'onNodeError',
     args: ['error', 'node', 'catalog', 'inputs', 'isAsync', 'runId'],
     description: 'The node, a load or a save failed.',
+  },
+  {
+    name: 'onNodeRetry',
+    args: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId'],
+    description: 'An attempt failed and will be retried.',
   },
   { name: 'beforeDatasetLoaded', args: ['datasetName', 'node'], description: 'Before an input is loaded.' },
   { name: 'afterDatasetLoaded', args: ['datasetName', 'data', 'node'], description: 'After an input is loaded.' },

@@ -35,3 +35,5 @@ export {
   UnknownNamespaceError,
   UnknownNodeError,
 } from './errors.ts';
+export type { RetryPolicy } from './retry-policy.ts';
+export { retryDelay, isRetryable } from './retry-policy.ts';

@@ -4,12 +4,16 @@
  * and every node keeps the whole options object so that the runner can read those fields.
  */
 
+import type { RetryPolicy } from './retry-policy.ts';
+
 /**
  * Per-node behaviour that a pipeline may also set as a default for all its nodes (a node's own
- * value wins). Empty for now: `onSuccess`, `onFailure`, `onRetry` and `retries` will land here.
+ * value wins). Step hooks (`onSuccess`, `onFailure`, `onRetry`) join it with the step-hooks plugin.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by later features
-export interface NodeBehaviour {}
+export interface NodeBehaviour {
+  /** Retry failed attempts of this node (see {@link RetryPolicy}). Default: no retries. */
+  retries?: RetryPolicy | undefined;
+}
 
 /** Options of {@link node}: naming, tagging and namespacing, plus {@link NodeBehaviour}. */
 export interface NodeOptions extends NodeBehaviour {

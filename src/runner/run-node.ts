@@ -3,7 +3,10 @@ import { resultSources } from '../hooks/caller.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Node } from '../pipeline/node.ts';
-import { asError, InputOverrideError } from './errors.ts';
+import { NodeInputError, NodeOutputError } from '../pipeline/errors.ts';
+import type { RetryPolicy } from '../pipeline/retry-policy.ts';
+import { isRetryable, retryDelay } from '../pipeline/retry-policy.ts';
+import { asError, InputOverrideError, RunCancelledError } from './errors.ts';
 
 /** What `runNode` needs besides the node. */
 export interface NodeRunContext {
@@ -12,6 +15,8 @@ export interface NodeRunContext {
   readonly runId: string;
   /** Load the node's inputs concurrently, and save its outputs concurrently. */
   readonly isAsync: boolean;
+  /** Cancels the wait between retries. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 type Values = Record<string, unknown>;
@@ -26,30 +31,65 @@ type Values = Record<string, unknown>;
  * 4. `afterNodeRun`, or `onNodeError` and rethrow (load and save failures reach it too);
  * 5. for each output in declared order: `beforeDatasetSaved`, save, `afterDatasetSaved`.
  *
- * Datasets and hooks that answer synchronously are never awaited, so a run of memory datasets
- * and sync hooks costs a few microseconds per node.
+ * A node with a retry policy repeats steps 1-4 after a failed attempt, firing `onNodeRetry`
+ * instead of `onNodeError` until its last attempt. Datasets and hooks that answer synchronously
+ * are never awaited, so a run of memory datasets and sync hooks costs microseconds per node.
  */
 export async function runNode(node: Node, context: NodeRunContext): Promise<Values> {
   const { catalog, hooks, runId, isAsync } = context;
+  const policy = node.options.retries;
   let inputs: Values = {};
-  try {
-    inputs = isAsync ? await loadConcurrently(node, context) : await loadInOrder(node, context);
-    let overrides = hooks.hook.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
-    if (isPromiseLike(overrides)) overrides = await overrides;
-    if (overrides.length > 0) inputs = applyOverrides(node, inputs, overrides);
-    let outputs = node.call(inputs);
-    if (isPromiseLike(outputs)) outputs = await outputs;
-    const after = hooks.hook.afterNodeRun.call({ node, catalog, inputs, outputs, isAsync, runId });
-    if (isPromiseLike(after)) await after;
-    if (isAsync) await saveConcurrently(node, outputs, context);
-    else await saveInOrder(node, outputs, context);
-    return outputs;
-  } catch (thrown) {
-    const error = asError(thrown);
-    const reported = hooks.hook.onNodeError.call({ error, node, catalog, inputs, isAsync, runId });
-    if (isPromiseLike(reported)) await reported;
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    let saving = false;
+    try {
+      inputs = {};
+      inputs = isAsync ? await loadConcurrently(node, context) : await loadInOrder(node, context);
+      let overrides = hooks.hook.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
+      if (isPromiseLike(overrides)) overrides = await overrides;
+      if (overrides.length > 0) inputs = applyOverrides(node, inputs, overrides);
+      let outputs = node.call(inputs);
+      if (isPromiseLike(outputs)) outputs = await outputs;
+      const after = hooks.hook.afterNodeRun.call({ node, catalog, inputs, outputs, isAsync, runId });
+      if (isPromiseLike(after)) await after;
+      saving = true;
+      if (isAsync) await saveConcurrently(node, outputs, context);
+      else await saveInOrder(node, outputs, context);
+      return outputs;
+    } catch (thrown) {
+      const error = asError(thrown);
+      if (policy !== undefined && !saving && attempt <= policy.max && mayRetry(policy, error)) {
+        const delayMs = retryDelay(policy, attempt);
+        const retrying = hooks.hook.onNodeRetry.call({ error, node, catalog, attempt, delayMs, runId });
+        if (isPromiseLike(retrying)) await retrying;
+        if (delayMs > 0) await wait(delayMs, context.signal);
+        continue;
+      }
+      const reported = hooks.hook.onNodeError.call({ error, node, catalog, inputs, isAsync, runId });
+      if (isPromiseLike(reported)) await reported;
+      throw error;
+    }
   }
+}
+
+/** Mistakes in the node's wiring or in a plugin won't go away on a second attempt. */
+function mayRetry(policy: RetryPolicy, error: Error): boolean {
+  if (error instanceof NodeInputError || error instanceof NodeOutputError || error instanceof InputOverrideError) return false;
+  return isRetryable(policy, error);
+}
+
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new RunCancelledError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RunCancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 async function loadInOrder(node: Node, context: NodeRunContext): Promise<Values> {

@@ -26,7 +26,7 @@ export async function runInProcess(
 ): Promise<RunResult> {
   const started = performance.now();
   const prepared = await prepareRun(pipeline, catalog, options);
-  const context = { catalog, hooks, runId: options.runId, isAsync: options.isAsync ?? false };
+  const context = { catalog, hooks, runId: options.runId, isAsync: options.isAsync ?? false, signal: options.signal };
   await executeNodes(prepared.pipeline, {
     concurrency,
     signal: options.signal,

@@ -15,6 +15,8 @@ export interface BuildCatalogOptions {
   readonly runtimeParams: Readonly<Record<string, unknown>>;
   readonly saveVersion: string;
   readonly loadVersions: Readonly<Record<string, string>>;
+  readonly runId: string;
+  readonly pipelineName: string;
 }
 
 /**
@@ -40,6 +42,8 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<{ cont
     config,
     params,
     runtimeParams: options.runtimeParams,
+    runId: options.runId,
+    pipelineName: options.pipelineName,
   };
   await settle(hooks.hook.afterContextCreated.call({ context }));
   const registry = createDatasetTypeRegistry();

@@ -17,4 +17,8 @@ export interface ProjectContext {
   readonly params: Readonly<Record<string, unknown>>;
   /** The `--params` given for this run. */
   readonly runtimeParams: Readonly<Record<string, unknown>>;
+  /** The run this context serves. The same in the main process and in every worker of the run. */
+  readonly runId: string;
+  /** The registered pipeline the run takes its nodes from (`__default__` unless `--pipeline` named one). */
+  readonly pipelineName: string;
 }

@@ -112,8 +112,13 @@ export class Session {
   }
 
   /** Builds the context and the catalog, firing `afterContextCreated` and `afterCatalogCreated`. */
-  createCatalog(loadVersions: Readonly<Record<string, string>> = {}): Promise<{ context: ProjectContext; catalog: DataCatalog }> {
+  createCatalog(
+    loadVersions: Readonly<Record<string, string>> = {},
+    pipelineName: string = DEFAULT_PIPELINE,
+  ): Promise<{ context: ProjectContext; catalog: DataCatalog }> {
     return buildCatalog({
+      runId: this.runId,
+      pipelineName,
       settings: this.settings,
       hooks: this.hooks,
       env: this.env,
@@ -146,7 +151,7 @@ export class Session {
     this.#ran = true;
     const loadVersions = options.loadVersions ?? {};
     const runner = this.#runner(options.runner);
-    const { catalog } = await this.createCatalog(loadVersions);
+    const { catalog } = await this.createCatalog(loadVersions, options.pipelineName ?? DEFAULT_PIPELINE);
     const pipeline = await this.selectPipeline(options);
     const runParams: RunParams = {
       runId: this.runId,

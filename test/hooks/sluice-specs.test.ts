@@ -10,7 +10,7 @@ import {
   type SluicePlugin,
 } from '../../src/index.ts';
 
-test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md', () => {
+test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plus onNodeRetry', () => {
   const specs = Object.fromEntries(SLUICE_HOOK_SPECS.map((spec) => [spec.name, [...spec.args]]));
   assert.deepEqual(specs, {
     afterContextCreated: ['context'],
@@ -21,6 +21,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md', ()
     beforeNodeRun: ['node', 'catalog', 'inputs', 'isAsync', 'runId'],
     afterNodeRun: ['node', 'catalog', 'inputs', 'outputs', 'isAsync', 'runId'],
     onNodeError: ['error', 'node', 'catalog', 'inputs', 'isAsync', 'runId'],
+    onNodeRetry: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId'],
     beforeDatasetLoaded: ['datasetName', 'node'],
     afterDatasetLoaded: ['datasetName', 'data', 'node'],
     beforeDatasetSaved: ['datasetName', 'data', 'node'],
@@ -40,6 +41,7 @@ test('the runtime specs and the HookSpecs interface name the same hooks', () => 
     beforeNodeRun: true,
     afterNodeRun: true,
     onNodeError: true,
+    onNodeRetry: true,
     beforeDatasetLoaded: true,
     afterDatasetLoaded: true,
     beforeDatasetSaved: true,

@@ -203,9 +203,9 @@ test('duplicate full names among the items are reported before any mapping', () 
 });
 
 test('nodeDefaults fill options a node does not set, and a node keeps its own', () => {
-  const defaults = { retries: 2 } as NodeBehaviour;
-  const own = n('own', ['a'], ['b'], { retries: 5 } as never);
+  const defaults: NodeBehaviour = { retries: { max: 2 } };
+  const own = n('own', ['a'], ['b'], { retries: { max: 5 } });
   const p = pipeline([own, n('plain', ['b'], ['c'])], { nodeDefaults: defaults });
-  assert.equal((p.getNode('plain').options as Record<string, unknown>).retries, 2);
-  assert.equal((p.getNode('own').options as Record<string, unknown>).retries, 5);
+  assert.equal(p.getNode('plain').options.retries?.max, 2);
+  assert.equal(p.getNode('own').options.retries?.max, 5);
 });

@@ -2,7 +2,7 @@ import { isParameterName } from '../../io/catalog-parameters.ts';
 import { createProjectHooks } from '../../session/project-hooks.ts';
 import { buildCatalog } from '../../session/build-catalog.ts';
 import { newRunId } from '../../session/run-id.ts';
-import { loadSettings } from '../../session/settings.ts';
+import { DEFAULT_PIPELINE, loadSettings } from '../../session/settings.ts';
 import type { CliContext } from '../main.ts';
 import { formatTable } from './pipeline.ts';
 
@@ -14,14 +14,17 @@ import { formatTable } from './pipeline.ts';
 export async function catalogListCommand(context: CliContext, options: { pipeline?: string[]; env?: string }): Promise<void> {
   const settings = await loadSettings(context.projectPath);
   const { manager } = await createProjectHooks(settings, { role: 'main' });
+  const runId = newRunId();
   const { catalog } = await buildCatalog({
     settings,
     hooks: manager,
     env: options.env ?? settings.defaultEnv,
     confSource: settings.confSource,
     runtimeParams: {},
-    saveVersion: newRunId(),
+    saveVersion: runId,
     loadVersions: {},
+    runId,
+    pipelineName: DEFAULT_PIPELINE,
   });
   const pipelineNames = options.pipeline ?? settings.pipelineNames().sort();
   const usedBy = new Map<string, string[]>();

@@ -35,6 +35,8 @@ async function start(): Promise<{ pipeline: Pipeline; catalog: DataCatalog; cont
     runtimeParams: project.runtimeParams,
     saveVersion: setup.saveVersion,
     loadVersions: project.loadVersions,
+    runId: setup.runId,
+    pipelineName: project.pipelineName,
   });
   built.catalog = catalog;
   const pipeline = await settings.pipeline(project.pipelineName);
