@@ -71,8 +71,40 @@ async function generateCsv(path: string, targetBytes: number): Promise<number> {
     const name = Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(syllables)).join('');
     return `${name[0]!.toUpperCase()}${name.slice(1)} ${pick(['Aerospace', 'Orbital', 'Ltd', 'Launch Systems', 'Space Co'])}`;
   });
-  const locations = ['Niue', 'Anguilla', 'Russian Federation', 'Barbados', 'Sao Tome and Principe', 'Isle of Man', 'Chile', 'Mongolia', 'Iceland', 'Kenya'];
-  const words = ['smooth', 'ride', 'crew', 'friendly', 'late', 'launch', 'comfortable', 'seats', 'view', 'earth', 'stunning', 'food', 'bland', 'would', 'fly', 'again', 'noisy', 'engine', 'great', 'value'];
+  const locations = [
+    'Niue',
+    'Anguilla',
+    'Russian Federation',
+    'Barbados',
+    'Sao Tome and Principe',
+    'Isle of Man',
+    'Chile',
+    'Mongolia',
+    'Iceland',
+    'Kenya',
+  ];
+  const words = [
+    'smooth',
+    'ride',
+    'crew',
+    'friendly',
+    'late',
+    'launch',
+    'comfortable',
+    'seats',
+    'view',
+    'earth',
+    'stunning',
+    'food',
+    'bland',
+    'would',
+    'fly',
+    'again',
+    'noisy',
+    'engine',
+    'great',
+    'value',
+  ];
   const start = Date.UTC(2019, 0, 1);
   const handle = await open(path, 'w');
   let bytes = 0;
@@ -90,7 +122,10 @@ async function generateCsv(path: string, targetBytes: number): Promise<number> {
         if (random() < 0.05) review.push('"wow"');
         const text = review.join(' ');
         const quoted = /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-        const created = new Date(start + Math.floor(random() * 5 * 365 * 86_400_000)).toISOString().slice(0, 19).replace('T', ' ');
+        const created = new Date(start + Math.floor(random() * 5 * 365 * 86_400_000))
+          .toISOString()
+          .slice(0, 19)
+          .replace('T', ' ');
         lines.push(
           [
             id,
@@ -126,8 +161,15 @@ async function duckdbLoad(connection: DuckDBConnection, sql: string): Promise<Ro
 }
 
 /** What a careful user writes with DuckDB alone: a table of the known schema, filled a data chunk at a time, then COPY. */
-async function duckdbSave(connection: DuckDBConnection, rows: readonly Row[], path: string, format: string): Promise<void> {
-  await connection.run(`CREATE OR REPLACE TEMP TABLE direct_save (${COLUMNS.map(([name, type]) => `"${name}" ${type}`).join(', ')})`);
+async function duckdbSave(
+  connection: DuckDBConnection,
+  rows: readonly Row[],
+  path: string,
+  format: string,
+): Promise<void> {
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE direct_save (${COLUMNS.map(([name, type]) => `"${name}" ${type}`).join(', ')})`,
+  );
   const appender = await connection.createAppender('direct_save', 'main', 'temp');
   const types = COLUMNS.map((_, index) => appender.columnType(index));
   for (let start = 0; start < rows.length; start += 2048) {
@@ -142,7 +184,9 @@ async function duckdbSave(connection: DuckDBConnection, rows: readonly Row[], pa
     appender.appendDataChunk(chunk);
   }
   appender.closeSync();
-  await connection.run(`COPY direct_save TO '${path}' (FORMAT ${format}${format === 'csv' ? ', HEADER true' : ''})`);
+  await connection.run(
+    `COPY direct_save TO '${path}' (FORMAT ${format}${format === 'csv' ? ', HEADER true' : ''})`,
+  );
   await connection.run('DROP TABLE direct_save');
 }
 
@@ -170,7 +214,12 @@ function median(values: number[]): number {
 }
 
 /** Runs both sides RUNS times, alternating which goes first, and keeps the medians. */
-async function compare(operation: string, library: string, sluice: () => Promise<unknown>, direct: () => Promise<unknown>): Promise<Figure> {
+async function compare(
+  operation: string,
+  library: string,
+  sluice: () => Promise<unknown>,
+  direct: () => Promise<unknown>,
+): Promise<Figure> {
   const sluiceTimes: number[] = [];
   const libraryTimes: number[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -185,7 +234,9 @@ async function compare(operation: string, library: string, sluice: () => Promise
   const sluiceMs = median(sluiceTimes);
   const libraryMs = median(libraryTimes);
   const figure = { operation, sluiceMs, libraryMs, ratio: sluiceMs / libraryMs, library };
-  process.stdout.write(`  ${operation}: sluice ${sluiceMs.toFixed(0)} ms, library ${libraryMs.toFixed(0)} ms\n`);
+  process.stdout.write(
+    `  ${operation}: sluice ${sluiceMs.toFixed(0)} ms, library ${libraryMs.toFixed(0)} ms\n`,
+  );
   return figure;
 }
 
@@ -205,18 +256,26 @@ async function main(): Promise<void> {
     await connection.run(`COPY (SELECT * FROM read_csv('${csvPath}')) TO '${parquetPath}' (FORMAT parquet)`);
     const csvBytes = statSync(csvPath).size;
     const parquetBytes = statSync(parquetPath).size;
-    process.stdout.write(`${rowCount} rows x ${COLUMNS.length} columns: CSV ${(csvBytes / 1e6).toFixed(1)} MB, Parquet ${(parquetBytes / 1e6).toFixed(1)} MB. ${RUNS} run(s) per figure.\n`);
+    process.stdout.write(
+      `${rowCount} rows x ${COLUMNS.length} columns: CSV ${(csvBytes / 1e6).toFixed(1)} MB, Parquet ${(parquetBytes / 1e6).toFixed(1)} MB. ${RUNS} run(s) per figure.\n`,
+    );
 
     const registry = createDatasetTypeRegistry();
     const context = { name: 'shuttle_reviews', projectPath: folder };
-    const build = async (type: string, options: Record<string, unknown>): Promise<Dataset> => registry.get(type)(options, context);
+    const build = async (type: string, options: Record<string, unknown>): Promise<Dataset> =>
+      registry.get(type)(options, context);
     const removeOutputs = () => rm(outputs, { recursive: true, force: true });
     const figures: Figure[] = [];
 
     // Parquet through DuckDB.
     const parquet = await build('parquet', { filepath: parquetPath });
     figures.push(
-      await compare('parquet load (rows)', 'DuckDB read_parquet + getRowObjectsJS()', () => parquet.load() as Promise<unknown>, () => duckdbLoad(connection, `SELECT * FROM read_parquet('${parquetPath}')`)),
+      await compare(
+        'parquet load (rows)',
+        'DuckDB read_parquet + getRowObjectsJS()',
+        () => parquet.load() as Promise<unknown>,
+        () => duckdbLoad(connection, `SELECT * FROM read_parquet('${parquetPath}')`),
+      ),
     );
     let rows = checked(await parquet.load(), rowCount, 'parquet');
     const parquetOut = await build('parquet', { filepath: join(outputs, 'sluice.parquet') });
@@ -240,7 +299,12 @@ async function main(): Promise<void> {
     // CSV through DuckDB.
     const duckdbCsv = await build('duckdb_csv', { filepath: csvPath });
     figures.push(
-      await compare('duckdb_csv load (rows)', 'DuckDB read_csv + getRowObjectsJS()', () => duckdbCsv.load() as Promise<unknown>, () => duckdbLoad(connection, `SELECT * FROM read_csv('${csvPath}')`)),
+      await compare(
+        'duckdb_csv load (rows)',
+        'DuckDB read_csv + getRowObjectsJS()',
+        () => duckdbCsv.load() as Promise<unknown>,
+        () => duckdbLoad(connection, `SELECT * FROM read_csv('${csvPath}')`),
+      ),
     );
     rows = checked(await duckdbCsv.load(), rowCount, 'duckdb_csv');
     const duckdbCsvOut = await build('duckdb_csv', { filepath: join(outputs, 'sluice.csv') });
@@ -271,7 +335,8 @@ async function main(): Promise<void> {
           'csv load (rows)',
           'csv-parse sync, columns: true (cells stay strings)',
           () => csv.load() as Promise<unknown>,
-          async () => parse(await readFile(csvPath, 'utf8'), { columns: true, bom: true, skip_empty_lines: true }),
+          async () =>
+            parse(await readFile(csvPath, 'utf8'), { columns: true, bom: true, skip_empty_lines: true }),
         ),
       );
       rows = checked(await csv.load(), rowCount, 'csv');
@@ -293,12 +358,16 @@ async function main(): Promise<void> {
       );
       rows = [];
     } else {
-      process.stdout.write('  csv: skipped, the csv-parse-based `csv` type is not registered in this build.\n');
+      process.stdout.write(
+        '  csv: skipped, the csv-parse-based `csv` type is not registered in this build.\n',
+      );
     }
 
     const seconds = (performance.now() - began) / 1000;
     printTable(figures);
-    process.stdout.write(`Total ${seconds.toFixed(0)} s. Ratio = sluice / library; under 1 means the dataset is faster.\n`);
+    process.stdout.write(
+      `Total ${seconds.toFixed(0)} s. Ratio = sluice / library; under 1 means the dataset is faster.\n`,
+    );
     process.stdout.write(
       `${JSON.stringify({
         benchmark: 'io',
@@ -308,7 +377,12 @@ async function main(): Promise<void> {
         parquetBytes,
         runs: RUNS,
         machine: { cpus: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
-        figures: figures.map((figure) => ({ ...figure, sluiceMs: Math.round(figure.sluiceMs), libraryMs: Math.round(figure.libraryMs), ratio: Number(figure.ratio.toFixed(2)) })),
+        figures: figures.map((figure) => ({
+          ...figure,
+          sluiceMs: Math.round(figure.sluiceMs),
+          libraryMs: Math.round(figure.libraryMs),
+          ratio: Number(figure.ratio.toFixed(2)),
+        })),
         seconds: Math.round(seconds),
       })}\n`,
     );
@@ -319,16 +393,34 @@ async function main(): Promise<void> {
 
 /** A benchmark that loads the wrong data measures nothing: check the row count before timing saves. */
 function checked(data: unknown, rowCount: number, type: string): Row[] {
-  if (!Array.isArray(data) || data.length !== rowCount) throw new Error(`${type} loaded ${Array.isArray(data) ? data.length : typeof data} rows, expected ${rowCount}.`);
+  if (!Array.isArray(data) || data.length !== rowCount)
+    throw new Error(
+      `${type} loaded ${Array.isArray(data) ? data.length : typeof data} rows, expected ${rowCount}.`,
+    );
   return data as Row[];
 }
 
 function printTable(figures: Figure[]): void {
   const header = ['operation', 'sluice ms', 'library ms', 'ratio', 'library path'];
-  const lines = figures.map((figure) => [figure.operation, figure.sluiceMs.toFixed(0), figure.libraryMs.toFixed(0), figure.ratio.toFixed(2), figure.library]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const format = (cells: string[]) => cells.map((cell, column) => (column >= 1 && column <= 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ');
-  process.stdout.write(`\n${format(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${lines.map(format).join('\n')}\n\n`);
+  const lines = figures.map((figure) => [
+    figure.operation,
+    figure.sluiceMs.toFixed(0),
+    figure.libraryMs.toFixed(0),
+    figure.ratio.toFixed(2),
+    figure.library,
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  );
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        column >= 1 && column <= 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+      )
+      .join('  ');
+  process.stdout.write(
+    `\n${format(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${lines.map(format).join('\n')}\n\n`,
+  );
 }
 
 await main();

@@ -13,9 +13,13 @@ it('building every database-backed dataset imports neither DuckDB, pg nor Arrow 
   await registry.get('sql_query')({ sql: 'SELECT 1' }, context);
   await registry.get('duckdb_table')({ database: 'x.duckdb', table: 'x' }, context);
   await registry.get('duckdb_query')({ database: 'x.duckdb', sql: 'SELECT 1' }, context);
-  const heavy = Object.keys(createRequire(import.meta.url).cache).filter((path) => /@duckdb|[\\/]node_modules[\\/]pg[\\/]|apache-arrow/.test(path));
+  const heavy = Object.keys(createRequire(import.meta.url).cache).filter((path) =>
+    /@duckdb|[\\/]node_modules[\\/]pg[\\/]|apache-arrow/.test(path),
+  );
   assert.deepEqual(heavy, []);
   await import('pg');
-  const afterImport = Object.keys(createRequire(import.meta.url).cache).filter((path) => /[\\/]node_modules[\\/]pg[\\/]/.test(path));
+  const afterImport = Object.keys(createRequire(import.meta.url).cache).filter((path) =>
+    /[\\/]node_modules[\\/]pg[\\/]/.test(path),
+  );
   assert.ok(afterImport.length > 0, 'the check must see a module once it is imported');
 });

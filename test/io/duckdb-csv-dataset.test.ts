@@ -29,7 +29,10 @@ async function rejection(promise: Promise<unknown>): Promise<DatasetError> {
 describe('duckdb_csv dataset', () => {
   it('loads the spaceflights reviews.csv: 15531 rows with detected types', async () => {
     const registry = createDatasetTypeRegistry();
-    const reviews = await registry.get('duckdb_csv')({ filepath: 'data/01_raw/reviews.csv' }, { name: 'reviews', projectPath: SPACEFLIGHTS });
+    const reviews = await registry.get('duckdb_csv')(
+      { filepath: 'data/01_raw/reviews.csv' },
+      { name: 'reviews', projectPath: SPACEFLIGHTS },
+    );
     const rows = (await reviews.load()) as Record<string, unknown>[];
     assert.equal(rows.length, 15531);
     const first = rows[0]!;
@@ -52,7 +55,10 @@ describe('duckdb_csv dataset', () => {
   it('loads the spaceflights companies.csv (10019 rows) as an Arrow table with a column selection', async () => {
     const companies = new DuckDBCsvDataset(
       'companies',
-      { filepath: 'data/01_raw/companies.csv', load_args: { as: 'arrow', columns: ['id', 'company_rating'] } },
+      {
+        filepath: 'data/01_raw/companies.csv',
+        load_args: { as: 'arrow', columns: ['id', 'company_rating'] },
+      },
       { projectPath: SPACEFLIGHTS },
     );
     const table = (await companies.load()) as Table;
@@ -72,25 +78,35 @@ describe('duckdb_csv dataset', () => {
     ];
     const dataset = new DuckDBCsvDataset('out', { filepath: path });
     await dataset.save(rows);
-    assert.equal(readFileSync(path, 'utf8'), 'id,city,price,ok\n1,"Zürich, CH",1.5,true\n2,"say ""hi""",,false\n');
+    assert.equal(
+      readFileSync(path, 'utf8'),
+      'id,city,price,ok\n1,"Zürich, CH",1.5,true\n2,"say ""hi""",,false\n',
+    );
     assert.deepEqual(await dataset.load(), rows);
   });
 
   it('passes save_args to COPY and load_args to read_csv', async () => {
     const folder = temporaryFolder();
     const path = join(folder, 'semi.csv');
-    await new DuckDBCsvDataset('semi', { filepath: path, save_args: { delim: ';', header: false, force_quote: ['name'] } }).save([
-      { code: '007', name: 'Bond' },
-    ]);
+    await new DuckDBCsvDataset('semi', {
+      filepath: path,
+      save_args: { delim: ';', header: false, force_quote: ['name'] },
+    }).save([{ code: '007', name: 'Bond' }]);
     assert.equal(readFileSync(path, 'utf8'), '007;"Bond"\n');
     const typed = new DuckDBCsvDataset('semi', {
       filepath: path,
       load_args: { delim: ';', header: false, columns: { code: 'VARCHAR', name: 'VARCHAR' } },
     });
     assert.deepEqual(await typed.load(), [{ code: '007', name: 'Bond' }]);
-    const detected = new DuckDBCsvDataset('semi', { filepath: path, load_args: { delim: ';', header: false } });
+    const detected = new DuckDBCsvDataset('semi', {
+      filepath: path,
+      load_args: { delim: ';', header: false },
+    });
     assert.deepEqual(await detected.load(), [{ column0: '007', column1: 'Bond' }]);
-    const cast = new DuckDBCsvDataset('semi', { filepath: path, load_args: { delim: ';', header: false, types: { column0: 'INTEGER' } } });
+    const cast = new DuckDBCsvDataset('semi', {
+      filepath: path,
+      load_args: { delim: ';', header: false, types: { column0: 'INTEGER' } },
+    });
     assert.deepEqual(await cast.load(), [{ column0: 7, column1: 'Bond' }]);
   });
 
@@ -108,23 +124,37 @@ describe('duckdb_csv dataset', () => {
   it('writes Dates in UTC and JSON columns as JSON text', async () => {
     const folder = temporaryFolder();
     const path = join(folder, 'events.csv');
-    await new DuckDBCsvDataset('events', { filepath: path }).save([{ at: new Date('2024-05-06T07:08:09.010Z'), payload: { k: [1, 'two'] } }]);
+    await new DuckDBCsvDataset('events', { filepath: path }).save([
+      { at: new Date('2024-05-06T07:08:09.010Z'), payload: { k: [1, 'two'] } },
+    ]);
     assert.equal(readFileSync(path, 'utf8'), 'at,payload\n2024-05-06 07:08:09.01+00,"{""k"":[1,""two""]}"\n');
-    const [row] = (await new DuckDBCsvDataset('events', { filepath: path }).load()) as Record<string, unknown>[];
+    const [row] = (await new DuckDBCsvDataset('events', { filepath: path }).load()) as Record<
+      string,
+      unknown
+    >[];
     assert.deepEqual(row!.at, new Date('2024-05-06T07:08:09.010Z'));
   });
 
   it('versioned saves and a failed save that leaves the old file whole', async () => {
     const folder = temporaryFolder();
     const path = join(folder, 'v.csv');
-    await new DuckDBCsvDataset('v', { filepath: path, versioned: true }, { saveVersion: 'a' }).save([{ n: 1 }]);
-    await new DuckDBCsvDataset('v', { filepath: path, versioned: true }, { saveVersion: 'b' }).save([{ n: 2 }]);
+    await new DuckDBCsvDataset('v', { filepath: path, versioned: true }, { saveVersion: 'a' }).save([
+      { n: 1 },
+    ]);
+    await new DuckDBCsvDataset('v', { filepath: path, versioned: true }, { saveVersion: 'b' }).save([
+      { n: 2 },
+    ]);
     assert.deepEqual(await new DuckDBCsvDataset('v', { filepath: path, versioned: true }).load(), [{ n: 2 }]);
-    assert.deepEqual(await new DuckDBCsvDataset('v', { filepath: path, versioned: true }, { loadVersion: 'a' }).load(), [{ n: 1 }]);
+    assert.deepEqual(
+      await new DuckDBCsvDataset('v', { filepath: path, versioned: true }, { loadVersion: 'a' }).load(),
+      [{ n: 1 }],
+    );
 
     const plain = join(folder, 'plain.csv');
     writeFileSync(plain, 'n\n1\n');
-    const error = await rejection(new DuckDBCsvDataset('plain', { filepath: plain, save_args: { delim: 'toolong' } }).save([{ n: 5 }]));
+    const error = await rejection(
+      new DuckDBCsvDataset('plain', { filepath: plain, save_args: { delim: 'toolong' } }).save([{ n: 5 }]),
+    );
     assert.match(error.message, /^Dataset "plain" \(duckdb_csv\) could not save .*plain\.csv: /);
     assert.equal(readFileSync(plain, 'utf8'), 'n\n1\n');
     assert.deepEqual(readdirSync(folder).sort(), ['plain.csv', 'v.csv']);
@@ -134,7 +164,9 @@ describe('duckdb_csv dataset', () => {
     const folder = temporaryFolder();
     const path = join(folder, 'x.csv');
     writeFileSync(path, 'a\n1\n');
-    const error = await rejection(new DuckDBCsvDataset('x', { filepath: path, load_args: { delimeter: ',' } }).load());
+    const error = await rejection(
+      new DuckDBCsvDataset('x', { filepath: path, load_args: { delimeter: ',' } }).load(),
+    );
     assert.match(error.message, /Dataset "x" \(duckdb_csv\) could not load .*x\.csv: .*delimeter/);
     assert.match(error.hint ?? '', /load_args/);
   });

@@ -4,7 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DateDay, Field, Int64, List, Table, TimeUnit, Timestamp, TimestampMillisecond, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import {
+  DateDay,
+  Field,
+  Int64,
+  List,
+  Table,
+  TimeUnit,
+  Timestamp,
+  TimestampMillisecond,
+  Utf8,
+  tableFromArrays,
+  vectorFromArray,
+} from 'apache-arrow';
 import { DatasetError } from '../../src/io/dataset.ts';
 import { createDatasetTypeRegistry } from '../../src/io/builtin-datasets.ts';
 import { ParquetDataset } from '../../src/io/datasets/parquet.ts';
@@ -46,8 +58,22 @@ async function inspect<T>(sql: string): Promise<T[]> {
 }
 
 const ROWS = [
-  { id: 1, name: 'Ana', score: 9.5, active: true, joined: new Date('2024-01-02T03:04:05.678Z'), tags: { team: 'a', level: [1, 2] } },
-  { id: 2, name: "O'Brien \"quoted\"", score: -0.25, active: false, joined: new Date('1999-12-31T23:59:59.000Z'), tags: null },
+  {
+    id: 1,
+    name: 'Ana',
+    score: 9.5,
+    active: true,
+    joined: new Date('2024-01-02T03:04:05.678Z'),
+    tags: { team: 'a', level: [1, 2] },
+  },
+  {
+    id: 2,
+    name: 'O\'Brien "quoted"',
+    score: -0.25,
+    active: false,
+    joined: new Date('1999-12-31T23:59:59.000Z'),
+    tags: null,
+  },
   { id: 3, name: null, score: null, active: null, joined: null, tags: { team: 'b' } },
 ];
 
@@ -60,7 +86,9 @@ describe('parquet dataset', () => {
     assert.equal(await dataset.exists(), true);
     assert.equal(readFileSync(join(folder, 'people.parquet')).subarray(0, 4).toString(), 'PAR1');
     assert.deepEqual(await dataset.load(), ROWS);
-    const schema = await inspect<{ name: string; type: string }>(`SELECT name, type FROM parquet_schema('${join(folder, 'people.parquet')}') WHERE name <> 'duckdb_schema'`);
+    const schema = await inspect<{ name: string; type: string }>(
+      `SELECT name, type FROM parquet_schema('${join(folder, 'people.parquet')}') WHERE name <> 'duckdb_schema'`,
+    );
     assert.deepEqual(
       schema.map((column) => column.name),
       ['id', 'name', 'score', 'active', 'joined', 'tags'],
@@ -70,8 +98,13 @@ describe('parquet dataset', () => {
   it('reads 64-bit integers as numbers when exact and as bigints otherwise', async () => {
     const folder = temporaryFolder();
     const path = join(folder, 'big.parquet');
-    await inspect(`COPY (SELECT * FROM (VALUES (1, 42::BIGINT), (2, 9007199254740993::BIGINT), (3, (-9223372036854775808)::BIGINT)) t(k, v)) TO '${path}' (FORMAT parquet)`);
-    const rows = (await new ParquetDataset('big', { filepath: path }).load()) as { k: number; v: number | bigint }[];
+    await inspect(
+      `COPY (SELECT * FROM (VALUES (1, 42::BIGINT), (2, 9007199254740993::BIGINT), (3, (-9223372036854775808)::BIGINT)) t(k, v)) TO '${path}' (FORMAT parquet)`,
+    );
+    const rows = (await new ParquetDataset('big', { filepath: path }).load()) as {
+      k: number;
+      v: number | bigint;
+    }[];
     assert.deepEqual(
       rows.map((row) => row.v),
       [42, 9007199254740993n, -9223372036854775808n],
@@ -90,12 +123,22 @@ describe('parquet dataset', () => {
     const folder = temporaryFolder();
     const path = join(folder, 'people.parquet');
     await new ParquetDataset('people', { filepath: path }).save(ROWS);
-    const table = (await new ParquetDataset('people', { filepath: path, load_args: { as: 'arrow' } }).load()) as Table;
+    const table = (await new ParquetDataset('people', {
+      filepath: path,
+      load_args: { as: 'arrow' },
+    }).load()) as Table;
     assert.ok(table instanceof Table);
     assert.equal(table.numRows, 3);
     assert.deepEqual(
       table.schema.fields.map((field) => `${field.name}:${String(field.type)}`),
-      ['id:Int64', 'name:Utf8', 'score:Float64', 'active:Bool', 'joined:Timestamp<MILLISECOND, UTC>', 'tags:Utf8'],
+      [
+        'id:Int64',
+        'name:Utf8',
+        'score:Float64',
+        'active:Bool',
+        'joined:Timestamp<MILLISECOND, UTC>',
+        'tags:Utf8',
+      ],
     );
     assert.equal(table.getChild('id')!.get(2), 3n);
     assert.equal(table.getChild('name')!.get(1), 'O\'Brien "quoted"');
@@ -114,7 +157,9 @@ describe('parquet dataset', () => {
       label: ['a', 'b', 'a'],
     });
     await new ParquetDataset('arrow', { filepath: path }).save(table);
-    const schema = await inspect<{ name: string; type: string }>(`SELECT name, type FROM parquet_schema('${path}') WHERE name <> 'duckdb_schema'`);
+    const schema = await inspect<{ name: string; type: string }>(
+      `SELECT name, type FROM parquet_schema('${path}') WHERE name <> 'duckdb_schema'`,
+    );
     assert.deepEqual(
       schema.map((column) => `${column.name}:${column.type}`),
       ['small:INT32', 'wide:INT64', 'ratio:FLOAT', 'label:BYTE_ARRAY'],
@@ -124,7 +169,10 @@ describe('parquet dataset', () => {
       { small: 2, wide: 2n ** 60n, ratio: 1.5, label: 'b' },
       { small: 3, wide: -5, ratio: 2.5, label: 'a' },
     ]);
-    const back = (await new ParquetDataset('arrow', { filepath: path, load_args: { as: 'arrow' } }).load()) as Table;
+    const back = (await new ParquetDataset('arrow', {
+      filepath: path,
+      load_args: { as: 'arrow' },
+    }).load()) as Table;
     assert.equal(back.getChild('wide')!.get(1), 2n ** 60n);
     assert.equal(String(back.schema.fields[2]!.type), 'Float32');
   });
@@ -167,11 +215,19 @@ describe('parquet dataset', () => {
 
   it('passes save_args to COPY: the compression codec changes the file', async () => {
     const folder = temporaryFolder();
-    const rows = Array.from({ length: 5000 }, (_, index) => ({ index, text: `row ${index % 7} ${'x'.repeat(40)}` }));
+    const rows = Array.from({ length: 5000 }, (_, index) => ({
+      index,
+      text: `row ${index % 7} ${'x'.repeat(40)}`,
+    }));
     const plain = join(folder, 'plain.parquet');
     const zstd = join(folder, 'zstd.parquet');
-    await new ParquetDataset('plain', { filepath: plain, save_args: { compression: 'uncompressed' } }).save(rows);
-    await new ParquetDataset('zstd', { filepath: zstd, save_args: { compression: 'zstd', row_group_size: 2048 } }).save(rows);
+    await new ParquetDataset('plain', { filepath: plain, save_args: { compression: 'uncompressed' } }).save(
+      rows,
+    );
+    await new ParquetDataset('zstd', {
+      filepath: zstd,
+      save_args: { compression: 'zstd', row_group_size: 2048 },
+    }).save(rows);
     const codecs = await inspect<{ compression: string; groups: bigint }>(
       `SELECT DISTINCT compression, (SELECT count(DISTINCT row_group_id) FROM parquet_metadata('${zstd}')) AS groups FROM parquet_metadata('${zstd}')`,
     );
@@ -180,7 +236,10 @@ describe('parquet dataset', () => {
       `SELECT DISTINCT compression, (SELECT count(DISTINCT row_group_id) FROM parquet_metadata('${plain}')) AS groups FROM parquet_metadata('${plain}')`,
     );
     assert.deepEqual(plainCodecs, [{ compression: 'UNCOMPRESSED', groups: 1n }]);
-    assert.ok(statSync(zstd).size < statSync(plain).size / 2, `zstd ${statSync(zstd).size} vs plain ${statSync(plain).size}`);
+    assert.ok(
+      statSync(zstd).size < statSync(plain).size / 2,
+      `zstd ${statSync(zstd).size} vs plain ${statSync(plain).size}`,
+    );
     assert.deepEqual(await new ParquetDataset('zstd', { filepath: zstd }).load(), rows);
   });
 
@@ -188,16 +247,19 @@ describe('parquet dataset', () => {
     const folder = temporaryFolder();
     const path = join(folder, 'people.parquet');
     await new ParquetDataset('people', { filepath: path }).save(ROWS);
-    const selected = await new ParquetDataset('people', { filepath: path, load_args: { columns: ['score', 'id'] } }).load();
+    const selected = await new ParquetDataset('people', {
+      filepath: path,
+      load_args: { columns: ['score', 'id'] },
+    }).load();
     assert.deepEqual(selected, [
       { score: 9.5, id: 1 },
       { score: -0.25, id: 2 },
       { score: null, id: 3 },
     ]);
-    const numbered = (await new ParquetDataset('people', { filepath: path, load_args: { columns: ['id', 'file_row_number'], file_row_number: true } }).load()) as Record<
-      string,
-      unknown
-    >[];
+    const numbered = (await new ParquetDataset('people', {
+      filepath: path,
+      load_args: { columns: ['id', 'file_row_number'], file_row_number: true },
+    }).load()) as Record<string, unknown>[];
     assert.deepEqual(
       numbered.map((row) => row.file_row_number),
       [0, 1, 2],
@@ -208,8 +270,13 @@ describe('parquet dataset', () => {
     const folder = temporaryFolder();
     const path = join(folder, 'people.parquet');
     await new ParquetDataset('people', { filepath: path }).save(ROWS);
-    const error = await rejection(new ParquetDataset('people', { filepath: path, load_args: { binary_as_strin: true } }).load());
-    assert.match(error.message, /^Dataset "people" \(parquet\) could not load .*people\.parquet: .*binary_as_strin/);
+    const error = await rejection(
+      new ParquetDataset('people', { filepath: path, load_args: { binary_as_strin: true } }).load(),
+    );
+    assert.match(
+      error.message,
+      /^Dataset "people" \(parquet\) could not load .*people\.parquet: .*binary_as_strin/,
+    );
     assert.match(error.hint ?? '', /load_args/);
     assert.equal(error.datasetName, 'people');
   });
@@ -217,14 +284,37 @@ describe('parquet dataset', () => {
   it('saves and loads versions', async () => {
     const folder = temporaryFolder();
     const path = join(folder, 'model_input.parquet');
-    await new ParquetDataset('mi', { filepath: path, versioned: true }, { saveVersion: '2024-01-01T00.00.00.000Z' }).save([{ v: 1 }]);
-    await new ParquetDataset('mi', { filepath: path, versioned: true }, { saveVersion: '2024-01-02T00.00.00.000Z' }).save([{ v: 2 }]);
+    await new ParquetDataset(
+      'mi',
+      { filepath: path, versioned: true },
+      { saveVersion: '2024-01-01T00.00.00.000Z' },
+    ).save([{ v: 1 }]);
+    await new ParquetDataset(
+      'mi',
+      { filepath: path, versioned: true },
+      { saveVersion: '2024-01-02T00.00.00.000Z' },
+    ).save([{ v: 2 }]);
     assert.deepEqual(readdirSync(path).sort(), ['2024-01-01T00.00.00.000Z', '2024-01-02T00.00.00.000Z']);
     assert.deepEqual(await new ParquetDataset('mi', { filepath: path, versioned: true }).load(), [{ v: 2 }]);
-    assert.deepEqual(await new ParquetDataset('mi', { filepath: path, versioned: true }, { loadVersion: '2024-01-01T00.00.00.000Z' }).load(), [{ v: 1 }]);
-    const again = await rejection(new ParquetDataset('mi', { filepath: path, versioned: true }, { saveVersion: '2024-01-01T00.00.00.000Z' }).save([{ v: 3 }]));
+    assert.deepEqual(
+      await new ParquetDataset(
+        'mi',
+        { filepath: path, versioned: true },
+        { loadVersion: '2024-01-01T00.00.00.000Z' },
+      ).load(),
+      [{ v: 1 }],
+    );
+    const again = await rejection(
+      new ParquetDataset(
+        'mi',
+        { filepath: path, versioned: true },
+        { saveVersion: '2024-01-01T00.00.00.000Z' },
+      ).save([{ v: 3 }]),
+    );
     assert.match(again.message, /already has version/);
-    const missing = await rejection(new ParquetDataset('mi', { filepath: path, versioned: true }, { loadVersion: 'nope' }).load());
+    const missing = await rejection(
+      new ParquetDataset('mi', { filepath: path, versioned: true }, { loadVersion: 'nope' }).load(),
+    );
     assert.match(missing.message, /no version "nope"/);
   });
 
@@ -234,13 +324,27 @@ describe('parquet dataset', () => {
     await new ParquetDataset('keep', { filepath: path }).save(ROWS);
     const before = readFileSync(path);
     // Fails inside COPY, after the data was staged: DuckDB rejects the codec when it opens the writer.
-    const badCodec = await rejection(new ParquetDataset('keep', { filepath: path, save_args: { compression: 'squash' } }).save([{ other: 1 }]));
-    assert.match(badCodec.message, /Dataset "keep" \(parquet\) could not save .*keep\.parquet: .*compression/i);
+    const badCodec = await rejection(
+      new ParquetDataset('keep', { filepath: path, save_args: { compression: 'squash' } }).save([
+        { other: 1 },
+      ]),
+    );
+    assert.match(
+      badCodec.message,
+      /Dataset "keep" \(parquet\) could not save .*keep\.parquet: .*compression/i,
+    );
     // Fails while staging: a column that mixes numbers and strings.
-    const mixed = await rejection(new ParquetDataset('keep', { filepath: path }).save([{ a: 1 }, { a: 'one' }]));
+    const mixed = await rejection(
+      new ParquetDataset('keep', { filepath: path }).save([{ a: 1 }, { a: 'one' }]),
+    );
     assert.match(mixed.message, /column "a" mixes number and string values \(first conflict at row 1\)/);
     assert.match(mixed.hint ?? '', /one type/);
-    const invalid = await rejection(new ParquetDataset('keep', { filepath: path }).save([{ at: new Date() }, { at: new Date('not a date') }]));
+    const invalid = await rejection(
+      new ParquetDataset('keep', { filepath: path }).save([
+        { at: new Date() },
+        { at: new Date('not a date') },
+      ]),
+    );
     assert.match(invalid.message, /column "at" holds an invalid Date at row 1, which no database can store/);
     assert.deepEqual(readFileSync(path), before);
     assert.deepEqual(readdirSync(folder), ['keep.parquet']);
@@ -256,7 +360,9 @@ describe('parquet dataset', () => {
   });
 
   it('a missing file is "file not found" with a hint', async () => {
-    const error = await rejection(new ParquetDataset('gone', { filepath: join(temporaryFolder(), 'gone.parquet') }).load());
+    const error = await rejection(
+      new ParquetDataset('gone', { filepath: join(temporaryFolder(), 'gone.parquet') }).load(),
+    );
     assert.match(error.message, /Dataset "gone" \(parquet\): file not found: .*gone\.parquet/);
     assert.match(error.hint ?? '', /filepath/);
   });
@@ -269,16 +375,36 @@ describe('parquet dataset', () => {
 
   it('validates options when built, naming the dataset, the option and the YAML location', () => {
     const location = { file: 'conf/base/catalog.yml', line: 12, column: 3 };
-    const typo = thrown(() => new ParquetDataset('people', { filepth: 'x.parquet', filepath: 'x.parquet' } as never, { location }));
-    assert.match(typo.message, /^Dataset "people" \(parquet, conf\/base\/catalog\.yml:12:3\): unknown option "filepth"\. Did you mean "filepath"\?/);
-    const shape = thrown(() => new ParquetDataset('people', { filepath: 'x.parquet', load_args: { as: 'arow' } } as never, { location }));
-    assert.match(shape.message, /option "load_args.as" must be one of rows, arrow, got "arow"\. Did you mean "arrow"\?/);
-    const columns = thrown(() => new ParquetDataset('people', { filepath: 'x.parquet', load_args: { columns: 'id' } } as never));
+    const typo = thrown(
+      () =>
+        new ParquetDataset('people', { filepth: 'x.parquet', filepath: 'x.parquet' } as never, { location }),
+    );
+    assert.match(
+      typo.message,
+      /^Dataset "people" \(parquet, conf\/base\/catalog\.yml:12:3\): unknown option "filepth"\. Did you mean "filepath"\?/,
+    );
+    const shape = thrown(
+      () =>
+        new ParquetDataset('people', { filepath: 'x.parquet', load_args: { as: 'arow' } } as never, {
+          location,
+        }),
+    );
+    assert.match(
+      shape.message,
+      /option "load_args.as" must be one of rows, arrow, got "arow"\. Did you mean "arrow"\?/,
+    );
+    const columns = thrown(
+      () => new ParquetDataset('people', { filepath: 'x.parquet', load_args: { columns: 'id' } } as never),
+    );
     assert.match(columns.message, /option "load_args.columns" must be a list of column names/);
-    const partition = thrown(() => new ParquetDataset('people', { filepath: 'x.parquet', save_args: { partition_by: ['a'] } }));
+    const partition = thrown(
+      () => new ParquetDataset('people', { filepath: 'x.parquet', save_args: { partition_by: ['a'] } }),
+    );
     assert.match(partition.message, /option "save_args.partition_by" is not supported/);
     assert.match(partition.hint ?? '', /one file atomically/);
-    const badKey = thrown(() => new ParquetDataset('people', { filepath: 'x.parquet', save_args: { 'row group': 1 } }));
+    const badKey = thrown(
+      () => new ParquetDataset('people', { filepath: 'x.parquet', save_args: { 'row group': 1 } }),
+    );
     assert.match(badKey.message, /"row group" is not a valid DuckDB option name/);
     const missing = thrown(() => new ParquetDataset('people', {} as never));
     assert.match(missing.message, /option "filepath" is required/);
@@ -287,7 +413,10 @@ describe('parquet dataset', () => {
   it('is built by the registry with paths relative to the project', async () => {
     const project = temporaryFolder();
     const registry = createDatasetTypeRegistry();
-    const dataset = await registry.get('parquet')({ filepath: 'data/02_intermediate/x.parquet', save_args: { compression: 'zstd' } }, { name: 'x', projectPath: project });
+    const dataset = await registry.get('parquet')(
+      { filepath: 'data/02_intermediate/x.parquet', save_args: { compression: 'zstd' } },
+      { name: 'x', projectPath: project },
+    );
     await dataset.save([{ a: 1 }]);
     assert.ok(statSync(join(project, 'data/02_intermediate/x.parquet')).isFile());
     assert.deepEqual(dataset.describe(), {

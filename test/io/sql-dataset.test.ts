@@ -48,7 +48,10 @@ async function rejection(promise: Promise<unknown>): Promise<DatasetError> {
 
 function assertNoSecret(error: DatasetError): void {
   for (const text of [error.message, error.hint ?? '', inspect(error, { depth: 5 })]) {
-    assert.ok(!text.includes(SECRET) && !text.includes(encodeURIComponent(SECRET)), `secret leaked in: ${text}`);
+    assert.ok(
+      !text.includes(SECRET) && !text.includes(encodeURIComponent(SECRET)),
+      `secret leaked in: ${text}`,
+    );
   }
 }
 
@@ -64,8 +67,28 @@ const ROWS = [
     payload: { team: 'a', levels: [1, 2] },
     bytes: Buffer.from([0, 1, 2, 255]),
   },
-  { id: 2, big: -7, huge: 5n, score: -0.25, active: false, name: "O'Brien \"q\"", at: null, payload: [1, 'x'], bytes: null },
-  { id: 3, big: null, huge: null, score: null, active: null, name: null, at: new Date('1999-12-31T23:59:59.000Z'), payload: null, bytes: Buffer.from('hi') },
+  {
+    id: 2,
+    big: -7,
+    huge: 5n,
+    score: -0.25,
+    active: false,
+    name: 'O\'Brien "q"',
+    at: null,
+    payload: [1, 'x'],
+    bytes: null,
+  },
+  {
+    id: 3,
+    big: null,
+    huge: null,
+    score: null,
+    active: null,
+    name: null,
+    at: new Date('1999-12-31T23:59:59.000Z'),
+    payload: null,
+    bytes: Buffer.from('hi'),
+  },
 ];
 
 describe('sql_table on PostgreSQL', () => {
@@ -77,8 +100,14 @@ describe('sql_table on PostgreSQL', () => {
     assert.equal(await dataset.exists(), false);
     await dataset.save(ROWS);
     assert.equal(await dataset.exists(), true);
-    const types = await admin(async (client) =>
-      (await client.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table])).rows,
+    const types = await admin(
+      async (client) =>
+        (
+          await client.query(
+            `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+            [table],
+          )
+        ).rows,
     );
     assert.deepEqual(types, [
       { column_name: 'id', data_type: 'integer' },
@@ -104,9 +133,20 @@ describe('sql_table on PostgreSQL', () => {
         `CREATE TABLE public.${table} AS SELECT 1 AS k, 9007199254740993::int8 AS v, DATE '2024-02-29' AS d, TIMESTAMP '2024-02-29 12:34:56.789' AS ts, 1.50::numeric AS n`,
       ),
     );
-    const dataset = new SqlTableDataset('typed', { table, load_args: { columns: ['v', 'd', 'ts', 'n'] } }, { credentials: CREDENTIALS });
+    const dataset = new SqlTableDataset(
+      'typed',
+      { table, load_args: { columns: ['v', 'd', 'ts', 'n'] } },
+      { credentials: CREDENTIALS },
+    );
     t.after(() => dataset.release());
-    assert.deepEqual(await dataset.load(), [{ v: 9007199254740993n, d: new Date('2024-02-29T00:00:00Z'), ts: new Date('2024-02-29T12:34:56.789Z'), n: '1.50' }]);
+    assert.deepEqual(await dataset.load(), [
+      {
+        v: 9007199254740993n,
+        d: new Date('2024-02-29T00:00:00Z'),
+        ts: new Date('2024-02-29T12:34:56.789Z'),
+        n: '1.50',
+      },
+    ]);
   });
 
   it('if_exists: fail (the default) refuses an existing table, append adds rows, replace swaps the table', async (t) => {
@@ -115,14 +155,23 @@ describe('sql_table on PostgreSQL', () => {
     const registry = createDatasetTypeRegistry();
     const build = async (ifExists?: string) =>
       (await registry.get('sql_table')(
-        { table, credentials: 'db', ...(ifExists === undefined ? {} : { save_args: { if_exists: ifExists } }) },
+        {
+          table,
+          credentials: 'db',
+          ...(ifExists === undefined ? {} : { save_args: { if_exists: ifExists } }),
+        },
         { name: 'scores', projectPath: process.cwd(), credentials: CREDENTIALS },
       )) as SqlTableDataset;
     const first = await build();
     t.after(() => first.release());
     await first.save([{ n: 1 }]);
     const refused = await rejection(first.save([{ n: 2 }]));
-    assert.match(refused.message, new RegExp(`table "${table}" already exists in database "test" on 127\\.0\\.0\\.1:5432, and save_args\\.if_exists is "fail"`));
+    assert.match(
+      refused.message,
+      new RegExp(
+        `table "${table}" already exists in database "test" on 127\\.0\\.0\\.1:5432, and save_args\\.if_exists is "fail"`,
+      ),
+    );
     assert.match(refused.hint ?? '', /replace/);
     const append = await build('append');
     t.after(() => append.release());
@@ -142,31 +191,57 @@ describe('sql_table on PostgreSQL', () => {
   it('a save that fails midway leaves the old table whole (one transaction)', async (t) => {
     if (!(await serviceOrSkip(t, 'PostgreSQL', HOST, PORT))) return;
     const table = uniqueTable(t);
-    const dataset = new SqlTableDataset('kept', { table, save_args: { if_exists: 'replace' } }, { credentials: CREDENTIALS });
+    const dataset = new SqlTableDataset(
+      'kept',
+      { table, save_args: { if_exists: 'replace' } },
+      { credentials: CREDENTIALS },
+    );
     t.after(() => dataset.release());
     await dataset.save([{ id: 1, name: 'old' }]);
     // 2500 rows: the first INSERT batches succeed, then PostgreSQL rejects the NUL character.
-    const rows: { id: number; text: string }[] = Array.from({ length: 2500 }, (_, id) => ({ id, text: `row ${id}` }));
+    const rows: { id: number; text: string }[] = Array.from({ length: 2500 }, (_, id) => ({
+      id,
+      text: `row ${id}`,
+    }));
     rows[2400]!.text = 'bad\u0000text';
     const error = await rejection(dataset.save(rows));
-    assert.match(error.message, new RegExp(`^Dataset "kept" \\(sql_table\\) could not save table "${table}" in database "test" on 127\\.0\\.0\\.1:5432: `));
+    assert.match(
+      error.message,
+      new RegExp(
+        `^Dataset "kept" \\(sql_table\\) could not save table "${table}" in database "test" on 127\\.0\\.0\\.1:5432: `,
+      ),
+    );
     assert.deepEqual(await dataset.load(), [{ id: 1, name: 'old' }]);
   });
 
   it('a missing table and bad SQL give DatasetErrors naming dataset, type and table', async (t) => {
     if (!(await serviceOrSkip(t, 'PostgreSQL', HOST, PORT))) return;
-    const missing = new SqlTableDataset('ghost', { table: 'no_such_table_sluice', schema: 'public' }, { credentials: CREDENTIALS });
+    const missing = new SqlTableDataset(
+      'ghost',
+      { table: 'no_such_table_sluice', schema: 'public' },
+      { credentials: CREDENTIALS },
+    );
     t.after(() => missing.release());
     const error = await rejection(missing.load());
-    assert.match(error.message, /^Dataset "ghost" \(sql_table\) could not load table "public"\."no_such_table_sluice" in database "test" on 127\.0\.0\.1:5432: relation "public\.no_such_table_sluice" does not exist/);
+    assert.match(
+      error.message,
+      /^Dataset "ghost" \(sql_table\) could not load table "public"\."no_such_table_sluice" in database "test" on 127\.0\.0\.1:5432: relation "public\.no_such_table_sluice" does not exist/,
+    );
     assert.match(error.hint ?? '', /Create the table first/);
     assert.equal(error.datasetName, 'ghost');
     assertNoSecret(error);
 
-    const query = new SqlQueryDataset('broken', { sql: 'SELEC 1' }, { credentials: CREDENTIALS, location: { file: 'conf/base/catalog.yml', line: 7 } });
+    const query = new SqlQueryDataset(
+      'broken',
+      { sql: 'SELEC 1' },
+      { credentials: CREDENTIALS, location: { file: 'conf/base/catalog.yml', line: 7 } },
+    );
     t.after(() => query.release());
     const syntax = await rejection(query.load());
-    assert.match(syntax.message, /^Dataset "broken" \(sql_query, conf\/base\/catalog\.yml:7\) could not run its query in database "test" on 127\.0\.0\.1:5432: syntax error at or near "SELEC"/);
+    assert.match(
+      syntax.message,
+      /^Dataset "broken" \(sql_query, conf\/base\/catalog\.yml:7\) could not run its query in database "test" on 127\.0\.0\.1:5432: syntax error at or near "SELEC"/,
+    );
     assert.match(syntax.hint ?? '', /Check the SQL/);
     assertNoSecret(syntax);
   });
@@ -176,15 +251,38 @@ describe('sql_table on PostgreSQL', () => {
     const dataset = new SqlTableDataset('secret', { table: 'anything' }, { credentials: CREDENTIALS });
     const description = JSON.stringify(dataset.describe());
     assert.ok(!description.includes(SECRET) && !description.includes('postgres:'), description);
-    assert.deepEqual(dataset.describe(), { type: 'sql_table', table: 'anything', host: HOST, port: PORT, database: 'test', save_args: { if_exists: 'fail' } });
+    assert.deepEqual(dataset.describe(), {
+      type: 'sql_table',
+      table: 'anything',
+      host: HOST,
+      port: PORT,
+      database: 'test',
+      save_args: { if_exists: 'fail' },
+    });
 
-    const refused = new SqlTableDataset('down', { table: 'x' }, { credentials: { con: `postgresql://postgres:${SECRET}@127.0.0.1:1/test` } });
+    const refused = new SqlTableDataset(
+      'down',
+      { table: 'x' },
+      { credentials: { con: `postgresql://postgres:${SECRET}@127.0.0.1:1/test` } },
+    );
     const connection = await rejection(refused.load());
     assert.match(connection.message, /could not load table "x" in database "test" on 127\.0\.0\.1:1/);
     assert.match(connection.hint ?? '', /PostgreSQL is running/);
     assertNoSecret(connection);
 
-    const noDatabase = new SqlQueryDataset('nodb', { sql: 'SELECT 1' }, { credentials: { host: HOST, port: PORT, user: 'postgres', password: SECRET, database: 'sluice_no_such_db' } });
+    const noDatabase = new SqlQueryDataset(
+      'nodb',
+      { sql: 'SELECT 1' },
+      {
+        credentials: {
+          host: HOST,
+          port: PORT,
+          user: 'postgres',
+          password: SECRET,
+          database: 'sluice_no_such_db',
+        },
+      },
+    );
     const missingDb = await rejection(noDatabase.load());
     assert.match(missingDb.message, /database "sluice_no_such_db" does not exist/);
     assert.match(missingDb.hint ?? '', /database name/);
@@ -203,22 +301,52 @@ describe('sql_table on PostgreSQL', () => {
     })();
     assert.match(none.message, /^Dataset "t" \(sql_table\): needs credentials for PostgreSQL/);
     assert.match(none.hint ?? '', /credentials\.yml/);
-    assert.throws(() => new SqlTableDataset('t', { table: 'x' }, { credentials: { con: CREDENTIALS.con, passwd: SECRET } }), (error: Error) => {
-      assert.match(error.message, /unknown credentials key "passwd"/);
-      assert.ok(!error.message.includes(SECRET));
-      return true;
-    });
-    assert.throws(() => new SqlTableDataset('t', { table: 'x' }, { credentials: { con: `mysql://root:${SECRET}@db/x` } }), (error: Error) => {
-      assert.match(error.message, /must be a postgresql:\/\/ connection string/);
-      assert.ok(!error.message.includes(SECRET));
-      return true;
-    });
-    assert.throws(() => new SqlTableDataset('t', { tabel: 'x', table: 'x' } as never, { credentials: CREDENTIALS }), /unknown option "tabel"\. Did you mean "table"\?/);
-    assert.throws(() => new SqlTableDataset('t', { table: 'x', save_args: { if_exists: 'replase' } } as never, { credentials: CREDENTIALS }), /must be one of replace, append, fail, got "replase"\. Did you mean "replace"\?/);
-    assert.throws(() => new SqlTableDataset('t', {}, { credentials: CREDENTIALS }), /option "table" is required/);
+    assert.throws(
+      () =>
+        new SqlTableDataset('t', { table: 'x' }, { credentials: { con: CREDENTIALS.con, passwd: SECRET } }),
+      (error: Error) => {
+        assert.match(error.message, /unknown credentials key "passwd"/);
+        assert.ok(!error.message.includes(SECRET));
+        return true;
+      },
+    );
+    assert.throws(
+      () => new SqlTableDataset('t', { table: 'x' }, { credentials: { con: `mysql://root:${SECRET}@db/x` } }),
+      (error: Error) => {
+        assert.match(error.message, /must be a postgresql:\/\/ connection string/);
+        assert.ok(!error.message.includes(SECRET));
+        return true;
+      },
+    );
+    assert.throws(
+      () => new SqlTableDataset('t', { tabel: 'x', table: 'x' } as never, { credentials: CREDENTIALS }),
+      /unknown option "tabel"\. Did you mean "table"\?/,
+    );
+    assert.throws(
+      () =>
+        new SqlTableDataset('t', { table: 'x', save_args: { if_exists: 'replase' } } as never, {
+          credentials: CREDENTIALS,
+        }),
+      /must be one of replace, append, fail, got "replase"\. Did you mean "replace"\?/,
+    );
+    assert.throws(
+      () => new SqlTableDataset('t', {}, { credentials: CREDENTIALS }),
+      /option "table" is required/,
+    );
     // Kedro's spellings port as they are.
-    const kedro = new SqlTableDataset('t', { table_name: 'shuttles', save_args: { if_exists: 'replace', index: false } }, { credentials: { con: 'postgresql+psycopg2://u:p4ssw0rd@h:5433/db' } });
-    assert.deepEqual(kedro.describe(), { type: 'sql_table', table: 'shuttles', host: 'h', port: 5433, database: 'db', save_args: { if_exists: 'replace' } });
+    const kedro = new SqlTableDataset(
+      't',
+      { table_name: 'shuttles', save_args: { if_exists: 'replace', index: false } },
+      { credentials: { con: 'postgresql+psycopg2://u:p4ssw0rd@h:5433/db' } },
+    );
+    assert.deepEqual(kedro.describe(), {
+      type: 'sql_table',
+      table: 'shuttles',
+      host: 'h',
+      port: 5433,
+      database: 'db',
+      save_args: { if_exists: 'replace' },
+    });
   });
 });
 
@@ -235,7 +363,10 @@ describe('sql_query on PostgreSQL', () => {
     ]);
     const query = new SqlQueryDataset(
       'big_cities',
-      { sql: `SELECT city FROM ${table} WHERE people > $1 ORDER BY people DESC; -- biggest first`, load_args: { params: [100_000] } },
+      {
+        sql: `SELECT city FROM ${table} WHERE people > $1 ORDER BY people DESC; -- biggest first`,
+        load_args: { params: [100_000] },
+      },
       { credentials: CREDENTIALS },
     );
     t.after(() => query.release());
@@ -245,7 +376,10 @@ describe('sql_query on PostgreSQL', () => {
     const project = mkdtempSync(join(tmpdir(), 'sluice-sql-'));
     writeFileSync(join(project, 'count.sql'), `SELECT count(*) AS n FROM ${table}\n`);
     const registry = createDatasetTypeRegistry();
-    const fromFile = await registry.get('sql_query')({ filepath: 'count.sql', credentials: 'db' }, { name: 'count', projectPath: project, credentials: CREDENTIALS });
+    const fromFile = await registry.get('sql_query')(
+      { filepath: 'count.sql', credentials: 'db' },
+      { name: 'count', projectPath: project, credentials: CREDENTIALS },
+    );
     t.after(() => fromFile.release());
     assert.deepEqual(await fromFile.load(), [{ n: 3 }]);
     assert.equal(fromFile.describe().filepath, join(project, 'count.sql'));
@@ -254,7 +388,11 @@ describe('sql_query on PostgreSQL', () => {
     assert.match(readOnly.message, /^Dataset "big_cities" \(sql_query\) is read-only/);
     assert.match(readOnly.hint ?? '', /sql_table/);
 
-    const gone = new SqlQueryDataset('gone', { sql: 'SELECT * FROM sluice_no_such_table' }, { credentials: CREDENTIALS });
+    const gone = new SqlQueryDataset(
+      'gone',
+      { sql: 'SELECT * FROM sluice_no_such_table' },
+      { credentials: CREDENTIALS },
+    );
     t.after(() => gone.release());
     assert.equal(await gone.exists(), false);
     const missing = await rejection(gone.load());
@@ -262,7 +400,13 @@ describe('sql_query on PostgreSQL', () => {
   });
 
   it('needs exactly one of sql and filepath', () => {
-    assert.throws(() => new SqlQueryDataset('q', {}, { credentials: CREDENTIALS }), /option "sql" is required/);
-    assert.throws(() => new SqlQueryDataset('q', { sql: 'SELECT 1', filepath: 'a.sql' }, { credentials: CREDENTIALS }), /give "sql" or "filepath", not both/);
+    assert.throws(
+      () => new SqlQueryDataset('q', {}, { credentials: CREDENTIALS }),
+      /option "sql" is required/,
+    );
+    assert.throws(
+      () => new SqlQueryDataset('q', { sql: 'SELECT 1', filepath: 'a.sql' }, { credentials: CREDENTIALS }),
+      /give "sql" or "filepath", not both/,
+    );
   });
 });

@@ -13,7 +13,8 @@ import type { Row } from './tabular-data.ts';
  * - `timestamp`: `Date` values. `json`: plain objects and arrays. `binary`: `Uint8Array`/`Buffer`.
  * - `text`: strings, and columns that hold only nulls.
  */
-export type ColumnKind = 'boolean' | 'integer' | 'bigint' | 'hugeint' | 'double' | 'text' | 'timestamp' | 'json' | 'binary';
+export type ColumnKind =
+  'boolean' | 'integer' | 'bigint' | 'hugeint' | 'double' | 'text' | 'timestamp' | 'json' | 'binary';
 
 export interface InferredColumn {
   name: string;
@@ -78,7 +79,15 @@ export function inferColumns(rows: readonly Row[]): InferredColumn[] {
       let state = ordered[position];
       if (state === undefined || state.name !== name) state = states.get(name);
       if (state === undefined) {
-        state = { name, family: undefined, firstRow: rowIndex, fraction: false, beyond32: false, beyond64: false, bigints: false };
+        state = {
+          name,
+          family: undefined,
+          firstRow: rowIndex,
+          fraction: false,
+          beyond32: false,
+          beyond64: false,
+          bigints: false,
+        };
         states.set(name, state);
         ordered.push(state);
       }
@@ -88,7 +97,11 @@ export function inferColumns(rows: readonly Row[]): InferredColumn[] {
       observe(state, value, rowIndex);
     }
   }
-  return [...states.values()].map((state) => ({ name: state.name, kind: kindOf(state), hasBigints: state.bigints }));
+  return [...states.values()].map((state) => ({
+    name: state.name,
+    kind: kindOf(state),
+    hasBigints: state.bigints,
+  }));
 }
 
 function observe(state: ColumnState, value: unknown, rowIndex: number): void {
@@ -157,6 +170,7 @@ function kindOf(state: ColumnState): ColumnKind {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'object' && value !== null) return `an instance of ${value.constructor?.name ?? 'an unknown class'}`;
+  if (typeof value === 'object' && value !== null)
+    return `an instance of ${value.constructor?.name ?? 'an unknown class'}`;
   return `a ${typeof value}`;
 }

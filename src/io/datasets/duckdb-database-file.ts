@@ -35,10 +35,13 @@ export class DuckDBDatabaseFile {
   /** Runs `use` on a fresh connection, failing clearly (not creating the file) when it is missing. */
   async read<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     if (!(await this.present())) {
-      throw new DatasetError(`${datasetSubject(this.#owner)}: DuckDB database file not found: ${this.path}.`, {
-        datasetName: this.#owner.name,
-        hint: 'Check "database", or run the node that writes to it first.',
-      });
+      throw new DatasetError(
+        `${datasetSubject(this.#owner)}: DuckDB database file not found: ${this.path}.`,
+        {
+          datasetName: this.#owner.name,
+          hint: 'Check "database", or run the node that writes to it first.',
+        },
+      );
     }
     return this.#use(use);
   }
@@ -53,11 +56,14 @@ export class DuckDBDatabaseFile {
   failure(doing: string, error: unknown, hint?: string): DatasetError {
     if (error instanceof DatasetError) return error;
     const message = error instanceof Error ? error.message : String(error);
-    return new DatasetError(`${datasetSubject(this.#owner)} could not ${doing} in DuckDB database ${this.path}: ${message}`, {
-      datasetName: this.#owner.name,
-      cause: error,
-      hint: hint ?? duckdbHint(message, this.#owner),
-    });
+    return new DatasetError(
+      `${datasetSubject(this.#owner)} could not ${doing} in DuckDB database ${this.path}: ${message}`,
+      {
+        datasetName: this.#owner.name,
+        cause: error,
+        hint: hint ?? duckdbHint(message, this.#owner),
+      },
+    );
   }
 
   /** Lets go of the file; the last dataset to let go closes it. */
@@ -82,9 +88,11 @@ export class DuckDBDatabaseFile {
 }
 
 function duckdbHint(message: string, owner: OptionsOwner): string | undefined {
-  if (/^Catalog Error: Table with name/i.test(message)) return `Save to the table first, or check "table" and "schema" of "${owner.name}".`;
+  if (/^Catalog Error: Table with name/i.test(message))
+    return `Save to the table first, or check "table" and "schema" of "${owner.name}".`;
   if (/^Catalog Error: Schema/i.test(message)) return `Check "schema" of "${owner.name}".`;
   if (/^(Parser|Binder) Error/i.test(message)) return `Check the SQL of "${owner.name}".`;
-  if (/lock/i.test(message)) return 'Another process has this database file open. DuckDB lets one process write a file at a time.';
+  if (/lock/i.test(message))
+    return 'Another process has this database file open. DuckDB lets one process write a file at a time.';
   return undefined;
 }

@@ -49,7 +49,8 @@ export interface DuckDBFileFormat {
  */
 const REFUSED_SAVE_OPTIONS: Record<string, string> = {
   format: 'The dataset type decides the format.',
-  partition_by: 'Partitioned output is a folder of files; Sluice saves one file atomically. Save one dataset per partition instead.',
+  partition_by:
+    'Partitioned output is a folder of files; Sluice saves one file atomically. Save one dataset per partition instead.',
   per_thread_output: 'Per-thread output is a folder of files; Sluice saves one file atomically.',
   file_size_bytes: 'Splitting output by size writes a folder of files; Sluice saves one file atomically.',
   filename_pattern: 'File name patterns apply to folder output, which Sluice does not write.',
@@ -75,7 +76,13 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
   readonly #format: DuckDBFileFormat;
   readonly #args: DuckDBFileArgs;
 
-  protected constructor(format: DuckDBFileFormat, name: string, reader: OptionReader, common: CommonFileOptions, settings: DatasetSettings) {
+  protected constructor(
+    format: DuckDBFileFormat,
+    name: string,
+    reader: OptionReader,
+    common: CommonFileOptions,
+    settings: DatasetSettings,
+  ) {
     const args = readDuckDBFileArgs(format, reader, common.filepath);
     reader.finish();
     super(format.type, name, common, settings);
@@ -85,10 +92,13 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
 
   override async save(data: TabularData): Promise<void> {
     if (!isArrowTable(data) && !isRowArray(data)) {
-      throw new DatasetError(`${datasetSubject(this.owner)}: save() expects an array of row objects or an Arrow table; got ${describeValue(data)}.`, {
-        datasetName: this.name,
-        hint: 'Return rows ([{ column: value }, ...]) or an apache-arrow Table from the node.',
-      });
+      throw new DatasetError(
+        `${datasetSubject(this.owner)}: save() expects an array of row objects or an Arrow table; got ${describeValue(data)}.`,
+        {
+          datasetName: this.name,
+          hint: 'Return rows ([{ column: value }, ...]) or an apache-arrow Table from the node.',
+        },
+      );
     }
     await super.save(data);
   }
@@ -99,7 +109,9 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
     const selection = columns === undefined ? '*' : renderColumnList(columns);
     const source = `${this.#format.readFunction}(${quoteLiteral(path)}${readArguments === '' ? '' : `, ${readArguments}`})`;
     const instance = await sharedDuckDBInstance();
-    return withDuckDBConnection(instance, (connection) => readQuery(connection, `SELECT ${selection} FROM ${source}`, shape));
+    return withDuckDBConnection(instance, (connection) =>
+      readQuery(connection, `SELECT ${selection} FROM ${source}`, shape),
+    );
   }
 
   protected async write(temporaryPath: string, data: TabularData): Promise<void> {
@@ -121,11 +133,16 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
     if (error instanceof MixedColumnError || error instanceof UnsupportedValueError) {
       return 'Give each column values of one type (numbers, strings, booleans, Dates, objects), or convert the column to strings first.';
     }
-    if (error instanceof NoColumnsError) return 'Save at least one row, or an Arrow table, which carries its columns even when empty.';
-    if (error instanceof UnsupportedArrowTypeError) return 'Cast that column to a supported type (for example Float64 or Utf8) before saving.';
+    if (error instanceof NoColumnsError)
+      return 'Save at least one row, or an Arrow table, which carries its columns even when empty.';
+    if (error instanceof UnsupportedArrowTypeError)
+      return 'Cast that column to a supported type (for example Float64 or Utf8) before saving.';
     const message = error instanceof Error ? error.message : '';
     if (/named parameter|option|Binder Error/i.test(message)) {
-      const place = operation === 'load' ? `load_args (options of DuckDB's ${this.#format.readFunction})` : `save_args (options of DuckDB's COPY ... (FORMAT ${this.#format.copyFormat}))`;
+      const place =
+        operation === 'load'
+          ? `load_args (options of DuckDB's ${this.#format.readFunction})`
+          : `save_args (options of DuckDB's COPY ... (FORMAT ${this.#format.copyFormat}))`;
       return `Check ${place}.`;
     }
     return undefined;
@@ -134,7 +151,11 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
 
 const STAGING_TABLE = 'sluice_staged_data';
 
-function readDuckDBFileArgs(format: DuckDBFileFormat, reader: OptionReader, filepath: string): DuckDBFileArgs {
+function readDuckDBFileArgs(
+  format: DuckDBFileFormat,
+  reader: OptionReader,
+  filepath: string,
+): DuckDBFileArgs {
   const loadSection = reader.section('load_args');
   const loadRaw = reader.mapping('load_args') ?? {};
   const shape = loadSection.choice('as', LOAD_SHAPES) ?? 'rows';
@@ -147,7 +168,8 @@ function readDuckDBFileArgs(format: DuckDBFileFormat, reader: OptionReader, file
     }
     columns = columnsValue as string[];
   } else if (columnsValue !== undefined) {
-    if (!format.columnsMappingIsDuckDBOption) throw loadSection.invalid('columns', 'must be a list of column names', columnsValue);
+    if (!format.columnsMappingIsDuckDBOption)
+      throw loadSection.invalid('columns', 'must be a list of column names', columnsValue);
     readOptions.columns = columnsValue;
   }
   for (const [key, value] of Object.entries(loadRaw)) {
@@ -166,7 +188,8 @@ function readDuckDBFileArgs(format: DuckDBFileFormat, reader: OptionReader, file
   for (const [key, value] of Object.entries(saveRaw)) {
     saveSection.raw(key);
     const refusal = REFUSED_SAVE_OPTIONS[key.toLowerCase()];
-    if (refusal !== undefined) throw saveSection.error(`option "${saveSection.path(key)}" is not supported.`, refusal);
+    if (refusal !== undefined)
+      throw saveSection.error(`option "${saveSection.path(key)}" is not supported.`, refusal);
     if (value !== undefined) copyOptions[key] = value;
   }
 

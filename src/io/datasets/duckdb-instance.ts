@@ -71,7 +71,10 @@ export async function releaseDuckDBFile(path: string): Promise<void> {
 }
 
 /** Runs `use` on a fresh connection to `instance` and always disconnects afterwards. */
-export async function withDuckDBConnection<T>(instance: DuckDBInstance, use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+export async function withDuckDBConnection<T>(
+  instance: DuckDBInstance,
+  use: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   const connection = await instance.connect();
   try {
     return await use(connection);

@@ -27,7 +27,8 @@ export function renderCopyOptions(options: Record<string, unknown>): string {
 }
 
 function optionName(key: string): string {
-  if (!OPTION_NAME.test(key)) throw new DuckDBOptionError(`"${key}" is not a valid DuckDB option name (letters, digits and _ only).`);
+  if (!OPTION_NAME.test(key))
+    throw new DuckDBOptionError(`"${key}" is not a valid DuckDB option name (letters, digits and _ only).`);
   return key;
 }
 
@@ -41,7 +42,8 @@ function renderValue(key: string, value: unknown, place: 'expression' | 'copy'):
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new DuckDBOptionError(`option "${key}" must be a finite number; got ${value}.`);
+    if (!Number.isFinite(value))
+      throw new DuckDBOptionError(`option "${key}" must be a finite number; got ${value}.`);
     return String(value);
   }
   if (Array.isArray(value)) {
@@ -49,7 +51,9 @@ function renderValue(key: string, value: unknown, place: 'expression' | 'copy'):
     return place === 'copy' ? `(${items})` : `[${items}]`;
   }
   if (isPlainObject(value)) {
-    const entries = Object.entries(value).map(([name, item]) => `${quoteLiteral(name)}: ${renderValue(key, item, 'expression')}`);
+    const entries = Object.entries(value).map(
+      ([name, item]) => `${quoteLiteral(name)}: ${renderValue(key, item, 'expression')}`,
+    );
     return `{${entries.join(', ')}}`;
   }
   throw new DuckDBOptionError(`option "${key}" has a value DuckDB can't take: ${typeof value}.`);

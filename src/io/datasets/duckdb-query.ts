@@ -50,7 +50,8 @@ export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
     const loadArgs = reader.section('load_args');
     const shape = loadArgs.choice('as', LOAD_SHAPES) ?? 'rows';
     const params = loadArgs.raw('params');
-    if (params !== undefined && !Array.isArray(params)) throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
+    if (params !== undefined && !Array.isArray(params))
+      throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
     loadArgs.finish();
     const metadata = reader.mapping('metadata');
     reader.finish();

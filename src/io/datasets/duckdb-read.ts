@@ -15,7 +15,13 @@
  * Values are read straight off DuckDB's vectors, chunk by chunk from a streaming result, which is
  * faster than the library's generic row converters and never materialises the result twice.
  */
-import type { DuckDBConnection, DuckDBDataChunk, DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBType,
+  DuckDBValue,
+  DuckDBVector,
+} from '@duckdb/node-api';
 import type * as Arrow from 'apache-arrow';
 import type { DataType, Vector } from 'apache-arrow';
 import type { DuckDBModule } from './duckdb-instance.ts';
@@ -31,12 +37,21 @@ const MIN_SAFE = -MAX_SAFE;
 export type QueryParameters = readonly unknown[];
 
 /** Runs `sql` and returns its result as rows or as an Arrow table. */
-export async function readQuery(connection: DuckDBConnection, sql: string, shape: LoadShape, parameters?: QueryParameters): Promise<Row[] | ArrowTable> {
+export async function readQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  shape: LoadShape,
+  parameters?: QueryParameters,
+): Promise<Row[] | ArrowTable> {
   return shape === 'arrow' ? readArrow(connection, sql, parameters) : readRows(connection, sql, parameters);
 }
 
 /** Runs `sql` and returns one plain object per row (see the module comment for value types). */
-export async function readRows(connection: DuckDBConnection, sql: string, parameters?: QueryParameters): Promise<Row[]> {
+export async function readRows(
+  connection: DuckDBConnection,
+  sql: string,
+  parameters?: QueryParameters,
+): Promise<Row[]> {
   const duckdb = await loadDuckDB();
   const result = await connection.stream(sql, parameters as DuckDBValue[] | undefined);
   const names = result.deduplicatedColumnNames();
@@ -44,7 +59,11 @@ export async function readRows(connection: DuckDBConnection, sql: string, parame
   const makeRow = rowFactory(names);
   const rows: Row[] = [];
   const columns: unknown[][] = names.map(() => []);
-  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+  for (
+    let chunk = await result.fetchChunk();
+    chunk !== null && chunk.rowCount > 0;
+    chunk = await result.fetchChunk()
+  ) {
     const count = chunk.rowCount;
     for (let column = 0; column < names.length; column++) {
       const vector = chunk.getColumnVector(column);
@@ -59,13 +78,21 @@ export async function readRows(connection: DuckDBConnection, sql: string, parame
 }
 
 /** Runs `sql` and returns an Arrow table (see the module comment for the type mapping). */
-export async function readArrow(connection: DuckDBConnection, sql: string, parameters?: QueryParameters): Promise<ArrowTable> {
+export async function readArrow(
+  connection: DuckDBConnection,
+  sql: string,
+  parameters?: QueryParameters,
+): Promise<ArrowTable> {
   const [duckdb, arrow] = await Promise.all([loadDuckDB(), import('apache-arrow')]);
   const result = await connection.stream(sql, parameters as DuckDBValue[] | undefined);
   const names = result.deduplicatedColumnNames();
   const plans = result.columnTypes().map((type) => arrowColumnPlan(duckdb, arrow, type));
   const columns: unknown[][] = names.map(() => []);
-  for (let chunk: DuckDBDataChunk | null = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+  for (
+    let chunk: DuckDBDataChunk | null = await result.fetchChunk();
+    chunk !== null && chunk.rowCount > 0;
+    chunk = await result.fetchChunk()
+  ) {
     const count = chunk.rowCount;
     for (let column = 0; column < names.length; column++) {
       const vector = chunk.getColumnVector(column);
@@ -136,7 +163,9 @@ function arrowColumnPlan(duckdb: DuckDBModule, arrow: typeof Arrow, type: DuckDB
     const value = converted(vector, index);
     if (value === null || typeof value === 'string') return value;
     if (typeof value === 'bigint') return value.toString();
-    return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+    return JSON.stringify(value, (_key, item: unknown) =>
+      typeof item === 'bigint' ? item.toString() : item,
+    );
   };
   if (type.alias === 'JSON') return { type: new arrow.Utf8(), read: raw };
   switch (type.typeId) {
@@ -197,5 +226,8 @@ function rowFactory(names: readonly string[]): (columns: unknown[][], index: num
       return `${key}: columns[${column}][index]`;
     })
     .join(', ');
-  return new Function('columns', 'index', `return { ${body} };`) as (columns: unknown[][], index: number) => Row;
+  return new Function('columns', 'index', `return { ${body} };`) as (
+    columns: unknown[][],
+    index: number,
+  ) => Row;
 }

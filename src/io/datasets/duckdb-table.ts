@@ -96,7 +96,9 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
   async load(): Promise<Row[] | ArrowTable> {
     const selection = this.#columns === undefined ? '*' : this.#columns.map(quoteIdentifier).join(', ');
     try {
-      return await this.#file.read((connection) => readQuery(connection, `SELECT ${selection} FROM ${this.qualifiedTable}`, this.#shape));
+      return await this.#file.read((connection) =>
+        readQuery(connection, `SELECT ${selection} FROM ${this.qualifiedTable}`, this.#shape),
+      );
     } catch (error) {
       throw this.#file.failure(`load table ${this.qualifiedTable}`, error);
     }
@@ -104,9 +106,12 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
 
   async save(data: TabularData): Promise<void> {
     if (!isArrowTable(data) && !isRowArray(data)) {
-      throw new DatasetError(`${datasetSubject(this.#owner)}: save() expects an array of row objects or an Arrow table; got ${describeValue(data)}.`, {
-        datasetName: this.name,
-      });
+      throw new DatasetError(
+        `${datasetSubject(this.#owner)}: save() expects an array of row objects or an Arrow table; got ${describeValue(data)}.`,
+        {
+          datasetName: this.name,
+        },
+      );
     }
     try {
       await this.#file.write((connection) => this.#write(connection, data));
@@ -148,17 +153,22 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
     try {
       const exists = await tableExists(connection, this.table, this.schema);
       if (exists && this.ifExists === 'fail') {
-        throw new DatasetError(`${datasetSubject(this.#owner)}: table ${this.qualifiedTable} already exists in DuckDB database ${this.#file.path}, and save_args.if_exists is "fail".`, {
-          datasetName: this.name,
-          hint: 'Set save_args.if_exists to "replace" (rewrite it on every run) or "append".',
-        });
+        throw new DatasetError(
+          `${datasetSubject(this.#owner)}: table ${this.qualifiedTable} already exists in DuckDB database ${this.#file.path}, and save_args.if_exists is "fail".`,
+          {
+            datasetName: this.name,
+            hint: 'Set save_args.if_exists to "replace" (rewrite it on every run) or "append".',
+          },
+        );
       }
       if (staged === undefined) {
         if (exists && this.ifExists === 'replace') await connection.run(`DELETE FROM ${this.qualifiedTable}`);
         if (!exists && this.ifExists !== 'append') throw new NoColumnsError();
       } else {
-        if (this.schema !== undefined) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.schema)}`);
-        if (exists && this.ifExists === 'append') await connection.run(`INSERT INTO ${this.qualifiedTable} BY NAME ${staged.select}`);
+        if (this.schema !== undefined)
+          await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.schema)}`);
+        if (exists && this.ifExists === 'append')
+          await connection.run(`INSERT INTO ${this.qualifiedTable} BY NAME ${staged.select}`);
         else await connection.run(`CREATE OR REPLACE TABLE ${this.qualifiedTable} AS ${staged.select}`);
       }
       await connection.run('COMMIT');
@@ -170,7 +180,11 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
 }
 
 /** Whether `schema.table` (schema `main` when absent) exists in the connection's database file. */
-async function tableExists(connection: DuckDBConnection, table: string, schema: string | undefined): Promise<boolean> {
+async function tableExists(
+  connection: DuckDBConnection,
+  table: string,
+  schema: string | undefined,
+): Promise<boolean> {
   const reader = await connection.runAndReadAll(
     `SELECT count(*) AS n FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2`,
     [schema ?? 'main', table],
@@ -182,8 +196,10 @@ function saveHint(error: unknown, ifExists: IfExists): string | undefined {
   if (error instanceof MixedColumnError || error instanceof UnsupportedValueError) {
     return 'Give each column values of one type, or convert the column to strings first.';
   }
-  if (error instanceof NoColumnsError) return 'Save at least one row the first time, or an Arrow table, which carries its columns even when empty.';
-  if (error instanceof UnsupportedArrowTypeError) return 'Cast that column to a supported type (for example Float64 or Utf8) before saving.';
+  if (error instanceof NoColumnsError)
+    return 'Save at least one row the first time, or an Arrow table, which carries its columns even when empty.';
+  if (error instanceof UnsupportedArrowTypeError)
+    return 'Cast that column to a supported type (for example Float64 or Utf8) before saving.';
   const message = error instanceof Error ? error.message : '';
   if (ifExists === 'append' && /Binder Error|Conversion Error|column/i.test(message)) {
     return "The data does not fit the existing table's columns; check them, or use if_exists: replace.";

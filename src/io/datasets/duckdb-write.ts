@@ -64,11 +64,19 @@ const CHUNK_ROWS = 2048;
  * Creates the temporary table `table` on `connection`, fills it with `data`, and returns the
  * SELECT reading it back with final types. The table lives as long as the connection.
  */
-export async function stageData(connection: DuckDBConnection, table: string, data: TabularData): Promise<StagedData> {
-  const { columns, rowCount } = isArrowTable(data) ? await arrowColumns(data) : rowColumns(data as readonly Row[]);
+export async function stageData(
+  connection: DuckDBConnection,
+  table: string,
+  data: TabularData,
+): Promise<StagedData> {
+  const { columns, rowCount } = isArrowTable(data)
+    ? await arrowColumns(data)
+    : rowColumns(data as readonly Row[]);
   if (columns.length === 0) throw new NoColumnsError();
   const staged = `temp.main.${quoteIdentifier(table)}`;
-  const definition = columns.map((column) => `${quoteIdentifier(column.name)} ${column.stageType}`).join(', ');
+  const definition = columns
+    .map((column) => `${quoteIdentifier(column.name)} ${column.stageType}`)
+    .join(', ');
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(table)} (${definition})`);
   const { DuckDBDataChunk, JSToDuckDBValueConverter } = await loadDuckDB();
   const appender = await connection.createAppender(table, 'main', 'temp');
@@ -142,12 +150,23 @@ function rowStagePlan({ kind, hasBigints }: InferredColumn): StagePlan {
   const plans: Record<ColumnKind, StagePlan> = {
     boolean: { stageType: 'BOOLEAN', converted: false },
     // Safe integers are exact in a double; only bigint values need the (slower) BIGINT path.
-    integer: hasBigints ? { stageType: 'BIGINT', converted: true } : { stageType: 'DOUBLE', finalType: 'BIGINT', converted: false },
-    bigint: hasBigints ? { stageType: 'BIGINT', converted: true } : { stageType: 'DOUBLE', finalType: 'BIGINT', converted: false },
+    integer: hasBigints
+      ? { stageType: 'BIGINT', converted: true }
+      : { stageType: 'DOUBLE', finalType: 'BIGINT', converted: false },
+    bigint: hasBigints
+      ? { stageType: 'BIGINT', converted: true }
+      : { stageType: 'DOUBLE', finalType: 'BIGINT', converted: false },
     hugeint: { stageType: 'HUGEINT', converted: true },
-    double: hasBigints ? { stageType: 'DOUBLE', converted: false, prepare: (value) => Number(value) } : { stageType: 'DOUBLE', converted: false },
+    double: hasBigints
+      ? { stageType: 'DOUBLE', converted: false, prepare: (value) => Number(value) }
+      : { stageType: 'DOUBLE', converted: false },
     text: { stageType: 'VARCHAR', converted: false },
-    timestamp: { stageType: 'DOUBLE', finalType: 'TIMESTAMPTZ', converted: false, prepare: (value) => (value as Date).getTime() },
+    timestamp: {
+      stageType: 'DOUBLE',
+      finalType: 'TIMESTAMPTZ',
+      converted: false,
+      prepare: (value) => (value as Date).getTime(),
+    },
     json: { stageType: 'VARCHAR', finalType: 'JSON', converted: false, prepare: toJsonText },
     binary: { stageType: 'BLOB', converted: true },
   };
@@ -156,7 +175,9 @@ function rowStagePlan({ kind, hasBigints }: InferredColumn): StagePlan {
 
 async function arrowColumns(table: ArrowTable): Promise<{ columns: StagedColumn[]; rowCount: number }> {
   const { DataType } = await import('apache-arrow');
-  const columns = table.schema.fields.map((field, index) => arrowColumn(DataType, field.name, field.type, table.getChildAt(index)!));
+  const columns = table.schema.fields.map((field, index) =>
+    arrowColumn(DataType, field.name, field.type, table.getChildAt(index)!),
+  );
   return { columns, rowCount: table.numRows };
 }
 
@@ -169,11 +190,23 @@ async function arrowColumns(table: ArrowTable): Promise<{ columns: StagedColumn[
 function arrowColumn(types: typeof DataType, name: string, type: DataType, vector: Vector): StagedColumn {
   const direct = (stageType: string): StagedColumn => {
     // Numeric columns without nulls come out of Arrow as one typed array: no per-value work.
-    const values: ArrayLike<unknown> = vector.nullCount === 0 ? vector.toArray() : Array.from(vector, (value: unknown) => value ?? null);
-    return { name, stageType, converted: false, slice: (start, end) => Array.prototype.slice.call(values, start, end) };
+    const values: ArrayLike<unknown> =
+      vector.nullCount === 0 ? vector.toArray() : Array.from(vector, (value: unknown) => value ?? null);
+    return {
+      name,
+      stageType,
+      converted: false,
+      slice: (start, end) => Array.prototype.slice.call(values, start, end),
+    };
   };
-  const mapped = (stageType: string, convert: (value: unknown) => unknown, extra: Partial<StagedColumn> = {}): StagedColumn => {
-    const values = Array.from(vector, (value: unknown) => (value === null || value === undefined ? null : convert(value)));
+  const mapped = (
+    stageType: string,
+    convert: (value: unknown) => unknown,
+    extra: Partial<StagedColumn> = {},
+  ): StagedColumn => {
+    const values = Array.from(vector, (value: unknown) =>
+      value === null || value === undefined ? null : convert(value),
+    );
     return { name, stageType, converted: false, ...extra, slice: (start, end) => values.slice(start, end) };
   };
   const same = (value: unknown) => value;
@@ -185,13 +218,26 @@ function arrowColumn(types: typeof DataType, name: string, type: DataType, vecto
   }
   if (types.isFloat(type)) return direct(type.precision === 2 ? 'DOUBLE' : 'FLOAT');
   if (types.isUtf8(type) || types.isLargeUtf8(type) || types.isUtf8View(type)) return mapped('VARCHAR', same);
-  if (types.isDictionary(type) && (types.isUtf8(type.dictionary) || types.isLargeUtf8(type.dictionary))) return mapped('VARCHAR', same);
-  if (types.isBinary(type) || types.isLargeBinary(type) || types.isFixedSizeBinary(type) || types.isBinaryView(type)) {
+  if (types.isDictionary(type) && (types.isUtf8(type.dictionary) || types.isLargeUtf8(type.dictionary)))
+    return mapped('VARCHAR', same);
+  if (
+    types.isBinary(type) ||
+    types.isLargeBinary(type) ||
+    types.isFixedSizeBinary(type) ||
+    types.isBinaryView(type)
+  ) {
     return mapped('BLOB', same, { converted: true });
   }
   if (types.isDate(type)) return mapped('DOUBLE', epochMilliseconds, { finalType: 'DATE' });
-  if (types.isTimestamp(type)) return mapped('DOUBLE', epochMilliseconds, { finalType: type.timezone ? 'TIMESTAMPTZ' : 'TIMESTAMP' });
-  if (types.isList(type) || types.isStruct(type) || types.isMap(type) || types.isFixedSizeList(type) || types.isLargeList(type)) {
+  if (types.isTimestamp(type))
+    return mapped('DOUBLE', epochMilliseconds, { finalType: type.timezone ? 'TIMESTAMPTZ' : 'TIMESTAMP' });
+  if (
+    types.isList(type) ||
+    types.isStruct(type) ||
+    types.isMap(type) ||
+    types.isFixedSizeList(type) ||
+    types.isLargeList(type)
+  ) {
     return mapped('VARCHAR', toJsonText, { finalType: 'JSON' });
   }
   if (types.isNull(type)) return mapped('VARCHAR', () => null);

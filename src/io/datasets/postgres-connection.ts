@@ -78,7 +78,8 @@ export class PostgresConnection {
   /** `test on 127.0.0.1:5432`, for messages. */
   get where(): string {
     const { host, port, database } = this.target;
-    const server = host === undefined ? 'the default server' : `${host}${port === undefined ? '' : `:${port}`}`;
+    const server =
+      host === undefined ? 'the default server' : `${host}${port === undefined ? '' : `:${port}`}`;
     return database === undefined ? server : `database "${database}" on ${server}`;
   }
 
@@ -129,7 +130,10 @@ export class PostgresConnection {
   inspect(error: unknown): PostgresErrorInfo {
     const raw = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | undefined)?.code;
-    return { message: this.redact(raw === '' ? String(code ?? 'unknown error') : raw), code: typeof code === 'string' ? code : undefined };
+    return {
+      message: this.redact(raw === '' ? String(code ?? 'unknown error') : raw),
+      code: typeof code === 'string' ? code : undefined,
+    };
   }
 
   /**
@@ -140,11 +144,14 @@ export class PostgresConnection {
     if (error instanceof DatasetError) return error;
     const { message, code } = this.inspect(error);
     const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
-    return new DatasetError(`${datasetSubject(this.#owner)} could not ${doing} in ${this.where}: ${message}`, {
-      datasetName: this.#owner.name,
-      cause,
-      hint: hint ?? hintFor(code, this.#owner),
-    });
+    return new DatasetError(
+      `${datasetSubject(this.#owner)} could not ${doing} in ${this.where}: ${message}`,
+      {
+        datasetName: this.#owner.name,
+        cause,
+        hint: hint ?? hintFor(code, this.#owner),
+      },
+    );
   }
 
   #openPool(): Promise<Pool> {
@@ -187,7 +194,13 @@ function typeParsers(types: typeof PgTypes): { getTypeParser: typeof PgTypes.get
   const custom = new Map<number, (text: string) => unknown>([
     [INT8, (text) => safeNumber(BigInt(text))],
     [DATE, (text) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : text)],
-    [TIMESTAMP, (text) => (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(text) ? new Date(`${text.replace(' ', 'T')}Z`) : text)],
+    [
+      TIMESTAMP,
+      (text) =>
+        /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(text)
+          ? new Date(`${text.replace(' ', 'T')}Z`)
+          : text,
+    ],
   ]);
   const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
     const parser = format === 'binary' ? undefined : custom.get(oid);
@@ -196,23 +209,35 @@ function typeParsers(types: typeof PgTypes): { getTypeParser: typeof PgTypes.get
   return { getTypeParser };
 }
 
-function readCredentials(owner: OptionsOwner, credentials: unknown): { settings: PoolSettings; secrets: string[]; target: PostgresTarget } {
+function readCredentials(
+  owner: OptionsOwner,
+  credentials: unknown,
+): { settings: PoolSettings; secrets: string[]; target: PostgresTarget } {
   const fail = (message: string, hint?: string) =>
     new DatasetError(`${datasetSubject(owner)}: ${message}`, {
       datasetName: owner.name,
-      hint: hint ?? 'In conf/local/credentials.yml: `my_db: { con: postgresql://user:password@host:5432/database }`, then `credentials: my_db` on the dataset.',
+      hint:
+        hint ??
+        'In conf/local/credentials.yml: `my_db: { con: postgresql://user:password@host:5432/database }`, then `credentials: my_db` on the dataset.',
     });
-  if (credentials === undefined || credentials === null) throw fail('needs credentials for PostgreSQL, and none were given.');
-  if (!isPlainObject(credentials)) throw fail('its credentials must be a mapping (con, or host/port/user/password/database).');
+  if (credentials === undefined || credentials === null)
+    throw fail('needs credentials for PostgreSQL, and none were given.');
+  if (!isPlainObject(credentials))
+    throw fail('its credentials must be a mapping (con, or host/port/user/password/database).');
   for (const key of Object.keys(credentials)) {
-    if (!CREDENTIAL_KEYS.includes(key)) throw fail(`unknown credentials key "${key}".`, `PostgreSQL credentials take: ${CREDENTIAL_KEYS.join(', ')}.`);
+    if (!CREDENTIAL_KEYS.includes(key))
+      throw fail(
+        `unknown credentials key "${key}".`,
+        `PostgreSQL credentials take: ${CREDENTIAL_KEYS.join(', ')}.`,
+      );
   }
   const text = (key: string): string | undefined => {
     const value = credentials[key];
     if (value === undefined || value === null) return undefined;
     // YAML reads `password: 12345` as a number; it is still a password. Values are never echoed.
     if (typeof value === 'number' && key !== 'con') return String(value);
-    if (typeof value !== 'string' || value === '') throw fail(`credentials key "${key}" must be a non-empty string.`);
+    if (typeof value !== 'string' || value === '')
+      throw fail(`credentials key "${key}" must be a non-empty string.`);
     return value;
   };
   const secrets: string[] = [];
@@ -222,7 +247,10 @@ function readCredentials(owner: OptionsOwner, credentials: unknown): { settings:
   if (con !== undefined) {
     const connectionString = con.replace(/^(postgres(?:ql)?)\+[a-z0-9_]+:\/\//i, '$1://');
     if (!/^postgres(ql)?:\/\//i.test(connectionString)) {
-      throw fail('credentials key "con" must be a postgresql:// connection string.', 'For example con: postgresql://user:password@host:5432/database.');
+      throw fail(
+        'credentials key "con" must be a postgresql:// connection string.',
+        'For example con: postgresql://user:password@host:5432/database.',
+      );
     }
     settings.connectionString = connectionString;
     secrets.push(con, connectionString);
@@ -245,7 +273,8 @@ function readCredentials(owner: OptionsOwner, credentials: unknown): { settings:
   if (host !== undefined) settings.host = target.host = host;
   if (portText !== undefined) {
     const port = Number(portText);
-    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw fail('credentials key "port" must be a port number.');
+    if (!Number.isInteger(port) || port <= 0 || port > 65535)
+      throw fail('credentials key "port" must be a port number.');
     settings.port = target.port = port;
   }
   if (user !== undefined) settings.user = user;
@@ -256,7 +285,8 @@ function readCredentials(owner: OptionsOwner, credentials: unknown): { settings:
   if (database !== undefined) settings.database = target.database = database;
   const ssl = credentials.ssl;
   if (ssl !== undefined && ssl !== null) {
-    if (typeof ssl !== 'boolean' && !isPlainObject(ssl)) throw fail('credentials key "ssl" must be true, false or a mapping of TLS options.');
+    if (typeof ssl !== 'boolean' && !isPlainObject(ssl))
+      throw fail('credentials key "ssl" must be true, false or a mapping of TLS options.');
     settings.ssl = ssl;
   }
   if (con === undefined && host === undefined && database === undefined) {

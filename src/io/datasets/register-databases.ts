@@ -18,10 +18,32 @@ import { SqlTableDataset } from './sql-table.ts';
  * one imports nothing heavy: DuckDB and pg load on the first `load()` or `save()`.
  */
 export function registerDatabaseDatasets(registry: DatasetTypeRegistry): void {
-  registry.register('parquet', (options, context) => new ParquetDataset(context.name, options as unknown as ParquetDatasetOptions, context));
-  registry.register('duckdb_csv', (options, context) => new DuckDBCsvDataset(context.name, options as unknown as DuckDBCsvDatasetOptions, context));
-  registry.register('sql_table', (options, context) => new SqlTableDataset(context.name, options as SqlTableDatasetOptions, context));
-  registry.register('sql_query', (options, context) => new SqlQueryDataset(context.name, options as SqlQueryDatasetOptions, context));
-  registry.register('duckdb_table', (options, context) => new DuckDBTableDataset(context.name, options as unknown as DuckDBTableDatasetOptions, context));
-  registry.register('duckdb_query', (options, context) => new DuckDBQueryDataset(context.name, options as unknown as DuckDBQueryDatasetOptions, context));
+  registry.register(
+    'parquet',
+    (options, context) =>
+      new ParquetDataset(context.name, options as unknown as ParquetDatasetOptions, context),
+  );
+  registry.register(
+    'duckdb_csv',
+    (options, context) =>
+      new DuckDBCsvDataset(context.name, options as unknown as DuckDBCsvDatasetOptions, context),
+  );
+  registry.register(
+    'sql_table',
+    (options, context) => new SqlTableDataset(context.name, options as SqlTableDatasetOptions, context),
+  );
+  registry.register(
+    'sql_query',
+    (options, context) => new SqlQueryDataset(context.name, options as SqlQueryDatasetOptions, context),
+  );
+  registry.register(
+    'duckdb_table',
+    (options, context) =>
+      new DuckDBTableDataset(context.name, options as unknown as DuckDBTableDatasetOptions, context),
+  );
+  registry.register(
+    'duckdb_query',
+    (options, context) =>
+      new DuckDBQueryDataset(context.name, options as unknown as DuckDBQueryDatasetOptions, context),
+  );
 }

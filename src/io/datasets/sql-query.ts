@@ -44,7 +44,8 @@ export class SqlQueryDataset implements Dataset<Row[]> {
     const inline = reader.raw('credentials');
     const loadArgs = reader.section('load_args');
     const params = loadArgs.raw('params');
-    if (params !== undefined && !Array.isArray(params)) throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
+    if (params !== undefined && !Array.isArray(params))
+      throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
     loadArgs.finish();
     const metadata = reader.mapping('metadata');
     reader.finish();
@@ -54,7 +55,10 @@ export class SqlQueryDataset implements Dataset<Row[]> {
     this.#params = params as unknown[] | undefined;
     this.#owner = owner;
     this.#metadata = metadata;
-    this.#connection = new PostgresConnection(owner, settings.credentials ?? (isPlainObject(inline) ? inline : undefined));
+    this.#connection = new PostgresConnection(
+      owner,
+      settings.credentials ?? (isPlainObject(inline) ? inline : undefined),
+    );
   }
 
   async load(): Promise<Row[]> {
@@ -108,27 +112,42 @@ export class SqlQueryDataset implements Dataset<Row[]> {
 }
 
 /** `sql` or `filepath` (a .sql file), exactly one. Shared by `sql_query` and `duckdb_query`. */
-export function readQuerySource(reader: OptionReader, settings: DatasetSettings): { sql?: string; filepath?: string } {
+export function readQuerySource(
+  reader: OptionReader,
+  settings: DatasetSettings,
+): { sql?: string; filepath?: string } {
   const sql = reader.string('sql');
   const filepath = reader.string('filepath');
   if (sql !== undefined && filepath !== undefined) throw reader.error('give "sql" or "filepath", not both.');
   if (sql === undefined && filepath === undefined) {
-    throw reader.error('option "sql" is required.', 'For example "sql: SELECT * FROM shuttles WHERE price > 100", or "filepath: queries/shuttles.sql".');
+    throw reader.error(
+      'option "sql" is required.',
+      'For example "sql: SELECT * FROM shuttles WHERE price > 100", or "filepath: queries/shuttles.sql".',
+    );
   }
-  return sql !== undefined ? { sql } : { filepath: resolve(settings.projectPath ?? process.cwd(), filepath!) };
+  return sql !== undefined
+    ? { sql }
+    : { filepath: resolve(settings.projectPath ?? process.cwd(), filepath!) };
 }
 
 /** The query text: `sql` itself, or the file read now (so edits between runs are picked up). */
-export async function loadQueryText(owner: OptionsOwner, sql: string | undefined, filepath: string | undefined): Promise<string> {
+export async function loadQueryText(
+  owner: OptionsOwner,
+  sql: string | undefined,
+  filepath: string | undefined,
+): Promise<string> {
   if (sql !== undefined) return sql;
   try {
     return await readFile(filepath!, 'utf8');
   } catch (error) {
-    throw new DatasetError(`${datasetSubject(owner)}: cannot read its query file ${filepath}: ${(error as Error).message}`, {
-      datasetName: owner.name,
-      cause: error,
-      hint: 'Check "filepath".',
-    });
+    throw new DatasetError(
+      `${datasetSubject(owner)}: cannot read its query file ${filepath}: ${(error as Error).message}`,
+      {
+        datasetName: owner.name,
+        cause: error,
+        hint: 'Check "filepath".',
+      },
+    );
   }
 }
 

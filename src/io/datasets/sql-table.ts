@@ -75,7 +75,10 @@ export class SqlTableDataset implements Dataset<Row[]> {
     const saveArgs = reader.section('save_args');
     const ifExists = saveArgs.choice('if_exists', IF_EXISTS_CHOICES) ?? 'fail';
     if (saveArgs.boolean('index') === true) {
-      throw saveArgs.error('option "save_args.index: true" is not supported: rows have no index.', 'Put the index in a column of its own.');
+      throw saveArgs.error(
+        'option "save_args.index: true" is not supported: rows have no index.',
+        'Put the index in a column of its own.',
+      );
     }
     saveArgs.finish();
     const metadata = reader.mapping('metadata');
@@ -87,7 +90,10 @@ export class SqlTableDataset implements Dataset<Row[]> {
     this.#columns = columns;
     this.#owner = owner;
     this.#metadata = metadata;
-    this.#connection = new PostgresConnection(owner, settings.credentials ?? (isPlainObject(inline) ? inline : undefined));
+    this.#connection = new PostgresConnection(
+      owner,
+      settings.credentials ?? (isPlainObject(inline) ? inline : undefined),
+    );
   }
 
   /** `"schema"."table"`, quoted as in SQL. */
@@ -107,20 +113,28 @@ export class SqlTableDataset implements Dataset<Row[]> {
 
   async save(rows: readonly Row[]): Promise<void> {
     if (!isRowArray(rows)) {
-      const arrow = isArrowTable(rows) ? ' Convert an Arrow table with table.toArray().map((row) => row.toJSON()).' : '';
-      throw new DatasetError(`${datasetSubject(this.#owner)}: save() expects an array of row objects; got ${describeValue(rows)}.${arrow}`, {
-        datasetName: this.name,
-      });
+      const arrow = isArrowTable(rows)
+        ? ' Convert an Arrow table with table.toArray().map((row) => row.toJSON()).'
+        : '';
+      throw new DatasetError(
+        `${datasetSubject(this.#owner)}: save() expects an array of row objects; got ${describeValue(rows)}.${arrow}`,
+        {
+          datasetName: this.name,
+        },
+      );
     }
     let columns: InferredColumn[];
     try {
       columns = inferColumns(rows);
     } catch (error) {
       if (error instanceof MixedColumnError || error instanceof UnsupportedValueError) {
-        throw new DatasetError(`${datasetSubject(this.#owner)} could not save table ${this.qualifiedTable}: ${error.message}`, {
-          datasetName: this.name,
-          hint: 'Give each column values of one type, or convert the column to strings first.',
-        });
+        throw new DatasetError(
+          `${datasetSubject(this.#owner)} could not save table ${this.qualifiedTable}: ${error.message}`,
+          {
+            datasetName: this.name,
+            hint: 'Give each column values of one type, or convert the column to strings first.',
+          },
+        );
       }
       throw error;
     }
@@ -133,7 +147,9 @@ export class SqlTableDataset implements Dataset<Row[]> {
 
   async exists(): Promise<boolean> {
     try {
-      const result = await this.#connection.query('SELECT to_regclass($1) IS NOT NULL AS present', [this.qualifiedTable]);
+      const result = await this.#connection.query('SELECT to_regclass($1) IS NOT NULL AS present', [
+        this.qualifiedTable,
+      ]);
       return result.rows[0]?.present === true;
     } catch (error) {
       throw this.#connection.failure(`check table ${this.qualifiedTable}`, error);
@@ -158,25 +174,36 @@ export class SqlTableDataset implements Dataset<Row[]> {
   }
 
   async #write(client: PoolClient, columns: InferredColumn[], rows: readonly Row[]): Promise<void> {
-    const present = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [this.qualifiedTable]);
+    const present = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [
+      this.qualifiedTable,
+    ]);
     const exists = present.rows[0]?.present === true;
     if (exists && this.ifExists === 'fail') {
-      throw new DatasetError(`${datasetSubject(this.#owner)}: table ${this.qualifiedTable} already exists in ${this.#connection.where}, and save_args.if_exists is "fail".`, {
-        datasetName: this.name,
-        hint: 'Set save_args.if_exists to "replace" (rewrite it on every run) or "append".',
-      });
+      throw new DatasetError(
+        `${datasetSubject(this.#owner)}: table ${this.qualifiedTable} already exists in ${this.#connection.where}, and save_args.if_exists is "fail".`,
+        {
+          datasetName: this.name,
+          hint: 'Set save_args.if_exists to "replace" (rewrite it on every run) or "append".',
+        },
+      );
     }
     if (columns.length === 0) {
       if (exists && this.ifExists === 'replace') await client.query(`DELETE FROM ${this.qualifiedTable}`);
       if (exists || this.ifExists === 'append') return;
-      throw new DatasetError(`${datasetSubject(this.#owner)}: cannot create table ${this.qualifiedTable} from no rows: there are no columns.`, {
-        datasetName: this.name,
-        hint: 'Save at least one row the first time, or create the table yourself.',
-      });
+      throw new DatasetError(
+        `${datasetSubject(this.#owner)}: cannot create table ${this.qualifiedTable} from no rows: there are no columns.`,
+        {
+          datasetName: this.name,
+          hint: 'Save at least one row the first time, or create the table yourself.',
+        },
+      );
     }
-    const definition = columns.map((column) => `${quoteIdentifier(column.name)} ${POSTGRES_TYPE_FOR_KIND[column.kind]}`).join(', ');
+    const definition = columns
+      .map((column) => `${quoteIdentifier(column.name)} ${POSTGRES_TYPE_FOR_KIND[column.kind]}`)
+      .join(', ');
     if (exists && this.ifExists === 'replace') await client.query(`DROP TABLE ${this.qualifiedTable}`);
-    if (!exists || this.ifExists === 'replace') await client.query(`CREATE TABLE ${this.qualifiedTable} (${definition})`);
+    if (!exists || this.ifExists === 'replace')
+      await client.query(`CREATE TABLE ${this.qualifiedTable} (${definition})`);
     await insertRows(client, this.qualifiedTable, columns, rows);
   }
 
@@ -190,7 +217,12 @@ export class SqlTableDataset implements Dataset<Row[]> {
 }
 
 /** Multi-row INSERTs with parameters, in batches that stay under PostgreSQL's parameter limit. */
-async function insertRows(client: PoolClient, table: string, columns: InferredColumn[], rows: readonly Row[]): Promise<void> {
+async function insertRows(
+  client: PoolClient,
+  table: string,
+  columns: InferredColumn[],
+  rows: readonly Row[],
+): Promise<void> {
   const batch = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / columns.length)));
   const names = columns.map((column) => quoteIdentifier(column.name)).join(', ');
   for (let start = 0; start < rows.length; start += batch) {
@@ -227,7 +259,11 @@ export function readTableName(reader: OptionReader): string {
 export function readColumnList(reader: OptionReader): string[] | undefined {
   const value = reader.raw('columns');
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0 || !value.every((item) => typeof item === 'string' && item !== '')) {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((item) => typeof item === 'string' && item !== '')
+  ) {
     throw reader.invalid('columns', 'must be a non-empty list of column names', value);
   }
   return value as string[];

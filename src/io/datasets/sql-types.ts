@@ -36,7 +36,13 @@ export function postgresParameter(kind: ColumnKind, value: unknown): unknown {
     case 'timestamp':
       return (value as Date).toISOString();
     case 'binary':
-      return Buffer.isBuffer(value) ? value : Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength);
+      return Buffer.isBuffer(value)
+        ? value
+        : Buffer.from(
+            (value as Uint8Array).buffer,
+            (value as Uint8Array).byteOffset,
+            (value as Uint8Array).byteLength,
+          );
     default:
       return value;
   }

@@ -26,7 +26,11 @@ export const LOAD_SHAPES: readonly LoadShape[] = ['rows', 'arrow'];
 export function isArrowTable(value: unknown): value is ArrowTable {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<Table>;
-  return typeof candidate.numRows === 'number' && typeof candidate.getChildAt === 'function' && typeof candidate.schema === 'object';
+  return (
+    typeof candidate.numRows === 'number' &&
+    typeof candidate.getChildAt === 'function' &&
+    typeof candidate.schema === 'object'
+  );
 }
 
 /** True for an array whose items are all plain objects (or an empty array). */
