@@ -1,6 +1,6 @@
 /**
  * Cancellation by a real signal: a child process runs the basic fixture's `slow` pipeline with an
- * AbortController wired to SIGTERM/SIGINT (test/session/cancel-child.ts). Once its first node has
+ * AbortController wired to SIGTERM/SIGINT (test/session/run-child.ts). Once its first node has
  * started we signal it, then check the record: the running node(s) settled, nothing new started,
  * onPipelineError got RunCancelledError exactly once, and the child exited with 130.
  */
@@ -22,7 +22,7 @@ interface Line {
 }
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD = fileURLToPath(new URL('./cancel-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./run-child.ts', import.meta.url));
 
 interface ChildOutcome {
   code: number | null;
@@ -36,7 +36,7 @@ interface ChildOutcome {
 /** Starts the child, waits for the first beforeNodeRun in its record, sends `signal`, waits for it to exit. */
 async function cancelChild(signal: NodeJS.Signals, runner: 'sequential' | 'async' | 'parallel'): Promise<ChildOutcome> {
   const { dataDir, recordFile } = freshDataDir(BASIC);
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, BASIC, dataDir, runner], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, BASIC, dataDir, 'slow', runner], {
     cwd: REPO,
     env: { ...process.env, SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_SLEEP_MS: '700', SLUICE_TEST_FAIL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,73 @@
+/**
+ * The parallel runner seen from outside a process: after a run the process must be able to exit
+ * (every worker thread stopped), whether the run succeeded or a worker failed to set up. Each run
+ * is a child process (test/session/run-child.ts), since a leaked worker would keep it alive.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TraceLine } from './support.ts';
+import { freshDataDir, readRecord, TRACED } from './support.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const CHILD = fileURLToPath(new URL('./run-child.ts', import.meta.url));
+
+interface Outcome {
+  /** The JSON line the child printed when its run returned. */
+  printed: { outcome: string; name?: string; message?: string };
+  /** The exit code, or 'still running' when the child had not exited 3 s after its run returned. */
+  exit: number | 'still running';
+  lines: TraceLine[];
+}
+
+/** Runs the traced project's default pipeline on the parallel runner in a child process. */
+async function runChild(env: (dataDir: string) => Record<string, string>): Promise<Outcome> {
+  const { dataDir, recordFile } = freshDataDir(TRACED);
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, TRACED, dataDir, '__default__', 'parallel'], {
+    cwd: REPO,
+    env: { ...process.env, SLUICE_TRACE_RECORD: recordFile, ...env(dataDir) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exitCode: number | null = null;
+  child.once('exit', (code) => (exitCode = code ?? -1));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('\n')) {
+      if (exitCode !== null || Date.now() > deadline) throw new Error(`the child printed no outcome:\n${stdout}\n${stderr}`);
+      await sleep(10);
+    }
+    const printed = JSON.parse(stdout.split('\n')[0]!) as Outcome['printed'];
+    const exitBy = Date.now() + 3_000;
+    while (exitCode === null && Date.now() < exitBy) await sleep(10);
+    return { printed, exit: exitCode ?? 'still running', lines: readRecord(recordFile) };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+test('after a successful parallel run the process exits on its own, with code 0', async () => {
+  const { printed, exit, lines } = await runChild(() => ({}));
+  assert.deepEqual(printed, { outcome: 'finished' });
+  assert.equal(exit, 0);
+  assert.equal(lines.filter((line) => line.hook === 'afterPipelineRun').length, 1);
+});
+
+test(
+  'when one worker fails to set up, the run fails once and the process still exits (the started worker is stopped)',
+  { todo: 'BUG: ParallelRunner never stops the workers that did start when another worker fails to set up; the process hangs' },
+  async () => {
+    // The first worker to set up succeeds; the second fails (see the traced fixture's hooks).
+    const { printed, exit, lines } = await runChild((dataDir) => ({ SLUICE_TRACE_WORKER_SETUP_MARKER: join(dataDir, 'marker') }));
+    assert.equal(printed.outcome, 'failed');
+    assert.equal(printed.message, 'worker setup failed on purpose');
+    assert.equal(lines.filter((line) => line.hook === 'onPipelineError').length, 1);
+    assert.equal(exit, 1, 'the process exits once the run failed');
+  },
+);
