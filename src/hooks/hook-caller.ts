@@ -32,6 +32,11 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
   readonly spec: HookSpecDefinition;
   /** Calls the hook. Reassigned on every change to its implementations; never allocates when idle. */
   call: (args: Args) => MaybePromise<CallResult>;
+  /**
+   * False while the hook has no implementations and no monitors: hot callers skip building the
+   * arguments object then (`if (caller.active) caller.call({...})`).
+   */
+  active = false;
   #impls: HookImpl[] = [];
   #order: HookImpl[] = [];
   #monitors: readonly HookMonitor[] = [];
@@ -147,6 +152,7 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
   #compile(): (args: Args) => MaybePromise<CallResult> {
     const { call, order } = compileCall(this.spec, this.#impls, this.#monitors);
     this.#order = order;
+    this.active = this.#impls.length > 0 || this.#monitors.length > 0;
     this.#compiledCall = call;
     if (this.#history === undefined) return call as (args: Args) => MaybePromise<CallResult>;
     const name = this.name;

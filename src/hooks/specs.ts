@@ -1,6 +1,7 @@
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { RetryPolicy } from '../pipeline/retry-policy.ts';
 import type { ProjectContext } from '../session/context.ts';
 import type { RunParams, RunResult } from '../session/run-params.ts';
 import type { HookSpecDefinition } from './spec.ts';
@@ -67,6 +68,11 @@ export interface HookSpecs {
    * when the last attempt fails.
    */
   onNodeRetry(args: { error: Error; node: Node; catalog: DataCatalog; attempt: number; delayMs: number; runId: string }): void;
+  /**
+   * First result: the retry policy for this node in this run, in place of `node.options.retries`
+   * (return nothing to keep it). The step-hooks plugin answers it from `conf/<env>/hooks.yml`.
+   */
+  nodeRetryPolicy(args: { node: Node; runId: string }): RetryPolicy | undefined;
   beforeDatasetLoaded(args: { datasetName: string; node: Node }): void;
   afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
@@ -76,8 +82,9 @@ export interface HookSpecs {
 }
 
 /** Hooks of `HookSpecs` that stop at the first result. Extend with augmentation like `HookSpecs`. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an augmentation point: its keys matter, not its values
-export interface FirstResultHookSpecs {}
+export interface FirstResultHookSpecs {
+  nodeRetryPolicy: true;
+}
 
 /** The runtime side of `HookSpecs`, in lifecycle order. */
 export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
@@ -105,6 +112,12 @@ export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
     name: 'onNodeRetry',
     args: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId'],
     description: 'An attempt failed and will be retried.',
+  },
+  {
+    name: 'nodeRetryPolicy',
+    args: ['node', 'runId'],
+    firstResult: true,
+    description: "The node's retry policy for this run (first result).",
   },
   { name: 'beforeDatasetLoaded', args: ['datasetName', 'node'], description: 'Before an input is loaded.' },
   { name: 'afterDatasetLoaded', args: ['datasetName', 'data', 'node'], description: 'After an input is loaded.' },

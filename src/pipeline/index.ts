@@ -4,7 +4,16 @@
  */
 export { node, Node, isPromiseLike } from './node.ts';
 export type { AnyNodeFunction, NodeChanges } from './node.ts';
-export type { NodeBehaviour, NodeOptions } from './options.ts';
+export type { NodeBehaviour, NodeBehaviourName, NodeOptions } from './options.ts';
+export type {
+  StepFailureContext,
+  StepHook,
+  StepHookContext,
+  StepHookReference,
+  StepHooks,
+  StepRetryContext,
+  StepSuccessContext,
+} from './step-hook.ts';
 export type {
   ArgumentsFor,
   Awaitable,

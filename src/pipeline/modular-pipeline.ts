@@ -5,7 +5,7 @@
 import { nearest } from '../suggest.ts';
 import { PipelineError } from './errors.ts';
 import type { Node } from './node.ts';
-import type { NodeBehaviour, NodeOptions } from './options.ts';
+import type { NodeBehaviour } from './options.ts';
 import { sortedNames } from './ordering.ts';
 import { Pipeline } from './pipeline.ts';
 import { splitTranscoding, stripTranscoding, TRANSCODING_SEPARATOR } from './transcoding.ts';
@@ -89,7 +89,7 @@ export function pipeline(
     );
   }
 
-  if (options.nodeDefaults !== undefined) result = applyNodeDefaults(result, options.nodeDefaults);
+  if (options.nodeDefaults !== undefined) result = result.withNodeDefaults(options.nodeDefaults);
   return result;
 }
 
@@ -208,16 +208,4 @@ function renameWiring(wiring: DatasetWiring, rename: (name: string) => string): 
 
 function joinNamespace(outer: string, inner: string | undefined): string {
   return inner === undefined ? outer : `${outer}.${inner}`;
-}
-
-function applyNodeDefaults(pipe: Pipeline, defaults: NodeBehaviour): Pipeline {
-  const entries = Object.entries(defaults).filter(([, value]) => value !== undefined);
-  if (entries.length === 0) return pipe;
-  return new Pipeline(
-    pipe.nodes.map((node) => {
-      const own = node.options as Record<string, unknown>;
-      const missing = entries.filter(([key]) => own[key] === undefined);
-      return missing.length === 0 ? node : node.withChanges(Object.fromEntries(missing) as NodeOptions);
-    }),
-  );
 }

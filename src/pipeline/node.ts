@@ -221,6 +221,11 @@ export class Node {
   withChanges(changes: NodeChanges): Node {
     const { func = this.func, inputs, outputs, ...optionChanges } = changes;
     const options: NodeOptions = { ...this.options, ...optionChanges };
+    // An option set here is the node's own from now on, no longer a pipeline's default.
+    const inherited = this.options.inheritedBehaviour;
+    if (inherited !== undefined && !('inheritedBehaviour' in optionChanges)) {
+      options.inheritedBehaviour = inherited.filter((name) => !(name in optionChanges));
+    }
     return new Node(
       func,
       'inputs' in changes ? inputs : this.inputWiring,

@@ -13,6 +13,7 @@ import {
 import { DependencyGraph } from './graph.ts';
 import { computeDepths, groupLayers } from './layers.ts';
 import { Node } from './node.ts';
+import type { NodeBehaviour, NodeBehaviourName } from './options.ts';
 import { sortedNames } from './ordering.ts';
 import { isTranscoded } from './transcoding.ts';
 
@@ -355,6 +356,31 @@ export class Pipeline {
   withTags(tags: string | Iterable<string>): Pipeline {
     const list = typeof tags === 'string' ? [tags] : [...tags];
     return new Pipeline(this.#graph.nodes.map((node) => node.withTags(list)));
+  }
+
+  /**
+   * A copy where every node that doesn't set a behaviour option (retries, step hooks) takes the
+   * default given here; a node's own value wins, as does a default set earlier (by an inner
+   * pipeline). The node records which options it inherited (`options.inheritedBehaviour`), so
+   * that configuration files can rank between a node's own options and a pipeline's defaults.
+   *
+   * @example
+   * ```ts
+   * const training = new Pipeline([split, fit]).withNodeDefaults({ onFailure: pageOnCall, retries: { max: 2 } });
+   * ```
+   */
+  withNodeDefaults(defaults: NodeBehaviour): Pipeline {
+    const entries = Object.entries(defaults).filter(([, value]) => value !== undefined) as [NodeBehaviourName, unknown][];
+    if (entries.length === 0) return this;
+    return new Pipeline(
+      this.#graph.nodes.map((node) => {
+        const own = node.options as Record<string, unknown>;
+        const missing = entries.filter(([name]) => own[name] === undefined);
+        if (missing.length === 0) return node;
+        const inheritedBehaviour = [...(node.options.inheritedBehaviour ?? []), ...missing.map(([name]) => name)];
+        return node.withChanges({ ...(Object.fromEntries(missing) as NodeBehaviour), inheritedBehaviour });
+      }),
+    );
   }
 
   // ----- description -----

@@ -2,9 +2,11 @@ import { SluiceError } from '../errors.ts';
 
 /** A run was cancelled (SIGINT, SIGTERM or an aborted signal). The CLI exits with 130. */
 export class RunCancelledError extends SluiceError {
-  constructor(reason?: string) {
+  /** @param cause a node error that happened while the run was winding down, if any. */
+  constructor(reason?: string, cause?: unknown) {
     super(`The run was cancelled${reason === undefined ? '' : ` (${reason})`}.`, {
       hint: 'Nodes that had finished kept their saved outputs; rerun to continue.',
+      ...(cause === undefined ? {} : { cause }),
     });
   }
 }

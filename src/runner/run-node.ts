@@ -31,29 +31,42 @@ type Values = Record<string, unknown>;
  * 4. `afterNodeRun`, or `onNodeError` and rethrow (load and save failures reach it too);
  * 5. for each output in declared order: `beforeDatasetSaved`, save, `afterDatasetSaved`.
  *
- * A node with a retry policy repeats steps 1-4 after a failed attempt, firing `onNodeRetry`
+ * The retry policy is `node.options.retries`, unless a `nodeRetryPolicy` implementation returns
+ * one. A node with a retry policy repeats steps 1-4 after a failed attempt, firing `onNodeRetry`
  * instead of `onNodeError` until its last attempt. Datasets and hooks that answer synchronously
  * are never awaited, so a run of memory datasets and sync hooks costs microseconds per node.
  */
 export async function runNode(node: Node, context: NodeRunContext): Promise<Values> {
   const { catalog, hooks, runId, isAsync } = context;
-  const policy = node.options.retries;
+  let policy = node.options.retries;
+  // Plugins may set the policy from configuration (the step-hooks plugin reads hooks.yml).
+  if (hooks.hook.nodeRetryPolicy.active) {
+    const configured = hooks.hook.nodeRetryPolicy.call({ node, runId });
+    const resolved = isPromiseLike(configured) ? await configured : configured;
+    if (resolved !== undefined) policy = resolved;
+  }
   let inputs: Values = {};
   for (let attempt = 1; ; attempt++) {
     let saving = false;
     try {
       inputs = {};
-      inputs = isAsync ? await loadConcurrently(node, context) : await loadInOrder(node, context);
-      let overrides = hooks.hook.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
-      if (isPromiseLike(overrides)) overrides = await overrides;
-      if (overrides.length > 0) inputs = applyOverrides(node, inputs, overrides);
+      let loaded = isAsync ? loadConcurrently(node, context) : loadInOrder(node, context);
+      if (isPromiseLike(loaded)) loaded = await loaded;
+      inputs = loaded;
+      if (hooks.hook.beforeNodeRun.active) {
+        let overrides = hooks.hook.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
+        if (isPromiseLike(overrides)) overrides = await overrides;
+        if (overrides.length > 0) inputs = applyOverrides(node, inputs, overrides);
+      }
       let outputs = node.call(inputs);
       if (isPromiseLike(outputs)) outputs = await outputs;
-      const after = hooks.hook.afterNodeRun.call({ node, catalog, inputs, outputs, isAsync, runId });
-      if (isPromiseLike(after)) await after;
+      if (hooks.hook.afterNodeRun.active) {
+        const after = hooks.hook.afterNodeRun.call({ node, catalog, inputs, outputs, isAsync, runId });
+        if (isPromiseLike(after)) await after;
+      }
       saving = true;
-      if (isAsync) await saveConcurrently(node, outputs, context);
-      else await saveInOrder(node, outputs, context);
+      const saved = isAsync ? saveConcurrently(node, outputs, context) : saveInOrder(node, outputs, context);
+      if (isPromiseLike(saved)) await saved;
       return outputs;
     } catch (thrown) {
       const error = asError(thrown);
@@ -92,57 +105,112 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-async function loadInOrder(node: Node, context: NodeRunContext): Promise<Values> {
+/** Loads inputs one after another; returns synchronously until a load or hook returns a promise. */
+function loadInOrder(node: Node, context: NodeRunContext): Values | Promise<Values> {
   const inputs: Values = {};
-  for (const datasetName of node.inputs) {
-    let data = loadOne(node, datasetName, context);
+  const names = node.inputs;
+  for (let i = 0; i < names.length; i++) {
+    const data = loadOne(node, names[i]!, context);
+    if (isPromiseLike(data)) return finishLoadingAsync(node, context, inputs, i, data);
+    inputs[names[i]!] = data;
+  }
+  return inputs;
+}
+
+async function finishLoadingAsync(node: Node, context: NodeRunContext, inputs: Values, index: number, pending: PromiseLike<unknown>): Promise<Values> {
+  const names = node.inputs;
+  inputs[names[index]!] = await pending;
+  for (let i = index + 1; i < names.length; i++) {
+    let data = loadOne(node, names[i]!, context);
     if (isPromiseLike(data)) data = await data;
-    inputs[datasetName] = data;
+    inputs[names[i]!] = data;
   }
   return inputs;
 }
 
 async function loadConcurrently(node: Node, context: NodeRunContext): Promise<Values> {
   const names = node.inputs;
-  const loaded = await Promise.all(names.map((datasetName) => loadOne(node, datasetName, context)));
+  const loaded = await settleAll(names.map((datasetName) => loadOne(node, datasetName, context)));
   const inputs: Values = {};
   for (let i = 0; i < names.length; i++) inputs[names[i]!] = loaded[i];
   return inputs;
 }
 
-/** One input: its hooks and its load, synchronous when the dataset and the hooks are. */
-function loadOne(node: Node, datasetName: string, { catalog, hooks }: NodeRunContext): unknown {
-  const before = hooks.hook.beforeDatasetLoaded.call({ datasetName, node });
-  const load = () => {
-    const data = catalog.get(datasetName).load();
-    const finish = (value: unknown) => {
-      const after = hooks.hook.afterDatasetLoaded.call({ datasetName, data: value, node });
-      return isPromiseLike(after) ? Promise.resolve(after).then(() => value) : value;
-    };
-    return isPromiseLike(data) ? Promise.resolve(data).then(finish) : finish(data);
-  };
-  return isPromiseLike(before) ? Promise.resolve(before).then(load) : load();
+/**
+ * Like Promise.all, but waits for every task before failing with the first error, so that no
+ * dataset hook of this node fires after its onNodeError.
+ */
+async function settleAll(tasks: unknown[]): Promise<unknown[]> {
+  const settled = await Promise.allSettled(tasks);
+  const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value);
 }
 
-async function saveInOrder(node: Node, outputs: Values, context: NodeRunContext): Promise<void> {
-  for (const datasetName of node.outputs) {
-    const saved = saveOne(node, datasetName, outputs[datasetName], context);
+/**
+ * One input: its hooks and its load. Synchronous when the dataset and the hooks are; written as
+ * plain calls (no closures) because it runs for every input of every node.
+ */
+function loadOne(node: Node, datasetName: string, context: NodeRunContext): unknown {
+  const caller = context.hooks.hook.beforeDatasetLoaded;
+  if (!caller.active) return loadData(node, datasetName, context);
+  const before = caller.call({ datasetName, node });
+  if (isPromiseLike(before)) return Promise.resolve(before).then(() => loadData(node, datasetName, context));
+  return loadData(node, datasetName, context);
+}
+
+function loadData(node: Node, datasetName: string, context: NodeRunContext): unknown {
+  const data = context.catalog.get(datasetName).load();
+  if (isPromiseLike(data)) return Promise.resolve(data).then((value) => afterLoad(node, datasetName, value, context));
+  return afterLoad(node, datasetName, data, context);
+}
+
+function afterLoad(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+  const caller = context.hooks.hook.afterDatasetLoaded;
+  if (!caller.active) return data;
+  const after = caller.call({ datasetName, data, node });
+  return isPromiseLike(after) ? Promise.resolve(after).then(() => data) : data;
+}
+
+/** Saves outputs one after another; returns synchronously until a save or hook returns a promise. */
+function saveInOrder(node: Node, outputs: Values, context: NodeRunContext): void | Promise<void> {
+  const names = node.outputs;
+  for (let i = 0; i < names.length; i++) {
+    const saved = saveOne(node, names[i]!, outputs[names[i]!], context);
+    if (isPromiseLike(saved)) return finishSavingAsync(node, outputs, context, i, saved);
+  }
+}
+
+async function finishSavingAsync(node: Node, outputs: Values, context: NodeRunContext, index: number, pending: PromiseLike<unknown>): Promise<void> {
+  await pending;
+  const names = node.outputs;
+  for (let i = index + 1; i < names.length; i++) {
+    const saved = saveOne(node, names[i]!, outputs[names[i]!], context);
     if (isPromiseLike(saved)) await saved;
   }
 }
 
 async function saveConcurrently(node: Node, outputs: Values, context: NodeRunContext): Promise<void> {
-  await Promise.all(node.outputs.map((datasetName) => saveOne(node, datasetName, outputs[datasetName], context)));
+  await settleAll(node.outputs.map((datasetName) => saveOne(node, datasetName, outputs[datasetName], context)));
 }
 
-function saveOne(node: Node, datasetName: string, data: unknown, { catalog, hooks }: NodeRunContext): unknown {
-  const before = hooks.hook.beforeDatasetSaved.call({ datasetName, data, node });
-  const save = () => {
-    const saved = catalog.get(datasetName).save(data);
-    const finish = () => hooks.hook.afterDatasetSaved.call({ datasetName, data, node });
-    return isPromiseLike(saved) ? Promise.resolve(saved).then(finish) : finish();
-  };
-  return isPromiseLike(before) ? Promise.resolve(before).then(save) : save();
+function saveOne(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+  const caller = context.hooks.hook.beforeDatasetSaved;
+  if (!caller.active) return saveData(node, datasetName, data, context);
+  const before = caller.call({ datasetName, data, node });
+  if (isPromiseLike(before)) return Promise.resolve(before).then(() => saveData(node, datasetName, data, context));
+  return saveData(node, datasetName, data, context);
+}
+
+function saveData(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+  const saved = context.catalog.get(datasetName).save(data);
+  if (isPromiseLike(saved)) return Promise.resolve(saved).then(() => afterSave(node, datasetName, data, context));
+  return afterSave(node, datasetName, data, context);
+}
+
+function afterSave(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+  const caller = context.hooks.hook.afterDatasetSaved;
+  return caller.active ? caller.call({ datasetName, data, node }) : undefined;
 }
 
 /** Merges `beforeNodeRun` results in call order; each must be a record naming the node's inputs. */

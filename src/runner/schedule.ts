@@ -102,8 +102,10 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
     signal?.removeEventListener('abort', onAbort);
   }
 
+  // A node that fails while the run winds down after a cancel (its subprocess got the same
+  // Ctrl-C, say) doesn't turn the cancellation into an ordinary failure.
+  if (signal?.aborted) throw new RunCancelledError(abortReason(signal), firstError);
   if (firstError !== undefined) throw firstError;
-  if (signal?.aborted) throw new RunCancelledError(abortReason(signal));
   if (state.failed.length > 0) throw new NodeFailuresError(state.failed, state.skipped);
 }
 

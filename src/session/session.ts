@@ -233,23 +233,32 @@ export class Session {
   }
 }
 
-/** The `sluice run` command that resumes a failed run: the same choices, starting from `fromNodes`. */
+/**
+ * The `sluice run` command that resumes a failed run: every choice of the failed run (pipeline,
+ * environment, filters, parameters, pinned versions, runner), starting from `fromNodes`.
+ */
 export function resumeCommandFor(runParams: RunParams, fromNodes: readonly string[]): string {
   const parts = ['sluice run'];
   const quote = (value: string) => (/^[\w.,:@/=-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`);
   if (runParams.pipelineName !== DEFAULT_PIPELINE) parts.push('--pipeline', quote(runParams.pipelineName));
   if (runParams.env !== 'local') parts.push('--env', quote(runParams.env));
+  if (runParams.confSource !== 'conf') parts.push('--conf-source', quote(runParams.confSource));
   if (runParams.runner !== 'sequential') parts.push('--runner', runParams.runner);
   if (runParams.isAsync) parts.push('--async');
+  // --from-nodes and --from-inputs are left out: the nodes to resume from lie downstream of both.
   const lists: [string, readonly string[]][] = [
     ['--tags', runParams.tags],
     ['--namespaces', runParams.namespaces],
     ['--to-nodes', runParams.toNodes],
     ['--to-outputs', runParams.toOutputs],
+    ['--nodes', runParams.nodeNames],
+    ['--load-versions', Object.entries(runParams.loadVersions).map(([name, version]) => `${name}:${version}`)],
   ];
   for (const [flag, values] of lists) if (values.length > 0) parts.push(flag, quote(values.join(',')));
   const params = Object.entries(flattenParams(runParams.runtimeParams)).map(([key, value]) => `${key}=${value}`);
   if (params.length > 0) parts.push('--params', quote(params.join(',')));
+  if (runParams.onlyMissingOutputs) parts.push('--only-missing-outputs');
+  if (runParams.continueOnFailure) parts.push('--continue-on-failure');
   parts.push('--from-nodes', quote(fromNodes.join(',')));
   return parts.join(' ');
 }

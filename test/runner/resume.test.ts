@@ -167,12 +167,12 @@ test('resumeCommandFor does not repeat the failed run’s own --from-nodes / --f
   assert.equal(resumeCommandFor(runParams, ['c']), 'sluice run --from-nodes c');
 });
 
-test('resumeCommandFor keeps the node-name filter of the failed run', { todo: 'BUG: resumeCommandFor drops runParams.nodeNames, so the resumed run also runs every descendant the user had filtered out' }, () => {
+test('resumeCommandFor keeps the node-name filter of the failed run', () => {
   const command = resumeCommandFor(makeRunParams({ nodeNames: ['a', 'b', 'c'] }), ['b']);
   assert.match(command, /--(nodes|node-names) "?a,b,c"?/, command);
 });
 
-test('resumeCommandFor keeps the pinned load versions of the failed run', { todo: 'BUG: resumeCommandFor drops runParams.loadVersions, so the resumed run loads the latest versions instead of the pinned ones' }, () => {
+test('resumeCommandFor keeps the pinned load versions of the failed run', () => {
   const command = resumeCommandFor(makeRunParams({ loadVersions: { raw: '2024-01-01T00.00.00.000Z' } }), ['b']);
   assert.match(command, /--load-versions "?raw:2024-01-01T00\.00\.00\.000Z"?/, command);
 });

@@ -9,7 +9,7 @@ import type { Node } from '../../pipeline/node.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
 import type { RunResult } from '../../session/run-params.ts';
 import { collectFreeOutputs, prepareRun } from '../prepare.ts';
-import { deserializeError, mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
+import { deserializeError, mainProcessPlugins, RelayedEventDelivery, serializeError } from '../relay.ts';
 import type { RunOptions, Runner } from '../runner.ts';
 import { executeNodes } from '../schedule.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
@@ -61,7 +61,7 @@ export class ParallelRunner implements Runner {
       relay,
     };
     const count = Math.max(1, Math.min(this.maxWorkers, prepared.pipeline.size));
-    const pool = prepared.pipeline.size === 0 ? [] : await Promise.all(Array.from({ length: count }, () => WorkerHandle.start(setup, delivery)));
+    const pool = prepared.pipeline.size === 0 ? [] : await startPool(count, setup, delivery);
     try {
       await executeNodes(prepared.pipeline, {
         concurrency: pool.length,
@@ -90,6 +90,16 @@ export class ParallelRunner implements Runner {
   }
 }
 
+/** Starts `count` workers; if any fails to start, stops the others and fails with its error. */
+async function startPool(count: number, setup: WorkerSetup, delivery: RelayedEventDelivery | undefined): Promise<WorkerHandle[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => WorkerHandle.start(setup, delivery)));
+  const failure = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  if (failure === undefined) return workers;
+  await Promise.all(workers.map((worker) => worker.stop()));
+  throw failure.reason;
+}
+
 /** The node's inputs that only the main process holds: memory datasets, not parameters. */
 function ephemeralInputs(node: Node, catalog: DataCatalog): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
@@ -104,7 +114,9 @@ function ephemeralInputs(node: Node, catalog: DataCatalog): Record<string, unkno
 class WorkerHandle {
   readonly #worker: Worker;
   readonly #delivery: RelayedEventDelivery | undefined;
-  #current: { resolve: (outputs: Readonly<Record<string, unknown>>) => void; reject: (error: Error) => void } | undefined;
+  #current:
+    | { nodeName: string; resolve: (outputs: Readonly<Record<string, unknown>>) => void; reject: (error: Error) => void }
+    | undefined;
   /** Relayed events are delivered one after another, and all before the node's completion. */
   #deliveries: Promise<unknown> = Promise.resolve();
   #exited = false;
@@ -146,7 +158,7 @@ class WorkerHandle {
 
   run(node: Node, inputs: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>>> {
     return new Promise((resolve, reject) => {
-      this.#current = { resolve, reject };
+      this.#current = { nodeName: node.name, resolve, reject };
       const message: ToWorker = { type: 'run', nodeName: node.name, inputs };
       this.#worker.postMessage(message);
     });
@@ -177,10 +189,24 @@ class WorkerHandle {
     );
   }
 
+  /**
+   * The worker died (or failed) while running a node: its own onNodeError never ran, so the
+   * main-process plugins get one here, after the events it did relay, and the node fails.
+   */
   #crashed(error: Error): void {
     const current = this.#current;
     this.#current = undefined;
-    current?.reject(error);
+    if (current === undefined) return;
+    const delivery = this.#delivery;
+    const report =
+      delivery === undefined
+        ? this.#deliveries
+        : this.#deliveries.then(() => delivery.deliver({ hook: 'onNodeError', nodeName: current.nodeName, error: serializeError(error), inputs: {} }));
+    this.#deliveries = Promise.resolve();
+    report.then(
+      () => current.reject(error),
+      () => current.reject(error),
+    );
   }
 }
 
