@@ -10,7 +10,7 @@ import {
   type SluicePlugin,
 } from '../../src/index.ts';
 
-test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plus onNodeRetry', () => {
+test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plus onNodeRetry and nodeRetryPolicy', () => {
   const specs = Object.fromEntries(SLUICE_HOOK_SPECS.map((spec) => [spec.name, [...spec.args]]));
   assert.deepEqual(specs, {
     afterContextCreated: ['context'],
@@ -22,6 +22,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
     afterNodeRun: ['node', 'catalog', 'inputs', 'outputs', 'isAsync', 'runId'],
     onNodeError: ['error', 'node', 'catalog', 'inputs', 'isAsync', 'runId'],
     onNodeRetry: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId'],
+    nodeRetryPolicy: ['node', 'runId'],
     beforeDatasetLoaded: ['datasetName', 'node'],
     afterDatasetLoaded: ['datasetName', 'data', 'node'],
     beforeDatasetSaved: ['datasetName', 'data', 'node'],
@@ -42,6 +43,7 @@ test('the runtime specs and the HookSpecs interface name the same hooks', () => 
     afterNodeRun: true,
     onNodeError: true,
     onNodeRetry: true,
+    nodeRetryPolicy: true,
     beforeDatasetLoaded: true,
     afterDatasetLoaded: true,
     beforeDatasetSaved: true,
