@@ -79,7 +79,7 @@ test('retryOn decides per error', async () => {
   const { hooks, events } = recorder();
   let calls = 0;
   const picky = node(
-    () => {
+    (_x: number) => {
       calls++;
       throw new Error(calls === 1 ? 'timeout' : 'schema mismatch');
     },
@@ -147,7 +147,7 @@ test('retryDelay: fixed, exponential and jitter bounds', () => {
 
 test('wiring mistakes are never retried', async () => {
   const { hooks, events } = recorder();
-  const wrongShape = node(() => 5 as unknown as [number, number], 'x', ['a', 'b'], { name: 'shape', retries: { max: 3 } });
+  const wrongShape = node((_x: number) => 5 as unknown as [number, number], 'x', ['a', 'b'], { name: 'shape', retries: { max: 3 } });
   await assert.rejects(runNode(wrongShape, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }));
   assert.equal(events.filter((event) => event.startsWith('retry')).length, 0);
 });
