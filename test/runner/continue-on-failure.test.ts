@@ -11,9 +11,11 @@ const runners: [string, () => Runner][] = [
 ];
 
 const ok = (v: number) => v + 1;
-const failing = (message: string) => (_input: unknown): number => {
-  throw new Error(message);
-};
+const failing =
+  (message: string) =>
+  (_input: unknown): number => {
+    throw new Error(message);
+  };
 
 /**
  * bad → after_bad → after_after;  good1 → good2;  join: [after_bad, good2] → joined;
@@ -33,7 +35,10 @@ function branches(): Pipeline {
 
 for (const [runnerName, makeRunner] of runners) {
   test(`${runnerName}: independent branches keep running, dependants of the failure are skipped`, async () => {
-    const { error, recording, state } = await runWith(branches(), fed({ seed: 0 }), { runner: makeRunner(), continueOnFailure: true });
+    const { error, recording, state } = await runWith(branches(), fed({ seed: 0 }), {
+      runner: makeRunner(),
+      continueOnFailure: true,
+    });
     assert.ok(error instanceof NodeFailuresError, `got ${String(error)}`);
     assert.deepEqual(nodeOrder(recording.events).sort(), ['bad', 'good1', 'good2', 'lone']);
     assert.deepEqual([...state.completed].sort(), ['good1', 'good2', 'lone']);
@@ -56,7 +61,10 @@ for (const [runnerName, makeRunner] of runners) {
       node(failing('second failure'), 'y', 'z', { name: 'c_fails' }),
       node((x: number, z: number) => x + z, ['x', 'z'], 'w', { name: 'd_needs_both' }),
     ]);
-    const { error, recording, state } = await runWith(pipeline, fed({ seed: 0 }), { runner: makeRunner(), continueOnFailure: true });
+    const { error, recording, state } = await runWith(pipeline, fed({ seed: 0 }), {
+      runner: makeRunner(),
+      continueOnFailure: true,
+    });
     assert.ok(error instanceof NodeFailuresError);
     assert.deepEqual(
       error.failures.map((failure) => failure.nodeName),
@@ -75,16 +83,28 @@ for (const [runnerName, makeRunner] of runners) {
   });
 
   test(`${runnerName}: with nothing failing, continueOnFailure changes nothing`, async () => {
-    const pipeline = new Pipeline([node(ok, 'seed', 'a', { name: 'one' }), node(ok, 'a', 'b', { name: 'two' })]);
-    const { result, recording } = await runWith(pipeline, fed({ seed: 0 }), { runner: makeRunner(), continueOnFailure: true });
+    const pipeline = new Pipeline([
+      node(ok, 'seed', 'a', { name: 'one' }),
+      node(ok, 'a', 'b', { name: 'two' }),
+    ]);
+    const { result, recording } = await runWith(pipeline, fed({ seed: 0 }), {
+      runner: makeRunner(),
+      continueOnFailure: true,
+    });
     assert.deepEqual(result?.outputs, { b: 2 });
     assert.deepEqual(result?.skippedNodes, []);
     assert.equal(count(recording.events, 'afterPipelineRun'), 1);
   });
 
   test(`${runnerName}: a failing leaf skips nothing but still fails the run`, async () => {
-    const pipeline = new Pipeline([node(ok, 'seed', 'a', { name: 'one' }), node(failing('leaf broke'), 'a', 'b', { name: 'leaf' })]);
-    const { error, state } = await runWith(pipeline, fed({ seed: 0 }), { runner: makeRunner(), continueOnFailure: true });
+    const pipeline = new Pipeline([
+      node(ok, 'seed', 'a', { name: 'one' }),
+      node(failing('leaf broke'), 'a', 'b', { name: 'leaf' }),
+    ]);
+    const { error, state } = await runWith(pipeline, fed({ seed: 0 }), {
+      runner: makeRunner(),
+      continueOnFailure: true,
+    });
     assert.ok(error instanceof NodeFailuresError);
     assert.deepEqual(error.skippedNodes, []);
     assert.equal(error.message, '1 node(s) failed:\n  - leaf: leaf broke');

@@ -5,7 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Runner, SluicePlugin } from '../../src/index.ts';
-import { AsyncRunner, DataCatalog, MissingInputsError, node, Pipeline, SequentialRunner } from '../../src/index.ts';
+import {
+  AsyncRunner,
+  DataCatalog,
+  MissingInputsError,
+  node,
+  Pipeline,
+  SequentialRunner,
+} from '../../src/index.ts';
 import type { Timeline } from './helpers.ts';
 import { blockOf, BrokenDataset, count, fed, pause, runWith, SlowDataset } from './helpers.ts';
 
@@ -37,7 +44,9 @@ function onlyPipelineError(recording: { events: string[]; errors: { hook: string
 
 for (const [runnerName, makeRunner] of runners) {
   test(`${runnerName}: a node error reaches onNodeError with the node, then onPipelineError once, then propagates`, async () => {
-    const { error, recording, state } = await runWith(threeSteps('second'), fed({ start: 0 }), { runner: makeRunner() });
+    const { error, recording, state } = await runWith(threeSteps('second'), fed({ start: 0 }), {
+      runner: makeRunner(),
+    });
     assert.equal(error?.message, 'second broke');
     assert.equal(onlyPipelineError(recording), error, 'onPipelineError gets the very error that propagates');
     const nodeErrors = recording.errors.filter((entry) => entry.hook === 'onNodeError');
@@ -59,12 +68,21 @@ for (const [runnerName, makeRunner] of runners) {
     test(`${runnerName}: a ${how} load error reaches onNodeError (no beforeNodeRun) and onPipelineError once`, async () => {
       const timeline: Timeline = [];
       const catalog = new DataCatalog({
-        datasets: { bad: sync ? new BrokenDataset('bad', 'load') : new SlowDataset('bad', timeline, { ms: 1, failLoad: true }) },
+        datasets: {
+          bad: sync
+            ? new BrokenDataset('bad', 'load')
+            : new SlowDataset('bad', timeline, { ms: 1, failLoad: true }),
+        },
       });
       const pipeline = new Pipeline([node((v: number) => v, 'bad', 'out', { name: 'reader' })]);
       const { error, recording } = await runWith(pipeline, catalog, { runner: makeRunner() });
       assert.match(error?.message ?? '', /bad (cannot be loaded|load failed)/);
-      assert.deepEqual(recording.events, ['beforePipelineRun', 'beforeDatasetLoaded reader:bad', 'onNodeError reader', 'onPipelineError']);
+      assert.deepEqual(recording.events, [
+        'beforePipelineRun',
+        'beforeDatasetLoaded reader:bad',
+        'onNodeError reader',
+        'onPipelineError',
+      ]);
       assert.equal(recording.errors[0]?.node, 'reader');
       assert.equal(recording.errors[0]?.error, error);
       assert.equal(onlyPipelineError(recording), error);
@@ -73,7 +91,11 @@ for (const [runnerName, makeRunner] of runners) {
     test(`${runnerName}: a ${how} save error reaches onNodeError (after afterNodeRun) and onPipelineError once`, async () => {
       const timeline: Timeline = [];
       const catalog = new DataCatalog({
-        datasets: { bad: sync ? new BrokenDataset('bad', 'save') : new SlowDataset('bad', timeline, { ms: 1, failSave: true }) },
+        datasets: {
+          bad: sync
+            ? new BrokenDataset('bad', 'save')
+            : new SlowDataset('bad', timeline, { ms: 1, failSave: true }),
+        },
       }).feed({ v: 1 });
       const pipeline = new Pipeline([node((v: number) => v, 'v', 'bad', { name: 'writer' })]);
       const { error, recording } = await runWith(pipeline, catalog, { runner: makeRunner() });
@@ -102,7 +124,10 @@ for (const [runnerName, makeRunner] of runners) {
         throw new Error('not today');
       },
     };
-    const { error, recording } = await runWith(pipeline, new DataCatalog(), { runner: makeRunner(), plugins: [refuse] });
+    const { error, recording } = await runWith(pipeline, new DataCatalog(), {
+      runner: makeRunner(),
+      plugins: [refuse],
+    });
     assert.equal(error?.message, 'not today');
     assert.equal(ran, false);
     // The recorder was called first, so its beforePipelineRun is recorded; then the error.
@@ -117,10 +142,17 @@ for (const [runnerName, makeRunner] of runners) {
         throw new Error('after failed');
       },
     };
-    const { error, recording, state } = await runWith(threeSteps(), fed({ start: 0 }), { runner: makeRunner(), plugins: [grumpy] });
+    const { error, recording, state } = await runWith(threeSteps(), fed({ start: 0 }), {
+      runner: makeRunner(),
+      plugins: [grumpy],
+    });
     assert.equal(error?.message, 'after failed');
     assert.deepEqual(state.completed, ['first', 'second', 'third']);
-    assert.equal(recording.events.at(-2), 'afterPipelineRun', 'the recorder saw afterPipelineRun before the grumpy plugin threw');
+    assert.equal(
+      recording.events.at(-2),
+      'afterPipelineRun',
+      'the recorder saw afterPipelineRun before the grumpy plugin threw',
+    );
     assert.equal(count(recording.events, 'onPipelineError'), 1);
     assert.equal(recording.events.at(-1), 'onPipelineError');
     assert.equal(recording.errors.at(-1)?.error, error);
@@ -134,7 +166,10 @@ for (const [runnerName, makeRunner] of runners) {
         throw new Error('after rejected');
       },
     };
-    const { error, recording } = await runWith(threeSteps(), fed({ start: 0 }), { runner: makeRunner(), plugins: [grumpy] });
+    const { error, recording } = await runWith(threeSteps(), fed({ start: 0 }), {
+      runner: makeRunner(),
+      plugins: [grumpy],
+    });
     assert.equal(error?.message, 'after rejected');
     assert.equal(count(recording.events, 'onPipelineError'), 1);
   });
@@ -175,14 +210,24 @@ for (const [runnerName, makeRunner] of runners) {
   });
 
   test(`${runnerName}: an error thrown by a node or dataset hook is a node failure too`, async () => {
-    for (const hook of ['beforeDatasetLoaded', 'afterDatasetLoaded', 'beforeNodeRun', 'afterNodeRun', 'beforeDatasetSaved', 'afterDatasetSaved']) {
+    for (const hook of [
+      'beforeDatasetLoaded',
+      'afterDatasetLoaded',
+      'beforeNodeRun',
+      'afterNodeRun',
+      'beforeDatasetSaved',
+      'afterDatasetSaved',
+    ]) {
       const thrower = {
         name: 'thrower',
         [hook]: () => {
           throw new Error(`${hook} hook broke`);
         },
       } as SluicePlugin;
-      const { error, recording } = await runWith(threeSteps(), fed({ start: 0 }), { runner: makeRunner(), plugins: [thrower] });
+      const { error, recording } = await runWith(threeSteps(), fed({ start: 0 }), {
+        runner: makeRunner(),
+        plugins: [thrower],
+      });
       assert.equal(error?.message, `${hook} hook broke`);
       assert.equal(count(recording.events, 'onNodeError first'), 1, hook);
       assert.equal(recording.errors[0]?.node, 'first', hook);
@@ -206,11 +251,19 @@ test('AsyncRunner: on a failure, nodes already running settle before onPipelineE
     node(async () => (await pause(40), 1), null, 'b', { name: 'slow_ok' }),
     node((b: number) => b, 'b', 'c', { name: 'after_slow' }),
   ]);
-  const { error, recording, state } = await runWith(pipeline, new DataCatalog(), { runner: new AsyncRunner() });
+  const { error, recording, state } = await runWith(pipeline, new DataCatalog(), {
+    runner: new AsyncRunner(),
+  });
   assert.equal(error?.message, 'fast failure');
   const events = recording.events;
-  assert.ok(events.indexOf('onNodeError fails_fast') < events.indexOf('afterNodeRun slow_ok'), 'slow_ok finished after the failure');
-  assert.ok(events.indexOf('afterDatasetSaved slow_ok:b') < events.indexOf('onPipelineError'), 'and settled before onPipelineError');
+  assert.ok(
+    events.indexOf('onNodeError fails_fast') < events.indexOf('afterNodeRun slow_ok'),
+    'slow_ok finished after the failure',
+  );
+  assert.ok(
+    events.indexOf('afterDatasetSaved slow_ok:b') < events.indexOf('onPipelineError'),
+    'and settled before onPipelineError',
+  );
   assert.deepEqual(blockOf(events, 'after_slow'), [], 'its child was never started');
   assert.deepEqual(state.completed, ['slow_ok']);
   assert.equal(count(events, 'onPipelineError'), 1);
@@ -233,7 +286,7 @@ test('the first failure wins when two running nodes fail (AsyncRunner); both rea
   );
 });
 
-test('isAsync: a failing load settles its sibling loads before onNodeError (the block stays bracketed)', { todo: 'BUG: runNode with isAsync fires onNodeError while sibling loads are still in flight; their afterDatasetLoaded comes after onPipelineError' }, async () => {
+test('isAsync: a failing load settles its sibling loads before onNodeError (the block stays bracketed)', async () => {
   const timeline: Timeline = [];
   const catalog = new DataCatalog({
     datasets: {
@@ -241,15 +294,23 @@ test('isAsync: a failing load settles its sibling loads before onNodeError (the 
       slow: new SlowDataset('slow', timeline, { ms: 30, data: 1 }),
     },
   });
-  const pipeline = new Pipeline([node((a: number, b: number) => a + b, ['bad', 'slow'], 'out', { name: 'n' })]);
+  const pipeline = new Pipeline([
+    node((a: number, b: number) => a + b, ['bad', 'slow'], 'out', { name: 'n' }),
+  ]);
   const { error, recording } = await runWith(pipeline, catalog, { isAsync: true });
   assert.match(error?.message ?? '', /bad load failed/);
   await pause(50);
-  assert.equal(recording.events.at(-1), 'onPipelineError', `no event may follow onPipelineError: ${recording.events.join(' | ')}`);
-  assert.ok(recording.events.indexOf('afterDatasetLoaded n:slow') < recording.events.indexOf('onNodeError n'));
+  assert.equal(
+    recording.events.at(-1),
+    'onPipelineError',
+    `no event may follow onPipelineError: ${recording.events.join(' | ')}`,
+  );
+  assert.ok(
+    recording.events.indexOf('afterDatasetLoaded n:slow') < recording.events.indexOf('onNodeError n'),
+  );
 });
 
-test('isAsync: a failing save settles its sibling saves before onNodeError (the block stays bracketed)', { todo: 'BUG: runNode with isAsync fires onNodeError while sibling saves are still in flight; their afterDatasetSaved comes after onPipelineError' }, async () => {
+test('isAsync: a failing save settles its sibling saves before onNodeError (the block stays bracketed)', async () => {
   const timeline: Timeline = [];
   const catalog = new DataCatalog({
     datasets: {
@@ -261,5 +322,9 @@ test('isAsync: a failing save settles its sibling saves before onNodeError (the 
   const { error, recording } = await runWith(pipeline, catalog, { isAsync: true });
   assert.match(error?.message ?? '', /bad save failed/);
   await pause(50);
-  assert.equal(recording.events.at(-1), 'onPipelineError', `no event may follow onPipelineError: ${recording.events.join(' | ')}`);
+  assert.equal(
+    recording.events.at(-1),
+    'onPipelineError',
+    `no event may follow onPipelineError: ${recording.events.join(' | ')}`,
+  );
 });

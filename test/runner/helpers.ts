@@ -4,8 +4,24 @@
  * pipeline through the same `runPipeline` bracket a Session uses.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dataset, DatasetDescription, Pipeline, Runner, RunParams, RunResult, RunState, SluiceHookManager, SluicePlugin } from '../../src/index.ts';
-import { createHookManager, DataCatalog, MemoryDataset, runPipeline, SequentialRunner } from '../../src/index.ts';
+import type {
+  Dataset,
+  DatasetDescription,
+  Pipeline,
+  Runner,
+  RunParams,
+  RunResult,
+  RunState,
+  SluiceHookManager,
+  SluicePlugin,
+} from '../../src/index.ts';
+import {
+  createHookManager,
+  DataCatalog,
+  MemoryDataset,
+  runPipeline,
+  SequentialRunner,
+} from '../../src/index.ts';
 
 /**
  * Every hook the recorder saw, in order: `beforePipelineRun`, `beforeNodeRun n`,
@@ -38,10 +54,14 @@ export function recorder(name = 'recorder'): Recording {
       events.push(`onNodeError ${node.name}`);
       errors.push({ hook: 'onNodeError', node: node.name, error });
     },
-    beforeDatasetLoaded: ({ node, datasetName }) => void events.push(`beforeDatasetLoaded ${node.name}:${datasetName}`),
-    afterDatasetLoaded: ({ node, datasetName }) => void events.push(`afterDatasetLoaded ${node.name}:${datasetName}`),
-    beforeDatasetSaved: ({ node, datasetName }) => void events.push(`beforeDatasetSaved ${node.name}:${datasetName}`),
-    afterDatasetSaved: ({ node, datasetName }) => void events.push(`afterDatasetSaved ${node.name}:${datasetName}`),
+    beforeDatasetLoaded: ({ node, datasetName }) =>
+      void events.push(`beforeDatasetLoaded ${node.name}:${datasetName}`),
+    afterDatasetLoaded: ({ node, datasetName }) =>
+      void events.push(`afterDatasetLoaded ${node.name}:${datasetName}`),
+    beforeDatasetSaved: ({ node, datasetName }) =>
+      void events.push(`beforeDatasetSaved ${node.name}:${datasetName}`),
+    afterDatasetSaved: ({ node, datasetName }) =>
+      void events.push(`afterDatasetSaved ${node.name}:${datasetName}`),
   };
   return { events, errors, plugin };
 }
@@ -56,7 +76,9 @@ export function blockOf(events: readonly string[], nodeName: string): string[] {
 
 /** The nodes in the order their `beforeNodeRun` fired. */
 export function nodeOrder(events: readonly string[]): string[] {
-  return events.filter((event) => event.startsWith('beforeNodeRun ')).map((event) => event.slice('beforeNodeRun '.length));
+  return events
+    .filter((event) => event.startsWith('beforeNodeRun '))
+    .map((event) => event.slice('beforeNodeRun '.length));
 }
 
 /** How many times `event` occurs. */
@@ -68,12 +90,22 @@ export function count(events: readonly string[], event: string): number {
  * The block Sluice promises for a node that succeeds: loads in declared order, beforeNodeRun,
  * afterNodeRun, saves in declared order.
  */
-export function expectedBlock(nodeName: string, inputs: readonly string[], outputs: readonly string[]): string[] {
+export function expectedBlock(
+  nodeName: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+): string[] {
   return [
-    ...inputs.flatMap((input) => [`beforeDatasetLoaded ${nodeName}:${input}`, `afterDatasetLoaded ${nodeName}:${input}`]),
+    ...inputs.flatMap((input) => [
+      `beforeDatasetLoaded ${nodeName}:${input}`,
+      `afterDatasetLoaded ${nodeName}:${input}`,
+    ]),
     `beforeNodeRun ${nodeName}`,
     `afterNodeRun ${nodeName}`,
-    ...outputs.flatMap((output) => [`beforeDatasetSaved ${nodeName}:${output}`, `afterDatasetSaved ${nodeName}:${output}`]),
+    ...outputs.flatMap((output) => [
+      `beforeDatasetSaved ${nodeName}:${output}`,
+      `afterDatasetSaved ${nodeName}:${output}`,
+    ]),
   ];
 }
 
@@ -282,7 +314,10 @@ export class PersistedDataset implements Dataset {
 }
 
 /** A catalog where each name in `persisted` is a PersistedDataset; every other name is a memory dataset. */
-export function catalogWith(persisted: readonly string[], parameters: Record<string, unknown> = {}): DataCatalog {
+export function catalogWith(
+  persisted: readonly string[],
+  parameters: Record<string, unknown> = {},
+): DataCatalog {
   const datasets: Record<string, Dataset> = {};
   for (const name of persisted) datasets[name] = new PersistedDataset();
   return new DataCatalog({ datasets, parameters });

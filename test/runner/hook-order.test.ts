@@ -17,14 +17,18 @@ const runners: [string, () => Runner][] = [
 
 /** One node with two inputs and two outputs, declared in non-alphabetical order. */
 function twoInTwoOut(): Pipeline {
-  return new Pipeline([node((b: number, a: number) => [b + a, b - a], ['b', 'a'], ['y', 'x'], { name: 'n' })]);
+  return new Pipeline([
+    node((b: number, a: number) => [b + a, b - a], ['b', 'a'], ['y', 'x'], { name: 'n' }),
+  ]);
 }
 
 /** prep → work → report, one dataset between each. */
 function chain(): Pipeline {
   return new Pipeline([
     node((raw: number[]) => raw.map((v) => v * 2), 'raw', 'doubled', { name: 'prep' }),
-    node((doubled: number[], k: number) => doubled.map((v) => v + k), ['doubled', 'params:k'], 'shifted', { name: 'work' }),
+    node((doubled: number[], k: number) => doubled.map((v) => v + k), ['doubled', 'params:k'], 'shifted', {
+      name: 'work',
+    }),
     node((shifted: number[]) => shifted.join(','), 'shifted', 'report', { name: 'report' }),
   ]);
 }
@@ -38,9 +42,16 @@ for (const [runnerName, makeRunner] of runners) {
     const label = `${runnerName}${isAsync ? ' (isAsync)' : ''}`;
 
     test(`${label}: loads in declared order, beforeNodeRun, afterNodeRun, saves in declared order`, async () => {
-      const { result, recording } = await runWith(twoInTwoOut(), fed({ b: 5, a: 2 }), { runner: makeRunner(), isAsync });
+      const { result, recording } = await runWith(twoInTwoOut(), fed({ b: 5, a: 2 }), {
+        runner: makeRunner(),
+        isAsync,
+      });
       assert.ok(result);
-      assert.deepEqual(recording.events, ['beforePipelineRun', ...expectedBlock('n', ['b', 'a'], ['y', 'x']), 'afterPipelineRun']);
+      assert.deepEqual(recording.events, [
+        'beforePipelineRun',
+        ...expectedBlock('n', ['b', 'a'], ['y', 'x']),
+        'afterPipelineRun',
+      ]);
       assert.deepEqual(result.outputs, { x: 3, y: 7 });
     });
 
@@ -67,7 +78,10 @@ for (const [runnerName, makeRunner] of runners) {
           { name: 'n' },
         ),
       ]);
-      const { error, recording } = await runWith(failing, fed({ b: 1, a: 2 }), { runner: makeRunner(), isAsync });
+      const { error, recording } = await runWith(failing, fed({ b: 1, a: 2 }), {
+        runner: makeRunner(),
+        isAsync,
+      });
       assert.equal(error?.message, 'boom 3');
       assert.deepEqual(recording.events, [
         'beforePipelineRun',
@@ -102,19 +116,39 @@ for (const [runnerName, makeRunner] of runners) {
     const seen: Record<string, unknown>[] = [];
     const spy: SluicePlugin = {
       name: 'spy',
-      afterDatasetLoaded: ({ datasetName, data }) => void seen.push({ hook: 'afterDatasetLoaded', datasetName, data }),
-      beforeNodeRun: ({ inputs, isAsync, runId }) => void seen.push({ hook: 'beforeNodeRun', inputs: { ...inputs }, isAsync, runId }),
+      afterDatasetLoaded: ({ datasetName, data }) =>
+        void seen.push({ hook: 'afterDatasetLoaded', datasetName, data }),
+      beforeNodeRun: ({ inputs, isAsync, runId }) =>
+        void seen.push({ hook: 'beforeNodeRun', inputs: { ...inputs }, isAsync, runId }),
       afterNodeRun: ({ inputs, outputs, isAsync, runId }) =>
-        void seen.push({ hook: 'afterNodeRun', inputs: { ...inputs }, outputs: { ...outputs }, isAsync, runId }),
-      beforeDatasetSaved: ({ datasetName, data }) => void seen.push({ hook: 'beforeDatasetSaved', datasetName, data }),
-      afterDatasetSaved: ({ datasetName, data }) => void seen.push({ hook: 'afterDatasetSaved', datasetName, data }),
+        void seen.push({
+          hook: 'afterNodeRun',
+          inputs: { ...inputs },
+          outputs: { ...outputs },
+          isAsync,
+          runId,
+        }),
+      beforeDatasetSaved: ({ datasetName, data }) =>
+        void seen.push({ hook: 'beforeDatasetSaved', datasetName, data }),
+      afterDatasetSaved: ({ datasetName, data }) =>
+        void seen.push({ hook: 'afterDatasetSaved', datasetName, data }),
     };
-    await runWith(twoInTwoOut(), fed({ b: 5, a: 2 }), { runner: makeRunner(), isAsync: true, plugins: [spy] });
+    await runWith(twoInTwoOut(), fed({ b: 5, a: 2 }), {
+      runner: makeRunner(),
+      isAsync: true,
+      plugins: [spy],
+    });
     assert.deepEqual(seen, [
       { hook: 'afterDatasetLoaded', datasetName: 'b', data: 5 },
       { hook: 'afterDatasetLoaded', datasetName: 'a', data: 2 },
       { hook: 'beforeNodeRun', inputs: { b: 5, a: 2 }, isAsync: true, runId: 'test-run' },
-      { hook: 'afterNodeRun', inputs: { b: 5, a: 2 }, outputs: { y: 7, x: 3 }, isAsync: true, runId: 'test-run' },
+      {
+        hook: 'afterNodeRun',
+        inputs: { b: 5, a: 2 },
+        outputs: { y: 7, x: 3 },
+        isAsync: true,
+        runId: 'test-run',
+      },
       { hook: 'beforeDatasetSaved', datasetName: 'y', data: 7 },
       { hook: 'afterDatasetSaved', datasetName: 'y', data: 7 },
       { hook: 'beforeDatasetSaved', datasetName: 'x', data: 3 },
@@ -139,14 +173,20 @@ for (const [runnerName, makeRunner] of runners) {
       beforeDatasetSaved: slowHook('beforeDatasetSaved'),
       afterDatasetSaved: slowHook('afterDatasetSaved'),
     };
-    const { recording } = await runWith(chain(), chainCatalog(), { runner: makeRunner(), plugins: [asyncPlugin] });
+    const { recording } = await runWith(chain(), chainCatalog(), {
+      runner: makeRunner(),
+      plugins: [asyncPlugin],
+    });
     // The recorder (called first) and the async plugin (called second, awaited) alternate.
     const recorded = recording.events.filter((event) => !event.includes('Pipeline'));
     assert.deepEqual(
       order,
       recorded.map((event) => event.replace(/:.*$/, '')),
     );
-    assert.deepEqual(blockOf(recording.events, 'work'), expectedBlock('work', ['doubled', 'params:k'], ['shifted']));
+    assert.deepEqual(
+      blockOf(recording.events, 'work'),
+      expectedBlock('work', ['doubled', 'params:k'], ['shifted']),
+    );
   });
 }
 
@@ -161,7 +201,11 @@ test('isAsync loads a node’s inputs concurrently: the second load starts befor
   const pipeline = new Pipeline([node((a: number, b: number) => a + b, ['a', 'b'], 'sum', { name: 'add' })]);
   const { result, recording } = await runWith(pipeline, catalog, { isAsync: true });
   assert.deepEqual(result?.outputs, { sum: 3 });
-  assert.deepEqual(timeline.slice(0, 2), ['load-start a', 'load-start b'], 'both loads are in flight at once');
+  assert.deepEqual(
+    timeline.slice(0, 2),
+    ['load-start a', 'load-start b'],
+    'both loads are in flight at once',
+  );
   // Both loads were started in declared order, and everything on them precedes beforeNodeRun.
   const events = recording.events;
   assert.deepEqual(events.slice(1, 3), ['beforeDatasetLoaded add:a', 'beforeDatasetLoaded add:b']);
@@ -196,14 +240,24 @@ test('isAsync saves a node’s outputs concurrently, all after afterNodeRun', as
   }).feed({ v: 4 });
   const pipeline = new Pipeline([node((v: number) => [v, -v], 'v', ['x', 'y'], { name: 'fork' })]);
   const { recording } = await runWith(pipeline, catalog, { isAsync: true });
-  assert.deepEqual(timeline.slice(0, 2), ['save-start x', 'save-start y'], 'both saves are in flight at once');
+  assert.deepEqual(
+    timeline.slice(0, 2),
+    ['save-start x', 'save-start y'],
+    'both saves are in flight at once',
+  );
   const events = recording.events;
   const afterRun = events.indexOf('afterNodeRun fork');
-  assert.deepEqual(events.slice(afterRun + 1, afterRun + 3), ['beforeDatasetSaved fork:x', 'beforeDatasetSaved fork:y']);
+  assert.deepEqual(events.slice(afterRun + 1, afterRun + 3), [
+    'beforeDatasetSaved fork:x',
+    'beforeDatasetSaved fork:y',
+  ]);
   for (const output of ['x', 'y']) {
     const before = events.indexOf(`beforeDatasetSaved fork:${output}`);
     const after = events.indexOf(`afterDatasetSaved fork:${output}`);
-    assert.ok(afterRun < before && before < after && after < events.indexOf('afterPipelineRun'), `${output} is bracketed`);
+    assert.ok(
+      afterRun < before && before < after && after < events.indexOf('afterPipelineRun'),
+      `${output} is bracketed`,
+    );
   }
 });
 
@@ -221,7 +275,11 @@ test('AsyncRunner: concurrent nodes interleave, but each node keeps its own bloc
   ]);
   const { result, recording } = await runWith(pipeline, catalog, { runner: new AsyncRunner() });
   assert.deepEqual(result?.outputs, { left_out: 1, right_out: 2 });
-  assert.deepEqual(timeline.slice(0, 2), ['load-start left_in', 'load-start right_in'], 'the two nodes run at once');
+  assert.deepEqual(
+    timeline.slice(0, 2),
+    ['load-start left_in', 'load-start right_in'],
+    'the two nodes run at once',
+  );
   assert.deepEqual(blockOf(recording.events, 'left'), expectedBlock('left', ['left_in'], ['left_out']));
   assert.deepEqual(blockOf(recording.events, 'right'), expectedBlock('right', ['right_in'], ['right_out']));
   assert.equal(recording.events[0], 'beforePipelineRun');

@@ -2,7 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SluicePlugin } from '../../src/index.ts';
-import { AsyncRunner, createHookManager, InputOverrideError, node, Pipeline, runNode } from '../../src/index.ts';
+import {
+  AsyncRunner,
+  createHookManager,
+  InputOverrideError,
+  node,
+  Pipeline,
+  runNode,
+} from '../../src/index.ts';
 import { count, fed, pause, runWith } from './helpers.ts';
 
 /** One node `add` reading x and y, writing their sum to `sum`; `seen` gets the inputs it was called with. */
@@ -21,7 +28,12 @@ function adder(seen: number[][] = []): Pipeline {
 }
 
 /** A plugin named `name` whose beforeNodeRun notes its call in `calls` and returns `result`. */
-function overrider(name: string, result: unknown, calls: string[] = [], options: { tryfirst?: boolean } = {}): SluicePlugin {
+function overrider(
+  name: string,
+  result: unknown,
+  calls: string[] = [],
+  options: { tryfirst?: boolean } = {},
+): SluicePlugin {
   return {
     name,
     beforeNodeRun: {
@@ -88,7 +100,9 @@ test('afterNodeRun sees the overridden inputs', async () => {
 
 test('returning nothing or an empty record changes nothing', async () => {
   const seen: number[][] = [];
-  await runWith(adder(seen), fed({ x: 1, y: 2 }), { plugins: [overrider('nothing', undefined), overrider('empty', {})] });
+  await runWith(adder(seen), fed({ x: 1, y: 2 }), {
+    plugins: [overrider('nothing', undefined), overrider('empty', {})],
+  });
   assert.deepEqual(seen, [[1, 2]]);
 });
 
@@ -100,7 +114,9 @@ for (const [label, bad, described] of [
 ] as const) {
   test(`a beforeNodeRun returning ${label} raises InputOverrideError naming the plugin`, async () => {
     const seen: number[][] = [];
-    const { error, recording } = await runWith(adder(seen), fed({ x: 1, y: 2 }), { plugins: [overrider('sloppy', bad)] });
+    const { error, recording } = await runWith(adder(seen), fed({ x: 1, y: 2 }), {
+      plugins: [overrider('sloppy', bad)],
+    });
     assert.ok(error instanceof InputOverrideError, `got ${String(error)}`);
     assert.match(error.message, /Plugin "sloppy"/);
     assert.match(error.message, new RegExp(`returned ${described}`));
@@ -113,15 +129,23 @@ for (const [label, bad, described] of [
 }
 
 test('an async plugin returning a non-record is named too', async () => {
-  const sloppy: SluicePlugin = { name: 'async-sloppy', beforeNodeRun: async () => 3 as unknown as Record<string, unknown> };
-  const { error } = await runWith(adder(), fed({ x: 1, y: 2 }), { plugins: [sloppy], runner: new AsyncRunner() });
+  const sloppy: SluicePlugin = {
+    name: 'async-sloppy',
+    beforeNodeRun: async () => 3 as unknown as Record<string, unknown>,
+  };
+  const { error } = await runWith(adder(), fed({ x: 1, y: 2 }), {
+    plugins: [sloppy],
+    runner: new AsyncRunner(),
+  });
   assert.ok(error instanceof InputOverrideError);
   assert.match(error.message, /Plugin "async-sloppy"/);
 });
 
 test('overriding an input the node does not have raises InputOverrideError naming plugin, input and node', async () => {
   const seen: number[][] = [];
-  const { error, recording } = await runWith(adder(seen), fed({ x: 1, y: 2 }), { plugins: [overrider('typo', { z: 3 })] });
+  const { error, recording } = await runWith(adder(seen), fed({ x: 1, y: 2 }), {
+    plugins: [overrider('typo', { z: 3 })],
+  });
   assert.ok(error instanceof InputOverrideError, `got ${String(error)}`);
   assert.match(error.message, /Plugin "typo" overrode "z"/);
   assert.match(error.message, /node "add" has no such input \(inputs: x, y\)/);

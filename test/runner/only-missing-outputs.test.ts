@@ -9,7 +9,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Runner } from '../../src/index.ts';
-import { AsyncRunner, DataCatalog, JsonDataset, node, nodesWithMissingOutputs, Pipeline, SequentialRunner } from '../../src/index.ts';
+import {
+  AsyncRunner,
+  DataCatalog,
+  JsonDataset,
+  node,
+  nodesWithMissingOutputs,
+  Pipeline,
+  SequentialRunner,
+} from '../../src/index.ts';
 import { nodeOrder, runWith } from './helpers.ts';
 
 const runners: [string, () => Runner][] = [
@@ -18,11 +26,15 @@ const runners: [string, () => Runner][] = [
 ];
 
 /** A catalog with a JSON file dataset per name in `files` (under a fresh folder); `existing` are written first. */
-function filesCatalog(files: readonly string[], existing: Record<string, unknown>): { catalog: DataCatalog; dir: string } {
+function filesCatalog(
+  files: readonly string[],
+  existing: Record<string, unknown>,
+): { catalog: DataCatalog; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-missing-'));
   const catalog = new DataCatalog();
   for (const name of files) catalog.add(name, new JsonDataset(name, { filepath: join(dir, `${name}.json`) }));
-  for (const [name, value] of Object.entries(existing)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(value));
+  for (const [name, value] of Object.entries(existing))
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify(value));
   return { catalog, dir };
 }
 
@@ -36,7 +48,10 @@ function fileChain(): Pipeline {
 for (const [runnerName, makeRunner] of runners) {
   test(`${runnerName}: every persisted output exists → nothing runs, every node is reported skipped`, async () => {
     const { catalog } = filesCatalog(['raw', 'p1', 'p2'], { raw: 1, p1: 2, p2: 3 });
-    const { result, recording } = await runWith(fileChain(), catalog, { runner: makeRunner(), onlyMissingOutputs: true });
+    const { result, recording } = await runWith(fileChain(), catalog, {
+      runner: makeRunner(),
+      onlyMissingOutputs: true,
+    });
     assert.deepEqual(nodeOrder(recording.events), []);
     assert.deepEqual(result?.completedNodes, []);
     assert.deepEqual(result?.skippedNodes, ['a', 'b']);
@@ -45,7 +60,10 @@ for (const [runnerName, makeRunner] of runners) {
 
   test(`${runnerName}: only the node whose output is missing runs, reading its input from the file`, async () => {
     const { catalog, dir } = filesCatalog(['raw', 'p1', 'p2'], { raw: 1, p1: 10 });
-    const { result, recording } = await runWith(fileChain(), catalog, { runner: makeRunner(), onlyMissingOutputs: true });
+    const { result, recording } = await runWith(fileChain(), catalog, {
+      runner: makeRunner(),
+      onlyMissingOutputs: true,
+    });
     assert.deepEqual(nodeOrder(recording.events), ['b']);
     assert.deepEqual(result?.skippedNodes, ['a']);
     assert.equal(JSON.parse(readFileSync(join(dir, 'p2.json'), 'utf8')), 11);
@@ -53,7 +71,10 @@ for (const [runnerName, makeRunner] of runners) {
 
   test(`${runnerName}: a node whose outputs exist is skipped even when its parent reruns (Kedro's rule)`, async () => {
     const { catalog, dir } = filesCatalog(['raw', 'p1', 'p2'], { raw: 1, p2: 99 });
-    const { recording } = await runWith(fileChain(), catalog, { runner: makeRunner(), onlyMissingOutputs: true });
+    const { recording } = await runWith(fileChain(), catalog, {
+      runner: makeRunner(),
+      onlyMissingOutputs: true,
+    });
     assert.deepEqual(nodeOrder(recording.events), ['a']);
     assert.equal(JSON.parse(readFileSync(join(dir, 'p2.json'), 'utf8')), 99);
   });
@@ -61,8 +82,14 @@ for (const [runnerName, makeRunner] of runners) {
   test(`${runnerName}: a node with no outputs always runs; it does not pull in producers of existing files`, async () => {
     const seen: number[] = [];
     const { catalog } = filesCatalog(['raw', 'p1'], { raw: 1, p1: 5 });
-    const pipeline = new Pipeline([node(inc, 'raw', 'p1', { name: 'a' }), node((v: number) => void seen.push(v), 'p1', null, { name: 'sink' })]);
-    const { recording } = await runWith(pipeline, catalog, { runner: makeRunner(), onlyMissingOutputs: true });
+    const pipeline = new Pipeline([
+      node(inc, 'raw', 'p1', { name: 'a' }),
+      node((v: number) => void seen.push(v), 'p1', null, { name: 'sink' }),
+    ]);
+    const { recording } = await runWith(pipeline, catalog, {
+      runner: makeRunner(),
+      onlyMissingOutputs: true,
+    });
     assert.deepEqual(nodeOrder(recording.events), ['sink']);
     assert.deepEqual(seen, [5]);
   });
@@ -70,8 +97,14 @@ for (const [runnerName, makeRunner] of runners) {
   test(`${runnerName}: a running node that needs a memory output makes its producer run`, async () => {
     // a: raw → m (memory); b: m → out (file, missing).
     const { catalog, dir } = filesCatalog(['raw', 'out'], { raw: 1 });
-    const pipeline = new Pipeline([node(inc, 'raw', 'm', { name: 'a' }), node(inc, 'm', 'out', { name: 'b' })]);
-    const { result, recording } = await runWith(pipeline, catalog, { runner: makeRunner(), onlyMissingOutputs: true });
+    const pipeline = new Pipeline([
+      node(inc, 'raw', 'm', { name: 'a' }),
+      node(inc, 'm', 'out', { name: 'b' }),
+    ]);
+    const { result, recording } = await runWith(pipeline, catalog, {
+      runner: makeRunner(),
+      onlyMissingOutputs: true,
+    });
     assert.deepEqual(nodeOrder(recording.events), ['a', 'b']);
     assert.deepEqual(result?.skippedNodes, []);
     assert.equal(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')), 3);
@@ -79,8 +112,14 @@ for (const [runnerName, makeRunner] of runners) {
 
   test(`${runnerName}: when the consumer of a memory output is skipped, its producer is skipped too`, async () => {
     const { catalog } = filesCatalog(['raw', 'out'], { raw: 1, out: 3 });
-    const pipeline = new Pipeline([node(inc, 'raw', 'm', { name: 'a' }), node(inc, 'm', 'out', { name: 'b' })]);
-    const { result, recording } = await runWith(pipeline, catalog, { runner: makeRunner(), onlyMissingOutputs: true });
+    const pipeline = new Pipeline([
+      node(inc, 'raw', 'm', { name: 'a' }),
+      node(inc, 'm', 'out', { name: 'b' }),
+    ]);
+    const { result, recording } = await runWith(pipeline, catalog, {
+      runner: makeRunner(),
+      onlyMissingOutputs: true,
+    });
     assert.deepEqual(nodeOrder(recording.events), []);
     assert.deepEqual(result?.skippedNodes, ['a', 'b']);
   });
@@ -88,8 +127,14 @@ for (const [runnerName, makeRunner] of runners) {
   test(`${runnerName}: a producer with an existing file AND a memory output a running node needs runs (and rewrites the file)`, async () => {
     // a: raw → [p1 (file, exists), m (memory)]; b: m → out (file, missing).
     const { catalog, dir } = filesCatalog(['raw', 'p1', 'out'], { raw: 1, p1: 'stale' });
-    const pipeline = new Pipeline([node((v: number) => [v, v + 1], 'raw', ['p1', 'm'], { name: 'a' }), node(inc, 'm', 'out', { name: 'b' })]);
-    const { recording } = await runWith(pipeline, catalog, { runner: makeRunner(), onlyMissingOutputs: true });
+    const pipeline = new Pipeline([
+      node((v: number) => [v, v + 1], 'raw', ['p1', 'm'], { name: 'a' }),
+      node(inc, 'm', 'out', { name: 'b' }),
+    ]);
+    const { recording } = await runWith(pipeline, catalog, {
+      runner: makeRunner(),
+      onlyMissingOutputs: true,
+    });
     assert.deepEqual(nodeOrder(recording.events), ['a', 'b']);
     assert.equal(JSON.parse(readFileSync(join(dir, 'p1.json'), 'utf8')), 1);
     assert.equal(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')), 3);
@@ -104,7 +149,10 @@ for (const [runnerName, makeRunner] of runners) {
       node(inc, 'p2', 'p3', { name: 'c' }),
       node(inc, 'p1', 'p4', { name: 'd' }),
     ]);
-    const { result, recording } = await runWith(pipeline, catalog, { runner: makeRunner(), onlyMissingOutputs: true });
+    const { result, recording } = await runWith(pipeline, catalog, {
+      runner: makeRunner(),
+      onlyMissingOutputs: true,
+    });
     assert.deepEqual(nodeOrder(recording.events), ['b', 'c']);
     assert.deepEqual([...(result?.skippedNodes ?? [])].sort(), ['a', 'd']);
     assert.equal(JSON.parse(readFileSync(join(dir, 'p3.json'), 'utf8')), 3);

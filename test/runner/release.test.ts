@@ -13,7 +13,8 @@ const runners: [string, () => Runner][] = [
 /** A catalog where every name is a ReleaseRecordingDataset writing into `log`; `seed` holds 1. */
 function recordingCatalog(names: readonly string[], log: string[]): DataCatalog {
   const catalog = new DataCatalog();
-  for (const name of names) catalog.add(name, new ReleaseRecordingDataset(name, log, name === 'seed' ? { data: 1 } : undefined));
+  for (const name of names)
+    catalog.add(name, new ReleaseRecordingDataset(name, log, name === 'seed' ? { data: 1 } : undefined));
   return catalog;
 }
 
@@ -33,8 +34,15 @@ function step(name: string, inputs: string | string[], output: string, log: stri
 for (const [runnerName, makeRunner] of runners) {
   test(`${runnerName}: a chain releases each intermediate right after its last reader`, async () => {
     const log: string[] = [];
-    const pipeline = new Pipeline([step('a', 'seed', 'm', log), step('b', 'm', 'x', log), step('c', 'x', 'y', log), step('d', 'y', 'z', log)]);
-    const { result } = await runWith(pipeline, recordingCatalog(['seed', 'm', 'x', 'y', 'z'], log), { runner: makeRunner() });
+    const pipeline = new Pipeline([
+      step('a', 'seed', 'm', log),
+      step('b', 'm', 'x', log),
+      step('c', 'x', 'y', log),
+      step('d', 'y', 'z', log),
+    ]);
+    const { result } = await runWith(pipeline, recordingCatalog(['seed', 'm', 'x', 'y', 'z'], log), {
+      runner: makeRunner(),
+    });
     assert.deepEqual(log, ['run a', 'run b', 'release m', 'run c', 'release x', 'run d', 'release y']);
     assert.deepEqual(result?.outputs, { z: 5 }, 'the free output is kept and comes back');
   });
@@ -42,7 +50,11 @@ for (const [runnerName, makeRunner] of runners) {
   test(`${runnerName}: a dataset read by two nodes is released after the second one only`, async () => {
     const log: string[] = [];
     // a: seed → m; b: m → n; c: [m, n] → out
-    const pipeline = new Pipeline([step('a', 'seed', 'm', log), step('b', 'm', 'n', log), step('c', ['m', 'n'], 'out', log)]);
+    const pipeline = new Pipeline([
+      step('a', 'seed', 'm', log),
+      step('b', 'm', 'n', log),
+      step('c', ['m', 'n'], 'out', log),
+    ]);
     await runWith(pipeline, recordingCatalog(['seed', 'm', 'n', 'out'], log), { runner: makeRunner() });
     assert.deepEqual(log, ['run a', 'run b', 'run c', 'release m', 'release n']);
   });

@@ -5,7 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DataCatalog, node, Pipeline, resumeCommand, resumeCommandFor, resumeFromNodes } from '../../src/index.ts';
+import {
+  DataCatalog,
+  node,
+  Pipeline,
+  resumeCommand,
+  resumeCommandFor,
+  resumeFromNodes,
+} from '../../src/index.ts';
 import { catalogWith, makeRunParams } from './helpers.ts';
 
 const id = (v: unknown) => v;
@@ -118,19 +125,33 @@ test('two chains: a branch that never started is covered by the resumed run', ()
 
 test('a completed node that fed a memory dataset to an unfinished one is rerun; others are not', () => {
   // p: raw → q(P); a: raw → x(mem); b: [x, q] → out. a and p done, b failed.
-  const pipeline = new Pipeline([node(id, 'raw', 'q', { name: 'p' }), node(id, 'raw', 'x', { name: 'a' }), node(pair, ['x', 'q'], 'out', { name: 'b' })]);
+  const pipeline = new Pipeline([
+    node(id, 'raw', 'q', { name: 'p' }),
+    node(id, 'raw', 'x', { name: 'a' }),
+    node(pair, ['x', 'q'], 'out', { name: 'b' }),
+  ]);
   assert.deepEqual(resumeFromNodes(pipeline, ['a', 'p'], catalogWith(['raw', 'q', 'out'])), ['a']);
 });
 
 test('a dataset declared with ephemeral: true counts as memory', () => {
   const { pipeline } = chain();
   const catalog = catalogWith(['raw', 'out']);
-  catalog.add('p1', { ephemeral: true, load: () => 1, save: () => {}, exists: () => true, release: () => {}, describe: () => ({ type: 'scratch' }) });
+  catalog.add('p1', {
+    ephemeral: true,
+    load: () => 1,
+    save: () => {},
+    exists: () => true,
+    release: () => {},
+    describe: () => ({ type: 'scratch' }),
+  });
   assert.deepEqual(resumeFromNodes(pipeline, ['a', 'b'], catalog), ['a']);
 });
 
 test('resumeCommand appends --from-nodes to the base command, or gives undefined', () => {
-  assert.equal(resumeCommand('sluice run --env prod', ['b', 'c']), 'sluice run --env prod --from-nodes "b,c"');
+  assert.equal(
+    resumeCommand('sluice run --env prod', ['b', 'c']),
+    'sluice run --env prod --from-nodes "b,c"',
+  );
   assert.equal(resumeCommand('sluice run', []), undefined);
 });
 
@@ -157,9 +178,17 @@ test('resumeCommandFor keeps the pipeline, env, runner, async and filters of the
 });
 
 test('resumeCommandFor flattens runtime params and quotes what a shell would split', () => {
-  const runParams = makeRunParams({ runtimeParams: { data_dir: '/tmp/run 1', model: { k: 3, opts: [1, 2] }, who: 'a"b$c' } });
-  assert.equal(resumeCommandFor(runParams, ['b']), 'sluice run --params "data_dir=/tmp/run 1,model.k=3,model.opts=[1,2],who=a\\"b\\$c" --from-nodes b');
-  assert.equal(resumeCommandFor(makeRunParams({ runtimeParams: { data_dir: '/tmp/x' } }), ['b']), 'sluice run --params data_dir=/tmp/x --from-nodes b');
+  const runParams = makeRunParams({
+    runtimeParams: { data_dir: '/tmp/run 1', model: { k: 3, opts: [1, 2] }, who: 'a"b$c' },
+  });
+  assert.equal(
+    resumeCommandFor(runParams, ['b']),
+    'sluice run --params "data_dir=/tmp/run 1,model.k=3,model.opts=[1,2],who=a\\"b\\$c" --from-nodes b',
+  );
+  assert.equal(
+    resumeCommandFor(makeRunParams({ runtimeParams: { data_dir: '/tmp/x' } }), ['b']),
+    'sluice run --params data_dir=/tmp/x --from-nodes b',
+  );
 });
 
 test('resumeCommandFor does not repeat the failed run’s own --from-nodes / --from-inputs', () => {
@@ -173,6 +202,8 @@ test('resumeCommandFor keeps the node-name filter of the failed run', () => {
 });
 
 test('resumeCommandFor keeps the pinned load versions of the failed run', () => {
-  const command = resumeCommandFor(makeRunParams({ loadVersions: { raw: '2024-01-01T00.00.00.000Z' } }), ['b']);
+  const command = resumeCommandFor(makeRunParams({ loadVersions: { raw: '2024-01-01T00.00.00.000Z' } }), [
+    'b',
+  ]);
   assert.match(command, /--load-versions "?raw:2024-01-01T00\.00\.00\.000Z"?/, command);
 });

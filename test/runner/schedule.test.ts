@@ -20,7 +20,11 @@ const id = (v: unknown) => v;
 
 test('SequentialRunner: Kahn layers flattened (b, z, a), not depth-first (b, a, z)', async () => {
   // a depends on b; z is independent. Declared in the order a, b, z.
-  const pipeline = new Pipeline([node(id, 'b_out', 'a_out', { name: 'a' }), node(id, 'seed', 'b_out', { name: 'b' }), node(id, 'seed', 'z_out', { name: 'z' })]);
+  const pipeline = new Pipeline([
+    node(id, 'b_out', 'a_out', { name: 'a' }),
+    node(id, 'seed', 'b_out', { name: 'b' }),
+    node(id, 'seed', 'z_out', { name: 'z' }),
+  ]);
   const { recording, result } = await runWith(pipeline, fed({ seed: 1 }));
   assert.deepEqual(nodeOrder(recording.events), ['b', 'z', 'a']);
   assert.deepEqual(result?.completedNodes, ['b', 'z', 'a']);
@@ -56,7 +60,10 @@ test('AsyncRunner with concurrency 1 runs in exactly the sequential order', asyn
 });
 
 /** `width` independent nodes that each wait `ms`, counting how many are in flight at once. */
-function sleepers(width: number, ms: number): { pipeline: Pipeline; stats: { inFlight: number; max: number; started: string[] } } {
+function sleepers(
+  width: number,
+  ms: number,
+): { pipeline: Pipeline; stats: { inFlight: number; max: number; started: string[] } } {
   const stats = { inFlight: 0, max: 0, started: [] as string[] };
   const nodes = Array.from({ length: width }, (_, i) => {
     const name = `sleep_${String.fromCharCode(97 + i)}`;
@@ -80,7 +87,9 @@ function sleepers(width: number, ms: number): { pipeline: Pipeline; stats: { inF
 for (const concurrency of [1, 2, 3]) {
   test(`AsyncRunner({ concurrency: ${concurrency} }) never has more than ${concurrency} node(s) in flight`, async () => {
     const { pipeline, stats } = sleepers(6, 10);
-    const { result } = await runWith(pipeline, fed({ seed: 1 }), { runner: new AsyncRunner({ concurrency }) });
+    const { result } = await runWith(pipeline, fed({ seed: 1 }), {
+      runner: new AsyncRunner({ concurrency }),
+    });
     assert.equal(result?.completedNodes.length, 6);
     assert.equal(stats.max, concurrency);
   });
@@ -115,12 +124,14 @@ test('AsyncRunner is faster than SequentialRunner on sleeping nodes', async () =
 test('AsyncRunner: a child starts only after every parent finished', async () => {
   const finished = new Set<string>();
   const violations: string[] = [];
-  const step = (name: string, parents: string[], ms: number) => async (..._values: unknown[]) => {
-    for (const parent of parents) if (!finished.has(parent)) violations.push(`${name} before ${parent}`);
-    await pause(ms);
-    finished.add(name);
-    return name;
-  };
+  const step =
+    (name: string, parents: string[], ms: number) =>
+    async (..._values: unknown[]) => {
+      for (const parent of parents) if (!finished.has(parent)) violations.push(`${name} before ${parent}`);
+      await pause(ms);
+      finished.add(name);
+      return name;
+    };
   const pipeline = new Pipeline([
     node(step('p1', [], 20), 'seed', 'o1', { name: 'p1' }),
     node(step('p2', [], 5), 'seed', 'o2', { name: 'p2' }),
@@ -147,14 +158,22 @@ test('runners are named as runParams record them', () => {
 test('ParallelRunner rejects a bad maxWorkers, and refuses to run without a project reference', async () => {
   for (const bad of [0, -2, 2.5]) assert.throws(() => new ParallelRunner({ maxWorkers: bad }), RangeError);
   const pipeline = new Pipeline([node(id, 'seed', 'out', { name: 'n' })]);
-  await assert.rejects(new ParallelRunner({ maxWorkers: 1 }).run(pipeline, fed({ seed: 1 }), createHookManager(), { runId: 'r' }), ParallelRunnerError);
+  await assert.rejects(
+    new ParallelRunner({ maxWorkers: 1 }).run(pipeline, fed({ seed: 1 }), createHookManager(), {
+      runId: 'r',
+    }),
+    ParallelRunnerError,
+  );
 });
 
 test('runner.run alone fires node and dataset hooks but no pipeline hooks, and reports what ran', async () => {
   const recording = recorder();
   const hooks = createHookManager();
   hooks.register(recording.plugin);
-  const pipeline = new Pipeline([node(id, 'seed', 'mid', { name: 'one' }), node(id, 'mid', 'out', { name: 'two' })]);
+  const pipeline = new Pipeline([
+    node(id, 'seed', 'mid', { name: 'one' }),
+    node(id, 'mid', 'out', { name: 'two' }),
+  ]);
   for (const runner of [new SequentialRunner(), new AsyncRunner()]) {
     recording.events.length = 0;
     const result = await runner.run(pipeline, new DataCatalog().feed({ seed: 7 }), hooks, { runId: 'r' });
@@ -162,14 +181,20 @@ test('runner.run alone fires node and dataset hooks but no pipeline hooks, and r
     assert.deepEqual(result.completedNodes, ['one', 'two']);
     assert.deepEqual(result.skippedNodes, []);
     assert.ok(result.durationMs >= 0);
-    assert.equal(count(recording.events, 'beforePipelineRun') + count(recording.events, 'afterPipelineRun'), 0);
+    assert.equal(
+      count(recording.events, 'beforePipelineRun') + count(recording.events, 'afterPipelineRun'),
+      0,
+    );
     assert.deepEqual(nodeOrder(recording.events), ['one', 'two']);
   }
 });
 
 test('a run fills the state it is given as it goes', async () => {
   const state = { completed: [] as string[], skipped: [] as string[], failed: [] };
-  const pipeline = new Pipeline([node(id, 'seed', 'mid', { name: 'one' }), node(id, 'mid', 'out', { name: 'two' })]);
+  const pipeline = new Pipeline([
+    node(id, 'seed', 'mid', { name: 'one' }),
+    node(id, 'mid', 'out', { name: 'two' }),
+  ]);
   await runWith(pipeline, fed({ seed: 1 }), { state });
   assert.deepEqual(state.completed, ['one', 'two']);
 });

@@ -12,13 +12,21 @@ import { NodeFailuresError, node, Pipeline, ProjectSettings, Session } from '../
 import { pause } from '../runner/helpers.ts';
 
 /** A project folder whose catalog declares each of `files` as data/<name>.json; `existing` are written. */
-function inlineProject(files: readonly string[], existing: Record<string, unknown>, config: SluiceConfig): { settings: ProjectSettings; root: string } {
+function inlineProject(
+  files: readonly string[],
+  existing: Record<string, unknown>,
+  config: SluiceConfig,
+): { settings: ProjectSettings; root: string } {
   const root = mkdtempSync(join(tmpdir(), 'sluice-inline-'));
   mkdirSync(join(root, 'conf', 'base'), { recursive: true });
   mkdirSync(join(root, 'conf', 'local'), { recursive: true });
   mkdirSync(join(root, 'data'));
-  writeFileSync(join(root, 'conf', 'base', 'catalog.yml'), files.map((name) => `${name}:\n  type: json\n  filepath: data/${name}.json\n`).join('\n'));
-  for (const [name, value] of Object.entries(existing)) writeFileSync(join(root, 'data', `${name}.json`), JSON.stringify(value));
+  writeFileSync(
+    join(root, 'conf', 'base', 'catalog.yml'),
+    files.map((name) => `${name}:\n  type: json\n  filepath: data/${name}.json\n`).join('\n'),
+  );
+  for (const [name, value] of Object.entries(existing))
+    writeFileSync(join(root, 'data', `${name}.json`), JSON.stringify(value));
   return { settings: new ProjectSettings(root, join(root, 'sluice.config.ts'), config), root };
 }
 
@@ -31,8 +39,16 @@ const broken =
 
 test('continueOnFailure through a Session: the report resumes from the memory producer of the failed node', async () => {
   // a: raw → m (memory); b: m → out1 fails; c: raw → out2 runs anyway.
-  const pipeline = new Pipeline([node(inc, 'raw', 'm', { name: 'a' }), node(broken('b broke'), 'm', 'out1', { name: 'b' }), node(inc, 'raw', 'out2', { name: 'c' })]);
-  const { settings } = inlineProject(['raw', 'out1', 'out2'], { raw: 1 }, { pipelines: { __default__: pipeline } });
+  const pipeline = new Pipeline([
+    node(inc, 'raw', 'm', { name: 'a' }),
+    node(broken('b broke'), 'm', 'out1', { name: 'b' }),
+    node(inc, 'raw', 'out2', { name: 'c' }),
+  ]);
+  const { settings } = inlineProject(
+    ['raw', 'out1', 'out2'],
+    { raw: 1 },
+    { pipelines: { __default__: pipeline } },
+  );
   const logged: string[] = [];
   const session = await Session.create({ settings, log: (line) => logged.push(line) });
   await assert.rejects(session.run({ continueOnFailure: true }), NodeFailuresError);
@@ -52,11 +68,20 @@ test('the project’s runner settings choose the runner and its concurrency', as
     stats.inFlight--;
     return v;
   };
-  const pipeline = new Pipeline(['a', 'b', 'c', 'd', 'e', 'f'].map((name) => node(sleeper, 'raw', `${name}_out`, { name })));
-  const { settings } = inlineProject(['raw'], { raw: 1 }, { pipelines: { __default__: pipeline }, runner: { default: 'async', concurrency: 3 } });
+  const pipeline = new Pipeline(
+    ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => node(sleeper, 'raw', `${name}_out`, { name })),
+  );
+  const { settings } = inlineProject(
+    ['raw'],
+    { raw: 1 },
+    { pipelines: { __default__: pipeline }, runner: { default: 'async', concurrency: 3 } },
+  );
   const session = await Session.create({ settings });
   let runParams: RunParams | undefined;
-  session.hooks.register({ name: 'spy', beforePipelineRun: (args: { runParams: RunParams }) => void (runParams = args.runParams) });
+  session.hooks.register({
+    name: 'spy',
+    beforePipelineRun: (args: { runParams: RunParams }) => void (runParams = args.runParams),
+  });
   const result = await session.run();
   assert.equal(runParams?.runner, 'async');
   assert.equal(stats.max, 3);
@@ -65,11 +90,21 @@ test('the project’s runner settings choose the runner and its concurrency', as
 
 test(
   'after an onlyMissingOutputs run fails, the resume hint is Kedro’s for the nodes that were to run (skipped nodes count as done)',
-  { todo: 'BUG: Session computes resumeFromNodes (and "N nodes have not run") on the whole pipeline, so nodes skipped by onlyMissingOutputs are suggested for rerun' },
+  {
+    todo: 'BUG: Session computes resumeFromNodes (and "N nodes have not run") on the whole pipeline, so nodes skipped by onlyMissingOutputs are suggested for rerun',
+  },
   async () => {
     // a: raw → p1 (exists, so a is skipped); b: p1 → m (memory); c: m → out (missing) fails.
-    const pipeline = new Pipeline([node(inc, 'raw', 'p1', { name: 'a' }), node(inc, 'p1', 'm', { name: 'b' }), node(broken('c broke'), 'm', 'out', { name: 'c' })]);
-    const { settings } = inlineProject(['raw', 'p1', 'out'], { raw: 1, p1: 2 }, { pipelines: { __default__: pipeline } });
+    const pipeline = new Pipeline([
+      node(inc, 'raw', 'p1', { name: 'a' }),
+      node(inc, 'p1', 'm', { name: 'b' }),
+      node(broken('c broke'), 'm', 'out', { name: 'c' }),
+    ]);
+    const { settings } = inlineProject(
+      ['raw', 'p1', 'out'],
+      { raw: 1, p1: 2 },
+      { pipelines: { __default__: pipeline } },
+    );
     const logged: string[] = [];
     const session = await Session.create({ settings, log: (line) => logged.push(line) });
     await assert.rejects(session.run({ onlyMissingOutputs: true }), /c broke/);

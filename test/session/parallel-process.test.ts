@@ -26,11 +26,15 @@ interface Outcome {
 /** Runs the traced project's default pipeline on the parallel runner in a child process. */
 async function runChild(env: (dataDir: string) => Record<string, string>): Promise<Outcome> {
   const { dataDir, recordFile } = freshDataDir(TRACED);
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, TRACED, dataDir, '__default__', 'parallel'], {
-    cwd: REPO,
-    env: { ...process.env, SLUICE_TRACE_RECORD: recordFile, ...env(dataDir) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CHILD, TRACED, dataDir, '__default__', 'parallel'],
+    {
+      cwd: REPO,
+      env: { ...process.env, SLUICE_TRACE_RECORD: recordFile, ...env(dataDir) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -40,7 +44,8 @@ async function runChild(env: (dataDir: string) => Record<string, string>): Promi
   try {
     const deadline = Date.now() + 30_000;
     while (!stdout.includes('\n')) {
-      if (exitCode !== null || Date.now() > deadline) throw new Error(`the child printed no outcome:\n${stdout}\n${stderr}`);
+      if (exitCode !== null || Date.now() > deadline)
+        throw new Error(`the child printed no outcome:\n${stdout}\n${stderr}`);
       await sleep(10);
     }
     const printed = JSON.parse(stdout.split('\n')[0]!) as Outcome['printed'];
@@ -59,15 +64,13 @@ test('after a successful parallel run the process exits on its own, with code 0'
   assert.equal(lines.filter((line) => line.hook === 'afterPipelineRun').length, 1);
 });
 
-test(
-  'when one worker fails to set up, the run fails once and the process still exits (the started worker is stopped)',
-  { todo: 'BUG: ParallelRunner never stops the workers that did start when another worker fails to set up; the process hangs' },
-  async () => {
-    // The first worker to set up succeeds; the second fails (see the traced fixture's hooks).
-    const { printed, exit, lines } = await runChild((dataDir) => ({ SLUICE_TRACE_WORKER_SETUP_MARKER: join(dataDir, 'marker') }));
-    assert.equal(printed.outcome, 'failed');
-    assert.equal(printed.message, 'worker setup failed on purpose');
-    assert.equal(lines.filter((line) => line.hook === 'onPipelineError').length, 1);
-    assert.equal(exit, 1, 'the process exits once the run failed');
-  },
-);
+test('when one worker fails to set up, the run fails once and the process still exits (the started worker is stopped)', async () => {
+  // The first worker to set up succeeds; the second fails (see the traced fixture's hooks).
+  const { printed, exit, lines } = await runChild((dataDir) => ({
+    SLUICE_TRACE_WORKER_SETUP_MARKER: join(dataDir, 'marker'),
+  }));
+  assert.equal(printed.outcome, 'failed');
+  assert.equal(printed.message, 'worker setup failed on purpose');
+  assert.equal(lines.filter((line) => line.hook === 'onPipelineError').length, 1);
+  assert.equal(exit, 1, 'the process exits once the run failed');
+});

@@ -36,14 +36,23 @@ interface Outcome {
 
 const runs = new Map<string, Promise<Outcome>>();
 
-function outcome(key: string, options: SessionRunOptions, env: Record<string, string> = {}, dataDir?: string): Promise<Outcome> {
+function outcome(
+  key: string,
+  options: SessionRunOptions,
+  env: Record<string, string> = {},
+  dataDir?: string,
+): Promise<Outcome> {
   let pending = runs.get(key);
   if (pending === undefined) {
     pending = (async () => {
       const fresh = freshDataDir(BASIC);
       const dir = dataDir ?? fresh.dataDir;
       const recordFile = join(fresh.dataDir, 'record.jsonl');
-      const session = await Session.create({ projectPath: BASIC, runtimeParams: { data_dir: dir }, log: () => {} });
+      const session = await Session.create({
+        projectPath: BASIC,
+        runtimeParams: { data_dir: dir },
+        log: () => {},
+      });
       return withEnv({ SLUICE_TEST_RECORD: recordFile, ...env }, async () => {
         try {
           const result = await session.run({ runner: 'parallel', ...options });
@@ -72,7 +81,13 @@ test('memory datasets cross threads: the report written from them is right', asy
   assert.equal(error, undefined);
   assert.equal(readFileSync(join(dataDir, 'out', 'report.txt'), 'utf8'), expectedReport());
   assert.deepEqual(JSON.parse(readFileSync(join(dataDir, 'out', 'doubled.json'), 'utf8')), [2, 4, 6, 8]);
-  assert.deepEqual([...(result?.completedNodes ?? [])].sort(), ['describe', 'double', 'shift', 'square', 'total']);
+  assert.deepEqual([...(result?.completedNodes ?? [])].sort(), [
+    'describe',
+    'double',
+    'shift',
+    'square',
+    'total',
+  ]);
 });
 
 test('node and dataset hooks of the default plugin fire in worker threads; pipeline hooks in the main thread', async () => {
@@ -98,30 +113,50 @@ test('relayed events reach the process:"main" plugin in the main thread, with Re
   const { lines } = await fullRun();
   const main = lines.filter((line) => line.plugin === 'main-recorder');
   assert.ok(main.every((line) => line.threadId === 0));
-  const afterRuns: Record<string, Line> = Object.fromEntries(main.filter((line) => line.hook === 'afterNodeRun').map((line) => [line.subject, line]));
+  const afterRuns: Record<string, Line> = Object.fromEntries(
+    main.filter((line) => line.hook === 'afterNodeRun').map((line) => [line.subject, line]),
+  );
   assert.deepEqual(Object.keys(afterRuns).sort(), ['describe', 'double', 'shift', 'square', 'total']);
-  for (const line of Object.values(afterRuns)) assert.equal(line.relayed, true, `${line.subject} outputs are relayed`);
+  for (const line of Object.values(afterRuns))
+    assert.equal(line.relayed, true, `${line.subject} outputs are relayed`);
   // The placeholders describe the values: arrays, a number, a string.
   assert.deepEqual(afterRuns.double!.kinds, ['array']);
   assert.deepEqual(afterRuns.total!.kinds, ['number']);
   assert.deepEqual(afterRuns.describe!.kinds, ['string']);
   const saved = main.filter((line) => line.hook === 'afterDatasetSaved');
-  assert.deepEqual(saved.map((line) => line.subject).sort(), ['doubled', 'report', 'shifted', 'squares', 'sum']);
+  assert.deepEqual(saved.map((line) => line.subject).sort(), [
+    'doubled',
+    'report',
+    'shifted',
+    'squares',
+    'sum',
+  ]);
   assert.ok(saved.every((line) => line.relayed === true));
 });
 
 test('each relayed node event arrives after the worker fired it, and before the node counts as done', async () => {
   const { lines } = await fullRun();
   for (const nodeName of ['double', 'shift', 'total', 'square', 'describe']) {
-    const workerBefore = lines.findIndex((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun' && line.subject === nodeName);
-    const mainBefore = lines.findIndex((line) => line.plugin === 'main-recorder' && line.hook === 'beforeNodeRun' && line.subject === nodeName);
-    const mainAfter = lines.findIndex((line) => line.plugin === 'main-recorder' && line.hook === 'afterNodeRun' && line.subject === nodeName);
+    const workerBefore = lines.findIndex(
+      (line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun' && line.subject === nodeName,
+    );
+    const mainBefore = lines.findIndex(
+      (line) => line.plugin === 'main-recorder' && line.hook === 'beforeNodeRun' && line.subject === nodeName,
+    );
+    const mainAfter = lines.findIndex(
+      (line) => line.plugin === 'main-recorder' && line.hook === 'afterNodeRun' && line.subject === nodeName,
+    );
     assert.ok(workerBefore >= 0 && workerBefore < mainBefore && mainBefore < mainAfter, nodeName);
   }
   // describe reads sum and squares, so its relayed beforeNodeRun follows theirs being saved.
-  const describeStart = lines.findIndex((line) => line.plugin === 'main-recorder' && line.hook === 'beforeNodeRun' && line.subject === 'describe');
+  const describeStart = lines.findIndex(
+    (line) => line.plugin === 'main-recorder' && line.hook === 'beforeNodeRun' && line.subject === 'describe',
+  );
   for (const dataset of ['sum', 'squares']) {
-    const savedAt = lines.findIndex((line) => line.plugin === 'main-recorder' && line.hook === 'afterDatasetSaved' && line.subject === dataset);
+    const savedAt = lines.findIndex(
+      (line) =>
+        line.plugin === 'main-recorder' && line.hook === 'afterDatasetSaved' && line.subject === dataset,
+    );
     assert.ok(savedAt < describeStart, `${dataset} saved before describe started`);
   }
 });
@@ -138,7 +173,9 @@ test('a node failure in a worker propagates with the original message and reache
   assert.equal(error?.message, 'shift failed on purpose');
   const nodeErrors = lines.filter((line) => line.hook === 'onNodeError');
   assert.deepEqual(
-    nodeErrors.map((line) => [line.plugin, line.subject, line.threadId === 0 ? 'main' : 'worker', line.error]).sort(),
+    nodeErrors
+      .map((line) => [line.plugin, line.subject, line.threadId === 0 ? 'main' : 'worker', line.error])
+      .sort(),
     [
       ['main-recorder', 'shift', 'main', 'shift failed on purpose'],
       ['recorder', 'shift', 'worker', 'shift failed on purpose'],
@@ -149,7 +186,11 @@ test('a node failure in a worker propagates with the original message and reache
     pipelineErrors.map((line) => [line.threadId, line.message]),
     [[0, 'shift failed on purpose']],
   );
-  assert.equal(lines.some((line) => line.hook === 'beforeNodeRun' && line.subject === 'total'), false, 'nothing behind the failure started');
+  assert.equal(
+    lines.some((line) => line.hook === 'beforeNodeRun' && line.subject === 'total'),
+    false,
+    'nothing behind the failure started',
+  );
   assert.equal(lines.at(-1)?.hook, 'onPipelineError');
   assert.ok(session.report?.state.completed.includes('double'));
   assert.ok(session.report!.resumeFromNodes.includes('shift'));
@@ -162,6 +203,9 @@ test('onlyMissingOutputs on the parallel runner: with report.txt gone, what prod
   assert.equal(error, undefined);
   assert.deepEqual(result?.skippedNodes, ['double']);
   assert.deepEqual([...(result?.completedNodes ?? [])].sort(), ['describe', 'shift', 'square', 'total']);
-  assert.equal(lines.some((line) => line.hook === 'beforeNodeRun' && line.subject === 'double'), false);
+  assert.equal(
+    lines.some((line) => line.hook === 'beforeNodeRun' && line.subject === 'double'),
+    false,
+  );
   assert.equal(readFileSync(join(dataDir, 'out', 'report.txt'), 'utf8'), expectedReport());
 });

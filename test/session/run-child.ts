@@ -19,7 +19,8 @@ const session = await Session.create({
   log: (line) => process.stderr.write(`${line}\n`),
 });
 // Two workers whatever the machine, so that the tests know how many nodes start at once.
-const chosen: Runner | 'sequential' | 'async' = runner === 'parallel' ? new ParallelRunner({ maxWorkers: 2 }) : (runner as 'sequential' | 'async');
+const chosen: Runner | 'sequential' | 'async' =
+  runner === 'parallel' ? new ParallelRunner({ maxWorkers: 2 }) : (runner as 'sequential' | 'async');
 try {
   await session.run({ pipelineName: pipelineName!, runner: chosen, signal: controller.signal });
   process.stdout.write(`${JSON.stringify({ outcome: 'finished' })}\n`);

@@ -22,12 +22,20 @@ interface Line {
 async function open(): Promise<{ session: Session; recordFile: string; dataDir: string; logged: string[] }> {
   const { dataDir, recordFile } = freshDataDir(BASIC);
   const logged: string[] = [];
-  const session = await Session.create({ projectPath: BASIC, runtimeParams: { data_dir: dataDir }, log: (line) => logged.push(line) });
+  const session = await Session.create({
+    projectPath: BASIC,
+    runtimeParams: { data_dir: dataDir },
+    log: (line) => logged.push(line),
+  });
   return { session, recordFile, dataDir, logged };
 }
 
 /** Runs `action` with the recorder pointed at `recordFile`; returns the error it threw, if any. */
-async function recorded(recordFile: string, env: Record<string, string>, action: () => Promise<unknown>): Promise<Error | undefined> {
+async function recorded(
+  recordFile: string,
+  env: Record<string, string>,
+  action: () => Promise<unknown>,
+): Promise<Error | undefined> {
   return withEnv({ SLUICE_TEST_RECORD: recordFile, ...env }, async () => {
     try {
       await action();
@@ -38,12 +46,18 @@ async function recorded(recordFile: string, env: Record<string, string>, action:
   });
 }
 
-const hooksOf = (lines: Line[], plugin = 'recorder') => lines.filter((line) => line.plugin === plugin).map((line) => (line.subject === null ? line.hook : `${line.hook} ${line.subject}`));
+const hooksOf = (lines: Line[], plugin = 'recorder') =>
+  lines
+    .filter((line) => line.plugin === plugin)
+    .map((line) => (line.subject === null ? line.hook : `${line.hook} ${line.subject}`));
 
 test('beforePipelineRun gets complete runParams: run id, project, env, pipeline, filters, runner, runtime params', async () => {
   const { session, dataDir } = await open();
   let seen: RunParams | undefined;
-  session.hooks.register({ name: 'spy', beforePipelineRun: ({ runParams }) => void (seen = runParams) } satisfies SluicePlugin);
+  session.hooks.register({
+    name: 'spy',
+    beforePipelineRun: ({ runParams }) => void (seen = runParams),
+  } satisfies SluicePlugin);
   await session.run({ tags: ['math'], runner: 'async' });
   assert.ok(seen);
   assert.equal(seen.runId, session.runId);
@@ -89,7 +103,10 @@ test('the runner can be a name or an instance, and an unknown name is refused', 
   })();
   const { session } = await open();
   let runner: string | undefined;
-  session.hooks.register({ name: 'spy', beforePipelineRun: ({ runParams }) => void (runner = runParams.runner) } satisfies SluicePlugin);
+  session.hooks.register({
+    name: 'spy',
+    beforePipelineRun: ({ runParams }) => void (runner = runParams.runner),
+  } satisfies SluicePlugin);
   await session.run({ runner: custom, nodeNames: ['square'] });
   assert.equal(runner, 'custom');
   const other = await open();
@@ -142,7 +159,12 @@ test('a missing free input fails with MissingInputsError before any node hook, a
   assert.ok(error instanceof MissingInputsError, `got ${String(error)}`);
   assert.deepEqual(error.datasets, ['shifted']);
   const lines = readRecord<Line>(recordFile);
-  assert.deepEqual(hooksOf(lines), ['afterContextCreated', 'afterCatalogCreated', 'beforePipelineRun', 'onPipelineError']);
+  assert.deepEqual(hooksOf(lines), [
+    'afterContextCreated',
+    'afterCatalogCreated',
+    'beforePipelineRun',
+    'onPipelineError',
+  ]);
   assert.equal(lines.at(-1)?.error, 'MissingInputsError');
 });
 
@@ -158,7 +180,10 @@ test('an error thrown by beforePipelineRun reaches onPipelineError once and sets
   assert.equal(error?.message, 'gate closed');
   const lines = readRecord<Line>(recordFile);
   assert.equal(lines.filter((line) => line.hook === 'onPipelineError').length, 1);
-  assert.equal(lines.some((line) => line.hook === 'beforeNodeRun'), false);
+  assert.equal(
+    lines.some((line) => line.hook === 'beforeNodeRun'),
+    false,
+  );
   assert.deepEqual(session.report?.state.completed, []);
   assert.deepEqual(logged, []);
 });
@@ -166,8 +191,13 @@ test('an error thrown by beforePipelineRun reaches onPipelineError once and sets
 test('an AbortSignal cancels a Session run: the running node settles, RunCancelledError reaches onPipelineError once', async () => {
   const { session, recordFile, logged, dataDir } = await open();
   const controller = new AbortController();
-  session.hooks.register({ name: 'stopper', beforeNodeRun: () => void controller.abort('SIGINT') } satisfies SluicePlugin);
-  const error = await recorded(recordFile, { SLUICE_TEST_SLEEP_MS: '20' }, () => session.run({ pipelineName: 'slow', signal: controller.signal }));
+  session.hooks.register({
+    name: 'stopper',
+    beforeNodeRun: () => void controller.abort('SIGINT'),
+  } satisfies SluicePlugin);
+  const error = await recorded(recordFile, { SLUICE_TEST_SLEEP_MS: '20' }, () =>
+    session.run({ pipelineName: 'slow', signal: controller.signal }),
+  );
   assert.ok(error instanceof RunCancelledError, `got ${String(error)}`);
   assert.equal(error.message, 'The run was cancelled (SIGINT).');
   const lines = readRecord<Line>(recordFile);
@@ -190,7 +220,10 @@ test('an AbortSignal cancels a Session run: the running node settles, RunCancell
 test('the async runner overlaps the slow pipeline’s sleeping nodes through a Session', async () => {
   const time = async (runner: 'sequential' | 'async') => {
     const { session } = await open();
-    return withEnv({ SLUICE_TEST_SLEEP_MS: '60' }, async () => (await session.run({ pipelineName: 'slow', runner })).durationMs);
+    return withEnv(
+      { SLUICE_TEST_SLEEP_MS: '60' },
+      async () => (await session.run({ pipelineName: 'slow', runner })).durationMs,
+    );
   };
   const sequential = await time('sequential');
   const concurrent = await time('async');

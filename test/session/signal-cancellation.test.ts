@@ -34,11 +34,19 @@ interface ChildOutcome {
 }
 
 /** Starts the child, waits for the first beforeNodeRun in its record, sends `signal`, waits for it to exit. */
-async function cancelChild(signal: NodeJS.Signals, runner: 'sequential' | 'async' | 'parallel'): Promise<ChildOutcome> {
+async function cancelChild(
+  signal: NodeJS.Signals,
+  runner: 'sequential' | 'async' | 'parallel',
+): Promise<ChildOutcome> {
   const { dataDir, recordFile } = freshDataDir(BASIC);
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, BASIC, dataDir, 'slow', runner], {
     cwd: REPO,
-    env: { ...process.env, SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_SLEEP_MS: '700', SLUICE_TEST_FAIL: '' },
+    env: {
+      ...process.env,
+      SLUICE_TEST_RECORD: recordFile,
+      SLUICE_TEST_SLEEP_MS: '700',
+      SLUICE_TEST_FAIL: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -51,25 +59,43 @@ async function cancelChild(signal: NodeJS.Signals, runner: 'sequential' | 'async
   try {
     const deadline = Date.now() + 30_000;
     while (!readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun')) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the child never started a node:\n${stdout}\n${stderr}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`the child never started a node:\n${stdout}\n${stderr}`);
       await sleep(10);
     }
     child.kill(signal);
     const { code, signal: exitSignal } = await exited;
-    return { code, signal: exitSignal, stdout, stderr, lines: readRecord<Line>(recordFile), childPid: child.pid! };
+    return {
+      code,
+      signal: exitSignal,
+      stdout,
+      stderr,
+      lines: readRecord<Line>(recordFile),
+      childPid: child.pid!,
+    };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }
 
-const started = (lines: Line[]) => lines.filter((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun').map((line) => line.subject);
-const finished = (lines: Line[]) => lines.filter((line) => line.plugin === 'recorder' && line.hook === 'afterNodeRun').map((line) => line.subject);
+const started = (lines: Line[]) =>
+  lines
+    .filter((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun')
+    .map((line) => line.subject);
+const finished = (lines: Line[]) =>
+  lines
+    .filter((line) => line.plugin === 'recorder' && line.hook === 'afterNodeRun')
+    .map((line) => line.subject);
 
 test('SIGTERM mid-run (sequential): the first node settles, nothing else starts, RunCancelledError once, exit code 130', async () => {
   const { code, signal, stdout, lines, childPid } = await cancelChild('SIGTERM', 'sequential');
   assert.equal(signal, null, 'the child handled the signal itself');
   assert.equal(code, 130, stdout);
-  assert.deepEqual(JSON.parse(stdout.trim()), { outcome: 'failed', name: 'RunCancelledError', message: 'The run was cancelled (SIGTERM).' });
+  assert.deepEqual(JSON.parse(stdout.trim()), {
+    outcome: 'failed',
+    name: 'RunCancelledError',
+    message: 'The run was cancelled (SIGTERM).',
+  });
   assert.deepEqual(started(lines), ['a']);
   assert.deepEqual(finished(lines), ['a'], 'the running node settled');
   const errors = lines.filter((line) => line.hook === 'onPipelineError');
@@ -78,7 +104,10 @@ test('SIGTERM mid-run (sequential): the first node settles, nothing else starts,
     [['RunCancelledError', childPid, 0]],
   );
   assert.equal(lines.at(-1)?.hook, 'onPipelineError');
-  assert.equal(lines.some((line) => line.hook === 'afterPipelineRun'), false);
+  assert.equal(
+    lines.some((line) => line.hook === 'afterPipelineRun'),
+    false,
+  );
 });
 
 test('SIGINT mid-run (async runner): every node in flight settles, RunCancelledError once, exit code 130', async () => {
@@ -87,7 +116,10 @@ test('SIGINT mid-run (async runner): every node in flight settles, RunCancelledE
   assert.match(stdout, /"message":"The run was cancelled \(SIGINT\)\."/);
   assert.ok(started(lines).length >= 1);
   assert.deepEqual([...finished(lines)].sort(), [...started(lines)].sort(), 'every started node finished');
-  assert.equal(lines.filter((line) => line.hook === 'onPipelineError' && line.error === 'RunCancelledError').length, 1);
+  assert.equal(
+    lines.filter((line) => line.hook === 'onPipelineError' && line.error === 'RunCancelledError').length,
+    1,
+  );
   assert.equal(lines.filter((line) => line.hook === 'onPipelineError').length, 1);
 });
 
@@ -97,7 +129,11 @@ test('SIGTERM mid-run (parallel runner, 2 workers): worker nodes settle, no new 
   // Two workers: a and b were sent out together before the signal; c and d never start.
   assert.deepEqual([...started(lines)].sort(), ['a', 'b']);
   assert.deepEqual([...finished(lines)].sort(), ['a', 'b'], 'both worker nodes settled');
-  assert.ok(lines.filter((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun').every((line) => line.threadId !== 0));
+  assert.ok(
+    lines
+      .filter((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun')
+      .every((line) => line.threadId !== 0),
+  );
   const errors = lines.filter((line) => line.hook === 'onPipelineError');
   assert.deepEqual(
     errors.map((line) => [line.error, line.threadId]),

@@ -32,7 +32,10 @@ export function readRecord<T = TraceLine>(file: string): T[] {
 }
 
 /** Runs `action` with the given environment variables set, restoring them afterwards. */
-export async function withEnv<T>(vars: Record<string, string | undefined>, action: () => Promise<T>): Promise<T> {
+export async function withEnv<T>(
+  vars: Record<string, string | undefined>,
+  action: () => Promise<T>,
+): Promise<T> {
   const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
   const apply = (values: Record<string, string | undefined>) => {
     for (const [key, value] of Object.entries(values)) {
