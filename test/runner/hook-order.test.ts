@@ -6,9 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Runner, SluicePlugin } from '../../src/index.ts';
-import { AsyncRunner, DataCatalog, node, Pipeline, SequentialRunner } from '../../src/index.ts';
+import {
+  AsyncRunner,
+  createHookManager,
+  DataCatalog,
+  node,
+  Pipeline,
+  SequentialRunner,
+} from '../../src/index.ts';
 import type { Timeline } from './helpers.ts';
-import { blockOf, count, expectedBlock, fed, pause, runWith, SlowDataset } from './helpers.ts';
+import { blockOf, count, expectedBlock, fed, pause, recorder, runWith, SlowDataset } from './helpers.ts';
 
 const runners: [string, () => Runner][] = [
   ['SequentialRunner', () => new SequentialRunner()],
@@ -295,4 +302,44 @@ test('pipeline hooks fire exactly once per run, before and after every node hook
     assert.equal(recording.events.indexOf('beforePipelineRun'), 0);
     assert.equal(recording.events.indexOf('afterPipelineRun'), recording.events.length - 1);
   }
+});
+
+test('a plugin registered during beforePipelineRun receives every node and dataset hook of the run', async () => {
+  const hooks = createHookManager();
+  const late = recorder('late');
+  hooks.register({
+    name: 'registrar',
+    beforePipelineRun: () => void hooks.register(late.plugin),
+  } satisfies SluicePlugin);
+  await runWith(chain(), chainCatalog(), { hooks });
+  assert.deepEqual(late.events, [
+    ...expectedBlock('prep', ['raw'], ['doubled']),
+    ...expectedBlock('work', ['doubled', 'params:k'], ['shifted']),
+    ...expectedBlock('report', ['shifted'], ['report']),
+    'afterPipelineRun',
+  ]);
+});
+
+test('a plugin unregistered during beforePipelineRun, or blocked, receives no node hook', async () => {
+  const hooks = createHookManager();
+  const leaving = recorder('leaving');
+  const blocked = recorder('blocked');
+  hooks.register(leaving.plugin);
+  hooks.register(blocked.plugin);
+  hooks.block('blocked');
+  hooks.register({
+    name: 'remover',
+    beforePipelineRun: () => void hooks.unregister('leaving'),
+  } satisfies SluicePlugin);
+  const { recording } = await runWith(chain(), chainCatalog(), { hooks });
+  // The call in progress keeps its list (as in pluggy); every later hook leaves the plugin out.
+  assert.deepEqual(leaving.events, ['beforePipelineRun']);
+  assert.deepEqual(blocked.events, []);
+  assert.deepEqual(recording.events, [
+    'beforePipelineRun',
+    ...expectedBlock('prep', ['raw'], ['doubled']),
+    ...expectedBlock('work', ['doubled', 'params:k'], ['shifted']),
+    ...expectedBlock('report', ['shifted'], ['report']),
+    'afterPipelineRun',
+  ]);
 });
