@@ -21,6 +21,8 @@ export const DEFAULT_CONFIG_PATTERNS: Readonly<Record<string, readonly string[]>
   parameters: ['parameters*', 'parameters*/**', '**/parameters*'],
   credentials: ['credentials*', 'credentials*/**', '**/credentials*'],
   globals: ['globals*', 'globals*/**'],
+  hooks: ['hooks*', 'hooks/**'],
+  alerts: ['alerts*', 'alerts/**'],
 };
 
 /** How to find and combine a project's configuration. */

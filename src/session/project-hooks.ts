@@ -2,6 +2,7 @@ import { discoverPlugins } from '../hooks/discovery.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
 import type { SluiceHookManager, SluicePlugin } from '../hooks/sluice-manager.ts';
 import { createHookManager } from '../hooks/sluice-manager.ts';
+import { defaultPlugins } from '../plugins/default-plugins.ts';
 import type { ProjectSettings } from './settings.ts';
 
 /**
@@ -24,15 +25,21 @@ export interface ProjectHooks {
 }
 
 /**
- * The hook manager of a project: discovered plugins first (so they run after the project's own,
- * as in Kedro), then the project's `hooks`. A worker process leaves out `process: 'main'` plugins,
- * which receive relayed events in the main process instead.
+ * The hook manager of a project: the built-in plugins (step hooks, alerts), then discovered
+ * plugins, then the project's `hooks`, so that the project's own run first, as in Kedro. A worker
+ * process leaves out `process: 'main'` plugins, which receive relayed events in the main process
+ * instead.
  */
 export async function createProjectHooks(settings: ProjectSettings, options: { role: 'main' | 'worker' }): Promise<ProjectHooks> {
   const manager = createHookManager();
   const disabled = settings.config.disableHooksForPlugins ?? [];
   const discovery = await discoverPlugins(settings.projectPath, { disable: disabled });
   const keep = (plugin: object) => options.role === 'main' || pluginProcess(plugin) === 'node';
+  // Built-ins register first, so that they run after everything else; a project's own instance replaces one.
+  const ownNames = new Set((settings.config.hooks ?? []).map((plugin) => (plugin as { name?: unknown }).name));
+  for (const plugin of defaultPlugins()) {
+    if (!disabled.includes(plugin.name) && !ownNames.has(plugin.name) && keep(plugin)) manager.register(plugin);
+  }
   for (const found of discovery.plugins) if (keep(found.plugin)) manager.register(found.plugin, found.name);
   for (const plugin of settings.config.hooks ?? ([] as SluicePlugin[])) {
     if (keep(plugin)) manager.register(plugin);

@@ -1,0 +1,11 @@
+import type { SluicePlugin } from '../hooks/sluice-manager.ts';
+import { stepHooksPlugin } from './step-hooks/plugin.ts';
+
+/**
+ * The built-in plugins every project gets, fresh for each hook manager (they keep per-run state).
+ * A project turns one off with `disableHooksForPlugins: ['<name>']`, or replaces it by listing
+ * its own instance (same name) in `hooks`.
+ */
+export function defaultPlugins(): (SluicePlugin & { readonly name: string })[] {
+  return [stepHooksPlugin()];
+}
