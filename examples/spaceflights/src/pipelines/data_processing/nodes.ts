@@ -89,8 +89,9 @@ export function parsePercentage(value: string | number | null | undefined, colum
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'number') return value;
   const match = PERCENT.exec(value);
-  if (match === null)
+  if (match === null) {
     throw new Error(`Column "${column}": expected a percentage such as "38%", got ${JSON.stringify(value)}.`);
+  }
   return Number(match[1]) / 100;
 }
 
@@ -101,10 +102,11 @@ export function parseMoney(value: string | number | null | undefined, column: st
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'number') return value;
   const match = MONEY.exec(value);
-  if (match === null)
+  if (match === null) {
     throw new Error(
       `Column "${column}": expected an amount such as "$1,325.0", got ${JSON.stringify(value)}.`,
     );
+  }
   const amount = Number(`${match[2]!.replaceAll(',', '')}${match[3] ?? ''}`);
   return match[1] === undefined ? amount : -amount;
 }

@@ -23,15 +23,18 @@ export class SingularMatrixError extends Error {
  */
 export function solveLinearSystem(matrix: readonly (readonly number[])[], rhs: readonly number[]): number[] {
   const size = matrix.length;
-  if (rhs.length !== size)
+  if (rhs.length !== size) {
     throw new RangeError(`The right-hand side has ${rhs.length} entries for ${size} equations.`);
+  }
   const scale = Math.max(0, ...matrix.map((row) => Math.max(0, ...row.map(Math.abs))));
   // Rows of the augmented matrix [A | b], copied so that elimination can work in place.
   const rows = matrix.map((row, index) => {
-    if (row.length !== size)
+    if (row.length !== size) {
       throw new RangeError(`Row ${index} has ${row.length} entries; the matrix must be ${size}×${size}.`);
-    if (!row.every(Number.isFinite) || !Number.isFinite(rhs[index]))
+    }
+    if (!row.every(Number.isFinite) || !Number.isFinite(rhs[index])) {
       throw new RangeError(`Row ${index} holds a value that is not a finite number.`);
+    }
     return [...row, rhs[index]!];
   });
   const tolerance = scale * size * Number.EPSILON * 16;

@@ -76,12 +76,15 @@ export function splitData(
   options: ModelOptions,
 ): [xTrain: FeatureRow[], xTest: FeatureRow[], yTrain: number[], yTest: number[]] {
   const { test_size: testSize, random_state: seed, features } = options;
-  if (!(testSize > 0 && testSize < 1))
+  if (!(testSize > 0 && testSize < 1)) {
     throw new RangeError(`model_options.test_size must be between 0 and 1, got ${testSize}.`);
-  if (!Number.isInteger(seed))
+  }
+  if (!Number.isInteger(seed)) {
     throw new RangeError(`model_options.random_state must be an integer, got ${seed}.`);
-  if (table.length === 0)
+  }
+  if (table.length === 0) {
     throw new RangeError('The model input table is empty: there is nothing to learn from.');
+  }
   const firstRow: Record<string, unknown> = table[0]!;
   const columns = Object.keys(firstRow);
   const unknown = features.filter((feature) => !columns.includes(feature));
@@ -93,13 +96,15 @@ export function splitData(
   const text = features.filter(
     (feature) => typeof firstRow[feature] !== 'number' && typeof firstRow[feature] !== 'boolean',
   );
-  if (text.length > 0)
+  if (text.length > 0) {
     throw new RangeError(
       `A linear model needs numbers or booleans; these features are not: ${text.join(', ')}.`,
     );
+  }
   const testRows = Math.ceil(table.length * testSize);
-  if (testRows >= table.length)
+  if (testRows >= table.length) {
     throw new RangeError(`test_size ${testSize} leaves no rows to train on (${table.length} rows).`);
+  }
 
   const shuffled = seededShuffle(table, seed);
   const featuresOf = (row: Record<string, unknown>): FeatureRow =>
@@ -140,8 +145,9 @@ export function fitLinearRegression(
   yTrain: readonly number[],
   features: readonly string[],
 ): LinearModel {
-  if (xTrain.length !== yTrain.length)
+  if (xTrain.length !== yTrain.length) {
     throw new RangeError(`${xTrain.length} feature rows but ${yTrain.length} targets.`);
+  }
   if (xTrain.length <= features.length) {
     throw new RangeError(
       `${xTrain.length} training rows can't determine ${features.length} coefficients and an intercept.`,
@@ -174,12 +180,8 @@ export function fitLinearRegression(
   } catch (error) {
     if (!(error instanceof SingularMatrixError)) throw error;
     const feature = features[used[error.column]!];
-    throw new RangeError(
-      `The features are collinear: "${feature}" is a combination of the others. Drop one of them from model_options.features.`,
-      {
-        cause: error,
-      },
-    );
+    const message = `The features are collinear: "${feature}" is a combination of the others. Drop one of them from model_options.features.`;
+    throw new RangeError(message, { cause: error });
   }
   const coefficients: Record<string, number> = Object.fromEntries(features.map((feature) => [feature, 0]));
   used.forEach((column, index) => (coefficients[features[column]!] = solved[index]!));
