@@ -66,6 +66,8 @@ export async function runFixture(options: SessionRunOptions = {}, params: Record
 export function writeProject(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'sluice-step-hooks-project-'));
   mkdirSync(join(root, 'conf', 'base'), { recursive: true });
+  // ESM, so that the project's modules share the test's instance of the public API (its classes).
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'throwaway', type: 'module' }));
   for (const [path, text] of Object.entries(files)) {
     const absolute = join(root, path);
     mkdirSync(dirname(absolute), { recursive: true });
