@@ -1,0 +1,224 @@
+/**
+ * Helpers for the CLI tests: they run `node bin/sluice.js ...` as a child process, the way a user
+ * types it, on a project copied to a temporary folder whose `node_modules/sluice` is a symlink to
+ * this checkout (what `npm install` does for a `file:` dependency).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout's root, without a trailing separator. */
+export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
+export const BIN = join(REPO, 'bin', 'sluice.js');
+export const FIXTURES = join(REPO, 'test', 'fixtures', 'cli');
+const MAIN_JS = join(REPO, 'dist', 'cli', 'main.js');
+
+/**
+ * The CLI runs from dist/. CI builds before testing; locally, build once when dist is missing. Test
+ * files run in parallel processes, so a lock folder makes the others wait for the first build.
+ */
+export function ensureBuilt(): void {
+  if (existsSync(MAIN_JS)) return;
+  const lock = join(tmpdir(), `sluice-cli-build-${Buffer.from(REPO).toString('hex').slice(-24)}.lock`);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(MAIN_JS)) return;
+      if (Date.now() > deadline) break; // a stale lock: build anyway
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (existsSync(MAIN_JS)) return;
+    try {
+      execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
+    } catch (error) {
+      // tsc still emits when someone's work in progress has a type error; only a missing CLI is fatal.
+      if (!existsSync(MAIN_JS)) throw error;
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** One temporary root per test file process, removed when it exits (SLUICE_KEEP_TMP=1 keeps it). */
+let root: string | undefined;
+export function tempDir(label = 'dir'): string {
+  if (root === undefined) {
+    const created = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+    root = created;
+    process.on('exit', () => {
+      if (process.env.SLUICE_KEEP_TMP !== '1') rmSync(created, { recursive: true, force: true });
+    });
+  }
+  return mkdtempSync(join(root, `${label}-`));
+}
+
+/** Copies test/fixtures/cli/<name> to a new temporary folder and links node_modules/sluice to this checkout. */
+export function copyProject(name: string): string {
+  const project = join(tempDir(name), 'project');
+  cpSync(join(FIXTURES, name), project, {
+    recursive: true,
+    filter: (source) => !source.includes(`${join(FIXTURES, name)}/.sluice`),
+  });
+  linkSluice(project);
+  return project;
+}
+
+/** `node_modules/sluice` -> the checkout, as `npm install` does for `"sluice": "file:<checkout>"`. */
+export function linkSluice(project: string): void {
+  mkdirSync(join(project, 'node_modules'), { recursive: true });
+  symlinkSync(REPO, join(project, 'node_modules', 'sluice'), 'dir');
+}
+
+/** Writes a file, creating its folder. */
+export function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+export interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Everything, for assertion messages. */
+  output: string;
+}
+
+export interface SluiceOptions {
+  cwd: string;
+  /** Added to a clean copy of this process's environment (undefined removes a variable). */
+  env?: Readonly<Record<string, string | undefined>>;
+  timeoutMs?: number;
+  /** Called with the child and all of stderr so far, after each chunk. */
+  onStderr?: (stderr: string, child: ChildProcess) => void;
+}
+
+/** The environment a user's shell would give: no test-runner context, loader flags or colour overrides. */
+export function cleanEnv(extra: Readonly<Record<string, string | undefined>> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('SLUICE_CLI_') || name === 'SLUICE_AUDIT_LOG') delete env[name];
+  }
+  for (const name of ['NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'NO_COLOR', 'FORCE_COLOR', 'NODE_TIMER'])
+    delete env[name];
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+/** `node bin/sluice.js <args>` in `cwd`; resolves when the child exits. */
+export function sluice(args: readonly string[], options: SluiceOptions): Promise<Outcome> {
+  return command(process.execPath, [BIN, ...args], options);
+}
+
+/** Any command as a child process (npm, npx, node). */
+export function command(file: string, args: readonly string[], options: SluiceOptions): Promise<Outcome> {
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    options.onStderr?.(stderr, child);
+  });
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `${[file, ...args].join(' ')} took over ${timeoutMs} ms:\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+        ),
+      );
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    // 'close', not 'exit': every byte of stdout and stderr has arrived.
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const output = `$ ${args.join(' ')}\nexit ${code ?? signal}\n--- stdout\n${stdout}--- stderr\n${stderr}`;
+      resolve({ code, signal, stdout, stderr, output });
+    });
+  });
+}
+
+/** Asserts the exit code, showing everything the command printed when it differs. */
+export function assertExit(outcome: Outcome, code: number): void {
+  assert.equal(outcome.code, code, `expected exit code ${code}\n${outcome.output}`);
+}
+
+/** Nodes that started, from the plain progress lines (`[sluice] ▶ <node>`), in order. */
+export function started(stderr: string): string[] {
+  return [...stderr.matchAll(/^\[sluice\] ▶ (\S+)$/gm)].map((match) => match[1]!);
+}
+
+/** Nodes that finished (`[sluice] ✓ <node> <seconds>s`). */
+export function done(stderr: string): string[] {
+  return [...stderr.matchAll(/^\[sluice\] ✓ (\S+) \d+\.\d\ds$/gm)].map((match) => match[1]!);
+}
+
+/** Nodes that failed (`[sluice] ✗ <node> ...`). */
+export function failed(stderr: string): string[] {
+  return [...stderr.matchAll(/^\[sluice\] ✗ (\S+?):? /gm)].map((match) => match[1]!);
+}
+
+/** Nodes reported skipped (`[sluice] - <node> skipped`). */
+export function skipped(stderr: string): string[] {
+  return [...stderr.matchAll(/^\[sluice\] - (\S+) skipped$/gm)].map((match) => match[1]!);
+}
+
+export const sorted = (names: readonly string[]): string[] => [...names].sort();
+
+/** A stack frame line, which errors must not print without --verbose. */
+export const STACK_FRAME = /^\s+at .+[:(]/m;
+
+/** Reads a JSON-lines record a hook wrote; [] when nothing was written. */
+export function readRecord<T = Record<string, unknown>>(file: string): T[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+export function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/**
+ * Splits a command line as a POSIX shell would for the simple quoting `sluice run` prints (plain
+ * words, double-quoted strings with backslash escapes).
+ */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const match of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) {
+    words.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]!);
+  }
+  return words;
+}
