@@ -1,4 +1,5 @@
 import type { SluicePlugin } from '../hooks/sluice-manager.ts';
+import { alertsPlugin } from './alerts/plugin.ts';
 import { stepHooksPlugin } from './step-hooks/plugin.ts';
 
 /**
@@ -7,5 +8,5 @@ import { stepHooksPlugin } from './step-hooks/plugin.ts';
  * its own instance (same name) in `hooks`.
  */
 export function defaultPlugins(): (SluicePlugin & { readonly name: string })[] {
-  return [stepHooksPlugin()];
+  return [stepHooksPlugin(), alertsPlugin()];
 }

@@ -9,3 +9,29 @@ export type {
 } from './progress/index.ts';
 export { stepHooksPlugin, STEP_HOOKS_PLUGIN_NAME, StepHookConfigError, StepHookReferenceError } from './step-hooks/index.ts';
 export type { StepHooksOptions, StepHooksPlugin, StepHookFailure, StepHookKind } from './step-hooks/index.ts';
+export {
+  alertsPlugin,
+  ALERTS_PLUGIN_NAME,
+  alertOnFailure,
+  alertOnSuccess,
+  AlertConfigError,
+  AlertDeliveryError,
+  AlertsFailedError,
+  slackMessage,
+  webhookPayload,
+  webhookSignature,
+  SIGNATURE_HEADER,
+  emailMessage,
+} from './alerts/index.ts';
+export type {
+  AlertsOptions,
+  AlertsPlugin,
+  Alert,
+  AlertKind,
+  AlertError,
+  AlertSummary,
+  SlackMessage,
+  SlackBlock,
+  WebhookPayload,
+  EmailMessage,
+} from './alerts/index.ts';

@@ -1,0 +1,12 @@
+export { alertsPlugin, ALERTS_PLUGIN_NAME } from './plugin.ts';
+export type { AlertsOptions, AlertsPlugin } from './plugin.ts';
+export { alertOnFailure, alertOnSuccess } from './alert-hooks.ts';
+export type { Alert, AlertKind, AlertError } from './alert.ts';
+export type { AlertSummary } from './service.ts';
+export { AlertConfigError, AlertDeliveryError, AlertsFailedError } from './errors.ts';
+export { slackMessage } from './slack.ts';
+export type { SlackMessage, SlackBlock } from './slack.ts';
+export { webhookPayload, signature as webhookSignature, SIGNATURE_HEADER } from './webhook.ts';
+export type { WebhookPayload } from './webhook.ts';
+export { emailMessage } from './email.ts';
+export type { EmailMessage } from './email.ts';
