@@ -222,3 +222,69 @@ export function shellWords(line: string): string[] {
   }
   return words;
 }
+
+/**
+ * Installs a plugin package into the project's node_modules, as npm would: a package.json that
+ * declares `"sluice": { "hooks": "./hooks.js" }` and the ES module `source`.
+ */
+export function installPackage(project: string, name: string, source: string): void {
+  const folder = join(project, 'node_modules', ...name.split('/'));
+  write(
+    join(folder, 'package.json'),
+    `${JSON.stringify({ name, version: '1.0.0', type: 'module', sluice: { hooks: './hooks.js' } }, null, 2)}\n`,
+  );
+  write(join(folder, 'hooks.js'), source);
+}
+
+/**
+ * An audit plugin as a package would ship it: it appends one JSON line per event to
+ * SLUICE_CLI_RECORD (the file the fixture's own recorder writes, so the two interleave in call
+ * order). Its afterNodeRun is `tryfirst`.
+ */
+export function auditPluginSource(pluginName: string): string {
+  return `import { appendFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
+
+function record(event) {
+  const file = process.env.SLUICE_CLI_RECORD;
+  if (file) appendFileSync(file, JSON.stringify({ plugin: ${JSON.stringify(pluginName)}, threadId, pid: process.pid, ...event }) + '\\n');
+}
+
+export default {
+  name: ${JSON.stringify(pluginName)},
+  beforeCommandRun({ commandArgs, projectMetadata }) {
+    record({ hook: 'beforeCommandRun', commandArgs, projectPath: projectMetadata.projectPath });
+  },
+  afterCommandRun({ commandArgs, exitCode }) {
+    record({ hook: 'afterCommandRun', commandArgs, exitCode });
+  },
+  beforePipelineRun() {
+    record({ hook: 'beforePipelineRun' });
+  },
+  onPipelineError({ error }) {
+    record({ hook: 'onPipelineError', error: error.name });
+  },
+  beforeNodeRun({ node }) {
+    record({ hook: 'beforeNodeRun', node: node.name });
+  },
+  afterNodeRun: {
+    tryfirst: true,
+    handler({ node }) {
+      record({ hook: 'afterNodeRun', node: node.name });
+    },
+  },
+};
+`;
+}
+
+/** Adds `disableHooksForPlugins: [...]` to the project's sluice.config.ts. */
+export function disablePlugins(project: string, names: readonly string[]): void {
+  const file = join(project, 'sluice.config.ts');
+  const text = readFileSync(file, 'utf8');
+  const changed = text.replace(
+    '  hooks: [recorder],\n',
+    `  hooks: [recorder],\n  disableHooksForPlugins: ${JSON.stringify(names)},\n`,
+  );
+  assert.notEqual(changed, text, 'the fixture config has the line to extend');
+  writeFileSync(file, changed);
+}
