@@ -123,11 +123,13 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     beforePipelineRun() {
       runStartedAt = performance.now();
     },
+    // Only to mark the node's start; it answers nothing, so the policy is the other plugins' business.
+    // Registered after the step-hooks plugin, it is called before it among the tryfirst ones.
     nodeRetryPolicy: {
-      wrapper: true,
-      handler({ node, runId }, next) {
+      tryfirst: true,
+      handler({ node, runId }) {
         if (attached(node)) tracker.start(node, runId);
-        return next();
+        return undefined;
       },
     },
     onNodeRetry({ error, node, catalog, attempt, delayMs, runId }) {

@@ -160,16 +160,14 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       await checkHookTargets(config, pipeline, runParams.projectPath, project?.config);
       for (const node of pipeline.nodes) plans.set(node, await buildPlan(node, true));
     },
-    // A wrapper, so it runs whatever other plugins answer: it marks the node's start, and gives
-    // hooks.yml's policy unless another plugin gave one.
+    // First, so that it always runs (a first-result hook stops at the first answer): it marks the
+    // node's start and gives hooks.yml's policy, which wins over other plugins' answers.
     nodeRetryPolicy: {
-      wrapper: true,
-      handler({ node, runId }, next) {
+      tryfirst: true,
+      handler({ node, runId }) {
         const proceed = (plan: NodePlan) => {
           if (plan.active) tracker.start(node, runId);
-          const inner = next();
-          if (isPromiseLike(inner)) return Promise.resolve(inner).then((policy) => policy ?? plan.retries);
-          return inner ?? plan.retries;
+          return plan.retries;
         };
         const plan = planFor(node);
         return isPromiseLike(plan) ? plan.then(proceed) : proceed(plan);
