@@ -29,7 +29,11 @@ export async function prepareRun(pipeline: Pipeline, catalog: DataCatalog, optio
   if (options.onlyMissingOutputs) {
     const nodes = await nodesWithMissingOutputs(pipeline, catalog);
     const kept = new Set(nodes);
-    for (const node of pipeline.nodes) if (!kept.has(node)) state.skipped.push(node.name);
+    for (const node of pipeline.nodes) {
+      if (kept.has(node)) continue;
+      state.skipped.push(node.name);
+      state.upToDate.push(node.name);
+    }
     toRun = nodes.length === pipeline.size ? pipeline : new Pipeline(nodes);
   }
   return { pipeline: toRun, state, release: datasetReleaser(toRun, catalog) };

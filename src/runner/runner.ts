@@ -10,12 +10,14 @@ export interface RunState {
   readonly completed: string[];
   /** Nodes that were not run: missing-outputs skips, and nodes behind a failure under continueOnFailure. */
   readonly skipped: string[];
+  /** Nodes `onlyMissingOutputs` found up to date (also listed in `skipped`): they count as done. */
+  readonly upToDate: string[];
   /** Nodes that failed. */
   readonly failed: NodeFailure[];
 }
 
 export function newRunState(): RunState {
-  return { completed: [], skipped: [], failed: [] };
+  return { completed: [], skipped: [], upToDate: [], failed: [] };
 }
 
 /** How one run goes; every runner accepts all of it. */

@@ -198,9 +198,11 @@ export class Session {
       this.#report = { runParams, state, pipeline, resumeFromNodes: [] };
       return result;
     } catch (error) {
-      const resume = resumeFromNodes(pipeline, state.completed, catalog);
+      // Nodes found up to date count as done: a resumed run needn't repeat them either.
+      const done = [...state.completed, ...state.upToDate];
+      const resume = resumeFromNodes(pipeline, done, catalog);
       this.#report = { runParams, state, pipeline, resumeFromNodes: resume };
-      const remaining = pipeline.size - state.completed.length;
+      const remaining = pipeline.size - done.length;
       if (resume.length > 0) {
         this.#log(
           `There are ${remaining} nodes that have not run. Resume from the nearest nodes with persisted inputs:\n` +

@@ -158,7 +158,7 @@ export async function runWith(
   for (const plugin of options.plugins ?? []) hooks.register(plugin);
   hooks.register(recording.plugin);
   const runner = options.runner ?? new SequentialRunner();
-  const state = options.state ?? { completed: [], skipped: [], failed: [] };
+  const state = options.state ?? { completed: [], skipped: [], upToDate: [], failed: [] };
   const runParams = makeRunParams({
     runner: runner.name,
     isAsync: options.isAsync ?? false,

@@ -190,7 +190,7 @@ test('runner.run alone fires node and dataset hooks but no pipeline hooks, and r
 });
 
 test('a run fills the state it is given as it goes', async () => {
-  const state = { completed: [] as string[], skipped: [] as string[], failed: [] };
+  const state = { completed: [] as string[], skipped: [] as string[], upToDate: [] as string[], failed: [] };
   const pipeline = new Pipeline([
     node(id, 'seed', 'mid', { name: 'one' }),
     node(id, 'mid', 'out', { name: 'two' }),

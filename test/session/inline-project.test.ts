@@ -90,9 +90,6 @@ test('the project’s runner settings choose the runner and its concurrency', as
 
 test(
   'after an onlyMissingOutputs run fails, the resume hint is Kedro’s for the nodes that were to run (skipped nodes count as done)',
-  {
-    todo: 'BUG: Session computes resumeFromNodes (and "N nodes have not run") on the whole pipeline, so nodes skipped by onlyMissingOutputs are suggested for rerun',
-  },
   async () => {
     // a: raw → p1 (exists, so a is skipped); b: p1 → m (memory); c: m → out (missing) fails.
     const pipeline = new Pipeline([

@@ -70,7 +70,7 @@ test('when one worker fails to set up, the run fails once and the process still 
     SLUICE_TRACE_WORKER_SETUP_MARKER: join(dataDir, 'marker'),
   }));
   assert.equal(printed.outcome, 'failed');
-  assert.equal(printed.message, 'worker setup failed on purpose');
+  assert.equal(printed.message, 'A worker thread could not load the project: worker setup failed on purpose');
   assert.equal(lines.filter((line) => line.hook === 'onPipelineError').length, 1);
   assert.equal(exit, 1, 'the process exits once the run failed');
 });

@@ -141,7 +141,8 @@ class WorkerHandle {
           resolve(handle);
         } else if (message.type === 'setup-failed') {
           void worker.terminate();
-          reject(deserializeError(message.error));
+          const cause = deserializeError(message.error);
+          reject(new ParallelRunnerError(`A worker thread could not load the project: ${cause.message}`, { cause }));
         }
       };
       worker.on('message', onStartMessage);
