@@ -65,7 +65,10 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
 
   /** Node hooks must never throw: the node's own outcome is what the run reports. */
   const safely = (action: () => void | Promise<unknown>): void | Promise<void> => {
-    const report = (error: unknown) => log(`sluice: the alerts plugin failed: ${service?.redact(String((error as Error)?.message ?? error)) ?? ''}`);
+    const report = (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`sluice: the alerts plugin failed: ${service === undefined ? message : service.redact(message)}`);
+    };
     try {
       const pending = action();
       if (isPromiseLike(pending)) return Promise.resolve(pending).then(() => undefined, report);

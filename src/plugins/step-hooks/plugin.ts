@@ -123,11 +123,19 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
   };
 
   const planFor = (node: Node): NodePlan | Promise<NodePlan> => {
-    let plan = plans.get(node);
+    const runPlans = plans; // a later run starts a new map; a late import must not land in it
+    let plan = runPlans.get(node);
     if (plan === undefined) {
       plan = buildPlan(node, false);
-      plans.set(node, plan);
-      if (isPromiseLike(plan)) void plan.then((ready) => plans.set(node, ready));
+      // nodeRetryPolicy runs before runNode's error handling: whatever goes wrong here must not escape.
+      if (isPromiseLike(plan)) {
+        plan = Promise.resolve(plan).catch((error: unknown) => {
+          log(`sluice: step hooks of node "${node.name}" could not be prepared: ${(error as Error)?.message ?? String(error)}`);
+          return NO_PLAN;
+        });
+      }
+      runPlans.set(node, plan);
+      if (isPromiseLike(plan)) void plan.then((ready) => runPlans.set(node, ready));
     }
     return plan;
   };
