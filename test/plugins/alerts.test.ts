@@ -338,3 +338,17 @@ test('alerts.yml mistakes point at their line; a secret in alerts.yml is refused
     assertNoSecrets(outcome);
   }
 });
+
+test('on the parallel runner without continueOnFailure, the pipeline alert still names the node that failed in a worker', async () => {
+  const before = http.on(SECRETS.slackPath).length;
+  const yml = 'alerters:\n  team_slack: { type: slack, credentials: slack, events: [pipeline] }\n';
+  const outcome = await run(alertsProject(yml), { runner: 'parallel' });
+  assert.equal(outcome.error?.message, 'bad node broke');
+  const messages = http
+    .on(SECRETS.slackPath)
+    .slice(before)
+    .map((request) => request.json as SlackMessage);
+  assert.equal(messages.length, 1);
+  assert.ok(messages[0]?.text.startsWith(':rotating_light: Pipeline __default__ failed: 1 node failed'), messages[0]?.text);
+  assert.ok(messages[0]?.blocks.some((block) => block.type === 'section' && block.text?.text.includes('• `bad_node`: Error: bad node broke')));
+});
