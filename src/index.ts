@@ -10,4 +10,5 @@ export * from './config/index.ts';
 export * from './runner/index.ts';
 export * from './session/index.ts';
 export type { MaybePromise } from './maybe-promise.ts';
+export { isPromiseLike } from './maybe-promise.ts';
 export * from './plugins/index.ts';

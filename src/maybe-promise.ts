@@ -5,3 +5,8 @@ export type MaybePromise<T> = T | Promise<T>;
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
+
+/** Waits for a hook call that returned a promise. For once-per-run hooks; hot paths test isPromiseLike inline. */
+export async function settle(value: unknown): Promise<void> {
+  if (isPromiseLike(value)) await value;
+}

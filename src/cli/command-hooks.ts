@@ -1,6 +1,6 @@
 import { discoverPlugins } from '../hooks/discovery.ts';
 import { createHookManager } from '../hooks/sluice-manager.ts';
-import { isPromiseLike } from '../maybe-promise.ts';
+import { settle } from '../maybe-promise.ts';
 import { projectMetadata } from '../session/project-metadata.ts';
 import { exitCodeFor, formatError } from './report-error.ts';
 import type { CliContext } from './main.ts';
@@ -32,8 +32,4 @@ export async function withCommandHooks(context: CliContext, commandArgs: readonl
   }
   await settle(hooks.hook.afterCommandRun.call({ projectMetadata: metadata, commandArgs, exitCode }));
   return exitCode;
-}
-
-async function settle(value: unknown): Promise<void> {
-  if (isPromiseLike(value)) await value;
 }

@@ -2,7 +2,7 @@
  * The pipeline model: `node()`, `Pipeline` with Kedro's filters and set operations, and the
  * modular `pipeline()` factory with namespaces and remapping.
  */
-export { node, Node, isPromiseLike } from './node.ts';
+export { node, Node } from './node.ts';
 export type { AnyNodeFunction, NodeChanges } from './node.ts';
 export type { NodeBehaviour, NodeBehaviourName, NodeOptions } from './options.ts';
 export type {

@@ -1,6 +1,7 @@
 /**
  * A node: one function wired to datasets by name. Nodes are immutable; every change makes a copy.
  */
+import { isPromiseLike } from '../maybe-promise.ts';
 import { NodeDefinitionError, NodeInputError, NodeOutputError } from './errors.ts';
 import type { NodeOptions } from './options.ts';
 import { compareCodePoints } from './ordering.ts';
@@ -357,15 +358,6 @@ export function node<
   F extends NodeFunction<I, O>,
 >(func: F & CheckArity<F, I>, inputs: I, outputs: O, options?: NodeOptions): Node {
   return new Node(func, inputs, outputs, options);
-}
-
-/** Whether a value is a promise or thenable, i.e. whether `node.call()` went asynchronous. */
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function parseWiring(wiring: DatasetWiring, role: 'inputs' | 'outputs'): ParsedWiring {

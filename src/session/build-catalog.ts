@@ -2,7 +2,7 @@ import { ConfigLoader } from '../config/config-loader.ts';
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import { createDatasetTypeRegistry } from '../io/builtin-datasets.ts';
 import { DataCatalog } from '../io/catalog.ts';
-import { isPromiseLike } from '../maybe-promise.ts';
+import { settle } from '../maybe-promise.ts';
 import type { ProjectContext } from './context.ts';
 import type { ProjectSettings } from './settings.ts';
 
@@ -62,8 +62,4 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<{ cont
   });
   await settle(hooks.hook.afterCatalogCreated.call({ catalog, confCatalog, confCreds, parameters: params, saveVersion, loadVersions }));
   return { context, catalog };
-}
-
-async function settle(value: unknown): Promise<void> {
-  if (isPromiseLike(value)) await value;
 }

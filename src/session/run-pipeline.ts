@@ -1,6 +1,6 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
-import { isPromiseLike } from '../maybe-promise.ts';
+import { settle } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { asError } from '../runner/errors.ts';
 import type { RunOptions, Runner } from '../runner/runner.ts';
@@ -37,8 +37,4 @@ export async function runPipeline(args: {
     await settle(hooks.hook.onPipelineError.call({ error, runParams, pipeline, catalog }));
     throw error;
   }
-}
-
-async function settle(value: unknown): Promise<void> {
-  if (isPromiseLike(value)) await value;
 }

@@ -6,8 +6,8 @@ import {
   NodeDefinitionError,
   NodeInputError,
   NodeOutputError,
-  isPromiseLike,
 } from '../../src/pipeline/index.ts';
+import { isPromiseLike } from '../../src/maybe-promise.ts';
 
 function identity(x: unknown): unknown {
   return x;
