@@ -277,14 +277,17 @@ export default {
 `;
 }
 
-/** Adds `disableHooksForPlugins: [...]` to the project's sluice.config.ts. */
-export function disablePlugins(project: string, names: readonly string[]): void {
+/** Adds settings (`key: value,` lines) to the fixture project's sluice.config.ts. */
+export function configure(project: string, settings: Readonly<Record<string, unknown>>): void {
   const file = join(project, 'sluice.config.ts');
   const text = readFileSync(file, 'utf8');
-  const changed = text.replace(
-    '  hooks: [recorder],\n',
-    `  hooks: [recorder],\n  disableHooksForPlugins: ${JSON.stringify(names)},\n`,
-  );
+  const lines = Object.entries(settings).map(([key, value]) => `  ${key}: ${JSON.stringify(value)},\n`);
+  const changed = text.replace('  hooks: [recorder],\n', `  hooks: [recorder],\n${lines.join('')}`);
   assert.notEqual(changed, text, 'the fixture config has the line to extend');
   writeFileSync(file, changed);
+}
+
+/** Adds `disableHooksForPlugins: [...]` to the project's sluice.config.ts. */
+export function disablePlugins(project: string, names: readonly string[]): void {
+  configure(project, { disableHooksForPlugins: names });
 }
