@@ -1,14 +1,15 @@
 /**
  * Hook dispatch speed: calls per second of one hook with 1 and 10 no-op implementations, for the
  * Sluice manager, a bare `for` loop over the functions (the floor) and tapable's SyncHook, plus
- * the async path. Prints a table and a final JSON line. Run: `npm run bench:hooks`.
+ * the async path. Prints a table and a final JSON line. Run: `npm run build && npm run bench:hooks`
+ * (it measures the compiled package, as users run it).
  */
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import tapable from 'tapable';
-import { HookManager } from '../src/index.ts';
+import { HookManager } from '../dist/index.js';
 
 type Args = { node: string; runId: string };
 type Specs = { beforeNodeRun(args: Args): void };
@@ -61,7 +62,8 @@ const asyncNoop = async (a: Args) => {
 
 function sluiceManager(count: number, impl: (a: Args) => unknown): HookManager<Specs> {
   const manager = new HookManager<Specs>([{ name: 'beforeNodeRun', args: ['node', 'runId'] }]);
-  for (let i = 0; i < count; i++) manager.register({ name: `p${i}`, beforeNodeRun: impl as (a: Args) => void });
+  for (let i = 0; i < count; i++)
+    manager.register({ name: `p${i}`, beforeNodeRun: impl as (a: Args) => void });
   return manager;
 }
 
@@ -117,7 +119,9 @@ if (process.argv[2] === '--child') {
 
 function inChild(variant: string, count: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--child', variant, String(count)], { execArgv: ['--import', 'tsx'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--child', variant, String(count)], {
+      execArgv: ['--import', 'tsx'],
+    });
     child.once('message', (value) => resolve(value as number));
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`${variant}${count} exited with ${code}`)));
@@ -132,7 +136,9 @@ for (const count of [1, 10]) {
 }
 
 const millions = (value: number) => `${(value / 1e6).toFixed(2)}M`;
-console.log(`hook dispatch, calls/s (best of ${ROUNDS} x ${DURATION_MS} ms, each in its own process), ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+console.log(
+  `hook dispatch, calls/s (best of ${ROUNDS} x ${DURATION_MS} ms, each in its own process), ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+);
 console.log('impls  path   sluice     bare loop  tapable    sluice/loop');
 for (const count of [1, 10]) {
   for (const path of ['sync', 'async'] as const) {
@@ -144,4 +150,11 @@ for (const count of [1, 10]) {
   }
 }
 if (sink < 0) console.log(sink);
-console.log(JSON.stringify({ sluice10: Math.round(results.sluice10!), loop10: Math.round(results.loop10!), tapable10: Math.round(results.tapable10!), ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.round(v)])) }));
+console.log(
+  JSON.stringify({
+    sluice10: Math.round(results.sluice10!),
+    loop10: Math.round(results.loop10!),
+    tapable10: Math.round(results.tapable10!),
+    ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.round(v)])),
+  }),
+);

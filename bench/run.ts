@@ -75,7 +75,8 @@ function noopPlugin(index: number): SluicePlugin {
 
 function chain(length: number): Pipeline {
   const nodes = [];
-  for (let i = 0; i < length; i++) nodes.push(node((value: number) => value + 1, `d${i}`, `d${i + 1}`, { name: `n${i}` }));
+  for (let i = 0; i < length; i++)
+    nodes.push(node((value: number) => value + 1, `d${i}`, `d${i + 1}`, { name: `n${i}` }));
   return new Pipeline(nodes);
 }
 
@@ -87,13 +88,22 @@ async function overhead(length: number, plugins: number): Promise<number> {
     for (let i = 0; i < plugins; i++) hooks.register(noopPlugin(i));
     const catalog = new DataCatalog().feed({ d0: 0 });
     const started = performance.now();
-    await runPipeline({ pipeline, catalog, hooks, runner: new SequentialRunner(), runParams: runParams('sequential'), options: {} });
+    await runPipeline({
+      pipeline,
+      catalog,
+      hooks,
+      runner: new SequentialRunner(),
+      runParams: runParams('sequential'),
+      options: {},
+    });
     best = Math.min(best, performance.now() - started);
   }
   return (best * 1000) / length;
 }
 
-console.log(`Sluice run benchmarks, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+console.log(
+  `Sluice run benchmarks, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+);
 console.log('\n1. framework overhead per node (best of 5 runs, sequential runner, memory datasets)');
 console.log('nodes    plugins  µs/node');
 for (const length of [1_000, 10_000]) {
@@ -137,18 +147,25 @@ export default defineConfig({ pipelines: { __default__: new Pipeline(nodes) } })
 
 function timeCli(project: string, args: string[], env: Record<string, string> = {}): number {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'run', '--progress', 'off', ...args], {
-    cwd: project,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin', 'sluice.js'), 'run', '--progress', 'off', ...args],
+    {
+      cwd: project,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`sluice run ${args.join(' ')} failed:\n${result.stderr}`);
   return performance.now() - started;
 }
 
 // Calibrate the hashing so one node takes about 200 ms here.
 const probeStarted = performance.now();
-execFileSync(process.execPath, ['-e', `const {createHash}=require('crypto');let d=Buffer.from('x');for(let i=0;i<100000;i++)d=createHash('sha256').update(d).digest();`]);
+execFileSync(process.execPath, [
+  '-e',
+  `const {createHash}=require('crypto');let d=Buffer.from('x');for(let i=0;i<100000;i++)d=createHash('sha256').update(d).digest();`,
+]);
 const roundsFor200ms = Math.round((100000 * 200) / Math.max(1, performance.now() - probeStarted - 40));
 const hashEnv = { HASH_ROUNDS: String(roundsFor200ms) };
 timeCli(cpuProject, ['--runner', 'sequential'], hashEnv); // compile and cache the project once
@@ -158,8 +175,12 @@ const parallelMs = best(() => timeCli(cpuProject, ['--runner', 'parallel'], hash
 results.parallel_sequential_ms = Math.round(sequentialMs);
 results.parallel_parallel_ms = Math.round(parallelMs);
 results.parallel_speedup = Number((sequentialMs / parallelMs).toFixed(2));
-console.log(`\n2. parallel runner, 8 CPU-bound nodes of ~200 ms (${roundsFor200ms} SHA-256 rounds each), whole CLI run, best of 3`);
-console.log(`sequential ${sequentialMs.toFixed(0)} ms, parallel ${parallelMs.toFixed(0)} ms: speedup ${(sequentialMs / parallelMs).toFixed(2)}x on ${cpus().length} cores`);
+console.log(
+  `\n2. parallel runner, 8 CPU-bound nodes of ~200 ms (${roundsFor200ms} SHA-256 rounds each), whole CLI run, best of 3`,
+);
+console.log(
+  `sequential ${sequentialMs.toFixed(0)} ms, parallel ${parallelMs.toFixed(0)} ms: speedup ${(sequentialMs / parallelMs).toFixed(2)}x on ${cpus().length} cores`,
+);
 
 // ----- 3. async speedup on I/O -----
 const server = createServer((_request, response) => {
@@ -168,14 +189,26 @@ const server = createServer((_request, response) => {
 await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
 const port = (server.address() as { port: number }).port;
 const ioNodes = Array.from({ length: 16 }, (_, i) =>
-  node(async () => (await (await fetch(`http://127.0.0.1:${port}/item/${i}`)).json()) as unknown, null, `r${i}`, { name: `fetch${i}` }),
+  node(
+    async () => (await (await fetch(`http://127.0.0.1:${port}/item/${i}`)).json()) as unknown,
+    null,
+    `r${i}`,
+    { name: `fetch${i}` },
+  ),
 );
 const ioPipeline = new Pipeline(ioNodes);
 async function timeRunner(runner: Runner): Promise<number> {
   let bestMs = Infinity;
   for (let round = 0; round < 3; round++) {
     const started = performance.now();
-    await runPipeline({ pipeline: ioPipeline, catalog: new DataCatalog(), hooks: createHookManager(), runner, runParams: runParams(runner.name), options: {} });
+    await runPipeline({
+      pipeline: ioPipeline,
+      catalog: new DataCatalog(),
+      hooks: createHookManager(),
+      runner,
+      runParams: runParams(runner.name),
+      options: {},
+    });
     bestMs = Math.min(bestMs, performance.now() - started);
   }
   return bestMs;
@@ -186,8 +219,12 @@ server.close();
 results.async_sequential_ms = Math.round(ioSequential);
 results.async_async_ms = Math.round(ioAsync);
 results.async_speedup = Number((ioSequential / ioAsync).toFixed(2));
-console.log('\n3. async runner, 16 nodes each fetching from a local HTTP server that answers in 50 ms, best of 3');
-console.log(`sequential ${ioSequential.toFixed(0)} ms, async (concurrency 8) ${ioAsync.toFixed(0)} ms: speedup ${(ioSequential / ioAsync).toFixed(2)}x`);
+console.log(
+  '\n3. async runner, 16 nodes each fetching from a local HTTP server that answers in 50 ms, best of 3',
+);
+console.log(
+  `sequential ${ioSequential.toFixed(0)} ms, async (concurrency 8) ${ioAsync.toFixed(0)} ms: speedup ${(ioSequential / ioAsync).toFixed(2)}x`,
+);
 
 rmSync(work, { recursive: true, force: true });
 if (sink < 0) console.log(sink);

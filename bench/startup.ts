@@ -23,7 +23,10 @@ mkdirSync(join(project, 'node_modules'), { recursive: true });
 execFileSync('ln', ['-s', ROOT, join(project, 'node_modules', 'sluice')]);
 const probe = join(project, 'node_modules', 'startup-probe');
 mkdirSync(probe);
-writeFileSync(join(probe, 'package.json'), JSON.stringify({ name: 'startup-probe', type: 'module', sluice: { hooks: './hooks.js' } }));
+writeFileSync(
+  join(probe, 'package.json'),
+  JSON.stringify({ name: 'startup-probe', type: 'module', sluice: { hooks: './hooks.js' } }),
+);
 writeFileSync(
   join(probe, 'hooks.js'),
   `import { writeFileSync } from 'node:fs';
@@ -40,7 +43,10 @@ const total: number[] = [];
 for (let run = 0; run < RUNS + 1; run++) {
   rmSync(probeFile, { force: true });
   const started = performance.timeOrigin + performance.now();
-  const result = spawnSync(process.execPath, [CLI, 'run', '--progress', 'off'], { cwd: project, env: { ...process.env, PROBE_FILE: probeFile } });
+  const result = spawnSync(process.execPath, [CLI, 'run', '--progress', 'off'], {
+    cwd: project,
+    env: { ...process.env, PROBE_FILE: probeFile },
+  });
   const ended = performance.timeOrigin + performance.now();
   if (result.status !== 0) throw new Error(`sluice run failed: ${result.stderr}`);
   if (run === 0) continue; // warm the file cache
@@ -59,8 +65,17 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const min = (values: number[]) => Math.min(...values);
 console.log(`sluice run on the starter project, ${RUNS} runs, node ${process.version}`);
 console.log('measure                         median ms   min ms');
-const row = (label: string, values: number[]) => console.log(`${label.padEnd(30)} ${median(values).toFixed(0).padStart(9)} ${min(values).toFixed(0).padStart(8)}`);
+const row = (label: string, values: number[]) =>
+  console.log(
+    `${label.padEnd(30)} ${median(values).toFixed(0).padStart(9)} ${min(values).toFixed(0).padStart(8)}`,
+  );
 row('node -e 0 (the floor)', baseline);
 row('spawn -> first node starts', firstNode);
 row('spawn -> process exits', total);
-console.log(JSON.stringify({ firstNodeMs: Math.round(median(firstNode)), exitMs: Math.round(median(total)), nodeFloorMs: Math.round(median(baseline)) }));
+console.log(
+  JSON.stringify({
+    firstNodeMs: Math.round(median(firstNode)),
+    exitMs: Math.round(median(total)),
+    nodeFloorMs: Math.round(median(baseline)),
+  }),
+);

@@ -15,20 +15,27 @@ const families: Record<string, () => Promise<Answerer>> = {
 
 export async function answerLine(family: string, line: string): Promise<Record<string, unknown>> {
   const load = families[family];
-  if (load === undefined) throw new Error(`Unknown family "${family}". Use one of: ${Object.keys(families).join(', ')}.`);
+  if (load === undefined)
+    throw new Error(`Unknown family "${family}". Use one of: ${Object.keys(families).join(', ')}.`);
   const answer = await load();
   const testCase = JSON.parse(line) as { id: string };
   try {
     return { id: testCase.id, ...((await answer(testCase)) as object) };
   } catch (error) {
-    return { id: testCase.id, error: (error as Error)?.name ?? "Error", crash: String((error as Error)?.stack ?? error) };
+    return {
+      id: testCase.id,
+      error: (error as Error)?.name ?? 'Error',
+      crash: String((error as Error)?.stack ?? error),
+    };
   }
 }
 
 async function main(): Promise<void> {
   const family = process.argv[2];
   if (family === undefined || !(family in families)) {
-    process.stderr.write(`usage: tsx scripts/conformance.ts ${Object.keys(families).join('|')} < cases.jsonl\n`);
+    process.stderr.write(
+      `usage: tsx scripts/conformance.ts ${Object.keys(families).join('|')} < cases.jsonl\n`,
+    );
     process.exitCode = 2;
     return;
   }

@@ -14,7 +14,10 @@ import { pathToFileURL } from 'node:url';
  * at all. Registering a loader for every import instead (tsx) costs several hundred milliseconds
  * per process (docs/benchmarks.md).
  */
-export async function importModule(path: string, projectPath = dirname(path)): Promise<Record<string, unknown>> {
+export async function importModule(
+  path: string,
+  projectPath = dirname(path),
+): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
   if (!/\.[mc]?tsx?$/.test(path)) return (await import(url)) as Record<string, unknown>;
   try {
@@ -23,7 +26,9 @@ export async function importModule(path: string, projectPath = dirname(path)): P
     if ((error as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
   }
   process.setSourceMapsEnabled(true);
-  return import(pathToFileURL(await compiledEntry(resolve(path), resolve(projectPath))).href) as Promise<Record<string, unknown>>;
+  return import(pathToFileURL(await compiledEntry(resolve(path), resolve(projectPath))).href) as Promise<
+    Record<string, unknown>
+  >;
 }
 
 /** Which bundle serves an entry, and the source files it was built from, with their stamps. */
@@ -77,11 +82,13 @@ function isFresh(record: CacheRecord): boolean {
 function sweep(cacheRoot: string): void {
   const inUse = new Set<string>();
   const entries = readdirSync(cacheRoot);
-  for (const name of entries) if (name.endsWith('.json')) inUse.add(readRecord(join(cacheRoot, name))?.folder ?? '');
+  for (const name of entries)
+    if (name.endsWith('.json')) inUse.add(readRecord(join(cacheRoot, name))?.folder ?? '');
   for (const name of entries) {
     if (name.endsWith('.json') || inUse.has(name)) continue;
     const path = join(cacheRoot, name);
-    if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_AFTER_MS) rmSync(path, { recursive: true, force: true });
+    if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_AFTER_MS)
+      rmSync(path, { recursive: true, force: true });
   }
 }
 
@@ -121,7 +128,10 @@ async function bundle(entry: string, outdir: string, projectPath: string): Promi
               `const __sluice_source_dir = ${JSON.stringify(dirname(args.path))};`;
             const typescript = /\.[mc]?tsx?$/.test(args.path);
             const jsx = args.path.endsWith('x');
-            return { contents: `${prelude}${source}`, loader: typescript ? (jsx ? 'tsx' : 'ts') : jsx ? 'jsx' : 'js' };
+            return {
+              contents: `${prelude}${source}`,
+              loader: typescript ? (jsx ? 'tsx' : 'ts') : jsx ? 'jsx' : 'js',
+            };
           });
         },
       },

@@ -55,7 +55,8 @@ function buildNode(spec: CaseNode, failingNode: string | null): Node {
     const value = `${fullName}(${values.join(',')})`;
     return spec.outputs.length === 1 ? value : spec.outputs.map(() => value);
   };
-  const outputs = spec.outputs.length === 0 ? null : spec.outputs.length === 1 ? spec.outputs[0]! : spec.outputs;
+  const outputs =
+    spec.outputs.length === 0 ? null : spec.outputs.length === 1 ? spec.outputs[0]! : spec.outputs;
   return node(fn, spec.inputs, outputs, { name: spec.name, namespace: spec.namespace, tags: spec.tags });
 }
 
@@ -69,15 +70,22 @@ export async function answer(testCase: RunHooksCase) {
   const recorder = definePlugin({
     name: 'recorder',
     beforePipelineRun: () => record('before_pipeline_run', null, null),
-    afterPipelineRun: ({ runResult }) => record('after_pipeline_run', null, { run_result_keys: Object.keys(runResult.outputs).sort() }),
+    afterPipelineRun: ({ runResult }) =>
+      record('after_pipeline_run', null, { run_result_keys: Object.keys(runResult.outputs).sort() }),
     onPipelineError: ({ error }) => record('on_pipeline_error', null, { error: kedroName(error) }),
     beforeNodeRun: ({ node, inputs }) => record('before_node_run', node.name, { inputs: { ...inputs } }),
-    afterNodeRun: ({ node, inputs, outputs }) => record('after_node_run', node.name, { inputs: { ...inputs }, outputs: { ...outputs } }),
-    onNodeError: ({ node, error, inputs }) => record('on_node_error', node.name, { error: kedroName(error), inputs: { ...inputs } }),
-    beforeDatasetLoaded: ({ datasetName, node }) => record('before_dataset_loaded', datasetName, { node: node.name }),
-    afterDatasetLoaded: ({ datasetName, data, node }) => record('after_dataset_loaded', datasetName, { data, node: node.name }),
-    beforeDatasetSaved: ({ datasetName, data, node }) => record('before_dataset_saved', datasetName, { data, node: node.name }),
-    afterDatasetSaved: ({ datasetName, data, node }) => record('after_dataset_saved', datasetName, { data, node: node.name }),
+    afterNodeRun: ({ node, inputs, outputs }) =>
+      record('after_node_run', node.name, { inputs: { ...inputs }, outputs: { ...outputs } }),
+    onNodeError: ({ node, error, inputs }) =>
+      record('on_node_error', node.name, { error: kedroName(error), inputs: { ...inputs } }),
+    beforeDatasetLoaded: ({ datasetName, node }) =>
+      record('before_dataset_loaded', datasetName, { node: node.name }),
+    afterDatasetLoaded: ({ datasetName, data, node }) =>
+      record('after_dataset_loaded', datasetName, { data, node: node.name }),
+    beforeDatasetSaved: ({ datasetName, data, node }) =>
+      record('before_dataset_saved', datasetName, { data, node: node.name }),
+    afterDatasetSaved: ({ datasetName, data, node }) =>
+      record('after_dataset_saved', datasetName, { data, node: node.name }),
   });
   const hooks = createHookManager();
   hooks.register(recorder);
@@ -108,9 +116,30 @@ export async function answer(testCase: RunHooksCase) {
   };
   const nodeOrder = pipe.nodes.map((n) => n.name);
   try {
-    const result = await runPipeline({ pipeline: pipe, catalog, hooks, runner: new SequentialRunner(), runParams, options: {} });
-    return { trace, hook_data: hookData, node_order: nodeOrder, outputs: result.outputs, error: null, error_message: null };
+    const result = await runPipeline({
+      pipeline: pipe,
+      catalog,
+      hooks,
+      runner: new SequentialRunner(),
+      runParams,
+      options: {},
+    });
+    return {
+      trace,
+      hook_data: hookData,
+      node_order: nodeOrder,
+      outputs: result.outputs,
+      error: null,
+      error_message: null,
+    };
   } catch (error) {
-    return { trace, hook_data: hookData, node_order: nodeOrder, outputs: null, error: kedroName(error), error_message: (error as Error).message };
+    return {
+      trace,
+      hook_data: hookData,
+      node_order: nodeOrder,
+      outputs: null,
+      error: kedroName(error),
+      error_message: (error as Error).message,
+    };
   }
 }

@@ -11,7 +11,11 @@ import type { CliContext } from './main.ts';
  * it for every command, `new` included). A command that throws still gets `afterCommandRun`, with
  * the exit code the error maps to; the error then propagates to be reported.
  */
-export async function withCommandHooks(context: CliContext, commandArgs: readonly string[], command: () => Promise<number>): Promise<number> {
+export async function withCommandHooks(
+  context: CliContext,
+  commandArgs: readonly string[],
+  command: () => Promise<number>,
+): Promise<number> {
   const hooks = createHookManager();
   const { plugins } = await discoverPlugins(context.projectPath);
   if (plugins.length === 0) return command();

@@ -27,7 +27,10 @@ const LIST = (value: string, previous: string[] = []) => [
  * The `sluice` command. Returns the exit code instead of exiting, so tests and embedders can call
  * it; `bin/sluice.js` exits with it. Heavy modules load inside each command, to start fast.
  */
-export async function main(argv: readonly string[], io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {}): Promise<ExitCodeValue> {
+export async function main(
+  argv: readonly string[],
+  io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {},
+): Promise<ExitCodeValue> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = (io.stderr ?? process.stderr) as CliContext['stderr'];
   let exitCode: ExitCodeValue = ExitCode.ok;
@@ -37,17 +40,32 @@ export async function main(argv: readonly string[], io: { stdout?: NodeJS.Writab
     .option('--project <path>', 'the project folder (holding sluice.config.ts)', '.')
     .option('--verbose', 'show stack traces and debug output', false)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => void stdout.write(text), writeErr: (text) => void stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => void stdout.write(text),
+      writeErr: (text) => void stderr.write(text),
+    })
     .showSuggestionAfterError(true);
 
   const act =
-    <A extends unknown[]>(load: () => Promise<(context: CliContext, ...args: A) => Promise<ExitCodeValue | void>>) =>
+    <A extends unknown[]>(
+      load: () => Promise<(context: CliContext, ...args: A) => Promise<ExitCodeValue | void>>,
+    ) =>
     async (...args: A) => {
       const options = program.opts<{ project: string; verbose: boolean }>();
-      context = { projectPath: resolve(options.project), verbose: options.verbose, stdout, stderr, runStarted: false };
+      context = {
+        projectPath: resolve(options.project),
+        verbose: options.verbose,
+        stdout,
+        stderr,
+        runStarted: false,
+      };
       const run = await load();
       const commandArgs = argv.slice();
-      exitCode = (await withCommandHooks(context, commandArgs, async () => (await run(context!, ...args)) ?? ExitCode.ok)) as ExitCodeValue;
+      exitCode = (await withCommandHooks(
+        context,
+        commandArgs,
+        async () => (await run(context!, ...args)) ?? ExitCode.ok,
+      )) as ExitCodeValue;
     };
 
   program
@@ -61,15 +79,25 @@ export async function main(argv: readonly string[], io: { stdout?: NodeJS.Writab
     .option('--to-outputs <datasets>', 'run what produces these datasets', LIST)
     .option('--tags <tags>', 'run only nodes with any of these tags', LIST)
     .option('--namespaces <namespaces>', 'run only nodes in these namespaces', LIST)
-    .addOption(new Option('--runner <runner>', 'how to run the nodes').choices(['sequential', 'parallel', 'async']))
-    .option('--async', 'load and save each node\'s datasets concurrently', false)
+    .addOption(
+      new Option('--runner <runner>', 'how to run the nodes').choices(['sequential', 'parallel', 'async']),
+    )
+    .option('--async', "load and save each node's datasets concurrently", false)
     .option('--env <env>', 'the configuration environment layered over base')
     .option('--conf-source <path>', 'the configuration folder')
-    .option('--params <pairs>', 'override parameters: "a.b=1,c=text"', (value: string, previous: string[] = []) => [...previous, value])
+    .option(
+      '--params <pairs>',
+      'override parameters: "a.b=1,c=text"',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--load-versions <pairs>', 'load these dataset versions: "ds:version,..."', LIST)
     .option('--only-missing-outputs', 'skip nodes whose persisted outputs all exist', false)
     .option('--continue-on-failure', 'keep running nodes that do not depend on a failed one', false)
-    .addOption(new Option('--progress <mode>', 'the progress display').choices(['auto', 'live', 'plain', 'off']).default('auto'))
+    .addOption(
+      new Option('--progress <mode>', 'the progress display')
+        .choices(['auto', 'live', 'plain', 'off'])
+        .default('auto'),
+    )
     .action(act(async () => (await import('./commands/run.ts')).runCommand));
 
   program
@@ -82,7 +110,7 @@ export async function main(argv: readonly string[], io: { stdout?: NodeJS.Writab
   const catalog = program.command('catalog').description('Inspect the data catalog.');
   catalog
     .command('list')
-    .description("List the datasets, each with its type and the pipelines that use it.")
+    .description('List the datasets, each with its type and the pipelines that use it.')
     .option('--pipeline <names>', 'only datasets of these pipelines', LIST)
     .option('--env <env>', 'the configuration environment')
     .action(act(async () => (await import('./commands/catalog.ts')).catalogListCommand));
@@ -107,7 +135,9 @@ export async function main(argv: readonly string[], io: { stdout?: NodeJS.Writab
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     const verbose = context?.verbose ?? argv.includes('--verbose');
-    stderr.write(`${formatError(error, { verbose, color: stderr.isTTY === true && !process.env.NO_COLOR })}\n`);
+    stderr.write(
+      `${formatError(error, { verbose, color: stderr.isTTY === true && !process.env.NO_COLOR })}\n`,
+    );
     return exitCodeFor(error, context?.runStarted ?? false);
   }
 }

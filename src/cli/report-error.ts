@@ -67,7 +67,9 @@ export function formatError(error: unknown, options: { verbose: boolean; color: 
     if (value.stack !== undefined) lines.push('', paint.dim(value.stack));
     let cause = value.cause;
     while (cause !== undefined) {
-      lines.push(paint.dim(`Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`));
+      lines.push(
+        paint.dim(`Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`),
+      );
       cause = cause instanceof Error ? cause.cause : undefined;
     }
   } else {

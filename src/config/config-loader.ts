@@ -104,25 +104,36 @@ export class ConfigLoader {
 
     for (const [key, strategy] of Object.entries(this.#mergeStrategy)) {
       if (strategy !== 'soft' && strategy !== 'destructive') {
-        throw new ConfigError(`Unknown merge strategy "${String(strategy)}" for "${key}".`, { hint: 'Use "soft" or "destructive".' });
+        throw new ConfigError(`Unknown merge strategy "${String(strategy)}" for "${key}".`, {
+          hint: 'Use "soft" or "destructive".',
+        });
       }
     }
     if (!isDirectory(this.confPath)) {
-      throw new ConfigEnvironmentError(`The configuration folder ${this.#display(this.confPath)} doesn't exist.`, {
-        hint: `Create it with a "${this.baseEnv}" environment inside (conf/${this.baseEnv}/catalog.yml, parameters.yml), or point confSource at your configuration folder.`,
-      });
+      throw new ConfigEnvironmentError(
+        `The configuration folder ${this.#display(this.confPath)} doesn't exist.`,
+        {
+          hint: `Create it with a "${this.baseEnv}" environment inside (conf/${this.baseEnv}/catalog.yml, parameters.yml), or point confSource at your configuration folder.`,
+        },
+      );
     }
     if (!isDirectory(join(this.confPath, this.baseEnv))) {
-      throw new ConfigEnvironmentError(`The base configuration environment ${this.#display(join(this.confPath, this.baseEnv))} doesn't exist.`, {
-        hint: `Create ${this.#display(join(this.confPath, this.baseEnv))}/ with your catalog.yml and parameters.yml.`,
-      });
+      throw new ConfigEnvironmentError(
+        `The base configuration environment ${this.#display(join(this.confPath, this.baseEnv))} doesn't exist.`,
+        {
+          hint: `Create ${this.#display(join(this.confPath, this.baseEnv))}/ with your catalog.yml and parameters.yml.`,
+        },
+      );
     }
     this.#envFolderExists = isDirectory(join(this.confPath, this.env));
     // The default run environment holds personal, git-ignored settings, so a fresh clone lacks it.
     if (!this.#envFolderExists && this.env !== defaultRunEnv) {
-      throw new ConfigEnvironmentError(`The configuration environment "${this.env}" doesn't exist: there is no ${this.#display(join(this.confPath, this.env))} folder.`, {
-        hint: `Create that folder, or pick an existing environment with --env.${didYouMean(this.env, this.environments())}`,
-      });
+      throw new ConfigEnvironmentError(
+        `The configuration environment "${this.env}" doesn't exist: there is no ${this.#display(join(this.confPath, this.env))} folder.`,
+        {
+          hint: `Create that folder, or pick an existing environment with --env.${didYouMean(this.env, this.environments())}`,
+        },
+      );
     }
   }
 
@@ -169,13 +180,17 @@ export class ConfigLoader {
     if (cached !== undefined) return cached;
     const patterns = this.#patterns[key];
     if (patterns === undefined) {
-      throw new ConfigError(`No configuration patterns are defined for "${key}".${didYouMean(key, this.keys())}`, {
-        hint: `Known keys: ${this.keys().join(', ')}. Add one with the configPatterns option, e.g. { ${key}: ['${key}*', '${key}/**'] }.`,
-      });
+      throw new ConfigError(
+        `No configuration patterns are defined for "${key}".${didYouMean(key, this.keys())}`,
+        {
+          hint: `Known keys: ${this.keys().join(', ')}. Add one with the configPatterns option, e.g. { ${key}: ['${key}*', '${key}/**'] }.`,
+        },
+      );
     }
 
     const files: string[] = [];
-    const environments = this.env === this.baseEnv || !this.#envFolderExists ? [this.baseEnv] : [this.baseEnv, this.env];
+    const environments =
+      this.env === this.baseEnv || !this.#envFolderExists ? [this.baseEnv] : [this.baseEnv, this.env];
     let merged: ConfigMapNode | undefined;
     for (const environment of environments) {
       const layer = this.#readEnvironment(key, environment, patterns, files);
@@ -198,15 +213,25 @@ export class ConfigLoader {
       allowRuntimeParams: key !== 'globals',
     });
     if (key !== 'parameters') {
-      for (const name of [...resolved.entries.keys()]) if (name.startsWith('_')) resolved.entries.delete(name);
+      for (const name of [...resolved.entries.keys()])
+        if (name.startsWith('_')) resolved.entries.delete(name);
     }
 
-    const loaded: LoadedKey = { tree: resolved, plain: treeToPlain(resolved) as Record<string, unknown>, files };
+    const loaded: LoadedKey = {
+      tree: resolved,
+      plain: treeToPlain(resolved) as Record<string, unknown>,
+      files,
+    };
     this.#loaded.set(key, loaded);
     return loaded;
   }
 
-  #readEnvironment(key: string, environment: string, patterns: readonly string[], files: string[]): ConfigMapNode {
+  #readEnvironment(
+    key: string,
+    environment: string,
+    patterns: readonly string[],
+    files: string[],
+  ): ConfigMapNode {
     const folder = join(this.confPath, environment);
     const perFile: ConfigMapNode[] = [];
     for (const relativePath of findConfigFiles(folder, patterns)) {
@@ -242,7 +267,7 @@ export class ConfigLoader {
         throw new DuplicateConfigKeyError(
           `"${name}" is declared twice in the "${environment}" environment: first at ${formatLocation(first)}, again here.`,
           [first, at],
-          'Keep one of the two declarations. To change a value for one environment only, declare it again in that environment\'s folder (conf/<env>/), which overrides base.',
+          "Keep one of the two declarations. To change a value for one environment only, declare it again in that environment's folder (conf/<env>/), which overrides base.",
         );
       }
     }
@@ -250,7 +275,10 @@ export class ConfigLoader {
 
   #display(absolutePath: string): string {
     const relativePath = relative(this.projectPath, absolutePath);
-    const shown = relativePath === '' || relativePath.startsWith('..') || isAbsolute(relativePath) ? absolutePath : relativePath;
+    const shown =
+      relativePath === '' || relativePath.startsWith('..') || isAbsolute(relativePath)
+        ? absolutePath
+        : relativePath;
     return shown.split(sep).join('/');
   }
 }

@@ -44,7 +44,8 @@ export function treeFromPlain(value: unknown, at: ConfigLocation): ConfigTree {
   if (Array.isArray(value)) return { kind: 'seq', at, items: value.map((item) => treeFromPlain(item, at)) };
   if (isPlainObject(value)) {
     const entries = new Map<string, ConfigEntry>();
-    for (const [key, child] of Object.entries(value)) entries.set(key, { keyAt: at, node: treeFromPlain(child, at) });
+    for (const [key, child] of Object.entries(value))
+      entries.set(key, { keyAt: at, node: treeFromPlain(child, at) });
     return { kind: 'map', at, entries };
   }
   return { kind: 'scalar', at, value };
@@ -71,7 +72,11 @@ export function treeToPlain(tree: ConfigTree): unknown {
  * - `destructive`: the override replaces each top-level key whole (Kedro's default).
  * A merged key keeps the location of its first declaration; the values inside keep their own.
  */
-export function mergeTrees(base: ConfigMapNode, override: ConfigMapNode, strategy: MergeStrategy): ConfigMapNode {
+export function mergeTrees(
+  base: ConfigMapNode,
+  override: ConfigMapNode,
+  strategy: MergeStrategy,
+): ConfigMapNode {
   const entries = new Map(base.entries);
   for (const [key, entry] of override.entries) {
     const existing = entries.get(key);
@@ -85,7 +90,10 @@ export function mergeTrees(base: ConfigMapNode, override: ConfigMapNode, strateg
 }
 
 /** The deepest node along `path` and the location naming it: a key's own line where there is one. */
-export function locatePath(tree: ConfigTree, path: readonly string[]): { node: ConfigTree; location: ConfigLocation; complete: boolean } {
+export function locatePath(
+  tree: ConfigTree,
+  path: readonly string[],
+): { node: ConfigTree; location: ConfigLocation; complete: boolean } {
   let node = tree;
   let location = tree.at;
   for (const segment of path) {
@@ -97,7 +105,10 @@ export function locatePath(tree: ConfigTree, path: readonly string[]): { node: C
   return { node, location, complete: true };
 }
 
-function childOf(node: ConfigTree, segment: string): { node: ConfigTree; location: ConfigLocation } | undefined {
+function childOf(
+  node: ConfigTree,
+  segment: string,
+): { node: ConfigTree; location: ConfigLocation } | undefined {
   if (node.kind === 'map') {
     const entry = node.entries.get(segment);
     return entry === undefined ? undefined : { node: entry.node, location: entry.keyAt };
@@ -110,7 +121,10 @@ function childOf(node: ConfigTree, segment: string): { node: ConfigTree; locatio
 }
 
 /** Every leaf's dotted path (mappings are descended, everything else is a leaf), for duplicate checks. */
-export function leafPaths(tree: ConfigMapNode, prefix: readonly string[] = []): Array<{ path: string[]; at: ConfigLocation }> {
+export function leafPaths(
+  tree: ConfigMapNode,
+  prefix: readonly string[] = [],
+): Array<{ path: string[]; at: ConfigLocation }> {
   const result: Array<{ path: string[]; at: ConfigLocation }> = [];
   for (const [key, entry] of tree.entries) {
     const path = [...prefix, key];

@@ -56,10 +56,13 @@ class Interpolator {
     const done = this.#done.get(node);
     if (done !== undefined) return done;
     if (this.#inProgress.has(node)) {
-      throw new InterpolationError('this value refers back to itself through interpolations, so it can never be resolved.', {
-        location: node.at,
-        hint: 'Break the cycle: one of the values must be written out.',
-      });
+      throw new InterpolationError(
+        'this value refers back to itself through interpolations, so it can never be resolved.',
+        {
+          location: node.at,
+          hint: 'Break the cycle: one of the values must be written out.',
+        },
+      );
     }
     this.#inProgress.add(node);
     try {
@@ -74,7 +77,12 @@ class Interpolator {
   #resolveUncached(node: ConfigTree): ConfigTree {
     switch (node.kind) {
       case 'map': {
-        const entries = new Map([...node.entries].map(([key, entry]) => [key, { keyAt: entry.keyAt, node: this.resolve(entry.node) }]));
+        const entries = new Map(
+          [...node.entries].map(([key, entry]) => [
+            key,
+            { keyAt: entry.keyAt, node: this.resolve(entry.node) },
+          ]),
+        );
         return { kind: 'map', at: node.at, entries };
       }
       case 'seq':
@@ -88,17 +96,21 @@ class Interpolator {
   #resolveText(text: string, at: ConfigLocation): ConfigTree {
     const parts = parseTemplate(text, at);
     const only = parts[0];
-    if (parts.length === 1 && only !== undefined && 'expression' in only) return this.#evaluate(only.expression, at);
+    if (parts.length === 1 && only !== undefined && 'expression' in only)
+      return this.#evaluate(only.expression, at);
     let result = '';
     for (const part of parts) {
-      result += 'literal' in part ? part.literal : stringify(treeToPlain(this.#evaluate(part.expression, at)));
+      result +=
+        'literal' in part ? part.literal : stringify(treeToPlain(this.#evaluate(part.expression, at)));
     }
     return { kind: 'scalar', at, value: result };
   }
 
   #evaluate(rawExpression: string, at: ConfigLocation): ConfigTree {
     // Nested interpolations (`${globals:${runtime_params:which}}`) resolve first, as text.
-    const expression = rawExpression.includes('${') ? stringify(treeToPlain(this.#resolveText(rawExpression, at))) : rawExpression;
+    const expression = rawExpression.includes('${')
+      ? stringify(treeToPlain(this.#resolveText(rawExpression, at)))
+      : rawExpression;
     // Messages quote the expression as written: a nested result could be a secret read from the environment.
     const written = `\${${rawExpression}}`;
     const call = /^\s*([A-Za-z_][\w.-]*)\s*:([\s\S]*)$/.exec(expression);
@@ -110,7 +122,10 @@ class Interpolator {
     const key = (comma === -1 ? argumentText : argumentText.slice(0, comma)).trim();
     const fallback = comma === -1 ? undefined : { value: parseScalar(argumentText.slice(comma + 1).trim()) };
     if (key === '') {
-      throw new InterpolationError(`${written} names no key.`, { location: at, hint: `Write \${${resolver}:some.key}.` });
+      throw new InterpolationError(`${written} names no key.`, {
+        location: at,
+        hint: `Write \${${resolver}:some.key}.`,
+      });
     }
 
     switch (resolver) {
@@ -121,13 +136,16 @@ class Interpolator {
       case 'env':
         return this.#environmentVariable(key, fallback, written, at);
       default:
-        throw new InterpolationError(`${written} uses the unknown resolver "${resolver}".${didYouMean(resolver, RESOLVERS)}`, {
-          location: at,
-          hint:
-            resolver === 'oc.env'
-              ? 'Sluice spells it ${env:VAR}, and allows it only in credentials files.'
-              : `Known resolvers: ${RESOLVERS.join(', ')}; \${a.b} refers to another key of the same file set.`,
-        });
+        throw new InterpolationError(
+          `${written} uses the unknown resolver "${resolver}".${didYouMean(resolver, RESOLVERS)}`,
+          {
+            location: at,
+            hint:
+              resolver === 'oc.env'
+                ? 'Sluice spells it ${env:VAR}, and allows it only in credentials files.'
+                : `Known resolvers: ${RESOLVERS.join(', ')}; \${a.b} refers to another key of the same file set.`,
+          },
+        );
     }
   }
 
@@ -141,20 +159,31 @@ class Interpolator {
     const found = locatePath(this.#scope.root, path.split('.'));
     if (!found.complete) {
       const known = leafPaths(this.#scope.root).map((leaf) => leaf.path.join('.'));
-      throw new InterpolationError(`${written} refers to "${path}", which the ${this.#scope.configKey} configuration doesn't have.${didYouMean(path, known)}`, {
-        location: at,
-        hint: `Declare "${path}" in a ${this.#scope.configKey} file, or use \${globals:${path}} for a value kept in globals.yml.`,
-      });
+      throw new InterpolationError(
+        `${written} refers to "${path}", which the ${this.#scope.configKey} configuration doesn't have.${didYouMean(path, known)}`,
+        {
+          location: at,
+          hint: `Declare "${path}" in a ${this.#scope.configKey} file, or use \${globals:${path}} for a value kept in globals.yml.`,
+        },
+      );
     }
     return this.resolve(found.node);
   }
 
-  #globals(key: string, fallback: { value: unknown } | undefined, written: string, at: ConfigLocation): ConfigTree {
+  #globals(
+    key: string,
+    fallback: { value: unknown } | undefined,
+    written: string,
+    at: ConfigLocation,
+  ): ConfigTree {
     if (key.startsWith('_')) {
-      throw new InterpolationError(`${written}: keys starting with "_" are private to their file and can't be read through globals.`, {
-        location: at,
-        hint: 'Rename the global without the leading underscore.',
-      });
+      throw new InterpolationError(
+        `${written}: keys starting with "_" are private to their file and can't be read through globals.`,
+        {
+          location: at,
+          hint: 'Rename the global without the leading underscore.',
+        },
+      );
     }
     // Inside globals files, `${globals:x}` reads the globals being resolved.
     const globals = this.#scope.globals === undefined ? this.#scope.root : this.#scope.globals();
@@ -162,13 +191,21 @@ class Interpolator {
     if (found.complete) return this.#scope.globals === undefined ? this.resolve(found.node) : found.node;
     if (fallback !== undefined) return treeFromPlain(fallback.value, at);
     const known = leafPaths(globals).map((leaf) => leaf.path.join('.'));
-    throw new InterpolationError(`${written} can't be resolved: the globals have no key "${key}".${didYouMean(key, known)}`, {
-      location: at,
-      hint: `Add "${key}" to conf/base/globals.yml (or the run environment's), or give a default: \${globals:${key}, <default>}.`,
-    });
+    throw new InterpolationError(
+      `${written} can't be resolved: the globals have no key "${key}".${didYouMean(key, known)}`,
+      {
+        location: at,
+        hint: `Add "${key}" to conf/base/globals.yml (or the run environment's), or give a default: \${globals:${key}, <default>}.`,
+      },
+    );
   }
 
-  #runtimeParam(key: string, fallback: { value: unknown } | undefined, written: string, at: ConfigLocation): ConfigTree {
+  #runtimeParam(
+    key: string,
+    fallback: { value: unknown } | undefined,
+    written: string,
+    at: ConfigLocation,
+  ): ConfigTree {
     if (!this.#scope.allowRuntimeParams) {
       throw new InterpolationError(`${written}: runtime parameters can't be used in globals.`, {
         location: at,
@@ -182,26 +219,40 @@ class Interpolator {
     }
     if (value !== undefined) return treeFromPlain(value, at);
     if (fallback !== undefined) return treeFromPlain(fallback.value, at);
-    throw new InterpolationError(`${written} can't be resolved: no runtime parameter "${key}" was given and there is no default.`, {
-      location: at,
-      hint: `Pass --params "${key}=<value>", or give a default: \${runtime_params:${key}, <default>}.`,
-    });
+    throw new InterpolationError(
+      `${written} can't be resolved: no runtime parameter "${key}" was given and there is no default.`,
+      {
+        location: at,
+        hint: `Pass --params "${key}=<value>", or give a default: \${runtime_params:${key}, <default>}.`,
+      },
+    );
   }
 
-  #environmentVariable(name: string, fallback: { value: unknown } | undefined, written: string, at: ConfigLocation): ConfigTree {
+  #environmentVariable(
+    name: string,
+    fallback: { value: unknown } | undefined,
+    written: string,
+    at: ConfigLocation,
+  ): ConfigTree {
     if (!this.#scope.allowEnv) {
-      throw new InterpolationError(`${written}: environment variables can only be read in credentials files, not in ${this.#scope.configKey}.`, {
-        location: at,
-        hint: 'Move the value to conf/local/credentials.yml (for example "my_creds: {password: ${env:DB_PASSWORD}}") and reference it by name, e.g. "credentials: my_creds".',
-      });
+      throw new InterpolationError(
+        `${written}: environment variables can only be read in credentials files, not in ${this.#scope.configKey}.`,
+        {
+          location: at,
+          hint: 'Move the value to conf/local/credentials.yml (for example "my_creds: {password: ${env:DB_PASSWORD}}") and reference it by name, e.g. "credentials: my_creds".',
+        },
+      );
     }
     const value = this.#scope.environ[name];
     if (value !== undefined) return { kind: 'scalar', at, value };
     if (fallback !== undefined) return treeFromPlain(fallback.value, at);
-    throw new InterpolationError(`${written} can't be resolved: the environment variable "${name}" is not set and there is no default.`, {
-      location: at,
-      hint: `Set ${name} in the environment of the run, or give a default: \${env:${name}, <default>}.`,
-    });
+    throw new InterpolationError(
+      `${written} can't be resolved: the environment variable "${name}" is not set and there is no default.`,
+      {
+        location: at,
+        hint: `Set ${name} in the environment of the run, or give a default: \${env:${name}, <default>}.`,
+      },
+    );
   }
 }
 
@@ -222,10 +273,13 @@ function parseTemplate(text: string, at: ConfigLocation): TemplatePart[] {
     }
     const end = closingBrace(text, index + 2);
     if (end === -1) {
-      throw new InterpolationError(`"${text.slice(index)}" opens an interpolation with "\${" but never closes it with "}".`, {
-        location: at,
-        hint: 'Add the closing "}", or write \\${ for a literal "${".',
-      });
+      throw new InterpolationError(
+        `"${text.slice(index)}" opens an interpolation with "\${" but never closes it with "}".`,
+        {
+          location: at,
+          hint: 'Add the closing "}", or write \\${ for a literal "${".',
+        },
+      );
     }
     if (literal !== '') parts.push({ literal });
     literal = '';

@@ -35,10 +35,13 @@ export function parseParamsOption(option: string): Record<string, string> {
     const equals = item.indexOf('=');
     const key = equals === -1 ? '' : item.slice(0, equals).trim();
     if (equals === -1 || key === '') {
-      throw new ConfigError(`Invalid --params item "${item.trim()}": it needs a name and a value separated by "=".`, {
-        location: { file: RUNTIME_PARAMS_SOURCE },
-        hint: 'Write --params "model.test_size=0.3,seed=7".',
-      });
+      throw new ConfigError(
+        `Invalid --params item "${item.trim()}": it needs a name and a value separated by "=".`,
+        {
+          location: { file: RUNTIME_PARAMS_SOURCE },
+          hint: 'Write --params "model.test_size=0.3,seed=7".',
+        },
+      );
     }
     result[key] = item.slice(equals + 1).trim();
   }
@@ -86,7 +89,10 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   node[last] = isPlainObject(existing) && isPlainObject(value) ? deepMergePlain(existing, value) : value;
 }
 
-function deepMergePlain(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+function deepMergePlain(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+): Record<string, unknown> {
   const result = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const existing = result[key];

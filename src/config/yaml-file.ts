@@ -46,14 +46,18 @@ export function parseConfigText(text: string, options: ReadConfigFileOptions): C
   }
 
   const contents = document.contents;
-  if (contents === null || (isScalar(contents) && contents.value === null)) return emptyMap({ file: options.displayPath, line: 1, column: 1 });
+  if (contents === null || (isScalar(contents) && contents.value === null))
+    return emptyMap({ file: options.displayPath, line: 1, column: 1 });
   const reader = new TreeReader(document, locationOf);
   const tree = reader.read(contents);
   if (tree.kind !== 'map') {
-    throw new ConfigShapeError(`the top level of this file is ${tree.kind === 'seq' ? 'a list' : 'a single value'}, but a configuration file must be a mapping of names to settings.`, {
-      location: tree.at,
-      hint: 'Write "name: value" lines at the top level, for example "companies:\\n  type: csv".',
-    });
+    throw new ConfigShapeError(
+      `the top level of this file is ${tree.kind === 'seq' ? 'a list' : 'a single value'}, but a configuration file must be a mapping of names to settings.`,
+      {
+        location: tree.at,
+        hint: 'Write "name: value" lines at the top level, for example "companies:\\n  type: csv".',
+      },
+    );
   }
   return tree;
 }
@@ -73,7 +77,9 @@ class TreeReader {
     const resolved = this.#resolveAlias(node);
     const at = this.#at(resolved);
     if (this.#reading.has(resolved)) {
-      throw new ConfigShapeError('this alias refers to a mapping that contains it, which would never end.', { location: at });
+      throw new ConfigShapeError('this alias refers to a mapping that contains it, which would never end.', {
+        location: at,
+      });
     }
     this.#reading.add(resolved);
     try {
@@ -88,7 +94,9 @@ class TreeReader {
 
   #readMap(map: YAMLMap, at: ConfigLocation): ConfigMapNode {
     const entries = new Map<string, ConfigEntry>();
-    const explicitKeys = new Set(map.items.filter((pair) => !isMergeKey(pair.key)).map((pair) => keyText(pair.key)));
+    const explicitKeys = new Set(
+      map.items.filter((pair) => !isMergeKey(pair.key)).map((pair) => keyText(pair.key)),
+    );
     for (const pair of map.items) {
       if (isMergeKey(pair.key)) {
         // YAML merge keys: explicit keys win over merged ones, and earlier sources win over later.
@@ -97,7 +105,10 @@ class TreeReader {
         for (const source of sources) {
           const merged = this.read(source);
           if (merged.kind !== 'map') {
-            throw new ConfigShapeError('a "<<" merge key needs a mapping (an alias such as *defaults) to merge.', { location: merged.at });
+            throw new ConfigShapeError(
+              'a "<<" merge key needs a mapping (an alias such as *defaults) to merge.',
+              { location: merged.at },
+            );
           }
           for (const [key, entry] of merged.entries) {
             if (!explicitKeys.has(key) && !entries.has(key)) entries.set(key, entry);
@@ -107,10 +118,15 @@ class TreeReader {
       }
       const keyAt = this.#at(pair.key);
       if (pair.key !== null && !isScalar(pair.key)) {
-        throw new ConfigShapeError('mapping keys must be plain names, not lists or mappings.', { location: keyAt });
+        throw new ConfigShapeError('mapping keys must be plain names, not lists or mappings.', {
+          location: keyAt,
+        });
       }
       const valueNode = pair.value ?? null;
-      entries.set(keyText(pair.key), { keyAt, node: valueNode === null ? { kind: 'scalar', at: keyAt, value: null } : this.read(valueNode) });
+      entries.set(keyText(pair.key), {
+        keyAt,
+        node: valueNode === null ? { kind: 'scalar', at: keyAt, value: null } : this.read(valueNode),
+      });
     }
     return { kind: 'map', at, entries };
   }
@@ -148,6 +164,8 @@ function stripPosition(message: string): string {
 function sourceExcerpt(text: string, line: number, column: number): string {
   // The parser often notices a mistake one line late (an unclosed bracket), so show the line before too.
   const lines = text.split(/\r?\n/);
-  const shown = [lines[line - 2], lines[line - 1] ?? ''].filter((sourceLine): sourceLine is string => sourceLine !== undefined);
+  const shown = [lines[line - 2], lines[line - 1] ?? ''].filter(
+    (sourceLine): sourceLine is string => sourceLine !== undefined,
+  );
   return `${shown.map((sourceLine) => `  ${sourceLine}`).join('\n')}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
 }

@@ -38,7 +38,11 @@ type WrapperFn = (args: object, next: () => unknown) => unknown;
  * implementations with no monitors, is a bare loop over bound functions that allocates nothing
  * unless an implementation returns a result, and never allocates a promise unless one does.
  */
-export function compileCall(spec: HookSpecDefinition, impls: readonly HookImpl[], monitors: readonly HookMonitor[]): {
+export function compileCall(
+  spec: HookSpecDefinition,
+  impls: readonly HookImpl[],
+  monitors: readonly HookMonitor[],
+): {
   call: CompiledCall;
   order: HookImpl[];
 } {
@@ -46,7 +50,9 @@ export function compileCall(spec: HookSpecDefinition, impls: readonly HookImpl[]
   const order = [...wrappers, ...plain];
   const timing = monitors.filter((monitor) => monitor.implementation !== undefined);
   const plainFns = plain.map((impl) => (timing.length === 0 ? (impl.fn as Fn) : timed(impl, timing)));
-  const wrapperFns = wrappers.map((impl) => (timing.length === 0 ? (impl.fn as WrapperFn) : (timed(impl, timing) as WrapperFn)));
+  const wrapperFns = wrappers.map((impl) =>
+    timing.length === 0 ? (impl.fn as WrapperFn) : (timed(impl, timing) as WrapperFn),
+  );
 
   let call: CompiledCall;
   if (plainFns.length === 0 && wrapperFns.length === 0) {
@@ -62,7 +68,12 @@ export function compileCall(spec: HookSpecDefinition, impls: readonly HookImpl[]
     call = wrapperFns.length === 0 ? inner : wrapped(wrappers, wrapperFns, inner);
   }
   if (monitors.some((monitor) => monitor.before !== undefined || monitor.after !== undefined)) {
-    call = monitored(spec.name, order.map((impl) => impl.pluginName), call, monitors);
+    call = monitored(
+      spec.name,
+      order.map((impl) => impl.pluginName),
+      call,
+      monitors,
+    );
   }
   return { call, order };
 }
@@ -125,7 +136,14 @@ function listLoop(fns: Fn[], names: string[]): CompiledCall {
 }
 
 /** Continues a list call once implementation `index` returned a promise; later ones wait for it. */
-async function continueListAsync(fns: Fn[], names: string[], index: number, pending: PromiseLike<unknown>, args: object, results: Results) {
+async function continueListAsync(
+  fns: Fn[],
+  names: string[],
+  index: number,
+  pending: PromiseLike<unknown>,
+  args: object,
+  results: Results,
+) {
   const first = await pending;
   if (first != null) {
     results.push(first);
@@ -175,7 +193,10 @@ function wrapped(wrappers: HookImpl[], fns: WrapperFn[], inner: CompiledCall): C
       const wrapper = wrappers[index]!;
       let called = false;
       const next = () => {
-        if (called) throw new HookCallError(`Wrapper "${wrapper.pluginName}" of hook "${wrapper.hookName}" called next() twice.`);
+        if (called)
+          throw new HookCallError(
+            `Wrapper "${wrapper.pluginName}" of hook "${wrapper.hookName}" called next() twice.`,
+          );
         called = true;
         return step(index + 1);
       };
@@ -200,13 +221,23 @@ function missingNext(wrapper: HookImpl): HookCallError {
   );
 }
 
-function monitored(hookName: string, pluginNames: string[], call: CompiledCall, monitors: readonly HookMonitor[]): CompiledCall {
+function monitored(
+  hookName: string,
+  pluginNames: string[],
+  call: CompiledCall,
+  monitors: readonly HookMonitor[],
+): CompiledCall {
   return (args) => {
     const start = { hookName, pluginNames, args };
     for (const monitor of monitors) monitor.before?.(start);
     const began = performance.now();
     const finish = (failed: boolean, outcome: unknown) => {
-      const end = { ...start, durationMs: performance.now() - began, failed, ...(failed ? { error: outcome } : { result: outcome }) };
+      const end = {
+        ...start,
+        durationMs: performance.now() - began,
+        failed,
+        ...(failed ? { error: outcome } : { result: outcome }),
+      };
       for (const monitor of monitors) monitor.after?.(end);
     };
     let result: unknown;
@@ -235,7 +266,13 @@ function monitored(hookName: string, pluginNames: string[], call: CompiledCall, 
 
 function timed(impl: HookImpl, monitors: readonly HookMonitor[]): Fn {
   const report = (began: number, failed: boolean) => {
-    const event = { hookName: impl.hookName, pluginName: impl.pluginName, wrapper: impl.wrapper, durationMs: performance.now() - began, failed };
+    const event = {
+      hookName: impl.hookName,
+      pluginName: impl.pluginName,
+      wrapper: impl.wrapper,
+      durationMs: performance.now() - began,
+      failed,
+    };
     for (const monitor of monitors) monitor.implementation?.(event);
   };
   return (args: object, next?: () => unknown) => {

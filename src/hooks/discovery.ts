@@ -29,7 +29,10 @@ export class PluginDiscoveryError extends SluiceError {}
  * Packages are visited in name order so that registration, and so call order, is deterministic.
  * Disabled packages are never imported.
  */
-export async function discoverPlugins(projectPath: string, options: { disable?: Iterable<string> } = {}): Promise<DiscoveryResult> {
+export async function discoverPlugins(
+  projectPath: string,
+  options: { disable?: Iterable<string> } = {},
+): Promise<DiscoveryResult> {
   const disabledNames = new Set(options.disable ?? []);
   const plugins: DiscoveredPlugin[] = [];
   const disabled: string[] = [];
@@ -43,9 +46,12 @@ export async function discoverPlugins(projectPath: string, options: { disable?: 
       continue;
     }
     if (typeof entry !== 'string') {
-      throw new PluginDiscoveryError(`Package "${packageName}" declares "sluice.hooks" as ${typeof entry}; it must be a module path.`, {
-        hint: `Fix ${join(packageDir, 'package.json')}, or disable it with disableHooksForPlugins: ['${packageName}'].`,
-      });
+      throw new PluginDiscoveryError(
+        `Package "${packageName}" declares "sluice.hooks" as ${typeof entry}; it must be a module path.`,
+        {
+          hint: `Fix ${join(packageDir, 'package.json')}, or disable it with disableHooksForPlugins: ['${packageName}'].`,
+        },
+      );
     }
     plugins.push(...(await loadPackagePlugins(packageName, join(packageDir, entry))));
   }
@@ -57,22 +63,33 @@ async function loadPackagePlugins(packageName: string, modulePath: string): Prom
   try {
     loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new PluginDiscoveryError(`Package "${packageName}" declares hooks in ${modulePath}, which failed to load: ${(error as Error).message}`, {
-      cause: error,
-      hint: `Reinstall the package, or disable it with disableHooksForPlugins: ['${packageName}'].`,
-    });
+    throw new PluginDiscoveryError(
+      `Package "${packageName}" declares hooks in ${modulePath}, which failed to load: ${(error as Error).message}`,
+      {
+        cause: error,
+        hint: `Reinstall the package, or disable it with disableHooksForPlugins: ['${packageName}'].`,
+      },
+    );
   }
   let exported = loaded.default ?? loaded.hooks;
   if (typeof exported === 'function' && !isClass(exported)) exported = await (exported as () => unknown)();
   const list = Array.isArray(exported) ? exported : [exported];
   if (list.length === 0 || list.some((plugin) => plugin === null || typeof plugin !== 'object')) {
-    throw new PluginDiscoveryError(`Package "${packageName}" must export a plugin object (or an array of them) from ${modulePath}.`, {
-      hint: 'Export it as the default export, or as `export const hooks = ...`.',
-    });
+    throw new PluginDiscoveryError(
+      `Package "${packageName}" must export a plugin object (or an array of them) from ${modulePath}.`,
+      {
+        hint: 'Export it as the default export, or as `export const hooks = ...`.',
+      },
+    );
   }
   return (list as object[]).map((plugin, index) => {
     const ownName = (plugin as { name?: unknown }).name;
-    const name = typeof ownName === 'string' && ownName !== '' ? ownName : list.length === 1 ? packageName : `${packageName}:${index + 1}`;
+    const name =
+      typeof ownName === 'string' && ownName !== ''
+        ? ownName
+        : list.length === 1
+          ? packageName
+          : `${packageName}:${index + 1}`;
     return { packageName, name, plugin };
   });
 }
@@ -100,7 +117,8 @@ async function packageDirectories(nodeModules: string): Promise<string[]> {
   for (const entry of await listDirectory(nodeModules)) {
     if (entry.startsWith('.')) continue;
     if (entry.startsWith('@')) {
-      for (const scoped of await listDirectory(join(nodeModules, entry))) found.push(join(nodeModules, entry, scoped));
+      for (const scoped of await listDirectory(join(nodeModules, entry)))
+        found.push(join(nodeModules, entry, scoped));
     } else {
       found.push(join(nodeModules, entry));
     }

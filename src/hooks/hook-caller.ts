@@ -76,24 +76,26 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
    */
   callExtra(extra: readonly ((args: Args) => unknown)[], args: Args): MaybePromise<CallResult> {
     if (this.#history !== undefined) {
-      throw new HookCallError(`Hook "${this.name}" is historic: extra implementations would not be replayed; use callHistoric().`);
+      throw new HookCallError(
+        `Hook "${this.name}" is historic: extra implementations would not be replayed; use callHistoric().`,
+      );
     }
     let sequence = Number.MAX_SAFE_INTEGER - extra.length;
-    const extraImpls = extra.map(
-      (fn, index): HookImpl => ({
-        pluginName: `<extra ${index}>`,
-        plugin: fn,
-        hookName: this.name,
-        fn: fn as HookImpl['fn'],
-        wrapper: false,
-        tryfirst: false,
-        trylast: false,
-        before: [],
-        after: [],
-        sequence: sequence++,
-      }),
-    );
-    return compileCall(this.spec, [...this.#impls, ...extraImpls], this.#monitors).call(args) as MaybePromise<CallResult>;
+    const extraImpls = extra.map((fn, index): HookImpl => ({
+      pluginName: `<extra ${index}>`,
+      plugin: fn,
+      hookName: this.name,
+      fn: fn as HookImpl['fn'],
+      wrapper: false,
+      tryfirst: false,
+      trylast: false,
+      before: [],
+      after: [],
+      sequence: sequence++,
+    }));
+    return compileCall(this.spec, [...this.#impls, ...extraImpls], this.#monitors).call(
+      args,
+    ) as MaybePromise<CallResult>;
   }
 
   /** The implementations in the order they are called (wrappers first, outermost first). */
@@ -157,7 +159,9 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
     if (this.#history === undefined) return call as (args: Args) => MaybePromise<CallResult>;
     const name = this.name;
     return () => {
-      throw new HookCallError(`Hook "${name}" is historic: call it with callHistoric() so late plugins get it too.`);
+      throw new HookCallError(
+        `Hook "${name}" is historic: call it with callHistoric() so late plugins get it too.`,
+      );
     };
   }
 }
@@ -171,12 +175,19 @@ function asList(value: unknown): unknown[] {
  * A caller for one hook that leaves out some plugins (`manager.subsetCaller`). The manager
  * refreshes it whenever plugins or monitors change.
  */
-export class SubsetCaller<Args extends object = object, CallResult = unknown> extends HookCaller<Args, CallResult> {
+export class SubsetCaller<Args extends object = object, CallResult = unknown> extends HookCaller<
+  Args,
+  CallResult
+> {
   readonly #source: HookCaller;
   readonly #excluded: ReadonlySet<string>;
 
   /** @internal Built by the manager. */
-  constructor(source: HookCaller, excluded: ReadonlySet<string>, onAsyncReplay: (pending: Promise<unknown>) => void) {
+  constructor(
+    source: HookCaller,
+    excluded: ReadonlySet<string>,
+    onAsyncReplay: (pending: Promise<unknown>) => void,
+  ) {
     super(source.spec, onAsyncReplay);
     this.#source = source;
     this.#excluded = excluded;

@@ -18,4 +18,11 @@ export interface HookImpl {
 }
 
 /** The options the object form accepts, besides `handler`. */
-export const IMPLEMENTATION_OPTIONS = ['handler', 'wrapper', 'tryfirst', 'trylast', 'before', 'after'] as const;
+export const IMPLEMENTATION_OPTIONS = [
+  'handler',
+  'wrapper',
+  'tryfirst',
+  'trylast',
+  'before',
+  'after',
+] as const;

@@ -11,7 +11,10 @@ import { HookTracer } from './trace.ts';
 
 /** Every hook, by name: `manager.hook.beforeNodeRun.call(args)`. */
 export type HookCallers<Specs, FirstResultNames = never> = {
-  readonly [K in HookName<Specs>]: HookCaller<HookArgs<Specs, K> & object, HookCallResult<Specs, K, FirstResultNames>>;
+  readonly [K in HookName<Specs>]: HookCaller<
+    HookArgs<Specs, K> & object,
+    HookCallResult<Specs, K, FirstResultNames>
+  >;
 };
 
 /** Keys that read as an attempt at a hook even when misspelt; other keys are the plugin's own state and helpers. */
@@ -23,7 +26,10 @@ const HOOK_LIKE = /^(before|after|on)[A-Z]/;
  * blocking and call monitoring. Beyond pluggy: async implementations (awaited in order, no promise
  * when all are synchronous), `before`/`after` ordering relative to named plugins, and tracing.
  */
-export class HookManager<Specs extends object = Record<string, (args: any) => unknown>, FirstResultNames = never> {
+export class HookManager<
+  Specs extends object = Record<string, (args: any) => unknown>,
+  FirstResultNames = never,
+> {
   /** The hook callers, one per spec. */
   readonly hook: HookCallers<Specs, FirstResultNames>;
   readonly #callers = new Map<string, HookCaller>();
@@ -48,7 +54,8 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
    */
   addSpecs(specs: readonly HookSpecDefinition[]): this {
     for (const spec of specs) {
-      if (this.#callers.has(spec.name)) throw new HookCallError(`Hook spec "${spec.name}" is already defined.`);
+      if (this.#callers.has(spec.name))
+        throw new HookCallError(`Hook spec "${spec.name}" is already defined.`);
       if (spec.historic && spec.firstResult) {
         throw new HookCallError(`Hook spec "${spec.name}" can't be both historic and firstResult.`);
       }
@@ -70,15 +77,28 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
    */
   register(plugin: PluginOf<Specs, FirstResultNames> | object, name?: string): string | undefined {
     if (plugin === null || typeof plugin !== 'object') {
-      throw new HookRegistrationError(String(name ?? plugin), undefined, `A plugin must be an object or class instance, not ${typeof plugin}.`);
+      throw new HookRegistrationError(
+        String(name ?? plugin),
+        undefined,
+        `A plugin must be an object or class instance, not ${typeof plugin}.`,
+      );
     }
     const pluginName = name ?? readName(plugin) ?? this.#anonymousName(plugin);
     if (this.#blocked.has(pluginName)) return undefined;
     if (this.#plugins.has(pluginName)) {
-      throw new HookRegistrationError(pluginName, undefined, `A plugin named "${pluginName}" is already registered.`, 'Give each plugin a unique `name`.');
+      throw new HookRegistrationError(
+        pluginName,
+        undefined,
+        `A plugin named "${pluginName}" is already registered.`,
+        'Give each plugin a unique `name`.',
+      );
     }
     if (this.#names.has(plugin)) {
-      throw new HookRegistrationError(pluginName, undefined, `This plugin object is already registered as "${this.#names.get(plugin)}".`);
+      throw new HookRegistrationError(
+        pluginName,
+        undefined,
+        `This plugin object is already registered as "${this.#names.get(plugin)}".`,
+      );
     }
     const impls = this.#readImplementations(plugin, pluginName);
     const touched: HookCaller[] = [];
@@ -89,7 +109,11 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
         touched.push(caller);
       }
     } catch (error) {
-      for (const caller of touched) caller.setImpls(caller.impls.filter((impl) => impl.plugin !== plugin), this.#monitors);
+      for (const caller of touched)
+        caller.setImpls(
+          caller.impls.filter((impl) => impl.plugin !== plugin),
+          this.#monitors,
+        );
       throw error;
     }
     this.#plugins.set(pluginName, plugin);
@@ -107,7 +131,10 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
     if (plugin === undefined) return undefined;
     for (const caller of this.#callers.values()) {
       if (caller.impls.some((impl) => impl.plugin === plugin)) {
-        caller.setImpls(caller.impls.filter((impl) => impl.plugin !== plugin), this.#monitors);
+        caller.setImpls(
+          caller.impls.filter((impl) => impl.plugin !== plugin),
+          this.#monitors,
+        );
       }
     }
     this.#plugins.delete(name);
@@ -149,7 +176,9 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
 
   /** Calls a hook by name. `manager.hook[name].call(args)` is the same without the lookup. */
   call<K extends HookName<Specs>>(name: K, args: HookArgs<Specs, K>) {
-    return this.#caller(name).call(args as object) as ReturnType<HookCallers<Specs, FirstResultNames>[K]['call']>;
+    return this.#caller(name).call(args as object) as ReturnType<
+      HookCallers<Specs, FirstResultNames>[K]['call']
+    >;
   }
 
   /**
@@ -157,9 +186,14 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
    * full `HookCaller`, kept up to date as plugins and monitors come and go, so calling it costs
    * the same as calling the hook itself.
    */
-  subsetCaller<K extends HookName<Specs>>(name: K, excludedPlugins: Iterable<string>): HookCallers<Specs, FirstResultNames>[K] {
+  subsetCaller<K extends HookName<Specs>>(
+    name: K,
+    excludedPlugins: Iterable<string>,
+  ): HookCallers<Specs, FirstResultNames>[K] {
     const source = this.#caller(name);
-    const subset = new SubsetCaller(source, new Set(excludedPlugins), (pending) => this.#trackReplay(pending));
+    const subset = new SubsetCaller(source, new Set(excludedPlugins), (pending) =>
+      this.#trackReplay(pending),
+    );
     subset.refresh(this.#monitors);
     this.#subsets.add(new WeakRef(subset));
     return subset as unknown as HookCallers<Specs, FirstResultNames>[K];
@@ -252,9 +286,19 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
     return impls;
   }
 
-  #readImplementation(plugin: object, pluginName: string, spec: HookSpecDefinition, value: unknown): HookImpl {
+  #readImplementation(
+    plugin: object,
+    pluginName: string,
+    spec: HookSpecDefinition,
+    value: unknown,
+  ): HookImpl {
     const fail = (message: string, hint?: string) =>
-      new HookRegistrationError(pluginName, spec.name, `Plugin "${pluginName}", hook "${spec.name}": ${message}`, hint);
+      new HookRegistrationError(
+        pluginName,
+        spec.name,
+        `Plugin "${pluginName}", hook "${spec.name}": ${message}`,
+        hint,
+      );
     let options: Record<string, unknown> = {};
     let handler: unknown = value;
     if (typeof value !== 'function') {
@@ -268,13 +312,17 @@ export class HookManager<Specs extends object = Record<string, (args: any) => un
           throw fail(`unknown option "${option}".${didYouMean(option, IMPLEMENTATION_OPTIONS)}`);
         }
       }
-      if (typeof handler !== 'function') throw fail(`"handler" must be a function, got ${describeValue(handler)}.`);
+      if (typeof handler !== 'function')
+        throw fail(`"handler" must be a function, got ${describeValue(handler)}.`);
     }
     const tryfirst = readFlag(options, 'tryfirst', fail);
     const trylast = readFlag(options, 'trylast', fail);
     const wrapper = readFlag(options, 'wrapper', fail);
     if (tryfirst && trylast) throw fail('an implementation can be tryfirst or trylast, not both.');
-    if (wrapper && spec.historic) throw fail('a historic hook can not have wrappers (its calls are replayed one implementation at a time).');
+    if (wrapper && spec.historic)
+      throw fail(
+        'a historic hook can not have wrappers (its calls are replayed one implementation at a time).',
+      );
     const fn = handler as (...args: never[]) => unknown;
     const argumentNames = destructuredArgumentNames(fn);
     for (const argument of argumentNames ?? []) {
@@ -315,7 +363,11 @@ function readName(plugin: object): string | undefined {
 /** Own keys plus methods up the class chain (not Object.prototype's). */
 function pluginKeys(plugin: object): string[] {
   const keys = new Set<string>();
-  for (let current: object | null = plugin; current !== null && current !== Object.prototype; current = Object.getPrototypeOf(current)) {
+  for (
+    let current: object | null = plugin;
+    current !== null && current !== Object.prototype;
+    current = Object.getPrototypeOf(current)
+  ) {
     for (const key of Object.getOwnPropertyNames(current)) {
       if (key !== 'constructor' && key !== 'name' && !key.startsWith('_')) keys.add(key);
     }

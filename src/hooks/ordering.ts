@@ -22,7 +22,9 @@ function orderClass(impls: HookImpl[]): HookImpl[] {
     ...impls.filter((impl) => !impl.tryfirst && !impl.trylast).sort(newestFirst),
     ...impls.filter((impl) => impl.trylast).sort((a, b) => a.sequence - b.sequence),
   ];
-  return impls.some((impl) => impl.before.length > 0 || impl.after.length > 0) ? applyRelativeOrder(ordered) : ordered;
+  return impls.some((impl) => impl.before.length > 0 || impl.after.length > 0)
+    ? applyRelativeOrder(ordered)
+    : ordered;
 }
 
 /**
@@ -32,16 +34,20 @@ function orderClass(impls: HookImpl[]): HookImpl[] {
  */
 function applyRelativeOrder(ordered: HookImpl[]): HookImpl[] {
   const mustFollow: Set<number>[] = ordered.map(() => new Set());
-  const indexesOf = (plugin: string) => ordered.flatMap((impl, index) => (impl.pluginName === plugin ? [index] : []));
+  const indexesOf = (plugin: string) =>
+    ordered.flatMap((impl, index) => (impl.pluginName === plugin ? [index] : []));
   ordered.forEach((impl, index) => {
-    for (const target of impl.before) for (const other of indexesOf(target)) if (other !== index) mustFollow[other]!.add(index);
-    for (const target of impl.after) for (const other of indexesOf(target)) if (other !== index) mustFollow[index]!.add(other);
+    for (const target of impl.before)
+      for (const other of indexesOf(target)) if (other !== index) mustFollow[other]!.add(index);
+    for (const target of impl.after)
+      for (const other of indexesOf(target)) if (other !== index) mustFollow[index]!.add(other);
   });
   const result: HookImpl[] = [];
   const state = new Array<'new' | 'visiting' | 'placed'>(ordered.length).fill('new');
   const place = (index: number, path: number[]): void => {
     if (state[index] === 'placed') return;
-    if (state[index] === 'visiting') throw cycleError([...path.slice(path.indexOf(index)), index].map((i) => ordered[i]!));
+    if (state[index] === 'visiting')
+      throw cycleError([...path.slice(path.indexOf(index)), index].map((i) => ordered[i]!));
     state[index] = 'visiting';
     for (const earlier of [...mustFollow[index]!].sort((a, b) => a - b)) place(earlier, [...path, index]);
     state[index] = 'placed';

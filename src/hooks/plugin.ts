@@ -7,13 +7,19 @@ export type HookName<Specs> = Extract<keyof Specs, string>;
 export type HookArgs<Specs, K extends keyof Specs> = Specs[K] extends (args: infer A) => unknown ? A : never;
 
 /** What one implementation may return (besides nothing). */
-export type HookReturn<Specs, K extends keyof Specs> = Specs[K] extends (...args: never[]) => infer R ? R : never;
+export type HookReturn<Specs, K extends keyof Specs> = Specs[K] extends (...args: never[]) => infer R
+  ? R
+  : never;
 
 /**
  * What calling a hook gives back: the list of non-empty results in call order, or for a
  * first-result hook (listed in `FirstResultNames`) the first non-empty result or `undefined`.
  */
-export type HookCallResult<Specs, K extends keyof Specs, FirstResultNames = never> = K extends FirstResultNames
+export type HookCallResult<
+  Specs,
+  K extends keyof Specs,
+  FirstResultNames = never,
+> = K extends FirstResultNames
   ? Exclude<HookReturn<Specs, K>, void> | undefined
   : readonly Exclude<HookReturn<Specs, K>, void | undefined | null>[];
 

@@ -30,6 +30,8 @@ export function createHookManager(): SluiceHookManager {
  * misspelt hooks (any `before…`/`after…`/`on…` key that isn't a spec), while state and helper
  * methods keep their own types and `this` works inside hooks.
  */
-export function definePlugin<T extends SluicePlugin>(plugin: T & NoUnknownHooks<T, HookSpecs & { process: unknown }> & ThisType<T>): T {
+export function definePlugin<T extends SluicePlugin>(
+  plugin: T & NoUnknownHooks<T, HookSpecs & { process: unknown }> & ThisType<T>,
+): T {
   return plugin;
 }

@@ -34,9 +34,19 @@ export interface HookSpecs {
     loadVersions: Readonly<Record<string, string>>;
   }): void;
   beforePipelineRun(args: { runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
-  afterPipelineRun(args: { runParams: RunParams; runResult: RunResult; pipeline: Pipeline; catalog: DataCatalog }): void;
+  afterPipelineRun(args: {
+    runParams: RunParams;
+    runResult: RunResult;
+    pipeline: Pipeline;
+    catalog: DataCatalog;
+  }): void;
   /** Every failed run reaches this exactly once, cancellation included, before the error propagates. */
-  onPipelineError(args: { error: Error; runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
+  onPipelineError(args: {
+    error: Error;
+    runParams: RunParams;
+    pipeline: Pipeline;
+    catalog: DataCatalog;
+  }): void;
   /** Inputs are loaded. Return a record to replace some of them; records merge in call order. */
   beforeNodeRun(args: {
     node: Node;
@@ -67,7 +77,14 @@ export interface HookSpecs {
    * `attempt` is the number of the attempt that failed (1 for the first). `onNodeError` fires only
    * when the last attempt fails.
    */
-  onNodeRetry(args: { error: Error; node: Node; catalog: DataCatalog; attempt: number; delayMs: number; runId: string }): void;
+  onNodeRetry(args: {
+    error: Error;
+    node: Node;
+    catalog: DataCatalog;
+    attempt: number;
+    delayMs: number;
+    runId: string;
+  }): void;
   /**
    * First result: the retry policy for this node in this run, in place of `node.options.retries`
    * (return nothing to keep it). The step-hooks plugin answers it from `conf/<env>/hooks.yml`.
@@ -78,7 +95,11 @@ export interface HookSpecs {
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
   afterDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
   beforeCommandRun(args: { projectMetadata: ProjectMetadata; commandArgs: readonly string[] }): void;
-  afterCommandRun(args: { projectMetadata: ProjectMetadata; commandArgs: readonly string[]; exitCode: number }): void;
+  afterCommandRun(args: {
+    projectMetadata: ProjectMetadata;
+    commandArgs: readonly string[];
+    exitCode: number;
+  }): void;
 }
 
 /** Hooks of `HookSpecs` that stop at the first result. Extend with augmentation like `HookSpecs`. */
@@ -88,21 +109,41 @@ export interface FirstResultHookSpecs {
 
 /** The runtime side of `HookSpecs`, in lifecycle order. */
 export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
-  { name: 'afterContextCreated', args: ['context'], description: 'The project is loaded (settings, config).' },
+  {
+    name: 'afterContextCreated',
+    args: ['context'],
+    description: 'The project is loaded (settings, config).',
+  },
   {
     name: 'afterCatalogCreated',
     args: ['catalog', 'confCatalog', 'confCreds', 'parameters', 'saveVersion', 'loadVersions'],
     description: 'The catalog is built, once per run.',
   },
-  { name: 'beforePipelineRun', args: ['runParams', 'pipeline', 'catalog'], description: 'Before the first node.' },
-  { name: 'afterPipelineRun', args: ['runParams', 'runResult', 'pipeline', 'catalog'], description: 'After a successful run.' },
-  { name: 'onPipelineError', args: ['error', 'runParams', 'pipeline', 'catalog'], description: 'Every failed run, exactly once.' },
+  {
+    name: 'beforePipelineRun',
+    args: ['runParams', 'pipeline', 'catalog'],
+    description: 'Before the first node.',
+  },
+  {
+    name: 'afterPipelineRun',
+    args: ['runParams', 'runResult', 'pipeline', 'catalog'],
+    description: 'After a successful run.',
+  },
+  {
+    name: 'onPipelineError',
+    args: ['error', 'runParams', 'pipeline', 'catalog'],
+    description: 'Every failed run, exactly once.',
+  },
   {
     name: 'beforeNodeRun',
     args: ['node', 'catalog', 'inputs', 'isAsync', 'runId'],
     description: 'Inputs loaded; may return input overrides.',
   },
-  { name: 'afterNodeRun', args: ['node', 'catalog', 'inputs', 'outputs', 'isAsync', 'runId'], description: 'The node returned.' },
+  {
+    name: 'afterNodeRun',
+    args: ['node', 'catalog', 'inputs', 'outputs', 'isAsync', 'runId'],
+    description: 'The node returned.',
+  },
   {
     name: 'onNodeError',
     args: ['error', 'node', 'catalog', 'inputs', 'isAsync', 'runId'],
@@ -120,9 +161,29 @@ export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
     description: "The node's retry policy for this run (first result).",
   },
   { name: 'beforeDatasetLoaded', args: ['datasetName', 'node'], description: 'Before an input is loaded.' },
-  { name: 'afterDatasetLoaded', args: ['datasetName', 'data', 'node'], description: 'After an input is loaded.' },
-  { name: 'beforeDatasetSaved', args: ['datasetName', 'data', 'node'], description: 'Before an output is saved.' },
-  { name: 'afterDatasetSaved', args: ['datasetName', 'data', 'node'], description: 'After an output is saved.' },
-  { name: 'beforeCommandRun', args: ['projectMetadata', 'commandArgs'], description: 'A sluice command starts.' },
-  { name: 'afterCommandRun', args: ['projectMetadata', 'commandArgs', 'exitCode'], description: 'A sluice command ends.' },
+  {
+    name: 'afterDatasetLoaded',
+    args: ['datasetName', 'data', 'node'],
+    description: 'After an input is loaded.',
+  },
+  {
+    name: 'beforeDatasetSaved',
+    args: ['datasetName', 'data', 'node'],
+    description: 'Before an output is saved.',
+  },
+  {
+    name: 'afterDatasetSaved',
+    args: ['datasetName', 'data', 'node'],
+    description: 'After an output is saved.',
+  },
+  {
+    name: 'beforeCommandRun',
+    args: ['projectMetadata', 'commandArgs'],
+    description: 'A sluice command starts.',
+  },
+  {
+    name: 'afterCommandRun',
+    args: ['projectMetadata', 'commandArgs', 'exitCode'],
+    description: 'A sluice command ends.',
+  },
 ];

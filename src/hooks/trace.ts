@@ -36,23 +36,37 @@ export class HookTracer {
       after: ({ hookName, pluginNames, durationMs, failed }) => {
         this.calls.push({ hookName, pluginNames, durationMs, failed });
       },
-      ...(timeImplementations ? { implementation: (timing: HookImplementationTiming) => void this.implementations.push(timing) } : {}),
+      ...(timeImplementations
+        ? { implementation: (timing: HookImplementationTiming) => void this.implementations.push(timing) }
+        : {}),
     };
   }
 
   profile(): HookProfileRow[] {
-    const rows = new Map<string, { hookName: string; pluginName: string; calls: number; totalMs: number; maxMs: number; failures: number }>();
+    const rows = new Map<
+      string,
+      {
+        hookName: string;
+        pluginName: string;
+        calls: number;
+        totalMs: number;
+        maxMs: number;
+        failures: number;
+      }
+    >();
     const add = (hookName: string, pluginName: string, durationMs: number, failed: boolean) => {
       const key = `${hookName}\u0000${pluginName}`;
       let row = rows.get(key);
-      if (row === undefined) rows.set(key, (row = { hookName, pluginName, calls: 0, totalMs: 0, maxMs: 0, failures: 0 }));
+      if (row === undefined)
+        rows.set(key, (row = { hookName, pluginName, calls: 0, totalMs: 0, maxMs: 0, failures: 0 }));
       row.calls++;
       row.totalMs += durationMs;
       row.maxMs = Math.max(row.maxMs, durationMs);
       if (failed) row.failures++;
     };
     for (const call of this.calls) add(call.hookName, '*', call.durationMs, call.failed);
-    for (const timing of this.implementations) add(timing.hookName, timing.pluginName, timing.durationMs, timing.failed);
+    for (const timing of this.implementations)
+      add(timing.hookName, timing.pluginName, timing.durationMs, timing.failed);
     return [...rows.values()]
       .map((row) => ({ ...row, meanMs: row.totalMs / row.calls }))
       .sort((a, b) => b.totalMs - a.totalMs);
@@ -71,8 +85,13 @@ export class HookTracer {
       row.maxMs.toFixed(3),
       String(row.failures),
     ]);
-    const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
-    const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+    const widths = header.map((title, column) =>
+      Math.max(title.length, ...body.map((cells) => cells[column]!.length)),
+    );
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  ');
     return [line(header), ...body.map(line)].join('\n');
   }
 }

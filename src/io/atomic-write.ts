@@ -14,7 +14,10 @@ export function temporaryPathFor(target: string): string {
  * Runs `write(tmpPath)` then renames the result over `target`. Whatever the writer does (a
  * library writing its own file, a stream), a crash mid-write leaves the previous `target` whole.
  */
-export async function writeAtomically(target: string, write: (temporaryPath: string) => Promise<void>): Promise<void> {
+export async function writeAtomically(
+  target: string,
+  write: (temporaryPath: string) => Promise<void>,
+): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const temporary = temporaryPathFor(target);
   try {

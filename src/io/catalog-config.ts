@@ -84,21 +84,29 @@ export class CatalogDefinition {
     const catchAlls = sorted.filter((pattern) => pattern.isCatchAll);
     if (catchAlls.length > 1) {
       errors.push(
-        new CatalogError(`the catalog has ${catchAlls.length} catch-all patterns (${catchAlls.map((pattern) => `"${pattern.pattern}"`).join(', ')}), so it is unclear which one applies.`, {
-          location: this.locate(catchAlls[1]!.pattern),
-          hint: 'Keep one catch-all pattern such as "{default}" and remove the others.',
-        }),
+        new CatalogError(
+          `the catalog has ${catchAlls.length} catch-all patterns (${catchAlls.map((pattern) => `"${pattern.pattern}"`).join(', ')}), so it is unclear which one applies.`,
+          {
+            location: this.locate(catchAlls[1]!.pattern),
+            hint: 'Keep one catch-all pattern such as "{default}" and remove the others.',
+          },
+        ),
       );
     }
     this.#patterns = sorted.filter((pattern) => !pattern.isCatchAll);
     this.#catchAll = catchAlls[0];
 
-    const unknownVersions = Object.keys(this.loadVersions).filter((name) => !this.#declared.has(name) && this.#matchPattern(name, false) === undefined);
+    const unknownVersions = Object.keys(this.loadVersions).filter(
+      (name) => !this.#declared.has(name) && this.#matchPattern(name, false) === undefined,
+    );
     if (unknownVersions.length > 0) {
       errors.push(
-        new CatalogError(`load versions were given for ${unknownVersions.map((name) => `"${name}"`).join(', ')}, which the catalog doesn't declare.${didYouMean(unknownVersions[0]!, this.#declared.keys())}`, {
-          hint: 'Load versions apply to versioned datasets declared in the catalog; check the names given to --load-versions.',
-        }),
+        new CatalogError(
+          `load versions were given for ${unknownVersions.map((name) => `"${name}"`).join(', ')}, which the catalog doesn't declare.${didYouMean(unknownVersions[0]!, this.#declared.keys())}`,
+          {
+            hint: 'Load versions apply to versioned datasets declared in the catalog; check the names given to --load-versions.',
+          },
+        ),
       );
     }
     if (errors.length > 0) throw new CatalogAggregateError(errors, 'invalid');
@@ -111,7 +119,9 @@ export class CatalogDefinition {
 
   /** Factory patterns in match order, the catch-all last. */
   patternNames(): string[] {
-    return [...this.#patterns, ...(this.#catchAll === undefined ? [] : [this.#catchAll])].map((pattern) => pattern.pattern);
+    return [...this.#patterns, ...(this.#catchAll === undefined ? [] : [this.#catchAll])].map(
+      (pattern) => pattern.pattern,
+    );
   }
 
   isDeclared(name: string): boolean {
@@ -157,7 +167,11 @@ export class CatalogDefinition {
    * dataset, its type and its file and line, with credentials masked.
    */
   async build(entry: CatalogEntry): Promise<Dataset> {
-    const details: CatalogErrorDetails = { datasetName: entry.name, datasetType: entry.type, location: entry.location };
+    const details: CatalogErrorDetails = {
+      datasetName: entry.name,
+      datasetType: entry.type,
+      location: entry.location,
+    };
     try {
       const options = structuredClone(entry.options);
       let usesCredentials = false;
@@ -189,7 +203,12 @@ export class CatalogDefinition {
    * factory context, so that no dataset can echo them back through its options. Nested
    * `credentials: <name>` settings (a partitioned dataset's inner dataset) are resolved in place.
    */
-  #takeCredentials(entry: CatalogEntry, options: Record<string, unknown>, details: CatalogErrorDetails, onNested: () => void): Record<string, unknown> | undefined {
+  #takeCredentials(
+    entry: CatalogEntry,
+    options: Record<string, unknown>,
+    details: CatalogErrorDetails,
+    onNested: () => void,
+  ): Record<string, unknown> | undefined {
     const reference = options.credentials;
     delete options.credentials;
     resolveNestedCredentials(options, (name, path) => {
@@ -197,7 +216,8 @@ export class CatalogDefinition {
       return this.#credentialsByName(name, entry, [...path, 'credentials'], details);
     });
     if (reference === undefined || reference === null) return undefined;
-    if (typeof reference === 'string') return this.#credentialsByName(reference, entry, ['credentials'], details);
+    if (typeof reference === 'string')
+      return this.#credentialsByName(reference, entry, ['credentials'], details);
     if (isRecord(reference)) return reference;
     throw new CatalogError('"credentials" must be the name of an entry in the credentials configuration.', {
       ...details,
@@ -206,7 +226,12 @@ export class CatalogDefinition {
     });
   }
 
-  #credentialsByName(name: string, entry: CatalogEntry, path: readonly string[], details: CatalogErrorDetails): Record<string, unknown> {
+  #credentialsByName(
+    name: string,
+    entry: CatalogEntry,
+    path: readonly string[],
+    details: CatalogErrorDetails,
+  ): Record<string, unknown> {
     const found = this.#credentials[name];
     if (isRecord(found)) return found;
     const known = Object.keys(this.#credentials);
@@ -232,13 +257,23 @@ export class CatalogDefinition {
         return this.registry.get(entry.type, entry.name);
       } catch (error) {
         const cause = error as { message?: string; hint?: string };
-        const reason = (cause.message ?? String(error)).replace(/^Unknown dataset type "[^"]*"(?: for dataset "[^"]*")?\./, 'its type is unknown.');
-        throw new CatalogError(reason, { ...details, location: this.locate(entry.source, ['type']) ?? details.location, hint: cause.hint });
+        const reason = (cause.message ?? String(error)).replace(
+          /^Unknown dataset type "[^"]*"(?: for dataset "[^"]*")?\./,
+          'its type is unknown.',
+        );
+        throw new CatalogError(reason, {
+          ...details,
+          location: this.locate(entry.source, ['type']) ?? details.location,
+          hint: cause.hint,
+        });
       }
     }
     let pending = this.#imports.get(entry.type);
     if (pending === undefined) {
-      pending = importDatasetType(entry.type, this.projectPath, { ...details, location: this.locate(entry.source, ['type']) ?? details.location });
+      pending = importDatasetType(entry.type, this.projectPath, {
+        ...details,
+        location: this.locate(entry.source, ['type']) ?? details.location,
+      });
       this.#imports.set(entry.type, pending);
       // A failed import is retried by the next build, which then reports its own dataset.
       pending.catch(() => this.#imports.delete(entry.type));
@@ -260,25 +295,35 @@ export class CatalogDefinition {
   #checkEntry(name: string, config: unknown): Record<string, unknown> {
     const location = this.locate(name);
     if (!isRecord(config)) {
-      throw new CatalogError(`the catalog entry is ${config === null ? 'empty' : `a ${Array.isArray(config) ? 'list' : typeof config}`}, not a mapping of dataset settings.`, {
-        datasetName: name,
-        location,
-        hint: `Give it settings ("${name}:\\n  type: csv\\n  filepath: ..."). If it is a template for YAML anchors or interpolation, start its name with "_".`,
-      });
+      throw new CatalogError(
+        `the catalog entry is ${config === null ? 'empty' : `a ${Array.isArray(config) ? 'list' : typeof config}`}, not a mapping of dataset settings.`,
+        {
+          datasetName: name,
+          location,
+          hint: `Give it settings ("${name}:\\n  type: csv\\n  filepath: ..."). If it is a template for YAML anchors or interpolation, start its name with "_".`,
+        },
+      );
     }
     const type = config.type;
     if (typeof type !== 'string' || type.trim() === '') {
-      throw new CatalogError(`the catalog entry has ${type === undefined ? 'no "type"' : 'a "type" that is not a name'}.`, {
-        datasetName: name,
-        location,
-        hint: `Add "type: <name>" (known types: ${this.registry.types().join(', ')}), or "type: ./src/module.ts#Export" for your own.`,
-      });
+      throw new CatalogError(
+        `the catalog entry has ${type === undefined ? 'no "type"' : 'a "type" that is not a name'}.`,
+        {
+          datasetName: name,
+          location,
+          hint: `Add "type: <name>" (known types: ${this.registry.types().join(', ')}), or "type: ./src/module.ts#Export" for your own.`,
+        },
+      );
     }
     return config;
   }
 }
 
-function resolveNestedCredentials(value: Record<string, unknown>, lookup: (name: string, path: readonly string[]) => Record<string, unknown>, path: string[] = []): void {
+function resolveNestedCredentials(
+  value: Record<string, unknown>,
+  lookup: (name: string, path: readonly string[]) => Record<string, unknown>,
+  path: string[] = [],
+): void {
   for (const [key, child] of Object.entries(value)) {
     if (!isRecord(child)) continue;
     if (typeof child.credentials === 'string') child.credentials = lookup(child.credentials, [...path, key]);
@@ -293,10 +338,13 @@ function checkDataset(dataset: unknown, details: CatalogErrorDetails): asserts d
       ? [...required]
       : required.filter((method) => typeof (dataset as Record<string, unknown>)[method] !== 'function');
   if (missing.length > 0) {
-    throw new CatalogError(`its type produced ${dataset === null || typeof dataset !== 'object' ? `a ${dataset === null ? 'null' : typeof dataset}` : 'an object'} that is not a dataset: it lacks ${missing.join(', ')}.`, {
-      ...details,
-      hint: 'A dataset implements load(), save(data), exists(), release() and describe(); see the Dataset interface.',
-    });
+    throw new CatalogError(
+      `its type produced ${dataset === null || typeof dataset !== 'object' ? `a ${dataset === null ? 'null' : typeof dataset}` : 'an object'} that is not a dataset: it lacks ${missing.join(', ')}.`,
+      {
+        ...details,
+        hint: 'A dataset implements load(), save(data), exists(), release() and describe(); see the Dataset interface.',
+      },
+    );
   }
 }
 
@@ -308,7 +356,10 @@ function wrapBuildError(error: unknown, details: CatalogErrorDetails): CatalogEr
   return new CatalogError(`it can't be created: ${message}`, {
     ...details,
     cause: error,
-    hint: typeof hint === 'string' ? hint : 'Check the settings of this catalog entry against the dataset type\'s documentation.',
+    hint:
+      typeof hint === 'string'
+        ? hint
+        : "Check the settings of this catalog entry against the dataset type's documentation.",
   });
 }
 

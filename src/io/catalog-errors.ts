@@ -41,11 +41,16 @@ export class CatalogAggregateError extends CatalogError {
   readonly errors: readonly CatalogError[];
 
   constructor(errors: readonly CatalogError[], problem: 'invalid' | 'unbuildable') {
-    const lines = errors.map((error) => `  - ${error.message}${error.hint === undefined ? '' : `\n    ${error.hint}`}`);
+    const lines = errors.map(
+      (error) => `  - ${error.message}${error.hint === undefined ? '' : `\n    ${error.hint}`}`,
+    );
     const count = `${errors.length} catalog ${errors.length === 1 ? 'entry' : 'entries'}`;
-    super(`${count} ${problem === 'invalid' ? (errors.length === 1 ? 'is' : 'are') + ' invalid' : "can't be built"}:\n${lines.join('\n')}`, {
-      hint: 'Fix each entry listed above.',
-    });
+    super(
+      `${count} ${problem === 'invalid' ? (errors.length === 1 ? 'is' : 'are') + ' invalid' : "can't be built"}:\n${lines.join('\n')}`,
+      {
+        hint: 'Fix each entry listed above.',
+      },
+    );
     this.errors = errors;
   }
 }

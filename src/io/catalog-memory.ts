@@ -17,20 +17,26 @@ export const memoryDatasetFromConfig: DatasetFactory = (options, context) => {
   const details = { datasetName: context.name, datasetType: 'memory', location: context.location };
   for (const key of Object.keys(options)) {
     if (!MEMORY_OPTIONS.includes(key)) {
-      throw new CatalogError(`"${key}" is not a setting of memory datasets.${didYouMean(key, MEMORY_OPTIONS)}`, {
-        ...details,
-        hint: `Memory datasets take: ${MEMORY_OPTIONS.join(', ')}.`,
-      });
+      throw new CatalogError(
+        `"${key}" is not a setting of memory datasets.${didYouMean(key, MEMORY_OPTIONS)}`,
+        {
+          ...details,
+          hint: `Memory datasets take: ${MEMORY_OPTIONS.join(', ')}.`,
+        },
+      );
     }
   }
   const copyMode = options.copy_mode;
   if (copyMode === undefined || copyMode === null) return new MemoryDataset(context.name);
   if (typeof copyMode !== 'string' || !(COPY_MODES as readonly string[]).includes(copyMode)) {
     const suggestion = typeof copyMode === 'string' ? didYouMean(copyMode, COPY_MODES) : '';
-    throw new CatalogError(`copy_mode must be one of ${COPY_MODES.join(', ')}, not ${typeof copyMode === 'string' ? `"${copyMode}"` : `a ${typeof copyMode}`}.${suggestion}`, {
-      ...details,
-      hint: 'deepcopy protects data from nodes that mutate it; assign passes the same object (class instances such as Arrow tables); auto picks per value.',
-    });
+    throw new CatalogError(
+      `copy_mode must be one of ${COPY_MODES.join(', ')}, not ${typeof copyMode === 'string' ? `"${copyMode}"` : `a ${typeof copyMode}`}.${suggestion}`,
+      {
+        ...details,
+        hint: 'deepcopy protects data from nodes that mutate it; assign passes the same object (class instances such as Arrow tables); auto picks per value.',
+      },
+    );
   }
   return new MemoryDataset(context.name, { copyMode: copyMode as CopyMode });
 };

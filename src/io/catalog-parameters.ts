@@ -17,7 +17,10 @@ export function parameterPath(name: string): string[] {
  * The value a parameter dataset holds: the whole parameters for `parameters`, a dotted key's value
  * for `params:a.b`. A top-level key written with dots (`"a.b": 1`) is found too.
  */
-export function lookupParameter(parameters: Readonly<Record<string, unknown>>, name: string): { value: unknown } | undefined {
+export function lookupParameter(
+  parameters: Readonly<Record<string, unknown>>,
+  name: string,
+): { value: unknown } | undefined {
   if (name === PARAMETERS_DATASET) return { value: parameters };
   const key = name.slice(PARAMS_PREFIX.length);
   if (Object.hasOwn(parameters, key)) return { value: parameters[key] };

@@ -4,7 +4,15 @@ const MASK = '***';
 /** Shorter values ("us", "1") would mask half of every message and protect nothing. */
 const MIN_SECRET_LENGTH = 4;
 /** Keys whose values are never shown, whatever they hold. */
-const SECRET_KEYS = new Set(['credentials', 'password', 'secret', 'token', 'api_key', 'access_key', 'secret_key']);
+const SECRET_KEYS = new Set([
+  'credentials',
+  'password',
+  'secret',
+  'token',
+  'api_key',
+  'access_key',
+  'secret_key',
+]);
 
 /**
  * Keeps credentials out of everything the catalog shows: error messages, descriptions and
@@ -49,7 +57,12 @@ export class SecretRedactor {
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) return value;
     return Object.fromEntries(
-      Object.entries(value).map(([key, child]) => [key, SECRET_KEYS.has(key.toLowerCase()) && child !== undefined && child !== null ? MASK : this.#value(child, depth + 1)]),
+      Object.entries(value).map(([key, child]) => [
+        key,
+        SECRET_KEYS.has(key.toLowerCase()) && child !== undefined && child !== null
+          ? MASK
+          : this.#value(child, depth + 1),
+      ]),
     );
   }
 
@@ -58,18 +71,26 @@ export class SecretRedactor {
    * works) whose message, stack, hint and causes are masked.
    */
   error(error: unknown, depth = 0): unknown {
-    if (!(error instanceof Error) || !this.active || depth > 5 || !this.#errorShowsSecret(error, depth)) return error;
+    if (!(error instanceof Error) || !this.active || depth > 5 || !this.#errorShowsSecret(error, depth))
+      return error;
     const copy = Object.create(Object.getPrototypeOf(error) as object) as Error & Record<string, unknown>;
     for (const key of Object.getOwnPropertyNames(error)) {
       const original = (error as unknown as Record<string, unknown>)[key];
-      copy[key] = key === 'cause' ? this.error(original, depth + 1) : typeof original === 'string' ? this.text(original) : this.#value(original, 0);
+      copy[key] =
+        key === 'cause'
+          ? this.error(original, depth + 1)
+          : typeof original === 'string'
+            ? this.text(original)
+            : this.#value(original, 0);
     }
     return copy;
   }
 
   #errorShowsSecret(error: Error, depth: number): boolean {
     const own = error as unknown as Record<string, unknown>;
-    const texts = Object.getOwnPropertyNames(error).map((key) => own[key]).filter((value): value is string => typeof value === 'string');
+    const texts = Object.getOwnPropertyNames(error)
+      .map((key) => own[key])
+      .filter((value): value is string => typeof value === 'string');
     if (texts.some((text) => this.contains(text))) return true;
     return error.cause instanceof Error && depth < 5 && this.#errorShowsSecret(error.cause, depth + 1);
   }
@@ -88,7 +109,9 @@ export function guardDataset(dataset: Dataset, redactor: SecretRedactor): Datase
     } catch (error) {
       throw redactor.error(error);
     }
-    return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(redactor.error(error))) : result;
+    return result instanceof Promise
+      ? result.catch((error: unknown) => Promise.reject(redactor.error(error)))
+      : result;
   };
   const guarded: Dataset = {
     load: () => guard(() => dataset.load()),

@@ -23,7 +23,11 @@ const MODULE_SUFFIXES = ['', '.ts', '.mts', '.js', '.mjs', '/index.ts', '/index.
  * constructed with `(options, context)`; `#default` names the default export. TypeScript modules
  * load with no build step (see `importModule`).
  */
-export async function importDatasetType(type: string, projectPath: string, details: CatalogErrorDetails): Promise<DatasetFactory> {
+export async function importDatasetType(
+  type: string,
+  projectPath: string,
+  details: CatalogErrorDetails,
+): Promise<DatasetFactory> {
   const hash = type.lastIndexOf('#');
   const specifier = type.slice(0, hash).trim();
   const exportName = type.slice(hash + 1).trim();
@@ -37,28 +41,42 @@ export async function importDatasetType(type: string, projectPath: string, detai
   const url = locateModule(specifier, projectPath, details);
   let module: Record<string, unknown>;
   try {
-    module = url.startsWith('file:') ? await importModule(fileURLToPath(url), projectPath) : ((await import(url)) as Record<string, unknown>);
+    module = url.startsWith('file:')
+      ? await importModule(fileURLToPath(url), projectPath)
+      : ((await import(url)) as Record<string, unknown>);
   } catch (error) {
-    throw new CatalogError(`importing "${specifier}" failed: ${error instanceof Error ? error.message : String(error)}`, {
-      ...details,
-      cause: error,
-      hint: 'Fix the error in that module (or in a module it imports) and run again.',
-    });
+    throw new CatalogError(
+      `importing "${specifier}" failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        ...details,
+        cause: error,
+        hint: 'Fix the error in that module (or in a module it imports) and run again.',
+      },
+    );
   }
 
   const exported = module[exportName];
   if (exported === undefined) {
     const names = Object.keys(module);
-    throw new CatalogError(`the module "${specifier}" has no export named "${exportName}".${didYouMean(exportName, names)}`, {
-      ...details,
-      hint: names.length === 0 ? 'The module exports nothing; export your dataset class or factory function.' : `Its exports: ${names.sort().join(', ')}.`,
-    });
+    throw new CatalogError(
+      `the module "${specifier}" has no export named "${exportName}".${didYouMean(exportName, names)}`,
+      {
+        ...details,
+        hint:
+          names.length === 0
+            ? 'The module exports nothing; export your dataset class or factory function.'
+            : `Its exports: ${names.sort().join(', ')}.`,
+      },
+    );
   }
   if (typeof exported !== 'function') {
-    throw new CatalogError(`the export "${exportName}" of "${specifier}" is a ${exported === null ? 'null' : typeof exported}, not a dataset class or factory function.`, {
-      ...details,
-      hint: 'Export a class implementing Dataset, or a function (options, context) => Dataset.',
-    });
+    throw new CatalogError(
+      `the export "${exportName}" of "${specifier}" is a ${exported === null ? 'null' : typeof exported}, not a dataset class or factory function.`,
+      {
+        ...details,
+        hint: 'Export a class implementing Dataset, or a function (options, context) => Dataset.',
+      },
+    );
   }
   if (isClass(exported)) {
     const DatasetClass = exported as new (...args: unknown[]) => never;
@@ -75,10 +93,13 @@ function locateModule(specifier: string, projectPath: string, details: CatalogEr
       const candidate = `${base}${suffix}`;
       if (existsSync(candidate) && statSync(candidate).isFile()) return pathToFileURL(candidate).href;
     }
-    throw new CatalogError(`the module "${specifier}" doesn't exist (looked for ${base} relative to the project).`, {
-      ...details,
-      hint: 'Module paths in "type: <module>#<export>" are relative to the project root, e.g. "./src/datasets.ts#MyDataset".',
-    });
+    throw new CatalogError(
+      `the module "${specifier}" doesn't exist (looked for ${base} relative to the project).`,
+      {
+        ...details,
+        hint: 'Module paths in "type: <module>#<export>" are relative to the project root, e.g. "./src/datasets.ts#MyDataset".',
+      },
+    );
   }
   try {
     return pathToFileURL(createRequire(join(projectPath, 'package.json')).resolve(specifier)).href;

@@ -3,7 +3,13 @@ import { createDatasetTypeRegistry } from './builtin-datasets.ts';
 import type { CatalogEntry, ConfigLocator } from './catalog-config.ts';
 import { CatalogDefinition } from './catalog-config.ts';
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
-import { isParameterName, lookupParameter, parameterDatasetNames, parameterPath, PARAMS_PREFIX } from './catalog-parameters.ts';
+import {
+  isParameterName,
+  lookupParameter,
+  parameterDatasetNames,
+  parameterPath,
+  PARAMS_PREFIX,
+} from './catalog-parameters.ts';
 import { SecretRedactor } from './catalog-redaction.ts';
 import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
 import type { DatasetTypeRegistry } from './dataset-registry.ts';
@@ -241,7 +247,11 @@ export class DataCatalog {
    * (a string is read as a regular expression, as Kedro's `catalog.list(regex)`).
    */
   list(pattern?: string | RegExp): string[] {
-    const names = new Set([...(this.#definition?.declaredNames() ?? []), ...parameterDatasetNames(this.#parameters), ...this.#datasets.keys()]);
+    const names = new Set([
+      ...(this.#definition?.declaredNames() ?? []),
+      ...parameterDatasetNames(this.#parameters),
+      ...this.#datasets.keys(),
+    ]);
     const regex = pattern === undefined ? undefined : toRegExp(pattern);
     return [...names].filter((name) => regex === undefined || regex.test(name));
   }
@@ -282,7 +292,8 @@ export class DataCatalog {
    * dataset of that name unless `replace` is false.
    */
   feed(data: Readonly<Record<string, unknown>>, options: AddDatasetOptions = { replace: true }): this {
-    for (const [name, value] of Object.entries(data)) this.add(name, new MemoryDataset(name, {}, { data: value }), options);
+    for (const [name, value] of Object.entries(data))
+      this.add(name, new MemoryDataset(name, {}, { data: value }), options);
     return this;
   }
 
@@ -300,7 +311,11 @@ export class DataCatalog {
   }
 
   #isTaken(name: string): boolean {
-    return this.#datasets.has(name) || (isParameterName(name) && this.has(name)) || this.#definition?.isDeclared(name) === true;
+    return (
+      this.#datasets.has(name) ||
+      (isParameterName(name) && this.has(name)) ||
+      this.#definition?.isDeclared(name) === true
+    );
   }
 
   async #resolve(name: string): Promise<Dataset> {
@@ -335,12 +350,17 @@ export class DataCatalog {
   #parameterDataset(name: string): Dataset {
     const found = lookupParameter(this.#parameters, name);
     if (found === undefined) {
-      const known = parameterDatasetNames(this.#parameters).filter((candidate) => candidate.startsWith(PARAMS_PREFIX));
-      throw new CatalogError(`no parameter "${name.slice(PARAMS_PREFIX.length)}" exists.${didYouMean(name, known)}`, {
-        datasetName: name,
-        datasetType: 'parameter',
-        hint: 'Declare it in conf/base/parameters.yml (a dotted name such as params:model.test_size reads a nested key), or pass it with --params.',
-      });
+      const known = parameterDatasetNames(this.#parameters).filter((candidate) =>
+        candidate.startsWith(PARAMS_PREFIX),
+      );
+      throw new CatalogError(
+        `no parameter "${name.slice(PARAMS_PREFIX.length)}" exists.${didYouMean(name, known)}`,
+        {
+          datasetName: name,
+          datasetType: 'parameter',
+          hint: 'Declare it in conf/base/parameters.yml (a dotted name such as params:model.test_size reads a nested key), or pass it with --params.',
+        },
+      );
     }
     const dataset = new MemoryDataset(name, {}, { data: found.value });
     this.#datasets.set(name, dataset);

@@ -42,17 +42,24 @@ export class DatasetPattern {
     this.specificity = pattern.replace(PLACEHOLDER, '').length;
     this.placeholderCount = [...pattern.matchAll(PLACEHOLDER)].length;
     if (this.placeholderCount === 0) {
-      throw new CatalogError('the name has "{" but no valid "{placeholder}", so it is neither a name nor a pattern.', {
-        datasetName: pattern,
-        location,
-        hint: 'Placeholders are names in braces, such as "{name}" or "{namespace}.{name}_csv".',
-      });
+      throw new CatalogError(
+        'the name has "{" but no valid "{placeholder}", so it is neither a name nor a pattern.',
+        {
+          datasetName: pattern,
+          location,
+          hint: 'Placeholders are names in braces, such as "{name}" or "{namespace}.{name}_csv".',
+        },
+      );
     }
     const unknown = [...new Set(placeholdersIn(config))].filter((name) => !names.includes(name));
     if (unknown.length > 0) {
       throw new CatalogError(
         `the pattern uses ${unknown.map((name) => `{${name}}`).join(', ')} in its settings, but its name has only ${names.map((name) => `{${name}}`).join(', ')}.`,
-        { datasetName: pattern, location, hint: 'Use only placeholders that appear in the pattern name, or add them to it.' },
+        {
+          datasetName: pattern,
+          location,
+          hint: 'Use only placeholders that appear in the pattern name, or add them to it.',
+        },
       );
     }
   }
@@ -97,7 +104,8 @@ export function isPattern(name: string): boolean {
 }
 
 function substitute(value: unknown, values: Readonly<Record<string, string>>): unknown {
-  if (typeof value === 'string') return value.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
+  if (typeof value === 'string')
+    return value.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
   if (Array.isArray(value)) return value.map((item) => substitute(item, values));
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, substitute(child, values)]));

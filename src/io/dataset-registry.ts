@@ -21,7 +21,10 @@ export interface DatasetFactoryContext {
  * Builds a dataset from its YAML settings (`type` removed). May be async so that heavy libraries
  * (DuckDB, exceljs, pg) are imported only when a catalog actually uses them.
  */
-export type DatasetFactory = (options: Record<string, unknown>, context: DatasetFactoryContext) => MaybePromise<Dataset>;
+export type DatasetFactory = (
+  options: Record<string, unknown>,
+  context: DatasetFactoryContext,
+) => MaybePromise<Dataset>;
 
 /**
  * The dataset types the catalog knows by name (`type: csv` in YAML). Users and plugins add their
@@ -53,10 +56,13 @@ export class DatasetTypeRegistry {
     const factory = this.#factories.get(type);
     if (factory !== undefined) return factory;
     const subject = datasetName === undefined ? '' : ` for dataset "${datasetName}"`;
-    throw new DatasetError(`Unknown dataset type "${type}"${subject}.${didYouMean(type, this.#factories.keys())}`, {
-      ...(datasetName === undefined ? {} : { datasetName }),
-      hint: `Known types: ${[...this.#factories.keys()].sort().join(', ')}. A project's own type is "<module>#<export>".`,
-    });
+    throw new DatasetError(
+      `Unknown dataset type "${type}"${subject}.${didYouMean(type, this.#factories.keys())}`,
+      {
+        ...(datasetName === undefined ? {} : { datasetName }),
+        hint: `Known types: ${[...this.#factories.keys()].sort().join(', ')}. A project's own type is "<module>#<export>".`,
+      },
+    );
   }
 
   types(): string[] {

@@ -7,7 +7,13 @@ export { MemoryDataset } from './datasets/memory.ts';
 export { createDatasetTypeRegistry } from './builtin-datasets.ts';
 export { writeAtomically, writeFileAtomically } from './atomic-write.ts';
 export type { VersionSettings } from './versioning.ts';
-export { timestampVersion, listVersions, resolveLoadPath, resolveSavePath, versionedPath } from './versioning.ts';
+export {
+  timestampVersion,
+  listVersions,
+  resolveLoadPath,
+  resolveSavePath,
+  versionedPath,
+} from './versioning.ts';
 export type { DatasetSettings, FileDatasetOptions, CommonFileOptions } from './datasets/file-dataset.ts';
 export { FileDataset, readCommonFileOptions } from './datasets/file-dataset.ts';
 export type { OptionsOwner } from './datasets/dataset-options.ts';
@@ -33,9 +39,20 @@ export type {
   PartitionsToSave,
 } from './datasets/partitioned.ts';
 export { PartitionedDataset } from './datasets/partitioned.ts';
-export type { ApiDatasetOptions, ApiDatasetSettings, ApiCredentials, HttpMethod, QueryParameters } from './datasets/api.ts';
+export type {
+  ApiDatasetOptions,
+  ApiDatasetSettings,
+  ApiCredentials,
+  HttpMethod,
+  QueryParameters,
+} from './datasets/api.ts';
 export { ApiDataset } from './datasets/api.ts';
-export type { DataCatalogOptions, CatalogFromConfigOptions, AddDatasetOptions, CatalogFilter } from './catalog.ts';
+export type {
+  DataCatalogOptions,
+  CatalogFromConfigOptions,
+  AddDatasetOptions,
+  CatalogFilter,
+} from './catalog.ts';
 export { DataCatalog } from './catalog.ts';
 export type { CatalogEntry, ConfigLocator } from './catalog-config.ts';
 export type { CatalogErrorDetails } from './catalog-errors.ts';

@@ -40,38 +40,58 @@ export async function listVersions(filepath: string): Promise<string[]> {
 }
 
 /** The path a load reads: the requested version, or the latest one. */
-export async function resolveLoadPath(datasetName: string, filepath: string, settings: VersionSettings): Promise<string> {
+export async function resolveLoadPath(
+  datasetName: string,
+  filepath: string,
+  settings: VersionSettings,
+): Promise<string> {
   if (settings.loadVersion !== undefined) {
     const path = versionedPath(filepath, settings.loadVersion);
     if (!(await pathExists(path))) {
       const known = await listVersions(filepath);
-      throw new DatasetError(`Dataset "${datasetName}" has no version "${settings.loadVersion}" at ${path}.`, {
-        datasetName,
-        hint: known.length === 0 ? 'Nothing has been saved yet.' : `Saved versions: ${known.slice(-5).join(', ')}.`,
-      });
+      throw new DatasetError(
+        `Dataset "${datasetName}" has no version "${settings.loadVersion}" at ${path}.`,
+        {
+          datasetName,
+          hint:
+            known.length === 0
+              ? 'Nothing has been saved yet.'
+              : `Saved versions: ${known.slice(-5).join(', ')}.`,
+        },
+      );
     }
     return path;
   }
   const versions = await listVersions(filepath);
   const latest = versions.at(-1);
   if (latest === undefined) {
-    throw new DatasetError(`Dataset "${datasetName}" is versioned, but no version exists under ${filepath}.`, {
-      datasetName,
-      hint: 'Run the node that produces it first.',
-    });
+    throw new DatasetError(
+      `Dataset "${datasetName}" is versioned, but no version exists under ${filepath}.`,
+      {
+        datasetName,
+        hint: 'Run the node that produces it first.',
+      },
+    );
   }
   return versionedPath(filepath, latest);
 }
 
 /** The path a save writes. Refuses to overwrite a version that exists: versioned data is immutable. */
-export async function resolveSavePath(datasetName: string, filepath: string, settings: VersionSettings): Promise<string> {
+export async function resolveSavePath(
+  datasetName: string,
+  filepath: string,
+  settings: VersionSettings,
+): Promise<string> {
   const version = settings.saveVersion ?? timestampVersion();
   const path = versionedPath(filepath, version);
   if (await pathExists(path)) {
-    throw new DatasetError(`Dataset "${datasetName}" already has version "${version}" at ${path}; versions are never overwritten.`, {
-      datasetName,
-      hint: 'Save under a new version (each run has its own), or remove that version by hand if you really mean to.',
-    });
+    throw new DatasetError(
+      `Dataset "${datasetName}" already has version "${version}" at ${path}; versions are never overwritten.`,
+      {
+        datasetName,
+        hint: 'Save under a new version (each run has its own), or remove that version by hand if you really mean to.',
+      },
+    );
   }
   return path;
 }

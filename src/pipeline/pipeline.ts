@@ -370,14 +370,20 @@ export class Pipeline {
    * ```
    */
   withNodeDefaults(defaults: NodeBehaviour): Pipeline {
-    const entries = Object.entries(defaults).filter(([, value]) => value !== undefined) as [NodeBehaviourName, unknown][];
+    const entries = Object.entries(defaults).filter(([, value]) => value !== undefined) as [
+      NodeBehaviourName,
+      unknown,
+    ][];
     if (entries.length === 0) return this;
     return new Pipeline(
       this.#graph.nodes.map((node) => {
         const own = node.options as Record<string, unknown>;
         const missing = entries.filter(([name]) => own[name] === undefined);
         if (missing.length === 0) return node;
-        const inheritedBehaviour = [...(node.options.inheritedBehaviour ?? []), ...missing.map(([name]) => name)];
+        const inheritedBehaviour = [
+          ...(node.options.inheritedBehaviour ?? []),
+          ...missing.map(([name]) => name),
+        ];
         return node.withChanges({ ...(Object.fromEntries(missing) as NodeBehaviour), inheritedBehaviour });
       }),
     );

@@ -55,7 +55,9 @@ export interface StepRetryContext extends StepHookContextBase {
 export type StepHookContext = StepSuccessContext | StepFailureContext | StepRetryContext;
 
 /** A step hook. It may be async; what it throws is logged and never changes the node's outcome. */
-export type StepHook<Context extends StepHookContext = StepHookContext> = (context: Context) => void | Promise<void>;
+export type StepHook<Context extends StepHookContext = StepHookContext> = (
+  context: Context,
+) => void | Promise<void>;
 
 /**
  * A step hook, or a reference to one: `"./src/alerts.ts#pageOnCall"` (a module path relative to
@@ -65,5 +67,4 @@ export type StepHookReference<Context extends StepHookContext = StepHookContext>
 
 /** One step hook or a list of them; an empty list means "none", overriding a default. */
 export type StepHooks<Context extends StepHookContext = StepHookContext> =
-  | StepHookReference<Context>
-  | readonly StepHookReference<Context>[];
+  StepHookReference<Context> | readonly StepHookReference<Context>[];

@@ -7,7 +7,12 @@ export type {
   ProgressStatus,
   SummaryRow,
 } from './progress/index.ts';
-export { stepHooksPlugin, STEP_HOOKS_PLUGIN_NAME, StepHookConfigError, StepHookReferenceError } from './step-hooks/index.ts';
+export {
+  stepHooksPlugin,
+  STEP_HOOKS_PLUGIN_NAME,
+  StepHookConfigError,
+  StepHookReferenceError,
+} from './step-hooks/index.ts';
 export type { StepHooksOptions, StepHooksPlugin, StepHookFailure, StepHookKind } from './step-hooks/index.ts';
 export {
   alertsPlugin,

@@ -23,12 +23,19 @@ export class AsyncRunner implements Runner {
   constructor(options: AsyncRunnerOptions = {}) {
     const concurrency = options.concurrency ?? 8;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new RangeError(`AsyncRunner concurrency must be a whole number of at least 1, got ${concurrency}.`);
+      throw new RangeError(
+        `AsyncRunner concurrency must be a whole number of at least 1, got ${concurrency}.`,
+      );
     }
     this.concurrency = concurrency;
   }
 
-  async run(pipeline: Pipeline, catalog: DataCatalog, hooks: SluiceHookManager, options: RunOptions): Promise<RunResult> {
+  async run(
+    pipeline: Pipeline,
+    catalog: DataCatalog,
+    hooks: SluiceHookManager,
+    options: RunOptions,
+  ): Promise<RunResult> {
     return runInProcess(pipeline, catalog, hooks, options, this.concurrency);
   }
 }

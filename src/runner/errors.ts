@@ -39,7 +39,10 @@ export class NodeFailuresError extends SluiceError {
 
   constructor(failures: readonly NodeFailure[], skippedNodes: readonly string[]) {
     const lines = failures.map(({ nodeName, error }) => `  - ${nodeName}: ${error.message}`);
-    const skipped = skippedNodes.length === 0 ? '' : `\n${skippedNodes.length} node(s) depending on them did not run: ${skippedNodes.join(', ')}.`;
+    const skipped =
+      skippedNodes.length === 0
+        ? ''
+        : `\n${skippedNodes.length} node(s) depending on them did not run: ${skippedNodes.join(', ')}.`;
     super(`${failures.length} node(s) failed:\n${lines.join('\n')}${skipped}`);
     this.failures = failures;
     this.skippedNodes = skippedNodes;

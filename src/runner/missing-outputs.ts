@@ -21,7 +21,8 @@ export async function nodesWithMissingOutputs(pipeline: Pipeline, catalog: DataC
   const nodes = pipeline.nodes;
   for (let index = nodes.length - 1; index >= 0; index--) {
     const node = nodes[index]!;
-    if (node.outputs.length === 0 || (await needsRun(node, pipeline, catalog, mustRun, isMissing))) mustRun.add(node);
+    if (node.outputs.length === 0 || (await needsRun(node, pipeline, catalog, mustRun, isMissing)))
+      mustRun.add(node);
   }
   return nodes.filter((node) => mustRun.has(node));
 }

@@ -20,7 +20,11 @@ export interface PreparedRun {
  * Checks that every free input is provided, builds every dataset the pipeline uses (reporting all
  * bad catalog entries at once), applies `onlyMissingOutputs`, and sets up dataset release.
  */
-export async function prepareRun(pipeline: Pipeline, catalog: DataCatalog, options: RunOptions): Promise<PreparedRun> {
+export async function prepareRun(
+  pipeline: Pipeline,
+  catalog: DataCatalog,
+  options: RunOptions,
+): Promise<PreparedRun> {
   const missing = [...pipeline.inputs()].filter((name) => !catalog.has(name)).sort();
   if (missing.length > 0) throw new MissingInputsError(missing);
   await catalog.materialize(pipeline.datasets());
@@ -46,7 +50,8 @@ export async function prepareRun(pipeline: Pipeline, catalog: DataCatalog, optio
  */
 function datasetReleaser(pipeline: Pipeline, catalog: DataCatalog): (node: Node) => void | Promise<void> {
   const remainingLoads = new Map<string, number>();
-  for (const node of pipeline.nodes) for (const input of node.inputs) remainingLoads.set(input, (remainingLoads.get(input) ?? 0) + 1);
+  for (const node of pipeline.nodes)
+    for (const input of node.inputs) remainingLoads.set(input, (remainingLoads.get(input) ?? 0) + 1);
   const freeInputs = pipeline.inputs();
   const freeOutputs = pipeline.outputs();
   return (node) => {
@@ -68,7 +73,10 @@ function datasetReleaser(pipeline: Pipeline, catalog: DataCatalog): (node: Node)
 }
 
 /** The pipeline's free outputs that live in memory, loaded: Kedro's run result. */
-export async function collectFreeOutputs(pipeline: Pipeline, catalog: DataCatalog): Promise<Record<string, unknown>> {
+export async function collectFreeOutputs(
+  pipeline: Pipeline,
+  catalog: DataCatalog,
+): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
   for (const name of [...pipeline.outputs()].sort()) {
     if (!catalog.isEphemeral(name)) continue;

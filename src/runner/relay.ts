@@ -86,12 +86,16 @@ function summarize(datasetName: string, data: unknown, catalog: DataCatalog): Re
     const className = prototype?.constructor?.name;
     kind = className === undefined || className === 'Object' ? 'object' : className;
     if (kind === 'object') size = Object.keys(data).length;
-    else if (typeof (data as { numRows?: unknown }).numRows === 'number') size = (data as { numRows: number }).numRows;
+    else if (typeof (data as { numRows?: unknown }).numRows === 'number')
+      size = (data as { numRows: number }).numRows;
   }
   return { datasetName, description: catalog.describe(datasetName), kind, size };
 }
 
-function summarizeAll(values: Readonly<Record<string, unknown>>, catalog: DataCatalog): Record<string, RelayedDataShape> {
+function summarizeAll(
+  values: Readonly<Record<string, unknown>>,
+  catalog: DataCatalog,
+): Record<string, RelayedDataShape> {
   const summaries: Record<string, RelayedDataShape> = {};
   for (const [name, value] of Object.entries(values)) summaries[name] = summarize(name, value, catalog);
   return summaries;
@@ -102,19 +106,35 @@ function summarizeAll(values: Readonly<Record<string, unknown>>, catalog: DataCa
  * it to `send`. It runs last (trylast), so an event leaves after the worker's own plugins ran.
  * `catalog` gives the worker's catalog, which describes the datasets.
  */
-export function relayPlugin(post: (event: RelayedEvent) => unknown, catalog: () => DataCatalog): SluicePlugin {
+export function relayPlugin(
+  post: (event: RelayedEvent) => unknown,
+  catalog: () => DataCatalog,
+): SluicePlugin {
   // Hooks must return nothing here: a beforeNodeRun result would be taken for input overrides.
   const send = (event: RelayedEvent): void => void post(event);
   const last = <T>(handler: T) => ({ trylast: true, handler });
   const describe = (datasetName: string, data: unknown) => summarize(datasetName, data, catalog());
   return {
     name: 'sluice:relay',
-    beforeDatasetLoaded: last(({ datasetName, node }) => send({ hook: 'beforeDatasetLoaded', nodeName: node.name, datasetName })),
+    beforeDatasetLoaded: last(({ datasetName, node }) =>
+      send({ hook: 'beforeDatasetLoaded', nodeName: node.name, datasetName }),
+    ),
     afterDatasetLoaded: last(({ datasetName, data, node }) =>
-      send({ hook: 'afterDatasetLoaded', nodeName: node.name, datasetName, data: describe(datasetName, data) }),
+      send({
+        hook: 'afterDatasetLoaded',
+        nodeName: node.name,
+        datasetName,
+        data: describe(datasetName, data),
+      }),
     ),
     beforeNodeRun: last(({ node, inputs, isAsync, runId }) =>
-      send({ hook: 'beforeNodeRun', nodeName: node.name, inputs: summarizeAll(inputs, catalog()), isAsync, runId }),
+      send({
+        hook: 'beforeNodeRun',
+        nodeName: node.name,
+        inputs: summarizeAll(inputs, catalog()),
+        isAsync,
+        runId,
+      }),
     ),
     afterNodeRun: last(({ node, inputs, outputs, isAsync, runId }) =>
       send({
@@ -127,13 +147,30 @@ export function relayPlugin(post: (event: RelayedEvent) => unknown, catalog: () 
       }),
     ),
     onNodeError: last(({ error, node, inputs, isAsync, runId }) =>
-      send({ hook: 'onNodeError', nodeName: node.name, error: serializeError(error), inputs: summarizeAll(inputs, catalog()), isAsync, runId }),
+      send({
+        hook: 'onNodeError',
+        nodeName: node.name,
+        error: serializeError(error),
+        inputs: summarizeAll(inputs, catalog()),
+        isAsync,
+        runId,
+      }),
     ),
     beforeDatasetSaved: last(({ datasetName, data, node }) =>
-      send({ hook: 'beforeDatasetSaved', nodeName: node.name, datasetName, data: describe(datasetName, data) }),
+      send({
+        hook: 'beforeDatasetSaved',
+        nodeName: node.name,
+        datasetName,
+        data: describe(datasetName, data),
+      }),
     ),
     afterDatasetSaved: last(({ datasetName, data, node }) =>
-      send({ hook: 'afterDatasetSaved', nodeName: node.name, datasetName, data: describe(datasetName, data) }),
+      send({
+        hook: 'afterDatasetSaved',
+        nodeName: node.name,
+        datasetName,
+        data: describe(datasetName, data),
+      }),
     ),
   };
 }
@@ -163,7 +200,9 @@ export class RelayedEventDelivery {
       .plugins()
       .map(([name]) => name)
       .filter((name) => !main.has(name));
-    this.#callers = Object.fromEntries(RELAYED_HOOKS.map((hook) => [hook, hooks.subsetCaller(hook, others)])) as RelayedCallers;
+    this.#callers = Object.fromEntries(
+      RELAYED_HOOKS.map((hook) => [hook, hooks.subsetCaller(hook, others)]),
+    ) as RelayedCallers;
     this.#pipeline = pipeline;
     this.#catalog = catalog;
   }
@@ -190,10 +229,24 @@ export class RelayedEventDelivery {
         result = callers.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
         break;
       case 'afterNodeRun':
-        result = callers.afterNodeRun.call({ node, catalog, inputs, outputs: reviveAll(event.outputs), isAsync, runId });
+        result = callers.afterNodeRun.call({
+          node,
+          catalog,
+          inputs,
+          outputs: reviveAll(event.outputs),
+          isAsync,
+          runId,
+        });
         break;
       case 'onNodeError':
-        result = callers.onNodeError.call({ error: deserializeError(event.error!), node, catalog, inputs, isAsync, runId });
+        result = callers.onNodeError.call({
+          error: deserializeError(event.error!),
+          node,
+          catalog,
+          inputs,
+          isAsync,
+          runId,
+        });
         break;
       case 'beforeDatasetSaved':
         result = callers.beforeDatasetSaved.call({ datasetName, data, node });

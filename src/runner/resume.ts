@@ -9,7 +9,11 @@ import { Pipeline } from '../pipeline/pipeline.ts';
  * ephemeral inputs, then take the first layer of what must run). Empty when nothing had finished:
  * then the whole command should simply be run again.
  */
-export function resumeFromNodes(pipeline: Pipeline, completed: Iterable<string>, catalog: DataCatalog): string[] {
+export function resumeFromNodes(
+  pipeline: Pipeline,
+  completed: Iterable<string>,
+  catalog: DataCatalog,
+): string[] {
   const done = new Set(completed);
   if (done.size === 0) return [];
   const unfinished = pipeline.nodes.filter((node) => !done.has(node.name));

@@ -86,7 +86,12 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
 
 /** Mistakes in the node's wiring or in a plugin won't go away on a second attempt. */
 function mayRetry(policy: RetryPolicy, error: Error): boolean {
-  if (error instanceof NodeInputError || error instanceof NodeOutputError || error instanceof InputOverrideError) return false;
+  if (
+    error instanceof NodeInputError ||
+    error instanceof NodeOutputError ||
+    error instanceof InputOverrideError
+  )
+    return false;
   return isRetryable(policy, error);
 }
 
@@ -117,7 +122,13 @@ function loadInOrder(node: Node, context: NodeRunContext): Values | Promise<Valu
   return inputs;
 }
 
-async function finishLoadingAsync(node: Node, context: NodeRunContext, inputs: Values, index: number, pending: PromiseLike<unknown>): Promise<Values> {
+async function finishLoadingAsync(
+  node: Node,
+  context: NodeRunContext,
+  inputs: Values,
+  index: number,
+  pending: PromiseLike<unknown>,
+): Promise<Values> {
   const names = node.inputs;
   inputs[names[index]!] = await pending;
   for (let i = index + 1; i < names.length; i++) {
@@ -161,7 +172,8 @@ function loadOne(node: Node, datasetName: string, context: NodeRunContext): unkn
 
 function loadData(node: Node, datasetName: string, context: NodeRunContext): unknown {
   const data = context.catalog.get(datasetName).load();
-  if (isPromiseLike(data)) return Promise.resolve(data).then((value) => afterLoad(node, datasetName, value, context));
+  if (isPromiseLike(data))
+    return Promise.resolve(data).then((value) => afterLoad(node, datasetName, value, context));
   return afterLoad(node, datasetName, data, context);
 }
 
@@ -181,7 +193,13 @@ function saveInOrder(node: Node, outputs: Values, context: NodeRunContext): void
   }
 }
 
-async function finishSavingAsync(node: Node, outputs: Values, context: NodeRunContext, index: number, pending: PromiseLike<unknown>): Promise<void> {
+async function finishSavingAsync(
+  node: Node,
+  outputs: Values,
+  context: NodeRunContext,
+  index: number,
+  pending: PromiseLike<unknown>,
+): Promise<void> {
   await pending;
   const names = node.outputs;
   for (let i = index + 1; i < names.length; i++) {
@@ -191,20 +209,24 @@ async function finishSavingAsync(node: Node, outputs: Values, context: NodeRunCo
 }
 
 async function saveConcurrently(node: Node, outputs: Values, context: NodeRunContext): Promise<void> {
-  await settleAll(node.outputs.map((datasetName) => saveOne(node, datasetName, outputs[datasetName], context)));
+  await settleAll(
+    node.outputs.map((datasetName) => saveOne(node, datasetName, outputs[datasetName], context)),
+  );
 }
 
 function saveOne(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
   const caller = context.hooks.hook.beforeDatasetSaved;
   if (!caller.active) return saveData(node, datasetName, data, context);
   const before = caller.call({ datasetName, data, node });
-  if (isPromiseLike(before)) return Promise.resolve(before).then(() => saveData(node, datasetName, data, context));
+  if (isPromiseLike(before))
+    return Promise.resolve(before).then(() => saveData(node, datasetName, data, context));
   return saveData(node, datasetName, data, context);
 }
 
 function saveData(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
   const saved = context.catalog.get(datasetName).save(data);
-  if (isPromiseLike(saved)) return Promise.resolve(saved).then(() => afterSave(node, datasetName, data, context));
+  if (isPromiseLike(saved))
+    return Promise.resolve(saved).then(() => afterSave(node, datasetName, data, context));
   return afterSave(node, datasetName, data, context);
 }
 

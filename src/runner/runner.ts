@@ -59,5 +59,10 @@ export interface ProjectReference {
 export interface Runner {
   /** `sequential`, `parallel`, `async`, or a custom runner's name; recorded in runParams. */
   readonly name: string;
-  run(pipeline: Pipeline, catalog: DataCatalog, hooks: SluiceHookManager, options: RunOptions): Promise<RunResult>;
+  run(
+    pipeline: Pipeline,
+    catalog: DataCatalog,
+    hooks: SluiceHookManager,
+    options: RunOptions,
+  ): Promise<RunResult>;
 }

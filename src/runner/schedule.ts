@@ -85,10 +85,11 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
         const node = ready.pop()!;
         running++;
         options.execute(node).then(
-          () => complete(node).then(settled, (error: unknown) => {
-            fail(node, error);
-            settled();
-          }),
+          () =>
+            complete(node).then(settled, (error: unknown) => {
+              fail(node, error);
+              settled();
+            }),
           (error: unknown) => {
             fail(node, error);
             settled();

@@ -11,7 +11,12 @@ import { executeNodes } from './schedule.ts';
 export class SequentialRunner implements Runner {
   readonly name: string = 'sequential';
 
-  async run(pipeline: Pipeline, catalog: DataCatalog, hooks: SluiceHookManager, options: RunOptions): Promise<RunResult> {
+  async run(
+    pipeline: Pipeline,
+    catalog: DataCatalog,
+    hooks: SluiceHookManager,
+    options: RunOptions,
+  ): Promise<RunResult> {
     return runInProcess(pipeline, catalog, hooks, options, 1);
   }
 }
@@ -26,7 +31,13 @@ export async function runInProcess(
 ): Promise<RunResult> {
   const started = performance.now();
   const prepared = await prepareRun(pipeline, catalog, options);
-  const context = { catalog, hooks, runId: options.runId, isAsync: options.isAsync ?? false, signal: options.signal };
+  const context = {
+    catalog,
+    hooks,
+    runId: options.runId,
+    isAsync: options.isAsync ?? false,
+    signal: options.signal,
+  };
   await executeNodes(prepared.pipeline, {
     concurrency,
     signal: options.signal,

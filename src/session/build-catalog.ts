@@ -25,14 +25,18 @@ export interface BuildCatalogOptions {
  * fires both, so a plugin that rewrites the catalog there (a path rewrite, branch data) applies
  * to the datasets of workers too.
  */
-export async function buildCatalog(options: BuildCatalogOptions): Promise<{ context: ProjectContext; catalog: DataCatalog }> {
+export async function buildCatalog(
+  options: BuildCatalogOptions,
+): Promise<{ context: ProjectContext; catalog: DataCatalog }> {
   const { settings, hooks, saveVersion, loadVersions } = options;
   const config = new ConfigLoader({
     projectPath: settings.projectPath,
     confSource: options.confSource,
     env: options.env,
     runtimeParams: options.runtimeParams,
-    ...(settings.config.configPatterns === undefined ? {} : { configPatterns: settings.config.configPatterns }),
+    ...(settings.config.configPatterns === undefined
+      ? {}
+      : { configPatterns: settings.config.configPatterns }),
   });
   const params = config.get('parameters');
   const context: ProjectContext = {
@@ -47,7 +51,8 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<{ cont
   };
   await settle(hooks.hook.afterContextCreated.call({ context }));
   const registry = createDatasetTypeRegistry();
-  for (const [type, factory] of Object.entries(settings.config.datasetTypes ?? {})) registry.register(type, factory);
+  for (const [type, factory] of Object.entries(settings.config.datasetTypes ?? {}))
+    registry.register(type, factory);
   const confCatalog = config.get('catalog');
   const confCreds = config.get('credentials');
   const catalog = await DataCatalog.fromConfig({
@@ -60,6 +65,15 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<{ cont
     loadVersions,
     locate: (key, path) => config.locate(key, path),
   });
-  await settle(hooks.hook.afterCatalogCreated.call({ catalog, confCatalog, confCreds, parameters: params, saveVersion, loadVersions }));
+  await settle(
+    hooks.hook.afterCatalogCreated.call({
+      catalog,
+      confCatalog,
+      confCreds,
+      parameters: params,
+      saveVersion,
+      loadVersions,
+    }),
+  );
   return { context, catalog };
 }

@@ -30,15 +30,21 @@ export interface ProjectHooks {
  * process leaves out `process: 'main'` plugins, which receive relayed events in the main process
  * instead.
  */
-export async function createProjectHooks(settings: ProjectSettings, options: { role: 'main' | 'worker' }): Promise<ProjectHooks> {
+export async function createProjectHooks(
+  settings: ProjectSettings,
+  options: { role: 'main' | 'worker' },
+): Promise<ProjectHooks> {
   const manager = createHookManager();
   const disabled = settings.config.disableHooksForPlugins ?? [];
   const discovery = await discoverPlugins(settings.projectPath, { disable: disabled });
   const keep = (plugin: object) => options.role === 'main' || pluginProcess(plugin) === 'node';
   // Built-ins register first, so that they run after everything else; a project's own instance replaces one.
-  const ownNames = new Set((settings.config.hooks ?? []).map((plugin) => (plugin as { name?: unknown }).name));
+  const ownNames = new Set(
+    (settings.config.hooks ?? []).map((plugin) => (plugin as { name?: unknown }).name),
+  );
   for (const plugin of defaultPlugins()) {
-    if (!disabled.includes(plugin.name) && !ownNames.has(plugin.name) && keep(plugin)) manager.register(plugin);
+    if (!disabled.includes(plugin.name) && !ownNames.has(plugin.name) && keep(plugin))
+      manager.register(plugin);
   }
   for (const found of discovery.plugins) if (keep(found.plugin)) manager.register(found.plugin, found.name);
   for (const plugin of settings.config.hooks ?? ([] as SluicePlugin[])) {

@@ -7,7 +7,8 @@ import { SLUICE_VERSION } from './version.ts';
 export async function projectMetadata(projectPath: string): Promise<ProjectMetadata> {
   let packageName: string | undefined;
   try {
-    packageName = (JSON.parse(await readFile(join(projectPath, 'package.json'), 'utf8')) as { name?: string }).name;
+    packageName = (JSON.parse(await readFile(join(projectPath, 'package.json'), 'utf8')) as { name?: string })
+      .name;
   } catch {
     packageName = undefined;
   }

@@ -87,7 +87,12 @@ export class Session {
   #ran = false;
   readonly #log: (line: string) => void;
 
-  private constructor(settings: ProjectSettings, hooks: SluiceHookManager, discovery: DiscoveryResult, options: SessionOptions) {
+  private constructor(
+    settings: ProjectSettings,
+    hooks: SluiceHookManager,
+    discovery: DiscoveryResult,
+    options: SessionOptions,
+  ) {
     this.projectPath = settings.projectPath;
     this.settings = settings;
     this.hooks = hooks;
@@ -226,9 +231,13 @@ export class Session {
       case 'sequential':
         return new SequentialRunner();
       case 'async':
-        return new AsyncRunner(runnerSettings.concurrency === undefined ? {} : { concurrency: runnerSettings.concurrency });
+        return new AsyncRunner(
+          runnerSettings.concurrency === undefined ? {} : { concurrency: runnerSettings.concurrency },
+        );
       case 'parallel':
-        return new ParallelRunner(runnerSettings.maxWorkers === undefined ? {} : { maxWorkers: runnerSettings.maxWorkers });
+        return new ParallelRunner(
+          runnerSettings.maxWorkers === undefined ? {} : { maxWorkers: runnerSettings.maxWorkers },
+        );
       default:
         throw new Error(`Unknown runner "${String(name)}": use sequential, parallel or async.`);
     }
@@ -241,7 +250,8 @@ export class Session {
  */
 export function resumeCommandFor(runParams: RunParams, fromNodes: readonly string[]): string {
   const parts = ['sluice run'];
-  const quote = (value: string) => (/^[\w.,:@/=-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`);
+  const quote = (value: string) =>
+    /^[\w.,:@/=-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`;
   if (runParams.pipelineName !== DEFAULT_PIPELINE) parts.push('--pipeline', quote(runParams.pipelineName));
   if (runParams.env !== 'local') parts.push('--env', quote(runParams.env));
   if (runParams.confSource !== 'conf') parts.push('--conf-source', quote(runParams.confSource));
@@ -254,10 +264,15 @@ export function resumeCommandFor(runParams: RunParams, fromNodes: readonly strin
     ['--to-nodes', runParams.toNodes],
     ['--to-outputs', runParams.toOutputs],
     ['--nodes', runParams.nodeNames],
-    ['--load-versions', Object.entries(runParams.loadVersions).map(([name, version]) => `${name}:${version}`)],
+    [
+      '--load-versions',
+      Object.entries(runParams.loadVersions).map(([name, version]) => `${name}:${version}`),
+    ],
   ];
   for (const [flag, values] of lists) if (values.length > 0) parts.push(flag, quote(values.join(',')));
-  const params = Object.entries(flattenParams(runParams.runtimeParams)).map(([key, value]) => `${key}=${value}`);
+  const params = Object.entries(flattenParams(runParams.runtimeParams)).map(
+    ([key, value]) => `${key}=${value}`,
+  );
   if (params.length > 0) parts.push('--params', quote(params.join(',')));
   if (runParams.onlyMissingOutputs) parts.push('--only-missing-outputs');
   if (runParams.continueOnFailure) parts.push('--continue-on-failure');
@@ -269,9 +284,9 @@ function flattenParams(value: Readonly<Record<string, unknown>>, prefix = ''): R
   const flat: Record<string, string> = {};
   for (const [key, inner] of Object.entries(value)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
-    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) Object.assign(flat, flattenParams(inner as Record<string, unknown>, path));
+    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner))
+      Object.assign(flat, flattenParams(inner as Record<string, unknown>, path));
     else flat[path] = typeof inner === 'string' ? inner : JSON.stringify(inner);
   }
   return flat;
 }
-

@@ -8,7 +8,8 @@ import { didYouMean } from '../suggest.ts';
 import { importModule } from '../module-loader.ts';
 
 /** A registered pipeline: the pipeline itself, or a function that imports it when it is first needed. */
-export type PipelineSource = Pipeline | (() => Pipeline | { default: Pipeline } | Promise<Pipeline | { default: Pipeline }>);
+export type PipelineSource =
+  Pipeline | (() => Pipeline | { default: Pipeline } | Promise<Pipeline | { default: Pipeline }>);
 
 /** The runner a plain `sluice run` uses, and its settings. */
 export interface RunnerSettings {
@@ -94,18 +95,27 @@ export class ProjectSettings {
   async #load(name: string, path: string[]): Promise<Pipeline> {
     const source = this.config.pipelines[name];
     if (source === undefined) {
-      throw new SettingsError(`No pipeline named "${name}" is registered in ${this.configFile}.${didYouMean(name, this.pipelineNames())}`, {
-        hint: `Registered pipelines: ${this.pipelineNames().join(', ') || 'none'}.`,
-      });
+      throw new SettingsError(
+        `No pipeline named "${name}" is registered in ${this.configFile}.${didYouMean(name, this.pipelineNames())}`,
+        {
+          hint: `Registered pipelines: ${this.pipelineNames().join(', ') || 'none'}.`,
+        },
+      );
     }
-    if (path.includes(name)) throw new SettingsError(`Pipeline "${name}" includes itself: ${[...path, name].join(' -> ')}.`);
+    if (path.includes(name))
+      throw new SettingsError(`Pipeline "${name}" includes itself: ${[...path, name].join(' -> ')}.`);
     if (source instanceof Pipeline) return source;
     if (Array.isArray(source)) {
       const parts = await Promise.all(source.map((part: string) => this.#load(part, [...path, name])));
       return Pipeline.sum(parts);
     }
     let loaded: unknown = await (source as () => unknown)();
-    if (loaded !== null && typeof loaded === 'object' && !(loaded instanceof Pipeline) && 'default' in loaded) {
+    if (
+      loaded !== null &&
+      typeof loaded === 'object' &&
+      !(loaded instanceof Pipeline) &&
+      'default' in loaded
+    ) {
       loaded = (loaded as { default: unknown }).default;
     }
     if (!(loaded instanceof Pipeline)) {
@@ -142,7 +152,12 @@ export async function loadSettings(projectPath: string): Promise<ProjectSettings
     throw new SettingsError(`${configFile} failed to load: ${(error as Error).message}`, { cause: error });
   }
   const config = exported.default as SluiceConfig | undefined;
-  if (config === null || typeof config !== 'object' || typeof config.pipelines !== 'object' || config.pipelines === null) {
+  if (
+    config === null ||
+    typeof config !== 'object' ||
+    typeof config.pipelines !== 'object' ||
+    config.pipelines === null
+  ) {
     throw new SettingsError(`${configFile} must export default defineConfig({ pipelines: { ... } }).`);
   }
   return new ProjectSettings(root, configFile, config);

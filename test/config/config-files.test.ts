@@ -28,7 +28,10 @@ describe('configuration file globs', () => {
   });
 
   it('follows symbolic links and ignores dangling ones', () => {
-    const projectPath = writeProject({ 'shared/catalog.yml': 'a:\n  type: memory\n', 'conf/base/parameters.yml': 'a: 1\n' });
+    const projectPath = writeProject({
+      'shared/catalog.yml': 'a:\n  type: memory\n',
+      'conf/base/parameters.yml': 'a: 1\n',
+    });
     const base = join(projectPath, 'conf', 'base');
     mkdirSync(join(base, 'linked'), { recursive: true });
     symlinkSync(join(projectPath, 'shared'), join(base, 'linked', 'shared'));

@@ -23,8 +23,16 @@ describe('ConfigLoader: environments and layering', () => {
     });
     const loader = new ConfigLoader({ projectPath, env: 'prod' });
     assert.deepEqual(loader.get('catalog'), { companies: { type: 'csv', filepath: 's3/companies.csv' } });
-    assert.deepEqual(loader.locate('catalog', ['companies', 'filepath']), { file: 'conf/prod/catalog.yml', line: 2, column: 3 });
-    assert.deepEqual(loader.locate('catalog', ['companies', 'type']), { file: 'conf/base/catalog.yml', line: 2, column: 3 });
+    assert.deepEqual(loader.locate('catalog', ['companies', 'filepath']), {
+      file: 'conf/prod/catalog.yml',
+      line: 2,
+      column: 3,
+    });
+    assert.deepEqual(loader.locate('catalog', ['companies', 'type']), {
+      file: 'conf/base/catalog.yml',
+      line: 2,
+      column: 3,
+    });
   });
 
   it('replaces whole top-level keys with the destructive strategy', () => {
@@ -44,7 +52,10 @@ describe('ConfigLoader: environments and layering', () => {
   });
 
   it('rejects a run environment that has no folder, suggesting the nearest one', () => {
-    const projectPath = writeProject({ 'conf/base/parameters.yml': 'a: 1\n', 'conf/production/parameters.yml': 'a: 2\n' });
+    const projectPath = writeProject({
+      'conf/base/parameters.yml': 'a: 1\n',
+      'conf/production/parameters.yml': 'a: 2\n',
+    });
     const error = errorOf(() => new ConfigLoader({ projectPath, env: 'prodution' }));
     assert.ok(error instanceof ConfigEnvironmentError);
     assert.match(error.message, /"prodution" doesn't exist/);
@@ -60,7 +71,10 @@ describe('ConfigLoader: environments and layering', () => {
   });
 
   it('reads only base when the run environment is base', () => {
-    const projectPath = writeProject({ 'conf/base/parameters.yml': 'a: 1\n', 'conf/local/parameters.yml': 'a: 2\n' });
+    const projectPath = writeProject({
+      'conf/base/parameters.yml': 'a: 1\n',
+      'conf/local/parameters.yml': 'a: 2\n',
+    });
     assert.deepEqual(new ConfigLoader({ projectPath, env: 'base' }).get('parameters'), { a: 1 });
   });
 });
@@ -87,7 +101,11 @@ describe('ConfigLoader: file patterns', () => {
       'conf/base/catalog_extra.yaml',
       'conf/base/pipelines/ds/catalog.yml',
     ]);
-    assert.deepEqual(loader.locate('catalog', ['d']), { file: 'conf/base/pipelines/ds/catalog.yml', line: 1, column: 1 });
+    assert.deepEqual(loader.locate('catalog', ['d']), {
+      file: 'conf/base/pipelines/ds/catalog.yml',
+      line: 1,
+      column: 1,
+    });
   });
 
   it('takes extra configuration keys through configPatterns', () => {
@@ -98,7 +116,11 @@ describe('ConfigLoader: file patterns', () => {
     const loader = new ConfigLoader({ projectPath, configPatterns: { hooks: ['hooks*', 'hooks/**'] } });
     assert.deepEqual(loader.get('hooks'), { alerts: { on: 'failure' }, slack: { channel: '#data' } });
     assert.ok(loader.keys().includes('hooks'));
-    assert.deepEqual(loader.locate('hooks', ['slack', 'channel']), { file: 'conf/base/hooks/slack.yml', line: 2, column: 3 });
+    assert.deepEqual(loader.locate('hooks', ['slack', 'channel']), {
+      file: 'conf/base/hooks/slack.yml',
+      line: 2,
+      column: 3,
+    });
   });
 
   it('gives {} for a key with no files, and an error naming the known keys for an unknown one', () => {
@@ -115,7 +137,8 @@ describe('ConfigLoader: file patterns', () => {
 describe('ConfigLoader: values', () => {
   it('drops _templates from results (except parameters) but lets anchors and merge keys use them', () => {
     const projectPath = writeProject({
-      'conf/base/catalog.yml': '_csv: &csv\n  type: csv\n  load_args:\n    sep: ";"\ncompanies:\n  <<: *csv\n  filepath: c.csv\nreviews:\n  <<: *csv\n  type: json\n',
+      'conf/base/catalog.yml':
+        '_csv: &csv\n  type: csv\n  load_args:\n    sep: ";"\ncompanies:\n  <<: *csv\n  filepath: c.csv\nreviews:\n  <<: *csv\n  type: json\n',
       'conf/base/parameters.yml': '_private: 1\npublic: 2\n',
     });
     const loader = new ConfigLoader({ projectPath });
@@ -127,7 +150,10 @@ describe('ConfigLoader: values', () => {
   });
 
   it('treats an empty file as an empty mapping', () => {
-    const projectPath = writeProject({ 'conf/base/catalog.yml': '# nothing yet\n', 'conf/base/catalog_b.yml': 'b:\n  type: memory\n' });
+    const projectPath = writeProject({
+      'conf/base/catalog.yml': '# nothing yet\n',
+      'conf/base/catalog_b.yml': 'b:\n  type: memory\n',
+    });
     assert.deepEqual(new ConfigLoader({ projectPath }).get('catalog'), { b: { type: 'memory' } });
   });
 
@@ -139,18 +165,36 @@ describe('ConfigLoader: values', () => {
   });
 
   it('locates nested keys and list items, falling back to the deepest existing part', () => {
-    const projectPath = writeProject({ 'conf/base/parameters.yml': 'model:\n  layers:\n    - 16\n    - 32\n' });
+    const projectPath = writeProject({
+      'conf/base/parameters.yml': 'model:\n  layers:\n    - 16\n    - 32\n',
+    });
     const loader = new ConfigLoader({ projectPath });
-    assert.deepEqual(loader.locate('parameters', ['model', 'layers', '1']), { file: 'conf/base/parameters.yml', line: 4, column: 7 });
-    assert.deepEqual(loader.locate('parameters', ['model', 'missing']), { file: 'conf/base/parameters.yml', line: 1, column: 1 });
+    assert.deepEqual(loader.locate('parameters', ['model', 'layers', '1']), {
+      file: 'conf/base/parameters.yml',
+      line: 4,
+      column: 7,
+    });
+    assert.deepEqual(loader.locate('parameters', ['model', 'missing']), {
+      file: 'conf/base/parameters.yml',
+      line: 1,
+      column: 1,
+    });
     assert.equal(loader.locate('parameters', ['nothing']), undefined);
   });
 
   it('overrides parameters with runtime parameters, dotted or nested, parsed as YAML scalars', () => {
-    const projectPath = writeProject({ 'conf/base/parameters.yml': 'model:\n  test_size: 0.2\n  name: linear\n' });
+    const projectPath = writeProject({
+      'conf/base/parameters.yml': 'model:\n  test_size: 0.2\n  name: linear\n',
+    });
     const loader = new ConfigLoader({
       projectPath,
-      runtimeParams: { 'model.test_size': '0.5', 'model.layers': '[8, 4]', flag: 'true', nested: { deep: '7' }, text: 'hello world' },
+      runtimeParams: {
+        'model.test_size': '0.5',
+        'model.layers': '[8, 4]',
+        flag: 'true',
+        nested: { deep: '7' },
+        text: 'hello world',
+      },
     });
     assert.deepEqual(loader.get('parameters'), {
       model: { test_size: 0.5, name: 'linear', layers: [8, 4] },

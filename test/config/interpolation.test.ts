@@ -27,7 +27,10 @@ describe('interpolation', () => {
       missing_text: 'two words',
       paths: { raw: 'data/01_raw' },
     });
-    assert.equal((loader.get('catalog').companies as Record<string, unknown>).filepath, 'data/01_raw/companies.csv');
+    assert.equal(
+      (loader.get('catalog').companies as Record<string, unknown>).filepath,
+      'data/01_raw/companies.csv',
+    );
   });
 
   it('layers globals like any other key, so an environment can change them', () => {
@@ -36,15 +39,22 @@ describe('interpolation', () => {
       'conf/prod/globals.yml': 'bucket: prod-bucket\n',
       'conf/base/catalog.yml': 'x:\n  type: json\n  filepath: ${globals:bucket}/x.json\n',
     });
-    assert.deepEqual(new ConfigLoader({ projectPath, env: 'prod' }).get('catalog'), { x: { type: 'json', filepath: 'prod-bucket/x.json' } });
+    assert.deepEqual(new ConfigLoader({ projectPath, env: 'prod' }).get('catalog'), {
+      x: { type: 'json', filepath: 'prod-bucket/x.json' },
+    });
   });
 
   it('reads runtime parameters with defaults', () => {
     const projectPath = writeProject({
-      'conf/base/parameters.yml': 'seed: ${runtime_params:seed, 42}\nsplit: ${runtime_params:ratio.split, 0.1}\n',
-      'conf/base/catalog.yml': 'out:\n  type: json\n  filepath: data/${runtime_params:run_name, default}.json\n',
+      'conf/base/parameters.yml':
+        'seed: ${runtime_params:seed, 42}\nsplit: ${runtime_params:ratio.split, 0.1}\n',
+      'conf/base/catalog.yml':
+        'out:\n  type: json\n  filepath: data/${runtime_params:run_name, default}.json\n',
     });
-    const withParams = new ConfigLoader({ projectPath, runtimeParams: { seed: '7', 'ratio.split': '0.25', run_name: 'nightly' } });
+    const withParams = new ConfigLoader({
+      projectPath,
+      runtimeParams: { seed: '7', 'ratio.split': '0.25', run_name: 'nightly' },
+    });
     assert.equal(withParams.get('parameters').seed, 7);
     assert.equal(withParams.get('parameters').split, 0.25);
     // Runtime parameters also land in the parameters themselves, as Kedro's --params does.
@@ -57,26 +67,36 @@ describe('interpolation', () => {
 
   it('reads environment variables in credentials, with defaults', () => {
     const projectPath = writeProject({
-      'conf/local/credentials.yml': 'db:\n  user: ${env:DB_USER, reader}\n  password: ${env:DB_PASSWORD}\n  url: "postgres://${env:DB_HOST}/x"\n',
+      'conf/local/credentials.yml':
+        'db:\n  user: ${env:DB_USER, reader}\n  password: ${env:DB_PASSWORD}\n  url: "postgres://${env:DB_HOST}/x"\n',
     });
-    const loader = new ConfigLoader({ projectPath, environ: { DB_PASSWORD: 's3cret', DB_HOST: 'db.internal' } });
-    assert.deepEqual(loader.get('credentials'), { db: { user: 'reader', password: 's3cret', url: 'postgres://db.internal/x' } });
+    const loader = new ConfigLoader({
+      projectPath,
+      environ: { DB_PASSWORD: 's3cret', DB_HOST: 'db.internal' },
+    });
+    assert.deepEqual(loader.get('credentials'), {
+      db: { user: 'reader', password: 's3cret', url: 'postgres://db.internal/x' },
+    });
   });
 
   it('resolves references to other keys of the same configuration, including _templates', () => {
     const projectPath = writeProject({
-      'conf/base/catalog.yml': '_root: data/01_raw\ncompanies:\n  type: csv\n  filepath: ${_root}/companies.csv\n',
+      'conf/base/catalog.yml':
+        '_root: data/01_raw\ncompanies:\n  type: csv\n  filepath: ${_root}/companies.csv\n',
       'conf/base/parameters.yml': 'model:\n  size: 3\ncopy: ${model.size}\n',
     });
     const loader = new ConfigLoader({ projectPath });
-    assert.deepEqual(loader.get('catalog'), { companies: { type: 'csv', filepath: 'data/01_raw/companies.csv' } });
+    assert.deepEqual(loader.get('catalog'), {
+      companies: { type: 'csv', filepath: 'data/01_raw/companies.csv' },
+    });
     assert.equal(loader.get('parameters').copy, 3);
   });
 
   it('keeps \\${ as a literal and resolves nested interpolations', () => {
     const projectPath = writeProject({
       'conf/base/globals.yml': 'which: beta\nbeta: chosen\n',
-      'conf/base/parameters.yml': 'literal: "cost \\\\${dollars}"\nnested: ${globals:${runtime_params:pick, which}}\n',
+      'conf/base/parameters.yml':
+        'literal: "cost \\\\${dollars}"\nnested: ${globals:${runtime_params:pick, which}}\n',
     });
     const parameters = new ConfigLoader({ projectPath }).get('parameters');
     assert.equal(parameters.literal, 'cost ${dollars}');

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, normalizeRuntimeParams, parseParamsOption, parseScalar } from '../../src/config/index.ts';
+import {
+  ConfigError,
+  normalizeRuntimeParams,
+  parseParamsOption,
+  parseScalar,
+} from '../../src/config/index.ts';
 import { errorOf } from './project-fixture.ts';
 
 describe('runtime parameters', () => {
@@ -17,7 +22,10 @@ describe('runtime parameters', () => {
   });
 
   it('nests dotted keys and merges them with nested ones', () => {
-    assert.deepEqual(normalizeRuntimeParams({ 'a.b': '1', 'a.c': 'x', a: { d: '2' }, e: 5 }), { a: { b: 1, c: 'x', d: 2 }, e: 5 });
+    assert.deepEqual(normalizeRuntimeParams({ 'a.b': '1', 'a.c': 'x', a: { d: '2' }, e: 5 }), {
+      a: { b: 1, c: 'x', d: 2 },
+      e: 5,
+    });
   });
 
   it('rejects empty name parts', () => {

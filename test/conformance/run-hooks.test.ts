@@ -38,7 +38,11 @@ function blocks(answer: RunAnswer): { order: string[]; byNode: Map<string, unkno
  * Kedro's (a load failure may add on_node_error at the end), blocks respect dependencies, and
  * outputs and the error class match.
  */
-function assertCanonicallyEqual(got: RunAnswer, expected: RunAnswer, nodes: { name: string; namespace: string | null; inputs: string[]; outputs: string[] }[]) {
+function assertCanonicallyEqual(
+  got: RunAnswer,
+  expected: RunAnswer,
+  nodes: { name: string; namespace: string | null; inputs: string[]; outputs: string[] }[],
+) {
   assert.equal(got.error, expected.error, 'error class');
   assert.deepEqual(got.outputs, expected.outputs, 'outputs');
   assert.deepEqual(got.trace[0], expected.trace[0], 'the run opens with the same pipeline hook');
@@ -49,15 +53,21 @@ function assertCanonicallyEqual(got: RunAnswer, expected: RunAnswer, nodes: { na
   assert.deepEqual(new Set(mine.order), new Set(theirs.order), 'the same nodes ran');
   for (const [nodeName, events] of theirs.byNode) {
     const own = mine.byNode.get(nodeName)!;
-    const loadFailure = expected.error === 'DatasetError' && (events.at(-1) as Event)[0] === 'before_dataset_loaded';
+    const loadFailure =
+      expected.error === 'DatasetError' && (events.at(-1) as Event)[0] === 'before_dataset_loaded';
     if (loadFailure && own.length === events.length + 1) {
-      assert.equal((own.at(-1) as Event)[0], 'on_node_error', `${nodeName}: only on_node_error may be added after a load failure`);
+      assert.equal(
+        (own.at(-1) as Event)[0],
+        'on_node_error',
+        `${nodeName}: only on_node_error may be added after a load failure`,
+      );
       assert.deepEqual(own.slice(0, -1), events, `${nodeName} block`);
     } else {
       assert.deepEqual(own, events, `${nodeName} block`);
     }
   }
-  const fullName = (n: { name: string; namespace: string | null }) => (n.namespace ? `${n.namespace}.${n.name}` : n.name);
+  const fullName = (n: { name: string; namespace: string | null }) =>
+    n.namespace ? `${n.namespace}.${n.name}` : n.name;
   const producer = new Map<string, string>();
   for (const n of nodes) for (const output of n.outputs) producer.set(output.split('@')[0]!, fullName(n));
   const position = new Map(mine.order.map((name, index) => [name, index]));

@@ -20,9 +20,17 @@ const cases: [string, string, string[] | undefined][] = [
   ['async arrow', 'async ({ node, runId }) => node', ['node', 'runId']],
   ['async function', 'async function ({ node }) { return node; }', ['node']],
   ['generator function', 'function* ({ node }) { yield node; }', ['node']],
-  ['defaults, renames and object defaults', '({ a = 1, b: renamed, c = { x: 1 } }) => [a, renamed, c]', ['a', 'b', 'c']],
+  [
+    'defaults, renames and object defaults',
+    '({ a = 1, b: renamed, c = { x: 1 } }) => [a, renamed, c]',
+    ['a', 'b', 'c'],
+  ],
   ['nested patterns', '({ a: { b, c: [d] }, e: [f, { g }], h }) => [b, d, f, g, h]', ['a', 'e', 'h']],
-  ['strings containing braces and commas in defaults', `({ a = '}', b = "{,", c = \`}{\`, d }) => d`, ['a', 'b', 'c', 'd']],
+  [
+    'strings containing braces and commas in defaults',
+    `({ a = '}', b = "{,", c = \`}{\`, d }) => d`,
+    ['a', 'b', 'c', 'd'],
+  ],
   ['escaped quotes in a default', String.raw`({ a = 'it\'s }', b }) => b`, ['a', 'b']],
   ['a call with parentheses in a default', '({ a = f(1, 2), b = [3, 4] }) => a', ['a', 'b']],
   ['a trailing comma', '({ a, b, }) => a', ['a', 'b']],
@@ -75,7 +83,9 @@ test('destructuredArgumentNames: class method, from the prototype', () => {
 });
 
 test('destructuredArgumentNames: method shorthand from source, with a default holding a brace string', () => {
-  const plugin = fromSource(`{ h({ a = '{', b }) { return b; } }`) as unknown as { h: (...args: never[]) => unknown };
+  const plugin = fromSource(`{ h({ a = '{', b }) { return b; } }`) as unknown as {
+    h: (...args: never[]) => unknown;
+  };
   assert.deepEqual(destructuredArgumentNames(plugin.h), ['a', 'b']);
 });
 
@@ -90,50 +100,50 @@ test('destructuredArgumentNames: bound and native functions give undefined', () 
   assert.equal(destructuredArgumentNames(Math.max as (...args: never[]) => unknown), undefined);
 });
 
-test(
-  'destructuredArgumentNames: a parenthesis-less arrow is a plain parameter, whatever its body calls',
-  () => {
-    assert.equal(names('args => log({ level: args })'), undefined);
-    assert.equal(names('async args => save({ data: args.x })'), undefined);
-    assert.equal(names('args => ({ result: args.x })'), undefined);
-  },
-);
+test('destructuredArgumentNames: a parenthesis-less arrow is a plain parameter, whatever its body calls', () => {
+  assert.equal(names('args => log({ level: args })'), undefined);
+  assert.equal(names('async args => save({ data: args.x })'), undefined);
+  assert.equal(names('args => ({ result: args.x })'), undefined);
+});
 
-test(
-  'registration accepts a parenthesis-less arrow whose body passes an object literal',
-  () => {
-    const manager = new HookManager([{ name: 'h', args: ['x'] }]);
-    const log = (value: object) => value;
-    manager.register({ h: (args: { x: number }) => log({ level: args.x }) }, 'logger');
-  },
-);
+test('registration accepts a parenthesis-less arrow whose body passes an object literal', () => {
+  const manager = new HookManager([{ name: 'h', args: ['x'] }]);
+  const log = (value: object) => value;
+  manager.register({ h: (args: { x: number }) => log({ level: args.x }) }, 'logger');
+});
 
-test(
-  'registration accepts `(args) => ({ ...object literal })` as compiled by tsx/esbuild',
-  () => {
-    const manager = new HookManager([{ name: 'beforeNodeRun', args: ['node', 'inputs'] }]);
-    manager.register({ beforeNodeRun: (args: { node: string }) => ({ extra: args.node }) }, 'overrides');
-    assert.deepEqual([...(manager.call('beforeNodeRun', { node: 'n', inputs: {} }) as unknown[])], [{ extra: 'n' }]);
-  },
-);
+test('registration accepts `(args) => ({ ...object literal })` as compiled by tsx/esbuild', () => {
+  const manager = new HookManager([{ name: 'beforeNodeRun', args: ['node', 'inputs'] }]);
+  manager.register({ beforeNodeRun: (args: { node: string }) => ({ extra: args.node }) }, 'overrides');
+  assert.deepEqual(
+    [...(manager.call('beforeNodeRun', { node: 'n', inputs: {} }) as unknown[])],
+    [{ extra: 'n' }],
+  );
+});
 
 // ---- how registration uses it ----
 
 test('registration rejects an unknown destructured argument and accepts the ones the spec lists', () => {
   const manager = new HookManager([{ name: 'h', args: ['node', 'catalog'] }]);
   manager.register({ h: fromSource('({ node, catalog }) => node') }, 'ok');
-  assert.throws(() => manager.register({ h: fromSource('({ node, catalgo }) => node') }, 'bad'), (error) => {
-    assert.ok(error instanceof HookRegistrationError);
-    assert.match(error.message, /unknown argument "catalgo"/);
-    assert.match(error.message, /Did you mean "catalog"\?/);
-    return true;
-  });
+  assert.throws(
+    () => manager.register({ h: fromSource('({ node, catalgo }) => node') }, 'bad'),
+    (error) => {
+      assert.ok(error instanceof HookRegistrationError);
+      assert.match(error.message, /unknown argument "catalgo"/);
+      assert.match(error.message, /Did you mean "catalog"\?/);
+      return true;
+    },
+  );
 });
 
 test('registration reads renamed and defaulted arguments by their spec names', () => {
   const manager = new HookManager([{ name: 'h', args: ['node', 'catalog'] }]);
   manager.register({ h: fromSource('({ node: n = "x", catalog: { load } = {} }) => n') }, 'renamed');
-  assert.throws(() => manager.register({ h: fromSource('({ n: node }) => node') }, 'wrong'), /unknown argument "n"/);
+  assert.throws(
+    () => manager.register({ h: fromSource('({ n: node }) => node') }, 'wrong'),
+    /unknown argument "n"/,
+  );
 });
 
 test('registration does not check a ...rest pattern or a named parameter', () => {
@@ -143,7 +153,7 @@ test('registration does not check a ...rest pattern or a named parameter', () =>
   assert.equal(manager.plugins().length, 2);
 });
 
-test('registration ignores a wrapper\'s second parameter (next)', () => {
+test("registration ignores a wrapper's second parameter (next)", () => {
   const manager = new HookManager([{ name: 'h', args: ['node'] }]);
   manager.register({ h: { wrapper: true, handler: fromSource('({ node }, next) => next()') } }, 'w');
   assert.equal(manager.isRegistered('w'), true);

@@ -115,7 +115,10 @@ test('the loop path (more than 64 implementations) awaits in order too', async (
   const manager = makeManager();
   const events: number[] = [];
   for (let i = 0; i < 70; i++) {
-    manager.register({ h: i % 3 === 0 ? async () => (events.push(i), i) : () => (events.push(i), i) }, `p${i}`);
+    manager.register(
+      { h: i % 3 === 0 ? async () => (events.push(i), i) : () => (events.push(i), i) },
+      `p${i}`,
+    );
   }
   const result = list(await manager.hook.h.call({ x: 1 })) as number[];
   const expected = Array.from({ length: 70 }, (_, i) => 69 - i);
@@ -130,15 +133,33 @@ test('the first rejection stops the remaining implementations and rejects the ca
   const events: string[] = [];
   addPlain(manager, events, 'never');
   const error = new Error('async failure');
-  manager.register({ h: async () => { events.push('rejects'); throw error; } }, 'rejects');
+  manager.register(
+    {
+      h: async () => {
+        events.push('rejects');
+        throw error;
+      },
+    },
+    'rejects',
+  );
   addPlain(manager, events, 'before');
-  await assert.rejects(async () => manager.hook.h.call({ x: 1 }), (reason) => reason === error);
+  await assert.rejects(
+    async () => manager.hook.h.call({ x: 1 }),
+    (reason) => reason === error,
+  );
   assert.deepEqual(events, ['before', 'rejects']);
 });
 
 test('a sync throw after the call went async becomes a rejection, not a sync throw', async () => {
   const manager = makeManager();
-  manager.register({ h: () => { throw new Error('late sync'); } }, 'thrower');
+  manager.register(
+    {
+      h: () => {
+        throw new Error('late sync');
+      },
+    },
+    'thrower',
+  );
   manager.register({ h: async () => 'async' }, 'async');
   let result: unknown;
   assert.doesNotThrow(() => {
@@ -152,14 +173,28 @@ test('a sync throw before anything went async is a sync throw', () => {
   const manager = makeManager();
   const events: string[] = [];
   manager.register({ h: async () => void events.push('async') }, 'async');
-  manager.register({ h: () => { throw new Error('early sync'); } }, 'thrower');
+  manager.register(
+    {
+      h: () => {
+        throw new Error('early sync');
+      },
+    },
+    'thrower',
+  );
   assert.throws(() => manager.hook.h.call({ x: 1 }), /early sync/);
   assert.deepEqual(events, []);
 });
 
 test('an async rejection passes through wrappers: the wrapper sees it via next() and can replace it', async () => {
   const manager = makeManager();
-  manager.register({ h: async () => { throw new Error('inner'); } }, 'inner');
+  manager.register(
+    {
+      h: async () => {
+        throw new Error('inner');
+      },
+    },
+    'inner',
+  );
   const events: string[] = [];
   manager.register(
     {
@@ -185,7 +220,10 @@ test('an async wrapper around sync implementations makes the call async', async 
   const manager = makeManager();
   const events: string[] = [];
   addPlain(manager, events, 'p', { returns: 1 });
-  manager.register({ h: { wrapper: true, handler: async (_args: { x: number }, next: Next) => next() } }, 'w');
+  manager.register(
+    { h: { wrapper: true, handler: async (_args: { x: number }, next: Next) => next() } },
+    'w',
+  );
   const result = manager.hook.h.call({ x: 1 });
   assert.ok(isThenable(result));
   assert.deepEqual(list(await result), [1]);

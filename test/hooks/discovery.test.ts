@@ -5,10 +5,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { HookManager, discoverPlugins, PluginDiscoveryError } from '../../src/index.ts';
 
-async function writePackage(root: string, name: string, manifest: object, files: Record<string, string>): Promise<void> {
+async function writePackage(
+  root: string,
+  name: string,
+  manifest: object,
+  files: Record<string, string>,
+): Promise<void> {
   const dir = join(root, 'node_modules', name);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', ...manifest }));
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name, version: '1.0.0', type: 'module', ...manifest }),
+  );
   for (const [file, source] of Object.entries(files)) {
     await mkdir(join(dir, file, '..'), { recursive: true });
     await writeFile(join(dir, file), source);
@@ -17,12 +25,24 @@ async function writePackage(root: string, name: string, manifest: object, files:
 
 async function project(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'sluice-discovery-'));
-  await writePackage(root, 'sluice-alpha', { sluice: { hooks: './hooks.js' } }, {
-    'hooks.js': "export default { name: 'alpha', beforeNodeRun({ node }) { globalThis.__calls.push('alpha:' + node); } };",
-  });
-  await writePackage(root, '@team/sluice-beta', { sluice: { hooks: './dist/hooks.js' } }, {
-    'dist/hooks.js': "export const hooks = () => [{ beforeNodeRun({ node }) { globalThis.__calls.push('beta1:' + node); } }, { beforeNodeRun() { globalThis.__calls.push('beta2'); } }];",
-  });
+  await writePackage(
+    root,
+    'sluice-alpha',
+    { sluice: { hooks: './hooks.js' } },
+    {
+      'hooks.js':
+        "export default { name: 'alpha', beforeNodeRun({ node }) { globalThis.__calls.push('alpha:' + node); } };",
+    },
+  );
+  await writePackage(
+    root,
+    '@team/sluice-beta',
+    { sluice: { hooks: './dist/hooks.js' } },
+    {
+      'dist/hooks.js':
+        "export const hooks = () => [{ beforeNodeRun({ node }) { globalThis.__calls.push('beta1:' + node); } }, { beforeNodeRun() { globalThis.__calls.push('beta2'); } }];",
+    },
+  );
   await writePackage(root, 'unrelated', {}, { 'index.js': 'export default 1;' });
   return root;
 }
@@ -58,7 +78,10 @@ test('disableHooksForPlugins skips a package without importing it', async () => 
   const root = await project();
   await writePackage(root, 'sluice-broken', { sluice: { hooks: './missing.js' } }, {});
   const { plugins, disabled } = await discoverPlugins(root, { disable: ['sluice-broken', 'sluice-alpha'] });
-  assert.deepEqual(plugins.map((p) => p.packageName), ['@team/sluice-beta', '@team/sluice-beta']);
+  assert.deepEqual(
+    plugins.map((p) => p.packageName),
+    ['@team/sluice-beta', '@team/sluice-beta'],
+  );
   assert.deepEqual(disabled.sort(), ['sluice-alpha', 'sluice-broken']);
 });
 
@@ -75,7 +98,12 @@ test('a package whose hooks module fails to load is named in the error, with the
 
 test('a package exporting something that is not a plugin is rejected', async () => {
   const root = await mkdtemp(join(tmpdir(), 'sluice-discovery-'));
-  await writePackage(root, 'sluice-number', { sluice: { hooks: './hooks.js' } }, { 'hooks.js': 'export default 42;' });
+  await writePackage(
+    root,
+    'sluice-number',
+    { sluice: { hooks: './hooks.js' } },
+    { 'hooks.js': 'export default 42;' },
+  );
   await assert.rejects(discoverPlugins(root), /must export a plugin object/);
 });
 

@@ -89,7 +89,10 @@ test('firstResult: a wrapper can replace the first result', () => {
   const manager = firstResult();
   const calls: string[] = [];
   addPlain(manager, calls, 'p', { returns: 'inner' });
-  manager.register({ h: { wrapper: true, handler: (_args: { x: number }, next: Next) => `${String(next())}+wrapped` } }, 'w');
+  manager.register(
+    { h: { wrapper: true, handler: (_args: { x: number }, next: Next) => `${String(next())}+wrapped` } },
+    'w',
+  );
   assert.equal(manager.hook.h.call({ x: 1 }), 'inner+wrapped');
 });
 
@@ -98,7 +101,10 @@ test('firstResult: a wrapper sees undefined from next() when nothing answered', 
   const calls: string[] = [];
   addPlain(manager, calls, 'p');
   let inner: unknown = 'unset';
-  manager.register({ h: { wrapper: true, handler: (_args: { x: number }, next: Next) => (inner = next()) } }, 'w');
+  manager.register(
+    { h: { wrapper: true, handler: (_args: { x: number }, next: Next) => (inner = next()) } },
+    'w',
+  );
   assert.equal(manager.hook.h.call({ x: 1 }), undefined);
   assert.equal(inner, undefined);
 });
@@ -107,7 +113,15 @@ test('firstResult: an error before any result escapes; implementations after it 
   const manager = firstResult();
   const calls: string[] = [];
   addPlain(manager, calls, 'p0', { returns: 'never reached' });
-  manager.register({ h: () => { calls.push('thrower'); throw new Error('boom'); } }, 'thrower');
+  manager.register(
+    {
+      h: () => {
+        calls.push('thrower');
+        throw new Error('boom');
+      },
+    },
+    'thrower',
+  );
   addPlain(manager, calls, 'p2');
   assert.throws(() => manager.hook.h.call({ x: 1 }), /boom/);
   assert.deepEqual(calls, ['p2', 'thrower']);
@@ -116,7 +130,14 @@ test('firstResult: an error before any result escapes; implementations after it 
 test('firstResult: an implementation after the first result is not reached even if it would throw', () => {
   const manager = firstResult();
   const calls: string[] = [];
-  manager.register({ h: () => { throw new Error('not reached'); } }, 'thrower');
+  manager.register(
+    {
+      h: () => {
+        throw new Error('not reached');
+      },
+    },
+    'thrower',
+  );
   addPlain(manager, calls, 'answer', { returns: 'ok' });
   assert.equal(manager.hook.h.call({ x: 1 }), 'ok');
 });
@@ -124,9 +145,33 @@ test('firstResult: an implementation after the first result is not reached even 
 test('firstResult async: a promise of undefined or null is "no result" and the next one runs', async () => {
   const manager = firstResult();
   const calls: string[] = [];
-  manager.register({ h: async () => { calls.push('p0'); return 'zero'; } }, 'p0');
-  manager.register({ h: async () => { calls.push('p1'); return null; } }, 'p1');
-  manager.register({ h: async () => { calls.push('p2'); return undefined; } }, 'p2');
+  manager.register(
+    {
+      h: async () => {
+        calls.push('p0');
+        return 'zero';
+      },
+    },
+    'p0',
+  );
+  manager.register(
+    {
+      h: async () => {
+        calls.push('p1');
+        return null;
+      },
+    },
+    'p1',
+  );
+  manager.register(
+    {
+      h: async () => {
+        calls.push('p2');
+        return undefined;
+      },
+    },
+    'p2',
+  );
   const result = manager.hook.h.call({ x: 1 });
   assert.ok(isThenable(result));
   assert.equal(await result, 'zero');
@@ -138,7 +183,15 @@ test('firstResult async: stops at the first resolved value; later implementation
   const calls: string[] = [];
   manager.register({ h: () => void calls.push('never') }, 'never');
   const gate = deferred<string>();
-  manager.register({ h: () => { calls.push('slow'); return gate.promise; } }, 'slow');
+  manager.register(
+    {
+      h: () => {
+        calls.push('slow');
+        return gate.promise;
+      },
+    },
+    'slow',
+  );
   const pending = manager.hook.h.call({ x: 1 });
   await flush();
   assert.deepEqual(calls, ['slow']);
@@ -159,7 +212,14 @@ test('firstResult async: a rejection stops the call', async () => {
   const manager = firstResult();
   const calls: string[] = [];
   addPlain(manager, calls, 'after', { returns: 'x' });
-  manager.register({ h: async () => { throw new Error('async boom'); } }, 'rejects');
+  manager.register(
+    {
+      h: async () => {
+        throw new Error('async boom');
+      },
+    },
+    'rejects',
+  );
   await assert.rejects(async () => manager.hook.h.call({ x: 1 }), /async boom/);
   assert.deepEqual(calls, []);
 });
@@ -196,6 +256,7 @@ test('firstResult on the loop path (more than 64 implementations)', async () => 
 
   const asyncManager = firstResult();
   addPlain(asyncManager, [], 'tail', { returns: 'tail' });
-  for (let i = 0; i < 70; i++) asyncManager.register({ h: async () => (i === 10 ? 'async ten' : undefined) }, `a${i}`);
+  for (let i = 0; i < 70; i++)
+    asyncManager.register({ h: async () => (i === 10 ? 'async ten' : undefined) }, `a${i}`);
   assert.equal(await asyncManager.hook.h.call({ x: 1 }), 'async ten');
 });

@@ -11,7 +11,9 @@ export type Specs = { h(args: { x: number }): unknown };
 /** `next()` as a wrapper sees it in these tests. */
 export type Next = () => unknown;
 
-export function makeManager(spec: Partial<Omit<HookSpecDefinition, 'name' | 'args'>> = {}): HookManager<Specs> {
+export function makeManager(
+  spec: Partial<Omit<HookSpecDefinition, 'name' | 'args'>> = {},
+): HookManager<Specs> {
   return new HookManager<Specs>([{ name: 'h', args: ['x'], ...spec }]);
 }
 
@@ -53,11 +55,21 @@ export function wrapper(calls: string[], id: string, order: Order = {}): object 
 }
 
 /** Registers `plain(calls, id, options)` under the name `id`. */
-export function addPlain(manager: HookManager<Specs>, calls: string[], id: string, options: Order & { returns?: unknown } = {}): void {
+export function addPlain(
+  manager: HookManager<Specs>,
+  calls: string[],
+  id: string,
+  options: Order & { returns?: unknown } = {},
+): void {
   manager.register(plain(calls, id, options), id);
 }
 
-export function addWrapper(manager: HookManager<Specs>, calls: string[], id: string, order: Order = {}): void {
+export function addWrapper(
+  manager: HookManager<Specs>,
+  calls: string[],
+  id: string,
+  order: Order = {},
+): void {
   manager.register(wrapper(calls, id, order), id);
 }
 

@@ -135,20 +135,36 @@ test('callHistoric on a non-historic hook is a HookCallError', () => {
 });
 
 test('a spec that is both historic and firstResult is rejected', () => {
-  const error = thrown(() => new HookManager([{ name: 'h', args: ['x'], historic: true, firstResult: true }]));
+  const error = thrown(
+    () => new HookManager([{ name: 'h', args: ['x'], historic: true, firstResult: true }]),
+  );
   assert.ok(error instanceof HookCallError);
   assert.match(error.message, /"h"/);
   assert.match(error.message, /historic/);
   assert.match(error.message, /firstResult/);
   const manager = new HookManager();
-  assert.throws(() => manager.addSpecs([{ name: 'g', args: [], historic: true, firstResult: true }]), HookCallError);
+  assert.throws(
+    () => manager.addSpecs([{ name: 'g', args: [], historic: true, firstResult: true }]),
+    HookCallError,
+  );
   assert.deepEqual(manager.specs(), []);
 });
 
 test('an error during a replay escapes register(), and the call stays remembered for the next plugin', () => {
   const manager = historic();
   manager.hook.h.callHistoric({ x: 1 });
-  assert.throws(() => manager.register({ h: () => { throw new Error('replay boom'); } }, 'bad'), /replay boom/);
+  assert.throws(
+    () =>
+      manager.register(
+        {
+          h: () => {
+            throw new Error('replay boom');
+          },
+        },
+        'bad',
+      ),
+    /replay boom/,
+  );
   const calls: string[] = [];
   addPlain(manager, calls, 'good');
   assert.deepEqual(calls, ['good']);
@@ -187,7 +203,14 @@ test('async: a replay to a late async plugin delivers its result later; replaysS
 test('async: replaysSettled() rejects with a failed async replay', async () => {
   const manager = historic();
   manager.hook.h.callHistoric({ x: 1 });
-  manager.register({ h: async () => { throw new Error('async replay boom'); } }, 'late');
+  manager.register(
+    {
+      h: async () => {
+        throw new Error('async replay boom');
+      },
+    },
+    'late',
+  );
   await assert.rejects(manager.replaysSettled(), /async replay boom/);
 });
 
@@ -196,19 +219,13 @@ test('replaysSettled() resolves at once when nothing is pending', async () => {
   await makeManager().replaysSettled();
 });
 
-test(
-  'a wrapper on a historic hook is rejected at registration (pluggy: "historic incompatible with wrapper")',
-  () => {
-    const manager = historic();
-    const handler = (_args: { x: number }, next: Next) => next();
-    assert.throws(() => manager.register({ h: { wrapper: true, handler } }, 'w'), /historic/);
-  },
-);
+test('a wrapper on a historic hook is rejected at registration (pluggy: "historic incompatible with wrapper")', () => {
+  const manager = historic();
+  const handler = (_args: { x: number }, next: Next) => next();
+  assert.throws(() => manager.register({ h: { wrapper: true, handler } }, 'w'), /historic/);
+});
 
-test(
-  'callExtra on a historic hook is a HookCallError, like call() (pluggy asserts the same)',
-  () => {
-    const manager = historic();
-    assert.throws(() => manager.hook.h.callExtra([() => 1], { x: 1 }), HookCallError);
-  },
-);
+test('callExtra on a historic hook is a HookCallError, like call() (pluggy asserts the same)', () => {
+  const manager = historic();
+  assert.throws(() => manager.hook.h.callExtra([() => 1], { x: 1 }), HookCallError);
+});

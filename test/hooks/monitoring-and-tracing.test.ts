@@ -45,10 +45,20 @@ test('before runs before the implementations and after runs after them', () => {
 test('after reports a thrown error with failed: true, and the error still escapes', () => {
   const manager = makeManager();
   const error = new Error('impl failed');
-  manager.register({ h: () => { throw error; } }, 'bad');
+  manager.register(
+    {
+      h: () => {
+        throw error;
+      },
+    },
+    'bad',
+  );
   const ends: HookCallEnd[] = [];
   manager.addMonitor({ after: (event) => void ends.push(event) });
-  assert.throws(() => manager.hook.h.call({ x: 1 }), (reason) => reason === error);
+  assert.throws(
+    () => manager.hook.h.call({ x: 1 }),
+    (reason) => reason === error,
+  );
   assert.equal(ends.length, 1);
   assert.equal(ends[0]!.failed, true);
   assert.equal(ends[0]!.error, error);
@@ -75,10 +85,20 @@ test('for an async call, after fires once the promise settles, with the resolved
 test('for an async rejection, after reports the error and the call still rejects with it', async () => {
   const manager = makeManager();
   const error = new Error('async failed');
-  manager.register({ h: async () => { throw error; } }, 'bad');
+  manager.register(
+    {
+      h: async () => {
+        throw error;
+      },
+    },
+    'bad',
+  );
   const ends: HookCallEnd[] = [];
   manager.addMonitor({ after: (event) => void ends.push(event) });
-  await assert.rejects(async () => manager.hook.h.call({ x: 1 }), (reason) => reason === error);
+  await assert.rejects(
+    async () => manager.hook.h.call({ x: 1 }),
+    (reason) => reason === error,
+  );
   assert.equal(ends.length, 1);
   assert.equal(ends[0]!.failed, true);
   assert.equal(ends[0]!.error, error);
@@ -97,8 +117,14 @@ test('a firstResult call reports its single result', () => {
 test('several monitors are called in the order they were added', () => {
   const manager = makeManager();
   const events: string[] = [];
-  manager.addMonitor({ before: () => void events.push('m1.before'), after: () => void events.push('m1.after') });
-  manager.addMonitor({ before: () => void events.push('m2.before'), after: () => void events.push('m2.after') });
+  manager.addMonitor({
+    before: () => void events.push('m1.before'),
+    after: () => void events.push('m1.after'),
+  });
+  manager.addMonitor({
+    before: () => void events.push('m2.before'),
+    after: () => void events.push('m2.after'),
+  });
   manager.hook.h.call({ x: 1 });
   assert.deepEqual(events, ['m1.before', 'm2.before', 'm1.after', 'm2.after']);
 });
@@ -192,7 +218,7 @@ test('the same holds for a hook with no implementations, for wrappers and for th
   }
 });
 
-test('a removed monitor is not called by a later-registered plugin\'s calls either', () => {
+test("a removed monitor is not called by a later-registered plugin's calls either", () => {
   const manager = makeManager();
   let seen = 0;
   const remove = manager.addMonitor({ before: () => void seen++ });
@@ -245,7 +271,14 @@ test('trace() records hook name, plugin names, duration and failure of every cal
 
 test('trace() records failures, in calls and per implementation', () => {
   const manager = makeManager();
-  manager.register({ h: () => { throw new Error('boom'); } }, 'bad');
+  manager.register(
+    {
+      h: () => {
+        throw new Error('boom');
+      },
+    },
+    'bad',
+  );
   const tracer = manager.trace();
   assert.throws(() => manager.hook.h.call({ x: 1 }));
   tracer.stop();
@@ -288,12 +321,21 @@ test('tracer.stop() stops recording', () => {
 });
 
 test('tracing never records argument values, results or error messages', async () => {
-  const manager = new HookManager<{ h(args: { x: unknown; token: string }): unknown }>([{ name: 'h', args: ['x', 'token'] }]);
+  const manager = new HookManager<{ h(args: { x: unknown; token: string }): unknown }>([
+    { name: 'h', args: ['x', 'token'] },
+  ]);
   manager.register({ h: ({ token }: { token: string }) => ({ echoed: token }) }, 'echo');
   manager.register({ h: { wrapper: true, handler: (_args: object, next: () => unknown) => next() } }, 'wrap');
   const failing = new HookManager<{ h(args: { token: string }): unknown }>([{ name: 'h', args: ['token'] }]);
   failing.register({ h: async ({ token }: { token: string }) => token }, 'async');
-  failing.register({ h: ({ token }: { token: string }) => { throw new Error(`bad token ${token}`); } }, 'thrower');
+  failing.register(
+    {
+      h: ({ token }: { token: string }) => {
+        throw new Error(`bad token ${token}`);
+      },
+    },
+    'thrower',
+  );
 
   const tracer = manager.trace();
   const failingTracer = failing.trace();
@@ -321,7 +363,14 @@ test('profile() has a "*" row per hook and a row per hook and plugin, with count
   ]);
   let fail = false;
   manager.register({ h: () => undefined, g: () => undefined }, 'a');
-  manager.register({ h: () => { if (fail) throw new Error('x'); } }, 'b');
+  manager.register(
+    {
+      h: () => {
+        if (fail) throw new Error('x');
+      },
+    },
+    'b',
+  );
   const tracer = manager.trace();
   manager.call('h', { x: 1 });
   manager.call('h', { x: 1 });
@@ -351,7 +400,9 @@ test('profile() has a "*" row per hook and a row per hook and plugin, with count
     totals,
     [...totals].sort((a, b) => b - a),
   );
-  const hTotal = tracer.calls.filter((call) => call.hookName === 'h').reduce((sum, call) => sum + call.durationMs, 0);
+  const hTotal = tracer.calls
+    .filter((call) => call.hookName === 'h')
+    .reduce((sum, call) => sum + call.durationMs, 0);
   assert.ok(Math.abs(byKey.get('h/*')!.totalMs - hTotal) < 1e-9);
 });
 

@@ -150,7 +150,7 @@ test('tryfirst and trylast never move an implementation across the wrapper line'
   assert.deepEqual(calls, ['w:before', 'f', 'w:after']);
 });
 
-test('implementations() lists the call order with each implementation\'s flags', () => {
+test("implementations() lists the call order with each implementation's flags", () => {
   const manager = makeManager();
   const calls: string[] = [];
   addPlain(manager, calls, 'last', { trylast: true });
@@ -162,8 +162,22 @@ test('implementations() lists the call order with each implementation\'s flags',
     infos.map((info) => info.pluginName),
     ['w', 'first', 'p', 'last'],
   );
-  assert.deepEqual(infos[0], { pluginName: 'w', wrapper: true, tryfirst: false, trylast: false, before: [], after: [] });
-  assert.deepEqual(infos[1], { pluginName: 'first', wrapper: false, tryfirst: true, trylast: false, before: ['p'], after: [] });
+  assert.deepEqual(infos[0], {
+    pluginName: 'w',
+    wrapper: true,
+    tryfirst: false,
+    trylast: false,
+    before: [],
+    after: [],
+  });
+  assert.deepEqual(infos[1], {
+    pluginName: 'first',
+    wrapper: false,
+    tryfirst: true,
+    trylast: false,
+    before: ['p'],
+    after: [],
+  });
   assert.equal(infos[3]!.trylast, true);
 });
 
@@ -383,7 +397,7 @@ test('a three-plugin cycle is rejected too', () => {
   );
 });
 
-test('a cycle on a second hook rolls back the plugin\'s first hook too (atomic)', () => {
+test("a cycle on a second hook rolls back the plugin's first hook too (atomic)", () => {
   const manager = new HookManager<{ g(args: { x: number }): unknown; h(args: { x: number }): unknown }>([
     { name: 'g', args: ['x'] },
     { name: 'h', args: ['x'] },
@@ -397,19 +411,16 @@ test('a cycle on a second hook rolls back the plugin\'s first hook too (atomic)'
   assert.equal(manager.isRegistered('b'), false);
 });
 
-test(
-  'before/after keep unrelated plugins in pluggy order (Z before X must not move Y ahead of X)',
-  () => {
-    const manager = makeManager();
-    const calls: string[] = [];
-    addPlain(manager, calls, 'Z', { before: 'X' });
-    addPlain(manager, calls, 'Y');
-    addPlain(manager, calls, 'X');
-    // pluggy order is X, Y, Z; only Z has a constraint, so X must still precede Y.
-    manager.hook.h.call({ x: 1 });
-    assert.deepEqual(calls, ['Z', 'X', 'Y']);
-  },
-);
+test('before/after keep unrelated plugins in pluggy order (Z before X must not move Y ahead of X)', () => {
+  const manager = makeManager();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'Z', { before: 'X' });
+  addPlain(manager, calls, 'Y');
+  addPlain(manager, calls, 'X');
+  // pluggy order is X, Y, Z; only Z has a constraint, so X must still precede Y.
+  manager.hook.h.call({ x: 1 });
+  assert.deepEqual(calls, ['Z', 'X', 'Y']);
+});
 
 // ---- seeded random cross-check against a small model of pluggy's rules ----
 

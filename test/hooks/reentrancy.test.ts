@@ -65,7 +65,8 @@ test('historic: a plugin registered during a historic call gets that call exactl
   manager.register(
     {
       h: () => {
-        if (!manager.isRegistered('newcomer')) manager.register({ h: ({ x }: { x: number }) => void seen.push(x) }, 'newcomer');
+        if (!manager.isRegistered('newcomer'))
+          manager.register({ h: ({ x }: { x: number }) => void seen.push(x) }, 'newcomer');
       },
     },
     'registrar',

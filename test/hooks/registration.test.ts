@@ -21,7 +21,10 @@ const afterArgs = { node: 'n', outputs: {} };
 /** The registration error `register` throws for `plugin`. */
 function registrationError(plugin: object, name?: string, manager = makeManager()): HookRegistrationError {
   const error = thrown(() => manager.register(plugin, name));
-  assert.ok(error instanceof HookRegistrationError, `expected HookRegistrationError, got ${error.name}: ${error.message}`);
+  assert.ok(
+    error instanceof HookRegistrationError,
+    `expected HookRegistrationError, got ${error.name}: ${error.message}`,
+  );
   return error;
 }
 
@@ -70,14 +73,20 @@ test('an argument of another hook is an unknown argument here', () => {
 });
 
 test('an unknown argument in the object form handler is rejected too', () => {
-  const error = registrationError({ beforeNodeRun: { tryfirst: true, handler: ({ catalog }: { catalog: unknown }) => catalog } }, 'p');
+  const error = registrationError(
+    { beforeNodeRun: { tryfirst: true, handler: ({ catalog }: { catalog: unknown }) => catalog } },
+    'p',
+  );
   assert.match(error.message, /unknown argument "catalog"/);
 });
 
-test('any subset of the spec\'s arguments is accepted, in any order', () => {
+test("any subset of the spec's arguments is accepted, in any order", () => {
   const manager = makeManager();
   const seen: unknown[] = [];
-  manager.register({ beforeNodeRun: ({ inputs, node }: { inputs: unknown; node: string }) => void seen.push(node, inputs) }, 'a');
+  manager.register(
+    { beforeNodeRun: ({ inputs, node }: { inputs: unknown; node: string }) => void seen.push(node, inputs) },
+    'a',
+  );
   manager.register({ beforeNodeRun: ({ node }: { node: string }) => void seen.push(node) }, 'b');
   manager.register({ beforeNodeRun: () => void seen.push('none') }, 'c');
   manager.hook.beforeNodeRun.call(args);
@@ -86,7 +95,10 @@ test('any subset of the spec\'s arguments is accepted, in any order', () => {
 
 test('a rest pattern or a plain parameter is not checked', () => {
   const manager = makeManager();
-  manager.register({ beforeNodeRun: ({ ...all }: Record<string, unknown>) => Object.keys(all).length }, 'rest');
+  manager.register(
+    { beforeNodeRun: ({ ...all }: Record<string, unknown>) => Object.keys(all).length },
+    'rest',
+  );
   manager.register({ beforeNodeRun: (all: { node: string }) => all.node }, 'plain');
   assert.deepEqual(list(manager.hook.beforeNodeRun.call(args)), ['n', 2]);
 });
@@ -105,7 +117,7 @@ test('a duplicate plugin name is rejected and the first plugin stays', () => {
   assert.deepEqual(list(manager.hook.beforeNodeRun.call(args)), ['first']);
 });
 
-test('a duplicate name from the plugin\'s own name property is rejected too', () => {
+test("a duplicate name from the plugin's own name property is rejected too", () => {
   const manager = makeManager();
   manager.register({ name: 'same' });
   registrationError({ name: 'same' }, undefined, manager);
@@ -167,13 +179,10 @@ test('a handler that is not a function is rejected', () => {
   assert.match(error.message, /"handler" must be a function, got string "nope"/);
 });
 
-test(
-  'a hook value that is undefined gets a readable message',
-  () => {
-    const error = registrationError({ beforeNodeRun: undefined }, 'bad');
-    assert.doesNotMatch(error.message, /undefined undefined/);
-  },
-);
+test('a hook value that is undefined gets a readable message', () => {
+  const error = registrationError({ beforeNodeRun: undefined }, 'bad');
+  assert.doesNotMatch(error.message, /undefined undefined/);
+});
 
 test('an unknown option in the object form is rejected with the nearest option', () => {
   const error = registrationError({ beforeNodeRun: { tryFirst: true, handler: () => undefined } }, 'opts');
@@ -190,7 +199,10 @@ test('an unknown option with nothing close is rejected without a suggestion', ()
 });
 
 test('tryfirst and trylast together are rejected', () => {
-  const error = registrationError({ beforeNodeRun: { tryfirst: true, trylast: true, handler: () => undefined } }, 'both');
+  const error = registrationError(
+    { beforeNodeRun: { tryfirst: true, trylast: true, handler: () => undefined } },
+    'both',
+  );
   assert.match(error.message, /"both"/);
   assert.match(error.message, /tryfirst or trylast, not both/);
 });
@@ -231,7 +243,10 @@ test('a failed registration registers nothing (atomic): a valid hook before the 
 
 test('a failed registration with an unknown hook does not add its valid hooks either', () => {
   const manager = makeManager();
-  assert.throws(() => manager.register({ beforeNodeRun: () => 'valid', afterNodeRan: () => undefined }, 'p'), HookRegistrationError);
+  assert.throws(
+    () => manager.register({ beforeNodeRun: () => 'valid', afterNodeRan: () => undefined }, 'p'),
+    HookRegistrationError,
+  );
   assert.deepEqual(list(manager.hook.beforeNodeRun.call(args)), []);
 });
 
@@ -331,7 +346,7 @@ test('inherited hook methods are found and an override wins over the base method
   assert.equal(manager.hook.afterNodeRun.implementations().length, 1);
 });
 
-test('a class plugin\'s object-form handler sees the plugin as this', () => {
+test("a class plugin's object-form handler sees the plugin as this", () => {
   class Ordered {
     hits = 0;
     beforeNodeRun = {
@@ -352,7 +367,7 @@ test('a class plugin\'s object-form handler sees the plugin as this', () => {
   assert.deepEqual(list(manager.hook.afterNodeRun.call(afterArgs)), [10]);
 });
 
-test('a plain object plugin\'s method sees the plugin as this', () => {
+test("a plain object plugin's method sees the plugin as this", () => {
   const manager = makeManager();
   const plugin = {
     prefix: '>',
@@ -364,7 +379,7 @@ test('a plain object plugin\'s method sees the plugin as this', () => {
   assert.deepEqual(list(manager.hook.beforeNodeRun.call(args)), ['>n']);
 });
 
-test('a class plugin\'s private-looking methods and getters are ignored', () => {
+test("a class plugin's private-looking methods and getters are ignored", () => {
   class WithPrivate {
     #secret = 1;
     _afterNodeRun() {
@@ -385,7 +400,7 @@ test('a class plugin\'s private-looking methods and getters are ignored', () => 
 
 // ---- names ----
 
-test('register returns the name; an explicit name wins over the plugin\'s name property', () => {
+test("register returns the name; an explicit name wins over the plugin's name property", () => {
   const manager = makeManager();
   assert.equal(manager.register({ name: 'own' }), 'own');
   const plugin = { name: 'ignored' };
@@ -411,16 +426,13 @@ test('anonymous plugins get generated unique names, after their class where ther
   );
 });
 
-test(
-  'a generated name never collides with a name registered explicitly',
-  () => {
-    const manager = makeManager();
-    manager.register({}, 'plugin#1');
-    const generated = manager.register({});
-    assert.notEqual(generated, 'plugin#1');
-    assert.equal(manager.plugins().length, 2);
-  },
-);
+test('a generated name never collides with a name registered explicitly', () => {
+  const manager = makeManager();
+  manager.register({}, 'plugin#1');
+  const generated = manager.register({});
+  assert.notEqual(generated, 'plugin#1');
+  assert.equal(manager.plugins().length, 2);
+});
 
 test('getPlugin, getName, isRegistered and plugins() describe the registrations in order', () => {
   const manager = makeManager();

@@ -74,7 +74,8 @@ test('runtime registration rejects a misspelt Sluice hook with the nearest spell
   assert.throws(
     () => hooks.register({ name: 'typo', beforeNodeRUn: () => undefined }),
     (error: unknown) =>
-      error instanceof HookRegistrationError && /unknown hook "beforeNodeRUn"\. Did you mean "beforeNodeRun"\?/.test(error.message),
+      error instanceof HookRegistrationError &&
+      /unknown hook "beforeNodeRUn"\. Did you mean "beforeNodeRun"\?/.test(error.message),
   );
   assert.throws(
     () => hooks.register({ name: 'bad-arg', afterNodeRun: ({ output }: { output: unknown }) => output }),

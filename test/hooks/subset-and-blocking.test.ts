@@ -23,7 +23,7 @@ test('subsetCaller can skip several plugins', () => {
   assert.deepEqual(calls, ['d', 'b']);
 });
 
-test('subsetCaller skips an excluded plugin\'s wrapper too', () => {
+test("subsetCaller skips an excluded plugin's wrapper too", () => {
   const manager = makeManager();
   const calls: string[] = [];
   addWrapper(manager, calls, 'w');
@@ -110,66 +110,54 @@ test('subsetCaller of an unknown hook is a HookCallError', () => {
   assert.throws(() => manager.subsetCaller('nope' as 'h', []), { name: 'HookCallError' });
 });
 
-test(
-  'subsetCaller(...).implementations() lists the remaining implementations',
-  () => {
-    const manager = makeManager();
-    const calls: string[] = [];
-    addPlain(manager, calls, 'a');
-    addPlain(manager, calls, 'b');
-    const subset = manager.subsetCaller('h', ['a']);
-    assert.deepEqual(
-      subset.implementations().map((info) => info.pluginName),
-      ['b'],
-    );
-  },
-);
+test('subsetCaller(...).implementations() lists the remaining implementations', () => {
+  const manager = makeManager();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'a');
+  addPlain(manager, calls, 'b');
+  const subset = manager.subsetCaller('h', ['a']);
+  assert.deepEqual(
+    subset.implementations().map((info) => info.pluginName),
+    ['b'],
+  );
+});
 
-test(
-  'subsetCaller(...).callExtra() runs the extras with the remaining implementations',
-  () => {
-    const manager = makeManager();
-    const calls: string[] = [];
-    addPlain(manager, calls, 'a');
-    addPlain(manager, calls, 'b');
-    manager.subsetCaller('h', ['a']).callExtra([() => void calls.push('extra')], { x: 1 });
-    assert.deepEqual(calls, ['extra', 'b']);
-  },
-);
+test('subsetCaller(...).callExtra() runs the extras with the remaining implementations', () => {
+  const manager = makeManager();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'a');
+  addPlain(manager, calls, 'b');
+  manager.subsetCaller('h', ['a']).callExtra([() => void calls.push('extra')], { x: 1 });
+  assert.deepEqual(calls, ['extra', 'b']);
+});
 
-test(
-  'a monitor added after a subset caller was first used sees the subset caller\'s calls',
-  () => {
-    const manager = makeManager();
-    const calls: string[] = [];
-    addPlain(manager, calls, 'a');
-    addPlain(manager, calls, 'b');
-    const subset = manager.subsetCaller('h', ['a']);
-    subset.call({ x: 1 });
-    const seen: string[][] = [];
-    manager.addMonitor({ before: ({ pluginNames }) => void seen.push([...pluginNames]) });
-    subset.call({ x: 1 });
-    assert.deepEqual(seen, [['b']]);
-  },
-);
+test("a monitor added after a subset caller was first used sees the subset caller's calls", () => {
+  const manager = makeManager();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'a');
+  addPlain(manager, calls, 'b');
+  const subset = manager.subsetCaller('h', ['a']);
+  subset.call({ x: 1 });
+  const seen: string[][] = [];
+  manager.addMonitor({ before: ({ pluginNames }) => void seen.push([...pluginNames]) });
+  subset.call({ x: 1 });
+  assert.deepEqual(seen, [['b']]);
+});
 
-test(
-  'a stopped tracer records nothing more from a subset caller',
-  () => {
-    const manager = makeManager();
-    const calls: string[] = [];
-    addPlain(manager, calls, 'a');
-    addPlain(manager, calls, 'b');
-    const tracer = manager.trace();
-    const subset = manager.subsetCaller('h', ['a']);
-    subset.call({ x: 1 });
-    tracer.stop();
-    subset.call({ x: 1 });
-    subset.call({ x: 1 });
-    assert.equal(tracer.calls.length, 1);
-    assert.equal(tracer.implementations.length, 1);
-  },
-);
+test('a stopped tracer records nothing more from a subset caller', () => {
+  const manager = makeManager();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'a');
+  addPlain(manager, calls, 'b');
+  const tracer = manager.trace();
+  const subset = manager.subsetCaller('h', ['a']);
+  subset.call({ x: 1 });
+  tracer.stop();
+  subset.call({ x: 1 });
+  subset.call({ x: 1 });
+  assert.equal(tracer.calls.length, 1);
+  assert.equal(tracer.implementations.length, 1);
+});
 
 test('a monitor added before a subset caller is first used sees its calls', () => {
   const manager = makeManager();

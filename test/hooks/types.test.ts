@@ -5,7 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { HookArgs, HookCallResult, HookReturn, NoUnknownHooks, PluginOf } from '../../src/hooks/index.ts';
+import type {
+  HookArgs,
+  HookCallResult,
+  HookReturn,
+  NoUnknownHooks,
+  PluginOf,
+} from '../../src/hooks/index.ts';
 import { HookManager } from '../../src/hooks/index.ts';
 import type { MaybePromise } from '../../src/maybe-promise.ts';
 
@@ -27,11 +33,17 @@ type Expect<T extends true> = T;
 
 // ---- utility types ----
 
-export type _Args = Expect<Equal<HookArgs<Specs, 'beforeNodeRun'>, { node: string; inputs: Record<string, unknown> }>>;
+export type _Args = Expect<
+  Equal<HookArgs<Specs, 'beforeNodeRun'>, { node: string; inputs: Record<string, unknown> }>
+>;
 export type _Return = Expect<Equal<HookReturn<Specs, 'beforeNodeRun'>, Record<string, unknown> | void>>;
-export type _ListResult = Expect<Equal<HookCallResult<Specs, 'beforeNodeRun'>, readonly Record<string, unknown>[]>>;
+export type _ListResult = Expect<
+  Equal<HookCallResult<Specs, 'beforeNodeRun'>, readonly Record<string, unknown>[]>
+>;
 export type _VoidListResult = Expect<Equal<HookCallResult<Specs, 'afterNodeRun'>, readonly never[]>>;
-export type _FirstResult = Expect<Equal<HookCallResult<Specs, 'cachedOutputs', FirstResult>, Record<string, unknown> | undefined>>;
+export type _FirstResult = Expect<
+  Equal<HookCallResult<Specs, 'cachedOutputs', FirstResult>, Record<string, unknown> | undefined>
+>;
 
 // ---- NoUnknownHooks ----
 
@@ -167,7 +179,10 @@ test('types: a typed plugin registers and its hooks are called with typed argume
     cachedOutputs: { tryfirst: true, handler: ({ node }) => ({ [node]: 'cached' }) },
   };
   assert.equal(manager.register(plugin), 'typed');
-  assert.deepEqual([...(manager.hook.beforeNodeRun.call({ node: 'n', inputs: { a: 1 } }) as readonly unknown[])], [{ a: 1, seen: 'n' }]);
+  assert.deepEqual(
+    [...(manager.hook.beforeNodeRun.call({ node: 'n', inputs: { a: 1 } }) as readonly unknown[])],
+    [{ a: 1, seen: 'n' }],
+  );
   assert.deepEqual(manager.hook.cachedOutputs.call({ node: 'n' }), { n: 'cached' });
 });
 
@@ -182,5 +197,8 @@ test('types: the inferring helper returns the plugin unchanged, helpers included
   assert.equal(plugin.format('x'), '[x]');
   const manager = new HookManager<Specs, FirstResult>(SPECS);
   manager.register(plugin);
-  assert.deepEqual([...(manager.hook.beforeNodeRun.call({ node: 'n', inputs: {} }) as readonly unknown[])], [{ node: 'n' }]);
+  assert.deepEqual(
+    [...(manager.hook.beforeNodeRun.call({ node: 'n', inputs: {} }) as readonly unknown[])],
+    [{ node: 'n' }],
+  );
 });

@@ -5,7 +5,12 @@ import type { Next } from './helpers.ts';
 import { addPlain, addWrapper, list, makeManager, thrown } from './helpers.ts';
 
 /** Registers a wrapper whose handler is given directly. */
-function addWrapperFn(manager: ReturnType<typeof makeManager>, id: string, handler: (args: { x: number }, next: Next) => unknown, order: object = {}) {
+function addWrapperFn(
+  manager: ReturnType<typeof makeManager>,
+  id: string,
+  handler: (args: { x: number }, next: Next) => unknown,
+  order: object = {},
+) {
   manager.register({ h: { ...order, wrapper: true, handler } }, id);
 }
 
@@ -55,7 +60,15 @@ test('a tryfirst wrapper is outermost and a trylast wrapper innermost', () => {
   addWrapper(manager, calls, 'mid');
   addPlain(manager, calls, 'p');
   manager.hook.h.call({ x: 1 });
-  assert.deepEqual(calls, ['outer:before', 'mid:before', 'inner:before', 'p', 'inner:after', 'mid:after', 'outer:after']);
+  assert.deepEqual(calls, [
+    'outer:before',
+    'mid:before',
+    'inner:before',
+    'p',
+    'inner:after',
+    'mid:after',
+    'outer:after',
+  ]);
 });
 
 test('a wrapper with no non-wrappers inside gets the empty result from next()', () => {
@@ -104,7 +117,15 @@ test('an inner error passes through a wrapper that does not catch it, unchanged'
   const manager = makeManager();
   const calls: string[] = [];
   const error = new Boom('p');
-  manager.register({ h: () => { calls.push('p'); throw error; } }, 'p');
+  manager.register(
+    {
+      h: () => {
+        calls.push('p');
+        throw error;
+      },
+    },
+    'p',
+  );
   addPlain(manager, calls, 'never');
   addWrapper(manager, calls, 'w');
   const caught = thrown(() => manager.hook.h.call({ x: 1 }));
@@ -117,7 +138,15 @@ test('the first error stops the remaining non-wrappers', () => {
   const manager = makeManager();
   const calls: string[] = [];
   addPlain(manager, calls, 'later');
-  manager.register({ h: () => { calls.push('thrower'); throw new Boom('thrower'); } }, 'thrower');
+  manager.register(
+    {
+      h: () => {
+        calls.push('thrower');
+        throw new Boom('thrower');
+      },
+    },
+    'thrower',
+  );
   addPlain(manager, calls, 'earlier');
   assert.throws(() => manager.hook.h.call({ x: 1 }), Boom);
   assert.deepEqual(calls, ['earlier', 'thrower']);
@@ -125,7 +154,14 @@ test('the first error stops the remaining non-wrappers', () => {
 
 test('a wrapper can catch an inner error and return a replacement result', () => {
   const manager = makeManager();
-  manager.register({ h: () => { throw new Boom('p'); } }, 'p');
+  manager.register(
+    {
+      h: () => {
+        throw new Boom('p');
+      },
+    },
+    'p',
+  );
   let caught: unknown;
   addWrapperFn(manager, 'w', (_args, next) => {
     try {
@@ -141,7 +177,14 @@ test('a wrapper can catch an inner error and return a replacement result', () =>
 
 test('a wrapper can catch an inner error and throw its own instead', () => {
   const manager = makeManager();
-  manager.register({ h: () => { throw new Boom('p'); } }, 'p');
+  manager.register(
+    {
+      h: () => {
+        throw new Boom('p');
+      },
+    },
+    'p',
+  );
   addWrapperFn(manager, 'w', (_args, next) => {
     try {
       return next();
@@ -193,7 +236,7 @@ test('a wrapper throwing after next() replaces a successful result with its erro
   assert.deepEqual(calls, ['p']);
 });
 
-test('an outer wrapper can recover from an inner wrapper\'s after-phase error', () => {
+test("an outer wrapper can recover from an inner wrapper's after-phase error", () => {
   const manager = makeManager();
   const calls: string[] = [];
   addPlain(manager, calls, 'p', { returns: 1 });
@@ -299,7 +342,15 @@ test('an async wrapper can catch a rejected inner implementation and replace the
   const manager = makeManager();
   const calls: string[] = [];
   addPlain(manager, calls, 'never');
-  manager.register({ h: async () => { calls.push('rejects'); throw new Boom('rejects'); } }, 'rejects');
+  manager.register(
+    {
+      h: async () => {
+        calls.push('rejects');
+        throw new Boom('rejects');
+      },
+    },
+    'rejects',
+  );
   let caught: unknown;
   addWrapperFn(manager, 'w', async (_args, next) => {
     try {
@@ -325,7 +376,10 @@ test('a rejection passes through an async wrapper that does not catch it, unchan
     calls.push('w:after');
     return result;
   });
-  await assert.rejects(async () => manager.hook.h.call({ x: 1 }), (reason) => reason === error);
+  await assert.rejects(
+    async () => manager.hook.h.call({ x: 1 }),
+    (reason) => reason === error,
+  );
   assert.deepEqual(calls, ['w:before']);
 });
 
@@ -336,7 +390,10 @@ test('an async wrapper throwing after next() rejects the call with its own error
     await next();
     throw new Boom('w');
   });
-  await assert.rejects(async () => manager.hook.h.call({ x: 1 }), (reason) => reason instanceof Boom && reason.from === 'w');
+  await assert.rejects(
+    async () => manager.hook.h.call({ x: 1 }),
+    (reason) => reason instanceof Boom && reason.from === 'w',
+  );
 });
 
 test('wrappers with the object form accept ordering options alongside wrapper: true', () => {

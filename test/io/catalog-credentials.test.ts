@@ -27,7 +27,8 @@ function everythingShown(error: unknown, depth = 0): string {
 }
 
 function assertNoSecret(text: string, where: string): void {
-  for (const secret of SECRETS) assert.equal(text.includes(secret), false, `${where} shows the secret ${secret}:\n${text}`);
+  for (const secret of SECRETS)
+    assert.equal(text.includes(secret), false, `${where} shows the secret ${secret}:\n${text}`);
 }
 
 /** A dataset type that does everything wrong with its credentials: echoes them in describe and errors. */
@@ -49,17 +50,26 @@ function leakyRegistry(seen: DatasetFactoryContext[]) {
       },
       exists: () => false,
       release: () => {},
-      describe: () => ({ type: 'leaky', ...options, echoed: credentials, note: `pw=${String(credentials.password)}` }),
+      describe: () => ({
+        type: 'leaky',
+        ...options,
+        echoed: credentials,
+        note: `pw=${String(credentials.password)}`,
+      }),
     };
     return dataset;
   });
   registry.register('fails_to_build', (_options, context) => {
-    throw new Error(`bad login ${String(context.credentials?.password)} at ${String(context.credentials?.url)}`);
+    throw new Error(
+      `bad login ${String(context.credentials?.password)} at ${String(context.credentials?.url)}`,
+    );
   });
   return registry;
 }
 
-async function leakyCatalog(seen: DatasetFactoryContext[] = []): Promise<{ catalog: DataCatalog; loader: ConfigLoader }> {
+async function leakyCatalog(
+  seen: DatasetFactoryContext[] = [],
+): Promise<{ catalog: DataCatalog; loader: ConfigLoader }> {
   const projectPath = writeProject({
     'conf/local/credentials.yml': [
       'db:',
@@ -119,9 +129,14 @@ describe('credentials', () => {
     const { catalog } = await leakyCatalog();
     const shown: string[] = [];
 
-    const materializeError = await rejectionOf(() => catalog.materialize(['leaky_db', 'leaky_api', 'nested', 'broken', 'typo']));
+    const materializeError = await rejectionOf(() =>
+      catalog.materialize(['leaky_db', 'leaky_api', 'nested', 'broken', 'typo']),
+    );
     shown.push(everythingShown(materializeError));
-    assert.match(materializeError.message, /Dataset "broken" \(type fails_to_build, conf\/base\/catalog\.yml:13:1\): it can't be created: bad login \*\*\* at \*\*\*$/m);
+    assert.match(
+      materializeError.message,
+      /Dataset "broken" \(type fails_to_build, conf\/base\/catalog\.yml:13:1\): it can't be created: bad login \*\*\* at \*\*\*$/m,
+    );
 
     const loadError = await rejectionOf(() => catalog.load('leaky_db'));
     assert.ok(loadError instanceof DatasetError, 'the masked copy keeps its class');
@@ -142,9 +157,13 @@ describe('credentials', () => {
     shown.push(everythingShown(await rejectionOf(async () => catalog.get('leaky_api').save(1))));
     shown.push(everythingShown(await rejectionOf(() => catalog.save('leaky_db', 1))));
 
-    for (const name of [...catalog.list(), 'broken', 'typo', 'nested']) shown.push(JSON.stringify(catalog.describe(name)));
+    for (const name of [...catalog.list(), 'broken', 'typo', 'nested'])
+      shown.push(JSON.stringify(catalog.describe(name)));
     shown.push(JSON.stringify(catalog.list()), JSON.stringify(catalog.filter({ type: 'leaky' })));
-    shown.push(JSON.stringify(catalog.get('leaky_db').describe()), JSON.stringify(catalog.get('nested').describe()));
+    shown.push(
+      JSON.stringify(catalog.get('leaky_db').describe()),
+      JSON.stringify(catalog.get('nested').describe()),
+    );
 
     for (const [index, text] of shown.entries()) assertNoSecret(text, `output #${index}`);
     assert.match(JSON.stringify(catalog.describe('leaky_db')), /"note":"pw=\*\*\*"/);
@@ -154,7 +173,10 @@ describe('credentials', () => {
     const { catalog } = await leakyCatalog();
     const error = await rejectionOf(() => catalog.load('typo'));
     assert.ok(error instanceof CatalogError);
-    assert.equal(error.message, 'Dataset "typo" (type leaky, conf/base/catalog.yml:18:3): its credentials "dbb" are not in the credentials configuration. Did you mean "db"?');
+    assert.equal(
+      error.message,
+      'Dataset "typo" (type leaky, conf/base/catalog.yml:18:3): its credentials "dbb" are not in the credentials configuration. Did you mean "db"?',
+    );
     assert.match(error.hint ?? '', /conf\/local\/credentials\.yml\. Configured credentials: api, db\./);
     assertNoSecret(everythingShown(error), 'missing credentials error');
   });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatalogAggregateError, CatalogError, DataCatalog, DatasetPattern, DatasetTypeRegistry, MemoryDataset, sortPatterns } from '../../src/io/index.ts';
+import {
+  CatalogAggregateError,
+  CatalogError,
+  DataCatalog,
+  DatasetPattern,
+  DatasetTypeRegistry,
+  MemoryDataset,
+  sortPatterns,
+} from '../../src/io/index.ts';
 import { errorOf, rejectionOf } from '../config/project-fixture.ts';
 
 function recordingRegistry(): DatasetTypeRegistry {
@@ -14,13 +22,26 @@ function recordingRegistry(): DatasetTypeRegistry {
   return registry;
 }
 
-function catalogOf(catalogConfig: Record<string, unknown>, loadVersions?: Record<string, string>): Promise<DataCatalog> {
-  return DataCatalog.fromConfig({ catalogConfig, projectPath: process.cwd(), registry: recordingRegistry(), ...(loadVersions === undefined ? {} : { loadVersions }) });
+function catalogOf(
+  catalogConfig: Record<string, unknown>,
+  loadVersions?: Record<string, string>,
+): Promise<DataCatalog> {
+  return DataCatalog.fromConfig({
+    catalogConfig,
+    projectPath: process.cwd(),
+    registry: recordingRegistry(),
+    ...(loadVersions === undefined ? {} : { loadVersions }),
+  });
 }
 
 describe('dataset factory patterns', () => {
   it('sorts like Kedro: more literal characters, then more placeholders, then alphabetically', () => {
-    const patterns = ['{namespace}.int_{name}{a}', '{namespace}.{name}', '{name}', '{namespace}.ant_{name}{c}'].map((pattern) => new DatasetPattern(pattern, {}));
+    const patterns = [
+      '{namespace}.int_{name}{a}',
+      '{namespace}.{name}',
+      '{name}',
+      '{namespace}.ant_{name}{c}',
+    ].map((pattern) => new DatasetPattern(pattern, {}));
     assert.deepEqual(
       sortPatterns(patterns).map((pattern) => pattern.pattern),
       ['{namespace}.ant_{name}{c}', '{namespace}.int_{name}{a}', '{namespace}.{name}', '{name}'],
@@ -59,9 +80,14 @@ describe('dataset factory patterns', () => {
   });
 
   it('rejects settings that use a placeholder the name lacks', () => {
-    const error = errorOf(() => new DatasetPattern('{name}_csv', { type: 'csv', filepath: '{folder}/{name}.csv' }));
+    const error = errorOf(
+      () => new DatasetPattern('{name}_csv', { type: 'csv', filepath: '{folder}/{name}.csv' }),
+    );
     assert.ok(error instanceof CatalogError);
-    assert.match(error.message, /^Dataset "\{name\}_csv": the pattern uses \{folder\} in its settings, but its name has only \{name\}/);
+    assert.match(
+      error.message,
+      /^Dataset "\{name\}_csv": the pattern uses \{folder\} in its settings, but its name has only \{name\}/,
+    );
   });
 
   it('resolves names through the catalog: declared first, then the most specific pattern, then the catch-all', async () => {
@@ -75,7 +101,10 @@ describe('dataset factory patterns', () => {
     assert.deepEqual(catalog.describe('sales.orders_csv'), { type: 'json', filepath: 'declared.json' });
     assert.deepEqual(catalog.describe('sales.items_csv'), { type: 'csv', filepath: 'data/sales/items.csv' });
     assert.deepEqual(catalog.describe('items_csv'), { type: 'csv', filepath: 'data/items.csv' });
-    assert.deepEqual(catalog.describe('anything'), { type: 'parquet', filepath: 'data/other/anything.parquet' });
+    assert.deepEqual(catalog.describe('anything'), {
+      type: 'parquet',
+      filepath: 'data/other/anything.parquet',
+    });
     assert.deepEqual(catalog.patterns(), ['{namespace}.{name}_csv', '{name}_csv', '{default}']);
     assert.equal(catalog.has('whatever'), true);
     assert.equal(catalog.isEphemeral('whatever'), false);
@@ -86,7 +115,10 @@ describe('dataset factory patterns', () => {
       catalogConfig: { '{name}_csv': { type: 'csv', filepath: 'data/{name}.csv' } },
       projectPath: process.cwd(),
       registry: recordingRegistry(),
-      locate: (key, path) => (key === 'catalog' && path[0] === '{name}_csv' ? { file: 'conf/base/catalog.yml', line: 7, column: 1 } : undefined),
+      locate: (key, path) =>
+        key === 'catalog' && path[0] === '{name}_csv'
+          ? { file: 'conf/base/catalog.yml', line: 7, column: 1 }
+          : undefined,
     });
     assert.deepEqual(catalog.describe('shuttles_csv'), { type: 'csv', filepath: 'data/shuttles.csv' });
     assert.deepEqual(catalog.location('shuttles_csv'), { file: 'conf/base/catalog.yml', line: 7, column: 1 });
@@ -101,15 +133,22 @@ describe('dataset factory patterns', () => {
   });
 
   it('rejects two catch-all patterns', async () => {
-    const error = await rejectionOf(() => catalogOf({ '{default}': { type: 'csv' }, '{name}': { type: 'json' } }));
+    const error = await rejectionOf(() =>
+      catalogOf({ '{default}': { type: 'csv' }, '{name}': { type: 'json' } }),
+    );
     assert.ok(error instanceof CatalogAggregateError);
     assert.match(error.message, /2 catch-all patterns \("\{default\}", "\{name\}"\)/);
   });
 
   it('rejects load versions for names the catalog does not declare', async () => {
-    const error = await rejectionOf(() => catalogOf({ cars: { type: 'csv', versioned: true } }, { crs: '2024-01-01T00.00.00.000Z' }));
+    const error = await rejectionOf(() =>
+      catalogOf({ cars: { type: 'csv', versioned: true } }, { crs: '2024-01-01T00.00.00.000Z' }),
+    );
     assert.ok(error instanceof CatalogAggregateError);
-    assert.match(error.message, /load versions were given for "crs", which the catalog doesn't declare\. Did you mean "cars"\?/);
+    assert.match(
+      error.message,
+      /load versions were given for "crs", which the catalog doesn't declare\. Did you mean "cars"\?/,
+    );
     await catalogOf({ '{name}_csv': { type: 'csv', versioned: true } }, { cars_csv: 'v1' });
   });
 });

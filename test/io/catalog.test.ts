@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Dataset } from '../../src/io/index.ts';
-import { CatalogAggregateError, CatalogError, DataCatalog, DatasetTypeRegistry, MemoryDataset, memoryDatasetFromConfig } from '../../src/io/index.ts';
+import {
+  CatalogAggregateError,
+  CatalogError,
+  DataCatalog,
+  DatasetTypeRegistry,
+  MemoryDataset,
+  memoryDatasetFromConfig,
+} from '../../src/io/index.ts';
 import { errorOf, rejectionOf } from '../config/project-fixture.ts';
 
 /** A registry with memory plus a "box" type whose datasets record how they were built. */
@@ -28,8 +35,16 @@ function testRegistry(): DatasetTypeRegistry {
   return registry;
 }
 
-function fromConfig(catalogConfig: Record<string, unknown>, parameters: Record<string, unknown> = {}): Promise<DataCatalog> {
-  return DataCatalog.fromConfig({ catalogConfig, parameters, projectPath: process.cwd(), registry: testRegistry() });
+function fromConfig(
+  catalogConfig: Record<string, unknown>,
+  parameters: Record<string, unknown> = {},
+): Promise<DataCatalog> {
+  return DataCatalog.fromConfig({
+    catalogConfig,
+    parameters,
+    projectPath: process.cwd(),
+    registry: testRegistry(),
+  });
 }
 
 describe('DataCatalog: names and datasets', () => {
@@ -47,7 +62,10 @@ describe('DataCatalog: names and datasets', () => {
     const catalog = await fromConfig({ a: { type: 'box', initial: 1 }, b: { type: 'slow_box', initial: 2 } });
     const error = errorOf(() => catalog.get('a'));
     assert.ok(error instanceof CatalogError);
-    assert.match(error.message, /^Dataset "a" \(type box\): it is declared in the catalog but was not built yet\./);
+    assert.match(
+      error.message,
+      /^Dataset "a" \(type box\): it is declared in the catalog but was not built yet\./,
+    );
     assert.match(error.hint ?? '', /materialize/);
 
     await catalog.materialize(['a', 'b', 'c']);
@@ -65,7 +83,11 @@ describe('DataCatalog: names and datasets', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       return new MemoryDataset('counted');
     });
-    const catalog = await DataCatalog.fromConfig({ catalogConfig: { x: { type: 'counted' } }, projectPath: process.cwd(), registry });
+    const catalog = await DataCatalog.fromConfig({
+      catalogConfig: { x: { type: 'counted' } },
+      projectPath: process.cwd(),
+      registry,
+    });
     await Promise.all([catalog.save('x', 5), catalog.materialize(['x']), catalog.exists('x')]);
     assert.equal(builds, 1);
     assert.equal(await catalog.load('x'), 5);
@@ -74,7 +96,10 @@ describe('DataCatalog: names and datasets', () => {
   });
 
   it('reports every bad entry at once, in the order asked, and keeps the good ones', async () => {
-    const catalog = await fromConfig({ good: { type: 'box' }, typo: { type: 'bxo' }, worse: { type: 'nope' } }, { a: 1 });
+    const catalog = await fromConfig(
+      { good: { type: 'box' }, typo: { type: 'bxo' }, worse: { type: 'nope' } },
+      { a: 1 },
+    );
     const error = await rejectionOf(() => catalog.materialize(['typo', 'good', 'params:b', 'worse']));
     assert.ok(error instanceof CatalogAggregateError);
     assert.deepEqual(
@@ -88,7 +113,9 @@ describe('DataCatalog: names and datasets', () => {
   });
 
   it('skips _templates and rejects entries without settings or type, all at once', async () => {
-    const error = await rejectionOf(() => fromConfig({ _template: 'text', ok: { type: 'box' }, flat: 'data.csv', untyped: { filepath: 'x' } }));
+    const error = await rejectionOf(() =>
+      fromConfig({ _template: 'text', ok: { type: 'box' }, flat: 'data.csv', untyped: { filepath: 'x' } }),
+    );
     assert.ok(error instanceof CatalogAggregateError);
     assert.equal(error.errors.length, 2);
     assert.match(error.errors[0]!.message, /^Dataset "flat": the catalog entry is a string, not a mapping/);
@@ -102,22 +129,36 @@ describe('DataCatalog: names and datasets', () => {
     registry.register('fragile', (_options, context) => {
       throw new Error(`Dataset "${context.name}" (fragile): option "x" must be a number`);
     });
-    const catalog = await DataCatalog.fromConfig({ catalogConfig: { f: { type: 'fragile' } }, projectPath: process.cwd(), registry });
+    const catalog = await DataCatalog.fromConfig({
+      catalogConfig: { f: { type: 'fragile' } },
+      projectPath: process.cwd(),
+      registry,
+    });
     const error = await rejectionOf(() => catalog.load('f'));
     assert.ok(error instanceof CatalogError);
-    assert.equal(error.message, 'Dataset "f" (type fragile): it can\'t be created: option "x" must be a number');
+    assert.equal(
+      error.message,
+      'Dataset "f" (type fragile): it can\'t be created: option "x" must be a number',
+    );
   });
 
   it('rejects a factory result that is not a dataset', async () => {
     const registry = testRegistry();
     registry.register('broken', () => ({ load: () => 1 }) as unknown as Dataset);
-    const catalog = await DataCatalog.fromConfig({ catalogConfig: { b: { type: 'broken' } }, projectPath: process.cwd(), registry });
+    const catalog = await DataCatalog.fromConfig({
+      catalogConfig: { b: { type: 'broken' } },
+      projectPath: process.cwd(),
+      registry,
+    });
     const error = await rejectionOf(() => catalog.materialize(['b']));
     assert.match(error.message, /not a dataset: it lacks save, exists, release, describe/);
   });
 
   it('answers has, isEphemeral, typeOf, describe and list', async () => {
-    const catalog = await fromConfig({ stored: { type: 'box', path: 'x' }, scratch: { type: 'memory' }, '{name}_box': { type: 'box' } }, { model: { size: 2 } });
+    const catalog = await fromConfig(
+      { stored: { type: 'box', path: 'x' }, scratch: { type: 'memory' }, '{name}_box': { type: 'box' } },
+      { model: { size: 2 } },
+    );
     assert.equal(catalog.has('stored'), true);
     assert.equal(catalog.has('any_box'), true);
     assert.equal(catalog.has('params:model.size'), true);
@@ -136,7 +177,13 @@ describe('DataCatalog: names and datasets', () => {
     assert.deepEqual(catalog.describe('stored'), { type: 'box', path: 'x' });
     assert.equal(catalog.describe('unknown').type, 'memory');
 
-    assert.deepEqual(catalog.list(), ['stored', 'scratch', 'parameters', 'params:model', 'params:model.size']);
+    assert.deepEqual(catalog.list(), [
+      'stored',
+      'scratch',
+      'parameters',
+      'params:model',
+      'params:model.size',
+    ]);
     assert.deepEqual(catalog.list('^params:'), ['params:model', 'params:model.size']);
     assert.deepEqual(catalog.list(/^s/g), ['stored', 'scratch']);
     assert.deepEqual(catalog.patterns(), ['{name}_box']);
@@ -144,7 +191,11 @@ describe('DataCatalog: names and datasets', () => {
   });
 
   it('filters by name and type', async () => {
-    const catalog = await fromConfig({ raw_a: { type: 'box' }, raw_b: { type: 'memory' }, model: { type: 'box' } });
+    const catalog = await fromConfig({
+      raw_a: { type: 'box' },
+      raw_b: { type: 'memory' },
+      model: { type: 'box' },
+    });
     assert.deepEqual(catalog.filter({ type: 'box' }), ['raw_a', 'model']);
     assert.deepEqual(catalog.filter({ name: 'raw', type: 'box' }), ['raw_a']);
     assert.deepEqual(catalog.filter({ type: /mem/ }), ['raw_b', 'parameters']);
@@ -207,8 +258,13 @@ describe('DataCatalog without configuration', () => {
 
 describe('DataCatalog: parameters', () => {
   it('serves parameters and params:<dotted.key> as memory datasets', async () => {
-    const catalog = new DataCatalog({ parameters: { model: { test_size: 0.2, layers: [8, 4] }, 'flat.key': 'x' } });
-    assert.deepEqual(catalog.get('parameters').load(), { model: { test_size: 0.2, layers: [8, 4] }, 'flat.key': 'x' });
+    const catalog = new DataCatalog({
+      parameters: { model: { test_size: 0.2, layers: [8, 4] }, 'flat.key': 'x' },
+    });
+    assert.deepEqual(catalog.get('parameters').load(), {
+      model: { test_size: 0.2, layers: [8, 4] },
+      'flat.key': 'x',
+    });
     assert.equal(catalog.get('params:model.test_size').load(), 0.2);
     assert.deepEqual(await catalog.load('params:model'), { test_size: 0.2, layers: [8, 4] });
     assert.equal(catalog.get('params:flat.key').load(), 'x');
@@ -219,14 +275,20 @@ describe('DataCatalog: parameters', () => {
     const catalog = new DataCatalog({ parameters: { model: { test_size: 0.2 } } });
     const error = errorOf(() => catalog.get('params:model.test_sise'));
     assert.ok(error instanceof CatalogError);
-    assert.match(error.message, /^Dataset "params:model\.test_sise" \(type parameter\): no parameter "model\.test_sise" exists\. Did you mean "params:model\.test_size"\?/);
+    assert.match(
+      error.message,
+      /^Dataset "params:model\.test_sise" \(type parameter\): no parameter "model\.test_sise" exists\. Did you mean "params:model\.test_size"\?/,
+    );
     assert.match(error.hint ?? '', /parameters\.yml/);
   });
 });
 
 describe('DataCatalog: memory settings from YAML', () => {
   it('maps copy_mode to the memory dataset copy mode', async () => {
-    const catalog = await fromConfig({ shared: { type: 'memory', copy_mode: 'assign' }, safe: { type: 'memory', copy_mode: 'deepcopy' } });
+    const catalog = await fromConfig({
+      shared: { type: 'memory', copy_mode: 'assign' },
+      safe: { type: 'memory', copy_mode: 'deepcopy' },
+    });
     await catalog.materialize(['shared', 'safe']);
     assert.deepEqual(catalog.describe('shared'), { type: 'memory', copyMode: 'assign' });
     const value = { n: 1 };
@@ -237,9 +299,18 @@ describe('DataCatalog: memory settings from YAML', () => {
   });
 
   it('rejects an unknown copy_mode or setting with a suggestion', async () => {
-    const catalog = await fromConfig({ m: { type: 'memory', copy_mode: 'deep_copy' }, n: { type: 'memory', copymode: 'assign' } });
+    const catalog = await fromConfig({
+      m: { type: 'memory', copy_mode: 'deep_copy' },
+      n: { type: 'memory', copymode: 'assign' },
+    });
     const error = await rejectionOf(() => catalog.materialize(['m', 'n']));
-    assert.match(error.message, /Dataset "m" \(type memory\): copy_mode must be one of deepcopy, assign, auto, not "deep_copy"\. Did you mean "deepcopy"\?/);
-    assert.match(error.message, /Dataset "n" \(type memory\): "copymode" is not a setting of memory datasets\. Did you mean "copy_mode"\?/);
+    assert.match(
+      error.message,
+      /Dataset "m" \(type memory\): copy_mode must be one of deepcopy, assign, auto, not "deep_copy"\. Did you mean "deepcopy"\?/,
+    );
+    assert.match(
+      error.message,
+      /Dataset "n" \(type memory\): "copymode" is not a setting of memory datasets\. Did you mean "copy_mode"\?/,
+    );
   });
 });

@@ -48,7 +48,10 @@ export async function startHttpReceiver(secret: string): Promise<HttpReceiver> {
       if (path.startsWith('/hang/')) return; // the client's timeout must end this
       if (path.startsWith('/forbidden/')) return void response.writeHead(403).end('no');
       if (path.startsWith('/flaky/') && seen === 1) return void response.writeHead(500).end('try again');
-      if (path.startsWith('/hook/') && !verifySignature(body, request.headers['x-sluice-signature'], secret)) {
+      if (
+        path.startsWith('/hook/') &&
+        !verifySignature(body, request.headers['x-sluice-signature'], secret)
+      ) {
         return void response.writeHead(401).end('bad signature');
       }
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -69,7 +72,11 @@ export async function startHttpReceiver(secret: string): Promise<HttpReceiver> {
 }
 
 /** What a webhook receiver does: recompute the HMAC over the raw body, compare in constant time. */
-export function verifySignature(body: string, header: string | string[] | undefined, secret: string): boolean {
+export function verifySignature(
+  body: string,
+  header: string | string[] | undefined,
+  secret: string,
+): boolean {
   if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
   const expected = Buffer.from(createHmac('sha256', secret).update(body, 'utf8').digest('hex'));
   const given = Buffer.from(header.slice('sha256='.length));
@@ -132,7 +139,12 @@ function parseMail(raw: string): { subject: string; text: string } {
   const subject = /^Subject: (.*)$/im.exec(head)?.[1] ?? '';
   const quotedPrintable = /^Content-Transfer-Encoding: quoted-printable$/im.test(head);
   const text = quotedPrintable
-    ? Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8')
+    ? Buffer.from(
+        body
+          .replace(/=\r\n/g, '')
+          .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        'latin1',
+      ).toString('utf8')
     : body;
   return { subject, text: text.replace(/\r\n/g, '\n') };
 }

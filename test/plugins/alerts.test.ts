@@ -33,7 +33,10 @@ let http: HttpReceiver;
 let smtp: SmtpReceiver;
 
 before(async () => {
-  [http, smtp] = await Promise.all([startHttpReceiver(SECRETS.signing), startSmtpReceiver(SMTP_USER, SECRETS.smtpPassword)]);
+  [http, smtp] = await Promise.all([
+    startHttpReceiver(SECRETS.signing),
+    startSmtpReceiver(SMTP_USER, SECRETS.smtpPassword),
+  ]);
 });
 after(async () => {
   await Promise.all([http.close(), smtp.close()]);
@@ -92,7 +95,10 @@ forbidden: { url: "${http.url}${SECRETS.forbiddenPath}" }
 `;
 }
 
-function alertsProject(alertsYml: string, options: { pluginOptions?: string; hooksYml?: string } = {}): string {
+function alertsProject(
+  alertsYml: string,
+  options: { pluginOptions?: string; hooksYml?: string } = {},
+): string {
   return writeProject({
     'sluice.config.ts': CONFIG.replace('__ALERTS_OPTIONS__', options.pluginOptions ?? ''),
     'conf/base/parameters.yml': 'fail_bad: true\n',
@@ -110,7 +116,11 @@ interface AlertsRun {
   readonly stderr: string;
 }
 
-async function run(projectPath: string, options: SessionRunOptions = {}, params: Record<string, unknown> = {}): Promise<AlertsRun> {
+async function run(
+  projectPath: string,
+  options: SessionRunOptions = {},
+  params: Record<string, unknown> = {},
+): Promise<AlertsRun> {
   const recordFile = join(mkdtempSync(join(tmpdir(), 'sluice-alerts-test-')), 'log.jsonl');
   const session = await Session.create({ projectPath, runtimeParams: params, log: () => {} });
   const written: string[] = [];
@@ -141,14 +151,16 @@ function shownText(outcome: AlertsRun): string {
   const parts = [...outcome.logs, outcome.stderr];
   for (let error: unknown = outcome.error; error instanceof Error; error = error.cause) {
     parts.push(error.message, String(error.stack), String((error as { hint?: unknown }).hint ?? ''));
-    if (error instanceof NodeFailuresError) for (const failure of error.failures) parts.push(failure.error.message);
+    if (error instanceof NodeFailuresError)
+      for (const failure of error.failures) parts.push(failure.error.message);
   }
   return parts.join('\n');
 }
 
 function assertNoSecrets(outcome: AlertsRun): void {
   const text = shownText(outcome);
-  for (const [name, secret] of Object.entries(SECRETS)) assert.ok(!text.includes(secret), `the ${name} secret leaked:\n${text}`);
+  for (const [name, secret] of Object.entries(SECRETS))
+    assert.ok(!text.includes(secret), `the ${name} secret leaked:\n${text}`);
   assert.ok(!text.includes(SECRETS.slackPath.slice(1)), 'a webhook path leaked');
 }
 
@@ -168,15 +180,23 @@ test('Slack receives { text, blocks } with node, pipeline, run id, duration and 
   }
   const failure = messages.find((message) => message.text.includes('Node bad_node failed'));
   assert.ok(failure, messages.map((message) => message.text).join('\n'));
-  const fields = failure.blocks.flatMap((block) => (block.type === 'section' ? (block.fields ?? []).map((field) => field.text) : []));
+  const fields = failure.blocks.flatMap((block) =>
+    block.type === 'section' ? (block.fields ?? []).map((field) => field.text) : [],
+  );
   assert.ok(fields.includes('*Node*\n`bad_node`'), fields.join(' | '));
   assert.ok(fields.includes('*Pipeline*\n`__default__`'));
   assert.ok(fields.some((field) => field.startsWith('*Run*\n`') && field.length > '*Run*\n``'.length));
   assert.ok(fields.some((field) => /^\*Duration\*\n\d+ ms$/.test(field)));
-  const errorBlock = failure.blocks.find((block) => block.type === 'section' && block.text?.text.startsWith('*Error*'));
+  const errorBlock = failure.blocks.find(
+    (block) => block.type === 'section' && block.text?.text.startsWith('*Error*'),
+  );
   assert.ok(errorBlock?.type === 'section' && errorBlock.text?.text.includes('Error: bad node broke'));
   const pipeline = messages.find((message) => message.text.includes('Pipeline __default__ failed'));
-  assert.ok(pipeline?.blocks.some((block) => block.type === 'section' && block.text?.text.includes('• `bad_node`: Error: bad node broke')));
+  assert.ok(
+    pipeline?.blocks.some(
+      (block) => block.type === 'section' && block.text?.text.includes('• `bad_node`: Error: bad node broke'),
+    ),
+  );
 });
 
 test('the JSON webhook carries an HMAC-SHA256 signature of the exact body, and the configured headers', async () => {
@@ -184,20 +204,32 @@ test('the JSON webhook carries an HMAC-SHA256 signature of the exact body, and t
   const requests = http.on(SECRETS.hookPath);
   assert.equal(requests.length, 3);
   for (const request of requests) {
-    assert.ok(verifySignature(request.body, request.headers['x-sluice-signature'], SECRETS.signing), 'signature verifies');
-    assert.ok(!verifySignature(request.body + ' ', request.headers['x-sluice-signature'], SECRETS.signing), 'and covers the exact body');
+    assert.ok(
+      verifySignature(request.body, request.headers['x-sluice-signature'], SECRETS.signing),
+      'signature verifies',
+    );
+    assert.ok(
+      !verifySignature(request.body + ' ', request.headers['x-sluice-signature'], SECRETS.signing),
+      'and covers the exact body',
+    );
     assert.equal(request.headers.authorization, `Bearer ${SECRETS.token}`);
     assert.equal(request.headers['content-type'], 'application/json');
   }
   const payloads = requests.map((request) => request.json as WebhookPayload);
-  assert.deepEqual(payloads.map((payload) => payload.event).sort(), ['node.failure', 'node.success', 'pipeline.failure']);
+  assert.deepEqual(payloads.map((payload) => payload.event).sort(), [
+    'node.failure',
+    'node.success',
+    'pipeline.failure',
+  ]);
   const failure = payloads.find((payload) => payload.event === 'node.failure')!;
   assert.equal(failure.node, 'bad_node');
   assert.deepEqual(failure.error, { name: 'Error', message: 'bad node broke' });
   assert.deepEqual(failure.params, { fail_bad: true });
   assert.equal(failure.attempt, 1);
   const pipeline = payloads.find((payload) => payload.event === 'pipeline.failure')!;
-  assert.deepEqual(pipeline.failedNodes, [{ node: 'bad_node', error: { name: 'Error', message: 'bad node broke' } }]);
+  assert.deepEqual(pipeline.failedNodes, [
+    { node: 'bad_node', error: { name: 'Error', message: 'bad node broke' } },
+  ]);
   assert.equal(requests[0]?.headers['x-sluice-event'], payloads[0]?.event);
 });
 
@@ -213,12 +245,21 @@ test('email goes over SMTP with the test user: subject and body name the node an
   assert.ok(failure, smtp.mails.map((mail) => mail.subject).join('\n'));
   assert.match(failure.text, /^Node bad_node failed\n\nNode: +bad_node\nPipeline: +__default__\nRun: +\S+\n/);
   assert.match(failure.text, /\nError: Error: bad node broke\n/);
-  assert.ok(smtp.mails.some((mail) => mail.subject === '[sluice] Pipeline __default__ failed: 1 node failed (__default__)'));
+  assert.ok(
+    smtp.mails.some(
+      (mail) => mail.subject === '[sluice] Pipeline __default__ failed: 1 node failed (__default__)',
+    ),
+  );
 });
 
 test('the run ends with a summary of alerts sent and failed; credentials show nowhere', async () => {
   const outcome = await everyAlerter();
-  assert.ok(outcome.logs.includes('sluice: alerts: 9 sent, 0 failed (team_slack: 3 sent; ops_hook: 3 sent; oncall: 3 sent)'), outcome.logs.join('\n'));
+  assert.ok(
+    outcome.logs.includes(
+      'sluice: alerts: 9 sent, 0 failed (team_slack: 3 sent; ops_hook: 3 sent; oncall: 3 sent)',
+    ),
+    outcome.logs.join('\n'),
+  );
   assertNoSecrets(outcome);
 });
 
@@ -247,19 +288,40 @@ test('a hanging receiver times out on every attempt; a refusal (HTTP 403) is not
   assert.equal(http.on(SECRETS.hangPath).length, 2);
   assert.equal(http.on(SECRETS.forbiddenPath).length, 1);
   const hang = outcome.logs.find((line) => line.includes('hang_hook'));
-  assert.match(hang ?? '', /^sluice: the success alert of node "ok_node" could not be delivered to hang_hook \(webhook, http:\/\/127\.0\.0\.1:\d+\/\*\*\*\) after 2 attempts: POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* failed: timed out after 150 ms$/);
+  assert.match(
+    hang ?? '',
+    /^sluice: the success alert of node "ok_node" could not be delivered to hang_hook \(webhook, http:\/\/127\.0\.0\.1:\d+\/\*\*\*\) after 2 attempts: POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* failed: timed out after 150 ms$/,
+  );
   const refused = outcome.logs.find((line) => line.includes('refused'));
-  assert.match(refused ?? '', /after 1 attempt: POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* answered HTTP 403: no$/);
-  assert.ok(outcome.logs.includes('sluice: alerts: 1 sent, 2 failed (flaky_hook: 1 sent; hang_hook: 1 failed; refused: 1 failed)'), outcome.logs.join('\n'));
+  assert.match(
+    refused ?? '',
+    /after 1 attempt: POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* answered HTTP 403: no$/,
+  );
+  assert.ok(
+    outcome.logs.includes(
+      'sluice: alerts: 1 sent, 2 failed (flaky_hook: 1 sent; hang_hook: 1 failed; refused: 1 failed)',
+    ),
+    outcome.logs.join('\n'),
+  );
   assertNoSecrets(outcome);
 });
 
 test('fail_pipeline: true fails a run whose alerts could not all be delivered, naming them without secrets', async () => {
-  const outcome = await run(alertsProject(`${DELIVERY_TROUBLE}fail_pipeline: true\n`), {}, { fail_bad: false });
+  const outcome = await run(
+    alertsProject(`${DELIVERY_TROUBLE}fail_pipeline: true\n`),
+    {},
+    { fail_bad: false },
+  );
   assert.ok(outcome.error instanceof AlertsFailedError, String(outcome.error));
   assert.match(outcome.error.message, /^2 alert\(s\) could not be delivered:\n/);
-  assert.match(outcome.error.message, /\n {2}- hang_hook \(node ok_node\): POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* failed: timed out after 150 ms(\n|$)/);
-  assert.match(outcome.error.message, /\n {2}- refused \(node ok_node\): POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* answered HTTP 403: no(\n|$)/);
+  assert.match(
+    outcome.error.message,
+    /\n {2}- hang_hook \(node ok_node\): POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* failed: timed out after 150 ms(\n|$)/,
+  );
+  assert.match(
+    outcome.error.message,
+    /\n {2}- refused \(node ok_node\): POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* answered HTTP 403: no(\n|$)/,
+  );
   assertNoSecrets(outcome);
 });
 
@@ -280,7 +342,10 @@ alerters:
   appendFileSync(join(path, 'conf/local/credentials.yml'), extra);
   const outcome = await run(path, { continueOnFailure: true }, { fail_bad: false });
   const login = outcome.logs.find((line) => line.includes('wrong_login'));
-  assert.match(login ?? '', /could not be delivered to wrong_login \(email, smtp:\/\/127\.0\.0\.1:\d+\) after 1 attempt: sending to smtp:\/\/127\.0\.0\.1:\d+ failed: EAUTH: Invalid login: 535/);
+  assert.match(
+    login ?? '',
+    /could not be delivered to wrong_login \(email, smtp:\/\/127\.0\.0\.1:\d+\) after 1 attempt: sending to smtp:\/\/127\.0\.0\.1:\d+ failed: EAUTH: Invalid login: 535/,
+  );
   const nowhere = outcome.logs.find((line) => line.includes('nowhere'));
   assert.match(nowhere ?? '', /POST http:\/\/127\.0\.0\.1:\d+\/\*\*\* failed: ECONNREFUSED$/);
   assertNoSecrets(outcome);
@@ -289,19 +354,26 @@ alerters:
 test('alertsPlugin({ tags }) attaches alerts to tagged nodes only; pipeline_alert: false sends none at the end', async () => {
   const before = http.on(SECRETS.slackPath).length;
   const yml = 'alerters:\n  team_slack: { type: slack, credentials: slack }\npipeline_alert: false\n';
-  const outcome = await run(alertsProject(yml, { pluginOptions: "tags: ['critical'], on: ['success', 'failure']", hooksYml: '{}\n' }), { continueOnFailure: true });
+  const outcome = await run(
+    alertsProject(yml, { pluginOptions: "tags: ['critical'], on: ['success', 'failure']", hooksYml: '{}\n' }),
+    { continueOnFailure: true },
+  );
   assert.ok(outcome.error instanceof NodeFailuresError);
   const texts = http
     .on(SECRETS.slackPath)
     .slice(before)
     .map((request) => (request.json as SlackMessage).text);
   // ok_node (tagged) from the plugin; bad_node from its own onFailure step hook; nothing for after_ok, no pipeline alert.
-  assert.deepEqual(texts.map((text) => text.replace(/ in pipeline.*$/, '')).sort(), [':white_check_mark: Node ok_node succeeded', ':x: Node bad_node failed']);
+  assert.deepEqual(texts.map((text) => text.replace(/ in pipeline.*$/, '')).sort(), [
+    ':white_check_mark: Node ok_node succeeded',
+    ':x: Node bad_node failed',
+  ]);
 });
 
 test('YAML attach: { nodes: all } alerts on every node', async () => {
   const before = http.on(SECRETS.slackPath).length;
-  const yml = 'alerters:\n  team_slack: { type: slack, credentials: slack }\nattach: { nodes: all, on: [success] }\n';
+  const yml =
+    'alerters:\n  team_slack: { type: slack, credentials: slack }\nattach: { nodes: all, on: [success] }\n';
   const outcome = await run(alertsProject(yml, { hooksYml: '{}\n' }), {}, { fail_bad: false });
   assert.equal(outcome.error, undefined);
   const nodes = http
@@ -318,18 +390,41 @@ test('on the parallel runner, worker deliveries and the main-process pipeline al
   assert.ok(outcome.error instanceof NodeFailuresError);
   assert.equal(http.on(SECRETS.slackPath).length - before.slack, 3);
   assert.equal(smtp.mails.length - before.mails, 3);
-  assert.ok(outcome.logs.includes('sluice: alerts: 9 sent, 0 failed (team_slack: 3 sent; ops_hook: 3 sent; oncall: 3 sent)'), outcome.logs.join('\n'));
+  assert.ok(
+    outcome.logs.includes(
+      'sluice: alerts: 9 sent, 0 failed (team_slack: 3 sent; ops_hook: 3 sent; oncall: 3 sent)',
+    ),
+    outcome.logs.join('\n'),
+  );
   assertNoSecrets(outcome);
 });
 
 test('alerts.yml mistakes point at their line; a secret in alerts.yml is refused; credential values never show', async () => {
   const cases: [string, RegExp][] = [
-    ['alerters:\n  team_slack: { type: slack, url: "https://hooks.slack.com/x" }\n', /^conf\/base\/alerts\.yml:2:\d+: In the alerts configuration: "url" doesn't belong in alerts\.yml/],
-    ['alerters:\n  team_slack: { type: slak, credentials: slack }\n', /^conf\/base\/alerts\.yml:2:\d+: .*not "slak"\. Did you mean "slack"\?/],
-    ['alerters:\n  team_slack: { type: slack, credentials: slakc }\n', /^conf\/base\/alerts\.yml:2:\d+: .*names credentials "slakc", which the credentials configuration doesn't define\. Did you mean "slack"\?/],
-    ['alerters:\n  team_slack: { type: slack, credentials: smtp }\n', /alerts\.yml:2:\d+: .*the credentials "smtp" of alerter "team_slack" are unusable: they have no "url"\./],
-    ['alerters:\n  ops: { type: webhook, credentials: ops, delivery: { retires: 3 } }\n', /alerts\.yml:2:\d+: .*"retires" is not a delivery setting\. Did you mean "retries"\?/],
-    ['alerter:\n  x: {}\n', /alerts\.yml:1:1: .*"alerter" is not an alerts setting\. Did you mean "alerters"\?/],
+    [
+      'alerters:\n  team_slack: { type: slack, url: "https://hooks.slack.com/x" }\n',
+      /^conf\/base\/alerts\.yml:2:\d+: In the alerts configuration: "url" doesn't belong in alerts\.yml/,
+    ],
+    [
+      'alerters:\n  team_slack: { type: slak, credentials: slack }\n',
+      /^conf\/base\/alerts\.yml:2:\d+: .*not "slak"\. Did you mean "slack"\?/,
+    ],
+    [
+      'alerters:\n  team_slack: { type: slack, credentials: slakc }\n',
+      /^conf\/base\/alerts\.yml:2:\d+: .*names credentials "slakc", which the credentials configuration doesn't define\. Did you mean "slack"\?/,
+    ],
+    [
+      'alerters:\n  team_slack: { type: slack, credentials: smtp }\n',
+      /alerts\.yml:2:\d+: .*the credentials "smtp" of alerter "team_slack" are unusable: they have no "url"\./,
+    ],
+    [
+      'alerters:\n  ops: { type: webhook, credentials: ops, delivery: { retires: 3 } }\n',
+      /alerts\.yml:2:\d+: .*"retires" is not a delivery setting\. Did you mean "retries"\?/,
+    ],
+    [
+      'alerter:\n  x: {}\n',
+      /alerts\.yml:1:1: .*"alerter" is not an alerts setting\. Did you mean "alerters"\?/,
+    ],
   ];
   for (const [yml, expected] of cases) {
     const outcome = await run(alertsProject(yml));
@@ -349,6 +444,13 @@ test('on the parallel runner without continueOnFailure, the pipeline alert still
     .slice(before)
     .map((request) => request.json as SlackMessage);
   assert.equal(messages.length, 1);
-  assert.ok(messages[0]?.text.startsWith(':rotating_light: Pipeline __default__ failed: 1 node failed'), messages[0]?.text);
-  assert.ok(messages[0]?.blocks.some((block) => block.type === 'section' && block.text?.text.includes('• `bad_node`: Error: bad node broke')));
+  assert.ok(
+    messages[0]?.text.startsWith(':rotating_light: Pipeline __default__ failed: 1 node failed'),
+    messages[0]?.text,
+  );
+  assert.ok(
+    messages[0]?.blocks.some(
+      (block) => block.type === 'section' && block.text?.text.includes('• `bad_node`: Error: bad node broke'),
+    ),
+  );
 });

@@ -59,7 +59,10 @@ async function runError(projectPath: string, options: SessionRunOptions = {}): P
 test('an unknown node name is reported at its line, with a suggestion', async () => {
   const error = await runError(project('nodes:\n  train_modle:\n    on_failure: ./src/hooks.ts#page\n'));
   assert.ok(error instanceof StepHookConfigError);
-  assert.match(error.message, /^conf\/base\/hooks\.yml:2:\d+: The hooks configuration names node "train_modle", which no registered pipeline has\. Did you mean "train_model"\?/);
+  assert.match(
+    error.message,
+    /^conf\/base\/hooks\.yml:2:\d+: The hooks configuration names node "train_modle", which no registered pipeline has\. Did you mean "train_model"\?/,
+  );
 });
 
 test('an unknown tag is reported at its line, with a suggestion', async () => {
@@ -69,13 +72,17 @@ test('an unknown tag is reported at its line, with a suggestion', async () => {
 });
 
 test('names from other registered pipelines, and nodes a filter left out, are not unknown', async () => {
-  const path = project('nodes:\n  elsewhere:\n    on_success: ./src/hooks.ts#page\n  evaluate:\n    on_success: ./src/hooks.ts#page\ntags:\n  nightly: { on_success: ./src/hooks.ts#page }\n');
+  const path = project(
+    'nodes:\n  elsewhere:\n    on_success: ./src/hooks.ts#page\n  evaluate:\n    on_success: ./src/hooks.ts#page\ntags:\n  nightly: { on_success: ./src/hooks.ts#page }\n',
+  );
   assert.equal(await runError(path), undefined);
   assert.equal(await runError(path, { nodeNames: ['train_model'] }), undefined);
 });
 
 test('a reference to a missing module names the file and line of the reference', async () => {
-  const error = await runError(project('pipeline:\n  on_failure:\n    - ./src/hooks.ts#page\n    - ./src/missing.ts#page\n'));
+  const error = await runError(
+    project('pipeline:\n  on_failure:\n    - ./src/hooks.ts#page\n    - ./src/missing.ts#page\n'),
+  );
   assert.ok(error instanceof StepHookReferenceError);
   assert.match(error.message, /^conf\/base\/hooks\.yml:4:7: the module "\.\/src\/missing\.ts" doesn't exist/);
 });
@@ -83,22 +90,51 @@ test('a reference to a missing module names the file and line of the reference',
 test('a missing export is reported with the nearest export; a non-function export too', async () => {
   const missing = await runError(project('nodes:\n  train_model: { on_failure: ./src/hooks.ts#pgae }\n'));
   assert.ok(missing instanceof StepHookReferenceError);
-  assert.match(missing.message, /^conf\/base\/hooks\.yml:2:\d+: "\.\/src\/hooks\.ts" has no export named "pgae"\. Did you mean "page"\?/);
-  const notFunction = await runError(project('nodes:\n  train_model: { on_failure: ./src/hooks.ts#notAFunction }\n'));
-  assert.match(notFunction?.message ?? '', /hooks\.yml:2:\d+: the export "notAFunction" of "\.\/src\/hooks\.ts" is a number, not a function\./);
+  assert.match(
+    missing.message,
+    /^conf\/base\/hooks\.yml:2:\d+: "\.\/src\/hooks\.ts" has no export named "pgae"\. Did you mean "page"\?/,
+  );
+  const notFunction = await runError(
+    project('nodes:\n  train_model: { on_failure: ./src/hooks.ts#notAFunction }\n'),
+  );
+  assert.match(
+    notFunction?.message ?? '',
+    /hooks\.yml:2:\d+: the export "notAFunction" of "\.\/src\/hooks\.ts" is a number, not a function\./,
+  );
   const noHash = await runError(project('nodes:\n  train_model: { on_failure: ./src/hooks.ts }\n'));
-  assert.match(noHash?.message ?? '', /hooks\.yml:2:\d+: the step hook reference "\.\/src\/hooks\.ts" must name a module and an export, separated by "#"/);
+  assert.match(
+    noHash?.message ?? '',
+    /hooks\.yml:2:\d+: the step hook reference "\.\/src\/hooks\.ts" must name a module and an export, separated by "#"/,
+  );
 });
 
 test('bad retry options and unknown keys name the file, line and the nearest valid spelling', async () => {
   const cases: [string, RegExp][] = [
-    ['nodes:\n  train_model:\n    retries: { max: 2, backof: exponential }\n', /hooks\.yml:3:\d+: .*"backof" is not a retry option\. Did you mean "backoff"\?/],
-    ['nodes:\n  train_model:\n    retries: { max: 2, backoff: exponentail }\n', /hooks\.yml:3:\d+: .*"backoff" must be fixed or exponential.*Did you mean "exponential"\?/],
-    ['nodes:\n  train_model:\n    retries:\n      max: -1\n', /hooks\.yml:4:\d+: .*"max" must be a whole number of at least 0, not -1/],
+    [
+      'nodes:\n  train_model:\n    retries: { max: 2, backof: exponential }\n',
+      /hooks\.yml:3:\d+: .*"backof" is not a retry option\. Did you mean "backoff"\?/,
+    ],
+    [
+      'nodes:\n  train_model:\n    retries: { max: 2, backoff: exponentail }\n',
+      /hooks\.yml:3:\d+: .*"backoff" must be fixed or exponential.*Did you mean "exponential"\?/,
+    ],
+    [
+      'nodes:\n  train_model:\n    retries:\n      max: -1\n',
+      /hooks\.yml:4:\d+: .*"max" must be a whole number of at least 0, not -1/,
+    ],
     ['nodes:\n  train_model:\n    retries: { delay_ms: 5 }\n', /hooks\.yml:3:\d+: .*needs "max"/],
-    ['nodes:\n  train_model:\n    on_falure: ./src/hooks.ts#page\n', /hooks\.yml:3:5: .*"on_falure" is not a hook setting\. Did you mean "on_failure"\?/],
-    ['node:\n  train_model: {}\n', /hooks\.yml:1:1: Unknown section "node" in the hooks configuration\. Did you mean "nodes"\?/],
-    ['pipeline:\n  on_success: 3\n', /hooks\.yml:2:3: .*a step hook is written as "module#export", not number 3/],
+    [
+      'nodes:\n  train_model:\n    on_falure: ./src/hooks.ts#page\n',
+      /hooks\.yml:3:5: .*"on_falure" is not a hook setting\. Did you mean "on_failure"\?/,
+    ],
+    [
+      'node:\n  train_model: {}\n',
+      /hooks\.yml:1:1: Unknown section "node" in the hooks configuration\. Did you mean "nodes"\?/,
+    ],
+    [
+      'pipeline:\n  on_success: 3\n',
+      /hooks\.yml:2:3: .*a step hook is written as "module#export", not number 3/,
+    ],
   ];
   for (const [yaml, expected] of cases) {
     const error = await runError(project(yaml));
@@ -110,7 +146,10 @@ test('bad retry options and unknown keys name the file, line and the nearest val
 test('a bad reference in a node option names the node and the option, before any node runs', async () => {
   const error = await runError(project('', { nodeOptions: ", onFailure: './src/hooks.ts#paeg'" }));
   assert.ok(error instanceof StepHookReferenceError);
-  assert.match(error.message, /^The onFailure option of node "train_model": "\.\/src\/hooks\.ts" has no export named "paeg"\. Did you mean "page"\?/);
+  assert.match(
+    error.message,
+    /^The onFailure option of node "train_model": "\.\/src\/hooks\.ts" has no export named "paeg"\. Did you mean "page"\?/,
+  );
 });
 
 test("disableHooksForPlugins: ['sluice:step-hooks'] turns the plugin off, hooks.yml included", async () => {
@@ -121,7 +160,10 @@ test("disableHooksForPlugins: ['sluice:step-hooks'] turns the plugin off, hooks.
 // ----- precedence details, on the resolver itself -----
 
 const hook = (label: string) => ({ hook: () => undefined, label });
-const entry = (hooks: HooksConfig['pipeline'] extends infer E ? (E extends { hooks: infer H } ? H : never) : never, retries?: { max: number }) => ({
+const entry = (
+  hooks: HooksConfig['pipeline'] extends infer E ? (E extends { hooks: infer H } ? H : never) : never,
+  retries?: { max: number },
+) => ({
   hooks,
   retries,
   path: [],
@@ -138,7 +180,10 @@ test('several matching tags: their hooks together in file order, each once; retr
     ]),
     pipeline: undefined,
   };
-  const settings = settingsFor(node(() => 1, undefined, 'x', { name: 'n', tags: ['a', 'b'] }), config);
+  const settings = settingsFor(
+    node(() => 1, undefined, 'x', { name: 'n', tags: ['a', 'b'] }),
+    config,
+  );
   const onFailure = settings.hooks.onFailure;
   assert.ok(onFailure !== undefined && 'hooks' in onFailure);
   assert.deepEqual(
@@ -154,15 +199,38 @@ test('an empty list is a setting: it turns the lower levels off for that node', 
     tags: new Map(),
     pipeline: entry({ onFailure: [hook('pipelineWide')] }),
   };
-  const quiet = new Pipeline([node(() => 1, undefined, 'x', { name: 'quiet' })]).withNodeDefaults({ onFailure: () => undefined });
+  const quiet = new Pipeline([node(() => 1, undefined, 'x', { name: 'quiet' })]).withNodeDefaults({
+    onFailure: () => undefined,
+  });
   const settings = settingsFor(quiet.getNode('quiet'), config);
   assert.deepEqual(settings.hooks.onFailure, { source: 'yaml-node', hooks: [] });
-  assert.equal(settingsFor(node(() => 1, undefined, 'y', { name: 'loud' }), config).hooks.onFailure?.source, 'yaml-pipeline');
+  assert.equal(
+    settingsFor(
+      node(() => 1, undefined, 'y', { name: 'loud' }),
+      config,
+    ).hooks.onFailure?.source,
+    'yaml-pipeline',
+  );
 });
 
 test("a node's own retries win over hooks.yml; a pipeline default loses to a YAML tag", () => {
-  const config: HooksConfig = { nodes: new Map([['own', entry({}, { max: 9 })]]), tags: new Map([['t', entry({}, { max: 2 })]]), pipeline: undefined };
-  assert.deepEqual(settingsFor(node(() => 1, undefined, 'x', { name: 'own', retries: { max: 1 } }), config).retries, { source: 'node' });
-  const defaulted = new Pipeline([node(() => 1, undefined, 'x', { name: 'd', tags: ['t'] })]).withNodeDefaults({ retries: { max: 7 } });
-  assert.deepEqual(settingsFor(defaulted.getNode('d'), config).retries, { source: 'yaml-tag', policy: { max: 2 } });
+  const config: HooksConfig = {
+    nodes: new Map([['own', entry({}, { max: 9 })]]),
+    tags: new Map([['t', entry({}, { max: 2 })]]),
+    pipeline: undefined,
+  };
+  assert.deepEqual(
+    settingsFor(
+      node(() => 1, undefined, 'x', { name: 'own', retries: { max: 1 } }),
+      config,
+    ).retries,
+    { source: 'node' },
+  );
+  const defaulted = new Pipeline([
+    node(() => 1, undefined, 'x', { name: 'd', tags: ['t'] }),
+  ]).withNodeDefaults({ retries: { max: 7 } });
+  assert.deepEqual(settingsFor(defaulted.getNode('d'), config).retries, {
+    source: 'yaml-tag',
+    policy: { max: 2 },
+  });
 });

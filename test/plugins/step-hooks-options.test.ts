@@ -5,7 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createHookManager, DataCatalog, definePlugin, node, Pipeline, pipeline, runNode } from '../../src/index.ts';
+import {
+  createHookManager,
+  DataCatalog,
+  definePlugin,
+  node,
+  Pipeline,
+  pipeline,
+  runNode,
+} from '../../src/index.ts';
 import type { StepFailureContext, StepHookContext } from '../../src/index.ts';
 
 const identity = (x: number) => x;
@@ -13,7 +21,12 @@ const onFailure = (context: StepFailureContext) => void context.error.message;
 const anyOutcome = (context: StepHookContext) => void context.outcome;
 
 test('node() keeps step hooks in its options; a hook typed for any outcome fits every slot', () => {
-  const n = node(identity, 'a', 'b', { name: 'n', onFailure, onSuccess: [anyOutcome, './src/hooks.ts#done'], onRetry: anyOutcome });
+  const n = node(identity, 'a', 'b', {
+    name: 'n',
+    onFailure,
+    onSuccess: [anyOutcome, './src/hooks.ts#done'],
+    onRetry: anyOutcome,
+  });
   assert.equal(n.options.onFailure, onFailure);
   assert.deepEqual(n.options.onSuccess, [anyOutcome, './src/hooks.ts#done']);
   assert.equal(n.options.inheritedBehaviour, undefined);
@@ -22,7 +35,11 @@ test('node() keeps step hooks in its options; a hook typed for any outcome fits 
 test('withNodeDefaults fills what a node does not set and records it as inherited', () => {
   const own = node(identity, 'a', 'b', { name: 'own', onFailure, retries: { max: 5 } });
   const plain = node(identity, 'b', 'c', { name: 'plain' });
-  const p = new Pipeline([own, plain]).withNodeDefaults({ onFailure: anyOutcome, retries: { max: 1 }, onSuccess: undefined });
+  const p = new Pipeline([own, plain]).withNodeDefaults({
+    onFailure: anyOutcome,
+    retries: { max: 1 },
+    onSuccess: undefined,
+  });
   assert.equal(p.getNode('own').options.onFailure, onFailure);
   assert.equal(p.getNode('own').options.retries?.max, 5);
   assert.equal(p.getNode('own'), own, 'a node with all its own options is kept as is');
@@ -32,7 +49,10 @@ test('withNodeDefaults fills what a node does not set and records it as inherite
 
 test('an inner pipeline default wins over an outer one, and the modular factory uses the same rule', () => {
   const inner = new Pipeline([node(identity, 'a', 'b', { name: 'n' })]).withNodeDefaults({ onFailure });
-  const outer = pipeline(inner, { namespace: 'ns', nodeDefaults: { onFailure: anyOutcome, onRetry: anyOutcome } });
+  const outer = pipeline(inner, {
+    namespace: 'ns',
+    nodeDefaults: { onFailure: anyOutcome, onRetry: anyOutcome },
+  });
   const n = outer.getNode('ns.n');
   assert.equal(n.options.onFailure, onFailure);
   assert.equal(n.options.onRetry, anyOutcome);
@@ -40,7 +60,10 @@ test('an inner pipeline default wins over an outer one, and the modular factory 
 });
 
 test('withChanges on an inherited option makes it the node own option', () => {
-  const p = new Pipeline([node(identity, 'a', 'b', { name: 'n' })]).withNodeDefaults({ onFailure, onSuccess: anyOutcome });
+  const p = new Pipeline([node(identity, 'a', 'b', { name: 'n' })]).withNodeDefaults({
+    onFailure,
+    onSuccess: anyOutcome,
+  });
   const changed = p.getNode('n').withChanges({ onFailure: anyOutcome });
   assert.deepEqual(changed.options.inheritedBehaviour, ['onSuccess']);
   const renamed = p.getNode('n').withChanges({ namespace: 'x' });
@@ -70,7 +93,10 @@ test('nodeRetryPolicy replaces node.options.retries for the run; nothing returne
 
   calls = 0;
   const other = node(flaky, undefined, 'out', { name: 'other', retries: { max: 0 } });
-  await assert.rejects(runNode(other, { catalog: new DataCatalog(), hooks, runId: 'r', isAsync: false }), /attempt 1/);
+  await assert.rejects(
+    runNode(other, { catalog: new DataCatalog(), hooks, runId: 'r', isAsync: false }),
+    /attempt 1/,
+  );
 });
 
 test('an async nodeRetryPolicy is awaited', async () => {
@@ -86,5 +112,7 @@ test('an async nodeRetryPolicy is awaited', async () => {
     'out',
     { name: 't' },
   );
-  assert.deepEqual(await runNode(target, { catalog: new DataCatalog(), hooks, runId: 'r', isAsync: false }), { out: 2 });
+  assert.deepEqual(await runNode(target, { catalog: new DataCatalog(), hooks, runId: 'r', isAsync: false }), {
+    out: 2,
+  });
 });

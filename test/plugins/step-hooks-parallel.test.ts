@@ -19,7 +19,9 @@ test('on the parallel runner: onRetry 2, onSuccess 1, onFailure 0, in worker thr
   assert.deepEqual(calls, ['logRetry flaky retry#1', 'logRetry flaky retry#2', 'logSuccess flaky success#3']);
   const hookThreads = new Set(lines.filter((line) => line.kind === 'step-hook').map((line) => line.threadId));
   assert.ok(!hookThreads.has(threadId), 'no step hook ran in the main thread');
-  const retries = lines.filter((line) => line.hook === 'onNodeRetry').map((line) => `${line.node}#${line.attempt}`);
+  const retries = lines
+    .filter((line) => line.hook === 'onNodeRetry')
+    .map((line) => `${line.node}#${line.attempt}`);
   assert.deepEqual(retries.sort(), ['flaky#1', 'flaky#2', 'yaml_node#1']);
   assert.equal(lines.filter((line) => line.hook === 'onNodeError').length, 0);
 });

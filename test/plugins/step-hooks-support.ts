@@ -44,7 +44,11 @@ export interface FixtureRun {
 let runs = 0;
 
 /** Runs the fixture project once, with its own record file and a fresh run key for the flaky nodes. */
-export async function runFixture(options: SessionRunOptions = {}, params: Record<string, unknown> = {}, project = STEP_HOOKS_PROJECT): Promise<FixtureRun> {
+export async function runFixture(
+  options: SessionRunOptions = {},
+  params: Record<string, unknown> = {},
+  project = STEP_HOOKS_PROJECT,
+): Promise<FixtureRun> {
   const folder = mkdtempSync(join(tmpdir(), 'sluice-step-hooks-'));
   const recordFile = join(folder, 'record.jsonl');
   const session = await Session.create({
@@ -78,5 +82,7 @@ export function writeProject(files: Record<string, string>): string {
 
 /** Step hook calls in the record, as `hook node outcome#attempt`. */
 export function stepHookCalls(lines: readonly RecordLine[]): string[] {
-  return lines.filter((line) => line.kind === 'step-hook').map((line) => `${line.hook} ${line.node} ${line.outcome}#${line.attempt}`);
+  return lines
+    .filter((line) => line.kind === 'step-hook')
+    .map((line) => `${line.hook} ${line.node} ${line.outcome}#${line.attempt}`);
 }

@@ -30,7 +30,9 @@ test('a node that fails twice then succeeds: onRetry 2, onSuccess 1, onFailure 0
   assert.equal(count(calls, 'logRetry flaky'), 2);
   assert.equal(count(calls, 'logSuccess flaky'), 1);
   assert.equal(count(calls, 'logFailure flaky'), 0);
-  const sluiceHooks = lines.filter((line) => line.kind === 'sluice-hook' && line.node === 'flaky').map((line) => line.hook);
+  const sluiceHooks = lines
+    .filter((line) => line.kind === 'sluice-hook' && line.node === 'flaky')
+    .map((line) => line.hook);
   assert.equal(sluiceHooks.filter((hook) => hook === 'onNodeRetry').length, 2);
   assert.equal(sluiceHooks.filter((hook) => hook === 'onNodeError').length, 0);
   assert.deepEqual(
@@ -61,17 +63,36 @@ test('a hook receives one context: node, pipeline, run id, params, attempt, dura
 
 test('precedence: node code > YAML node > YAML tag > pipeline default in code > YAML pipeline', async () => {
   const calls = stepHookCalls((await successRun()).lines).filter((call) => call.includes('success#'));
-  const successHooksOf = (nodeName: string) => calls.filter((call) => call.split(' ')[1] === nodeName).map((call) => call.split(' ')[0]);
-  assert.deepEqual(successHooksOf('own_and_yaml'), ['slowSuccess'], "the node's own hook wins over its YAML entry and tag");
-  assert.deepEqual(successHooksOf('yaml_node'), ['yamlNodeSuccess'], 'a YAML node entry wins over a YAML tag entry');
-  assert.deepEqual(successHooksOf('tagged'), ['tagSuccess'], 'a YAML tag entry wins over the pipeline default in code');
-  assert.deepEqual(successHooksOf('plain'), ['codePipelineSuccess'], 'the pipeline default in code wins over the YAML pipeline entry');
+  const successHooksOf = (nodeName: string) =>
+    calls.filter((call) => call.split(' ')[1] === nodeName).map((call) => call.split(' ')[0]);
+  assert.deepEqual(
+    successHooksOf('own_and_yaml'),
+    ['slowSuccess'],
+    "the node's own hook wins over its YAML entry and tag",
+  );
+  assert.deepEqual(
+    successHooksOf('yaml_node'),
+    ['yamlNodeSuccess'],
+    'a YAML node entry wins over a YAML tag entry',
+  );
+  assert.deepEqual(
+    successHooksOf('tagged'),
+    ['tagSuccess'],
+    'a YAML tag entry wins over the pipeline default in code',
+  );
+  assert.deepEqual(
+    successHooksOf('plain'),
+    ['codePipelineSuccess'],
+    'the pipeline default in code wins over the YAML pipeline entry',
+  );
   assert.equal(calls.filter((call) => call.startsWith('yamlPipelineSuccess')).length, 0);
 });
 
 test('YAML retries reach the runner; a setting nothing else makes comes from the YAML pipeline entry', async () => {
   const { lines } = await successRun();
-  const retries = lines.filter((line) => line.kind === 'sluice-hook' && line.hook === 'onNodeRetry' && line.node === 'yaml_node');
+  const retries = lines.filter(
+    (line) => line.kind === 'sluice-hook' && line.hook === 'onNodeRetry' && line.node === 'yaml_node',
+  );
   assert.deepEqual(
     retries.map((line) => line.attempt),
     [1],
@@ -87,8 +108,18 @@ test('a step hook that throws or rejects is logged in one line and recorded, and
   assert.equal(error, undefined);
   assert.ok(result?.completedNodes.includes('flaky'));
   const logs = lines.filter((line) => line.kind === 'log').map((line) => line.line);
-  assert.ok(logs.includes('sluice: step hook onSuccess "throwingHook" of node "flaky" failed: Error: hook broke while handling flaky'), logs.join('\n'));
-  assert.ok(logs.includes('sluice: step hook onSuccess "rejectingHook" of node "flaky" failed: TypeError: async hook broke'), logs.join('\n'));
+  assert.ok(
+    logs.includes(
+      'sluice: step hook onSuccess "throwingHook" of node "flaky" failed: Error: hook broke while handling flaky',
+    ),
+    logs.join('\n'),
+  );
+  assert.ok(
+    logs.includes(
+      'sluice: step hook onSuccess "rejectingHook" of node "flaky" failed: TypeError: async hook broke',
+    ),
+    logs.join('\n'),
+  );
   const recorded = stepHooks.failures.filter((failure) => failure.nodeName === 'flaky');
   assert.ok(recorded.some((failure) => failure.hook === 'throwingHook' && failure.kind === 'onSuccess'));
   assert.ok(stepHooks.calls.onSuccess >= 3 && stepHooks.calls.onRetry >= 2);
@@ -111,10 +142,16 @@ test("a throwing onFailure hook does not mask the node's error; the next hook (a
     onFailure.map((line) => [line.node, line.outcome, line.error, line.attempt]),
     [['crash', 'failure', 'crash failed on purpose', 1]],
   );
-  assert.ok(lines.some((line) => line.kind === 'log' && line.line?.includes('onFailure "throwingHook" of node "crash" failed')));
+  assert.ok(
+    lines.some(
+      (line) => line.kind === 'log' && line.line?.includes('onFailure "throwingHook" of node "crash" failed'),
+    ),
+  );
   // crash runs first in its layer (names sort), and the run stops there: one failed step hook.
   assert.deepEqual(
-    stepHooks.failures.slice(failuresBefore).map((failure) => `${failure.kind} ${failure.hook} ${failure.nodeName}`),
+    stepHooks.failures
+      .slice(failuresBefore)
+      .map((failure) => `${failure.kind} ${failure.hook} ${failure.nodeName}`),
     ['onFailure throwingHook crash'],
   );
 });

@@ -20,7 +20,8 @@ function recorder() {
     name: 'recorder',
     beforeNodeRun: ({ node }) => void events.push(`before:${node.name}`),
     afterNodeRun: ({ node }) => void events.push(`after:${node.name}`),
-    onNodeRetry: ({ node, attempt, error, delayMs }) => void events.push(`retry:${node.name}:${attempt}:${error.message}:${delayMs}`),
+    onNodeRetry: ({ node, attempt, error, delayMs }) =>
+      void events.push(`retry:${node.name}:${attempt}:${error.message}:${delayMs}`),
     onNodeError: ({ node, error }) => void events.push(`error:${node.name}:${error.message}`),
     afterDatasetSaved: ({ datasetName }) => void events.push(`saved:${datasetName}`),
   });
@@ -58,7 +59,10 @@ test('a node that fails twice then succeeds: onNodeRetry twice, onNodeError neve
 test('when every attempt fails, onNodeError fires once, after the last attempt, with its error', async () => {
   const { hooks, events } = recorder();
   const hopeless = node(failing(10), 'x', 'y', { name: 'hopeless', retries: { max: 2 } });
-  await assert.rejects(runNode(hopeless, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }), /attempt 3/);
+  await assert.rejects(
+    runNode(hopeless, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }),
+    /attempt 3/,
+  );
   assert.deepEqual(
     events.filter((event) => !event.startsWith('before')),
     ['retry:hopeless:1:attempt 1:0', 'retry:hopeless:2:attempt 2:0', 'error:hopeless:attempt 3'],
@@ -67,11 +71,19 @@ test('when every attempt fails, onNodeError fires once, after the last attempt, 
 
 test('a non-retryable error class skips the remaining attempts', async () => {
   const { hooks, events } = recorder();
-  const broken = node(failing(5, () => new Fatal('bad credentials')), 'x', 'y', {
-    name: 'broken',
-    retries: { max: 5, nonRetryable: [Fatal] },
-  });
-  await assert.rejects(runNode(broken, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }), Fatal);
+  const broken = node(
+    failing(5, () => new Fatal('bad credentials')),
+    'x',
+    'y',
+    {
+      name: 'broken',
+      retries: { max: 5, nonRetryable: [Fatal] },
+    },
+  );
+  await assert.rejects(
+    runNode(broken, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }),
+    Fatal,
+  );
   assert.deepEqual(events, ['before:broken', 'error:broken:bad credentials']);
 });
 
@@ -87,7 +99,10 @@ test('retryOn decides per error', async () => {
     'y',
     { name: 'picky', retries: { max: 5, retryOn: (error) => error.message === 'timeout' } },
   );
-  await assert.rejects(runNode(picky, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }), /schema mismatch/);
+  await assert.rejects(
+    runNode(picky, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }),
+    /schema mismatch/,
+  );
   assert.equal(calls, 2);
   assert.equal(events.filter((event) => event.startsWith('retry')).length, 1);
 });
@@ -95,7 +110,10 @@ test('retryOn decides per error', async () => {
 test('a node without a retry policy fails on its first error', async () => {
   const { hooks, events } = recorder();
   const once = node(failing(1), 'x', 'y', { name: 'once' });
-  await assert.rejects(runNode(once, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }), Flaky);
+  await assert.rejects(
+    runNode(once, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }),
+    Flaky,
+  );
   assert.deepEqual(events, ['before:once', 'error:once:attempt 1']);
 });
 
@@ -128,7 +146,10 @@ test('a failed save is not retried: some outputs may already be written', async 
 
 test('the wait between attempts follows the policy and is really waited', async () => {
   const { hooks } = recorder();
-  const slow = node(failing(2), 'x', 'y', { name: 'slow', retries: { max: 2, delayMs: 40, backoff: 'exponential' } });
+  const slow = node(failing(2), 'x', 'y', {
+    name: 'slow',
+    retries: { max: 2, delayMs: 40, backoff: 'exponential' },
+  });
   const started = performance.now();
   await runNode(slow, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false });
   assert.ok(performance.now() - started >= 40 + 80 - 5, 'waited 40 ms then 80 ms');
@@ -136,19 +157,39 @@ test('the wait between attempts follows the policy and is really waited', async 
 
 test('retryDelay: fixed, exponential and jitter bounds', () => {
   const fixed: RetryPolicy = { max: 3, delayMs: 100 };
-  assert.deepEqual([1, 2, 3].map((retry) => retryDelay(fixed, retry)), [100, 100, 100]);
+  assert.deepEqual(
+    [1, 2, 3].map((retry) => retryDelay(fixed, retry)),
+    [100, 100, 100],
+  );
   const exponential: RetryPolicy = { max: 3, delayMs: 100, backoff: 'exponential' };
-  assert.deepEqual([1, 2, 3].map((retry) => retryDelay(exponential, retry)), [100, 200, 400]);
+  assert.deepEqual(
+    [1, 2, 3].map((retry) => retryDelay(exponential, retry)),
+    [100, 200, 400],
+  );
   const jittered: RetryPolicy = { max: 3, delayMs: 100, jitter: 0.5 };
-  assert.equal(retryDelay(jittered, 1, () => 0), 100);
-  assert.equal(retryDelay(jittered, 1, () => 1), 50);
-  assert.equal(retryDelay({ max: 1, delayMs: 100, jitter: true }, 1, () => 1), 0);
+  assert.equal(
+    retryDelay(jittered, 1, () => 0),
+    100,
+  );
+  assert.equal(
+    retryDelay(jittered, 1, () => 1),
+    50,
+  );
+  assert.equal(
+    retryDelay({ max: 1, delayMs: 100, jitter: true }, 1, () => 1),
+    0,
+  );
 });
 
 test('wiring mistakes are never retried', async () => {
   const { hooks, events } = recorder();
-  const wrongShape = node((_x: number) => 5 as unknown as [number, number], 'x', ['a', 'b'], { name: 'shape', retries: { max: 3 } });
-  await assert.rejects(runNode(wrongShape, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }));
+  const wrongShape = node((_x: number) => 5 as unknown as [number, number], 'x', ['a', 'b'], {
+    name: 'shape',
+    retries: { max: 3 },
+  });
+  await assert.rejects(
+    runNode(wrongShape, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false }),
+  );
   assert.equal(events.filter((event) => event.startsWith('retry')).length, 0);
 });
 
@@ -158,7 +199,13 @@ test('an aborted signal cancels the wait between attempts', async () => {
   const waiting = node(failing(5), 'x', 'y', { name: 'waiting', retries: { max: 5, delayMs: 10_000 } });
   setTimeout(() => controller.abort(), 30);
   await assert.rejects(
-    runNode(waiting, { catalog: new DataCatalog().feed({ x: 1 }), hooks, runId: 'r', isAsync: false, signal: controller.signal }),
+    runNode(waiting, {
+      catalog: new DataCatalog().feed({ x: 1 }),
+      hooks,
+      runId: 'r',
+      isAsync: false,
+      signal: controller.signal,
+    }),
     { name: 'RunCancelledError' },
   );
   assert.ok(new Pipeline([waiting]).size === 1);

@@ -88,27 +88,24 @@ test('the project’s runner settings choose the runner and its concurrency', as
   assert.equal(result.completedNodes.length, 6);
 });
 
-test(
-  'after an onlyMissingOutputs run fails, the resume hint is Kedro’s for the nodes that were to run (skipped nodes count as done)',
-  async () => {
-    // a: raw → p1 (exists, so a is skipped); b: p1 → m (memory); c: m → out (missing) fails.
-    const pipeline = new Pipeline([
-      node(inc, 'raw', 'p1', { name: 'a' }),
-      node(inc, 'p1', 'm', { name: 'b' }),
-      node(broken('c broke'), 'm', 'out', { name: 'c' }),
-    ]);
-    const { settings } = inlineProject(
-      ['raw', 'p1', 'out'],
-      { raw: 1, p1: 2 },
-      { pipelines: { __default__: pipeline } },
-    );
-    const logged: string[] = [];
-    const session = await Session.create({ settings, log: (line) => logged.push(line) });
-    await assert.rejects(session.run({ onlyMissingOutputs: true }), /c broke/);
-    assert.deepEqual(session.report?.state.skipped, ['a']);
-    assert.deepEqual(session.report?.state.completed, ['b']);
-    // Kedro filters first, then resumes within what was to run: c reads m (memory) from b.
-    assert.deepEqual(session.report?.resumeFromNodes, ['b']);
-    assert.match(logged[0] ?? '', /There are 1 nodes that have not run/);
-  },
-);
+test('after an onlyMissingOutputs run fails, the resume hint is Kedro’s for the nodes that were to run (skipped nodes count as done)', async () => {
+  // a: raw → p1 (exists, so a is skipped); b: p1 → m (memory); c: m → out (missing) fails.
+  const pipeline = new Pipeline([
+    node(inc, 'raw', 'p1', { name: 'a' }),
+    node(inc, 'p1', 'm', { name: 'b' }),
+    node(broken('c broke'), 'm', 'out', { name: 'c' }),
+  ]);
+  const { settings } = inlineProject(
+    ['raw', 'p1', 'out'],
+    { raw: 1, p1: 2 },
+    { pipelines: { __default__: pipeline } },
+  );
+  const logged: string[] = [];
+  const session = await Session.create({ settings, log: (line) => logged.push(line) });
+  await assert.rejects(session.run({ onlyMissingOutputs: true }), /c broke/);
+  assert.deepEqual(session.report?.state.skipped, ['a']);
+  assert.deepEqual(session.report?.state.completed, ['b']);
+  // Kedro filters first, then resumes within what was to run: c reads m (memory) from b.
+  assert.deepEqual(session.report?.resumeFromNodes, ['b']);
+  assert.match(logged[0] ?? '', /There are 1 nodes that have not run/);
+});

@@ -25,7 +25,12 @@ export function reachable(host: string, port: number, timeoutMs = 1000): Promise
 /**
  * Returns true when the service answers. Otherwise skips the test (loudly) or, under CI, throws.
  */
-export async function serviceOrSkip(t: TestContext, service: string, host: string, port: number): Promise<boolean> {
+export async function serviceOrSkip(
+  t: TestContext,
+  service: string,
+  host: string,
+  port: number,
+): Promise<boolean> {
   if (await reachable(host, port)) return true;
   const message = `${service} is not reachable at ${host}:${port}`;
   if (servicesRequired) throw new Error(`${message}, and SLUICE_REQUIRE_SERVICES=1 forbids skipping.`);

@@ -11,7 +11,10 @@ import { formatTable } from './pipeline.ts';
  * (as the catalog resolves it: declared, matched by a pattern, or memory by default) and the
  * pipelines that use it. Credentials never appear: types come from the redacted descriptions.
  */
-export async function catalogListCommand(context: CliContext, options: { pipeline?: string[]; env?: string }): Promise<void> {
+export async function catalogListCommand(
+  context: CliContext,
+  options: { pipeline?: string[]; env?: string },
+): Promise<void> {
   const settings = await loadSettings(context.projectPath);
   const { manager } = await createProjectHooks(settings, { role: 'main' });
   const runId = newRunId();
@@ -40,6 +43,10 @@ export async function catalogListCommand(context: CliContext, options: { pipelin
   const rows = [...names]
     .filter((name) => options.pipeline === undefined || usedBy.has(name))
     .sort()
-    .map((name) => [name, catalog.has(name) ? catalog.typeOf(name) : 'memory (default)', (usedBy.get(name) ?? []).join(', ') || '-']);
+    .map((name) => [
+      name,
+      catalog.has(name) ? catalog.typeOf(name) : 'memory (default)',
+      (usedBy.get(name) ?? []).join(', ') || '-',
+    ]);
   context.stdout.write(formatTable(['dataset', 'type', 'pipelines'], rows));
 }

@@ -25,7 +25,11 @@ export async function infoCommand(context: CliContext): Promise<void> {
     const impls = manager.hook[spec.name as keyof typeof manager.hook].implementations();
     if (impls.length === 0) continue;
     const described = impls.map((impl) => {
-      const flags = [impl.wrapper && 'wrapper', impl.tryfirst && 'tryfirst', impl.trylast && 'trylast'].filter(Boolean);
+      const flags = [
+        impl.wrapper && 'wrapper',
+        impl.tryfirst && 'tryfirst',
+        impl.trylast && 'trylast',
+      ].filter(Boolean);
       return flags.length === 0 ? impl.pluginName : `${impl.pluginName} [${flags.join(', ')}]`;
     });
     out(`  ${spec.name}: ${described.join(' -> ')}`);

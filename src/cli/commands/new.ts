@@ -13,16 +13,28 @@ const SLUICE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..',
  * Sluice: `^<version>` when Sluice was installed from a registry, or `file:<path>` when it runs
  * from a checkout, so `npm install && npx sluice run` works in both cases.
  */
-export async function newCommand(context: CliContext, dir: string, options: { name?: string }): Promise<void> {
+export async function newCommand(
+  context: CliContext,
+  dir: string,
+  options: { name?: string },
+): Promise<void> {
   const target = resolve(dir);
   if (await exists(target)) {
     if ((await readdir(target)).length > 0) {
-      throw new UsageError(`${target} already exists and is not empty.`, { hint: 'Pick a new folder name, or empty that folder first.' });
+      throw new UsageError(`${target} already exists and is not empty.`, {
+        hint: 'Pick a new folder name, or empty that folder first.',
+      });
     }
   }
-  const name = options.name ?? basename(target).toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+  const name =
+    options.name ??
+    basename(target)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-');
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
-    throw new UsageError(`"${name}" is not a valid npm package name.`, { hint: 'Pass --name with lowercase letters, digits, "-", "_" or ".".' });
+    throw new UsageError(`"${name}" is not a valid npm package name.`, {
+      hint: 'Pass --name with lowercase letters, digits, "-", "_" or ".".',
+    });
   }
   await cp(join(SLUICE_ROOT, 'templates', 'starter'), target, { recursive: true });
   await rename(join(target, '_gitignore'), join(target, '.gitignore'));

@@ -50,7 +50,9 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals > 1) process.exit(ExitCode.cancelled);
-    context.stderr.write(`\nReceived ${signal}: finishing the running nodes, then stopping (send it again to stop at once).\n`);
+    context.stderr.write(
+      `\nReceived ${signal}: finishing the running nodes, then stopping (send it again to stop at once).\n`,
+    );
     controller.abort(signal);
   };
   process.on('SIGINT', onSignal);

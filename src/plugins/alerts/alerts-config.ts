@@ -63,7 +63,12 @@ const EMAIL_KEYS = ['from', 'to', 'subject_prefix', 'host', 'port', 'secure'];
 const SECRET_KEYS = ['url', 'webhook_url', 'secret', 'token', 'password', 'headers', 'user'];
 const DELIVERY_KEYS = ['retries', 'delay_ms', 'backoff', 'timeout_ms'];
 const ATTACH_KEYS = ['nodes', 'tags', 'on'];
-const NO_ALERTS: AlertsConfig = { alerters: [], attach: { nodes: 'none', tags: [], on: new Set(['failure']) }, pipelineAlert: true, failPipeline: false };
+const NO_ALERTS: AlertsConfig = {
+  alerters: [],
+  attach: { nodes: 'none', tags: [], on: new Set(['failure']) },
+  pipelineAlert: true,
+  failPipeline: false,
+};
 
 /** Reads alerts.yml and the credentials it names; every error points at the line in alerts.yml. */
 export function loadAlertsConfig(config: ConfigLoader): AlertsConfig {
@@ -84,11 +89,16 @@ class AlertsReader {
 
   read(raw: Record<string, unknown>): AlertsConfig {
     for (const key of Object.keys(raw)) this.#known(key, TOP_KEYS, [key], 'an alerts setting');
-    const defaults = raw.delivery === undefined ? DEFAULT_DELIVERY : this.#delivery(raw.delivery, ['delivery'], DEFAULT_DELIVERY);
+    const defaults =
+      raw.delivery === undefined
+        ? DEFAULT_DELIVERY
+        : this.#delivery(raw.delivery, ['delivery'], DEFAULT_DELIVERY);
     const alerters: Alerter[] = [];
     const declared = raw.alerters ?? {};
-    if (!isMapping(declared)) throw this.#error(['alerters'], '"alerters" must map alerter names to their settings.');
-    for (const [name, settings] of Object.entries(declared)) alerters.push(this.#alerter(name, settings, defaults));
+    if (!isMapping(declared))
+      throw this.#error(['alerters'], '"alerters" must map alerter names to their settings.');
+    for (const [name, settings] of Object.entries(declared))
+      alerters.push(this.#alerter(name, settings, defaults));
     return {
       alerters,
       attach: raw.attach === undefined ? NO_ALERTS.attach : this.#attach(raw.attach),
@@ -99,30 +109,51 @@ class AlertsReader {
 
   #alerter(name: string, settings: unknown, defaults: DeliveryPolicy): Alerter {
     const path = ['alerters', name];
-    if (!isMapping(settings)) throw this.#error(path, `alerter "${name}" must be a mapping with a type and credentials.`);
+    if (!isMapping(settings))
+      throw this.#error(path, `alerter "${name}" must be a mapping with a type and credentials.`);
     const type = settings.type;
     if (typeof type !== 'string' || !TYPES.includes(type as AlerterType)) {
-      throw this.#error([...path, 'type'], `alerter "${name}" needs a type: ${TYPES.join(', ')}${typeof type === 'string' ? `, not "${type}".${didYouMean(type, TYPES)}` : '.'}`);
+      throw this.#error(
+        [...path, 'type'],
+        `alerter "${name}" needs a type: ${TYPES.join(', ')}${typeof type === 'string' ? `, not "${type}".${didYouMean(type, TYPES)}` : '.'}`,
+      );
     }
     const allowed = type === 'email' ? [...COMMON_KEYS, ...EMAIL_KEYS] : COMMON_KEYS;
     for (const key of Object.keys(settings)) {
       if (SECRET_KEYS.includes(key)) {
-        throw this.#error([...path, key], `"${key}" doesn't belong in alerts.yml, which is committed: it may hold a secret.`, {
-          hint: `Put it in a credentials entry (conf/local/credentials.yml) and name that entry here: credentials: <entry>.`,
-        });
+        throw this.#error(
+          [...path, key],
+          `"${key}" doesn't belong in alerts.yml, which is committed: it may hold a secret.`,
+          {
+            hint: `Put it in a credentials entry (conf/local/credentials.yml) and name that entry here: credentials: <entry>.`,
+          },
+        );
       }
       this.#known(key, allowed, [...path, key], `a setting of ${type} alerter "${name}"`);
     }
     const common: AlerterSettings = {
       name,
       events: this.#events(settings.events, [...path, 'events']),
-      delivery: settings.delivery === undefined ? defaults : this.#delivery(settings.delivery, [...path, 'delivery'], defaults),
+      delivery:
+        settings.delivery === undefined
+          ? defaults
+          : this.#delivery(settings.delivery, [...path, 'delivery'], defaults),
     };
-    const credentials = this.#credentialsOf(name, settings.credentials, [...path, 'credentials'], type !== 'email');
-    if (type === 'slack') return slackAlerter({ ...common, url: this.#secretString(credentials, ['url', 'webhook_url'], name, settings.credentials) });
+    const credentials = this.#credentialsOf(
+      name,
+      settings.credentials,
+      [...path, 'credentials'],
+      type !== 'email',
+    );
+    if (type === 'slack')
+      return slackAlerter({
+        ...common,
+        url: this.#secretString(credentials, ['url', 'webhook_url'], name, settings.credentials),
+      });
     if (type === 'webhook') {
       const secret = credentials.secret;
-      if (secret !== undefined && (typeof secret !== 'string' || secret === '')) throw this.#credentialsError(name, settings.credentials, '"secret" must be a non-empty string');
+      if (secret !== undefined && (typeof secret !== 'string' || secret === ''))
+        throw this.#credentialsError(name, settings.credentials, '"secret" must be a non-empty string');
       return webhookAlerter({
         ...common,
         url: this.#secretString(credentials, ['url'], name, settings.credentials),
@@ -133,23 +164,39 @@ class AlertsReader {
     return emailAlerter({ ...common, smtp: this.#smtp(name, settings, credentials, path) });
   }
 
-  #smtp(name: string, settings: Record<string, unknown>, credentials: Record<string, unknown>, path: string[]) {
+  #smtp(
+    name: string,
+    settings: Record<string, unknown>,
+    credentials: Record<string, unknown>,
+    path: string[],
+  ) {
     const pick = (key: string) => credentials[key] ?? settings[key];
     const host = pick('host');
-    if (typeof host !== 'string' || host === '') throw this.#error(path, `email alerter "${name}" needs a host (in alerts.yml or its credentials).`);
+    if (typeof host !== 'string' || host === '')
+      throw this.#error(path, `email alerter "${name}" needs a host (in alerts.yml or its credentials).`);
     const secure = pick('secure') ?? false;
     const port = Number(pick('port') ?? (secure === true ? 465 : 587));
-    if (!Number.isInteger(port) || port <= 0) throw this.#error([...path, 'port'], `the port of email alerter "${name}" must be a whole number.`);
+    if (!Number.isInteger(port) || port <= 0)
+      throw this.#error([...path, 'port'], `the port of email alerter "${name}" must be a whole number.`);
     const to = settings.to;
     const recipients = typeof to === 'string' ? [to] : Array.isArray(to) ? to : [];
-    if (recipients.length === 0 || !recipients.every((address) => typeof address === 'string' && address.includes('@'))) {
-      throw this.#error([...path, 'to'], `email alerter "${name}" needs "to": an address or a list of addresses.`);
+    if (
+      recipients.length === 0 ||
+      !recipients.every((address) => typeof address === 'string' && address.includes('@'))
+    ) {
+      throw this.#error(
+        [...path, 'to'],
+        `email alerter "${name}" needs "to": an address or a list of addresses.`,
+      );
     }
-    if (typeof settings.from !== 'string' || !settings.from.includes('@')) throw this.#error([...path, 'from'], `email alerter "${name}" needs "from": the sender's address.`);
+    if (typeof settings.from !== 'string' || !settings.from.includes('@'))
+      throw this.#error([...path, 'from'], `email alerter "${name}" needs "from": the sender's address.`);
     const user = credentials.user;
     const password = credentials.password;
-    if (user !== undefined && typeof user !== 'string') throw this.#credentialsError(name, settings.credentials, '"user" must be a string');
-    if (password !== undefined && typeof password !== 'string') throw this.#credentialsError(name, settings.credentials, '"password" must be a string');
+    if (user !== undefined && typeof user !== 'string')
+      throw this.#credentialsError(name, settings.credentials, '"user" must be a string');
+    if (password !== undefined && typeof password !== 'string')
+      throw this.#credentialsError(name, settings.credentials, '"password" must be a string');
     return {
       host,
       port,
@@ -162,31 +209,55 @@ class AlertsReader {
     };
   }
 
-  #credentialsOf(alerter: string, reference: unknown, path: string[], required: boolean): Record<string, unknown> {
+  #credentialsOf(
+    alerter: string,
+    reference: unknown,
+    path: string[],
+    required: boolean,
+  ): Record<string, unknown> {
     if (reference === undefined && !required) return {};
     if (typeof reference !== 'string' || reference === '') {
-      throw this.#error(path, `alerter "${alerter}" needs "credentials": the name of its entry in the credentials configuration.`, {
-        hint: 'e.g. credentials: slack_webhook, with slack_webhook: { url: ... } in conf/local/credentials.yml',
-      });
+      throw this.#error(
+        path,
+        `alerter "${alerter}" needs "credentials": the name of its entry in the credentials configuration.`,
+        {
+          hint: 'e.g. credentials: slack_webhook, with slack_webhook: { url: ... } in conf/local/credentials.yml',
+        },
+      );
     }
     this.#credentials ??= this.#config.get('credentials');
     const entry = this.#credentials[reference];
     if (entry === undefined) {
-      throw this.#error(path, `alerter "${alerter}" names credentials "${reference}", which the credentials configuration doesn't define.${didYouMean(reference, Object.keys(this.#credentials))}`, {
-        hint: 'Add the entry to conf/local/credentials.yml (git-ignored), or use ${env:VAR} in it to read an environment variable.',
-      });
+      throw this.#error(
+        path,
+        `alerter "${alerter}" names credentials "${reference}", which the credentials configuration doesn't define.${didYouMean(reference, Object.keys(this.#credentials))}`,
+        {
+          hint: 'Add the entry to conf/local/credentials.yml (git-ignored), or use ${env:VAR} in it to read an environment variable.',
+        },
+      );
     }
-    if (!isMapping(entry)) throw this.#error(path, `the credentials "${reference}" of alerter "${alerter}" must be a mapping (e.g. { url: ... }).`);
+    if (!isMapping(entry))
+      throw this.#error(
+        path,
+        `the credentials "${reference}" of alerter "${alerter}" must be a mapping (e.g. { url: ... }).`,
+      );
     return entry;
   }
 
   /** A required secret string; the error names the key, never the value. */
-  #secretString(credentials: Record<string, unknown>, keys: string[], alerter: string, reference: unknown): string {
+  #secretString(
+    credentials: Record<string, unknown>,
+    keys: string[],
+    alerter: string,
+    reference: unknown,
+  ): string {
     for (const key of keys) {
       const value = credentials[key];
       if (value === undefined) continue;
-      if (typeof value !== 'string' || value === '') throw this.#credentialsError(alerter, reference, `"${key}" must be a non-empty string`);
-      if (key.endsWith('url') && !/^https?:\/\//i.test(value)) throw this.#credentialsError(alerter, reference, `"${key}" must be an http(s) URL`);
+      if (typeof value !== 'string' || value === '')
+        throw this.#credentialsError(alerter, reference, `"${key}" must be a non-empty string`);
+      if (key.endsWith('url') && !/^https?:\/\//i.test(value))
+        throw this.#credentialsError(alerter, reference, `"${key}" must be an http(s) URL`);
       return value;
     }
     throw this.#credentialsError(alerter, reference, `they have no "${keys[0]}"`);
@@ -201,49 +272,77 @@ class AlertsReader {
   }
 
   #credentialsError(alerter: string, reference: unknown, problem: string): AlertConfigError {
-    return this.#error(['alerters', alerter, 'credentials'], `the credentials "${String(reference)}" of alerter "${alerter}" are unusable: ${problem}.`, {
-      hint: 'Fix the entry in the credentials configuration (its values are not shown here).',
-    });
+    return this.#error(
+      ['alerters', alerter, 'credentials'],
+      `the credentials "${String(reference)}" of alerter "${alerter}" are unusable: ${problem}.`,
+      {
+        hint: 'Fix the entry in the credentials configuration (its values are not shown here).',
+      },
+    );
   }
 
   #events(value: unknown, path: string[]): ReadonlySet<AlertKind> {
     if (value === undefined) return new Set(ALERT_KINDS);
     const list = typeof value === 'string' ? [value] : value;
-    if (!Array.isArray(list)) throw this.#error(path, `"events" must be a list of ${ALERT_KINDS.join(', ')}.`);
-    for (const [index, event] of list.entries()) this.#known(String(event), ALERT_KINDS, Array.isArray(value) ? [...path, String(index)] : path, 'an alert event');
+    if (!Array.isArray(list))
+      throw this.#error(path, `"events" must be a list of ${ALERT_KINDS.join(', ')}.`);
+    for (const [index, event] of list.entries())
+      this.#known(
+        String(event),
+        ALERT_KINDS,
+        Array.isArray(value) ? [...path, String(index)] : path,
+        'an alert event',
+      );
     return new Set(list as AlertKind[]);
   }
 
   #attach(value: unknown): AttachSettings {
     const path = ['attach'];
     if (value === 'all' || value === 'none') return { ...NO_ALERTS.attach, nodes: value };
-    if (!isMapping(value)) throw this.#error(path, '"attach" must be all, none, or a mapping of nodes, tags and on.');
+    if (!isMapping(value))
+      throw this.#error(path, '"attach" must be all, none, or a mapping of nodes, tags and on.');
     for (const key of Object.keys(value)) this.#known(key, ATTACH_KEYS, [...path, key], 'an attach setting');
     const nodes = value.nodes ?? 'none';
-    if (nodes !== 'all' && nodes !== 'none') throw this.#error([...path, 'nodes'], `"nodes" must be all or none, not ${JSON.stringify(nodes)}.`);
+    if (nodes !== 'all' && nodes !== 'none')
+      throw this.#error([...path, 'nodes'], `"nodes" must be all or none, not ${JSON.stringify(nodes)}.`);
     const tags = value.tags === undefined ? [] : typeof value.tags === 'string' ? [value.tags] : value.tags;
-    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) throw this.#error([...path, 'tags'], '"tags" must be a list of tags.');
+    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string'))
+      throw this.#error([...path, 'tags'], '"tags" must be a list of tags.');
     const on = value.on === undefined ? ['failure'] : typeof value.on === 'string' ? [value.on] : value.on;
     const nodeKinds = ALERT_KINDS.filter((kind) => kind !== 'pipeline');
-    if (!Array.isArray(on)) throw this.#error([...path, 'on'], `"on" must be a list of ${nodeKinds.join(', ')}.`);
+    if (!Array.isArray(on))
+      throw this.#error([...path, 'on'], `"on" must be a list of ${nodeKinds.join(', ')}.`);
     for (const kind of on) this.#known(String(kind), nodeKinds, [...path, 'on'], 'a node outcome');
     return { nodes, tags, on: new Set(on as NodeAlertKind[]) };
   }
 
   #delivery(value: unknown, path: string[], defaults: DeliveryPolicy): DeliveryPolicy {
-    if (!isMapping(value)) throw this.#error(path, `"delivery" must be a mapping of ${DELIVERY_KEYS.join(', ')}.`);
-    for (const key of Object.keys(value)) this.#known(key, DELIVERY_KEYS, [...path, key], 'a delivery setting');
+    if (!isMapping(value))
+      throw this.#error(path, `"delivery" must be a mapping of ${DELIVERY_KEYS.join(', ')}.`);
+    for (const key of Object.keys(value))
+      this.#known(key, DELIVERY_KEYS, [...path, key], 'a delivery setting');
     const number = (key: string, min: number, whole: boolean): number | undefined => {
       const setting = value[key];
       if (setting === undefined) return undefined;
-      if (typeof setting !== 'number' || !Number.isFinite(setting) || setting < min || (whole && !Number.isInteger(setting))) {
-        throw this.#error([...path, key], `"${key}" must be a ${whole ? 'whole ' : ''}number of at least ${min}, not ${JSON.stringify(setting)}.`);
+      if (
+        typeof setting !== 'number' ||
+        !Number.isFinite(setting) ||
+        setting < min ||
+        (whole && !Number.isInteger(setting))
+      ) {
+        throw this.#error(
+          [...path, key],
+          `"${key}" must be a ${whole ? 'whole ' : ''}number of at least ${min}, not ${JSON.stringify(setting)}.`,
+        );
       }
       return setting;
     };
     const backoff = value.backoff;
     if (backoff !== undefined && backoff !== 'fixed' && backoff !== 'exponential') {
-      throw this.#error([...path, 'backoff'], `"backoff" must be fixed or exponential, not ${JSON.stringify(backoff)}.${didYouMean(String(backoff), ['fixed', 'exponential'])}`);
+      throw this.#error(
+        [...path, 'backoff'],
+        `"backoff" must be fixed or exponential, not ${JSON.stringify(backoff)}.${didYouMean(String(backoff), ['fixed', 'exponential'])}`,
+      );
     }
     return {
       retries: number('retries', 0, true) ?? defaults.retries,
@@ -260,12 +359,18 @@ class AlertsReader {
   }
 
   #known(key: string, allowed: readonly string[], path: string[], what: string): void {
-    if (!allowed.includes(key)) throw this.#error(path, `"${key}" is not ${what}.${didYouMean(key, allowed)}`, { hint: `Use ${allowed.join(', ')}.` });
+    if (!allowed.includes(key))
+      throw this.#error(path, `"${key}" is not ${what}.${didYouMean(key, allowed)}`, {
+        hint: `Use ${allowed.join(', ')}.`,
+      });
   }
 
   #error(path: string[], problem: string, options: { hint?: string } = {}): AlertConfigError {
     const location: ConfigLocation | undefined = this.#config.locate(ALERTS_CONFIG_KEY, path);
-    return new AlertConfigError(`In the alerts configuration: ${problem}`, { ...(location === undefined ? {} : { location }), ...options });
+    return new AlertConfigError(`In the alerts configuration: ${problem}`, {
+      ...(location === undefined ? {} : { location }),
+      ...options,
+    });
   }
 }
 

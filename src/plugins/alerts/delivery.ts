@@ -16,7 +16,12 @@ export interface DeliveryPolicy {
   readonly timeoutMs: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryPolicy = { retries: 2, delayMs: 250, backoff: 'exponential', timeoutMs: 5000 };
+export const DEFAULT_DELIVERY: DeliveryPolicy = {
+  retries: 2,
+  delayMs: 250,
+  backoff: 'exponential',
+  timeoutMs: 5000,
+};
 
 export interface DeliveryOutcome {
   readonly ok: boolean;
@@ -26,7 +31,10 @@ export interface DeliveryOutcome {
 }
 
 /** Makes attempts until one succeeds, an error is not worth retrying, or retries run out. */
-export async function deliver(attempt: (signal: AbortSignal) => Promise<void>, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
+export async function deliver(
+  attempt: (signal: AbortSignal) => Promise<void>,
+  policy: DeliveryPolicy,
+): Promise<DeliveryOutcome> {
   let last: AlertDeliveryError | undefined;
   for (let number = 1; number <= policy.retries + 1; number++) {
     const signal = AbortSignal.timeout(policy.timeoutMs);
@@ -34,7 +42,10 @@ export async function deliver(attempt: (signal: AbortSignal) => Promise<void>, p
       await attempt(signal);
       return { ok: true, attempts: number };
     } catch (error) {
-      last = error instanceof AlertDeliveryError ? error : new AlertDeliveryError(messageOf(error), { retryable: true });
+      last =
+        error instanceof AlertDeliveryError
+          ? error
+          : new AlertDeliveryError(messageOf(error), { retryable: true });
       if (signal.aborted && last.message.endsWith('timed out')) {
         last = new AlertDeliveryError(`${last.message} after ${policy.timeoutMs} ms`, { retryable: true });
       }

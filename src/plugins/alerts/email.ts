@@ -33,10 +33,12 @@ export function emailMessage(alert: Alert, subjectPrefix: string): EmailMessage 
   lines.push(`Pipeline:  ${alert.pipelineName}`, `Run:       ${alert.runId}`);
   if (alert.durationMs !== undefined) lines.push(`Duration:  ${formatDuration(alert.durationMs)}`);
   if (alert.attempt !== undefined) lines.push(`Attempt:   ${alert.attempt}`);
-  if (alert.params !== undefined && Object.keys(alert.params).length > 0) lines.push(`Params:    ${truncate(safeJson(alert.params), 2000)}`);
+  if (alert.params !== undefined && Object.keys(alert.params).length > 0)
+    lines.push(`Params:    ${truncate(safeJson(alert.params), 2000)}`);
   if (alert.failedNodes !== undefined && alert.failedNodes.length > 0) {
     lines.push('', 'Failed nodes:');
-    for (const { node, error } of alert.failedNodes) lines.push(`  - ${node}: ${error.name}: ${error.message.split('\n', 1)[0]}`);
+    for (const { node, error } of alert.failedNodes)
+      lines.push(`  - ${node}: ${error.name}: ${error.message.split('\n', 1)[0]}`);
   } else if (alert.error !== undefined) {
     lines.push('', `Error: ${alert.error.name}: ${truncate(alert.error.message, 5000)}`);
   }
@@ -61,7 +63,13 @@ export function emailAlerter(settings: AlerterSettings & { smtp: SmtpSettings })
   };
 }
 
-async function sendMail(smtp: SmtpSettings, message: EmailMessage, signal: AbortSignal, target: string, timeoutMs: number): Promise<void> {
+async function sendMail(
+  smtp: SmtpSettings,
+  message: EmailMessage,
+  signal: AbortSignal,
+  target: string,
+  timeoutMs: number,
+): Promise<void> {
   const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: smtp.host,
@@ -80,17 +88,25 @@ async function sendMail(smtp: SmtpSettings, message: EmailMessage, signal: Abort
   });
   aborted.catch(() => {}); // settled by the race below, or never looked at
   try {
-    await Promise.race([transport.sendMail({ from: smtp.from, to: [...smtp.to], subject: message.subject, text: message.text }), aborted]);
+    await Promise.race([
+      transport.sendMail({ from: smtp.from, to: [...smtp.to], subject: message.subject, text: message.text }),
+      aborted,
+    ]);
   } catch (error) {
     if (error instanceof AlertDeliveryError) throw error;
     const code = (error as { code?: unknown }).code;
     // Refused credentials, sender or recipients won't change on a second attempt.
     const retryable = !(code === 'EAUTH' || code === 'EENVELOPE' || code === 'EMESSAGE');
     const reason = (error as Error).message.split('\n', 1)[0];
-    throw new AlertDeliveryError(`sending to ${target} failed: ${typeof code === 'string' ? `${code}: ` : ''}${reason}`, {
-      retryable,
-      ...(code === 'EAUTH' ? { hint: 'The SMTP server refused the user or password in the alerter credentials.' } : {}),
-    });
+    throw new AlertDeliveryError(
+      `sending to ${target} failed: ${typeof code === 'string' ? `${code}: ` : ''}${reason}`,
+      {
+        retryable,
+        ...(code === 'EAUTH'
+          ? { hint: 'The SMTP server refused the user or password in the alerter credentials.' }
+          : {}),
+      },
+    );
   } finally {
     signal.removeEventListener('abort', onAbort);
     transport.close();

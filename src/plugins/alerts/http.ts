@@ -5,7 +5,13 @@ import { AlertDeliveryError } from './errors.ts';
  * refused: following one would send the body, and maybe its signature, somewhere unconfigured.
  * Errors name `target` (the redacted URL), never the URL itself.
  */
-export async function postJson(url: string, body: string, headers: Readonly<Record<string, string>>, signal: AbortSignal, target: string): Promise<void> {
+export async function postJson(
+  url: string,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+  signal: AbortSignal,
+  target: string,
+): Promise<void> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -16,7 +22,9 @@ export async function postJson(url: string, body: string, headers: Readonly<Reco
       redirect: 'error',
     });
   } catch (error) {
-    throw new AlertDeliveryError(`POST ${target} failed: ${networkReason(error, signal)}`, { retryable: true });
+    throw new AlertDeliveryError(`POST ${target} failed: ${networkReason(error, signal)}`, {
+      retryable: true,
+    });
   }
   // Read the body either way, so that the connection can be reused.
   const text = await response.text().catch(() => '');
@@ -26,7 +34,11 @@ export async function postJson(url: string, body: string, headers: Readonly<Reco
   throw new AlertDeliveryError(`POST ${target} answered HTTP ${response.status}${detail}`, {
     status: response.status,
     retryable,
-    ...(retryable ? {} : { hint: 'The receiver refused the alert; check the alerter credentials and the payload it expects.' }),
+    ...(retryable
+      ? {}
+      : {
+          hint: 'The receiver refused the alert; check the alerter credentials and the payload it expects.',
+        }),
   });
 }
 

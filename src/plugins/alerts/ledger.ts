@@ -21,7 +21,11 @@ export type LedgerEntry =
       /** The redacted reason of a failed delivery. */
       readonly error: string | null;
     }
-  | { readonly type: 'node-failed'; readonly node: string; readonly error: { readonly name: string; readonly message: string } };
+  | {
+      readonly type: 'node-failed';
+      readonly node: string;
+      readonly error: { readonly name: string; readonly message: string };
+    };
 
 export class AlertLedger {
   readonly file: string;

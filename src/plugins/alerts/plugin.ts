@@ -61,7 +61,9 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
   const state: { lastSummary: AlertSummary | undefined } = { lastSummary: undefined };
 
   const attached = (node: Node): boolean =>
-    service !== undefined && service.active && (attach.nodes === 'all' || attach.tags.some((tag) => node.tags.has(tag)));
+    service !== undefined &&
+    service.active &&
+    (attach.nodes === 'all' || attach.tags.some((tag) => node.tags.has(tag)));
 
   /** Node hooks must never throw: the node's own outcome is what the run reports. */
   const safely = (action: () => void | Promise<unknown>): void | Promise<void> => {
@@ -79,7 +81,11 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
   };
   const alertFor = (kind: NodeAlertKind, outcome: StepOutcome): Promise<unknown> | undefined => {
     if (!attach.on.has(kind)) return undefined;
-    const context = { ...outcome, pipelineName: project?.pipelineName ?? '__default__', project } as StepHookContext;
+    const context = {
+      ...outcome,
+      pipelineName: project?.pipelineName ?? '__default__',
+      project,
+    } as StepHookContext;
     return service!.send(nodeAlert(context));
   };
 
@@ -89,19 +95,35 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     if (error !== undefined && pipelineAlertOn && !(error instanceof AlertsFailedError)) {
       const failed = service.failedNodes();
       if (error instanceof NodeFailuresError) {
-        for (const failure of error.failures) if (!failed.some((known) => known.node === failure.nodeName)) failed.push({ node: failure.nodeName, error: failure.error });
+        for (const failure of error.failures)
+          if (!failed.some((known) => known.node === failure.nodeName))
+            failed.push({ node: failure.nodeName, error: failure.error });
       }
-      await service.send(pipelineAlert({ pipelineName, runId, error, failedNodes: failed, durationMs: performance.now() - runStartedAt }));
+      await service.send(
+        pipelineAlert({
+          pipelineName,
+          runId,
+          error,
+          failedNodes: failed,
+          durationMs: performance.now() - runStartedAt,
+        }),
+      );
     }
     const summary = service.summary();
     state.lastSummary = summary;
     service.ledger.remove();
     if (summary.sent + summary.failed > 0) log(formatSummary(summary));
     if (error === undefined && failPipeline && summary.failed > 0) {
-      const reasons = summary.failures.map((failure) => `${failure.alerter}${failure.node === null ? '' : ` (node ${failure.node})`}: ${failure.error}`);
-      throw new AlertsFailedError(`${summary.failed} alert(s) could not be delivered:\n  - ${reasons.join('\n  - ')}`, {
-        hint: 'Every node succeeded; the run fails because fail_pipeline is on. Check the alerters in conf/<env>/alerts.yml.',
-      });
+      const reasons = summary.failures.map(
+        (failure) =>
+          `${failure.alerter}${failure.node === null ? '' : ` (node ${failure.node})`}: ${failure.error}`,
+      );
+      throw new AlertsFailedError(
+        `${summary.failed} alert(s) could not be delivered:\n  - ${reasons.join('\n  - ')}`,
+        {
+          hint: 'Every node succeeded; the run fails because fail_pipeline is on. Check the alerters in conf/<env>/alerts.yml.',
+        },
+      );
     }
   };
 

@@ -8,7 +8,8 @@ import { SecretRedactor } from '../../io/catalog-redaction.ts';
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    const hidden = parsed.pathname.length > 1 || parsed.search !== '' || parsed.username !== '' || parsed.password !== '';
+    const hidden =
+      parsed.pathname.length > 1 || parsed.search !== '' || parsed.username !== '' || parsed.password !== '';
     return `${parsed.protocol}//${parsed.host}${hidden ? '/***' : ''}`;
   } catch {
     return '(an invalid URL)';
@@ -19,7 +20,12 @@ export function redactUrl(url: string): string {
 export function urlSecrets(url: string): string[] {
   try {
     const parsed = new URL(url);
-    return [url, parsed.pathname.length > 1 ? parsed.pathname : '', parsed.search.slice(1), decodeURIComponent(parsed.password)].filter((part) => part !== '');
+    return [
+      url,
+      parsed.pathname.length > 1 ? parsed.pathname : '',
+      parsed.search.slice(1),
+      decodeURIComponent(parsed.password),
+    ].filter((part) => part !== '');
   } catch {
     return [url];
   }

@@ -20,7 +20,12 @@ export interface AlertSummary {
   readonly failed: number;
   readonly byAlerter: Readonly<Record<string, { readonly sent: number; readonly failed: number }>>;
   /** Failed deliveries, with their redacted reasons. */
-  readonly failures: readonly { readonly alerter: string; readonly kind: string; readonly node: string | null; readonly error: string }[];
+  readonly failures: readonly {
+    readonly alerter: string;
+    readonly kind: string;
+    readonly node: string | null;
+    readonly error: string;
+  }[];
 }
 
 export class AlertService {
@@ -63,18 +68,37 @@ export class AlertService {
       outcome = { ok: false, attempts: 1, error: error as Error };
     }
     const reason = outcome.error === undefined ? null : this.redact(outcome.error.message);
-    this.ledger.append({ type: 'delivery', alerter: alerter.name, kind: alert.kind, node: alert.node ?? null, ok: outcome.ok, attempts: outcome.attempts, error: reason });
+    this.ledger.append({
+      type: 'delivery',
+      alerter: alerter.name,
+      kind: alert.kind,
+      node: alert.node ?? null,
+      ok: outcome.ok,
+      attempts: outcome.attempts,
+      error: reason,
+    });
     if (!outcome.ok) {
-      const subject = alert.node === undefined ? `the ${alert.kind} alert of run ${alert.runId}` : `the ${alert.kind} alert of node "${alert.node}"`;
+      const subject =
+        alert.node === undefined
+          ? `the ${alert.kind} alert of run ${alert.runId}`
+          : `the ${alert.kind} alert of node "${alert.node}"`;
       const tries = `${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}`;
-      this.#log(this.redact(`sluice: ${subject} could not be delivered to ${alerter.name} (${alerter.type}, ${alerter.target}) after ${tries}: ${reason}`));
+      this.#log(
+        this.redact(
+          `sluice: ${subject} could not be delivered to ${alerter.name} (${alerter.type}, ${alerter.target}) after ${tries}: ${reason}`,
+        ),
+      );
     }
     return outcome.ok;
   }
 
   /** Records a node failure for the pipeline alert, from whichever process ran the node. */
   recordNodeFailure(node: string, error: Error): void {
-    this.ledger.append({ type: 'node-failed', node, error: { name: error.name, message: this.redact(error.message) } });
+    this.ledger.append({
+      type: 'node-failed',
+      node,
+      error: { name: error.name, message: this.redact(error.message) },
+    });
   }
 
   /** Every delivery of the run so far, from every process. */
@@ -93,7 +117,12 @@ export class AlertService {
       } else {
         counts.failed++;
         failed++;
-        failures.push({ alerter: entry.alerter, kind: entry.kind, node: entry.node, error: entry.error ?? 'unknown' });
+        failures.push({
+          alerter: entry.alerter,
+          kind: entry.kind,
+          node: entry.node,
+          error: entry.error ?? 'unknown',
+        });
       }
     }
     return { sent, failed, byAlerter, failures };
@@ -116,14 +145,20 @@ export class AlertService {
 export function formatSummary(summary: AlertSummary): string {
   const parts = Object.entries(summary.byAlerter)
     .filter(([, counts]) => counts.sent + counts.failed > 0)
-    .map(([name, counts]) => `${name}: ${[counts.sent > 0 ? `${counts.sent} sent` : '', counts.failed > 0 ? `${counts.failed} failed` : ''].filter(Boolean).join(', ')}`);
+    .map(
+      ([name, counts]) =>
+        `${name}: ${[counts.sent > 0 ? `${counts.sent} sent` : '', counts.failed > 0 ? `${counts.failed} failed` : ''].filter(Boolean).join(', ')}`,
+    );
   return `sluice: alerts: ${summary.sent} sent, ${summary.failed} failed${parts.length === 0 ? '' : ` (${parts.join('; ')})`}`;
 }
 
 const services = new WeakMap<ConfigLoader, AlertService>();
 
 /** The run's alert service in this process, built on first use from the project's configuration. */
-export function alertServiceFor(project: ProjectContext, log: (line: string) => void = writeStderr): AlertService {
+export function alertServiceFor(
+  project: ProjectContext,
+  log: (line: string) => void = writeStderr,
+): AlertService {
   let service = services.get(project.config);
   if (service === undefined) {
     service = new AlertService(loadAlertsConfig(project.config), project.runId, log);

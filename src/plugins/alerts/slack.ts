@@ -20,12 +20,18 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-const EMOJI: Record<Alert['kind'], string> = { failure: ':x:', retry: ':warning:', success: ':white_check_mark:', pipeline: ':rotating_light:' };
+const EMOJI: Record<Alert['kind'], string> = {
+  failure: ':x:',
+  retry: ':warning:',
+  success: ':white_check_mark:',
+  pipeline: ':rotating_light:',
+};
 
 /** The Slack message for an alert, within Slack's limits (header 150, field 2000, section 3000 characters). */
 export function slackMessage(alert: Alert): SlackMessage {
   const fields: { type: 'mrkdwn'; text: string }[] = [];
-  const field = (label: string, value: string) => fields.push({ type: 'mrkdwn', text: truncate(`*${label}*\n${value}`, 2000) });
+  const field = (label: string, value: string) =>
+    fields.push({ type: 'mrkdwn', text: truncate(`*${label}*\n${value}`, 2000) });
   if (alert.node !== undefined) field('Node', `\`${alert.node}\``);
   field('Pipeline', `\`${alert.pipelineName}\``);
   field('Run', `\`${alert.runId}\``);
@@ -37,10 +43,21 @@ export function slackMessage(alert: Alert): SlackMessage {
     { type: 'section', fields },
   ];
   if (alert.failedNodes !== undefined && alert.failedNodes.length > 0) {
-    const lines = alert.failedNodes.map(({ node, error }) => `• \`${node}\`: ${error.name}: ${firstLine(error.message)}`);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Failed nodes*\n${lines.join('\n')}`, 3000) } });
+    const lines = alert.failedNodes.map(
+      ({ node, error }) => `• \`${node}\`: ${error.name}: ${firstLine(error.message)}`,
+    );
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(`*Failed nodes*\n${lines.join('\n')}`, 3000) },
+    });
   } else if (alert.error !== undefined) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Error*\n\`\`\`${alert.error.name}: ${alert.error.message}\`\`\``, 3000) } });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(`*Error*\n\`\`\`${alert.error.name}: ${alert.error.message}\`\`\``, 3000),
+      },
+    });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Sent by Sluice' }] });
   const where = alert.node === undefined ? '' : ` in pipeline ${alert.pipelineName}`;

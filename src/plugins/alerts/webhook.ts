@@ -49,18 +49,31 @@ export function signature(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
-export function webhookAlerter(settings: AlerterSettings & { url: string; secret?: string | undefined; headers: Readonly<Record<string, string>> }): Alerter {
+export function webhookAlerter(
+  settings: AlerterSettings & {
+    url: string;
+    secret?: string | undefined;
+    headers: Readonly<Record<string, string>>;
+  },
+): Alerter {
   const target = redactUrl(settings.url);
   return {
     name: settings.name,
     type: 'webhook' satisfies AlerterType,
     events: settings.events,
     target,
-    secrets: [...urlSecrets(settings.url), ...(settings.secret === undefined ? [] : [settings.secret]), ...Object.values(settings.headers)],
+    secrets: [
+      ...urlSecrets(settings.url),
+      ...(settings.secret === undefined ? [] : [settings.secret]),
+      ...Object.values(settings.headers),
+    ],
     delivery: settings.delivery,
     prepare(alert) {
       const body = jsonBody(webhookPayload(alert));
-      const headers: Record<string, string> = { ...settings.headers, 'X-Sluice-Event': webhookPayload(alert).event };
+      const headers: Record<string, string> = {
+        ...settings.headers,
+        'X-Sluice-Event': webhookPayload(alert).event,
+      };
       if (settings.secret !== undefined) headers[SIGNATURE_HEADER] = signature(body, settings.secret);
       return (signal) => postJson(settings.url, body, headers, signal, target);
     },
@@ -72,6 +85,9 @@ function jsonBody(payload: WebhookPayload): string {
   try {
     return JSON.stringify(payload);
   } catch {
-    return JSON.stringify({ ...payload, params: payload.params === null ? null : { unserializable: Object.keys(payload.params) } });
+    return JSON.stringify({
+      ...payload,
+      params: payload.params === null ? null : { unserializable: Object.keys(payload.params) },
+    });
   }
 }

@@ -14,7 +14,10 @@ export class StepHookConfigError extends ConfigError {}
 export class StepHookReferenceError extends SluiceError {
   readonly location: ConfigLocation | undefined;
 
-  constructor(message: string, options: { location?: ConfigLocation | undefined; cause?: unknown; hint?: string }) {
+  constructor(
+    message: string,
+    options: { location?: ConfigLocation | undefined; cause?: unknown; hint?: string },
+  ) {
     const prefix = options.location === undefined ? '' : `${formatLocation(options.location)}: `;
     super(`${prefix}${message}`, {
       ...(options.cause === undefined ? {} : { cause: options.cause }),

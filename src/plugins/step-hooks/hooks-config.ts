@@ -23,7 +23,11 @@ export const HOOKS_CONFIG_KEY = 'hooks';
 export const STEP_HOOK_KINDS = ['onSuccess', 'onFailure', 'onRetry'] as const;
 export type StepHookKind = (typeof STEP_HOOK_KINDS)[number];
 
-const YAML_HOOK_KEYS: Readonly<Record<string, StepHookKind>> = { on_success: 'onSuccess', on_failure: 'onFailure', on_retry: 'onRetry' };
+const YAML_HOOK_KEYS: Readonly<Record<string, StepHookKind>> = {
+  on_success: 'onSuccess',
+  on_failure: 'onFailure',
+  on_retry: 'onRetry',
+};
 const ENTRY_KEYS = [...Object.keys(YAML_HOOK_KEYS), 'retries'];
 const SECTIONS = ['nodes', 'tags', 'pipeline'];
 const RETRY_KEYS = ['max', 'delay_ms', 'backoff', 'jitter'];
@@ -47,7 +51,10 @@ export interface HooksConfig {
 export const EMPTY_HOOKS_CONFIG: HooksConfig = { nodes: new Map(), tags: new Map(), pipeline: undefined };
 
 /** Reads and checks hooks.yml; every error names the file and line of the offending value. */
-export async function loadHooksConfig(config: ConfigLoader, resolver: ReferenceResolver): Promise<HooksConfig> {
+export async function loadHooksConfig(
+  config: ConfigLoader,
+  resolver: ReferenceResolver,
+): Promise<HooksConfig> {
   if (!config.keys().includes(HOOKS_CONFIG_KEY)) return EMPTY_HOOKS_CONFIG;
   const raw = config.get(HOOKS_CONFIG_KEY);
   if (Object.keys(raw).length === 0) return EMPTY_HOOKS_CONFIG;
@@ -56,10 +63,13 @@ export async function loadHooksConfig(config: ConfigLoader, resolver: ReferenceR
 
   for (const key of Object.keys(raw)) {
     if (!SECTIONS.includes(key)) {
-      throw new StepHookConfigError(`Unknown section "${key}" in the hooks configuration.${didYouMean(key, SECTIONS)}`, {
-        location: locate([key]),
-        hint: 'The sections are nodes (by full node name), tags and pipeline.',
-      });
+      throw new StepHookConfigError(
+        `Unknown section "${key}" in the hooks configuration.${didYouMean(key, SECTIONS)}`,
+        {
+          location: locate([key]),
+          hint: 'The sections are nodes (by full node name), tags and pipeline.',
+        },
+      );
     }
   }
   const named = async (section: 'nodes' | 'tags'): Promise<Map<string, HooksEntry>> => {
@@ -67,17 +77,24 @@ export async function loadHooksConfig(config: ConfigLoader, resolver: ReferenceR
     const value = raw[section];
     if (value === undefined || value === null) return entries;
     if (!isMapping(value)) {
-      throw new StepHookConfigError(`"${section}" must map ${section === 'nodes' ? 'node names' : 'tags'} to hook settings.`, {
-        location: locate([section]),
-        hint: `e.g. ${section}:\n  ${section === 'nodes' ? 'train_model' : 'critical'}: { on_failure: ./src/hooks.ts#alert }`,
-      });
+      throw new StepHookConfigError(
+        `"${section}" must map ${section === 'nodes' ? 'node names' : 'tags'} to hook settings.`,
+        {
+          location: locate([section]),
+          hint: `e.g. ${section}:\n  ${section === 'nodes' ? 'train_model' : 'critical'}: { on_failure: ./src/hooks.ts#alert }`,
+        },
+      );
     }
-    for (const [name, entry] of Object.entries(value)) entries.set(name, await reader.read(entry, [section, name]));
+    for (const [name, entry] of Object.entries(value))
+      entries.set(name, await reader.read(entry, [section, name]));
     return entries;
   };
   const nodes = await named('nodes');
   const tags = await named('tags');
-  const pipeline = raw.pipeline === undefined || raw.pipeline === null ? undefined : await reader.read(raw.pipeline, ['pipeline']);
+  const pipeline =
+    raw.pipeline === undefined || raw.pipeline === null
+      ? undefined
+      : await reader.read(raw.pipeline, ['pipeline']);
   return { nodes, tags, pipeline };
 }
 
@@ -92,7 +109,10 @@ class EntryReader {
 
   async read(value: unknown, path: readonly string[]): Promise<HooksEntry> {
     if (!isMapping(value)) {
-      throw this.#error(path, `must be a mapping of on_success, on_failure, on_retry and retries, not ${describe(value)}.`);
+      throw this.#error(
+        path,
+        `must be a mapping of on_success, on_failure, on_retry and retries, not ${describe(value)}.`,
+      );
     }
     const hooks: Partial<Record<StepHookKind, readonly ConfiguredHook[]>> = {};
     let retries: RetryPolicy | undefined;
@@ -100,7 +120,12 @@ class EntryReader {
       const kind = YAML_HOOK_KEYS[key];
       if (kind !== undefined) hooks[kind] = await this.#hooks(setting, [...path, key]);
       else if (key === 'retries') retries = this.#retries(setting, [...path, key]);
-      else throw this.#error([...path, key], `"${key}" is not a hook setting.${didYouMean(key, ENTRY_KEYS)}`, `Use ${ENTRY_KEYS.join(', ')}.`);
+      else
+        throw this.#error(
+          [...path, key],
+          `"${key}" is not a hook setting.${didYouMean(key, ENTRY_KEYS)}`,
+          `Use ${ENTRY_KEYS.join(', ')}.`,
+        );
     }
     return { hooks, retries, path };
   }
@@ -114,7 +139,11 @@ class EntryReader {
       const reference: unknown = list[index];
       const at = Array.isArray(setting) ? [...path, String(index)] : path;
       if (typeof reference !== 'string') {
-        throw this.#error(at, `a step hook is written as "module#export", not ${describe(reference)}.`, 'e.g. ./src/hooks.ts#onFailure or sluice#alertOnFailure');
+        throw this.#error(
+          at,
+          `a step hook is written as "module#export", not ${describe(reference)}.`,
+          'e.g. ./src/hooks.ts#onFailure or sluice#alertOnFailure',
+        );
       }
       hooks.push(await this.#resolver.resolve(reference, { location: this.#locate(at) }));
     }
@@ -125,23 +154,50 @@ class EntryReader {
   #retries(setting: unknown, path: readonly string[]): RetryPolicy {
     const hint = 'e.g. retries: { max: 2, delay_ms: 500, backoff: exponential, jitter: 0.2 }';
     if (typeof setting === 'number') setting = { max: setting };
-    if (!isMapping(setting)) throw this.#error(path, `must be a number of retries or a mapping, not ${describe(setting)}.`, hint);
+    if (!isMapping(setting))
+      throw this.#error(path, `must be a number of retries or a mapping, not ${describe(setting)}.`, hint);
     for (const key of Object.keys(setting)) {
-      if (!RETRY_KEYS.includes(key)) throw this.#error([...path, key], `"${key}" is not a retry option.${didYouMean(key, RETRY_KEYS)}`, `Use ${RETRY_KEYS.join(', ')}.`);
+      if (!RETRY_KEYS.includes(key))
+        throw this.#error(
+          [...path, key],
+          `"${key}" is not a retry option.${didYouMean(key, RETRY_KEYS)}`,
+          `Use ${RETRY_KEYS.join(', ')}.`,
+        );
     }
     const { max, delay_ms: delayMs, backoff, jitter } = setting;
-    if (max === undefined) throw this.#error(path, 'needs "max", the number of retries after the first attempt.', hint);
+    if (max === undefined)
+      throw this.#error(path, 'needs "max", the number of retries after the first attempt.', hint);
     if (!Number.isInteger(max) || (max as number) < 0) {
-      throw this.#error([...path, 'max'], `"max" must be a whole number of at least 0, not ${JSON.stringify(max)}.`, hint);
+      throw this.#error(
+        [...path, 'max'],
+        `"max" must be a whole number of at least 0, not ${JSON.stringify(max)}.`,
+        hint,
+      );
     }
     if (delayMs !== undefined && (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0)) {
-      throw this.#error([...path, 'delay_ms'], `"delay_ms" must be a number of milliseconds of at least 0, not ${JSON.stringify(delayMs)}.`, hint);
+      throw this.#error(
+        [...path, 'delay_ms'],
+        `"delay_ms" must be a number of milliseconds of at least 0, not ${JSON.stringify(delayMs)}.`,
+        hint,
+      );
     }
     if (backoff !== undefined && backoff !== 'fixed' && backoff !== 'exponential') {
-      throw this.#error([...path, 'backoff'], `"backoff" must be fixed or exponential, not ${JSON.stringify(backoff)}.${didYouMean(String(backoff), ['fixed', 'exponential'])}`, hint);
+      throw this.#error(
+        [...path, 'backoff'],
+        `"backoff" must be fixed or exponential, not ${JSON.stringify(backoff)}.${didYouMean(String(backoff), ['fixed', 'exponential'])}`,
+        hint,
+      );
     }
-    if (jitter !== undefined && typeof jitter !== 'boolean' && (typeof jitter !== 'number' || !(jitter > 0 && jitter <= 1))) {
-      throw this.#error([...path, 'jitter'], `"jitter" must be true, false or a fraction in (0, 1], not ${JSON.stringify(jitter)}.`, hint);
+    if (
+      jitter !== undefined &&
+      typeof jitter !== 'boolean' &&
+      (typeof jitter !== 'number' || !(jitter > 0 && jitter <= 1))
+    ) {
+      throw this.#error(
+        [...path, 'jitter'],
+        `"jitter" must be true, false or a fraction in (0, 1], not ${JSON.stringify(jitter)}.`,
+        hint,
+      );
     }
     return {
       max: max as number,
@@ -152,7 +208,10 @@ class EntryReader {
   }
 
   #error(path: readonly string[], problem: string, hint?: string): StepHookConfigError {
-    const subject = path.length > 1 ? `${path.slice(0, 2).join('.')}${path.length > 2 ? ` (${path.slice(2).join('.')})` : ''}` : path[0];
+    const subject =
+      path.length > 1
+        ? `${path.slice(0, 2).join('.')}${path.length > 2 ? ` (${path.slice(2).join('.')})` : ''}`
+        : path[0];
     return new StepHookConfigError(`In the hooks configuration, ${subject}: ${problem}`, {
       location: this.#locate(path),
       ...(hint === undefined ? {} : { hint }),

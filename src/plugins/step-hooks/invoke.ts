@@ -31,13 +31,20 @@ export function invokeHooks(
 ): void | Promise<void> {
   for (let index = 0; index < hooks.length; index++) {
     const pending = invokeOne(hooks[index]!, kind, context, onFailure);
-    if (pending !== undefined) return pending.then(() => invokeHooks(hooks.slice(index + 1), kind, context, onFailure));
+    if (pending !== undefined)
+      return pending.then(() => invokeHooks(hooks.slice(index + 1), kind, context, onFailure));
   }
   return undefined;
 }
 
-function invokeOne(hook: ConfiguredHook, kind: StepHookKind, context: StepHookContext, onFailure: FailureSink): Promise<void> | undefined {
-  const fail = (thrown: unknown) => onFailure({ nodeName: context.node.name, kind, hook: hook.label, error: asError(thrown) });
+function invokeOne(
+  hook: ConfiguredHook,
+  kind: StepHookKind,
+  context: StepHookContext,
+  onFailure: FailureSink,
+): Promise<void> | undefined {
+  const fail = (thrown: unknown) =>
+    onFailure({ nodeName: context.node.name, kind, hook: hook.label, error: asError(thrown) });
   try {
     const result = hook.hook(context as never);
     if (isPromiseLike(result)) return Promise.resolve(result).then(() => undefined, fail);

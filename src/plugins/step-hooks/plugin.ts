@@ -44,7 +44,11 @@ interface NodePlan {
   readonly active: boolean;
 }
 
-const NO_PLAN: NodePlan = { hooks: { onSuccess: [], onFailure: [], onRetry: [] }, retries: undefined, active: false };
+const NO_PLAN: NodePlan = {
+  hooks: { onSuccess: [], onFailure: [], onRetry: [] },
+  retries: undefined,
+  active: false,
+};
 
 /**
  * Delivers step hooks (ZenML's success and failure hooks): `onSuccess`, `onFailure` and `onRetry`
@@ -69,10 +73,16 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
     failures.push(failure);
     log(formatFailure(failure));
   };
-  const references = (): ReferenceResolver => (resolver ??= new ReferenceResolver(project?.projectPath ?? process.cwd()));
+  const references = (): ReferenceResolver =>
+    (resolver ??= new ReferenceResolver(project?.projectPath ?? process.cwd()));
 
   /** Imports a code setting's references. Strict (at run start, main process): a bad one throws. */
-  const codeHooks = async (node: Node, kind: StepHookKind, setting: HookSetting, strict: boolean): Promise<ConfiguredHook[]> => {
+  const codeHooks = async (
+    node: Node,
+    kind: StepHookKind,
+    setting: HookSetting,
+    strict: boolean,
+  ): Promise<ConfiguredHook[]> => {
     if (!('code' in setting)) return [...setting.hooks];
     const hooks: ConfiguredHook[] = [];
     for (const reference of setting.code as readonly StepHookReference<any>[]) {
@@ -82,7 +92,11 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       }
       const what = setting.source === 'node' ? 'option' : 'pipeline default';
       try {
-        hooks.push(await references().resolve(reference, { description: `The ${kind} ${what} of node "${node.name}"` }));
+        hooks.push(
+          await references().resolve(reference, {
+            description: `The ${kind} ${what} of node "${node.name}"`,
+          }),
+        );
       } catch (error) {
         if (strict) throw error;
         record({ nodeName: node.name, kind, hook: reference, error: error as Error });
@@ -93,10 +107,15 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
 
   const buildPlan = (node: Node, strict: boolean): NodePlan | Promise<NodePlan> => {
     const settings = settingsFor(node, config);
-    const retries = settings.retries !== undefined && 'policy' in settings.retries ? settings.retries.policy : undefined;
+    const retries =
+      settings.retries !== undefined && 'policy' in settings.retries ? settings.retries.policy : undefined;
     const needsImport = STEP_HOOK_KINDS.some((kind) => {
       const setting = settings.hooks[kind];
-      return setting !== undefined && 'code' in setting && setting.code.some((reference) => typeof reference === 'string');
+      return (
+        setting !== undefined &&
+        'code' in setting &&
+        setting.code.some((reference) => typeof reference === 'string')
+      );
     });
     const assemble = (hooks: Record<StepHookKind, readonly ConfiguredHook[]>): NodePlan => ({
       hooks,
@@ -104,16 +123,27 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       active: STEP_HOOK_KINDS.some((kind) => hooks[kind].length > 0),
     });
     if (!needsImport) {
-      const hooks = { onSuccess: [], onFailure: [], onRetry: [] } as Record<StepHookKind, readonly ConfiguredHook[]>;
+      const hooks = { onSuccess: [], onFailure: [], onRetry: [] } as Record<
+        StepHookKind,
+        readonly ConfiguredHook[]
+      >;
       for (const kind of STEP_HOOK_KINDS) {
         const setting = settings.hooks[kind];
         if (setting === undefined) continue;
-        hooks[kind] = 'code' in setting ? setting.code.map((hook) => functionHook(hook as ConfiguredHook['hook'])) : setting.hooks;
+        hooks[kind] =
+          'code' in setting
+            ? setting.code.map((hook) => functionHook(hook as ConfiguredHook['hook']))
+            : setting.hooks;
       }
-      return retries === undefined && !STEP_HOOK_KINDS.some((kind) => hooks[kind].length > 0) ? NO_PLAN : assemble(hooks);
+      return retries === undefined && !STEP_HOOK_KINDS.some((kind) => hooks[kind].length > 0)
+        ? NO_PLAN
+        : assemble(hooks);
     }
     return (async () => {
-      const hooks = { onSuccess: [], onFailure: [], onRetry: [] } as Record<StepHookKind, readonly ConfiguredHook[]>;
+      const hooks = { onSuccess: [], onFailure: [], onRetry: [] } as Record<
+        StepHookKind,
+        readonly ConfiguredHook[]
+      >;
       for (const kind of STEP_HOOK_KINDS) {
         const setting = settings.hooks[kind];
         if (setting !== undefined) hooks[kind] = await codeHooks(node, kind, setting, strict);
@@ -130,7 +160,9 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       // nodeRetryPolicy runs before runNode's error handling: whatever goes wrong here must not escape.
       if (isPromiseLike(plan)) {
         plan = Promise.resolve(plan).catch((error: unknown) => {
-          log(`sluice: step hooks of node "${node.name}" could not be prepared: ${(error as Error)?.message ?? String(error)}`);
+          log(
+            `sluice: step hooks of node "${node.name}" could not be prepared: ${(error as Error)?.message ?? String(error)}`,
+          );
           return NO_PLAN;
         });
       }
@@ -149,7 +181,11 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
     const hooks = plan.hooks[kind];
     if (hooks.length === 0) return undefined;
     calls[kind] += hooks.length;
-    const context = { ...outcome, pipelineName: project?.pipelineName ?? '__default__', project } as StepHookContext;
+    const context = {
+      ...outcome,
+      pipelineName: project?.pipelineName ?? '__default__',
+      project,
+    } as StepHookContext;
     return invokeHooks(hooks, kind, context, record);
   };
 

@@ -31,7 +31,10 @@ export type CodeHooks = readonly StepHookReference<any>[];
 /** The winner for one step hook kind: hooks from code (maybe references) or ready ones from YAML. */
 export type HookSetting =
   | { readonly source: 'node' | 'pipeline-default'; readonly code: CodeHooks }
-  | { readonly source: 'yaml-node' | 'yaml-tag' | 'yaml-pipeline'; readonly hooks: readonly ConfiguredHook[] };
+  | {
+      readonly source: 'yaml-node' | 'yaml-tag' | 'yaml-pipeline';
+      readonly hooks: readonly ConfiguredHook[];
+    };
 
 /** The winner for retries: `undefined` policy from code means "leave `node.options.retries` alone". */
 export type RetrySetting =
@@ -48,7 +51,8 @@ export function settingsFor(node: Node, config: HooksConfig): NodeSettings {
   const inherited: readonly NodeBehaviourName[] = node.options.inheritedBehaviour ?? [];
   const nodeEntry = config.nodes.get(node.name);
   const tagEntries: HooksEntry[] = [];
-  if (node.tags.size > 0) for (const [tag, entry] of config.tags) if (node.tags.has(tag)) tagEntries.push(entry);
+  if (node.tags.size > 0)
+    for (const [tag, entry] of config.tags) if (node.tags.has(tag)) tagEntries.push(entry);
 
   const hooks: Partial<Record<StepHookKind, HookSetting>> = {};
   for (const kind of STEP_HOOK_KINDS) {

@@ -46,11 +46,14 @@ export class ReferenceResolver {
 
   async resolve(reference: string, origin: ReferenceOrigin = {}): Promise<ConfiguredHook> {
     const fail = (problem: string, hint: string, cause?: unknown) =>
-      new StepHookReferenceError(`${origin.description === undefined ? '' : `${origin.description}: `}${problem}`, {
-        location: origin.location,
-        hint,
-        cause,
-      });
+      new StepHookReferenceError(
+        `${origin.description === undefined ? '' : `${origin.description}: `}${problem}`,
+        {
+          location: origin.location,
+          hint,
+          cause,
+        },
+      );
     const hash = reference.lastIndexOf('#');
     if (hash <= 0 || hash === reference.length - 1) {
       throw fail(
@@ -114,10 +117,13 @@ export class ReferenceResolver {
     try {
       path = require.resolve(specifier);
     } catch (error) {
-      throw new StepHookReferenceError(`the package "${specifier}" can't be found from ${this.#projectPath}.`, {
-        hint: `Install it (npm install ${specifier}), or use a path starting with "./" for a module of the project.`,
-        cause: error,
-      });
+      throw new StepHookReferenceError(
+        `the package "${specifier}" can't be found from ${this.#projectPath}.`,
+        {
+          hint: `Install it (npm install ${specifier}), or use a path starting with "./" for a module of the project.`,
+          cause: error,
+        },
+      );
     }
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   }

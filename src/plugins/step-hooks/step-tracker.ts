@@ -45,11 +45,25 @@ export class StepTracker {
   /** The node is about to run (its first attempt). */
   start(node: Node, runId: string): void {
     const now = this.#now();
-    this.#tracks.set(node.name, { startedAt: now, attemptStartedAt: now, attempt: 1, runId, params: undefined, pendingSaves: -1 });
+    this.#tracks.set(node.name, {
+      startedAt: now,
+      attemptStartedAt: now,
+      attempt: 1,
+      runId,
+      params: undefined,
+      pendingSaves: -1,
+    });
   }
 
   /** An attempt failed and will be retried after `delayMs`. */
-  retry(node: Node, error: Error, attempt: number, delayMs: number, catalog: DataCatalog, runId: string): StepOutcome {
+  retry(
+    node: Node,
+    error: Error,
+    attempt: number,
+    delayMs: number,
+    catalog: DataCatalog,
+    runId: string,
+  ): StepOutcome {
     const track = this.#track(node, runId);
     const now = this.#now();
     const outcome: StepOutcome = {
@@ -103,7 +117,13 @@ export class StepTracker {
     return track;
   }
 
-  #common(node: Node, track: NodeTrack, now: number, inputs: Values | undefined, catalog: DataCatalog | undefined) {
+  #common(
+    node: Node,
+    track: NodeTrack,
+    now: number,
+    inputs: Values | undefined,
+    catalog: DataCatalog | undefined,
+  ) {
     return {
       node,
       runId: track.runId,

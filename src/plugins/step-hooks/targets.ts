@@ -11,7 +11,12 @@ import { StepHookConfigError } from './errors.ts';
 import type { HooksConfig } from './hooks-config.ts';
 import { HOOKS_CONFIG_KEY } from './hooks-config.ts';
 
-export async function checkHookTargets(config: HooksConfig, pipeline: Pipeline, projectPath: string, loader: ConfigLoader | undefined): Promise<void> {
+export async function checkHookTargets(
+  config: HooksConfig,
+  pipeline: Pipeline,
+  projectPath: string,
+  loader: ConfigLoader | undefined,
+): Promise<void> {
   const nodeNames = new Set(pipeline.nodes.map((node) => node.name));
   const tags = new Set(pipeline.nodes.flatMap((node) => [...node.tags]));
   let unknownNodes = [...config.nodes.keys()].filter((name) => !nodeNames.has(name));
@@ -42,10 +47,13 @@ export async function checkHookTargets(config: HooksConfig, pipeline: Pipeline, 
   }
   const tag = unknownTags[0]!;
   const match = nearest(tag, tags);
-  throw new StepHookConfigError(`The hooks configuration names tag "${tag}", which no node has.${match === undefined ? '' : ` Did you mean "${match}"?`}`, {
-    ...optionalLocation(locate(['tags', tag])),
-    hint: `Tags in use: ${[...tags].sort().join(', ') || 'none'}.`,
-  });
+  throw new StepHookConfigError(
+    `The hooks configuration names tag "${tag}", which no node has.${match === undefined ? '' : ` Did you mean "${match}"?`}`,
+    {
+      ...optionalLocation(locate(['tags', tag])),
+      hint: `Tags in use: ${[...tags].sort().join(', ') || 'none'}.`,
+    },
+  );
 }
 
 /** Every registered pipeline, imported one at a time; none when the project can't be loaded (a bare runPipeline). */

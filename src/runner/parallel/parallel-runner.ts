@@ -37,17 +37,27 @@ export class ParallelRunner implements Runner {
   constructor(options: ParallelRunnerOptions = {}) {
     const maxWorkers = options.maxWorkers ?? availableParallelism();
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new RangeError(`ParallelRunner maxWorkers must be a whole number of at least 1, got ${maxWorkers}.`);
+      throw new RangeError(
+        `ParallelRunner maxWorkers must be a whole number of at least 1, got ${maxWorkers}.`,
+      );
     }
     this.maxWorkers = maxWorkers;
   }
 
-  async run(pipeline: Pipeline, catalog: DataCatalog, hooks: SluiceHookManager, options: RunOptions): Promise<RunResult> {
+  async run(
+    pipeline: Pipeline,
+    catalog: DataCatalog,
+    hooks: SluiceHookManager,
+    options: RunOptions,
+  ): Promise<RunResult> {
     const project = options.project;
     if (project === undefined) {
-      throw new ParallelRunnerError('The parallel runner needs the project path: its workers load the project and look nodes up by name.', {
-        hint: 'Run through a Session (or `sluice run --runner parallel`), or pass `project` in the run options.',
-      });
+      throw new ParallelRunnerError(
+        'The parallel runner needs the project path: its workers load the project and look nodes up by name.',
+        {
+          hint: 'Run through a Session (or `sluice run --runner parallel`), or pass `project` in the run options.',
+        },
+      );
     }
     const started = performance.now();
     const prepared = await prepareRun(pipeline, catalog, options);
@@ -91,8 +101,14 @@ export class ParallelRunner implements Runner {
 }
 
 /** Starts `count` workers; if any fails to start, stops the others and fails with its error. */
-async function startPool(count: number, setup: WorkerSetup, delivery: RelayedEventDelivery | undefined): Promise<WorkerHandle[]> {
-  const started = await Promise.allSettled(Array.from({ length: count }, () => WorkerHandle.start(setup, delivery)));
+async function startPool(
+  count: number,
+  setup: WorkerSetup,
+  delivery: RelayedEventDelivery | undefined,
+): Promise<WorkerHandle[]> {
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, () => WorkerHandle.start(setup, delivery)),
+  );
   const failure = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   if (failure === undefined) return workers;
@@ -115,7 +131,11 @@ class WorkerHandle {
   readonly #worker: Worker;
   readonly #delivery: RelayedEventDelivery | undefined;
   #current:
-    | { nodeName: string; resolve: (outputs: Readonly<Record<string, unknown>>) => void; reject: (error: Error) => void }
+    | {
+        nodeName: string;
+        resolve: (outputs: Readonly<Record<string, unknown>>) => void;
+        reject: (error: Error) => void;
+      }
     | undefined;
   /** Relayed events are delivered one after another, and all before the node's completion. */
   #deliveries: Promise<unknown> = Promise.resolve();
@@ -142,17 +162,25 @@ class WorkerHandle {
         } else if (message.type === 'setup-failed') {
           void worker.terminate();
           const cause = deserializeError(message.error);
-          reject(new ParallelRunnerError(`A worker thread could not load the project: ${cause.message}`, { cause }));
+          reject(
+            new ParallelRunnerError(`A worker thread could not load the project: ${cause.message}`, {
+              cause,
+            }),
+          );
         }
       };
       worker.on('message', onStartMessage);
       worker.once('error', (error) => {
         handle.#crashed(error);
-        reject(new ParallelRunnerError(`A worker thread failed to start: ${error.message}`, { cause: error }));
+        reject(
+          new ParallelRunnerError(`A worker thread failed to start: ${error.message}`, { cause: error }),
+        );
       });
       worker.once('exit', (code) => {
         handle.#exited = true;
-        handle.#crashed(new ParallelRunnerError(`A worker thread exited (code ${code}) while running a node.`));
+        handle.#crashed(
+          new ParallelRunnerError(`A worker thread exited (code ${code}) while running a node.`),
+        );
       });
     });
   }
@@ -175,7 +203,8 @@ class WorkerHandle {
   #receive(message: FromWorker): void {
     if (message.type === 'event') {
       const delivery = this.#delivery;
-      if (delivery !== undefined) this.#deliveries = this.#deliveries.then(() => delivery.deliver(message.event));
+      if (delivery !== undefined)
+        this.#deliveries = this.#deliveries.then(() => delivery.deliver(message.event));
       return;
     }
     if (message.type !== 'done' && message.type !== 'failed') return;
@@ -185,8 +214,12 @@ class WorkerHandle {
     const deliveries = this.#deliveries;
     this.#deliveries = Promise.resolve();
     deliveries.then(
-      () => (message.type === 'done' ? current.resolve(message.outputs) : current.reject(deserializeError(message.error))),
-      (relayError: unknown) => current.reject(relayError instanceof Error ? relayError : new Error(String(relayError))),
+      () =>
+        message.type === 'done'
+          ? current.resolve(message.outputs)
+          : current.reject(deserializeError(message.error)),
+      (relayError: unknown) =>
+        current.reject(relayError instanceof Error ? relayError : new Error(String(relayError))),
     );
   }
 
@@ -202,7 +235,14 @@ class WorkerHandle {
     const report =
       delivery === undefined
         ? this.#deliveries
-        : this.#deliveries.then(() => delivery.deliver({ hook: 'onNodeError', nodeName: current.nodeName, error: serializeError(error), inputs: {} }));
+        : this.#deliveries.then(() =>
+            delivery.deliver({
+              hook: 'onNodeError',
+              nodeName: current.nodeName,
+              error: serializeError(error),
+              inputs: {},
+            }),
+          );
     this.#deliveries = Promise.resolve();
     report.then(
       () => current.reject(error),
@@ -213,5 +253,7 @@ class WorkerHandle {
 
 /** The worker's entry: compiled JS directly, or under tsx the JS bootstrap that loads the TS worker. */
 function workerEntry(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./worker-bootstrap.mjs', import.meta.url)
+    : new URL('./worker.js', import.meta.url);
 }

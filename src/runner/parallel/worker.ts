@@ -20,13 +20,23 @@ const port = parentPort!;
 const setup = workerData as WorkerSetup;
 const send = (message: FromWorker) => port.postMessage(message);
 
-async function start(): Promise<{ pipeline: Pipeline; catalog: DataCatalog; context: Parameters<typeof runNode>[1] }> {
+async function start(): Promise<{
+  pipeline: Pipeline;
+  catalog: DataCatalog;
+  context: Parameters<typeof runNode>[1];
+}> {
   const { project } = setup;
   const settings = await loadSettings(project.projectPath);
   const { manager } = await createProjectHooks(settings, { role: 'worker' });
   // The relay describes datasets with the catalog, which exists only once the hooks are set up.
   const built: { catalog?: DataCatalog } = {};
-  if (setup.relay) manager.register(relayPlugin((event) => send({ type: 'event', event }), () => built.catalog!));
+  if (setup.relay)
+    manager.register(
+      relayPlugin(
+        (event) => send({ type: 'event', event }),
+        () => built.catalog!,
+      ),
+    );
   const { catalog } = await buildCatalog({
     settings,
     hooks: manager,
@@ -41,7 +51,11 @@ async function start(): Promise<{ pipeline: Pipeline; catalog: DataCatalog; cont
   built.catalog = catalog;
   const pipeline = await settings.pipeline(project.pipelineName);
   await catalog.materialize(pipeline.datasets());
-  return { pipeline, catalog, context: { catalog, hooks: manager, runId: setup.runId, isAsync: setup.isAsync } };
+  return {
+    pipeline,
+    catalog,
+    context: { catalog, hooks: manager, runId: setup.runId, isAsync: setup.isAsync },
+  };
 }
 
 try {
@@ -58,7 +72,8 @@ try {
   async function runOne(nodeName: string, inputs: Readonly<Record<string, unknown>>): Promise<void> {
     const node = pipeline.getNode(nodeName);
     // The main process owns memory data: the worker gets copies for one node, then lets them go.
-    for (const [name, data] of Object.entries(inputs)) catalog.add(name, new MemoryDataset(name, { copyMode: 'assign' }, { data }), { replace: true });
+    for (const [name, data] of Object.entries(inputs))
+      catalog.add(name, new MemoryDataset(name, { copyMode: 'assign' }, { data }), { replace: true });
     try {
       const outputs = await runNode(node, context);
       const ephemeral: Record<string, unknown> = {};

@@ -19,5 +19,8 @@ test('summarizeDays averages per station and day and flags warm days', () => {
 });
 
 test('writeReport prints one line per day', () => {
-  assert.equal(writeReport([{ station: 'n', date: 'd', mean: 1, readings: 1, warm: false }], 'celsius'), 'd n: 1 celsius\n');
+  assert.equal(
+    writeReport([{ station: 'n', date: 'd', mean: 1, readings: 1, warm: false }], 'celsius'),
+    'd n: 1 celsius\n',
+  );
 });

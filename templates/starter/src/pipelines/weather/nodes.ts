@@ -26,12 +26,20 @@ export function summarizeDays(readings: Reading[], warmThreshold: number): Daily
   }
   return [...groups.values()].map((group) => {
     const mean = group.reduce((sum, reading) => sum + (reading.temperature_c ?? 0), 0) / group.length;
-    return { station: group[0]!.station, date: group[0]!.date, mean: Math.round(mean * 10) / 10, readings: group.length, warm: mean >= warmThreshold };
+    return {
+      station: group[0]!.station,
+      date: group[0]!.date,
+      mean: Math.round(mean * 10) / 10,
+      readings: group.length,
+      warm: mean >= warmThreshold,
+    };
   });
 }
 
 /** A few lines for people. */
 export function writeReport(summary: DailySummary[], units: string): string {
-  const lines = summary.map((day) => `${day.date} ${day.station}: ${day.mean} ${units}${day.warm ? ' (warm)' : ''}`);
+  const lines = summary.map(
+    (day) => `${day.date} ${day.station}: ${day.mean} ${units}${day.warm ? ' (warm)' : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }
