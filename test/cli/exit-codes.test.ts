@@ -308,10 +308,14 @@ describe('sluice exit codes', { concurrency: true }, () => {
 
   describe('130: cancelled by a signal', { concurrency: true }, () => {
     /**
-     * Runs the slow pipeline (two 2-second naps in a row) and sends `signal` once the first node's
-     * plain progress line appears; with `twice`, again once the CLI said it received the first.
+     * Runs the slow pipeline (two naps in a row, 2 s each unless `sleepMs`) and sends `signal` once
+     * the first node's plain progress line appears; with `twice`, again once the CLI said it
+     * received the first.
      */
-    async function cancel(signal: NodeJS.Signals, options: { twice?: boolean; args?: string[] } = {}) {
+    async function cancel(
+      signal: NodeJS.Signals,
+      options: { twice?: boolean; args?: string[]; sleepMs?: number } = {},
+    ) {
       let sent = 0;
       let firstSentAt = 0;
       const outcome = await sluiceRecorded(
@@ -326,7 +330,7 @@ describe('sluice exit codes', { concurrency: true }, () => {
           ...(options.args ?? []),
         ],
         {
-          env: { SLUICE_CLI_SLEEP_MS: '2000' },
+          env: { SLUICE_CLI_SLEEP_MS: String(options.sleepMs ?? 2000) },
           onStderr: (stderr, child) => {
             if (sent === 0 && /^\[sluice\] ▶ nap_first$/m.test(stderr)) {
               sent++;
@@ -376,11 +380,12 @@ describe('sluice exit codes', { concurrency: true }, () => {
     });
 
     test('a second signal exits at once with 130, without waiting for the running node', async () => {
-      const outcome = await cancel('SIGINT', { twice: true });
+      // The node sleeps 8 s, so that a loaded machine can't blur "at once" and "after the node".
+      const outcome = await cancel('SIGINT', { twice: true, sleepMs: 8000 });
       assertExit(outcome, 130);
       assert.ok(
-        outcome.elapsedAfterSignal < 1500,
-        `exited ${outcome.elapsedAfterSignal} ms after the signals; the node sleeps 2000 ms`,
+        outcome.elapsedAfterSignal < 5000,
+        `exited ${outcome.elapsedAfterSignal} ms after the signals; the node sleeps 8000 ms`,
       );
       assert.deepEqual(done(outcome.stderr), [], 'the running node was not waited for');
     });
