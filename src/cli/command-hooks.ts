@@ -2,6 +2,7 @@ import { discoverPlugins } from '../hooks/discovery.ts';
 import { createHookManager } from '../hooks/sluice-manager.ts';
 import { settle } from '../maybe-promise.ts';
 import { projectMetadata } from '../session/project-metadata.ts';
+import { loadSettings } from '../session/settings.ts';
 import { exitCodeFor, formatError } from './report-error.ts';
 import type { CliContext } from './main.ts';
 
@@ -17,7 +18,7 @@ export async function withCommandHooks(
   command: () => Promise<number>,
 ): Promise<number> {
   const hooks = createHookManager();
-  const { plugins } = await discoverPlugins(context.projectPath);
+  const { plugins } = await discoverPlugins(context.projectPath, { disable: await disabledPackages(context.projectPath) });
   if (plugins.length === 0) return command();
   for (const found of plugins) hooks.register(found.plugin, found.name);
   const metadata = await projectMetadata(context.projectPath);
@@ -36,4 +37,17 @@ export async function withCommandHooks(
   }
   await settle(hooks.hook.afterCommandRun.call({ projectMetadata: metadata, commandArgs, exitCode }));
   return exitCode;
+}
+
+/**
+ * The project's `disableHooksForPlugins`, so a disabled package stays off for CLI hooks too (and
+ * is never imported). Outside a project, or when the settings don't load (the command then
+ * reports why), nothing is disabled.
+ */
+async function disabledPackages(projectPath: string): Promise<readonly string[]> {
+  try {
+    return (await loadSettings(projectPath)).config.disableHooksForPlugins ?? [];
+  } catch {
+    return [];
+  }
 }

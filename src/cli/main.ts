@@ -131,8 +131,17 @@ export async function main(
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version exit 0; anything else commander rejects is a usage error.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      // Help and version exit 0; anything else commander rejects is a usage error, which the
+      // CLI hooks hear about like any other command's outcome.
+      if (error.exitCode === 0) return ExitCode.ok;
+      const projectPath = resolve(program.opts<{ project?: string }>().project ?? '.');
+      const rejected: CliContext = { projectPath, verbose: false, stdout, stderr, runStarted: false };
+      try {
+        await withCommandHooks(rejected, argv.slice(), async () => ExitCode.usage);
+      } catch (hookError) {
+        stderr.write(`${formatError(hookError, { verbose: false, color: false })}\n`);
+      }
+      return ExitCode.usage;
     }
     const verbose = context?.verbose ?? argv.includes('--verbose');
     stderr.write(

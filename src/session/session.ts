@@ -210,8 +210,12 @@ export class Session {
       const remaining = pipeline.size - done.length;
       if (resume.length > 0) {
         this.#log(
-          `There are ${remaining} nodes that have not run. Resume from the nearest nodes with persisted inputs:\n` +
-            `  ${resumeCommandFor(runParams, resume)}`,
+          `There ${remaining === 1 ? 'is 1 node' : `are ${remaining} nodes`} that have not run. Resume from the nearest nodes with persisted inputs:\n` +
+            `  ${resumeCommandFor(runParams, resume, {
+              env: this.settings.defaultEnv,
+              confSource: this.settings.confSource,
+              runner: this.settings.config.runner?.default ?? 'sequential',
+            })}`,
         );
       }
       throw error;
@@ -248,14 +252,19 @@ export class Session {
  * The `sluice run` command that resumes a failed run: every choice of the failed run (pipeline,
  * environment, filters, parameters, pinned versions, runner), starting from `fromNodes`.
  */
-export function resumeCommandFor(runParams: RunParams, fromNodes: readonly string[]): string {
+export function resumeCommandFor(
+  runParams: RunParams,
+  fromNodes: readonly string[],
+  defaults: { env?: string; confSource?: string; runner?: string } = {},
+): string {
   const parts = ['sluice run'];
   const quote = (value: string) =>
     /^[\w.,:@/=-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`;
   if (runParams.pipelineName !== DEFAULT_PIPELINE) parts.push('--pipeline', quote(runParams.pipelineName));
-  if (runParams.env !== 'local') parts.push('--env', quote(runParams.env));
-  if (runParams.confSource !== 'conf') parts.push('--conf-source', quote(runParams.confSource));
-  if (runParams.runner !== 'sequential') parts.push('--runner', runParams.runner);
+  // Flags are left out only where the project's own default gives the same choice.
+  if (runParams.env !== (defaults.env ?? 'local')) parts.push('--env', quote(runParams.env));
+  if (runParams.confSource !== (defaults.confSource ?? 'conf')) parts.push('--conf-source', quote(runParams.confSource));
+  if (runParams.runner !== (defaults.runner ?? 'sequential')) parts.push('--runner', runParams.runner);
   if (runParams.isAsync) parts.push('--async');
   // --from-nodes and --from-inputs are left out: the nodes to resume from lie downstream of both.
   const lists: [string, readonly string[]][] = [

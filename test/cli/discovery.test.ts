@@ -171,23 +171,17 @@ describe('plugin discovery', { concurrency: true }, () => {
     );
   });
 
-  test(
-    'afterCommandRun also gets exit code 2 when the command line itself is rejected (unknown flag, bad choice)',
-    {
-      todo: 'BUG: commander rejects the arguments before withCommandHooks runs, so no CLI hook fires at all',
-    },
-    async () => {
-      const cases = [
-        ['run', '--bogus'],
-        ['run', '--runner', 'fast'],
-      ];
-      const outcomes = await Promise.all(cases.map((args) => recorded(args, { cwd: withAudit })));
-      outcomes.forEach((outcome, index) => {
-        assertExit(outcome, 2);
-        assertCommandHooks(outcome, cases[index]!, 2, withAudit);
-      });
-    },
-  );
+  test('afterCommandRun also gets exit code 2 when the command line itself is rejected (unknown flag, bad choice)', async () => {
+    const cases = [
+      ['run', '--bogus'],
+      ['run', '--runner', 'fast'],
+    ];
+    const outcomes = await Promise.all(cases.map((args) => recorded(args, { cwd: withAudit })));
+    outcomes.forEach((outcome, index) => {
+      assertExit(outcome, 2);
+      assertCommandHooks(outcome, cases[index]!, 2, withAudit);
+    });
+  });
 
   test("disableHooksForPlugins: the package's plugin gets no pipeline or node hook, and `sluice info` lists it as disabled", async () => {
     const [run, info] = await Promise.all([
@@ -210,22 +204,16 @@ describe('plugin discovery', { concurrency: true }, () => {
     assert.doesNotMatch(info.stdout, /: .*sluice-audit/, 'none of its hooks is listed');
   });
 
-  test(
-    "disableHooksForPlugins also keeps the package's CLI hooks off (a disabled package is not even imported)",
-    {
-      todo: "BUG: withCommandHooks (src/cli/command-hooks.ts) discovers plugins without the project's disableHooksForPlugins",
-    },
-    async () => {
-      const outcomes = await Promise.all([
-        recorded(['run', '--pipeline', 'stats', '--progress', 'off', ...outArgs()], { cwd: auditDisabled }),
-        recorded(['info'], { cwd: auditDisabled }),
-      ]);
-      for (const outcome of outcomes) {
-        assertExit(outcome, 0);
-        assert.deepEqual(audit(outcome.record), [], outcome.output);
-      }
-    },
-  );
+  test("disableHooksForPlugins also keeps the package's CLI hooks off (a disabled package is not even imported)", async () => {
+    const outcomes = await Promise.all([
+      recorded(['run', '--pipeline', 'stats', '--progress', 'off', ...outArgs()], { cwd: auditDisabled }),
+      recorded(['info'], { cwd: auditDisabled }),
+    ]);
+    for (const outcome of outcomes) {
+      assertExit(outcome, 0);
+      assert.deepEqual(audit(outcome.record), [], outcome.output);
+    }
+  });
 
   test('a package whose hooks module fails to import: exit 2, the package named, the disable hint, nothing ran', async () => {
     const project = copyProject('numbers');
@@ -248,22 +236,16 @@ describe('plugin discovery', { concurrency: true }, () => {
     assert.equal(outcomes[1]!.stdout, '', 'info printed nothing else');
   });
 
-  test(
-    'following that hint: with the broken package disabled the run succeeds',
-    {
-      todo: "BUG: the CLI hooks' discovery ignores disableHooksForPlugins and imports the disabled package, so every command still exits 2",
-    },
-    async () => {
-      const project = copyProject('numbers');
-      installPackage(project, 'sluice-broken', BROKEN_SOURCE);
-      disablePlugins(project, ['sluice-broken']);
-      const [run, info] = await Promise.all([
-        recorded(['run', '--progress', 'off', ...outArgs()], { cwd: project }),
-        sluice(['info'], { cwd: project }),
-      ]);
-      assertExit(run, 0);
-      assertExit(info, 0);
-      assert.match(info.stdout, /^ {2}sluice-broken \(package, disabled by disableHooksForPlugins\)$/m);
-    },
-  );
+  test('following that hint: with the broken package disabled the run succeeds', async () => {
+    const project = copyProject('numbers');
+    installPackage(project, 'sluice-broken', BROKEN_SOURCE);
+    disablePlugins(project, ['sluice-broken']);
+    const [run, info] = await Promise.all([
+      recorded(['run', '--progress', 'off', ...outArgs()], { cwd: project }),
+      sluice(['info'], { cwd: project }),
+    ]);
+    assertExit(run, 0);
+    assertExit(info, 0);
+    assert.match(info.stdout, /^ {2}sluice-broken \(package, disabled by disableHooksForPlugins\)$/m);
+  });
 });

@@ -161,37 +161,31 @@ describe('sluice exit codes', { concurrency: true }, () => {
       assert.equal(readJson(join(out, 'total.json')), 70, 'staging parameters again');
     });
 
-    test(
-      '1: the resume command keeps an explicit --env that equals "local" when the project\'s default env is another',
-      {
-        todo: "BUG: resumeCommandFor compares env/confSource/runner with the built-in defaults, not the project's, so the pasted command runs in the project's default env",
-      },
-      async () => {
-        const other = copyProject('numbers');
-        configure(other, { env: 'staging' });
-        write(join(other, 'conf', 'local', '.gitkeep'), '');
-        write(join(other, 'conf', 'staging', 'parameters.yml'), 'factor: 3\nlabel: staging\n');
-        const out = tempDir('out');
-        const failedRun = await sluice(
-          ['run', '--env', 'local', '--pipeline', 'main', '--params', `out_dir=${out}`],
-          {
-            cwd: other,
-            env: { SLUICE_CLI_FAIL: 'total' },
-          },
-        );
-        assertExit(failedRun, 1);
-        const resume = /^ {2}(sluice run .*)$/m.exec(failedRun.stderr);
-        assert.ok(resume, failedRun.output);
-        const resumed = await sluice(shellWords(resume[1]!).slice(1), { cwd: other });
-        assertExit(resumed, 0);
-        // describe runs again on resume: it must see the label of the failed run's env, not staging's.
-        assert.equal(
-          readFileSync(join(out, 'report.txt'), 'utf8'),
-          'total=60 squares=1,4,9,16 label=base\n',
-          `resumed with base+local parameters: ${resume[1]}`,
-        );
-      },
-    );
+    test('1: the resume command keeps an explicit --env that equals "local" when the project\'s default env is another', async () => {
+      const other = copyProject('numbers');
+      configure(other, { env: 'staging' });
+      write(join(other, 'conf', 'local', '.gitkeep'), '');
+      write(join(other, 'conf', 'staging', 'parameters.yml'), 'factor: 3\nlabel: staging\n');
+      const out = tempDir('out');
+      const failedRun = await sluice(
+        ['run', '--env', 'local', '--pipeline', 'main', '--params', `out_dir=${out}`],
+        {
+          cwd: other,
+          env: { SLUICE_CLI_FAIL: 'total' },
+        },
+      );
+      assertExit(failedRun, 1);
+      const resume = /^ {2}(sluice run .*)$/m.exec(failedRun.stderr);
+      assert.ok(resume, failedRun.output);
+      const resumed = await sluice(shellWords(resume[1]!).slice(1), { cwd: other });
+      assertExit(resumed, 0);
+      // describe runs again on resume: it must see the label of the failed run's env, not staging's.
+      assert.equal(
+        readFileSync(join(out, 'report.txt'), 'utf8'),
+        'total=60 squares=1,4,9,16 label=base\n',
+        `resumed with base+local parameters: ${resume[1]}`,
+      );
+    });
 
     test("--verbose prints the stack trace and the node's own source location", async () => {
       const [after, before] = await Promise.all([

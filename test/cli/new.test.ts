@@ -136,21 +136,15 @@ describe('sluice new', { concurrency: true }, () => {
     assert.deepEqual(readdirSync(target), ['notes.txt']);
   });
 
-  test(
-    'onto an existing file: a usage error (exit 2) with a clear message, not a raw errno',
-    {
-      todo: 'BUG: newCommand readdir()s an existing file: ENOTDIR escapes as a plain Error, exit 1 with no hint',
-    },
-    async () => {
-      const parent = tempDir('new-file');
-      write(join(parent, 'notes.txt'), 'mine\n');
-      const outcome = await sluice(['new', 'notes.txt'], { cwd: parent });
-      assertExit(outcome, 2);
-      assert.match(outcome.stderr, /^Error: .*notes\.txt/m);
-      assert.match(outcome.stderr, /^Hint: /m);
-      assert.doesNotMatch(outcome.stderr, /ENOTDIR/);
-    },
-  );
+  test('onto an existing file: a usage error (exit 2) with a clear message, not a raw errno', async () => {
+    const parent = tempDir('new-file');
+    write(join(parent, 'notes.txt'), 'mine\n');
+    const outcome = await sluice(['new', 'notes.txt'], { cwd: parent });
+    assertExit(outcome, 2);
+    assert.match(outcome.stderr, /^Error: .*notes\.txt/m);
+    assert.match(outcome.stderr, /^Hint: /m);
+    assert.doesNotMatch(outcome.stderr, /ENOTDIR/);
+  });
 
   test('into an existing empty folder it writes the starter; an invalid --name is a usage error', async () => {
     const parent = tempDir('new-empty');

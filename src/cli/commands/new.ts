@@ -1,4 +1,4 @@
-import { access, cp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, cp, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SLUICE_VERSION } from '../../session/version.ts';
@@ -20,6 +20,9 @@ export async function newCommand(
 ): Promise<void> {
   const target = resolve(dir);
   if (await exists(target)) {
+    if (!(await stat(target)).isDirectory()) {
+      throw new UsageError(`${target} is a file, not a folder.`, { hint: 'Pick a new folder name for the project.' });
+    }
     if ((await readdir(target)).length > 0) {
       throw new UsageError(`${target} already exists and is not empty.`, {
         hint: 'Pick a new folder name, or empty that folder first.',
