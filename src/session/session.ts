@@ -210,7 +210,7 @@ export class Session {
       const remaining = pipeline.size - done.length;
       if (resume.length > 0) {
         this.#log(
-          `There ${remaining === 1 ? 'is 1 node' : `are ${remaining} nodes`} that have not run. Resume from the nearest nodes with persisted inputs:\n` +
+          `There ${remaining === 1 ? 'is 1 node that has' : `are ${remaining} nodes that have`} not run. Resume from the nearest nodes with persisted inputs:\n` +
             `  ${resumeCommandFor(runParams, resume, {
               env: this.settings.defaultEnv,
               confSource: this.settings.confSource,
@@ -263,7 +263,8 @@ export function resumeCommandFor(
   if (runParams.pipelineName !== DEFAULT_PIPELINE) parts.push('--pipeline', quote(runParams.pipelineName));
   // Flags are left out only where the project's own default gives the same choice.
   if (runParams.env !== (defaults.env ?? 'local')) parts.push('--env', quote(runParams.env));
-  if (runParams.confSource !== (defaults.confSource ?? 'conf')) parts.push('--conf-source', quote(runParams.confSource));
+  if (runParams.confSource !== (defaults.confSource ?? 'conf'))
+    parts.push('--conf-source', quote(runParams.confSource));
   if (runParams.runner !== (defaults.runner ?? 'sequential')) parts.push('--runner', runParams.runner);
   if (runParams.isAsync) parts.push('--async');
   // --from-nodes and --from-inputs are left out: the nodes to resume from lie downstream of both.

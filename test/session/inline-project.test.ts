@@ -55,7 +55,7 @@ test('continueOnFailure through a Session: the report resumes from the memory pr
   assert.deepEqual(session.report?.state.completed, ['a', 'c']);
   assert.deepEqual(session.report?.resumeFromNodes, ['a']);
   assert.equal(logged.length, 1);
-  assert.match(logged[0]!, /There are 1 nodes that have not run/);
+  assert.match(logged[0]!, /There is 1 node that has not run/);
   assert.match(logged[0]!, /--from-nodes a$/);
 });
 
@@ -107,5 +107,5 @@ test('after an onlyMissingOutputs run fails, the resume hint is Kedro’s for th
   assert.deepEqual(session.report?.state.completed, ['b']);
   // Kedro filters first, then resumes within what was to run: c reads m (memory) from b.
   assert.deepEqual(session.report?.resumeFromNodes, ['b']);
-  assert.match(logged[0] ?? '', /There are 1 nodes that have not run/);
+  assert.match(logged[0] ?? '', /There is 1 node that has not run/);
 });
