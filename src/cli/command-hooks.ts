@@ -18,7 +18,9 @@ export async function withCommandHooks(
   command: () => Promise<number>,
 ): Promise<number> {
   const hooks = createHookManager();
-  const { plugins } = await discoverPlugins(context.projectPath, { disable: await disabledPackages(context.projectPath) });
+  const { plugins } = await discoverPlugins(context.projectPath, {
+    disable: await disabledPackages(context.projectPath),
+  });
   if (plugins.length === 0) return command();
   for (const found of plugins) hooks.register(found.plugin, found.name);
   const metadata = await projectMetadata(context.projectPath);

@@ -3,7 +3,14 @@ export type { ProjectContext } from './context.ts';
 export { runPipeline } from './run-pipeline.ts';
 export { Session, resumeCommandFor } from './session.ts';
 export type { SessionOptions, SessionRunOptions, RunReport } from './session.ts';
-export { defineConfig, loadSettings, ProjectSettings, SettingsError, DEFAULT_PIPELINE } from './settings.ts';
+export {
+  defineConfig,
+  findConfigFile,
+  loadSettings,
+  ProjectSettings,
+  SettingsError,
+  DEFAULT_PIPELINE,
+} from './settings.ts';
 export type { SluiceConfig, PipelineSource, RunnerSettings } from './settings.ts';
 export { createProjectHooks, pluginProcess } from './project-hooks.ts';
 export type { PluginProcess, ProjectHooks } from './project-hooks.ts';

@@ -127,19 +127,24 @@ export class ProjectSettings {
   }
 }
 
-/** Finds and imports `sluice.config.ts` (or .mts/.js/.mjs) at the project root. */
-export async function loadSettings(projectPath: string): Promise<ProjectSettings> {
+/** The project's settings file (`sluice.config.ts`, .mts, .js or .mjs), or undefined outside a project. */
+export async function findConfigFile(projectPath: string): Promise<string | undefined> {
   const root = resolve(projectPath);
-  let configFile: string | undefined;
   for (const candidate of CONFIG_FILES) {
     try {
       await access(join(root, candidate));
-      configFile = join(root, candidate);
-      break;
+      return join(root, candidate);
     } catch {
       // try the next name
     }
   }
+  return undefined;
+}
+
+/** Finds and imports `sluice.config.ts` (or .mts/.js/.mjs) at the project root. */
+export async function loadSettings(projectPath: string): Promise<ProjectSettings> {
+  const root = resolve(projectPath);
+  const configFile = await findConfigFile(root);
   if (configFile === undefined) {
     throw new SettingsError(`No sluice.config.ts in ${root}.`, {
       hint: 'Run sluice from the project root (or pass --project), or create a project with `npx sluice new <dir>`.',

@@ -225,3 +225,14 @@ describe('inspecting a project', { concurrency: true }, () => {
     );
   });
 });
+
+test('`sluice info` outside a project prints the version and the plugin packages installed there, and exits 0', async () => {
+  ensureBuilt();
+  const folder = tempDir('no-project');
+  installPackage(folder, 'sluice-audit', auditPluginSource('audit'));
+  const outcome = await sluice(['info'], { cwd: folder });
+  assertExit(outcome, 0);
+  assert.match(outcome.stdout, /^sluice \d+\.\d+\.\d+/);
+  assert.match(outcome.stdout, /no project in .* \(no sluice\.config\.ts\)/);
+  assert.match(outcome.stdout, /audit \(package sluice-audit\)/);
+});

@@ -1,5 +1,6 @@
 import { createProjectHooks } from '../../session/project-hooks.ts';
-import { loadSettings } from '../../session/settings.ts';
+import { discoverPlugins } from '../../hooks/discovery.ts';
+import { findConfigFile, loadSettings } from '../../session/settings.ts';
 import { SLUICE_VERSION } from '../../session/version.ts';
 import type { CliContext } from '../main.ts';
 
@@ -7,6 +8,14 @@ import type { CliContext } from '../main.ts';
 export async function infoCommand(context: CliContext): Promise<void> {
   const out = (line = '') => void context.stdout.write(`${line}\n`);
   out(`sluice ${SLUICE_VERSION} (node ${process.version})`);
+  if ((await findConfigFile(context.projectPath)) === undefined) {
+    // Like `kedro info`, useful anywhere: outside a project, show the plugin packages installed here.
+    out(`no project in ${context.projectPath} (no sluice.config.ts)`);
+    const { plugins } = await discoverPlugins(context.projectPath);
+    out(plugins.length === 0 ? 'no plugin packages installed here' : 'plugin packages installed here:');
+    for (const found of plugins) out(`  ${found.name} (package ${found.packageName})`);
+    return;
+  }
   const settings = await loadSettings(context.projectPath);
   const { manager, discovery } = await createProjectHooks(settings, { role: 'main' });
   out(`project: ${settings.projectPath}`);

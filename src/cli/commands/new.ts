@@ -21,7 +21,9 @@ export async function newCommand(
   const target = resolve(dir);
   if (await exists(target)) {
     if (!(await stat(target)).isDirectory()) {
-      throw new UsageError(`${target} is a file, not a folder.`, { hint: 'Pick a new folder name for the project.' });
+      throw new UsageError(`${target} is a file, not a folder.`, {
+        hint: 'Pick a new folder name for the project.',
+      });
     }
     if ((await readdir(target)).length > 0) {
       throw new UsageError(`${target} already exists and is not empty.`, {
