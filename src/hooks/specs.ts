@@ -90,6 +90,12 @@ export interface HookSpecs {
    * (return nothing to keep it). The step-hooks plugin answers it from `conf/<env>/hooks.yml`.
    */
   nodeRetryPolicy(args: { node: Node; runId: string }): RetryPolicy | undefined;
+  /**
+   * A message a plugin sent with `context.post(topic, message)`, delivered in the main process
+   * whichever process sent it (worker messages arrive before their node counts as finished).
+   * How a plugin's instances in workers report to its main-process instance.
+   */
+  onRunMessage(args: { topic: string; message: unknown }): void;
   beforeDatasetLoaded(args: { datasetName: string; node: Node }): void;
   afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
@@ -159,6 +165,11 @@ export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
     args: ['node', 'runId'],
     firstResult: true,
     description: "The node's retry policy for this run (first result).",
+  },
+  {
+    name: 'onRunMessage',
+    args: ['topic', 'message'],
+    description: 'A message posted with context.post, in the main process.',
   },
   { name: 'beforeDatasetLoaded', args: ['datasetName', 'node'], description: 'Before an input is loaded.' },
   {

@@ -2,7 +2,7 @@ import { ConfigLoader } from '../config/config-loader.ts';
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import { createDatasetTypeRegistry } from '../io/builtin-datasets.ts';
 import { DataCatalog } from '../io/catalog.ts';
-import { settle } from '../maybe-promise.ts';
+import { isPromiseLike, settle } from '../maybe-promise.ts';
 import type { ProjectContext } from './context.ts';
 import type { ProjectSettings } from './settings.ts';
 
@@ -17,6 +17,8 @@ export interface BuildCatalogOptions {
   readonly loadVersions: Readonly<Record<string, string>>;
   readonly runId: string;
   readonly pipelineName: string;
+  /** How `context.post` reaches the main process. Default: this is the main process. */
+  readonly post?: (topic: string, message: unknown) => void;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function buildCatalog(
     runtimeParams: options.runtimeParams,
     runId: options.runId,
     pipelineName: options.pipelineName,
+    post: options.post ?? ((topic, message) => deliverRunMessage(hooks, topic, message)),
   };
   await settle(hooks.hook.afterContextCreated.call({ context }));
   const registry = createDatasetTypeRegistry();
@@ -76,4 +79,26 @@ export async function buildCatalog(
     }),
   );
   return { context, catalog };
+}
+
+/**
+ * Delivers a posted message to `onRunMessage` in this (the main) process. A receiver that fails
+ * is reported, not thrown: posting is how workers report, and must not fail their node.
+ */
+export function deliverRunMessage(
+  hooks: SluiceHookManager,
+  topic: string,
+  message: unknown,
+): Promise<void> | void {
+  const report = (error: unknown) =>
+    void process.stderr.write(
+      `sluice: a plugin failed on run message "${topic}": ${(error as Error)?.message ?? String(error)}\n`,
+    );
+  try {
+    const result = hooks.hook.onRunMessage.call({ topic, message });
+    if (isPromiseLike(result)) return Promise.resolve(result).then(() => undefined, report);
+  } catch (error) {
+    report(error);
+  }
+  return undefined;
 }

@@ -21,4 +21,10 @@ export interface ProjectContext {
   readonly runId: string;
   /** The registered pipeline the run takes its nodes from (`__default__` unless `--pipeline` named one). */
   readonly pipelineName: string;
+  /**
+   * Sends a message (structured-clone-safe data) to the run's main process, where every plugin's
+   * `onRunMessage` hook receives it; in the main process it is delivered at once. A plugin's
+   * instance in a worker uses it to report to its main-process instance (alert counts, say).
+   */
+  readonly post: (topic: string, message: unknown) => void;
 }

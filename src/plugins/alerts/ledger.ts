@@ -1,14 +1,14 @@
 /**
- * The run's record of alert deliveries and node failures, shared by every process of the run.
- * Step hooks send alerts where the node runs (a worker thread on the parallel runner), while the
- * summary, the pipeline alert and fail_pipeline are decided in the main process at the end of the
- * run: an append-only JSON-lines file is what both sides can reach. Lines are small single writes
- * in append mode, so concurrent writers don't interleave. Entries never hold secrets.
+ * The run's record of alert deliveries and node failures. Step hooks send alerts where the node
+ * runs (a worker thread on the parallel runner), while the summary, the pipeline alert and
+ * fail_pipeline are decided in the main process at the end of the run. So every process posts
+ * its entries with `context.post` (the public run-message channel), and the main process's alerts
+ * plugin collects them from `onRunMessage`. Entries never hold secrets.
  */
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import type { AlertKind } from './alert.ts';
+
+/** The run-message topic alert entries travel under. */
+export const ALERTS_TOPIC = 'sluice:alerts';
 
 export type LedgerEntry =
   | {
@@ -28,44 +28,30 @@ export type LedgerEntry =
     };
 
 export class AlertLedger {
-  readonly file: string;
+  readonly #post: (entry: LedgerEntry) => void;
+  readonly #entries: LedgerEntry[] = [];
 
-  constructor(runId: string) {
-    this.file = join(tmpdir(), 'sluice-alerts', `${runId.replace(/[^\w.-]/g, '_')}.jsonl`);
+  /** `post` sends an entry towards the main process (`context.post(ALERTS_TOPIC, entry)`). */
+  constructor(post: (entry: LedgerEntry) => void) {
+    this.#post = post;
   }
 
-  /** Never throws: a ledger that can't be written costs the summary its counts, not the run its node. */
-  append(entry: LedgerEntry): boolean {
+  /** Never throws: a lost entry costs the summary a count, not the run its node. */
+  append(entry: LedgerEntry): void {
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
-      return true;
+      this.#post(entry);
     } catch {
-      return false;
+      // the summary will miss this entry
     }
   }
 
-  read(): LedgerEntry[] {
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch {
-      return [];
-    }
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as LedgerEntry];
-        } catch {
-          return []; // a line cut short by a process that died mid-write
-        }
-      });
+  /** Called in the main process for every posted entry, from whichever process posted it. */
+  receive(entry: LedgerEntry): void {
+    this.#entries.push(entry);
   }
 
-  /** Once the main process has read it at the end of the run. */
-  remove(): void {
-    rmSync(this.file, { force: true });
+  /** Every entry received so far (in the main process: the whole run's). */
+  read(): readonly LedgerEntry[] {
+    return this.#entries;
   }
 }

@@ -12,6 +12,8 @@ import type { AttachSettings, NodeAlertKind } from './alerts-config.ts';
 import { AlertsFailedError } from './errors.ts';
 import type { AlertService, AlertSummary } from './service.ts';
 import { alertServiceFor, formatSummary } from './service.ts';
+import { ALERTS_TOPIC } from './ledger.ts';
+import type { LedgerEntry } from './ledger.ts';
 
 /** The alerts plugin's name, as registered (and as `disableHooksForPlugins` names it). */
 export const ALERTS_PLUGIN_NAME = 'sluice:alerts';
@@ -46,7 +48,7 @@ export interface AlertsPlugin extends SluicePlugin {
  * Registered by default for every project and idle until alerts.yml declares an alerter. List
  * your own instance in `hooks` to configure it in code: `alertsPlugin({ tags: ['critical'] })`.
  * Node alerts go out where the node runs (`process: 'node'`); the pipeline alert and the summary
- * in the main process, from a run-scoped ledger every process writes to.
+ * in the main process, from the entries every process posts to it (`context.post`).
  */
 export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
@@ -111,7 +113,6 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     }
     const summary = service.summary();
     state.lastSummary = summary;
-    service.ledger.remove();
     if (summary.sent + summary.failed > 0) log(formatSummary(summary));
     if (error === undefined && failPipeline && summary.failed > 0) {
       const reasons = summary.failures.map(
@@ -131,6 +132,9 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     name: ALERTS_PLUGIN_NAME,
     get lastSummary() {
       return state.lastSummary;
+    },
+    onRunMessage({ topic, message }) {
+      if (topic === ALERTS_TOPIC) service?.ledger.receive(message as LedgerEntry);
     },
     afterContextCreated({ context }) {
       project = context;

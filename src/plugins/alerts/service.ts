@@ -11,7 +11,8 @@ import type { Alerter } from './alerter.ts';
 import type { AlertsConfig } from './alerts-config.ts';
 import { loadAlertsConfig } from './alerts-config.ts';
 import { deliver } from './delivery.ts';
-import { AlertLedger } from './ledger.ts';
+import { ALERTS_TOPIC, AlertLedger } from './ledger.ts';
+import type { LedgerEntry } from './ledger.ts';
 import { redactorFor } from './redaction.ts';
 
 /** Deliveries of a run, per alerter and in total. */
@@ -34,9 +35,9 @@ export class AlertService {
   readonly #redactor: SecretRedactor;
   readonly #log: (line: string) => void;
 
-  constructor(config: AlertsConfig, runId: string, log: (line: string) => void) {
+  constructor(config: AlertsConfig, post: (entry: LedgerEntry) => void, log: (line: string) => void) {
     this.config = config;
-    this.ledger = new AlertLedger(runId);
+    this.ledger = new AlertLedger(post);
     this.#redactor = redactorFor(config.alerters.flatMap((alerter) => alerter.secrets));
     this.#log = log;
   }
@@ -161,7 +162,11 @@ export function alertServiceFor(
 ): AlertService {
   let service = services.get(project.config);
   if (service === undefined) {
-    service = new AlertService(loadAlertsConfig(project.config), project.runId, log);
+    service = new AlertService(
+      loadAlertsConfig(project.config),
+      (entry) => project.post(ALERTS_TOPIC, entry),
+      log,
+    );
     services.set(project.config, service);
   }
   return service;

@@ -26,6 +26,7 @@ export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'setup-failed'; readonly error: SerializedError }
   | { readonly type: 'event'; readonly event: RelayedEvent }
+  | { readonly type: 'run-message'; readonly topic: string; readonly message: unknown }
   | {
       readonly type: 'done';
       readonly nodeName: string;

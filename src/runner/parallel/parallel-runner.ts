@@ -8,6 +8,7 @@ import { isPromiseLike } from '../../maybe-promise.ts';
 import type { Node } from '../../pipeline/node.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
 import type { RunResult } from '../../session/run-params.ts';
+import { deliverRunMessage } from '../../session/build-catalog.ts';
 import { collectFreeOutputs, prepareRun } from '../prepare.ts';
 import { deserializeError, mainProcessPlugins, RelayedEventDelivery, serializeError } from '../relay.ts';
 import type { RunOptions, Runner } from '../runner.ts';
@@ -71,7 +72,7 @@ export class ParallelRunner implements Runner {
       relay,
     };
     const count = Math.max(1, Math.min(this.maxWorkers, prepared.pipeline.size));
-    const pool = prepared.pipeline.size === 0 ? [] : await startPool(count, setup, delivery);
+    const pool = prepared.pipeline.size === 0 ? [] : await startPool(count, setup, delivery, hooks);
     try {
       await executeNodes(prepared.pipeline, {
         concurrency: pool.length,
@@ -105,9 +106,10 @@ async function startPool(
   count: number,
   setup: WorkerSetup,
   delivery: RelayedEventDelivery | undefined,
+  hooks: SluiceHookManager,
 ): Promise<WorkerHandle[]> {
   const started = await Promise.allSettled(
-    Array.from({ length: count }, () => WorkerHandle.start(setup, delivery)),
+    Array.from({ length: count }, () => WorkerHandle.start(setup, delivery, hooks)),
   );
   const failure = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
@@ -130,6 +132,7 @@ function ephemeralInputs(node: Node, catalog: DataCatalog): Record<string, unkno
 class WorkerHandle {
   readonly #worker: Worker;
   readonly #delivery: RelayedEventDelivery | undefined;
+  readonly #hooks: SluiceHookManager;
   #current:
     | {
         nodeName: string;
@@ -141,18 +144,23 @@ class WorkerHandle {
   #deliveries: Promise<unknown> = Promise.resolve();
   #exited = false;
 
-  private constructor(worker: Worker, delivery: RelayedEventDelivery | undefined) {
+  private constructor(worker: Worker, delivery: RelayedEventDelivery | undefined, hooks: SluiceHookManager) {
     this.#worker = worker;
     this.#delivery = delivery;
+    this.#hooks = hooks;
   }
 
   get idle(): boolean {
     return this.#current === undefined;
   }
 
-  static start(setup: WorkerSetup, delivery: RelayedEventDelivery | undefined): Promise<WorkerHandle> {
+  static start(
+    setup: WorkerSetup,
+    delivery: RelayedEventDelivery | undefined,
+    hooks: SluiceHookManager,
+  ): Promise<WorkerHandle> {
     const worker = new Worker(workerEntry(), { workerData: setup });
-    const handle = new WorkerHandle(worker, delivery);
+    const handle = new WorkerHandle(worker, delivery, hooks);
     return new Promise((resolve, reject) => {
       const onStartMessage = (message: FromWorker) => {
         if (message.type === 'ready') {
@@ -205,6 +213,13 @@ class WorkerHandle {
       const delivery = this.#delivery;
       if (delivery !== undefined)
         this.#deliveries = this.#deliveries.then(() => delivery.deliver(message.event));
+      return;
+    }
+    if (message.type === 'run-message') {
+      const hooks = this.#hooks;
+      this.#deliveries = this.#deliveries.then(() =>
+        deliverRunMessage(hooks, message.topic, message.message),
+      );
       return;
     }
     if (message.type !== 'done' && message.type !== 'failed') return;

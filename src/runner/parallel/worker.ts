@@ -47,6 +47,7 @@ async function start(): Promise<{
     loadVersions: project.loadVersions,
     runId: setup.runId,
     pipelineName: project.pipelineName,
+    post: (topic, message) => send({ type: 'run-message', topic, message }),
   });
   built.catalog = catalog;
   const pipeline = await settings.pipeline(project.pipelineName);
