@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import {
   AsyncRunner,
   createHookManager,
+  defaultRunParams,
   DataCatalog,
   node,
   Pipeline,
@@ -33,27 +34,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const results: Record<string, number> = {};
 
 function runParams(runner: string): RunParams {
-  return {
-    runId: 'bench',
-    projectPath: ROOT,
-    env: 'local',
-    confSource: 'conf',
-    pipelineName: '__default__',
-    tags: [],
-    nodeNames: [],
-    fromNodes: [],
-    toNodes: [],
-    fromInputs: [],
-    toOutputs: [],
-    namespaces: [],
-    runner,
-    isAsync: false,
-    loadVersions: {},
-    runtimeParams: {},
-    onlyMissingOutputs: false,
-    continueOnFailure: false,
-    sluiceVersion: 'bench',
-  };
+  return defaultRunParams({ runId: 'bench', projectPath: ROOT, runner });
 }
 
 // ----- 1. overhead per node -----
@@ -182,7 +163,9 @@ const best = (fn: () => number) => Math.min(fn(), fn(), fn());
 // shared, this is well under 2x, and no runner can beat it.
 const ceiling = await threadCeiling(Math.round(roundsPerMs * 1000));
 results.two_thread_ceiling = Number(ceiling.toFixed(2));
-console.log(`\n2. parallel runner: two bare worker threads do ${ceiling.toFixed(2)}x the work of one here (the ceiling)`);
+console.log(
+  `\n2. parallel runner: two bare worker threads do ${ceiling.toFixed(2)}x the work of one here (the ceiling)`,
+);
 for (const nodeMs of [200, 1000]) {
   const hashEnv = { HASH_ROUNDS: String(Math.round(roundsPerMs * nodeMs)) };
   const sequentialMs = best(() => timeCli(cpuProject, ['--runner', 'sequential'], hashEnv));

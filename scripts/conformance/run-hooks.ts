@@ -9,6 +9,7 @@ import {
   createHookManager,
   DataCatalog,
   DatasetError,
+  defaultRunParams,
   definePlugin,
   MemoryDataset,
   MissingInputsError,
@@ -17,7 +18,6 @@ import {
   runPipeline,
   SequentialRunner,
   type Node,
-  type RunParams,
 } from '../../src/index.ts';
 
 interface CaseNode {
@@ -93,27 +93,7 @@ export async function answer(testCase: RunHooksCase) {
   const pipe = new Pipeline(testCase.nodes.map((spec) => buildNode(spec, testCase.failing_node)));
   const catalog = new DataCatalog().feed(testCase.catalog);
   for (const name of testCase.catalog_empty) catalog.add(name, new MemoryDataset(name));
-  const runParams: RunParams = {
-    runId: 'conformance',
-    projectPath: process.cwd(),
-    env: 'local',
-    confSource: 'conf',
-    pipelineName: '__default__',
-    tags: [],
-    nodeNames: [],
-    fromNodes: [],
-    toNodes: [],
-    fromInputs: [],
-    toOutputs: [],
-    namespaces: [],
-    runner: 'sequential',
-    isAsync: false,
-    loadVersions: {},
-    runtimeParams: {},
-    onlyMissingOutputs: false,
-    continueOnFailure: false,
-    sluiceVersion: 'conformance',
-  };
+  const runParams = defaultRunParams({ runId: 'conformance' });
   const nodeOrder = pipe.nodes.map((n) => n.name);
   try {
     const result = await runPipeline({

@@ -1,4 +1,5 @@
 export type { RunParams, RunResult } from './run-params.ts';
+export { defaultRunParams } from './run-params.ts';
 export type { ProjectContext } from './context.ts';
 export { runPipeline } from './run-pipeline.ts';
 export { Session, resumeCommandFor } from './session.ts';

@@ -1,3 +1,5 @@
+import { SLUICE_VERSION } from './version.ts';
+
 /**
  * What `beforePipelineRun`, `afterPipelineRun` and `onPipelineError` receive as `runParams`:
  * everything that decided what this run does, so a plugin can record or reproduce it.
@@ -37,4 +39,32 @@ export interface RunResult {
   /** Nodes skipped without running (only-missing-outputs, a cache hit, or a failed dependency). */
   readonly skippedNodes: readonly string[];
   readonly durationMs: number;
+}
+
+/**
+ * Run parameters for a run made outside a Session (tests, embedding `runPipeline` directly): the
+ * defaults of a plain `sluice run`, with `overrides` applied.
+ */
+export function defaultRunParams(overrides: Partial<RunParams> & Pick<RunParams, 'runId'>): RunParams {
+  return {
+    projectPath: process.cwd(),
+    env: 'local',
+    confSource: 'conf',
+    pipelineName: '__default__',
+    tags: [],
+    nodeNames: [],
+    fromNodes: [],
+    toNodes: [],
+    fromInputs: [],
+    toOutputs: [],
+    namespaces: [],
+    runner: 'sequential',
+    isAsync: false,
+    loadVersions: {},
+    runtimeParams: {},
+    onlyMissingOutputs: false,
+    continueOnFailure: false,
+    sluiceVersion: SLUICE_VERSION,
+    ...overrides,
+  };
 }
