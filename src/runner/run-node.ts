@@ -21,6 +21,9 @@ export interface NodeRunContext {
 
 type Values = Record<string, unknown>;
 
+/** What onNodeError sees when a load failed before any input was complete; shared, never written. */
+const NO_INPUTS: Values = Object.freeze({});
+
 /**
  * Runs one node. The one function every runner uses, in every process, so the hooks fire the same
  * way everywhere:
@@ -45,11 +48,11 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
     const resolved = isPromiseLike(configured) ? await configured : configured;
     if (resolved !== undefined) policy = resolved;
   }
-  let inputs: Values = {};
+  let inputs: Values = NO_INPUTS;
   for (let attempt = 1; ; attempt++) {
     let saving = false;
     try {
-      inputs = {};
+      inputs = NO_INPUTS;
       let loaded = isAsync ? loadConcurrently(node, context) : loadInOrder(node, context);
       if (isPromiseLike(loaded)) loaded = await loaded;
       inputs = loaded;

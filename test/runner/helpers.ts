@@ -17,6 +17,7 @@ import type {
 } from '../../src/index.ts';
 import {
   createHookManager,
+  defaultRunParams,
   DataCatalog,
   MemoryDataset,
   runPipeline,
@@ -111,28 +112,12 @@ export function expectedBlock(
 
 /** A complete RunParams, as a Session would build it. */
 export function makeRunParams(overrides: Partial<RunParams> = {}): RunParams {
-  return {
+  return defaultRunParams({
     runId: 'test-run',
     projectPath: '/nowhere',
-    env: 'local',
-    confSource: 'conf',
-    pipelineName: '__default__',
-    tags: [],
-    nodeNames: [],
-    fromNodes: [],
-    toNodes: [],
-    fromInputs: [],
-    toOutputs: [],
-    namespaces: [],
-    runner: 'sequential',
-    isAsync: false,
-    loadVersions: {},
-    runtimeParams: {},
-    onlyMissingOutputs: false,
-    continueOnFailure: false,
     sluiceVersion: '0.0.0-test',
     ...overrides,
-  };
+  });
 }
 
 export interface RunWithOptions {
