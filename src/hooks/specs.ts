@@ -33,6 +33,12 @@ export interface HookSpecs {
     saveVersion: string;
     loadVersions: Readonly<Record<string, string>>;
   }): void;
+  /**
+   * Before `beforePipelineRun`, in the main process, when nothing has started: throw to refuse the
+   * run (a reference in a plugin's configuration that doesn't resolve, say). The run then fails
+   * with `RunNotStartedError`, no pipeline hook fires, and `sluice run` exits with 2.
+   */
+  validatePipelineRun(args: { runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
   beforePipelineRun(args: { runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
   afterPipelineRun(args: {
     runParams: RunParams;
@@ -124,6 +130,11 @@ export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
     name: 'afterCatalogCreated',
     args: ['catalog', 'confCatalog', 'confCreds', 'parameters', 'saveVersion', 'loadVersions'],
     description: 'The catalog is built, once per run.',
+  },
+  {
+    name: 'validatePipelineRun',
+    args: ['runParams', 'pipeline', 'catalog'],
+    description: 'Before the run starts; throw to refuse it (no pipeline hook fires).',
   },
   {
     name: 'beforePipelineRun',

@@ -1,4 +1,6 @@
 import { SluiceError } from '../errors.ts';
+import type { MissingInput } from './missing-inputs.ts';
+import { describeMissingInput, missingInputsHint } from './missing-inputs.ts';
 
 /** A run was cancelled (SIGINT, SIGTERM or an aborted signal). The CLI exits with 130. */
 export class RunCancelledError extends SluiceError {
@@ -13,13 +15,24 @@ export class RunCancelledError extends SluiceError {
 
 /** The pipeline needs free inputs that nothing in the catalog provides. */
 export class MissingInputsError extends SluiceError {
+  /** The missing names, sorted. */
   readonly datasets: readonly string[];
+  /** Each missing name with the nodes that read it and the nearest known name. */
+  readonly inputs: readonly MissingInput[];
 
-  constructor(datasets: readonly string[]) {
-    super(`Pipeline input(s) ${datasets.map((name) => `"${name}"`).join(', ')} not found in the catalog.`, {
-      hint: 'Declare them in conf/base/catalog.yml (or a parameters file for params:), or run the nodes that produce them.',
-    });
-    this.datasets = datasets;
+  constructor(missing: readonly (string | MissingInput)[]) {
+    const inputs = missing.map((item) =>
+      typeof item === 'string' ? { datasetName: item, readers: [] } : item,
+    );
+    const lines = inputs.map(describeMissingInput);
+    super(
+      lines.length === 1
+        ? lines[0]!
+        : `The run needs ${lines.length} inputs that nothing provides:\n${lines.map((line) => `  - ${line}`).join('\n')}`,
+      { hint: missingInputsHint(inputs) },
+    );
+    this.datasets = inputs.map((input) => input.datasetName);
+    this.inputs = inputs;
   }
 }
 

@@ -6,6 +6,8 @@ export { SequentialRunner } from './sequential-runner.ts';
 export { AsyncRunner } from './async-runner.ts';
 export type { AsyncRunnerOptions } from './async-runner.ts';
 export { RunCancelledError, MissingInputsError, InputOverrideError, NodeFailuresError } from './errors.ts';
+export { findMissingInputs } from './missing-inputs.ts';
+export type { MissingInput } from './missing-inputs.ts';
 export type { NodeFailure } from './errors.ts';
 export { resumeFromNodes, resumeCommand } from './resume.ts';
 export { nodesWithMissingOutputs } from './missing-outputs.ts';

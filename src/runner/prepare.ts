@@ -3,6 +3,7 @@ import { isPromiseLike } from '../maybe-promise.ts';
 import type { Node } from '../pipeline/node.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { MissingInputsError } from './errors.ts';
+import { findMissingInputs } from './missing-inputs.ts';
 import { nodesWithMissingOutputs } from './missing-outputs.ts';
 import type { RunOptions, RunState } from './runner.ts';
 import { newRunState } from './runner.ts';
@@ -25,7 +26,7 @@ export async function prepareRun(
   catalog: DataCatalog,
   options: RunOptions,
 ): Promise<PreparedRun> {
-  const missing = [...pipeline.inputs()].filter((name) => !catalog.has(name)).sort();
+  const missing = findMissingInputs(pipeline, catalog);
   if (missing.length > 0) throw new MissingInputsError(missing);
   await catalog.materialize(pipeline.datasets());
   const state = options.state ?? newRunState();

@@ -4,6 +4,10 @@ export type { ProjectContext } from './context.ts';
 export { runPipeline } from './run-pipeline.ts';
 export { Session, resumeCommandFor } from './session.ts';
 export type { SessionOptions, SessionRunOptions, RunReport } from './session.ts';
+export { RunNotStartedError, UnknownTagsError } from './errors.ts';
+export { checkRun } from './check-run.ts';
+export type { RunCheck } from './check-run.ts';
+export type { UnsavedOutput } from './unsaved-outputs.ts';
 export {
   defineConfig,
   findConfigFile,

@@ -3,7 +3,7 @@ import { normalizeRuntimeParams } from '../config/runtime-params.ts';
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { ProjectMetadata } from '../hooks/specs.ts';
 import type { DataCatalog } from '../io/catalog.ts';
-import type { Pipeline, PipelineFilter } from '../pipeline/pipeline.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
 import { AsyncRunner } from '../runner/async-runner.ts';
 import { ParallelRunner } from '../runner/parallel/parallel-runner.ts';
 import { resumeFromNodes } from '../runner/resume.ts';
@@ -13,6 +13,10 @@ import { SequentialRunner } from '../runner/sequential-runner.ts';
 import type { ProjectContext } from './context.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
 import { buildCatalog } from './build-catalog.ts';
+import { checkRun } from './check-run.ts';
+import { filterPipeline } from './filter-pipeline.ts';
+import type { UnsavedOutput } from './unsaved-outputs.ts';
+import { unsavedOutputs } from './unsaved-outputs.ts';
 import { createProjectHooks } from './project-hooks.ts';
 import { newRunId } from './run-id.ts';
 import type { RunParams, RunResult } from './run-params.ts';
@@ -67,6 +71,11 @@ export interface RunReport {
   readonly pipeline: Pipeline;
   /** On failure: the nodes `--from-nodes` should name to resume (empty: rerun the same command). */
   readonly resumeFromNodes: readonly string[];
+  /**
+   * After a successful run: the pipeline's final outputs that no catalog entry declares. They
+   * lived in memory (`RunResult.outputs` holds them) and are gone once the process ends.
+   */
+  readonly unsavedOutputs: readonly UnsavedOutput[];
 }
 
 /**
@@ -111,7 +120,7 @@ export class Session {
     return new Session(settings, manager, discovery, options);
   }
 
-  /** The last run's report (after `run` resolved or threw). */
+  /** The last run's report (after `run` resolved or threw); undefined when the run could not start. */
   get report(): RunReport | undefined {
     return this.#report;
   }
@@ -136,18 +145,8 @@ export class Session {
 
   /** The registered pipeline with the run's filters applied (Kedro's `filter`, criteria intersected). */
   async selectPipeline(options: SessionRunOptions): Promise<Pipeline> {
-    const pipeline = await this.settings.pipeline(options.pipelineName ?? DEFAULT_PIPELINE);
-    const criteria: PipelineFilter = {
-      tags: options.tags ?? [],
-      fromNodes: options.fromNodes ?? [],
-      toNodes: options.toNodes ?? [],
-      nodeNames: options.nodeNames ?? [],
-      fromInputs: options.fromInputs ?? [],
-      toOutputs: options.toOutputs ?? [],
-      nodeNamespaces: options.namespaces ?? [],
-    };
-    const filtering = Object.values(criteria).some((list) => (list as readonly string[]).length > 0);
-    return filtering ? pipeline.filter(criteria) : pipeline;
+    const pipelineName = options.pipelineName ?? DEFAULT_PIPELINE;
+    return filterPipeline(await this.settings.pipeline(pipelineName), pipelineName, options);
   }
 
   /** Runs a pipeline once. A session runs once, as in Kedro: open a new one for the next run. */
@@ -156,14 +155,16 @@ export class Session {
     this.#ran = true;
     const loadVersions = options.loadVersions ?? {};
     const runner = this.#runner(options.runner);
-    const { catalog } = await this.createCatalog(loadVersions, options.pipelineName ?? DEFAULT_PIPELINE);
-    const pipeline = await this.selectPipeline(options);
+    const pipelineName = options.pipelineName ?? DEFAULT_PIPELINE;
+    const { catalog } = await this.createCatalog(loadVersions, pipelineName);
+    const registered = await this.settings.pipeline(pipelineName);
+    const pipeline = filterPipeline(registered, pipelineName, options);
     const runParams: RunParams = {
       runId: this.runId,
       projectPath: this.projectPath,
       env: this.env,
       confSource: this.confSource,
-      pipelineName: options.pipelineName ?? DEFAULT_PIPELINE,
+      pipelineName,
       tags: options.tags ?? [],
       nodeNames: options.nodeNames ?? [],
       fromNodes: options.fromNodes ?? [],
@@ -179,6 +180,10 @@ export class Session {
       continueOnFailure: options.continueOnFailure ?? false,
       sluiceVersion: SLUICE_VERSION,
     };
+    // Before the check builds datasets: building an undeclared name makes it a memory dataset.
+    const unsaved = unsavedOutputs(pipeline, catalog);
+    // Before any pipeline hook: a run that can't start is a configuration error, not a failed run.
+    await checkRun({ pipeline, registered, catalog, hooks: this.hooks, runParams });
     const state = newRunState();
     try {
       const result = await runPipeline({
@@ -200,13 +205,19 @@ export class Session {
           },
         },
       });
-      this.#report = { runParams, state, pipeline, resumeFromNodes: [] };
+      this.#report = {
+        runParams,
+        state,
+        pipeline,
+        resumeFromNodes: [],
+        unsavedOutputs: unsaved,
+      };
       return result;
     } catch (error) {
       // Nodes found up to date count as done: a resumed run needn't repeat them either.
       const done = [...state.completed, ...state.upToDate];
       const resume = resumeFromNodes(pipeline, done, catalog);
-      this.#report = { runParams, state, pipeline, resumeFromNodes: resume };
+      this.#report = { runParams, state, pipeline, resumeFromNodes: resume, unsavedOutputs: [] };
       const remaining = pipeline.size - done.length;
       if (resume.length > 0) {
         this.#log(

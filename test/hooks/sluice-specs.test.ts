@@ -15,6 +15,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
   assert.deepEqual(specs, {
     afterContextCreated: ['context'],
     afterCatalogCreated: ['catalog', 'confCatalog', 'confCreds', 'parameters', 'saveVersion', 'loadVersions'],
+    validatePipelineRun: ['runParams', 'pipeline', 'catalog'],
     beforePipelineRun: ['runParams', 'pipeline', 'catalog'],
     afterPipelineRun: ['runParams', 'runResult', 'pipeline', 'catalog'],
     onPipelineError: ['error', 'runParams', 'pipeline', 'catalog'],
@@ -37,6 +38,7 @@ test('the runtime specs and the HookSpecs interface name the same hooks', () => 
   const names: Record<keyof HookSpecs, true> = {
     afterContextCreated: true,
     afterCatalogCreated: true,
+    validatePipelineRun: true,
     beforePipelineRun: true,
     afterPipelineRun: true,
     onPipelineError: true,

@@ -1,6 +1,9 @@
 import { parseParamsOption } from '../../config/runtime-params.ts';
 import { RunCancelledError } from '../../runner/errors.ts';
+import { RunNotStartedError } from '../../session/errors.ts';
 import { Session } from '../../session/session.ts';
+import type { UnsavedOutput } from '../../session/unsaved-outputs.ts';
+import { formatError } from '../report-error.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import type { CliContext } from '../main.ts';
@@ -41,10 +44,13 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
     ...(options.confSource === undefined ? {} : { confSource: options.confSource }),
     log: (line) => void context.stderr.write(`${line}\n`),
   });
-  if (options.progress !== 'off') {
-    const { progressPlugin } = await import('../../plugins/index.ts');
-    session.hooks.register(progressPlugin({ stream: context.stderr, mode: options.progress }));
-  }
+  const { progressPlugin, failedNodesPlugin } = await import('../../plugins/progress/index.ts');
+  // Without a progress display, a failed node still gets one line naming it.
+  session.hooks.register(
+    options.progress === 'off'
+      ? failedNodesPlugin({ stream: context.stderr })
+      : progressPlugin({ stream: context.stderr, mode: options.progress }),
+  );
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -74,8 +80,16 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       continueOnFailure: options.continueOnFailure,
       signal: controller.signal,
     });
+    warnUnsavedOutputs(context, session.report?.unsavedOutputs ?? []);
     return ExitCode.ok;
   } catch (error) {
+    if (error instanceof RunNotStartedError) {
+      // Reported here rather than thrown, so that the CLI hooks' afterCommandRun sees exit code 2 too.
+      context.stderr.write(
+        `${formatError(error, { verbose: context.verbose, color: context.stderr.isTTY === true && !process.env.NO_COLOR })}\n`,
+      );
+      return ExitCode.usage;
+    }
     context.runStarted = session.report !== undefined;
     if (error instanceof RunCancelledError) context.runStarted = true;
     throw error;
@@ -83,6 +97,23 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The warning for final outputs no catalog entry declares: they lived in memory and are gone now
+ * that the run has ended (a renamed catalog entry leaves its output undeclared, silently).
+ */
+function warnUnsavedOutputs(context: CliContext, unsaved: readonly UnsavedOutput[]): void {
+  if (unsaved.length === 0) return;
+  const names = unsaved.map(
+    (output) =>
+      `"${output.datasetName}"${output.suggestion === undefined ? '' : ` (the catalog declares "${output.suggestion}", which nothing uses)`}`,
+  );
+  const one = unsaved.length === 1;
+  context.stderr.write(
+    `Warning: the run's final output${one ? '' : 's'} ${names.join(', ')} ${one ? 'is' : 'are'} not in the catalog: ${one ? 'it was' : 'they were'} kept in memory only and ${one ? 'is' : 'are'} lost now that the run has ended.\n` +
+      `  To save ${one ? 'it' : 'them'}, declare ${one ? 'it' : 'each'} in conf/base/catalog.yml (for example \`${unsaved[0]!.datasetName}: { type: json, filepath: data/${unsaved[0]!.datasetName}.json }\`).\n`,
+  );
 }
 
 /** `--load-versions "a:2024-01-01T00.00.00.000Z,b:v2"` → `{ a: ..., b: ... }` (Kedro's format). */

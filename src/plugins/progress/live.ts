@@ -85,6 +85,14 @@ export class LiveRenderer implements ProgressRenderer {
     this.#run = undefined;
   }
 
+  runAbandoned(): void {
+    this.#stopTimer();
+    const erase = this.#erase();
+    if (erase !== '') this.#settings.write(erase);
+    this.#drawn = 0;
+    this.#run = undefined;
+  }
+
   /** Draws now, unless a frame went out less than REFRESH_MS ago: then the timer will. */
   #drawSoon(): void {
     if (this.#settings.now() - this.#lastDrawAt >= REFRESH_MS) this.#draw();

@@ -64,6 +64,8 @@ export class PlainRenderer implements ProgressRenderer {
     this.#settings.write(`${plainLine(entry, this.#colors)}\n`);
   }
 
+  runAbandoned(): void {}
+
   runEnded(run: RunProgress, skipped: readonly NodeProgress[]): void {
     let text = '';
     for (const entry of skipped) text += `${plainLine(entry, this.#colors)}\n`;

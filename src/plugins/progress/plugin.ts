@@ -92,9 +92,16 @@ export function progressPlugin(options: ProgressOptions = {}): SluicePlugin {
     skipped: readonly string[],
     error: Error | undefined,
   ): void => {
-    // A failed beforePipelineRun elsewhere can skip ours: every node is then skipped.
+    // A failed beforePipelineRun elsewhere can skip ours: then no node ran, and nothing is shown.
+    if (error !== undefined && (run === undefined || run.endedAt !== undefined)) return;
     const ending = run === undefined ? begin(names(pipeline), runner) : run;
     if (ending.endedAt !== undefined) return; // afterPipelineRun, then onPipelineError for a later hook's failure
+    if (error !== undefined && ending.finished.length === 0 && ending.running.size === 0) {
+      // The run failed before its first node: a table of every node "skipped" would say nothing.
+      ending.close(now(), [], firstLine(error));
+      renderer.runAbandoned(ending);
+      return;
+    }
     const skippedEntries = ending.close(now(), skipped, error === undefined ? undefined : firstLine(error));
     renderer.runEnded(ending, skippedEntries);
   };

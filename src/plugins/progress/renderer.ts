@@ -8,6 +8,8 @@ export interface ProgressRenderer {
   nodeEnded(run: RunProgress, entry: NodeProgress): void;
   /** `skipped`: every skipped node, in run order. */
   runEnded(run: RunProgress, skipped: readonly NodeProgress[]): void;
+  /** The run failed before its first node: no node lines and no summary table, only cleanup. */
+  runAbandoned(run: RunProgress): void;
 }
 
 /** What every renderer is given. */
