@@ -6,7 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { node, Pipeline, Session, StepHookConfigError, StepHookReferenceError } from '../../src/index.ts';
+import {
+  node,
+  Pipeline,
+  RunNotStartedError,
+  Session,
+  StepHookConfigError,
+  StepHookReferenceError,
+} from '../../src/index.ts';
 import type { SessionRunOptions } from '../../src/index.ts';
 import type { HooksConfig } from '../../src/plugins/step-hooks/hooks-config.ts';
 import { settingsFor } from '../../src/plugins/step-hooks/precedence.ts';
@@ -46,12 +53,14 @@ function project(hooksYml: string, options: { nodeOptions?: string; disable?: bo
   });
 }
 
+/** The run's error; a refusal before the run started is unwrapped to the one problem it reports. */
 async function runError(projectPath: string, options: SessionRunOptions = {}): Promise<Error | undefined> {
   const session = await Session.create({ projectPath, log: () => {} });
   try {
     await session.run(options);
     return undefined;
   } catch (error) {
+    if (error instanceof RunNotStartedError && error.problems.length === 1) return error.problems[0];
     return error as Error;
   }
 }

@@ -199,8 +199,8 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       plans = new WeakMap();
       config = await loadHooksConfig(context.config, resolver);
     },
-    async beforePipelineRun({ pipeline, runParams }) {
-      // Main process only: fail before any node runs when hooks.yml or a node names nothing real.
+    async validatePipelineRun({ pipeline, runParams }) {
+      // Main process, before the run starts: refuse it when hooks.yml or a node names nothing real.
       await checkHookTargets(config, pipeline, runParams.projectPath, project?.config);
       for (const node of pipeline.nodes) plans.set(node, await buildPlan(node, true));
     },

@@ -41,7 +41,7 @@ export async function checkHookTargets(
       `The hooks configuration names node "${name}", which no registered pipeline has.${match === undefined ? '' : ` Did you mean "${match}"?`}`,
       {
         ...optionalLocation(locate(['nodes', name])),
-        hint: 'Use full node names (namespace.name), as `sluice pipeline list` shows them.',
+        hint: 'Use full node names (namespace.name), as `sluice pipeline describe` shows them.',
       },
     );
   }
