@@ -32,10 +32,8 @@ export function findMissingInputs(
   if (missing.length === 0) return [];
   const known = catalog.list();
   const parameters = known.filter((name) => name.startsWith(PARAMS_PREFIX));
-  const datasets = new Set([
-    ...known.filter((name) => !isParameterName(name)),
-    ...[...registered.datasets()].filter((name) => !isParameterName(name)),
-  ]);
+  // What a node could have meant: a name the catalog declares or some node produces.
+  const datasets = new Set([...known.filter((name) => !isParameterName(name)), ...registered.allOutputs()]);
   return missing.map((name) => {
     const readers = pipeline.consumersOf(name).map((node) => node.name);
     const producer = registered.producerOf(name)?.name;

@@ -57,9 +57,12 @@ export class UnknownTagsError extends EmptyPipelineError {
       known.length === 0
         ? ' Its nodes have no tags.'
         : `${didYouMean(tags[0]!, known)} Its tags: ${known.join(', ')}.`;
-    super(`No node of pipeline "${pipelineName}" has the tag${tags.length === 1 ? '' : 's'} ${asked}.${existing}`, {
-      hint: `\`sluice pipeline describe ${pipelineName}\` lists each node with its tags.`,
-    });
+    super(
+      `No node of pipeline "${pipelineName}" has the tag${tags.length === 1 ? '' : 's'} ${asked}.${existing}`,
+      {
+        hint: `\`sluice pipeline describe ${pipelineName}\` lists each node with its tags.`,
+      },
+    );
     this.tags = tags;
   }
 }

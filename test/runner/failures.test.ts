@@ -184,7 +184,14 @@ for (const [runnerName, makeRunner] of runners) {
     const { error, recording } = await runWith(pipeline, catalog, { runner: makeRunner() });
     assert.ok(error instanceof MissingInputsError, `got ${String(error)}`);
     assert.deepEqual(error.datasets, ['alpha_missing', 'params:nope', 'zeta_missing']);
-    assert.match(error.message, /"alpha_missing", "params:nope", "zeta_missing"/);
+    // Each missing input with the node that reads it (no name is close enough to suggest).
+    assert.equal(
+      error.message,
+      'The run needs 3 inputs that nothing provides:\n' +
+        `  - Node "n3" reads "alpha_missing", which no node of this run produces and the catalog doesn't declare.\n` +
+        '  - Node "n2" reads "params:nope", but no parameter "nope" exists.\n' +
+        `  - Node "n1" reads "zeta_missing", which no node of this run produces and the catalog doesn't declare.`,
+    );
     assert.deepEqual(recording.events, ['beforePipelineRun', 'onPipelineError']);
     assert.equal(recording.errors[0]?.error, error);
   });

@@ -5,7 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunParams, SluicePlugin } from '../../src/index.ts';
-import { MissingInputsError, RunCancelledError, SequentialRunner, Session } from '../../src/index.ts';
+import {
+  MissingInputsError,
+  RunCancelledError,
+  RunNotStartedError,
+  SequentialRunner,
+  Session,
+} from '../../src/index.ts';
 import { BASIC, freshDataDir, readRecord, withEnv } from './support.ts';
 
 interface Line {
@@ -152,20 +158,26 @@ test('a failure before any node finished logs nothing: the same command should b
   assert.deepEqual(logged, []);
 });
 
-test('a missing free input fails with MissingInputsError before any node hook, and reaches onPipelineError once', async () => {
-  const { session, recordFile } = await open();
-  // total alone reads `shifted`, a memory dataset nothing in this run produces.
+test('a missing free input stops the run before beforePipelineRun: RunNotStartedError, no pipeline hook, no report', async () => {
+  const { session, recordFile, logged } = await open();
+  // total alone reads `shifted`, a memory dataset only shift (left out by the filter) produces.
   const error = await recorded(recordFile, {}, () => session.run({ nodeNames: ['total'] }));
-  assert.ok(error instanceof MissingInputsError, `got ${String(error)}`);
-  assert.deepEqual(error.datasets, ['shifted']);
+  assert.ok(error instanceof RunNotStartedError, `got ${String(error)}`);
+  const [problem] = error.problems;
+  assert.ok(problem instanceof MissingInputsError, `got ${String(problem)}`);
+  assert.deepEqual(problem.datasets, ['shifted']);
+  assert.equal(
+    error.message,
+    'Node "total" reads "shifted", which node "shift" produces in memory, and this run leaves that node out.',
+  );
+  assert.match(
+    error.hint ?? '',
+    /include "shift" in the run, or declare "shifted" in conf\/base\/catalog\.yml/i,
+  );
   const lines = readRecord<Line>(recordFile);
-  assert.deepEqual(hooksOf(lines), [
-    'afterContextCreated',
-    'afterCatalogCreated',
-    'beforePipelineRun',
-    'onPipelineError',
-  ]);
-  assert.equal(lines.at(-1)?.error, 'MissingInputsError');
+  assert.deepEqual(hooksOf(lines), ['afterContextCreated', 'afterCatalogCreated']);
+  assert.equal(session.report, undefined, 'a run that never started has no report');
+  assert.deepEqual(logged, [], 'no resume command for a run that never started');
 });
 
 test('an error thrown by beforePipelineRun reaches onPipelineError once and sets the report', async () => {
