@@ -120,6 +120,12 @@ export async function main(
     .command('list')
     .description('List the registered pipelines.')
     .action(act(async () => (await import('./commands/pipeline.ts')).pipelineListCommand));
+  pipelines
+    .command('describe')
+    .description("List a pipeline's nodes in run order, with their inputs, outputs, tags and namespace.")
+    .argument('[name]', 'a registered pipeline (default __default__)')
+    .option('--json', 'print JSON', false)
+    .action(act(async () => (await import('./commands/pipeline.ts')).pipelineDescribeCommand));
 
   program
     .command('info')

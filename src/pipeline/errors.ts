@@ -104,7 +104,7 @@ export class UnknownNodeError extends SluiceError {
 
   constructor(names: readonly string[], suggestion: string) {
     super(`Pipeline does not contain nodes named ${quoteList(names)}.${suggestion}`, {
-      hint: 'Use full node names ("namespace.name"); `sluice pipeline list` shows them.',
+      hint: 'Use full node names ("namespace.name"); `sluice pipeline describe [PIPELINE]` lists them.',
     });
     this.names = names;
   }

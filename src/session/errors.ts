@@ -3,7 +3,7 @@ import { CatalogAggregateError } from '../io/catalog-errors.ts';
 import { EmptyPipelineError } from '../pipeline/errors.ts';
 import { MissingInputsError } from '../runner/errors.ts';
 import { describeMissingInput } from '../runner/missing-inputs.ts';
-import { didYouMean } from '../suggest.ts';
+import { nearest } from '../suggest.ts';
 
 /**
  * The run could not start: the checks a session makes before `beforePipelineRun` found problems
@@ -53,10 +53,11 @@ export class UnknownTagsError extends EmptyPipelineError {
 
   constructor(pipelineName: string, tags: readonly string[], known: readonly string[]) {
     const asked = tags.map((tag) => `"${tag}"`).join(', ');
+    const nearby = [...new Set(tags.map((tag) => nearest(tag, known)).filter((tag) => tag !== undefined))];
+    const suggestion =
+      nearby.length === 0 ? '' : ` Did you mean ${nearby.map((tag) => `"${tag}"`).join(' or ')}?`;
     const existing =
-      known.length === 0
-        ? ' Its nodes have no tags.'
-        : `${didYouMean(tags[0]!, known)} Its tags: ${known.join(', ')}.`;
+      known.length === 0 ? ' Its nodes have no tags.' : `${suggestion} Its tags: ${known.join(', ')}.`;
     super(
       `No node of pipeline "${pipelineName}" has the tag${tags.length === 1 ? '' : 's'} ${asked}.${existing}`,
       {

@@ -1,4 +1,5 @@
-import { loadSettings } from '../../session/settings.ts';
+import type { Node } from '../../pipeline/node.ts';
+import { DEFAULT_PIPELINE, loadSettings } from '../../session/settings.ts';
 import type { CliContext } from '../main.ts';
 
 /** `sluice pipeline list`: the registered pipelines, with their node counts. */
@@ -10,6 +11,59 @@ export async function pipelineListCommand(context: CliContext): Promise<void> {
     rows.push([name, String(pipeline.size)]);
   }
   context.stdout.write(formatTable(['pipeline', 'nodes'], rows));
+}
+
+/** One node as `sluice pipeline describe --json` prints it. */
+export interface NodeDescription {
+  readonly name: string;
+  readonly namespace: string | null;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly tags: readonly string[];
+}
+
+/**
+ * `sluice pipeline describe [NAME]`: every node of a registered pipeline (default `__default__`)
+ * in run order (Kedro's: topological layers, each sorted by name), with its inputs, outputs, tags
+ * and namespace: the names `--nodes`, `--tags`, `--from-inputs` and hooks.yml accept.
+ */
+export async function pipelineDescribeCommand(
+  context: CliContext,
+  name: string | undefined,
+  options: { json?: boolean },
+): Promise<void> {
+  const settings = await loadSettings(context.projectPath);
+  const pipelineName = name ?? DEFAULT_PIPELINE;
+  const pipeline = await settings.pipeline(pipelineName);
+  const nodes = pipeline.nodes.map(describeNode);
+  if (options.json === true) {
+    context.stdout.write(`${JSON.stringify({ pipeline: pipelineName, nodes }, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `Pipeline "${pipelineName}": ${nodes.length} ${nodes.length === 1 ? 'node' : 'nodes'}, in run order.`,
+  ];
+  const list = (values: readonly string[]) => (values.length === 0 ? '-' : values.join(', '));
+  for (const node of nodes) {
+    lines.push('', node.name);
+    if (node.namespace !== null) lines.push(`  namespace: ${node.namespace}`);
+    lines.push(
+      `  inputs:    ${list(node.inputs)}`,
+      `  outputs:   ${list(node.outputs)}`,
+      `  tags:      ${list(node.tags)}`,
+    );
+  }
+  context.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function describeNode(node: Node): NodeDescription {
+  return {
+    name: node.name,
+    namespace: node.namespace ?? null,
+    inputs: [...node.inputs],
+    outputs: [...node.outputs],
+    tags: [...node.tags].sort(),
+  };
 }
 
 /** An aligned plain-text table. */

@@ -105,15 +105,22 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
  */
 function warnUnsavedOutputs(context: CliContext, unsaved: readonly UnsavedOutput[]): void {
   if (unsaved.length === 0) return;
-  const names = unsaved.map(
-    (output) =>
-      `"${output.datasetName}"${output.suggestion === undefined ? '' : ` (the catalog declares "${output.suggestion}", which nothing uses)`}`,
-  );
   const one = unsaved.length === 1;
-  context.stderr.write(
-    `Warning: the run's final output${one ? '' : 's'} ${names.join(', ')} ${one ? 'is' : 'are'} not in the catalog: ${one ? 'it was' : 'they were'} kept in memory only and ${one ? 'is' : 'are'} lost now that the run has ended.\n` +
-      `  To save ${one ? 'it' : 'them'}, declare ${one ? 'it' : 'each'} in conf/base/catalog.yml (for example \`${unsaved[0]!.datasetName}: { type: json, filepath: data/${unsaved[0]!.datasetName}.json }\`).\n`,
+  const names = unsaved.map((output) => `"${output.datasetName}"`).join(', ');
+  const lines = [
+    `Warning: this run's final output${one ? '' : 's'} ${names} ${one ? 'is' : 'are'} not in the catalog: ${one ? 'it was' : 'they were'} kept in memory only and ${one ? 'is' : 'are'} lost now that the run has ended.`,
+  ];
+  for (const output of unsaved) {
+    if (output.suggestion !== undefined)
+      lines.push(
+        `  The catalog declares "${output.suggestion}", which no node uses: did you mean it for "${output.datasetName}"?`,
+      );
+  }
+  const example = unsaved[0]!.datasetName;
+  lines.push(
+    `  To save ${one ? 'it' : 'them'}, declare ${one ? 'it' : 'each'} in conf/base/catalog.yml, e.g. \`${example}: { type: json, filepath: data/${example}.json }\`.`,
   );
+  context.stderr.write(`${lines.join('\n')}\n`);
 }
 
 /** `--load-versions "a:2024-01-01T00.00.00.000Z,b:v2"` → `{ a: ..., b: ... }` (Kedro's format). */
