@@ -1,6 +1,5 @@
 import { parseParamsOption } from '../../config/runtime-params.ts';
 import { RunCancelledError } from '../../runner/errors.ts';
-import { RunNotStartedError } from '../../session/errors.ts';
 import { Session } from '../../session/session.ts';
 import type { UnsavedOutput } from '../../session/unsaved-outputs.ts';
 import { formatError } from '../report-error.ts';
@@ -83,15 +82,16 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
     warnUnsavedOutputs(context, session.report?.unsavedOutputs ?? []);
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof RunNotStartedError) {
-      // Reported here rather than thrown, so that the CLI hooks' afterCommandRun sees exit code 2 too.
+    context.runStarted = session.report !== undefined || error instanceof RunCancelledError;
+    if (!context.runStarted) {
+      // Nothing ran and no pipeline hook fired (RunNotStartedError, or a plugin's afterContextCreated
+      // refusing its configuration): exit 2. Reported here rather than thrown, so that the CLI
+      // hooks' afterCommandRun sees exit code 2 too.
       context.stderr.write(
         `${formatError(error, { verbose: context.verbose, color: context.stderr.isTTY === true && !process.env.NO_COLOR })}\n`,
       );
       return ExitCode.usage;
     }
-    context.runStarted = session.report !== undefined;
-    if (error instanceof RunCancelledError) context.runStarted = true;
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
