@@ -25,6 +25,22 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   return match === undefined ? '' : ` Did you mean "${match}"?`;
 }
 
+/**
+ * The one candidate that contains `name` or is contained in it (case-insensitive), if exactly one
+ * does: a renamed entry often keeps the old name inside the new one (`metrics` → `model_metrics`),
+ * too far apart for {@link nearest} to call it a typo.
+ */
+export function containing(name: string, candidates: Iterable<string>): string | undefined {
+  const lowered = name.toLowerCase();
+  const matches = [...candidates].filter((candidate) => {
+    const other = candidate.toLowerCase();
+    // Short names are inside everything: only a name of some length says something.
+    const [shorter, longer] = other.length < lowered.length ? [other, lowered] : [lowered, other];
+    return shorter.length >= 4 && shorter !== longer && longer.includes(shorter);
+  });
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
 function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);

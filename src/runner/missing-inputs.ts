@@ -1,7 +1,7 @@
 import { isParameterName, PARAMS_PREFIX } from '../io/catalog-parameters.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import { nearest } from '../suggest.ts';
+import { containing, nearest } from '../suggest.ts';
 
 /** A free input of a run that nothing provides: no node of the run produces it, the catalog lacks it. */
 export interface MissingInput {
@@ -41,7 +41,10 @@ export function findMissingInputs(
     const candidates = isParameterName(name)
       ? parameters
       : [...datasets].filter((candidate) => candidate !== name);
-    return { datasetName: name, readers, suggestion: nearest(name, candidates) };
+    // A parameter's prefix would make every parameter "contain" a short name: typos only there.
+    const suggestion =
+      nearest(name, candidates) ?? (isParameterName(name) ? undefined : containing(name, candidates));
+    return { datasetName: name, readers, suggestion };
   });
 }
 

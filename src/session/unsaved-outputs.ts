@@ -1,7 +1,7 @@
 import { isParameterName } from '../io/catalog-parameters.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import { nearest } from '../suggest.ts';
+import { containing, nearest } from '../suggest.ts';
 
 /** A final output of a run that no catalog entry declares: it lived in memory only. */
 export interface UnsavedOutput {
@@ -28,6 +28,6 @@ export function unsavedOutputs(pipeline: Pipeline, catalog: DataCatalog): Unsave
   return free.sort().map((name) => ({
     datasetName: name,
     producer: pipeline.producerOf(name)?.name ?? '',
-    suggestion: nearest(name, unused),
+    suggestion: nearest(name, unused) ?? containing(name, unused),
   }));
 }

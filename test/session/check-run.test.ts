@@ -183,15 +183,34 @@ test('the report lists final outputs no catalog entry declares, with an unused e
     node(twice, 'total', 'metrics', { name: 'measure' }),
     node(twice, 'total', 'kept', { name: 'keep' }),
     node((factor: number) => factor, 'params:factor', 'echo', { name: 'echo' }),
+    node(twice, 'total', 'table', { name: 'tabulate' }),
   ]);
-  const catalog = `raw:\n  type: json\n  filepath: data/raw.json\nmetrics_v2:\n  type: json\n  filepath: data/metrics.json\nkept:\n  type: memory\n`;
+  const catalog = `raw:\n  type: json\n  filepath: data/raw.json\nmetrics_v2:\n  type: json\n  filepath: data/metrics.json\nmodel_input_table:\n  type: json\n  filepath: data/table.json\nkept:\n  type: memory\n`;
   const settings = project(catalog, 'factor: 2\n', { pipelines: { __default__: pipeline } });
   const session = await Session.create({ settings, log: () => {} });
   const result = await session.run();
-  assert.deepEqual(Object.keys(result.outputs).sort(), ['echo', 'kept', 'metrics']);
+  assert.deepEqual(Object.keys(result.outputs).sort(), ['echo', 'kept', 'metrics', 'table']);
   // `kept` is declared (as memory, on purpose); `total` is intermediate.
   assert.deepEqual(session.report?.unsavedOutputs, [
     { datasetName: 'echo', producer: 'echo', suggestion: undefined },
     { datasetName: 'metrics', producer: 'measure', suggestion: 'metrics_v2' },
+    // Too far apart for a typo, but the old name lives on inside the new one.
+    { datasetName: 'table', producer: 'tabulate', suggestion: 'model_input_table' },
   ]);
+});
+
+test('a missing input renamed in the catalog: the suggestion is the entry that keeps its name inside', async () => {
+  const pipeline = new Pipeline([node(sum, 'model_input_table', 'total', { name: 'add_up' })]);
+  const catalog = `model_input:\n  type: json\n  filepath: data/raw.json\ntotal:\n  type: json\n  filepath: data/total.json\n`;
+  const settings = project(catalog, '{}\n', { pipelines: { __default__: pipeline } });
+  const session = await Session.create({ settings, log: () => {} });
+  const error = await session.run().then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  assert.ok(error instanceof RunNotStartedError, `got ${String(error)}`);
+  assert.equal(
+    error.message,
+    'Node "add_up" reads "model_input_table", which no node of this run produces and the catalog doesn\'t declare. Did you mean "model_input"?',
+  );
 });
