@@ -9,11 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SluiceConfig, SluicePlugin } from '../../src/index.ts';
+import type { SluiceConfig, SluicePlugin, MissingInputsError } from '../../src/index.ts';
 import {
   CatalogAggregateError,
   EmptyPipelineError,
-  MissingInputsError,
   node,
   Pipeline,
   ProjectSettings,
