@@ -19,6 +19,8 @@ export interface BuildCatalogOptions {
   readonly pipelineName: string;
   /** How `context.post` reaches the main process. Default: this is the main process. */
   readonly post?: (topic: string, message: unknown) => void;
+  /** The run's cancellation, as `context.signal`. Default: a signal that never aborts. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function buildCatalog(
     runId: options.runId,
     pipelineName: options.pipelineName,
     post: options.post ?? ((topic, message) => deliverRunMessage(hooks, topic, message)),
+    signal: options.signal ?? new AbortController().signal,
   };
   await settle(hooks.hook.afterContextCreated.call({ context }));
   const registry = createDatasetTypeRegistry();

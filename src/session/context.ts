@@ -27,4 +27,10 @@ export interface ProjectContext {
    * instance in a worker uses it to report to its main-process instance (alert counts, say).
    */
   readonly post: (topic: string, message: unknown) => void;
+  /**
+   * Aborted when the run is cancelled (Ctrl-C, SIGTERM, an aborted `signal` run option). A plugin
+   * doing slow work of its own (sending alerts, uploading) passes it on so that a cancelled run
+   * stops at once. Outside a run, and in worker threads, a signal that the run's cancellation aborts.
+   */
+  readonly signal: AbortSignal;
 }

@@ -120,8 +120,10 @@ export class Session {
   createCatalog(
     loadVersions: Readonly<Record<string, string>> = {},
     pipelineName: string = DEFAULT_PIPELINE,
+    signal?: AbortSignal,
   ): Promise<{ context: ProjectContext; catalog: DataCatalog }> {
     return buildCatalog({
+      signal,
       runId: this.runId,
       pipelineName,
       settings: this.settings,
@@ -156,7 +158,11 @@ export class Session {
     this.#ran = true;
     const loadVersions = options.loadVersions ?? {};
     const runner = this.#runner(options.runner);
-    const { catalog } = await this.createCatalog(loadVersions, options.pipelineName ?? DEFAULT_PIPELINE);
+    const { catalog } = await this.createCatalog(
+      loadVersions,
+      options.pipelineName ?? DEFAULT_PIPELINE,
+      options.signal,
+    );
     const pipeline = await this.selectPipeline(options);
     const runParams: RunParams = {
       runId: this.runId,

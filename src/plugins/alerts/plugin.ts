@@ -170,8 +170,13 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
         return alertFor(outcome.outcome, outcome);
       });
     },
-    afterPipelineRun({ runParams }) {
-      return end(undefined, runParams.pipelineName, runParams.runId);
+    // First, so that with fail_pipeline its error comes before any other plugin hears of success:
+    // the run then ends with onPipelineError alone, never with afterPipelineRun as well.
+    afterPipelineRun: {
+      tryfirst: true,
+      handler({ runParams }) {
+        return end(undefined, runParams.pipelineName, runParams.runId);
+      },
     },
     onPipelineError({ error, runParams }) {
       return end(error, runParams.pipelineName, runParams.runId);

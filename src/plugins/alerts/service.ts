@@ -34,9 +34,18 @@ export class AlertService {
   readonly ledger: AlertLedger;
   readonly #redactor: SecretRedactor;
   readonly #log: (line: string) => void;
+  readonly #clock: DeliveryClock;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(config: AlertsConfig, post: (entry: LedgerEntry) => void, log: (line: string) => void) {
+  constructor(
+    config: AlertsConfig,
+    post: (entry: LedgerEntry) => void,
+    log: (line: string) => void,
+    signal?: AbortSignal,
+  ) {
     this.config = config;
+    this.#clock = new DeliveryClock(config.timeBudgetMs);
+    this.#signal = signal;
     this.ledger = new AlertLedger(post);
     this.#redactor = redactorFor(config.alerters.flatMap((alerter) => alerter.secrets));
     this.#log = log;
@@ -56,15 +65,26 @@ export class AlertService {
   async send(alert: Alert): Promise<{ sent: number; failed: number }> {
     const safe = this.#redactor.value(alert);
     const targets = this.config.alerters.filter((alerter) => alerter.events.has(alert.kind));
-    const outcomes = await Promise.all(targets.map((alerter) => this.#sendOne(alerter, safe)));
+    if (targets.length === 0) return { sent: 0, failed: 0 };
+    const finish = this.#clock.begin();
+    let outcomes: boolean[];
+    try {
+      outcomes = await Promise.all(targets.map((alerter) => this.#sendOne(alerter, safe, finish.deadline)));
+    } finally {
+      finish();
+    }
     const sent = outcomes.filter(Boolean).length;
     return { sent, failed: outcomes.length - sent };
   }
 
-  async #sendOne(alerter: Alerter, alert: Alert): Promise<boolean> {
+  async #sendOne(alerter: Alerter, alert: Alert, deadline: number): Promise<boolean> {
     let outcome;
     try {
-      outcome = await deliver(alerter.prepare(alert), alerter.delivery);
+      outcome = await deliver(alerter.prepare(alert), alerter.delivery, {
+        signal: this.#signal,
+        deadline,
+        budgetMs: this.config.timeBudgetMs,
+      });
     } catch (error) {
       outcome = { ok: false, attempts: 1, error: error as Error };
     }
@@ -166,10 +186,41 @@ export function alertServiceFor(
       loadAlertsConfig(project.config),
       (entry) => project.post(ALERTS_TOPIC, entry),
       log,
+      project.signal,
     );
     services.set(project.config, service);
   }
   return service;
+}
+
+/**
+ * The time deliveries have held the run: the union of the intervals when at least one was in
+ * flight, so alerts sent at once count once. A delivery starting now may last what is left.
+ */
+class DeliveryClock {
+  readonly #budgetMs: number;
+  #spentMs = 0;
+  #inFlight = 0;
+  #openedAt = 0;
+
+  constructor(budgetMs: number) {
+    this.#budgetMs = budgetMs;
+  }
+
+  /** Marks a delivery's start; call the result when it ends. */
+  begin(): (() => void) & { readonly deadline: number } {
+    const now = performance.now();
+    if (this.#inFlight++ === 0) this.#openedAt = now;
+    const open = this.#inFlight > 1 ? now - this.#openedAt : 0;
+    const deadline = now + Math.max(0, this.#budgetMs - this.#spentMs - open);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (--this.#inFlight === 0) this.#spentMs += performance.now() - this.#openedAt;
+    };
+    return Object.assign(end, { deadline });
+  }
 }
 
 function writeStderr(line: string): void {
