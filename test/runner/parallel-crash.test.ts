@@ -133,4 +133,22 @@ describe('a worker thread that dies mid-node', () => {
       assert.ok(!lines.some((line) => line.hook === 'beforeNodeRun'), 'no node started');
     }
   });
+
+  test('a worker thread that dies of an error thrown outside the node fails that node with ParallelRunnerError naming it', async () => {
+    const { error, lines } = await runFaults({
+      maxWorkers: 1,
+      continueOnFailure: false,
+      pipelineName: 'throw-later',
+    });
+    assert.ok(error instanceof ParallelRunnerError, `got ${String(error)}`);
+    assert.equal(
+      error.message,
+      'A worker thread died of an uncaught error while running node "throw_later": thrown from a timer (3)',
+    );
+    assert.equal((error.cause as Error | undefined)?.message, 'thrown from a timer (3)');
+    assert.deepEqual(
+      lines.filter((line) => line.hook === 'onNodeError').map((line) => [line.plugin, line.subject]),
+      [['main-watcher', 'throw_later']],
+    );
+  });
 });
