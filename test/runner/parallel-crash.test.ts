@@ -151,4 +151,18 @@ describe('a worker thread that dies mid-node', () => {
       [['main-watcher', 'throw_later']],
     );
   });
+
+  test('a worker thread that dies between nodes costs no node: the next node runs on another thread and the run succeeds', async () => {
+    for (const continueOnFailure of [false, true]) {
+      const { error, lines, session } = await runFaults({
+        maxWorkers: 1,
+        continueOnFailure,
+        pipelineName: 'idle-crash',
+      });
+      assert.equal(error, undefined, `the run succeeded (${String(error)})`);
+      assert.deepEqual(session.report?.state.completed, ['arm', 'next']);
+      assert.ok(!lines.some((line) => line.hook === 'onNodeError' || line.hook === 'onPipelineError'));
+      assert.equal(lines.at(-1)?.hook, 'afterPipelineRun');
+    }
+  });
 });
