@@ -41,6 +41,10 @@ const DISPATCH_ATTEMPTS = 3;
  * node and dataset hooks fire in the worker (Kedro-Dagster's rule). Memory datasets live in the
  * main process and are copied to and from workers with each node. Plugins declared with
  * `process: 'main'` receive the workers' node and dataset events here, relayed.
+ *
+ * A worker thread that dies fails only the node it was running, and a new thread takes its place
+ * when a node needs one (see `WorkerPool`). After a cancellation, nodes still running
+ * `cancelGraceMs` later have their threads terminated, so the run always ends.
  */
 export class ParallelRunner implements Runner {
   readonly name: string = 'parallel';
