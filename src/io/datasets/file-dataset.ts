@@ -1,9 +1,16 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ConfigLocation, Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 import { writeAtomically } from '../atomic-write.ts';
-import { listVersions, resolveLoadPath, resolveSavePath, versionedPath } from '../versioning.ts';
+import { removeOrphanedTemporaries } from '../orphaned-temporaries.ts';
+import {
+  listVersions,
+  resolveLoadPath,
+  resolveSavePath,
+  saveVersionAside,
+  versionedPath,
+} from '../versioning.ts';
 import type { OptionReader, OptionsOwner } from './dataset-options.ts';
 import { datasetSubject, formatLocation } from './dataset-options.ts';
 
@@ -107,9 +114,25 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
     }
   }
 
+  /**
+   * Writes aside and renames into place: the file through a temporary file beside it, a version
+   * as a whole temporary folder. First removes what saves killed midway left behind (temporaries
+   * whose writer is provably dead), once per folder and process.
+   */
   async save(data: S): Promise<void> {
-    const path = await this.savePath();
+    if (this.versioned) {
+      try {
+        await saveVersionAside(this.name, this.filepath, { saveVersion: this.settings.saveVersion }, (file) =>
+          this.write(file, data),
+        );
+      } catch (error) {
+        throw this.failure('save', this.filepath, error);
+      }
+      return;
+    }
+    const path = this.filepath;
     try {
+      await removeOrphanedTemporaries(dirname(path));
       await writeAtomically(path, (temporary) => this.write(temporary, data));
     } catch (error) {
       throw this.failure('save', path, error);
