@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { ConfigLocation, Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 import { writeAtomically } from '../atomic-write.ts';
@@ -13,6 +13,7 @@ import {
 } from '../versioning.ts';
 import type { OptionReader, OptionsOwner } from './dataset-options.ts';
 import { datasetSubject, formatLocation } from './dataset-options.ts';
+import { resolveProjectPath } from './project-path.ts';
 
 /**
  * What a dataset gets besides its own options. A `DatasetFactoryContext` fits as is, so a factory
@@ -39,6 +40,8 @@ export interface FileDatasetOptions {
   versioned?: boolean;
   /** Free-form notes for tools (shown by `describe()`); never put secrets here. */
   metadata?: Record<string, unknown>;
+  /** Allow a relative `filepath` that leads outside the project (`../shared/x.csv`). Default false. */
+  outside_project?: boolean;
 }
 
 /** The common options, read and checked. */
@@ -62,7 +65,7 @@ export function readCommonFileOptions(
   const versioned = reader.boolean('versioned') ?? false;
   const metadata = reader.mapping('metadata');
   reader.raw('credentials');
-  return { filepath: resolve(settings.projectPath ?? process.cwd(), filepath), versioned, metadata };
+  return { filepath: resolveProjectPath(reader, settings, pathKey, filepath), versioned, metadata };
 }
 
 /**
