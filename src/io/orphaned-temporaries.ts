@@ -46,7 +46,7 @@ const swept = new Set<string>();
 
 /**
  * Removes the temporary files and folders in `folder` whose writer died mid-save (see
- * `isOrphaned`), and returns their names. A folder is swept once per process: orphans appear only
+ * `isOrphaned`), and returns their names. Best effort: a temporary that can't be removed is left. A folder is swept once per process: orphans appear only
  * when another process dies, and the next run sweeps again. `force` sweeps again anyway.
  */
 export async function removeOrphanedTemporaries(folder: string, force = false): Promise<string[]> {
@@ -63,8 +63,12 @@ export async function removeOrphanedTemporaries(folder: string, force = false): 
   for (const name of names) {
     const writer = temporaryWriter(name);
     if (writer === undefined || !isOrphaned(writer)) continue;
-    await rm(join(key, name), { recursive: true, force: true });
-    removed.push(name);
+    try {
+      await rm(join(key, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Best effort: a read-only or shared folder must not fail the save or load that swept it.
+    }
   }
   return removed;
 }

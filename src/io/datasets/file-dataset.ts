@@ -6,6 +6,7 @@ import { writeAtomically } from '../atomic-write.ts';
 import { removeOrphanedTemporaries } from '../orphaned-temporaries.ts';
 import {
   listVersions,
+  removeAbandonedVersions,
   resolveLoadPath,
   resolveSavePath,
   saveVersionAside,
@@ -109,6 +110,7 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
   }
 
   async load(): Promise<T> {
+    await this.removeLeftovers();
     const path = await this.loadPath();
     try {
       return await this.read(path);
@@ -135,7 +137,7 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
     }
     const path = this.filepath;
     try {
-      await removeOrphanedTemporaries(dirname(path));
+      await this.removeLeftovers();
       await writeAtomically(path, (temporary) => this.write(temporary, data));
     } catch (error) {
       throw this.failure('save', path, error);
@@ -159,6 +161,15 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
       ...this.publicArgs(),
       ...(this.#metadata === undefined ? {} : { metadata: this.#metadata }),
     };
+  }
+
+  /**
+   * Removes what saves killed midway left (temporaries whose writer is provably dead), once per
+   * folder and process. Versioned saves do it themselves.
+   */
+  protected async removeLeftovers(): Promise<void> {
+    if (this.versioned) await removeAbandonedVersions(this.filepath).catch(() => {});
+    else await removeOrphanedTemporaries(dirname(this.filepath));
   }
 
   /** The file a load reads: `filepath`, or the requested or latest version of it. */
