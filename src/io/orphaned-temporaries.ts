@@ -2,8 +2,11 @@ import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HOST_TAG } from './atomic-write.ts';
 
-/** `.<name>.<pid>[@<host>].<hex>.tmp`; names written before hosts were recorded lack `@<host>`. */
-const TEMPORARY = /^\.(.+)\.(\d+)(?:@([A-Za-z0-9-]+))?\.[0-9a-f]+\.tmp$/;
+/**
+ * `.<name>.<pid>[@<host>].<8 hex digits>.tmp`, exactly as `temporaryName` writes it; names written
+ * before hosts were recorded lack `@<host>`.
+ */
+const TEMPORARY = /^\.(.+)\.(\d+)(?:@([A-Za-z0-9-]+))?\.[0-9a-f]{8}\.tmp$/;
 
 /** Who wrote a temporary file or folder, read from its name. */
 export interface TemporaryWriter {

@@ -82,6 +82,9 @@ test('a later run removes half-made version folders of dead writers and keeps a 
   await writeFile(join(filepath, 'v0', `.events.jsonl.${dead}.0a1b2c3d.tmp`), 'half');
   await mkdir(join(filepath, 'v5'));
   await writeFile(join(filepath, 'v5', `.events.jsonl.${dead}@${host}.0a1b2c3d.tmp`), 'half');
+  // A writer on another machine (a shared folder): its pid means nothing here, so it is kept.
+  await mkdir(join(filepath, 'v7'));
+  await writeFile(join(filepath, 'v7', `.events.jsonl.${dead}@other-machine.0a1b2c3d.tmp`), 'remote');
   // This test process stands for a live writer still saving v9.
   await mkdir(join(filepath, 'v9'));
   await writeFile(join(filepath, 'v9', `.events.jsonl.${process.pid}@${host}.0a1b2c3d.tmp`), 'busy');
@@ -92,7 +95,7 @@ test('a later run removes half-made version folders of dead writers and keeps a 
 
   assert.deepEqual(await runChild(SCRIPT, [filepath, 'versioned-complete', 'v3']), { finished: true });
 
-  assert.deepEqual((await readdir(filepath)).sort(), ['notes', 'v1', 'v3', 'v9']);
+  assert.deepEqual((await readdir(filepath)).sort(), ['notes', 'v1', 'v3', 'v7', 'v9']);
   assert.deepEqual(await readdir(join(filepath, 'v9')), [
     `.events.jsonl.${process.pid}@${host}.0a1b2c3d.tmp`,
   ]);

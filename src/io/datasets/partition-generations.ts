@@ -16,7 +16,7 @@ import { isOrphaned, removeOrphanedTemporaries } from '../orphaned-temporaries.t
  * current generation; the first save moves it aside and puts the link in its place. Between those
  * two renames `path` is briefly missing; a reader then uses the newest complete generation.
  */
-const GENERATION = /^\.(.+)\.gen\.([0-9a-z]+)\.(\d+)@([A-Za-z0-9-]+)\.[0-9a-f]+$/;
+const GENERATION = /^\.(.+)\.gen\.([0-9a-z]+)\.(\d+)@([A-Za-z0-9-]+)\.[0-9a-f]{8}$/;
 
 /** The folder holding the current partitions of `path`, or undefined when there is none. */
 export async function currentGeneration(path: string): Promise<string | undefined> {
