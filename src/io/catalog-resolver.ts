@@ -15,8 +15,8 @@ export interface ResolvedCatalogEntry {
   /** The factory pattern that matched, or null when the name is declared itself. */
   pattern: string | null;
   /**
-   * The settings as written, `type` included, with every pattern placeholder filled in.
-   * Credentials are still referred to by name: resolving never reads credentials.
+   * The settings as written, `type` included, with every pattern placeholder filled in (a fresh
+   * object each call). Credentials are still referred to by name: resolving never reads them.
    */
   config: Record<string, unknown>;
   /** Where the entry (or the pattern) is written, when known. */
@@ -126,7 +126,7 @@ export class CatalogResolver {
   resolve(name: string): ResolvedCatalogEntry | undefined {
     const declared = this.#declared.get(name);
     if (declared !== undefined)
-      return { name, pattern: null, config: structuredClone(declared), location: this.locate(name) };
+      return { name, pattern: null, config: { ...declared }, location: this.locate(name) };
     const pattern = this.#matchPattern(name, true);
     if (pattern === undefined) return undefined;
     const location = this.locate(pattern.pattern);
