@@ -3,6 +3,7 @@ import { createDatasetTypeRegistry } from './builtin-datasets.ts';
 import type { CatalogEntry, ConfigLocator } from './catalog-config.ts';
 import { CatalogDefinition } from './catalog-config.ts';
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
+import type { CatalogResolver } from './catalog-resolver.ts';
 import {
   isParameterName,
   lookupParameter,
@@ -109,6 +110,14 @@ export class DataCatalog {
     catalog.#definition = definition;
     catalog.#redactor = redactor;
     return catalog;
+  }
+
+  /**
+   * Which settings each name gets, straight from the configuration, without building anything
+   * (`catalog.resolver?.resolve('eu.sales_csv')`); undefined for a catalog built without one.
+   */
+  get resolver(): CatalogResolver | undefined {
+    return this.#definition?.resolver;
   }
 
   /** The version `versioned: true` datasets save under in this run; undefined without configuration. */
