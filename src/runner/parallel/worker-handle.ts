@@ -209,8 +209,8 @@ export class WorkerHandle {
   /**
    * The thread died. A node it had been sent but not started is handed back unrun
    * (`NodeNotStartedError`). A node it was running fails with `failure(nodeName)`: the worker's
-   * own onNodeError never ran, so the main-process plugins get one here, after the events the
-   * worker did relay.
+   * own onNodeError and onNodeEnd never ran, so the main-process plugins get them here, after the
+   * events the worker did relay.
    */
   #crashed(failure: (nodeName: string) => Error): void {
     const current = this.#current;
@@ -229,14 +229,23 @@ export class WorkerHandle {
     const report =
       delivery === undefined
         ? this.#deliveries
-        : this.#deliveries.then(() =>
-            delivery.deliver({
-              hook: 'onNodeError',
-              nodeName: current.nodeName,
-              error: serializeError(error),
-              inputs: {},
-            }),
-          );
+        : this.#deliveries
+            .then(() =>
+              delivery.deliver({
+                hook: 'onNodeError',
+                nodeName: current.nodeName,
+                error: serializeError(error),
+                inputs: {},
+              }),
+            )
+            // The worker relayed the node's onNodeStart; its onNodeEnd closes the bracket here.
+            .then(() =>
+              delivery.deliver({
+                hook: 'onNodeEnd',
+                nodeName: current.nodeName,
+                error: serializeError(error),
+              }),
+            );
     this.#deliveries = Promise.resolve();
     report.then(
       () => current.reject(error),
