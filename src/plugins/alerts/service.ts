@@ -4,7 +4,7 @@
  * shared by everything that sends alerts in that process.
  */
 import type { ConfigLoader } from '../../config/config-loader.ts';
-import type { SecretRedactor } from '../../io/catalog-redaction.ts';
+import type { Redactor } from '../../secrets/redactor.ts';
 import type { ProjectContext } from '../../session/context.ts';
 import type { Alert } from './alert.ts';
 import type { Alerter } from './alerter.ts';
@@ -32,14 +32,34 @@ export interface AlertSummary {
 export class AlertService {
   readonly config: AlertsConfig;
   readonly ledger: AlertLedger;
-  readonly #redactor: SecretRedactor;
+  readonly #projectSecrets: () => Redactor;
+  readonly #alerterSecrets: readonly string[];
+  #redactor: { project: Redactor; combined: Redactor } | undefined;
   readonly #log: (line: string) => void;
 
-  constructor(config: AlertsConfig, post: (entry: LedgerEntry) => void, log: (line: string) => void) {
+  /**
+   * `projectSecrets` is the project's redactor (`context.redactor`), read when a message goes out
+   * rather than now: at `afterContextCreated` the credentials may not be loaded yet.
+   */
+  constructor(
+    config: AlertsConfig,
+    post: (entry: LedgerEntry) => void,
+    log: (line: string) => void,
+    projectSecrets: () => Redactor,
+  ) {
     this.config = config;
     this.ledger = new AlertLedger(post);
-    this.#redactor = redactorFor(config.alerters.flatMap((alerter) => alerter.secrets));
+    this.#projectSecrets = projectSecrets;
+    this.#alerterSecrets = config.alerters.flatMap((alerter) => alerter.secrets);
     this.#log = log;
+  }
+
+  /** The project's secrets and the alerters' own. */
+  get #secrets(): Redactor {
+    const project = this.#projectSecrets();
+    if (this.#redactor?.project !== project)
+      this.#redactor = { project, combined: redactorFor(project, this.#alerterSecrets) };
+    return this.#redactor.combined;
   }
 
   /** Whether any alerter is configured. */
@@ -47,14 +67,14 @@ export class AlertService {
     return this.config.alerters.length > 0;
   }
 
-  /** Masks every alerter secret in `text`. */
+  /** Masks the project's credentials and every alerter secret in `text`. */
   redact(text: string): string {
-    return this.#redactor.text(text);
+    return this.#secrets.redact(text);
   }
 
   /** Sends `alert` to every alerter that takes its kind, at once; failures are logged and recorded, never thrown. */
   async send(alert: Alert): Promise<{ sent: number; failed: number }> {
-    const safe = this.#redactor.value(alert);
+    const safe = this.#secrets.redactValue(alert);
     const targets = this.config.alerters.filter((alerter) => alerter.events.has(alert.kind));
     const outcomes = await Promise.all(targets.map((alerter) => this.#sendOne(alerter, safe)));
     const sent = outcomes.filter(Boolean).length;
@@ -166,6 +186,7 @@ export function alertServiceFor(
       loadAlertsConfig(project.config),
       (entry) => project.post(ALERTS_TOPIC, entry),
       log,
+      () => project.redactor,
     );
     services.set(project.config, service);
   }
