@@ -3,7 +3,7 @@ import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import { createDatasetTypeRegistry } from '../io/builtin-datasets.ts';
 import { DataCatalog } from '../io/catalog.ts';
 import { isPromiseLike, settle } from '../maybe-promise.ts';
-import { projectRedactor } from '../secrets/loaded-secrets.ts';
+import { loadedSecrets, projectRedactor } from '../secrets/loaded-secrets.ts';
 import { Redactor } from '../secrets/redactor.ts';
 import type { ProjectContext } from './context.ts';
 import type { ProjectSettings } from './settings.ts';
@@ -109,7 +109,9 @@ export function deliverRunMessage(
 ): Promise<void> | void {
   const report = (error: unknown) =>
     void process.stderr.write(
-      `sluice: a plugin failed on run message "${topic}": ${(error as Error)?.message ?? String(error)}\n`,
+      loadedSecrets().redact(
+        `sluice: a plugin failed on run message "${topic}": ${(error as Error)?.message ?? String(error)}\n`,
+      ),
     );
   try {
     const result = hooks.hook.onRunMessage.call({ topic, message });
