@@ -49,7 +49,8 @@ function isSecretFieldName(name: string): boolean {
   );
 }
 
-const URL_USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@?#'"]*):[^\s@/?#'"]+@/gi;
+// The scheme's length is bounded so that a long dotted text can't make the search quadratic.
+const URL_USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@?#'"]*):[^\s@/?#'"]+@/gi;
 const SECRET_QUERY_PARAMETER = /([?&][^\s=&#?'"]+=)([^\s&#'"]+)/g;
 const CONNECTION_STRING_PASSWORD = /\b(password|passwd|pwd)(\s*=\s*)('[^']*'|"[^"]*"|[^\s;&'",]+)/gi;
 const JSON_SECRET_FIELD = /("([^"\\]{1,64})"\s*:\s*)"(?:[^"\\]|\\.)*"/g;

@@ -18,7 +18,7 @@ const PASSWORD = 's3cr3t-pa55';
 const TOKEN = 'tk-9f8e7d6c5b4a3210';
 const SIGNING = 'whsec-cli-signing-8086';
 const SMTP_PASSWORD = 'smtp-pw-cli-6502';
-const SECRETS = [PASSWORD, TOKEN, SIGNING, SMTP_PASSWORD, encodeURIComponent(PASSWORD)];
+const SECRETS = [PASSWORD, TOKEN, SIGNING, SMTP_PASSWORD];
 /** The connection URL as the hook quotes it, with only the password masked. */
 const SHOWN_URL = 'postgresql://postgres:***@127.0.0.1:5432/test';
 
