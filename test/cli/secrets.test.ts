@@ -145,8 +145,9 @@ async function failingRun(
 }
 
 describe('credentials in a plugin error', () => {
-  for (const args of [[], ['--verbose']]) {
-    test(`never reach stdout, stderr, webhook or email alerts (${args.length === 0 ? 'plain' : '--verbose'})`, async () => {
+  // The parallel runner runs the node, its hooks and its alerts in a worker thread.
+  for (const args of [[], ['--verbose'], ['--runner', 'parallel']]) {
+    test(`never reach stdout, stderr, webhook or email alerts (${args.join(' ') || 'plain'})`, async () => {
       const { outcome, hooks, mails } = await failingRun(args);
       const shown = { stdout: outcome.stdout, stderr: outcome.stderr, webhook: hooks, email: mails };
       assert.deepEqual(leaks(shown), [], `${outcome.output}\n--- webhook\n${hooks}\n--- email\n${mails}`);
