@@ -20,11 +20,13 @@ export function rememberSecrets(redactor: Redactor): void {
 
 /**
  * The redactor of a project's configuration: its credentials (environment values included, since
- * `${env:...}` is resolved into them) by the rules of {@link Redactor.fromCredentials}. It is
- * remembered in {@link loadedSecrets}.
+ * `${env:...}` is resolved into them) by the rules of {@link Redactor.fromCredentials}, with the
+ * secret-named variables of `process.env` that appear in them. It is remembered in
+ * {@link loadedSecrets}.
  */
 export function projectRedactor(config: ConfigLoader): Redactor {
-  const redactor = Redactor.fromCredentials(config.get('credentials'));
+  // A session's ConfigLoader reads `${env:...}` from process.env.
+  const redactor = Redactor.fromCredentials(config.get('credentials'), { environment: process.env });
   rememberSecrets(redactor);
   return redactor;
 }

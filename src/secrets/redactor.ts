@@ -53,6 +53,13 @@ function isSecretFieldName(name: string): boolean {
 const URL_USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@?#'"]*):[^\s@/?#'"]+@/gi;
 const SECRET_QUERY_PARAMETER = /([?&][^\s=&#?'"]+=)([^\s&#'"]+)/g;
 const CONNECTION_STRING_PASSWORD = /\b(password|passwd|pwd)(\s*=\s*)('[^']*'|"[^"]*"|[^\s;&'",]+)/gi;
+/**
+ * The credentials of an HTTP `Authorization` header value: `Bearer <token>`, `Basic <base64>`.
+ * The token must look generated (a digit or symbol in it, or 20 characters), so that English
+ * ("Basic authentication failed") is left alone.
+ */
+const AUTHORIZATION_SCHEME =
+  /\b(Bearer|Basic)(\s+)((?=[A-Za-z]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{6,}|[A-Za-z]{20,})/g;
 const JSON_SECRET_FIELD = /("([^"\\]{1,64})"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 
 /** `text` with every credential position masked, whatever its value. */
@@ -63,6 +70,7 @@ export function redactCredentialPositions(text: string): string {
       isSecretName(name.slice(1, -1)) ? `${name}${REDACTION_MASK}` : whole,
     )
     .replace(CONNECTION_STRING_PASSWORD, `$1$2${REDACTION_MASK}`)
+    .replace(AUTHORIZATION_SCHEME, `$1$2${REDACTION_MASK}`)
     .replace(JSON_SECRET_FIELD, (whole, head: string, name: string) =>
       isSecretFieldName(name) ? `${head}"${REDACTION_MASK}"` : whole,
     );
@@ -102,12 +110,31 @@ export class Redactor {
    * The redactor of a credentials configuration (credentials.yml, environment values included).
    * Secrets are: every value under a secret-named key (`password`, `token`, `api_key`,
    * `client_secret`, ..., and everything under a key like `tokens:`), the password and the
-   * secret-named query values of every URL, and the password field of every connection string.
-   * Other values (`host`, `user`, `port`, `database`, ...) are not secrets.
+   * secret-named query values of every URL, the password field of every connection string and
+   * the token of every `Bearer <token>`. Other values (`host`, `user`, `port`, `database`, ...)
+   * are not secrets.
+   *
+   * `environment` (the variables `${env:...}` read, usually `process.env`) adds the value of every
+   * secret-named variable (`DB_PASSWORD`, `API_TOKEN`, ...) found inside a credentials value,
+   * wherever `${env:...}` put it: `header: "X-Key ${env:API_TOKEN}"` hides the token too.
    */
-  static fromCredentials(credentials: unknown): Redactor {
+  static fromCredentials(
+    credentials: unknown,
+    options: { environment?: Readonly<Record<string, string | undefined>> } = {},
+  ): Redactor {
     const secrets = new Set<string>();
     collectSecrets(credentials, false, secrets, 0);
+    const environmentSecrets = Object.entries(options.environment ?? {})
+      .filter(
+        ([name, value]) => isSecretName(name) && value !== undefined && value.length >= MIN_SECRET_LENGTH,
+      )
+      .map(([, value]) => value!);
+    if (environmentSecrets.length > 0) {
+      const texts = new Set<string>();
+      collectStrings(credentials, texts, 0);
+      for (const value of environmentSecrets)
+        if ([...texts].some((text) => text.includes(value))) secrets.add(value);
+    }
     return new Redactor(secrets);
   }
 
@@ -226,6 +253,13 @@ function collectSecrets(value: unknown, secretPosition: boolean, secrets: Set<st
   }
 }
 
+function collectStrings(value: unknown, texts: Set<string>, depth: number): void {
+  if (depth > 32) return;
+  if (typeof value === 'string') texts.add(value);
+  else if (value !== null && typeof value === 'object')
+    for (const child of Object.values(value)) collectStrings(child, texts, depth + 1);
+}
+
 /** The secrets inside a URL (userinfo password, secret-named query values) or a connection string. */
 function embeddedSecrets(text: string): string[] {
   const found: string[] = [];
@@ -242,6 +276,7 @@ function embeddedSecrets(text: string): string[] {
     const raw = match[3]!;
     found.push(/^['"]/.test(raw) ? raw.slice(1, -1) : raw);
   }
+  for (const match of text.matchAll(AUTHORIZATION_SCHEME)) found.push(match[3]!);
   return found.filter((part) => part !== '');
 }
 

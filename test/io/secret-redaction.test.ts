@@ -185,3 +185,30 @@ describe('Redactor on values and errors', () => {
     assert.equal(redactor.with(['webhook-path-xyz']).redact(`${PASSWORD} webhook-path-xyz`), '*** ***');
   });
 });
+
+describe('secrets that environment interpolation put into credentials', () => {
+  it('hides a secret-named variable wherever ${env:...} put it, and Bearer tokens', () => {
+    const projectPath = writeProject({
+      'conf/local/credentials.yml': [
+        'reports_api:',
+        '  header: "X-Reports ${env:REPORTS_API_TOKEN}"',
+        '  authorization: "Bearer ${env:OTHER_BEARER}"',
+        '  host: ${env:REPORTS_HOST}',
+        '',
+      ].join('\n'),
+    });
+    const environment = {
+      REPORTS_API_TOKEN: 'rpt-5e5e5e5e5e',
+      OTHER_BEARER: 'brr-1234567890',
+      REPORTS_HOST: 'reports.internal',
+    };
+    const loader = new ConfigLoader({ projectPath, environ: environment });
+    const redactor = Redactor.fromCredentials(loader.get('credentials'), { environment });
+    assert.equal(
+      redactor.redact('rpt-5e5e5e5e5e and brr-1234567890 at reports.internal'),
+      '*** and *** at reports.internal',
+    );
+    assert.equal(Redactor.none.redact('Authorization: Bearer abc.def-123'), 'Authorization: Bearer ***');
+    assert.equal(Redactor.none.redact('Basic authentication failed'), 'Basic authentication failed');
+  });
+});
