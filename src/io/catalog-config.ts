@@ -1,7 +1,7 @@
 import { didYouMean } from '../suggest.ts';
 import type { CatalogErrorDetails } from './catalog-errors.ts';
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
-import type { SecretRedactor } from './catalog-redaction.ts';
+import type { Redactor } from '../secrets/redactor.ts';
 import { guardDataset } from './catalog-redaction.ts';
 import { importDatasetType, isModuleType } from './catalog-type-import.ts';
 import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
@@ -30,7 +30,7 @@ export interface CatalogDefinitionOptions {
   credentials: Readonly<Record<string, unknown>>;
   projectPath: string;
   registry: DatasetTypeRegistry;
-  redactor: SecretRedactor;
+  redactor: Redactor;
   saveVersion: string;
   loadVersions: Readonly<Record<string, string>>;
   locate: ConfigLocator | undefined;
@@ -43,7 +43,7 @@ export interface CatalogDefinitionOptions {
 export class CatalogDefinition {
   readonly projectPath: string;
   readonly registry: DatasetTypeRegistry;
-  readonly redactor: SecretRedactor;
+  readonly redactor: Redactor;
   readonly saveVersion: string;
   readonly loadVersions: Readonly<Record<string, string>>;
   /** Which settings each name gets; public so tools can resolve names without building datasets. */
@@ -132,7 +132,7 @@ export class CatalogDefinition {
   /** A description from the settings alone, for entries not built yet. Credentials are left out. */
   describeEntry(entry: CatalogEntry): DatasetDescription {
     const { credentials: _credentials, ...options } = entry.options;
-    return this.redactor.value({ type: entry.type, ...options });
+    return this.redactor.redactValue({ type: entry.type, ...options });
   }
 
   /**
@@ -168,7 +168,7 @@ export class CatalogDefinition {
       checkDataset(dataset, details);
       return credentials === undefined && !usesCredentials ? dataset : guardDataset(dataset, this.redactor);
     } catch (error) {
-      throw this.redactor.error(error instanceof CatalogError ? error : wrapBuildError(error, details));
+      throw this.redactor.redactError(error instanceof CatalogError ? error : wrapBuildError(error, details));
     }
   }
 

@@ -4,7 +4,7 @@
  * shared by everything that sends alerts in that process.
  */
 import type { ConfigLoader } from '../../config/config-loader.ts';
-import type { SecretRedactor } from '../../io/catalog-redaction.ts';
+import type { Redactor } from '../../secrets/redactor.ts';
 import type { ProjectContext } from '../../session/context.ts';
 import type { Alert } from './alert.ts';
 import type { Alerter } from './alerter.ts';
@@ -32,23 +32,39 @@ export interface AlertSummary {
 export class AlertService {
   readonly config: AlertsConfig;
   readonly ledger: AlertLedger;
-  readonly #redactor: SecretRedactor;
+  readonly #projectSecrets: () => Redactor;
+  readonly #alerterSecrets: readonly string[];
+  #redactor: { project: Redactor; combined: Redactor } | undefined;
   readonly #log: (line: string) => void;
   readonly #clock: DeliveryClock;
   readonly #signal: AbortSignal | undefined;
 
+  /**
+   * `projectSecrets` is the project's redactor (`context.redactor`), read when a message goes out
+   * rather than now: at `afterContextCreated` the credentials may not be loaded yet.
+   */
   constructor(
     config: AlertsConfig,
     post: (entry: LedgerEntry) => void,
     log: (line: string) => void,
+    projectSecrets: () => Redactor,
     signal?: AbortSignal,
   ) {
     this.config = config;
     this.#clock = new DeliveryClock(config.timeBudgetMs);
     this.#signal = signal;
     this.ledger = new AlertLedger(post);
-    this.#redactor = redactorFor(config.alerters.flatMap((alerter) => alerter.secrets));
+    this.#projectSecrets = projectSecrets;
+    this.#alerterSecrets = config.alerters.flatMap((alerter) => alerter.secrets);
     this.#log = log;
+  }
+
+  /** The project's secrets and the alerters' own. */
+  get #secrets(): Redactor {
+    const project = this.#projectSecrets();
+    if (this.#redactor?.project !== project)
+      this.#redactor = { project, combined: redactorFor(project, this.#alerterSecrets) };
+    return this.#redactor.combined;
   }
 
   /** Whether any alerter is configured. */
@@ -56,14 +72,14 @@ export class AlertService {
     return this.config.alerters.length > 0;
   }
 
-  /** Masks every alerter secret in `text`. */
+  /** Masks the project's credentials and every alerter secret in `text`. */
   redact(text: string): string {
-    return this.#redactor.text(text);
+    return this.#secrets.redact(text);
   }
 
   /** Sends `alert` to every alerter that takes its kind, at once; failures are logged and recorded, never thrown. */
   async send(alert: Alert): Promise<{ sent: number; failed: number }> {
-    const safe = this.#redactor.value(alert);
+    const safe = this.#secrets.redactValue(alert);
     const targets = this.config.alerters.filter((alerter) => alerter.events.has(alert.kind));
     if (targets.length === 0) return { sent: 0, failed: 0 };
     const finish = this.#clock.begin();
@@ -186,6 +202,7 @@ export function alertServiceFor(
       loadAlertsConfig(project.config),
       (entry) => project.post(ALERTS_TOPIC, entry),
       log,
+      () => project.redactor,
       project.signal,
     );
     services.set(project.config, service);

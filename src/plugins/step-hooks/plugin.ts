@@ -72,7 +72,8 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
 
   const record = (failure: StepHookFailure): void => {
     failures.push(failure);
-    log(formatFailure(failure));
+    const line = formatFailure(failure);
+    log(project === undefined ? line : project.redact(line));
   };
   const references = (): ReferenceResolver =>
     (resolver ??= new ReferenceResolver(project?.projectPath ?? process.cwd()));
