@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 
 /** The checkout's root, without a trailing separator. */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
@@ -106,6 +107,7 @@ export interface SluiceOptions {
   cwd: string;
   /** Added to a clean copy of this process's environment (undefined removes a variable). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Kills a child that has not exited by then (a hang); default {@link SAFETY_NET_MS}. */
   timeoutMs?: number;
   /** Called with the child and all of stderr so far, after each chunk. */
   onStderr?: (stderr: string, child: ChildProcess) => void;
@@ -126,7 +128,7 @@ export function cleanEnv(extra: Readonly<Record<string, string | undefined>> = {
   return env;
 }
 
-/** `node bin/sluice.js <args>` in `cwd`; resolves when the child exits. */
+/** `node bin/sluice.js <args>` in `cwd`; resolves when the child exits, however long a loaded machine takes. */
 export function sluice(args: readonly string[], options: SluiceOptions): Promise<Outcome> {
   return command(process.execPath, [BIN, ...args], options);
 }
@@ -145,13 +147,13 @@ export function command(file: string, args: readonly string[], options: SluiceOp
     stderr += chunk.toString();
     options.onStderr?.(stderr, child);
   });
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? SAFETY_NET_MS;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
         new Error(
-          `${[file, ...args].join(' ')} took over ${timeoutMs} ms:\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+          `${[file, ...args].join(' ')} did not exit in ${timeoutMs} ms (hung?):\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
         ),
       );
     }, timeoutMs);
