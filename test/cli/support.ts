@@ -29,20 +29,26 @@ const MAIN_JS = join(REPO, 'dist', 'cli', 'main.js');
 
 /**
  * The CLI runs from dist/. CI builds before testing; locally, build once when dist is missing. Test
- * files run in parallel processes, so a lock folder makes the others wait for the first build.
+ * files run in parallel processes, so a lock folder holding the builder's pid makes the others wait
+ * until that build has finished (not merely started writing dist/), however long a loaded machine
+ * takes; a lock whose builder is gone is stale and taken over.
  */
 export function ensureBuilt(): void {
-  if (existsSync(MAIN_JS)) return;
   const lock = join(tmpdir(), `sluice-cli-build-${Buffer.from(REPO).toString('hex').slice(-24)}.lock`);
-  const deadline = Date.now() + 180_000;
+  if (existsSync(MAIN_JS) && !existsSync(lock)) return;
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      if (existsSync(MAIN_JS)) return;
-      if (Date.now() > deadline) break; // a stale lock: build anyway
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      if (!existsSync(lock)) {
+        if (existsSync(MAIN_JS)) return; // the other build finished
+      } else if (!builderAlive(lock)) {
+        rmSync(lock, { recursive: true, force: true });
+      } else {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      }
     }
   }
   try {
@@ -55,6 +61,22 @@ export function ensureBuilt(): void {
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Whether the process that took the build lock still runs (a lock without a pid was just taken). */
+function builderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return true;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
