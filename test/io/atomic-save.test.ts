@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { JsonLinesDataset } from '../../src/io/datasets/jsonl.ts';
 import { listVersions } from '../../src/io/versioning.ts';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const SCRIPT = fileURLToPath(new URL('../fixtures/io/interrupted-save.ts', import.meta.url));
@@ -34,7 +35,10 @@ async function killMidSave(filepath: string, mode: 'plain' | 'versioned', folder
       throw new Error(`the child exited before signalling:\n${output}`);
     }),
     new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no signal from the child in 60 s:\n${output}`)), 60_000);
+      timer = setTimeout(
+        () => reject(new Error(`no signal from the child in ${SAFETY_NET_MS} ms:\n${output}`)),
+        SAFETY_NET_MS,
+      );
     }),
   ])
     .catch((error: unknown) => {
