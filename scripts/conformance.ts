@@ -11,6 +11,7 @@ const families: Record<string, () => Promise<Answerer>> = {
   'hook-order': async () => (await import('./conformance/hook-order.ts')).answer,
   'pipeline-filter': async () => (await import('./conformance/pipeline-filter.ts')).answer,
   'run-hooks': async () => (await import('./conformance/run-hooks.ts')).answer,
+  'catalog-patterns': async () => (await import('./conformance/catalog-patterns.ts')).answer,
 };
 
 export async function answerLine(family: string, line: string): Promise<Record<string, unknown>> {

@@ -12,3 +12,4 @@ export * from './session/index.ts';
 export type { MaybePromise } from './maybe-promise.ts';
 export { isPromiseLike } from './maybe-promise.ts';
 export * from './plugins/index.ts';
+export * from './secrets/index.ts';

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import pc from 'picocolors';
 import { ConfigError } from '../config/errors.ts';
 import { SluiceError } from '../errors.ts';
@@ -15,6 +16,8 @@ import {
   UnknownNodeError,
 } from '../pipeline/errors.ts';
 import { RunCancelledError } from '../runner/errors.ts';
+import { loadedSecrets } from '../secrets/loaded-secrets.ts';
+import type { Redactor } from '../secrets/redactor.ts';
 import { SettingsError } from '../session/settings.ts';
 import { PluginDiscoveryError } from '../hooks/discovery.ts';
 import { HookRegistrationError } from '../hooks/errors.ts';
@@ -52,28 +55,81 @@ export function exitCodeFor(error: unknown, runStarted: boolean): ExitCodeValue 
   return ExitCode.runFailed;
 }
 
+/** Options of {@link formatError}. */
+export interface FormatErrorOptions {
+  /** Add the stack and the chain of causes. */
+  readonly verbose: boolean;
+  readonly color: boolean;
+  /** Masks secrets in everything shown. Default: every secret this process loaded (`loadedSecrets()`). */
+  readonly redactor?: Redactor;
+}
+
+/** How much of a thrown non-error value is shown: enough to recognise it, never a wall of text. */
+const INSPECT_OPTIONS = {
+  depth: 3,
+  maxArrayLength: 20,
+  maxStringLength: 500,
+  breakLength: Infinity,
+  compact: true,
+} as const;
+/** A cause chain longer than this is cut; cycles are cut at the first repeat. */
+const MAX_CAUSES = 20;
+
 /**
  * One clear message and a hint, not a stack trace: the message already names the file, line,
- * dataset or node. `verbose` adds the stack and the chain of causes.
+ * dataset or node. `verbose` adds the stack and the chain of causes, each cause once. Every
+ * part is redacted, whatever threw it: a plugin's error may quote a connection URL.
  */
-export function formatError(error: unknown, options: { verbose: boolean; color: boolean }): string {
+export function formatError(error: unknown, options: FormatErrorOptions): string {
   const paint = pc.createColors(options.color);
-  const value = error instanceof Error ? error : new Error(String(error));
-  const title = value instanceof SluiceError || value.name === 'Error' ? 'Error' : value.name;
-  const lines = [`${paint.red(paint.bold(`${title}:`))} ${value.message}`];
-  const hint = value instanceof SluiceError ? value.hint : undefined;
-  if (hint !== undefined) lines.push(`${paint.cyan('Hint:')} ${hint}`);
+  const redactor = options.redactor ?? loadedSecrets();
+  const safe = redactor.redactError(error);
+  const redact = (text: string) => redactor.redact(text);
+  const lines: string[] = [];
+  if (safe instanceof Error) {
+    const title = safe instanceof SluiceError || safe.name === 'Error' ? 'Error' : safe.name;
+    lines.push(`${paint.red(paint.bold(`${redact(title)}:`))} ${redact(safe.message)}`);
+  } else {
+    lines.push(
+      `${paint.red(paint.bold('Error:'))} a non-error value was thrown: ${describeThrown(safe, redactor)}`,
+    );
+  }
+  const hint = safe instanceof SluiceError ? safe.hint : undefined;
+  if (hint !== undefined) lines.push(`${paint.cyan('Hint:')} ${redact(hint)}`);
   if (options.verbose) {
-    if (value.stack !== undefined) lines.push('', paint.dim(value.stack));
-    let cause = value.cause;
-    while (cause !== undefined) {
-      lines.push(
-        paint.dim(`Caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`),
-      );
-      cause = cause instanceof Error ? cause.cause : undefined;
+    if (safe instanceof Error && safe.stack !== undefined) lines.push('', paint.dim(redact(safe.stack)));
+    const seen = new Set<unknown>([safe]);
+    let cause = causeOf(safe);
+    for (let count = 0; cause !== undefined; count++) {
+      if (seen.has(cause)) {
+        lines.push(paint.dim('Caused by: (the same error as above: the chain of causes loops)'));
+        break;
+      }
+      if (count === MAX_CAUSES) {
+        lines.push(paint.dim(`Caused by: ... (more than ${MAX_CAUSES} causes, the rest left out)`));
+        break;
+      }
+      seen.add(cause);
+      const shown =
+        cause instanceof Error
+          ? redact(cause.stack ?? `${cause.name}: ${cause.message}`)
+          : describeThrown(cause, redactor);
+      lines.push(paint.dim(`Caused by: ${shown}`));
+      cause = causeOf(cause);
     }
   } else {
     lines.push(paint.dim('Run again with --verbose to see the stack trace.'));
   }
   return lines.join('\n');
+}
+
+/** The `cause` of an error, or of a thrown object that has one. */
+function causeOf(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && 'cause' in value ? value.cause : undefined;
+}
+
+/** A bounded, redacted rendering of a thrown value that is not an Error (`throw { code: 42 }`). */
+function describeThrown(value: unknown, redactor: Redactor): string {
+  if (typeof value === 'string') return redactor.redact(value);
+  return redactor.redact(inspect(redactor.redactValue(value), INSPECT_OPTIONS));
 }

@@ -53,6 +53,25 @@ export interface HookSpecs {
     pipeline: Pipeline;
     catalog: DataCatalog;
   }): void;
+  /**
+   * Once per node per run, before its first attempt (before its inputs load and before
+   * `nodeRetryPolicy`). Paired with exactly one `onNodeEnd` unless an implementation of this hook
+   * throws.
+   */
+  onNodeStart(args: { node: Node; catalog: DataCatalog; runId: string }): void;
+  /**
+   * Once per node per run, after all its attempts: on success after its last output is saved, on
+   * failure after `onNodeError`. `error` is undefined on success; a `PluginHookError` when a plugin
+   * (not the node) failed. `attempts` counts the attempts made, `durationMs` spans all of them.
+   */
+  onNodeEnd(args: {
+    node: Node;
+    catalog: DataCatalog;
+    runId: string;
+    error: Error | undefined;
+    attempts: number;
+    durationMs: number;
+  }): void;
   /** Inputs are loaded. Return a record to replace some of them; records merge in call order. */
   beforeNodeRun(args: {
     node: Node;
@@ -152,6 +171,11 @@ export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
     description: 'Every failed run, exactly once.',
   },
   {
+    name: 'onNodeStart',
+    args: ['node', 'catalog', 'runId'],
+    description: 'Once per node, before its first attempt.',
+  },
+  {
     name: 'beforeNodeRun',
     args: ['node', 'catalog', 'inputs', 'isAsync', 'runId'],
     description: 'Inputs loaded; may return input overrides.',
@@ -170,6 +194,11 @@ export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
     name: 'onNodeRetry',
     args: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId'],
     description: 'An attempt failed and will be retried.',
+  },
+  {
+    name: 'onNodeEnd',
+    args: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs'],
+    description: 'Once per node, after its last save or its onNodeError.',
   },
   {
     name: 'nodeRetryPolicy',

@@ -1,13 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
+/** This machine's name as temporary names carry it: letters, digits and `-` only. */
+export const HOST_TAG = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
+
 /**
- * A temporary path beside `target` (same folder, so the final rename is atomic on one filesystem).
- * The name starts with a dot and ends with `.tmp` so that listings and globs skip it.
+ * A temporary path beside `target` (same folder, so the final rename is atomic on one filesystem):
+ * `.<name>.<pid>@<host>.<random>.tmp`. The leading dot and the `.tmp` ending make listings and
+ * globs skip it; the writer's pid and host let a later process prove it orphaned (the writer is
+ * dead) and remove it. See `removeOrphanedTemporaries`.
  */
 export function temporaryPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(target), temporaryName(basename(target)));
+}
+
+/** The temporary name for `name` written by this process. */
+export function temporaryName(name: string): string {
+  return `.${name}.${process.pid}@${HOST_TAG}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
 /**

@@ -1,18 +1,15 @@
 import { didYouMean } from '../suggest.ts';
 import type { CatalogErrorDetails } from './catalog-errors.ts';
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
-import type { SecretRedactor } from './catalog-redaction.ts';
+import type { Redactor } from '../secrets/redactor.ts';
 import { guardDataset } from './catalog-redaction.ts';
 import { importDatasetType, isModuleType } from './catalog-type-import.ts';
 import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
 import type { DatasetFactory, DatasetFactoryContext, DatasetTypeRegistry } from './dataset-registry.ts';
-import { DatasetPattern, isPattern, sortPatterns } from './dataset-patterns.ts';
+import type { ConfigLocator } from './catalog-resolver.ts';
+import { CatalogResolver } from './catalog-resolver.ts';
 
-/**
- * Finds where configuration is written: `(key, path)` → file and line, e.g.
- * `locate('catalog', ['companies'])`. `ConfigLoader.locate` has exactly this shape.
- */
-export type ConfigLocator = (key: string, path: readonly string[]) => ConfigLocation | undefined;
+export type { ConfigLocator } from './catalog-resolver.ts';
 
 /** A catalog name resolved to settings: declared by name, or produced by a factory pattern. */
 export interface CatalogEntry {
@@ -33,7 +30,7 @@ export interface CatalogDefinitionOptions {
   credentials: Readonly<Record<string, unknown>>;
   projectPath: string;
   registry: DatasetTypeRegistry;
-  redactor: SecretRedactor;
+  redactor: Redactor;
   saveVersion: string;
   loadVersions: Readonly<Record<string, string>>;
   locate: ConfigLocator | undefined;
@@ -46,12 +43,11 @@ export interface CatalogDefinitionOptions {
 export class CatalogDefinition {
   readonly projectPath: string;
   readonly registry: DatasetTypeRegistry;
-  readonly redactor: SecretRedactor;
+  readonly redactor: Redactor;
   readonly saveVersion: string;
   readonly loadVersions: Readonly<Record<string, string>>;
-  readonly #declared = new Map<string, Record<string, unknown>>();
-  readonly #patterns: DatasetPattern[];
-  readonly #catchAll: DatasetPattern | undefined;
+  /** Which settings each name gets; public so tools can resolve names without building datasets. */
+  readonly resolver: CatalogResolver;
   readonly #credentials: Readonly<Record<string, unknown>>;
   readonly #locate: ConfigLocator | undefined;
   // Imports are shared by every dataset (and every shallow copy) using the same type.
@@ -66,43 +62,18 @@ export class CatalogDefinition {
     this.#credentials = options.credentials;
     this.#locate = options.locate;
 
+    this.resolver = new CatalogResolver(options.catalogConfig, {
+      locate: options.locate,
+      knownTypes: options.registry.types(),
+    });
     const errors: CatalogError[] = [];
-    const patterns: DatasetPattern[] = [];
-    for (const [name, config] of Object.entries(options.catalogConfig)) {
-      // Kedro's rule: `_name` entries are templates for YAML anchors and interpolation.
-      if (name.startsWith('_')) continue;
-      try {
-        const settings = this.#checkEntry(name, config);
-        if (isPattern(name)) patterns.push(new DatasetPattern(name, settings, this.locate(name)));
-        else this.#declared.set(name, settings);
-      } catch (error) {
-        if (!(error instanceof CatalogError)) throw error;
-        errors.push(error);
-      }
-    }
-    const sorted = sortPatterns(patterns);
-    const catchAlls = sorted.filter((pattern) => pattern.isCatchAll);
-    if (catchAlls.length > 1) {
-      errors.push(
-        new CatalogError(
-          `the catalog has ${catchAlls.length} catch-all patterns (${catchAlls.map((pattern) => `"${pattern.pattern}"`).join(', ')}), so it is unclear which one applies.`,
-          {
-            location: this.locate(catchAlls[1]!.pattern),
-            hint: 'Keep one catch-all pattern such as "{default}" and remove the others.',
-          },
-        ),
-      );
-    }
-    this.#patterns = sorted.filter((pattern) => !pattern.isCatchAll);
-    this.#catchAll = catchAlls[0];
-
     const unknownVersions = Object.keys(this.loadVersions).filter(
-      (name) => !this.#declared.has(name) && this.#matchPattern(name, false) === undefined,
+      (name) => !this.resolver.isDeclared(name) && !this.resolver.matchesPattern(name, false),
     );
     if (unknownVersions.length > 0) {
       errors.push(
         new CatalogError(
-          `load versions were given for ${unknownVersions.map((name) => `"${name}"`).join(', ')}, which the catalog doesn't declare.${didYouMean(unknownVersions[0]!, this.#declared.keys())}`,
+          `load versions were given for ${unknownVersions.map((name) => `"${name}"`).join(', ')}, which the catalog doesn't declare.${didYouMean(unknownVersions[0]!, this.resolver.declaredNames())}`,
           {
             hint: 'Load versions apply to versioned datasets declared in the catalog; check the names given to --load-versions.',
           },
@@ -114,18 +85,16 @@ export class CatalogDefinition {
 
   /** Declared dataset names, in configuration order. */
   declaredNames(): string[] {
-    return [...this.#declared.keys()];
+    return this.resolver.declaredNames();
   }
 
   /** Factory patterns in match order, the catch-all last. */
   patternNames(): string[] {
-    return [...this.#patterns, ...(this.#catchAll === undefined ? [] : [this.#catchAll])].map(
-      (pattern) => pattern.pattern,
-    );
+    return this.resolver.patternNames();
   }
 
   isDeclared(name: string): boolean {
-    return this.#declared.has(name);
+    return this.resolver.isDeclared(name);
   }
 
   /** Where the catalog key `source` (a name or a pattern) is written, optionally a setting inside it. */
@@ -143,22 +112,27 @@ export class CatalogDefinition {
    * catch-all pattern. Undefined when nothing matches: the name is then a memory dataset.
    */
   entry(name: string): CatalogEntry | undefined {
-    const declared = this.#declared.get(name);
-    if (declared !== undefined) return this.#toEntry(name, name, declared);
-    const pattern = this.#matchPattern(name, true);
-    if (pattern === undefined) return undefined;
-    return this.#toEntry(name, pattern.pattern, pattern.resolve(name)!);
+    const resolved = this.resolver.resolve(name);
+    if (resolved === undefined) return undefined;
+    const { type, ...options } = resolved.config;
+    return {
+      name,
+      type: type as string,
+      options,
+      source: resolved.pattern ?? name,
+      location: resolved.location,
+    };
   }
 
-  /** True when `name` is declared or a pattern (not counting the catch-all) matches it. */
+  /** True when a pattern matches `name`; the catch-all counts only when `includeCatchAll`. */
   matchesPattern(name: string, includeCatchAll: boolean): boolean {
-    return this.#matchPattern(name, includeCatchAll) !== undefined;
+    return this.resolver.matchesPattern(name, includeCatchAll);
   }
 
   /** A description from the settings alone, for entries not built yet. Credentials are left out. */
   describeEntry(entry: CatalogEntry): DatasetDescription {
     const { credentials: _credentials, ...options } = entry.options;
-    return this.redactor.value({ type: entry.type, ...options });
+    return this.redactor.redactValue({ type: entry.type, ...options });
   }
 
   /**
@@ -194,7 +168,7 @@ export class CatalogDefinition {
       checkDataset(dataset, details);
       return credentials === undefined && !usesCredentials ? dataset : guardDataset(dataset, this.redactor);
     } catch (error) {
-      throw this.redactor.error(error instanceof CatalogError ? error : wrapBuildError(error, details));
+      throw this.redactor.redactError(error instanceof CatalogError ? error : wrapBuildError(error, details));
     }
   }
 
@@ -279,43 +253,6 @@ export class CatalogDefinition {
       pending.catch(() => this.#imports.delete(entry.type));
     }
     return pending;
-  }
-
-  #matchPattern(name: string, includeCatchAll: boolean): DatasetPattern | undefined {
-    const match = this.#patterns.find((pattern) => pattern.match(name) !== undefined);
-    if (match !== undefined || !includeCatchAll) return match;
-    return this.#catchAll?.match(name) === undefined ? undefined : this.#catchAll;
-  }
-
-  #toEntry(name: string, source: string, settings: Record<string, unknown>): CatalogEntry {
-    const { type, ...options } = settings;
-    return { name, type: type as string, options, source, location: this.locate(source) };
-  }
-
-  #checkEntry(name: string, config: unknown): Record<string, unknown> {
-    const location = this.locate(name);
-    if (!isRecord(config)) {
-      throw new CatalogError(
-        `the catalog entry is ${config === null ? 'empty' : `a ${Array.isArray(config) ? 'list' : typeof config}`}, not a mapping of dataset settings.`,
-        {
-          datasetName: name,
-          location,
-          hint: `Give it settings ("${name}:\\n  type: csv\\n  filepath: ..."). If it is a template for YAML anchors or interpolation, start its name with "_".`,
-        },
-      );
-    }
-    const type = config.type;
-    if (typeof type !== 'string' || type.trim() === '') {
-      throw new CatalogError(
-        `the catalog entry has ${type === undefined ? 'no "type"' : 'a "type" that is not a name'}.`,
-        {
-          datasetName: name,
-          location,
-          hint: `Add "type: <name>" (known types: ${this.registry.types().join(', ')}), or "type: ./src/module.ts#Export" for your own.`,
-        },
-      );
-    }
-    return config;
   }
 }
 

@@ -3,6 +3,7 @@ import { createDatasetTypeRegistry } from './builtin-datasets.ts';
 import type { CatalogEntry, ConfigLocator } from './catalog-config.ts';
 import { CatalogDefinition } from './catalog-config.ts';
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
+import type { CatalogResolver } from './catalog-resolver.ts';
 import {
   isParameterName,
   lookupParameter,
@@ -10,7 +11,7 @@ import {
   parameterPath,
   PARAMS_PREFIX,
 } from './catalog-parameters.ts';
-import { SecretRedactor } from './catalog-redaction.ts';
+import { Redactor } from '../secrets/redactor.ts';
 import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
 import type { DatasetTypeRegistry } from './dataset-registry.ts';
 import { MemoryDataset } from './datasets/memory.ts';
@@ -42,6 +43,8 @@ export interface CatalogFromConfigOptions {
   loadVersions?: Readonly<Record<string, string>>;
   /** Where configuration is written, for messages: pass `(key, path) => loader.locate(key, path)`. */
   locate?: ConfigLocator;
+  /** Masks the project's secrets in what the catalog shows. Default: built from `credentials`. */
+  redactor?: Redactor;
 }
 
 /** Options of {@link DataCatalog.add}. */
@@ -72,7 +75,7 @@ export interface CatalogFilter {
 export class DataCatalog {
   // Set once, by the constructor or by fromConfig/shallowCopy right after construction.
   #definition: CatalogDefinition | undefined;
-  #redactor: SecretRedactor;
+  #redactor: Redactor;
   readonly #datasets: Map<string, Dataset>;
   readonly #parameters: Readonly<Record<string, unknown>>;
   readonly #building = new Map<string, Promise<Dataset>>();
@@ -82,7 +85,7 @@ export class DataCatalog {
   /** A catalog holding the given datasets and parameters, with no configuration behind it. */
   constructor(options: DataCatalogOptions = {}) {
     this.#definition = undefined;
-    this.#redactor = new SecretRedactor({});
+    this.#redactor = Redactor.none;
     this.#datasets = new Map(Object.entries(options.datasets ?? {}));
     this.#parameters = options.parameters ?? {};
   }
@@ -94,7 +97,7 @@ export class DataCatalog {
    */
   static async fromConfig(options: CatalogFromConfigOptions): Promise<DataCatalog> {
     const credentials = options.credentials ?? {};
-    const redactor = new SecretRedactor(credentials);
+    const redactor = options.redactor ?? Redactor.fromCredentials(credentials);
     const definition = new CatalogDefinition({
       catalogConfig: options.catalogConfig,
       credentials,
@@ -109,6 +112,22 @@ export class DataCatalog {
     catalog.#definition = definition;
     catalog.#redactor = redactor;
     return catalog;
+  }
+
+  /**
+   * Which settings each name gets, straight from the configuration, without building anything
+   * (`catalog.resolver?.resolve('eu.sales_csv')`); undefined for a catalog built without one.
+   */
+  get resolver(): CatalogResolver | undefined {
+    return this.#definition?.resolver;
+  }
+
+  /**
+   * Masks the project's secrets (see {@link Redactor.fromCredentials}); plugins use it on anything
+   * they show or send: `catalog.redactor.redact(error.message)`.
+   */
+  get redactor(): Redactor {
+    return this.#redactor;
   }
 
   /** The version `versioned: true` datasets save under in this run; undefined without configuration. */
@@ -198,7 +217,7 @@ export class DataCatalog {
    */
   describe(name: string): DatasetDescription {
     const dataset = this.#datasets.get(name);
-    if (dataset !== undefined) return this.#redactor.value(dataset.describe());
+    if (dataset !== undefined) return this.#redactor.redactValue(dataset.describe());
     if (isParameterName(name)) return this.#parameterDataset(name).describe();
     const entry = this.#definition?.entry(name);
     if (entry !== undefined) return this.#definition!.describeEntry(entry);
@@ -371,7 +390,7 @@ export class DataCatalog {
     try {
       return await operation();
     } catch (error) {
-      throw this.#redactor.error(error);
+      throw this.#redactor.redactError(error);
     }
   }
 }

@@ -10,6 +10,10 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * (the `parse` library's) rules: each placeholder matches one or more characters, dots included,
  * as few as possible from the left, and the whole name must match. A placeholder used twice must
  * match the same text twice. Unlike Kedro, matching is case-sensitive, as dataset names are.
+ *
+ * A placeholder value may not add path segments to the settings: a value holding `/` or `\`, or
+ * one that makes a `..` segment, is a `CatalogError`, so a dataset name such as
+ * `../../evil_csv` can't steer `filepath: data/{name}.csv` out of `data/`.
  */
 export class DatasetPattern {
   /** The pattern as written in the catalog. */
@@ -78,10 +82,33 @@ export class DatasetPattern {
     return values;
   }
 
-  /** The settings for `datasetName` with every `{placeholder}` filled in, or undefined when it doesn't match. */
-  resolve(datasetName: string): Record<string, unknown> | undefined {
+  /**
+   * The settings for `datasetName` with every `{placeholder}` filled in, or undefined when it
+   * doesn't match. Throws a `CatalogError` when a value would add a path segment.
+   */
+  resolve(datasetName: string, location?: ConfigLocation): Record<string, unknown> | undefined {
     const values = this.match(datasetName);
-    return values === undefined ? undefined : (substitute(this.config, values) as Record<string, unknown>);
+    if (values === undefined) return undefined;
+    const fill = (template: string): string => {
+      const filled = template.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
+      if (filled === template) return filled;
+      const separator = [...template.matchAll(PLACEHOLDER)]
+        .map((match) => match[1]!)
+        .find((name) => /[/\\]/.test(values[name] ?? ''));
+      if (separator !== undefined || parentSegments(filled) > parentSegments(template)) {
+        const name = separator ?? [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!)[0]!;
+        throw new CatalogError(
+          `its name fills {${name}} of the pattern "${this.pattern}" with "${values[name]}", which would add a path segment to "${template}" (${separator === undefined ? 'a ".." segment' : 'a "/" or "\\"'}).`,
+          {
+            datasetName,
+            location,
+            hint: 'Placeholder values must not contain "/", "\\" or make a ".." segment. Rename the dataset, or declare it by name with its own filepath.',
+          },
+        );
+      }
+      return filled;
+    };
+    return substitute(this.config, fill) as Record<string, unknown>;
   }
 }
 
@@ -103,14 +130,17 @@ export function isPattern(name: string): boolean {
   return name.includes('{');
 }
 
-function substitute(value: unknown, values: Readonly<Record<string, string>>): unknown {
-  if (typeof value === 'string')
-    return value.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
-  if (Array.isArray(value)) return value.map((item) => substitute(item, values));
+function substitute(value: unknown, fill: (template: string) => string): unknown {
+  if (typeof value === 'string') return fill(value);
+  if (Array.isArray(value)) return value.map((item) => substitute(item, fill));
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, substitute(child, values)]));
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, substitute(child, fill)]));
   }
   return value;
+}
+
+function parentSegments(path: string): number {
+  return path.split(/[/\\]/).filter((segment) => segment === '..').length;
 }
 
 function placeholdersIn(value: unknown): string[] {

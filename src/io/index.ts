@@ -54,7 +54,9 @@ export type {
   CatalogFilter,
 } from './catalog.ts';
 export { DataCatalog } from './catalog.ts';
-export type { CatalogEntry, ConfigLocator } from './catalog-config.ts';
+export type { CatalogEntry } from './catalog-config.ts';
+export type { ConfigLocator, ResolvedCatalogEntry, CatalogResolverOptions } from './catalog-resolver.ts';
+export { CatalogResolver } from './catalog-resolver.ts';
 export type { CatalogErrorDetails } from './catalog-errors.ts';
 export { CatalogError, CatalogAggregateError } from './catalog-errors.ts';
 export { DatasetPattern, sortPatterns, isPattern } from './dataset-patterns.ts';

@@ -39,6 +39,36 @@ export class MissingInputsError extends SluiceError {
 /** A `beforeNodeRun` implementation returned something other than a record of input overrides. */
 export class InputOverrideError extends SluiceError {}
 
+/**
+ * A plugin's hook implementation failed while a node ran. It is the plugin's failure, not the
+ * node's: the node is not retried, `onNodeError` does not fire for it, and the run stops (even with
+ * `continueOnFailure`) with this error, reported once through `onPipelineError`.
+ */
+export class PluginHookError extends SluiceError {
+  /** The plugin whose implementation threw, when the hook manager could tell. */
+  readonly pluginName: string | undefined;
+  readonly hookName: string;
+  readonly nodeName: string;
+
+  constructor(args: { pluginName: string | undefined; hookName: string; nodeName: string; cause: Error }) {
+    const who = args.pluginName === undefined ? 'A plugin' : `Plugin "${args.pluginName}"`;
+    super(`${who} failed in ${args.hookName} of node "${args.nodeName}": ${args.cause.message}`, {
+      cause: args.cause,
+      hint:
+        'The node itself did not fail and was not retried. Fix the plugin, or turn it off with ' +
+        '`disableHooksForPlugins` in sluice.config.ts.',
+    });
+    this.pluginName = args.pluginName;
+    this.hookName = args.hookName;
+    this.nodeName = args.nodeName;
+  }
+}
+
+/** A plugin's mistake while a node ran: it stops the run, even one that goes on after node failures. */
+export function stopsTheRun(error: Error): boolean {
+  return error instanceof PluginHookError || error instanceof InputOverrideError;
+}
+
 /** One node's failure, as reported by a run that went on after it (`continueOnFailure`). */
 export interface NodeFailure {
   readonly nodeName: string;

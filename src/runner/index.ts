@@ -5,7 +5,13 @@ export { newRunState } from './runner.ts';
 export { SequentialRunner } from './sequential-runner.ts';
 export { AsyncRunner } from './async-runner.ts';
 export type { AsyncRunnerOptions } from './async-runner.ts';
-export { RunCancelledError, MissingInputsError, InputOverrideError, NodeFailuresError } from './errors.ts';
+export {
+  RunCancelledError,
+  MissingInputsError,
+  InputOverrideError,
+  NodeFailuresError,
+  PluginHookError,
+} from './errors.ts';
 export { findMissingInputs } from './missing-inputs.ts';
 export type { MissingInput } from './missing-inputs.ts';
 export type { NodeFailure } from './errors.ts';

@@ -5,6 +5,10 @@ import type { DataCatalog } from '../io/catalog.ts';
 import type { DatasetDescription } from '../io/dataset.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+import { SluiceError } from '../errors.ts';
+import { asError, InputOverrideError, PluginHookError } from './errors.ts';
+import { pluginFailure } from './invoke-hook.ts';
+import type { Node } from '../pipeline/node.ts';
 
 /**
  * What a relayed hook sees instead of data: the dataset's description and a small summary of the
@@ -30,6 +34,9 @@ export function isRelayed(value: unknown): value is RelayedData {
 
 /** The node and dataset hooks that are relayed to `process: 'main'` plugins. */
 export const RELAYED_HOOKS = [
+  'onNodeStart',
+  'onNodeRetry',
+  'onNodeEnd',
   'beforeDatasetLoaded',
   'afterDatasetLoaded',
   'beforeNodeRun',
@@ -52,6 +59,12 @@ export interface RelayedEvent {
   readonly error?: SerializedError;
   readonly isAsync?: boolean;
   readonly runId?: string;
+  /** onNodeRetry: the attempt that failed and the wait before the next. */
+  readonly attempt?: number;
+  readonly delayMs?: number;
+  /** onNodeEnd: attempts made and the time they took, in the worker. */
+  readonly attempts?: number;
+  readonly durationMs?: number;
 }
 
 type RelayedDataShape = Pick<RelayedData, 'datasetName' | 'description' | 'kind' | 'size'>;
@@ -60,19 +73,50 @@ export interface SerializedError {
   readonly name: string;
   readonly message: string;
   readonly stack: string | undefined;
+  readonly hint?: string | undefined;
+  /** Set when a plugin, not the node, failed: the main process rebuilds a `PluginHookError`. */
+  readonly plugin?: {
+    readonly pluginName: string | undefined;
+    readonly hookName: string;
+    readonly nodeName: string;
+    readonly cause: SerializedError;
+  };
 }
 
 export function serializeError(error: unknown): SerializedError {
-  const value = error instanceof Error ? error : new Error(String(error));
-  return { name: value.name, message: value.message, stack: value.stack };
+  const value = asError(error);
+  const hint = value instanceof SluiceError ? value.hint : undefined;
+  const serialized = { name: value.name, message: value.message, stack: value.stack, hint };
+  if (!(value instanceof PluginHookError)) return serialized;
+  const { pluginName, hookName, nodeName } = value;
+  return { ...serialized, plugin: { pluginName, hookName, nodeName, cause: serializeError(value.cause) } };
 }
 
-/** An error rebuilt from another process: same name, message and stack; its class is lost. */
+/**
+ * An error rebuilt from another process: same name, message, hint and stack. Its class is lost,
+ * except for the errors the runners act on: a plugin's failure and a bad input override stop the
+ * run here as they would have there.
+ */
 export function deserializeError(serialized: SerializedError): Error {
-  const error = new Error(serialized.message);
-  error.name = serialized.name;
+  let error: Error;
+  if (serialized.plugin !== undefined) {
+    const { pluginName, hookName, nodeName, cause } = serialized.plugin;
+    error = new PluginHookError({ pluginName, hookName, nodeName, cause: deserializeError(cause) });
+  } else if (serialized.name === 'InputOverrideError') {
+    error = new InputOverrideError(serialized.message, optionalHint(serialized.hint));
+  } else if (serialized.hint !== undefined) {
+    error = new SluiceError(serialized.message, { hint: serialized.hint });
+    error.name = serialized.name;
+  } else {
+    error = new Error(serialized.message);
+    error.name = serialized.name;
+  }
   if (serialized.stack !== undefined) error.stack = serialized.stack;
   return error;
+}
+
+function optionalHint(hint: string | undefined): { hint: string } | undefined {
+  return hint === undefined ? undefined : { hint };
 }
 
 function summarize(datasetName: string, data: unknown, catalog: DataCatalog): RelayedDataShape {
@@ -116,6 +160,27 @@ export function relayPlugin(
   const describe = (datasetName: string, data: unknown) => summarize(datasetName, data, catalog());
   return {
     name: 'sluice:relay',
+    onNodeStart: last(({ node, runId }) => send({ hook: 'onNodeStart', nodeName: node.name, runId })),
+    onNodeRetry: last(({ error, node, attempt, delayMs, runId }) =>
+      send({
+        hook: 'onNodeRetry',
+        nodeName: node.name,
+        error: serializeError(error),
+        attempt,
+        delayMs,
+        runId,
+      }),
+    ),
+    onNodeEnd: last(({ node, runId, error, attempts, durationMs }) =>
+      send({
+        hook: 'onNodeEnd',
+        nodeName: node.name,
+        runId,
+        attempts,
+        durationMs,
+        ...(error === undefined ? {} : { error: serializeError(error) }),
+      }),
+    ),
     beforeDatasetLoaded: last(({ datasetName, node }) =>
       send({ hook: 'beforeDatasetLoaded', nodeName: node.name, datasetName }),
     ),
@@ -207,9 +272,26 @@ export class RelayedEventDelivery {
     this.#catalog = catalog;
   }
 
-  /** Calls the event's hook on the main-process plugins; a promise when one of them is async. */
+  /**
+   * Calls the event's hook on the main-process plugins; a promise when one of them is async. A
+   * plugin that fails here fails with a `PluginHookError`, as it would where the node ran.
+   */
   deliver(event: RelayedEvent): unknown {
     const node = this.#pipeline.getNode(event.nodeName);
+    let result: unknown;
+    try {
+      result = this.#call(node, event);
+    } catch (error) {
+      throw pluginFailure(node, event.hook, error);
+    }
+    if (isPromiseLike(result))
+      return Promise.resolve(result).catch((error: unknown) => {
+        throw pluginFailure(node, event.hook, error);
+      });
+    return undefined;
+  }
+
+  #call(node: Node, event: RelayedEvent): unknown {
     const catalog = this.#catalog;
     const data = event.data === undefined ? undefined : revive(event.data);
     const inputs = reviveAll(event.inputs);
@@ -219,6 +301,29 @@ export class RelayedEventDelivery {
     const callers = this.#callers;
     let result: unknown;
     switch (event.hook) {
+      case 'onNodeStart':
+        result = callers.onNodeStart.call({ node, catalog, runId });
+        break;
+      case 'onNodeRetry':
+        result = callers.onNodeRetry.call({
+          error: deserializeError(event.error!),
+          node,
+          catalog,
+          attempt: event.attempt ?? 1,
+          delayMs: event.delayMs ?? 0,
+          runId,
+        });
+        break;
+      case 'onNodeEnd':
+        result = callers.onNodeEnd.call({
+          node,
+          catalog,
+          runId,
+          error: event.error === undefined ? undefined : deserializeError(event.error),
+          attempts: event.attempts ?? 1,
+          durationMs: event.durationMs ?? 0,
+        });
+        break;
       case 'beforeDatasetLoaded':
         result = callers.beforeDatasetLoaded.call({ datasetName, node });
         break;
@@ -255,7 +360,7 @@ export class RelayedEventDelivery {
         result = callers.afterDatasetSaved.call({ datasetName, data, node });
         break;
     }
-    return isPromiseLike(result) ? result : undefined;
+    return result;
   }
 }
 

@@ -6,7 +6,8 @@ import type { Node } from '../pipeline/node.ts';
 import { NodeInputError, NodeOutputError } from '../pipeline/errors.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
 import { isRetryable, retryDelay } from '../pipeline/retry-policy.ts';
-import { asError, InputOverrideError, RunCancelledError } from './errors.ts';
+import { asError, InputOverrideError, RunCancelledError, stopsTheRun } from './errors.ts';
+import { invokeHook } from './invoke-hook.ts';
 
 /** What `runNode` needs besides the node. */
 export interface NodeRunContext {
@@ -28,73 +29,155 @@ const NO_INPUTS: Values = Object.freeze({});
  * Runs one node. The one function every runner uses, in every process, so the hooks fire the same
  * way everywhere:
  *
- * 1. for each input in declared order: `beforeDatasetLoaded`, load, `afterDatasetLoaded`;
- * 2. `beforeNodeRun`, whose results are records of input overrides, merged in call order;
- * 3. the node's function;
- * 4. `afterNodeRun`, or `onNodeError` and rethrow (load and save failures reach it too);
- * 5. for each output in declared order: `beforeDatasetSaved`, save, `afterDatasetSaved`.
+ * 1. `onNodeStart`, once, then the retry policy (`nodeRetryPolicy`, else `node.options.retries`);
+ * 2. for each input in declared order: `beforeDatasetLoaded`, load, `afterDatasetLoaded`;
+ * 3. `beforeNodeRun`, whose results are records of input overrides, merged in call order;
+ * 4. the node's function, then `afterNodeRun`;
+ * 5. for each output in declared order: `beforeDatasetSaved`, save, `afterDatasetSaved`;
+ * 6. `onNodeEnd`, once, after the last save or after `onNodeError`.
  *
- * The retry policy is `node.options.retries`, unless a `nodeRetryPolicy` implementation returns
- * one. A node with a retry policy repeats steps 1-4 after a failed attempt, firing `onNodeRetry`
- * instead of `onNodeError` until its last attempt. Datasets and hooks that answer synchronously
- * are never awaited, so a run of memory datasets and sync hooks costs microseconds per node.
+ * Steps 2-5 are an attempt. When the node's own work fails (a load, its function, a save) and its
+ * retry policy allows another attempt, `onNodeRetry` fires and the attempt repeats; after the last
+ * one `onNodeError` fires. A failing hook implementation is not the node's failure: it becomes a
+ * `PluginHookError`, with no retry and no `onNodeError`. Datasets and hooks that answer
+ * synchronously are never awaited, so a run of memory datasets and sync hooks costs microseconds
+ * per node.
  */
 export async function runNode(node: Node, context: NodeRunContext): Promise<Values> {
-  const { catalog, hooks, runId, isAsync } = context;
-  let policy = node.options.retries;
-  // Plugins may set the policy from configuration (the step-hooks plugin reads hooks.yml).
-  if (hooks.hook.nodeRetryPolicy.active) {
-    const configured = hooks.hook.nodeRetryPolicy.call({ node, runId });
-    const resolved = isPromiseLike(configured) ? await configured : configured;
-    if (resolved !== undefined) policy = resolved;
+  const { catalog, hooks, runId } = context;
+  const startedAt = performance.now();
+  if (hooks.hook.onNodeStart.active) {
+    const started = invokeHook(node, 'onNodeStart', hooks.hook.onNodeStart, { node, catalog, runId });
+    if (isPromiseLike(started)) await started;
   }
-  let inputs: Values = NO_INPUTS;
-  for (let attempt = 1; ; attempt++) {
-    let saving = false;
-    try {
-      inputs = NO_INPUTS;
-      let loaded = isAsync ? loadConcurrently(node, context) : loadInOrder(node, context);
-      if (isPromiseLike(loaded)) loaded = await loaded;
-      inputs = loaded;
-      if (hooks.hook.beforeNodeRun.active) {
-        let overrides = hooks.hook.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
-        if (isPromiseLike(overrides)) overrides = await overrides;
-        if (overrides.length > 0) inputs = applyOverrides(node, inputs, overrides);
+  let attempts = 0;
+  let outcome: Error | undefined;
+  let outputs: Values | undefined;
+  try {
+    let policy = node.options.retries;
+    // Plugins may set the policy from configuration (the step-hooks plugin reads hooks.yml).
+    if (hooks.hook.nodeRetryPolicy.active) {
+      let configured = invokeHook(node, 'nodeRetryPolicy', hooks.hook.nodeRetryPolicy, { node, runId });
+      if (isPromiseLike(configured)) configured = await configured;
+      if (configured !== undefined) policy = configured;
+    }
+    for (;;) {
+      attempts++;
+      const attempt = await runAttempt(node, context);
+      if (attempt.error === undefined) {
+        outputs = attempt.outputs;
+        break;
       }
-      let outputs = node.call(inputs);
-      if (isPromiseLike(outputs)) outputs = await outputs;
-      if (hooks.hook.afterNodeRun.active) {
-        const after = hooks.hook.afterNodeRun.call({ node, catalog, inputs, outputs, isAsync, runId });
-        if (isPromiseLike(after)) await after;
-      }
-      saving = true;
-      const saved = isAsync ? saveConcurrently(node, outputs, context) : saveInOrder(node, outputs, context);
-      if (isPromiseLike(saved)) await saved;
-      return outputs;
-    } catch (thrown) {
-      const error = asError(thrown);
-      if (policy !== undefined && !saving && attempt <= policy.max && mayRetry(policy, error)) {
-        const delayMs = retryDelay(policy, attempt);
-        const retrying = hooks.hook.onNodeRetry.call({ error, node, catalog, attempt, delayMs, runId });
-        if (isPromiseLike(retrying)) await retrying;
+      const { error, inputs } = attempt;
+      if (stopsTheRun(error)) throw error;
+      if (policy !== undefined && !attempt.saving && attempts <= policy.max && mayRetry(policy, error)) {
+        const delayMs = retryDelay(policy, attempts);
+        if (hooks.hook.onNodeRetry.active) {
+          const retrying = invokeHook(node, 'onNodeRetry', hooks.hook.onNodeRetry, {
+            error,
+            node,
+            catalog,
+            attempt: attempts,
+            delayMs,
+            runId,
+          });
+          if (isPromiseLike(retrying)) await retrying;
+        }
         if (delayMs > 0) await wait(delayMs, context.signal);
         continue;
       }
-      const reported = hooks.hook.onNodeError.call({ error, node, catalog, inputs, isAsync, runId });
-      if (isPromiseLike(reported)) await reported;
+      if (hooks.hook.onNodeError.active) {
+        const isAsync = context.isAsync;
+        const reported = invokeHook(node, 'onNodeError', hooks.hook.onNodeError, {
+          error,
+          node,
+          catalog,
+          inputs,
+          isAsync,
+          runId,
+        });
+        if (isPromiseLike(reported)) await reported;
+      }
       throw error;
     }
+  } catch (thrown) {
+    outcome = asError(thrown);
+  }
+  if (hooks.hook.onNodeEnd.active) {
+    const args = {
+      node,
+      catalog,
+      runId,
+      error: outcome,
+      attempts,
+      durationMs: performance.now() - startedAt,
+    };
+    try {
+      const ended = invokeHook(node, 'onNodeEnd', hooks.hook.onNodeEnd, args);
+      if (isPromiseLike(ended)) await ended;
+    } catch (error) {
+      // A failing onNodeEnd can't hide the node's own failure: the first error wins.
+      if (outcome === undefined) throw error;
+    }
+  }
+  if (outcome !== undefined) throw outcome;
+  return outputs!;
+}
+
+interface Attempt {
+  readonly outputs?: Values;
+  readonly error?: Error;
+  /** The inputs onNodeError sees: those loaded (and overridden) before the failure. */
+  readonly inputs: Values;
+  /** The failure came while saving: saves are not retried, since a partial save may have landed. */
+  readonly saving: boolean;
+}
+
+/** Loads, calls and saves once; never throws, so the caller decides between retry and failure. */
+async function runAttempt(node: Node, context: NodeRunContext): Promise<Attempt> {
+  const { catalog, hooks, runId, isAsync } = context;
+  let inputs: Values = NO_INPUTS;
+  let saving = false;
+  try {
+    let loaded = isAsync ? loadConcurrently(node, context) : loadInOrder(node, context);
+    if (isPromiseLike(loaded)) loaded = await loaded;
+    inputs = loaded;
+    if (hooks.hook.beforeNodeRun.active) {
+      let overrides = invokeHook(node, 'beforeNodeRun', hooks.hook.beforeNodeRun, {
+        node,
+        catalog,
+        inputs,
+        isAsync,
+        runId,
+      });
+      if (isPromiseLike(overrides)) overrides = await overrides;
+      if (overrides.length > 0) inputs = applyOverrides(node, inputs, overrides);
+    }
+    let outputs = node.call(inputs);
+    if (isPromiseLike(outputs)) outputs = await outputs;
+    if (hooks.hook.afterNodeRun.active) {
+      const after = invokeHook(node, 'afterNodeRun', hooks.hook.afterNodeRun, {
+        node,
+        catalog,
+        inputs,
+        outputs,
+        isAsync,
+        runId,
+      });
+      if (isPromiseLike(after)) await after;
+    }
+    saving = true;
+    const saved = isAsync ? saveConcurrently(node, outputs, context) : saveInOrder(node, outputs, context);
+    if (isPromiseLike(saved)) await saved;
+    return { outputs, inputs, saving };
+  } catch (thrown) {
+    return { error: asError(thrown), inputs, saving };
   }
 }
 
-/** Mistakes in the node's wiring or in a plugin won't go away on a second attempt. */
+/** Mistakes in the node's wiring won't go away on a second attempt. */
 function mayRetry(policy: RetryPolicy, error: Error): boolean {
-  if (
-    error instanceof NodeInputError ||
-    error instanceof NodeOutputError ||
-    error instanceof InputOverrideError
-  )
-    return false;
+  if (error instanceof NodeInputError || error instanceof NodeOutputError) return false;
   return isRetryable(policy, error);
 }
 
@@ -168,7 +251,7 @@ async function settleAll(tasks: unknown[]): Promise<unknown[]> {
 function loadOne(node: Node, datasetName: string, context: NodeRunContext): unknown {
   const caller = context.hooks.hook.beforeDatasetLoaded;
   if (!caller.active) return loadData(node, datasetName, context);
-  const before = caller.call({ datasetName, node });
+  const before = invokeHook(node, 'beforeDatasetLoaded', caller, { datasetName, node });
   if (isPromiseLike(before)) return Promise.resolve(before).then(() => loadData(node, datasetName, context));
   return loadData(node, datasetName, context);
 }
@@ -183,7 +266,7 @@ function loadData(node: Node, datasetName: string, context: NodeRunContext): unk
 function afterLoad(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
   const caller = context.hooks.hook.afterDatasetLoaded;
   if (!caller.active) return data;
-  const after = caller.call({ datasetName, data, node });
+  const after = invokeHook(node, 'afterDatasetLoaded', caller, { datasetName, data, node });
   return isPromiseLike(after) ? Promise.resolve(after).then(() => data) : data;
 }
 
@@ -220,7 +303,7 @@ async function saveConcurrently(node: Node, outputs: Values, context: NodeRunCon
 function saveOne(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
   const caller = context.hooks.hook.beforeDatasetSaved;
   if (!caller.active) return saveData(node, datasetName, data, context);
-  const before = caller.call({ datasetName, data, node });
+  const before = invokeHook(node, 'beforeDatasetSaved', caller, { datasetName, data, node });
   if (isPromiseLike(before))
     return Promise.resolve(before).then(() => saveData(node, datasetName, data, context));
   return saveData(node, datasetName, data, context);
@@ -235,7 +318,9 @@ function saveData(node: Node, datasetName: string, data: unknown, context: NodeR
 
 function afterSave(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
   const caller = context.hooks.hook.afterDatasetSaved;
-  return caller.active ? caller.call({ datasetName, data, node }) : undefined;
+  return caller.active
+    ? invokeHook(node, 'afterDatasetSaved', caller, { datasetName, data, node })
+    : undefined;
 }
 
 /** Merges `beforeNodeRun` results in call order; each must be a record naming the node's inputs. */

@@ -1,6 +1,6 @@
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import { asError, NodeFailuresError, RunCancelledError } from './errors.ts';
+import { asError, NodeFailuresError, RunCancelledError, stopsTheRun } from './errors.ts';
 import type { RunState } from './runner.ts';
 
 /** How `executeNodes` schedules. */
@@ -66,7 +66,8 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
   const fail = (node: Node, thrown: unknown) => {
     const error = asError(thrown);
     state.failed.push({ nodeName: node.name, error });
-    if (options.continueOnFailure) {
+    // A plugin's failure is not the node's: going on would only repeat it on every later node.
+    if (options.continueOnFailure && !stopsTheRun(error)) {
       for (const descendant of descendantsOf(node, children)) {
         if (!blocked.has(descendant)) {
           blocked.add(descendant);

@@ -3,6 +3,8 @@ import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import { createDatasetTypeRegistry } from '../io/builtin-datasets.ts';
 import { DataCatalog } from '../io/catalog.ts';
 import { isPromiseLike, settle } from '../maybe-promise.ts';
+import { loadedSecrets, projectRedactor } from '../secrets/loaded-secrets.ts';
+import { Redactor } from '../secrets/redactor.ts';
 import type { ProjectContext } from './context.ts';
 import type { ProjectSettings } from './settings.ts';
 
@@ -19,6 +21,8 @@ export interface BuildCatalogOptions {
   readonly pipelineName: string;
   /** How `context.post` reaches the main process. Default: this is the main process. */
   readonly post?: (topic: string, message: unknown) => void;
+  /** The run's cancellation, as `context.signal`. Default: a signal that never aborts. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -41,6 +45,16 @@ export async function buildCatalog(
       : { configPatterns: settings.config.configPatterns }),
   });
   const params = config.get('parameters');
+  // Built on first use: a plugin may redact in afterContextCreated, before the catalog loads the
+  // credentials. A credentials file that fails to load is reported by the catalog build below.
+  let redactor: Redactor | undefined;
+  const secrets = (): Redactor => {
+    try {
+      return (redactor ??= projectRedactor(config));
+    } catch {
+      return Redactor.none;
+    }
+  };
   const context: ProjectContext = {
     projectPath: settings.projectPath,
     env: options.env,
@@ -51,6 +65,11 @@ export async function buildCatalog(
     runId: options.runId,
     pipelineName: options.pipelineName,
     post: options.post ?? ((topic, message) => deliverRunMessage(hooks, topic, message)),
+    signal: options.signal ?? new AbortController().signal,
+    redact: (text) => secrets().redact(text),
+    get redactor() {
+      return secrets();
+    },
   };
   await settle(hooks.hook.afterContextCreated.call({ context }));
   const registry = createDatasetTypeRegistry();
@@ -67,6 +86,7 @@ export async function buildCatalog(
     saveVersion,
     loadVersions,
     locate: (key, path) => config.locate(key, path),
+    redactor: secrets(),
   });
   await settle(
     hooks.hook.afterCatalogCreated.call({
@@ -92,7 +112,9 @@ export function deliverRunMessage(
 ): Promise<void> | void {
   const report = (error: unknown) =>
     void process.stderr.write(
-      `sluice: a plugin failed on run message "${topic}": ${(error as Error)?.message ?? String(error)}\n`,
+      loadedSecrets().redact(
+        `sluice: a plugin failed on run message "${topic}": ${(error as Error)?.message ?? String(error)}\n`,
+      ),
     );
   try {
     const result = hooks.hook.onRunMessage.call({ topic, message });

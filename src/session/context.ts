@@ -1,4 +1,5 @@
 import type { ConfigLoader } from '../config/index.ts';
+import type { Redactor } from '../secrets/redactor.ts';
 
 /**
  * What `afterContextCreated` receives: the loaded project, before any catalog exists. Kedro's
@@ -27,4 +28,19 @@ export interface ProjectContext {
    * instance in a worker uses it to report to its main-process instance (alert counts, say).
    */
   readonly post: (topic: string, message: unknown) => void;
+  /**
+   * Aborted when the run is cancelled (Ctrl-C, SIGTERM, an aborted `signal` run option). A plugin
+   * doing slow work of its own (sending alerts, uploading) passes it on so that a cancelled run
+   * stops at once. Outside a run it never aborts; in parallel workers neither: the parallel runner
+   * terminates a cancelled run's busy workers after its grace period (`cancelGraceMs`).
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Masks the project's secrets (credentials values in credential positions, see
+   * `Redactor.fromCredentials`) and any credential position (`scheme://user:***@host`) in
+   * `text`. A plugin passes everything it prints, logs, stores or sends through it.
+   */
+  readonly redact: (text: string) => string;
+  /** The run's redactor, for values and errors as well as text; the same as `catalog.redactor`. */
+  readonly redactor: Redactor;
 }

@@ -129,8 +129,10 @@ export class Session {
   createCatalog(
     loadVersions: Readonly<Record<string, string>> = {},
     pipelineName: string = DEFAULT_PIPELINE,
+    signal?: AbortSignal,
   ): Promise<{ context: ProjectContext; catalog: DataCatalog }> {
     return buildCatalog({
+      signal,
       runId: this.runId,
       pipelineName,
       settings: this.settings,
@@ -156,7 +158,7 @@ export class Session {
     const loadVersions = options.loadVersions ?? {};
     const runner = this.#runner(options.runner);
     const pipelineName = options.pipelineName ?? DEFAULT_PIPELINE;
-    const { catalog } = await this.createCatalog(loadVersions, pipelineName);
+    const { catalog } = await this.createCatalog(loadVersions, pipelineName, options.signal);
     const registered = await this.settings.pipeline(pipelineName);
     const pipeline = filterPipeline(registered, pipelineName, options);
     const runParams: RunParams = {

@@ -4,7 +4,7 @@
  * SIGINT or SIGTERM. Errors print one message and a hint, no stack trace unless --verbose.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
@@ -302,16 +302,15 @@ describe('sluice exit codes', { concurrency: true }, () => {
 
   describe('130: cancelled by a signal', { concurrency: true }, () => {
     /**
-     * Runs the slow pipeline (two naps in a row, 2 s each unless `sleepMs`) and sends `signal` once
-     * the first node's plain progress line appears; with `twice`, again once the CLI said it
-     * received the first.
+     * Runs the slow pipeline (two naps in a row) and sends `signal` once the first node's plain
+     * progress line appears. The naps wait for a hold file rather than a clock, so the first node
+     * is still running when the signal lands however loaded the machine is: the file is created
+     * once the CLI says it received the signal, or never with `twice`, which instead sends the
+     * signal again then.
      */
-    async function cancel(
-      signal: NodeJS.Signals,
-      options: { twice?: boolean; args?: string[]; sleepMs?: number } = {},
-    ) {
+    async function cancel(signal: NodeJS.Signals, options: { twice?: boolean; args?: string[] } = {}) {
       let sent = 0;
-      let firstSentAt = 0;
+      const hold = join(tempDir('hold'), 'release');
       const outcome = await sluiceRecorded(
         [
           'run',
@@ -324,21 +323,21 @@ describe('sluice exit codes', { concurrency: true }, () => {
           ...(options.args ?? []),
         ],
         {
-          env: { SLUICE_CLI_SLEEP_MS: String(options.sleepMs ?? 2000) },
+          env: { SLUICE_CLI_HOLD_FILE: hold },
           onStderr: (stderr, child) => {
             if (sent === 0 && /^\[sluice\] ▶ nap_first$/m.test(stderr)) {
               sent++;
-              firstSentAt = Date.now();
               child.kill(signal);
-            } else if (sent === 1 && options.twice === true && stderr.includes(`Received ${signal}`)) {
+            } else if (sent === 1 && stderr.includes(`Received ${signal}`)) {
               sent++;
-              child.kill(signal);
+              if (options.twice === true) child.kill(signal);
+              else writeFileSync(hold, '');
             }
           },
         },
       );
       assert.ok(sent > 0, `the first node started\n${outcome.output}`);
-      return { ...outcome, elapsedAfterSignal: Date.now() - firstSentAt };
+      return outcome;
     }
 
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -374,14 +373,11 @@ describe('sluice exit codes', { concurrency: true }, () => {
     });
 
     test('a second signal exits at once with 130, without waiting for the running node', async () => {
-      // The node sleeps 8 s, so that a loaded machine can't blur "at once" and "after the node".
-      const outcome = await cancel('SIGINT', { twice: true, sleepMs: 8000 });
+      // The node holds until a file appears that nobody creates: only exiting at once ends the run.
+      const outcome = await cancel('SIGINT', { twice: true });
       assertExit(outcome, 130);
-      assert.ok(
-        outcome.elapsedAfterSignal < 5000,
-        `exited ${outcome.elapsedAfterSignal} ms after the signals; the node sleeps 8000 ms`,
-      );
       assert.deepEqual(done(outcome.stderr), [], 'the running node was not waited for');
+      assert.ok(!outcome.record.some((line) => line.hook === 'afterNodeRun'), 'no node finished');
     });
   });
 });

@@ -10,6 +10,7 @@ import { before, describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { parse } from 'yaml';
 import { servicesRequired } from '../support/services.ts';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 import {
   assertExit,
   command,
@@ -162,24 +163,21 @@ describe('sluice new', { concurrency: true }, () => {
 
   test(
     "for real: npm install in a new project, then npx sluice run, then the starter's own npm test",
-    { timeout: 240_000 },
+    { timeout: SAFETY_NET_MS },
     async (t) => {
       const parent = tempDir('new-npm');
       if (!(await registryOrSkip(t, parent))) return;
       const project = join(parent, 'real-starter');
       assertExit(await sluice(['new', project], { cwd: parent }), 0);
 
-      const install = await command('npm', ['install', '--no-audit', '--no-fund'], {
-        cwd: project,
-        timeoutMs: 180_000,
-      });
+      const install = await command('npm', ['install', '--no-audit', '--no-fund'], { cwd: project });
       assertExit(install, 0);
       // npm links a file: dependency; tsx, typescript and @types/node come from the registry.
       assert.ok(statSync(join(project, 'node_modules', 'sluice')).isDirectory());
       for (const name of ['tsx', 'typescript', '@types/node'])
         assert.ok(existsSync(join(project, 'node_modules', name, 'package.json')), `${name} installed`);
 
-      const run = await command('npx', ['sluice', 'run'], { cwd: project, timeoutMs: 60_000 });
+      const run = await command('npx', ['sluice', 'run'], { cwd: project });
       assertExit(run, 0);
       assert.equal(
         readFileSync(join(project, 'data/08_reporting/report.txt'), 'utf8'),
@@ -187,7 +185,7 @@ describe('sluice new', { concurrency: true }, () => {
       );
       assert.match(run.stderr, /^3 nodes: 3 done, 0 failed, 0 skipped in /m);
 
-      const tested = await command('npm', ['test'], { cwd: project, timeoutMs: 60_000 });
+      const tested = await command('npm', ['test'], { cwd: project });
       assertExit(tested, 0);
       assert.match(tested.stdout, /^# pass 3$/m);
       assert.match(tested.stdout, /^# fail 0$/m);
@@ -199,7 +197,6 @@ describe('sluice new', { concurrency: true }, () => {
 async function registryOrSkip(t: TestContext, cwd: string): Promise<boolean> {
   const ping = await command('npm', ['ping', '--fetch-timeout', '8000', '--fetch-retries', '0'], {
     cwd,
-    timeoutMs: 20_000,
   }).catch((error: Error) => ({ code: -1, output: error.message }));
   if (ping.code === 0) return true;
   const message = `the npm registry is not reachable (npm ping: exit ${ping.code})`;

@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 
 /** The checkout's root, without a trailing separator. */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
@@ -28,20 +29,26 @@ const MAIN_JS = join(REPO, 'dist', 'cli', 'main.js');
 
 /**
  * The CLI runs from dist/. CI builds before testing; locally, build once when dist is missing. Test
- * files run in parallel processes, so a lock folder makes the others wait for the first build.
+ * files run in parallel processes, so a lock folder holding the builder's pid makes the others wait
+ * until that build has finished (not merely started writing dist/), however long a loaded machine
+ * takes; a lock whose builder is gone is stale and taken over.
  */
 export function ensureBuilt(): void {
-  if (existsSync(MAIN_JS)) return;
   const lock = join(tmpdir(), `sluice-cli-build-${Buffer.from(REPO).toString('hex').slice(-24)}.lock`);
-  const deadline = Date.now() + 180_000;
+  if (existsSync(MAIN_JS) && !existsSync(lock)) return;
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      if (existsSync(MAIN_JS)) return;
-      if (Date.now() > deadline) break; // a stale lock: build anyway
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      if (!existsSync(lock)) {
+        if (existsSync(MAIN_JS)) return; // the other build finished
+      } else if (!builderAlive(lock)) {
+        rmSync(lock, { recursive: true, force: true });
+      } else {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      }
     }
   }
   try {
@@ -54,6 +61,22 @@ export function ensureBuilt(): void {
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Whether the process that took the build lock still runs (a lock without a pid was just taken). */
+function builderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return true;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -106,6 +129,7 @@ export interface SluiceOptions {
   cwd: string;
   /** Added to a clean copy of this process's environment (undefined removes a variable). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Kills a child that has not exited by then (a hang); default {@link SAFETY_NET_MS}. */
   timeoutMs?: number;
   /** Called with the child and all of stderr so far, after each chunk. */
   onStderr?: (stderr: string, child: ChildProcess) => void;
@@ -126,7 +150,7 @@ export function cleanEnv(extra: Readonly<Record<string, string | undefined>> = {
   return env;
 }
 
-/** `node bin/sluice.js <args>` in `cwd`; resolves when the child exits. */
+/** `node bin/sluice.js <args>` in `cwd`; resolves when the child exits, however long a loaded machine takes. */
 export function sluice(args: readonly string[], options: SluiceOptions): Promise<Outcome> {
   return command(process.execPath, [BIN, ...args], options);
 }
@@ -145,13 +169,13 @@ export function command(file: string, args: readonly string[], options: SluiceOp
     stderr += chunk.toString();
     options.onStderr?.(stderr, child);
   });
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? SAFETY_NET_MS;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
         new Error(
-          `${[file, ...args].join(' ')} took over ${timeoutMs} ms:\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+          `${[file, ...args].join(' ')} did not exit in ${timeoutMs} ms (hung?):\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
         ),
       );
     }, timeoutMs);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigLoader, DataCatalog } from '../../src/index.ts';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE = join(REPO, 'examples', 'spaceflights');
@@ -94,8 +95,8 @@ async function sluiceRun(...extraArgs: string[]): Promise<RunOutcome> {
   const code = await new Promise<number | null>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`sluice run took over 60 s:\n${stdout}\n${stderr}`));
-    }, 60_000);
+      reject(new Error(`sluice run did not exit in ${SAFETY_NET_MS} ms (hung?):\n${stdout}\n${stderr}`));
+    }, SAFETY_NET_MS);
     child.once('exit', (exitCode) => {
       clearTimeout(timer);
       resolve(exitCode);
@@ -138,7 +139,7 @@ let versionsBefore: string[] = [];
 
 test(
   'sluice run (sequential): progress summary, row counts, R², and a model input table that loads back',
-  { timeout: 120_000 },
+  { timeout: SAFETY_NET_MS },
   async () => {
     versionsBefore = modelVersions();
     const run = await sluiceRun();
@@ -227,7 +228,7 @@ test(
 
 test(
   'a second run (parallel runner) keeps the first model version, adds its own, and gets the same numbers',
-  { timeout: 120_000 },
+  { timeout: SAFETY_NET_MS },
   async () => {
     assert.ok(firstRun, 'the first run succeeded');
     const run = await sluiceRun('--runner', 'parallel');

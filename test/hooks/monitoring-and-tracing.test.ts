@@ -408,7 +408,10 @@ test('profile() has a "*" row per hook and a row per hook and plugin, with count
 
 test('profile() puts the slowest plugin first', async () => {
   const manager = makeManager();
-  manager.register({ h: () => new Promise((done) => setTimeout(done, 30)) }, 'slow');
+  // 'fast' runs first (last registered); 'slow' then waits 30 ms longer than 'fast' took, so it is
+  // the slower one even when a loaded machine stretches 'fast'.
+  const fastTook = () => tracer.implementations.find((timing) => timing.pluginName === 'fast')!.durationMs;
+  manager.register({ h: () => new Promise((done) => setTimeout(done, fastTook() + 30)) }, 'slow');
   manager.register({ h: () => undefined }, 'fast');
   const tracer = manager.trace();
   await manager.hook.h.call({ x: 1 });

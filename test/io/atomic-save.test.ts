@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { JsonLinesDataset } from '../../src/io/datasets/jsonl.ts';
 import { listVersions } from '../../src/io/versioning.ts';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const SCRIPT = fileURLToPath(new URL('../fixtures/io/interrupted-save.ts', import.meta.url));
@@ -34,7 +35,10 @@ async function killMidSave(filepath: string, mode: 'plain' | 'versioned', folder
       throw new Error(`the child exited before signalling:\n${output}`);
     }),
     new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no signal from the child in 60 s:\n${output}`)), 60_000);
+      timer = setTimeout(
+        () => reject(new Error(`no signal from the child in ${SAFETY_NET_MS} ms:\n${output}`)),
+        SAFETY_NET_MS,
+      );
     }),
   ])
     .catch((error: unknown) => {
@@ -50,7 +54,11 @@ async function killMidSave(filepath: string, mode: 'plain' | 'versioned', folder
       1,
       `one temporary file while the save is under way, found ${temporary.join(', ')}`,
     );
-    const written = (await stat(join(folder, temporary[0]!))).size;
+    // A versioned save writes its whole version folder aside: the file sits inside it.
+    const aside = join(folder, temporary[0]!);
+    const written = (await stat(aside)).isDirectory()
+      ? (await stat(join(aside, 'events.jsonl'))).size
+      : (await stat(aside)).size;
     assert.ok(
       written > 4_000_000,
       `the save had written ${written} bytes when killed; expected most of 50,000 rows`,
@@ -76,7 +84,7 @@ test('a save killed with SIGKILL leaves the previous file whole', async (t) => {
   assert.deepEqual(await new JsonLinesDataset('events', { filepath }).load(), OLD_ROWS);
   assert.match(
     leftover,
-    /^\.events\.jsonl\.\d+\.[0-9a-f]+\.tmp$/,
+    /^\.events\.jsonl\.\d+@[A-Za-z0-9-]+\.[0-9a-f]+\.tmp$/,
     'the half-written data sits under a hidden temporary name',
   );
 });
@@ -86,8 +94,10 @@ test('a versioned save killed with SIGKILL adds no version; the latest stays the
   const filepath = join(dir, 'events.jsonl');
   await new JsonLinesDataset('events', { filepath, versioned: true }, { saveVersion: 'v1' }).save(OLD_ROWS);
 
-  await killMidSave(filepath, 'versioned', join(filepath, 'v2'));
+  const leftover = await killMidSave(filepath, 'versioned', filepath);
 
+  assert.match(leftover, /^\.v2\.\d+@[A-Za-z0-9-]+\.[0-9a-f]+\.tmp$/, 'the version is written aside');
+  assert.deepEqual((await readdir(filepath)).sort(), ['v1', leftover].sort(), 'no half-made "v2" folder');
   assert.deepEqual(await listVersions(filepath), ['v1']);
   assert.deepEqual(await new JsonLinesDataset('events', { filepath, versioned: true }).load(), OLD_ROWS);
   await new JsonLinesDataset('events', { filepath, versioned: true }, { saveVersion: 'v2' }).save([

@@ -135,7 +135,7 @@ describe('credentials', () => {
     shown.push(everythingShown(materializeError));
     assert.match(
       materializeError.message,
-      /Dataset "broken" \(type fails_to_build, conf\/base\/catalog\.yml:13:1\): it can't be created: bad login \*\*\* at \*\*\*$/m,
+      /Dataset "broken" \(type fails_to_build, conf\/base\/catalog\.yml:13:1\): it can't be created: bad login \*\*\* at postgres:\/\/analyst:\*\*\*@db\.internal:5432\/x\?sslkey=\*\*\*$/m,
     );
 
     const loadError = await rejectionOf(() => catalog.load('leaky_db'));

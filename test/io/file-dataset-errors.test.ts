@@ -29,7 +29,7 @@ test('unknown options are rejected with the dataset, its type, where it was decl
   );
   assert.equal(
     top.hint,
-    '"csv" datasets take: filepath, versioned, metadata, credentials, load_args, save_args.',
+    '"csv" datasets take: filepath, versioned, metadata, credentials, outside_project, load_args, save_args.',
   );
 
   const nested = await optionError('csv', { filepath: 'c.csv', save_args: { delimeter: ';' } });

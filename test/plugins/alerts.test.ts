@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { AlertConfigError, AlertsFailedError, NodeFailuresError, Session } from '../../src/index.ts';
 import type { SessionRunOptions, SlackMessage, WebhookPayload } from '../../src/index.ts';
 import { withEnv } from '../session/support.ts';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 import type { HttpReceiver, SmtpReceiver } from './alerts-peers.ts';
 import { startHttpReceiver, startSmtpReceiver, verifySignature } from './alerts-peers.ts';
 import { writeProject } from './step-hooks-support.ts';
@@ -78,7 +79,7 @@ alerters:
     credentials: smtp
     from: sluice@example.com
     to: [oncall@example.com]
-delivery: { retries: 1, delay_ms: 10, timeout_ms: 3000 }
+delivery: { retries: 1, delay_ms: 10, timeout_ms: ${SAFETY_NET_MS} }
 `;
 
 function credentials(): string {
@@ -95,6 +96,16 @@ forbidden: { url: "${http.url}${SECRETS.forbiddenPath}" }
 `;
 }
 
+/**
+ * A delivery ends when the receiver answers; its timeout only has to catch a receiver that never
+ * does, so a project without its own default waits as long as a loaded machine may need.
+ */
+function patientDelivery(alertsYml: string): string {
+  return /^delivery:/m.test(alertsYml)
+    ? alertsYml
+    : `${alertsYml.trimEnd()}\ndelivery: { timeout_ms: ${SAFETY_NET_MS} }\n`;
+}
+
 function alertsProject(
   alertsYml: string,
   options: { pluginOptions?: string; hooksYml?: string } = {},
@@ -103,7 +114,7 @@ function alertsProject(
     'sluice.config.ts': CONFIG.replace('__ALERTS_OPTIONS__', options.pluginOptions ?? ''),
     'conf/base/parameters.yml': 'fail_bad: true\n',
     'conf/base/hooks.yml': options.hooksYml ?? 'tags:\n  critical: { on_success: sluice#alertOnSuccess }\n',
-    'conf/base/alerts.yml': alertsYml,
+    'conf/base/alerts.yml': patientDelivery(alertsYml),
     'conf/local/credentials.yml': credentials(),
   });
 }

@@ -239,13 +239,21 @@ test('async runner with continueOnFailure: what does not depend on the failure r
   assert.equal(error?.name, 'NodeFailuresError');
   const lines = text.split('\n');
   assert.equal(lines[0], '[sluice] ○ 5 nodes queued (async runner)');
-  for (const line of ['[sluice] ✗ double 0.12s: double failed on purpose', '[sluice] ✓ square 0.04s'])
-    assert.ok(lines.includes(line), line);
+  // double and square run at once on a shared fake clock, so their durations depend on how their
+  // awaits interleave; what the test checks is which nodes ran, failed and were skipped.
+  for (const line of [
+    /^\[sluice\] ✗ double \d+\.\d\ds: double failed on purpose$/,
+    /^\[sluice\] ✓ square \d+\.\d\ds$/,
+  ])
+    assert.ok(
+      lines.some((each) => line.test(each)),
+      String(line),
+    );
   for (const name of ['shift', 'total', 'describe']) {
     assert.ok(lines.includes(`[sluice] - ${name} skipped`), `${name} skipped`);
     assert.ok(!lines.includes(`[sluice] ▶ ${name}`), `${name} never started`);
   }
-  assert.ok(text.endsWith('5 nodes: 1 done, 1 failed, 3 skipped in 0.16s\n'), text);
+  assert.match(text, /5 nodes: 1 done, 1 failed, 3 skipped in 0\.16s\n$/);
 });
 
 test('async runner: concurrent nodes are timed by name', async () => {

@@ -11,6 +11,7 @@ import {
   MissingInputsError,
   node,
   Pipeline,
+  PluginHookError,
   SequentialRunner,
 } from '../../src/index.ts';
 import type { Timeline } from './helpers.ts';
@@ -216,14 +217,16 @@ for (const [runnerName, makeRunner] of runners) {
     );
   });
 
-  test(`${runnerName}: an error thrown by a node or dataset hook is a node failure too`, async () => {
+  test(`${runnerName}: an error thrown by a node or dataset hook fails the run as the plugin's, not the node's`, async () => {
     for (const hook of [
+      'onNodeStart',
       'beforeDatasetLoaded',
       'afterDatasetLoaded',
       'beforeNodeRun',
       'afterNodeRun',
       'beforeDatasetSaved',
       'afterDatasetSaved',
+      'onNodeEnd',
     ]) {
       const thrower = {
         name: 'thrower',
@@ -231,15 +234,41 @@ for (const [runnerName, makeRunner] of runners) {
           throw new Error(`${hook} hook broke`);
         },
       } as SluicePlugin;
-      const { error, recording } = await runWith(threeSteps(), fed({ start: 0 }), {
+      let calls = 0;
+      const pipeline = threeSteps();
+      const counted = new Pipeline(
+        pipeline.nodes.map((each) =>
+          each.name === 'first'
+            ? node(
+                (start: number) => {
+                  calls++;
+                  return start + 1;
+                },
+                'start',
+                'one',
+                { name: 'first', retries: { max: 2 } },
+              )
+            : each,
+        ),
+      );
+      const { error, recording } = await runWith(counted, fed({ start: 0 }), {
         runner: makeRunner(),
         plugins: [thrower],
+        continueOnFailure: true,
       });
-      assert.equal(error?.message, `${hook} hook broke`);
-      assert.equal(count(recording.events, 'onNodeError first'), 1, hook);
-      assert.equal(recording.errors[0]?.node, 'first', hook);
+      assert.ok(error instanceof PluginHookError, `${hook}: got ${String(error)}`);
+      assert.equal(error.message, `Plugin "thrower" failed in ${hook} of node "first": ${hook} hook broke`);
+      assert.equal(error.pluginName, 'thrower');
+      assert.equal(error.hookName, hook);
+      assert.ok(calls <= 1, `${hook}: the node's function ran ${calls} times; a plugin error never retries it`);
+      assert.equal(count(recording.events, 'onNodeRetry first'), 0, hook);
+      assert.equal(count(recording.events, 'onNodeError first'), 0, `${hook}: not reported as the node's failure`);
       assert.equal(onlyPipelineError(recording), error, hook);
-      assert.deepEqual(blockOf(recording.events, 'second'), [], `${hook}: the next node never starts`);
+      assert.deepEqual(
+        blockOf(recording.events, 'second'),
+        [],
+        `${hook}: the next node never starts, even with continueOnFailure`,
+      );
     }
   });
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 import type { TraceLine } from './support.ts';
 import { freshDataDir, readRecord, TRACED } from './support.ts';
 
@@ -18,7 +18,7 @@ const CHILD = fileURLToPath(new URL('./run-child.ts', import.meta.url));
 interface Outcome {
   /** The JSON line the child printed when its run returned. */
   printed: { outcome: string; name?: string; message?: string };
-  /** The exit code, or 'still running' when the child had not exited 3 s after its run returned. */
+  /** The exit code, or 'still running' when the child had not exited by the safety net (a leaked worker). */
   exit: number | 'still running';
   lines: TraceLine[];
 }
@@ -39,20 +39,26 @@ async function runChild(env: (dataDir: string) => Record<string, string>): Promi
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let exitCode: number | null = null;
-  child.once('exit', (code) => (exitCode = code ?? -1));
+  const printedLine = new Promise<void>((resolve) =>
+    child.stdout.on('data', () => {
+      if (stdout.includes('\n')) resolve();
+    }),
+  );
+  // 'close', not 'exit': by then every byte of stdout has arrived.
+  const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'still running'>((resolve) => {
+    timer = setTimeout(() => resolve('still running'), SAFETY_NET_MS);
+  });
   try {
-    const deadline = Date.now() + 30_000;
-    while (!stdout.includes('\n')) {
-      if (exitCode !== null || Date.now() > deadline)
-        throw new Error(`the child printed no outcome:\n${stdout}\n${stderr}`);
-      await sleep(10);
-    }
+    // Events, not a clock: the outcome line, then the exit, which a leaked worker would prevent.
+    await Promise.race([printedLine, exited, hung]);
+    if (!stdout.includes('\n')) throw new Error(`the child printed no outcome:\n${stdout}\n${stderr}`);
     const printed = JSON.parse(stdout.split('\n')[0]!) as Outcome['printed'];
-    const exitBy = Date.now() + 3_000;
-    while (exitCode === null && Date.now() < exitBy) await sleep(10);
-    return { printed, exit: exitCode ?? 'still running', lines: readRecord(recordFile) };
+    const exit = await Promise.race([exited, hung]);
+    return { printed, exit, lines: readRecord(recordFile) };
   } finally {
+    clearTimeout(timer);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }

@@ -24,6 +24,8 @@ interface Line {
   kinds?: string[];
   error?: string;
   message?: string;
+  attempts?: number;
+  kind?: string;
 }
 
 interface Outcome {
@@ -208,4 +210,50 @@ test('onlyMissingOutputs on the parallel runner: with report.txt gone, what prod
     false,
   );
   assert.equal(readFileSync(join(dataDir, 'out', 'report.txt'), 'utf8'), expectedReport());
+});
+
+test('onNodeStart and onNodeEnd fire once per node in the worker, and reach the main plugin relayed, in order', async () => {
+  const { lines } = await fullRun();
+  for (const plugin of ['recorder', 'main-recorder'] as const) {
+    for (const nodeName of ['double', 'shift', 'total', 'square', 'describe']) {
+      const own = lines.filter((line) => line.plugin === plugin && line.subject === nodeName);
+      const hooks = own.map((line) => line.hook);
+      assert.equal(hooks.filter((hook) => hook === 'onNodeStart').length, 1, `${plugin} ${nodeName}`);
+      assert.equal(hooks.filter((hook) => hook === 'onNodeEnd').length, 1, `${plugin} ${nodeName}`);
+      assert.equal(hooks[0], 'onNodeStart', `${plugin} ${nodeName} starts first`);
+      assert.equal(hooks.at(-1), 'onNodeEnd', `${plugin} ${nodeName} ends last`);
+      const end = own.at(-1)!;
+      assert.equal(end.error, undefined);
+      assert.equal(end.attempts, 1);
+      assert.equal(end.threadId === 0, plugin === 'main-recorder');
+    }
+  }
+});
+
+test("a plugin failing in a worker stops the run as the plugin's failure: PluginHookError naming it, no onNodeError", async () => {
+  const { error, lines } = await outcome(
+    'plugin-breaks',
+    { continueOnFailure: true },
+    { SLUICE_TEST_BREAK_HOOK: 'afterNodeRun:double' },
+  );
+  assert.equal(error?.name, 'PluginHookError');
+  assert.equal(
+    error?.message,
+    'Plugin "recorder" failed in afterNodeRun of node "double": recorder broke in afterNodeRun on purpose',
+  );
+  assert.deepEqual(
+    lines.filter((line) => line.hook === 'onNodeError'),
+    [],
+    "a plugin's failure is not reported as the node's",
+  );
+  assert.equal(lines.filter((line) => line.hook === 'onPipelineError').length, 1);
+  assert.equal(
+    lines.some((line) => line.hook === 'beforeNodeRun' && line.subject === 'shift'),
+    false,
+    'continueOnFailure does not go on past a plugin failure',
+  );
+  const ended = lines.find(
+    (line) => line.plugin === 'main-recorder' && line.hook === 'onNodeEnd' && line.subject === 'double',
+  );
+  assert.equal(ended?.kind, 'PluginHookError', 'the main plugin learns the node ended on a plugin failure');
 });

@@ -11,7 +11,12 @@ import { ParallelRunner, RunCancelledError, Session } from '../../src/index.ts';
 
 const [projectPath, dataDir, pipelineName, runner = 'sequential'] = process.argv.slice(2);
 const controller = new AbortController();
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => controller.abort(signal));
+for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  process.once(signal, () => {
+    controller.abort(signal);
+    // Tests wait for this line, not a clock, to know the run has been told to stop.
+    process.stderr.write(`Received ${signal}\n`);
+  });
 
 const session = await Session.create({
   projectPath: projectPath!,

@@ -425,7 +425,7 @@ test('parallel with continueOnFailure: the other branch finishes in its worker, 
 test('parallel: a worker thread that dies mid-node fails the run with ParallelRunnerError, onPipelineError once', async () => {
   const { error, lines } = await outcome('parallel', { pipelineName: 'crash' });
   assert.ok(error instanceof ParallelRunnerError, `got ${String(error)}`);
-  assert.equal(error.message, 'A worker thread exited (code 3) while running a node.');
+  assert.equal(error.message, 'A worker thread exited (code 3) while running node "crash".');
   assert.deepEqual(
     lines.filter((line) => line.hook === 'onPipelineError').map((line) => [line.threadId, line.errorName]),
     [[0, 'ParallelRunnerError']],

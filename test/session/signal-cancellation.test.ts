@@ -7,8 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SAFETY_NET_MS } from '../support/safety-net.ts';
 import { BASIC, freshDataDir, readRecord } from './support.ts';
 
 interface Line {
@@ -33,18 +36,24 @@ interface ChildOutcome {
   childPid: number;
 }
 
-/** Starts the child, waits for the first beforeNodeRun in its record, sends `signal`, waits for it to exit. */
+/**
+ * Starts the child, waits for the first beforeNodeRun in its record, sends `signal`, and once the
+ * child says it received it, lets the held nodes finish; then waits for the child to exit. The
+ * nodes wait for that hold file rather than a clock, so they are surely running when the signal
+ * lands, however loaded the machine is.
+ */
 async function cancelChild(
   signal: NodeJS.Signals,
   runner: 'sequential' | 'async' | 'parallel',
 ): Promise<ChildOutcome> {
   const { dataDir, recordFile } = freshDataDir(BASIC);
+  const hold = join(dataDir, 'release');
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, BASIC, dataDir, 'slow', runner], {
     cwd: REPO,
     env: {
       ...process.env,
       SLUICE_TEST_RECORD: recordFile,
-      SLUICE_TEST_SLEEP_MS: '700',
+      SLUICE_TEST_HOLD_FILE: hold,
       SLUICE_TEST_FAIL: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,12 +61,15 @@ async function cancelChild(
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes(`Received ${signal}`) && !existsSync(hold)) writeFileSync(hold, '');
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, exitSignal) => resolve({ code, signal: exitSignal })),
   );
   try {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + SAFETY_NET_MS;
     while (!readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun')) {
       if (child.exitCode !== null || Date.now() > deadline)
         throw new Error(`the child never started a node:\n${stdout}\n${stderr}`);

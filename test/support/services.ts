@@ -8,8 +8,12 @@ import { connect } from 'node:net';
 
 export const servicesRequired = process.env.SLUICE_REQUIRE_SERVICES === '1';
 
-/** Resolves true when something accepts TCP connections on host:port within the timeout. */
-export function reachable(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+/**
+ * Resolves true when something accepts TCP connections on host:port within the timeout. A closed
+ * local port refuses at once; the generous timeout only keeps a loaded machine from passing for a
+ * missing server.
+ */
+export function reachable(host: string, port: number, timeoutMs = 10_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean) => {

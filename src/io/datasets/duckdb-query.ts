@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import type { Dataset, DatasetDescription } from '../dataset.ts';
 import type { OptionsOwner } from './dataset-options.ts';
 import { OptionReader } from './dataset-options.ts';
 import { DuckDBDatabaseFile } from './duckdb-database-file.ts';
+import { resolveProjectPath } from './project-path.ts';
 import { readQuery } from './duckdb-read.ts';
 import type { DatasetSettings } from './file-dataset.ts';
 import { loadQueryText, readOnly, readQuerySource } from './sql-query.ts';
@@ -46,6 +46,7 @@ export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
     const owner: OptionsOwner = { name, type: 'duckdb_query', location: settings.location };
     const reader = new OptionReader(owner, options);
     const database = reader.requiredString('database', 'data/03_primary/warehouse.duckdb');
+    const databasePath = resolveProjectPath(reader, settings, 'database', database);
     const query = readQuerySource(reader, settings);
     const loadArgs = reader.section('load_args');
     const shape = loadArgs.choice('as', LOAD_SHAPES) ?? 'rows';
@@ -62,7 +63,7 @@ export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
     this.#shape = shape;
     this.#owner = owner;
     this.#metadata = metadata;
-    this.#file = new DuckDBDatabaseFile(owner, resolve(settings.projectPath ?? process.cwd(), database));
+    this.#file = new DuckDBDatabaseFile(owner, databasePath);
   }
 
   async load(): Promise<Row[] | ArrowTable> {

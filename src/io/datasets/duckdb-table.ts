@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
@@ -6,6 +5,7 @@ import { MixedColumnError, UnsupportedValueError } from './column-inference.ts';
 import type { OptionsOwner } from './dataset-options.ts';
 import { OptionReader, datasetSubject } from './dataset-options.ts';
 import { DuckDBDatabaseFile } from './duckdb-database-file.ts';
+import { resolveProjectPath } from './project-path.ts';
 import { readQuery } from './duckdb-read.ts';
 import { NoColumnsError, UnsupportedArrowTypeError, stageData } from './duckdb-write.ts';
 import type { DatasetSettings } from './file-dataset.ts';
@@ -61,6 +61,7 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
     const owner: OptionsOwner = { name, type: 'duckdb_table', location: settings.location };
     const reader = new OptionReader(owner, options);
     const database = reader.requiredString('database', 'data/03_primary/warehouse.duckdb');
+    const databasePath = resolveProjectPath(reader, settings, 'database', database);
     const table = readTableName(reader);
     const schema = reader.string('schema');
     const loadArgs = reader.section('load_args');
@@ -80,7 +81,7 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
     this.#columns = columns;
     this.#owner = owner;
     this.#metadata = metadata;
-    this.#file = new DuckDBDatabaseFile(owner, resolve(settings.projectPath ?? process.cwd(), database));
+    this.#file = new DuckDBDatabaseFile(owner, databasePath);
   }
 
   /** The absolute path of the database file. */

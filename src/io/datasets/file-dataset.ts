@@ -1,11 +1,20 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { ConfigLocation, Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 import { writeAtomically } from '../atomic-write.ts';
-import { listVersions, resolveLoadPath, resolveSavePath, versionedPath } from '../versioning.ts';
+import { removeOrphanedTemporaries } from '../orphaned-temporaries.ts';
+import {
+  listVersions,
+  removeAbandonedVersions,
+  resolveLoadPath,
+  resolveSavePath,
+  saveVersionAside,
+  versionedPath,
+} from '../versioning.ts';
 import type { OptionReader, OptionsOwner } from './dataset-options.ts';
 import { datasetSubject, formatLocation } from './dataset-options.ts';
+import { resolveProjectPath } from './project-path.ts';
 
 /**
  * What a dataset gets besides its own options. A `DatasetFactoryContext` fits as is, so a factory
@@ -32,6 +41,8 @@ export interface FileDatasetOptions {
   versioned?: boolean;
   /** Free-form notes for tools (shown by `describe()`); never put secrets here. */
   metadata?: Record<string, unknown>;
+  /** Allow a relative `filepath` that leads outside the project (`../shared/x.csv`). Default false. */
+  outside_project?: boolean;
 }
 
 /** The common options, read and checked. */
@@ -55,7 +66,7 @@ export function readCommonFileOptions(
   const versioned = reader.boolean('versioned') ?? false;
   const metadata = reader.mapping('metadata');
   reader.raw('credentials');
-  return { filepath: resolve(settings.projectPath ?? process.cwd(), filepath), versioned, metadata };
+  return { filepath: resolveProjectPath(reader, settings, pathKey, filepath), versioned, metadata };
 }
 
 /**
@@ -99,6 +110,7 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
   }
 
   async load(): Promise<T> {
+    await this.removeLeftovers();
     const path = await this.loadPath();
     try {
       return await this.read(path);
@@ -107,9 +119,25 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
     }
   }
 
+  /**
+   * Writes aside and renames into place: the file through a temporary file beside it, a version
+   * as a whole temporary folder. First removes what saves killed midway left behind (temporaries
+   * whose writer is provably dead), once per folder and process.
+   */
   async save(data: S): Promise<void> {
-    const path = await this.savePath();
+    if (this.versioned) {
+      try {
+        await saveVersionAside(this.name, this.filepath, { saveVersion: this.settings.saveVersion }, (file) =>
+          this.write(file, data),
+        );
+      } catch (error) {
+        throw this.failure('save', this.filepath, error);
+      }
+      return;
+    }
+    const path = this.filepath;
     try {
+      await this.removeLeftovers();
       await writeAtomically(path, (temporary) => this.write(temporary, data));
     } catch (error) {
       throw this.failure('save', path, error);
@@ -133,6 +161,15 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
       ...this.publicArgs(),
       ...(this.#metadata === undefined ? {} : { metadata: this.#metadata }),
     };
+  }
+
+  /**
+   * Removes what saves killed midway left (temporaries whose writer is provably dead), once per
+   * folder and process. Versioned saves do it themselves.
+   */
+  protected async removeLeftovers(): Promise<void> {
+    if (this.versioned) await removeAbandonedVersions(this.filepath).catch(() => {});
+    else await removeOrphanedTemporaries(dirname(this.filepath));
   }
 
   /** The file a load reads: `filepath`, or the requested or latest version of it. */

@@ -1,9 +1,10 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 import type { DatasetTypeRegistry } from '../dataset-registry.ts';
-import { writeAtomically } from '../atomic-write.ts';
+import { saveVersionAside } from '../versioning.ts';
+import { carryOver, currentGeneration, switchGeneration } from './partition-generations.ts';
 import type { DatasetSettings } from './file-dataset.ts';
 import { FileDataset, readCommonFileOptions } from './file-dataset.ts';
 import { OptionReader, datasetSubject, formatLocation, isPlainObject } from './dataset-options.ts';
@@ -46,9 +47,10 @@ const SAMPLE_PARTITION = '<partition>';
  * A folder of files, each a partition handled by an underlying dataset type (`type: partitioned`),
  * as Kedro's PartitionedDataset. A partition id is the file's path relative to the folder, with
  * forward slashes and without `filename_suffix`. Loading reads nothing: it returns a lazy loader
- * per partition, sorted by id. Saving writes one file per partition, each atomically; a versioned
- * save writes the whole folder under a temporary name and renames it, so a version is complete or
- * absent.
+ * per partition, sorted by id. A save is atomic as a whole: it writes a new generation of the
+ * folder aside (carrying over the partitions it doesn't replace, unless `overwrite`) and switches
+ * to it in one rename (see partition-generations.ts); a versioned save writes the version folder
+ * aside and renames it into place. A load sees the old set or the new one, never a mix.
  */
 export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoaders<T>, PartitionsToSave<T>> {
   readonly #registry: DatasetTypeRegistry;
@@ -101,7 +103,9 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
     return [...(await this.load()).keys()];
   }
 
-  protected async read(folder: string): Promise<PartitionLoaders<T>> {
+  protected async read(path: string): Promise<PartitionLoaders<T>> {
+    // One generation for every loader, even if a save switches the folder meanwhile.
+    const folder = this.versioned ? path : ((await currentGeneration(path)) ?? path);
     const ids = await this.#list(folder);
     if (ids === undefined || ids.length === 0) {
       const declared = formatLocation(this.settings.location);
@@ -134,28 +138,33 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
   }
 
   override async save(data: PartitionsToSave<T>): Promise<void> {
-    const folder = await this.savePath();
     const entries = this.#entries(data);
     try {
       if (this.versioned) {
-        await writeAtomically(folder, (temporary) => this.write(temporary, new Map(entries)));
+        await saveVersionAside(
+          this.name,
+          this.filepath,
+          { saveVersion: this.settings.saveVersion },
+          (folder) => this.write(folder, new Map(entries)),
+        );
         return;
       }
-      await this.write(folder, new Map(entries));
-      if (this.#overwrite) {
-        const kept = new Set(entries.map(([id]) => id));
-        for (const id of (await this.#list(folder)) ?? []) {
-          if (!kept.has(id)) await rm(this.#fileOf(folder, id), { force: true });
+      await switchGeneration(this.filepath, async (folder, previous) => {
+        if (!this.#overwrite && previous !== undefined) {
+          const replaced = new Set(entries.map(([id]) => relative(folder, this.#fileOf(folder, id))));
+          await carryOver(previous, folder, replaced);
         }
-      }
+        await this.write(folder, new Map(entries));
+      });
     } catch (error) {
-      throw this.failure('save', folder, error);
+      throw this.failure('save', this.filepath, error);
     }
   }
 
   override async exists(): Promise<boolean> {
     if (this.versioned) return super.exists();
-    return ((await this.#list(this.filepath)) ?? []).length > 0;
+    const folder = await currentGeneration(this.filepath);
+    return folder !== undefined && ((await this.#list(folder)) ?? []).length > 0;
   }
 
   override describe(): DatasetDescription {

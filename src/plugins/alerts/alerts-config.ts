@@ -12,6 +12,14 @@
  * pipeline_alert: true
  * fail_pipeline: false
  * delivery: { retries: 2, delay_ms: 250, backoff: exponential, timeout_ms: 5000 }
+ * time_budget_ms: 30000
+ * ```
+ *
+ * `time_budget_ms` bounds how long alerts may hold a run in one process, all deliveries
+ * together (retries and waits included); once spent, further alerts are counted as failed
+ * without being sent. A cancelled run stops its deliveries at once.
+ *
+ * ```yaml
  * ```
  */
 import type { ConfigLoader } from '../../config/config-loader.ts';
@@ -54,9 +62,14 @@ export interface AlertsConfig {
   readonly pipelineAlert: boolean;
   /** Fail a run whose alerts could not all be delivered. */
   readonly failPipeline: boolean;
+  /** The longest alerts may hold a run in one process, every delivery together. */
+  readonly timeBudgetMs: number;
 }
 
-const TOP_KEYS = ['alerters', 'attach', 'pipeline_alert', 'fail_pipeline', 'delivery'];
+/** `time_budget_ms` when alerts.yml doesn't set it. */
+export const DEFAULT_TIME_BUDGET_MS = 30_000;
+
+const TOP_KEYS = ['alerters', 'attach', 'pipeline_alert', 'fail_pipeline', 'delivery', 'time_budget_ms'];
 const TYPES: readonly AlerterType[] = ['slack', 'webhook', 'email'];
 const COMMON_KEYS = ['type', 'credentials', 'events', 'delivery'];
 const EMAIL_KEYS = ['from', 'to', 'subject_prefix', 'host', 'port', 'secure'];
@@ -68,6 +81,7 @@ const NO_ALERTS: AlertsConfig = {
   attach: { nodes: 'none', tags: [], on: new Set(['failure']) },
   pipelineAlert: true,
   failPipeline: false,
+  timeBudgetMs: DEFAULT_TIME_BUDGET_MS,
 };
 
 /** Reads alerts.yml and the credentials it names; every error points at the line in alerts.yml. */
@@ -104,7 +118,19 @@ class AlertsReader {
       attach: raw.attach === undefined ? NO_ALERTS.attach : this.#attach(raw.attach),
       pipelineAlert: this.#boolean(raw.pipeline_alert, ['pipeline_alert'], true),
       failPipeline: this.#boolean(raw.fail_pipeline, ['fail_pipeline'], false),
+      timeBudgetMs: this.#budget(raw.time_budget_ms),
     };
+  }
+
+  #budget(value: unknown): number {
+    if (value === undefined) return DEFAULT_TIME_BUDGET_MS;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw this.#error(
+        ['time_budget_ms'],
+        `"time_budget_ms" must be a number of milliseconds of at least 0, not ${JSON.stringify(value)}.`,
+      );
+    }
+    return value;
   }
 
   #alerter(name: string, settings: unknown, defaults: DeliveryPolicy): Alerter {

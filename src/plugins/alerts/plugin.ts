@@ -3,7 +3,7 @@ import { definePlugin } from '../../hooks/sluice-manager.ts';
 import { isPromiseLike } from '../../maybe-promise.ts';
 import type { Node } from '../../pipeline/node.ts';
 import type { StepHookContext } from '../../pipeline/step-hook.ts';
-import { NodeFailuresError } from '../../runner/errors.ts';
+import { NodeFailuresError, PluginHookError } from '../../runner/errors.ts';
 import type { ProjectContext } from '../../session/context.ts';
 import type { StepOutcome } from '../step-hooks/step-tracker.ts';
 import { StepTracker } from '../step-hooks/step-tracker.ts';
@@ -152,46 +152,31 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     beforePipelineRun() {
       runStartedAt = performance.now();
     },
-    // Only to mark the node's start; it answers nothing, so the policy is the other plugins' business.
-    // Registered after the step-hooks plugin, it is called before it among the tryfirst ones.
-    nodeRetryPolicy: {
-      tryfirst: true,
-      handler({ node, runId }) {
-        if (attached(node)) tracker.start(node, runId);
-        return undefined;
-      },
+    onNodeStart({ node, runId }) {
+      if (attached(node)) tracker.start(node, runId);
     },
     onNodeRetry({ error, node, catalog, attempt, delayMs, runId }) {
       if (!attached(node)) return undefined;
       return safely(() => alertFor('retry', tracker.retry(node, error, attempt, delayMs, catalog, runId)));
     },
-    onNodeError({ error, node, catalog, inputs, runId }) {
+    onNodeEnd({ node, catalog, runId, error }) {
       if (service === undefined || !service.active) return undefined;
+      // A plugin's failure is not the node's; the run's pipeline alert reports it.
+      if (error instanceof PluginHookError) return void tracker.forget(node);
       return safely(() => {
-        if (pipelineAlertOn) service!.recordNodeFailure(node.name, error);
-        if (attached(node)) return alertFor('failure', tracker.failure(node, error, inputs, catalog, runId));
-        return undefined;
-      });
-    },
-    afterNodeRun({ node, catalog, inputs, runId }) {
-      if (!attached(node)) return undefined;
-      return safely(() => {
-        const success = tracker.ran(node, inputs, catalog, runId);
-        return success === undefined ? undefined : alertFor('success', success);
-      });
-    },
-    afterDatasetSaved: {
-      trylast: true,
-      handler({ node }) {
+        if (error !== undefined && pipelineAlertOn) service!.recordNodeFailure(node.name, error);
         if (!attached(node)) return undefined;
-        return safely(() => {
-          const success = tracker.saved(node);
-          return success === undefined ? undefined : alertFor('success', success);
-        });
-      },
+        const outcome = tracker.end(node, error, catalog, runId);
+        return alertFor(outcome.outcome, outcome);
+      });
     },
-    afterPipelineRun({ runParams }) {
-      return end(undefined, runParams.pipelineName, runParams.runId);
+    // First, so that with fail_pipeline its error comes before any other plugin hears of success:
+    // the run then ends with onPipelineError alone, never with afterPipelineRun as well.
+    afterPipelineRun: {
+      tryfirst: true,
+      handler({ runParams }) {
+        return end(undefined, runParams.pipelineName, runParams.runId);
+      },
     },
     onPipelineError({ error, runParams }) {
       return end(error, runParams.pipelineName, runParams.runId);

@@ -2,7 +2,7 @@
  * Keeping alert credentials out of sight: webhook URLs are shown as their origin only (a Slack
  * webhook's path *is* its secret), and every secret value is masked in anything logged or thrown.
  */
-import { SecretRedactor } from '../../io/catalog-redaction.ts';
+import type { Redactor } from '../../secrets/redactor.ts';
 
 /** `https://hooks.slack.com/***`: scheme, host and port; path, query and user info hidden. */
 export function redactUrl(url: string): string {
@@ -31,7 +31,10 @@ export function urlSecrets(url: string): string[] {
   }
 }
 
-/** A redactor masking every one of `secrets` (and their URL-encoded forms). */
-export function redactorFor(secrets: readonly string[]): SecretRedactor {
-  return new SecretRedactor({ secrets: [...secrets] });
+/**
+ * The alerters' own secrets added to the project's redactor (`context.redactor`, which knows the
+ * credentials), so an alert masks both: a node error may quote a catalog connection URL.
+ */
+export function redactorFor(project: Redactor, alerterSecrets: readonly string[]): Redactor {
+  return alerterSecrets.length === 0 ? project : project.with(alerterSecrets);
 }

@@ -4,7 +4,7 @@
  * shared by everything that sends alerts in that process.
  */
 import type { ConfigLoader } from '../../config/config-loader.ts';
-import type { SecretRedactor } from '../../io/catalog-redaction.ts';
+import type { Redactor } from '../../secrets/redactor.ts';
 import type { ProjectContext } from '../../session/context.ts';
 import type { Alert } from './alert.ts';
 import type { Alerter } from './alerter.ts';
@@ -32,14 +32,39 @@ export interface AlertSummary {
 export class AlertService {
   readonly config: AlertsConfig;
   readonly ledger: AlertLedger;
-  readonly #redactor: SecretRedactor;
+  readonly #projectSecrets: () => Redactor;
+  readonly #alerterSecrets: readonly string[];
+  #redactor: { project: Redactor; combined: Redactor } | undefined;
   readonly #log: (line: string) => void;
+  readonly #clock: DeliveryClock;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(config: AlertsConfig, post: (entry: LedgerEntry) => void, log: (line: string) => void) {
+  /**
+   * `projectSecrets` is the project's redactor (`context.redactor`), read when a message goes out
+   * rather than now: at `afterContextCreated` the credentials may not be loaded yet.
+   */
+  constructor(
+    config: AlertsConfig,
+    post: (entry: LedgerEntry) => void,
+    log: (line: string) => void,
+    projectSecrets: () => Redactor,
+    signal?: AbortSignal,
+  ) {
     this.config = config;
+    this.#clock = new DeliveryClock(config.timeBudgetMs);
+    this.#signal = signal;
     this.ledger = new AlertLedger(post);
-    this.#redactor = redactorFor(config.alerters.flatMap((alerter) => alerter.secrets));
+    this.#projectSecrets = projectSecrets;
+    this.#alerterSecrets = config.alerters.flatMap((alerter) => alerter.secrets);
     this.#log = log;
+  }
+
+  /** The project's secrets and the alerters' own. */
+  get #secrets(): Redactor {
+    const project = this.#projectSecrets();
+    if (this.#redactor?.project !== project)
+      this.#redactor = { project, combined: redactorFor(project, this.#alerterSecrets) };
+    return this.#redactor.combined;
   }
 
   /** Whether any alerter is configured. */
@@ -47,24 +72,35 @@ export class AlertService {
     return this.config.alerters.length > 0;
   }
 
-  /** Masks every alerter secret in `text`. */
+  /** Masks the project's credentials and every alerter secret in `text`. */
   redact(text: string): string {
-    return this.#redactor.text(text);
+    return this.#secrets.redact(text);
   }
 
   /** Sends `alert` to every alerter that takes its kind, at once; failures are logged and recorded, never thrown. */
   async send(alert: Alert): Promise<{ sent: number; failed: number }> {
-    const safe = this.#redactor.value(alert);
+    const safe = this.#secrets.redactValue(alert);
     const targets = this.config.alerters.filter((alerter) => alerter.events.has(alert.kind));
-    const outcomes = await Promise.all(targets.map((alerter) => this.#sendOne(alerter, safe)));
+    if (targets.length === 0) return { sent: 0, failed: 0 };
+    const finish = this.#clock.begin();
+    let outcomes: boolean[];
+    try {
+      outcomes = await Promise.all(targets.map((alerter) => this.#sendOne(alerter, safe, finish.deadline)));
+    } finally {
+      finish();
+    }
     const sent = outcomes.filter(Boolean).length;
     return { sent, failed: outcomes.length - sent };
   }
 
-  async #sendOne(alerter: Alerter, alert: Alert): Promise<boolean> {
+  async #sendOne(alerter: Alerter, alert: Alert, deadline: number): Promise<boolean> {
     let outcome;
     try {
-      outcome = await deliver(alerter.prepare(alert), alerter.delivery);
+      outcome = await deliver(alerter.prepare(alert), alerter.delivery, {
+        signal: this.#signal,
+        deadline,
+        budgetMs: this.config.timeBudgetMs,
+      });
     } catch (error) {
       outcome = { ok: false, attempts: 1, error: error as Error };
     }
@@ -166,10 +202,42 @@ export function alertServiceFor(
       loadAlertsConfig(project.config),
       (entry) => project.post(ALERTS_TOPIC, entry),
       log,
+      () => project.redactor,
+      project.signal,
     );
     services.set(project.config, service);
   }
   return service;
+}
+
+/**
+ * The time deliveries have held the run: the union of the intervals when at least one was in
+ * flight, so alerts sent at once count once. A delivery starting now may last what is left.
+ */
+class DeliveryClock {
+  readonly #budgetMs: number;
+  #spentMs = 0;
+  #inFlight = 0;
+  #openedAt = 0;
+
+  constructor(budgetMs: number) {
+    this.#budgetMs = budgetMs;
+  }
+
+  /** Marks a delivery's start; call the result when it ends. */
+  begin(): (() => void) & { readonly deadline: number } {
+    const now = performance.now();
+    if (this.#inFlight++ === 0) this.#openedAt = now;
+    const open = this.#inFlight > 1 ? now - this.#openedAt : 0;
+    const deadline = now + Math.max(0, this.#budgetMs - this.#spentMs - open);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (--this.#inFlight === 0) this.#spentMs += performance.now() - this.#openedAt;
+    };
+    return Object.assign(end, { deadline });
+  }
 }
 
 function writeStderr(line: string): void {

@@ -129,16 +129,17 @@ export function progressPlugin(options: ProgressOptions = {}): SluicePlugin {
     },
     onNodeError: {
       tryfirst: true,
-      handler({ error, node }) {
+      handler({ error, node, catalog }) {
         const progress = current();
-        renderer.nodeEnded(progress, progress.end(node.name, 'failed', now(), firstLine(error)));
+        const reason = catalog.redactor.redact(firstLine(error));
+        renderer.nodeEnded(progress, progress.end(node.name, 'failed', now(), reason));
       },
     },
     afterPipelineRun({ runParams, runResult, pipeline }) {
       finish(pipeline, runParams.runner, runResult.skippedNodes, undefined);
     },
-    onPipelineError({ error, runParams, pipeline }) {
-      finish(pipeline, runParams.runner, [], error);
+    onPipelineError({ error, runParams, pipeline, catalog }) {
+      finish(pipeline, runParams.runner, [], catalog.redactor.redactError(error));
     },
   });
 }

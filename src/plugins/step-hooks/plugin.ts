@@ -4,6 +4,7 @@ import { isPromiseLike } from '../../maybe-promise.ts';
 import type { Node } from '../../pipeline/node.ts';
 import type { RetryPolicy } from '../../pipeline/retry-policy.ts';
 import type { StepHookContext, StepHookReference } from '../../pipeline/step-hook.ts';
+import { PluginHookError } from '../../runner/errors.ts';
 import type { ProjectContext } from '../../session/context.ts';
 import type { HooksConfig, StepHookKind } from './hooks-config.ts';
 import { EMPTY_HOOKS_CONFIG, loadHooksConfig, STEP_HOOK_KINDS } from './hooks-config.ts';
@@ -71,7 +72,8 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
 
   const record = (failure: StepHookFailure): void => {
     failures.push(failure);
-    log(formatFailure(failure));
+    const line = formatFailure(failure);
+    log(project === undefined ? line : project.redact(line));
   };
   const references = (): ReferenceResolver =>
     (resolver ??= new ReferenceResolver(project?.projectPath ?? process.cwd()));
@@ -157,7 +159,7 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
     let plan = runPlans.get(node);
     if (plan === undefined) {
       plan = buildPlan(node, false);
-      // nodeRetryPolicy runs before runNode's error handling: whatever goes wrong here must not escape.
+      // A plan that can't be prepared is logged, never turned into a failure of the node or the run.
       if (isPromiseLike(plan)) {
         plan = Promise.resolve(plan).catch((error: unknown) => {
           log(
@@ -171,7 +173,7 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
     }
     return plan;
   };
-  /** The plan once `nodeRetryPolicy` prepared it; nodes nothing prepared have none. */
+  /** The plan once `onNodeStart` prepared it; nodes nothing prepared have none. */
   const readyPlan = (node: Node): NodePlan => {
     const plan = plans.get(node);
     return plan === undefined || isPromiseLike(plan) ? NO_PLAN : plan;
@@ -204,17 +206,19 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       await checkHookTargets(config, pipeline, runParams.projectPath, project?.config);
       for (const node of pipeline.nodes) plans.set(node, await buildPlan(node, true));
     },
-    // First, so that it always runs (a first-result hook stops at the first answer): it marks the
-    // node's start and gives hooks.yml's policy, which wins over other plugins' answers.
+    onNodeStart({ node, runId }) {
+      const begin = (plan: NodePlan) => {
+        if (plan.active) tracker.start(node, runId);
+      };
+      const plan = planFor(node);
+      return isPromiseLike(plan) ? plan.then(begin) : begin(plan);
+    },
+    // First, so that hooks.yml's policy wins over other plugins' answers.
     nodeRetryPolicy: {
       tryfirst: true,
-      handler({ node, runId }) {
-        const proceed = (plan: NodePlan) => {
-          if (plan.active) tracker.start(node, runId);
-          return plan.retries;
-        };
+      handler({ node }) {
         const plan = planFor(node);
-        return isPromiseLike(plan) ? plan.then(proceed) : proceed(plan);
+        return isPromiseLike(plan) ? plan.then((ready) => ready.retries) : plan.retries;
       },
     },
     onNodeRetry({ error, node, catalog, attempt, delayMs, runId }) {
@@ -222,25 +226,16 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       if (!plan.active) return undefined;
       return fire('onRetry', tracker.retry(node, error, attempt, delayMs, catalog, runId), plan);
     },
-    onNodeError({ error, node, catalog, inputs, runId }) {
-      const plan = readyPlan(node);
-      if (!plan.active) return undefined;
-      return fire('onFailure', tracker.failure(node, error, inputs, catalog, runId), plan);
-    },
-    afterNodeRun({ node, catalog, inputs, runId }) {
-      const plan = readyPlan(node);
-      if (!plan.active) return undefined;
-      const success = tracker.ran(node, inputs, catalog, runId);
-      return success === undefined ? undefined : fire('onSuccess', success, plan);
-    },
-    // Last, so that the node's outputs are saved and every other plugin saw them first.
-    afterDatasetSaved: {
+    // Last, so that every other plugin saw the node end first.
+    onNodeEnd: {
       trylast: true,
-      handler({ node }) {
+      handler({ node, catalog, runId, error }) {
         const plan = readyPlan(node);
         if (!plan.active) return undefined;
-        const success = tracker.saved(node);
-        return success === undefined ? undefined : fire('onSuccess', success, plan);
+        // A plugin's failure is not the node's: step hooks describe the node's own outcome.
+        if (error instanceof PluginHookError) return void tracker.forget(node);
+        const outcome = tracker.end(node, error, catalog, runId);
+        return fire(outcome.outcome === 'success' ? 'onSuccess' : 'onFailure', outcome, plan);
       },
     },
   });

@@ -1,8 +1,8 @@
 /**
- * Follows each node through `runNode`'s hooks and turns them into step outcomes: success once the
- * outputs are saved, a retry per failed attempt that will run again, failure once at the end. It
- * keeps what a step hook's context needs: attempt numbers, durations and the node's parameters.
- * Used by the step-hooks and alerts plugins, each with its own tracker.
+ * Turns each node's lifecycle hooks (`onNodeStart`, `onNodeRetry`, `onNodeEnd`) into step
+ * outcomes: a retry per failed attempt that will run again, then success or failure once. It keeps
+ * what a step hook's context needs: attempt numbers, durations and the node's parameters. Used by
+ * the step-hooks and alerts plugins, each with its own tracker.
  */
 import type { DataCatalog } from '../../io/catalog.ts';
 import { isParameterName, PARAMS_PREFIX } from '../../io/catalog-parameters.ts';
@@ -26,12 +26,8 @@ interface NodeTrack {
   readonly startedAt: number;
   attemptStartedAt: number;
   attempt: number;
-  runId: string;
-  params: Readonly<Record<string, unknown>> | undefined;
-  pendingSaves: number;
+  readonly runId: string;
 }
-
-type Values = Readonly<Record<string, unknown>>;
 
 export class StepTracker {
   readonly #now: () => number;
@@ -42,20 +38,13 @@ export class StepTracker {
     this.#now = now;
   }
 
-  /** The node is about to run (its first attempt). */
+  /** The node starts (`onNodeStart`). */
   start(node: Node, runId: string): void {
     const now = this.#now();
-    this.#tracks.set(node.name, {
-      startedAt: now,
-      attemptStartedAt: now,
-      attempt: 1,
-      runId,
-      params: undefined,
-      pendingSaves: -1,
-    });
+    this.#tracks.set(node.name, { startedAt: now, attemptStartedAt: now, attempt: 1, runId });
   }
 
-  /** An attempt failed and will be retried after `delayMs`. */
+  /** An attempt failed and will be retried after `delayMs` (`onNodeRetry`). */
   retry(
     node: Node,
     error: Error,
@@ -67,7 +56,7 @@ export class StepTracker {
     const track = this.#track(node, runId);
     const now = this.#now();
     const outcome: StepOutcome = {
-      ...this.#common(node, track, now, undefined, catalog),
+      ...this.#common(node, track, now, catalog),
       attempt,
       outcome: 'retry',
       error,
@@ -75,36 +64,20 @@ export class StepTracker {
     };
     track.attempt = attempt + 1;
     track.attemptStartedAt = now + delayMs;
-    track.pendingSaves = -1;
     return outcome;
   }
 
-  /** The node failed for good. */
-  failure(node: Node, error: Error, inputs: Values, catalog: DataCatalog, runId: string): StepOutcome {
+  /** The node ended (`onNodeEnd`): success when `error` is undefined, else failure. */
+  end(node: Node, error: Error | undefined, catalog: DataCatalog, runId: string): StepOutcome {
     const track = this.#track(node, runId);
     this.#tracks.delete(node.name);
-    return { ...this.#common(node, track, this.#now(), inputs, catalog), outcome: 'failure', error };
+    const common = this.#common(node, track, this.#now(), catalog);
+    return error === undefined ? { ...common, outcome: 'success' } : { ...common, outcome: 'failure', error };
   }
 
-  /** The function returned; success now when there is nothing to save, else after the last save. */
-  ran(node: Node, inputs: Values, catalog: DataCatalog, runId: string): StepOutcome | undefined {
-    const track = this.#track(node, runId);
-    track.params = paramsOf(node, inputs, catalog);
-    track.pendingSaves = node.outputs.length;
-    return track.pendingSaves === 0 ? this.#succeed(node, track) : undefined;
-  }
-
-  /** One output was saved; success when it was the last. */
-  saved(node: Node): StepOutcome | undefined {
-    const track = this.#tracks.get(node.name);
-    if (track === undefined || track.pendingSaves <= 0) return undefined;
-    track.pendingSaves--;
-    return track.pendingSaves === 0 ? this.#succeed(node, track) : undefined;
-  }
-
-  #succeed(node: Node, track: NodeTrack): StepOutcome {
+  /** Forgets a node without an outcome (a plugin, not the node, failed). */
+  forget(node: Node): void {
     this.#tracks.delete(node.name);
-    return { ...this.#common(node, track, this.#now(), undefined, undefined), outcome: 'success' };
   }
 
   /** A node whose start was missed (a plugin registered mid-run) is timed from now. */
@@ -117,17 +90,11 @@ export class StepTracker {
     return track;
   }
 
-  #common(
-    node: Node,
-    track: NodeTrack,
-    now: number,
-    inputs: Values | undefined,
-    catalog: DataCatalog | undefined,
-  ) {
+  #common(node: Node, track: NodeTrack, now: number, catalog: DataCatalog) {
     return {
       node,
       runId: track.runId,
-      params: track.params ?? paramsOf(node, inputs ?? {}, catalog),
+      params: paramsOf(node, catalog),
       attempt: track.attempt,
       durationMs: now - track.startedAt,
       attemptDurationMs: Math.max(0, now - track.attemptStartedAt),
@@ -135,24 +102,18 @@ export class StepTracker {
   }
 }
 
-/**
- * The values of the node's parameter inputs: from the loaded inputs when they are there, else from
- * the catalog (a retry or a load failure comes before or without the inputs).
- */
-function paramsOf(node: Node, inputs: Values, catalog: DataCatalog | undefined): Record<string, unknown> {
+/** The values of the node's parameter inputs, read from the catalog, where parameters live. */
+function paramsOf(node: Node, catalog: DataCatalog): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const name of node.inputs) {
-    if (!isParameterName(name)) continue;
+    if (!isParameterName(name) || !catalog.has(name)) continue;
     const key = name.startsWith(PARAMS_PREFIX) ? name.slice(PARAMS_PREFIX.length) : name;
-    if (Object.hasOwn(inputs, name)) params[key] = inputs[name];
-    else if (catalog?.has(name)) {
-      try {
-        const value = catalog.get(name).load();
-        // Parameters are memory datasets and load synchronously; anything else is left out.
-        if (!(value instanceof Promise)) params[key] = value;
-      } catch {
-        // A parameter that can't be read is left out of the context, not turned into a new failure.
-      }
+    try {
+      const value = catalog.get(name).load();
+      // Parameters are memory datasets and load synchronously; anything else is left out.
+      if (!(value instanceof Promise)) params[key] = value;
+    } catch {
+      // A parameter that can't be read is left out of the context, not turned into a new failure.
     }
   }
   return params;

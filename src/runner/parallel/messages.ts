@@ -25,6 +25,8 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'setup-failed'; readonly error: SerializedError }
+  /** The worker has the node: if it dies from here on, the node failed (before, it never ran). */
+  | { readonly type: 'started'; readonly nodeName: string }
   | { readonly type: 'event'; readonly event: RelayedEvent }
   | { readonly type: 'run-message'; readonly topic: string; readonly message: unknown }
   | {

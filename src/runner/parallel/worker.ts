@@ -71,6 +71,7 @@ try {
   });
 
   async function runOne(nodeName: string, inputs: Readonly<Record<string, unknown>>): Promise<void> {
+    send({ type: 'started', nodeName });
     const node = pipeline.getNode(nodeName);
     // The main process owns memory data: the worker gets copies for one node, then lets them go.
     for (const [name, data] of Object.entries(inputs))

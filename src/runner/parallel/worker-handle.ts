@@ -1,0 +1,267 @@
+import { Worker } from 'node:worker_threads';
+import type { SluiceHookManager } from '../../hooks/sluice-manager.ts';
+import type { Node } from '../../pipeline/node.ts';
+import { deliverRunMessage } from '../../session/build-catalog.ts';
+import type { RelayedEventDelivery } from '../relay.ts';
+import { deserializeError, serializeError } from '../relay.ts';
+import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
+import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
+
+/** What a worker thread is doing, seen from the main process. */
+interface Assignment {
+  readonly nodeName: string;
+  /** The worker confirmed it received the node: from then on a crash fails the node. */
+  started: boolean;
+  readonly resolve: (outputs: Readonly<Record<string, unknown>>) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * One worker thread of the parallel runner and the node it is running, if any. A thread that
+ * dies fails the node it was running (and only that one) and tells `onExit` listeners, so the
+ * pool stops handing it out.
+ */
+export class WorkerHandle {
+  readonly #worker: Worker;
+  readonly #delivery: RelayedEventDelivery | undefined;
+  readonly #hooks: SluiceHookManager;
+  #current: Assignment | undefined;
+  /** Relayed events are delivered one after another, and all before the node's completion. */
+  #deliveries: Promise<unknown> = Promise.resolve();
+  #exited = false;
+  /** Why the main process terminated the thread, to report instead of a bare exit code. */
+  #terminatedBecause: string | undefined;
+  readonly #exitListeners: (() => void)[] = [];
+  readonly #exit: Promise<void>;
+
+  private constructor(worker: Worker, delivery: RelayedEventDelivery | undefined, hooks: SluiceHookManager) {
+    this.#worker = worker;
+    this.#delivery = delivery;
+    this.#hooks = hooks;
+    this.#exit = new Promise((resolve) => worker.once('exit', () => resolve()));
+  }
+
+  /** The thread is still running (it may be busy). */
+  get alive(): boolean {
+    return !this.#exited;
+  }
+
+  /** The thread is running and has no node. */
+  get idle(): boolean {
+    return !this.#exited && this.#current === undefined;
+  }
+
+  /** The node this worker is running, if any. */
+  get nodeName(): string | undefined {
+    return this.#current?.nodeName;
+  }
+
+  /** Calls `listener` once the thread has exited, for whatever reason. */
+  onExit(listener: () => void): void {
+    if (this.#exited) queueMicrotask(listener);
+    else this.#exitListeners.push(listener);
+  }
+
+  /**
+   * Starts a thread that loads the project. Resolves once it is ready for nodes; rejects with
+   * `ParallelRunnerError` if loading the project fails or the thread dies first.
+   */
+  static start(
+    setup: WorkerSetup,
+    delivery: RelayedEventDelivery | undefined,
+    hooks: SluiceHookManager,
+  ): Promise<WorkerHandle> {
+    const worker = new Worker(workerEntry(), { workerData: setup });
+    const handle = new WorkerHandle(worker, delivery, hooks);
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      const onStartMessage = (message: FromWorker) => {
+        if (message.type === 'ready') {
+          ready = true;
+          worker.off('message', onStartMessage);
+          worker.on('message', (next: FromWorker) => handle.#receive(next));
+          resolve(handle);
+        } else if (message.type === 'setup-failed') {
+          void worker.terminate();
+          const cause = deserializeError(message.error);
+          reject(
+            new ParallelRunnerError(`A worker thread could not load the project: ${cause.message}`, {
+              cause,
+            }),
+          );
+        }
+      };
+      worker.on('message', onStartMessage);
+      worker.once('error', (error) => {
+        if (!ready) {
+          reject(
+            new ParallelRunnerError(`A worker thread failed to start: ${error.message}`, { cause: error }),
+          );
+          return;
+        }
+        handle.#crashed(
+          (nodeName) =>
+            new ParallelRunnerError(
+              `A worker thread died of an uncaught error while running node "${nodeName}": ${error.message}`,
+              { cause: error, hint: UNCAUGHT_HINT },
+            ),
+        );
+      });
+      worker.once('exit', (code) => {
+        handle.#exited = true;
+        if (!ready)
+          reject(
+            new ParallelRunnerError(`A worker thread exited (code ${code}) while loading the project.`, {
+              hint: 'Something the project loads (sluice.config.ts, a plugin, a pipeline module) ended the thread, for example with process.exit().',
+            }),
+          );
+        const terminated = handle.#terminatedBecause;
+        handle.#crashed((nodeName) =>
+          terminated === undefined
+            ? new ParallelRunnerError(
+                `A worker thread exited (code ${code}) while running node "${nodeName}".`,
+                { hint: CRASH_HINT },
+              )
+            : new ParallelRunnerError(
+                `Node "${nodeName}" was stopped: its worker thread was terminated ${terminated}.`,
+              ),
+        );
+        for (const listener of handle.#exitListeners.splice(0)) listener();
+      });
+    });
+  }
+
+  /** Runs `node` on this worker; resolves with its ephemeral outputs. */
+  run(node: Node, inputs: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>>> {
+    if (this.#exited)
+      return Promise.reject(new NodeNotStartedError(`The worker thread for node "${node.name}" had exited.`));
+    return new Promise((resolve, reject) => {
+      this.#current = { nodeName: node.name, started: false, resolve, reject };
+      const message: ToWorker = { type: 'run', nodeName: node.name, inputs };
+      this.#worker.postMessage(message);
+    });
+  }
+
+  /**
+   * Asks the thread to finish and waits until it has exited; a thread still alive `graceMs`
+   * later (a plugin holding the event loop open, a node still spinning) is terminated.
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (this.#exited) return;
+    this.#worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<'overdue'>(
+      (resolve) => (timer = setTimeout(() => resolve('overdue'), graceMs)),
+    );
+    try {
+      if ((await Promise.race([this.#exit, overdue])) === 'overdue')
+        await this.terminate(`because it had not exited ${graceMs} ms after being asked to stop`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Ends the thread at once, even mid-node (a synchronous infinite loop included). The node it
+   * was running fails with a `ParallelRunnerError` that says `because`.
+   */
+  async terminate(because: string): Promise<void> {
+    if (this.#exited) return;
+    this.#terminatedBecause ??= because;
+    await this.#worker.terminate();
+    await this.#exit;
+  }
+
+  #receive(message: FromWorker): void {
+    if (message.type === 'started') {
+      if (this.#current?.nodeName === message.nodeName) this.#current.started = true;
+      return;
+    }
+    if (message.type === 'event') {
+      const delivery = this.#delivery;
+      if (delivery !== undefined)
+        this.#deliveries = this.#deliveries.then(() => delivery.deliver(message.event));
+      return;
+    }
+    if (message.type === 'run-message') {
+      const hooks = this.#hooks;
+      this.#deliveries = this.#deliveries.then(() =>
+        deliverRunMessage(hooks, message.topic, message.message),
+      );
+      return;
+    }
+    if (message.type !== 'done' && message.type !== 'failed') return;
+    const current = this.#current;
+    this.#current = undefined;
+    if (current === undefined) return;
+    const deliveries = this.#deliveries;
+    this.#deliveries = Promise.resolve();
+    deliveries.then(
+      () =>
+        message.type === 'done'
+          ? current.resolve(message.outputs)
+          : current.reject(deserializeError(message.error)),
+      (relayError: unknown) =>
+        current.reject(relayError instanceof Error ? relayError : new Error(String(relayError))),
+    );
+  }
+
+  /**
+   * The thread died. A node it had been sent but not started is handed back unrun
+   * (`NodeNotStartedError`). A node it was running fails with `failure(nodeName)`: the worker's
+   * own onNodeError and onNodeEnd never ran, so the main-process plugins get them here, after the
+   * events the worker did relay.
+   */
+  #crashed(failure: (nodeName: string) => Error): void {
+    const current = this.#current;
+    this.#current = undefined;
+    if (current === undefined) return;
+    if (!current.started) {
+      current.reject(
+        new NodeNotStartedError(
+          `The worker thread given node "${current.nodeName}" died before starting it.`,
+        ),
+      );
+      return;
+    }
+    const error = failure(current.nodeName);
+    const delivery = this.#delivery;
+    const report =
+      delivery === undefined
+        ? this.#deliveries
+        : this.#deliveries
+            .then(() =>
+              delivery.deliver({
+                hook: 'onNodeError',
+                nodeName: current.nodeName,
+                error: serializeError(error),
+                inputs: {},
+              }),
+            )
+            // The worker relayed the node's onNodeStart; its onNodeEnd closes the bracket here.
+            .then(() =>
+              delivery.deliver({
+                hook: 'onNodeEnd',
+                nodeName: current.nodeName,
+                error: serializeError(error),
+              }),
+            );
+    this.#deliveries = Promise.resolve();
+    report.then(
+      () => current.reject(error),
+      () => current.reject(error),
+    );
+  }
+}
+
+const CRASH_HINT =
+  'Something in the node or a plugin ended the thread (process.exit(), a native crash, running out of memory). Nodes on other workers were not affected.';
+const UNCAUGHT_HINT =
+  'An error thrown outside the node’s own promise (a timer or event callback, an unawaited promise) ends its thread: await it inside the node instead.';
+
+/** The worker's entry: compiled JS directly, or under tsx the JS bootstrap that loads the TS worker. */
+function workerEntry(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./worker-bootstrap.mjs', import.meta.url)
+    : new URL('./worker.js', import.meta.url);
+}

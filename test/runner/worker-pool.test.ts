@@ -1,0 +1,191 @@
+/**
+ * The parallel runner's worker pool on real worker threads (the `faults` fixture project): it
+ * hands out idle threads, forgets dead ones (idle or mid-node) and replaces them only when a
+ * node needs one, and fails clearly with ParallelRunnerError when no thread is left.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { createHookManager, ParallelRunnerError } from '../../src/index.ts';
+import { NodeNotStartedError } from '../../src/runner/parallel/errors.ts';
+import type { WorkerSetup } from '../../src/runner/parallel/messages.ts';
+import { WorkerHandle } from '../../src/runner/parallel/worker-handle.ts';
+import { WorkerPool } from '../../src/runner/parallel/worker-pool.ts';
+import { crashes } from '../fixtures/projects/faults/src/pipelines.ts';
+import { withEnv } from '../session/support.ts';
+
+const FAULTS = fileURLToPath(new URL('../fixtures/projects/faults/', import.meta.url));
+
+const setup: WorkerSetup = {
+  project: {
+    projectPath: FAULTS,
+    env: 'local',
+    confSource: 'conf',
+    runtimeParams: {},
+    pipelineName: 'crash',
+    loadVersions: {},
+  },
+  runId: 'pool-test',
+  saveVersion: 'pool-test',
+  isAsync: false,
+  relay: false,
+};
+
+/** Starts real worker threads that load the faults project; counts how many were started. */
+function starter() {
+  const started: WorkerHandle[] = [];
+  let failed!: (error: unknown) => void;
+  /** Settles when a start fails, with its error. */
+  const firstFailure = new Promise<unknown>((resolve) => (failed = resolve));
+  const start = async () => {
+    try {
+      const handle = await WorkerHandle.start(setup, undefined, createHookManager());
+      started.push(handle);
+      return handle;
+    } catch (error) {
+      failed(error);
+      throw error;
+    }
+  };
+  return { start, started, firstFailure };
+}
+
+const GRACE_MS = 5000;
+const independent = crashes.getNode('independent');
+const crash = crashes.getNode('crash');
+
+test('acquire hands out idle threads, waits while all are busy, and release hands one back', async () => {
+  const { start, started } = starter();
+  const pool = await WorkerPool.open(2, start, GRACE_MS);
+  try {
+    const first = await pool.acquire();
+    const second = await pool.acquire();
+    assert.notEqual(first, second);
+    const events: string[] = [];
+    const third = pool.acquire().then((handle) => {
+      events.push('acquired');
+      return handle;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    events.push('released');
+    pool.release(second);
+    assert.equal(await third, second, 'the released thread is handed out again');
+    assert.deepEqual(events, ['released', 'acquired']);
+    assert.equal(started.length, 2, 'no thread started beyond the pool size');
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+  assert.ok(
+    started.every((handle) => !handle.alive),
+    'close stops every thread',
+  );
+});
+
+test('a thread that dies while idle leaves the pool; the next acquire starts a replacement that runs nodes', async () => {
+  const { start, started } = starter();
+  const pool = await WorkerPool.open(1, start, GRACE_MS);
+  try {
+    const [original] = started;
+    const exited = new Promise<void>((resolve) => original!.onExit(resolve));
+    await original!.terminate('by the test'); // a real thread death, between nodes
+    await exited;
+    assert.equal(pool.alive, 0);
+    assert.equal(pool.died, 1);
+    const replacement = await pool.acquire();
+    assert.notEqual(replacement, original);
+    assert.ok(replacement.alive);
+    assert.equal(started.length, 2);
+    const outputs = await replacement.run(independent, {});
+    assert.deepEqual(outputs, { other: 'independent of the crash (3)' });
+    pool.release(replacement);
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+});
+
+test('a thread that dies mid-node fails that node with ParallelRunnerError and is never handed out again', async () => {
+  const { start, started } = starter();
+  const pool = await WorkerPool.open(1, start, GRACE_MS);
+  try {
+    const handle = await pool.acquire();
+    await assert.rejects(handle.run(crash, {}), {
+      name: 'ParallelRunnerError',
+      message: 'A worker thread exited (code 3) while running node "crash".',
+    });
+    pool.release(handle); // what the runner does after any node: a dead thread is ignored
+    assert.equal(handle.alive, false);
+    const next = await pool.acquire();
+    assert.notEqual(next, handle);
+    assert.equal(started.length, 2);
+    await assert.rejects(
+      handle.run(independent, {}),
+      NodeNotStartedError,
+      'a dead thread never takes a node',
+    );
+    pool.release(next);
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+});
+
+test('when no thread is left and none can start, acquire rejects with ParallelRunnerError instead of waiting', async () => {
+  const { start } = starter();
+  const pool = await WorkerPool.open(1, start, GRACE_MS);
+  try {
+    const handle = await pool.acquire();
+    await assert.rejects(handle.run(crash, {}), ParallelRunnerError);
+    pool.release(handle);
+    // The replacement crashes while loading the project.
+    await withEnv({ SLUICE_FAULTS_EXIT_AT_START: '1' }, async () => {
+      const error = await pool.acquire().then(
+        () => assert.fail('acquire should reject'),
+        (thrown: unknown) => thrown as Error,
+      );
+      assert.ok(error instanceof ParallelRunnerError);
+      assert.equal(
+        error.message,
+        "No worker thread is left to run nodes: 1 of the parallel runner's threads died and a new one could not start (A worker thread exited (code 5) while loading the project.).",
+      );
+    });
+    // No further replacement is tried: later acquires fail at once with the same clear error.
+    await assert.rejects(pool.acquire(), /No worker thread is left/);
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+});
+
+test('with one thread left and replacements failing, acquire waits for the living thread', async () => {
+  const { start, firstFailure } = starter();
+  const pool = await WorkerPool.open(2, start, GRACE_MS);
+  try {
+    const doomed = await pool.acquire();
+    const living = await pool.acquire();
+    await assert.rejects(doomed.run(crash, {}), ParallelRunnerError);
+    pool.release(doomed);
+    const { pending, failure } = await withEnv({ SLUICE_FAULTS_EXIT_AT_START: '1' }, async () => {
+      let acquired = false;
+      const pending = pool.acquire().then((handle) => {
+        acquired = true;
+        return handle;
+      });
+      const failure = await firstFailure; // the replacement died while loading the project
+      assert.equal(acquired, false, 'acquire is still waiting, not failed: a thread is alive');
+      return { pending, failure };
+    });
+    assert.match(String(failure), /exited \(code 5\) while loading the project/);
+    pool.release(living);
+    assert.equal(await pending, living);
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+});
+
+test('open fails with the start-up error when a thread dies while loading the project, and stops the others', async () => {
+  await withEnv({ SLUICE_FAULTS_EXIT_AT_START: '1' }, async () => {
+    const { start } = starter();
+    await assert.rejects(WorkerPool.open(2, start, GRACE_MS), {
+      name: 'ParallelRunnerError',
+      message: 'A worker thread exited (code 5) while loading the project.',
+    });
+  });
+});
