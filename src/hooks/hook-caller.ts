@@ -20,7 +20,12 @@ export interface ImplementationInfo {
 interface HistoricCall {
   readonly args: object;
   readonly onResult: ((result: unknown) => void) | undefined;
+  /** The plugins left out of the call, when a subset caller made it: they are left out of its replays too. */
+  readonly excluded: ReadonlySet<string> | undefined;
 }
+
+/** Reads a caller's history, which is private: subset callers record into their source's. */
+let historyOf: (caller: HookCaller) => HistoricCall[] | undefined;
 
 /**
  * Calls one hook. `manager.hook.beforeNodeRun.call({...})` is the hot path: a property read and
@@ -40,14 +45,25 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
   #impls: HookImpl[] = [];
   #order: HookImpl[] = [];
   #monitors: readonly HookMonitor[] = [];
+  /** Shared by the hook's caller and all its subset callers, so that every historic call is replayed. */
   readonly #history: HistoricCall[] | undefined;
+  readonly #excluded: ReadonlySet<string> | undefined;
   readonly #onAsyncReplay: (pending: Promise<unknown>) => void;
 
+  static {
+    historyOf = (caller) => caller.#history;
+  }
+
   /** @internal Built by the manager. */
-  constructor(spec: HookSpecDefinition, onAsyncReplay: (pending: Promise<unknown>) => void) {
+  constructor(
+    spec: HookSpecDefinition,
+    onAsyncReplay: (pending: Promise<unknown>) => void,
+    subsetOf?: { source: HookCaller; excluded: ReadonlySet<string> },
+  ) {
     this.name = spec.name;
     this.spec = spec;
-    this.#history = spec.historic ? [] : undefined;
+    this.#history = subsetOf === undefined ? (spec.historic ? [] : undefined) : historyOf(subsetOf.source);
+    this.#excluded = subsetOf?.excluded;
     this.#onAsyncReplay = onAsyncReplay;
     this.call = this.#compile();
   }
@@ -60,7 +76,7 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
     if (this.#history === undefined) {
       throw new HookCallError(`Hook "${this.name}" is not historic; use call().`);
     }
-    this.#history.push({ args, onResult });
+    this.#history.push({ args, onResult, excluded: this.#excluded });
     const result = this.#callCompiled(args);
     if (onResult === undefined) return result;
     const deliver = (value: unknown) => {
@@ -128,10 +144,14 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
     }
   }
 
-  /** @internal Replays the remembered historic calls to one newly registered implementation. */
+  /**
+   * @internal Replays the remembered historic calls to one newly registered implementation,
+   * except those made through a subset caller that leaves its plugin out.
+   */
   replayHistory(impl: HookImpl): void {
     if (this.#history === undefined || this.#history.length === 0) return;
-    for (const { args, onResult } of this.#history) {
+    for (const { args, onResult, excluded } of this.#history) {
+      if (excluded?.has(impl.pluginName)) continue;
       const result = compileCall(this.spec, [impl], this.#monitors).call(args);
       if (isPromiseLike(result)) {
         this.#onAsyncReplay(
@@ -188,7 +208,7 @@ export class SubsetCaller<Args extends object = object, CallResult = unknown> ex
     excluded: ReadonlySet<string>,
     onAsyncReplay: (pending: Promise<unknown>) => void,
   ) {
-    super(source.spec, onAsyncReplay);
+    super(source.spec, onAsyncReplay, { source, excluded });
     this.#source = source;
     this.#excluded = excluded;
   }
