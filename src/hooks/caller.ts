@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { isPromiseLike } from '../maybe-promise.ts';
 import { HookCallError } from './errors.ts';
+import { recordFailure } from './failure-source.ts';
 import type { HookImpl } from './implementation.ts';
 import type { HookMonitor } from './monitor.ts';
 import { callOrder } from './ordering.ts';
@@ -34,14 +35,47 @@ type Fn = (args: object) => unknown;
 type WrapperFn = (args: object, next: () => unknown) => unknown;
 
 /**
+ * Whether this process may compile code from strings. Not under `node
+ * --disallow-code-generation-from-strings` (or a similar policy): hooks then run on the plain
+ * loops, which give the same results, only slower with many implementations. Checked once.
+ */
+const CODE_GENERATION_ALLOWED = (() => {
+  try {
+    return (new Function('return true') as () => boolean)();
+  } catch {
+    return false;
+  }
+})();
+
+let generateCallSites = CODE_GENERATION_ALLOWED;
+
+/** @internal Whether calls compiled now get generated call sites (for tests). */
+export function generatingCallSites(): boolean {
+  return generateCallSites;
+}
+
+/**
+ * @internal For tests: `false` makes calls compiled from now on use the plain loops, `true` the
+ * generated call sites again where the process allows them. Returns the previous setting.
+ */
+export function useGeneratedCallSites(enabled: boolean): boolean {
+  const previous = generateCallSites;
+  generateCallSites = enabled && CODE_GENERATION_ALLOWED;
+  return previous;
+}
+
+/**
  * Builds the call function for `impls` (in registration order). The common case, plain
- * implementations with no monitors, is a bare loop over bound functions that allocates nothing
+ * implementations with no monitors, is a bare loop over the functions that allocates nothing
  * unless an implementation returns a result, and never allocates a promise unless one does.
+ * `oneOff` is for a call made once (an extra implementation, a historic replay): it is not worth
+ * generating code for.
  */
 export function compileCall(
   spec: HookSpecDefinition,
   impls: readonly HookImpl[],
   monitors: readonly HookMonitor[],
+  options: { oneOff?: boolean } = {},
 ): {
   call: CompiledCall;
   order: HookImpl[];
@@ -58,13 +92,12 @@ export function compileCall(
   if (plainFns.length === 0 && wrapperFns.length === 0) {
     call = spec.firstResult ? () => undefined : () => NO_RESULTS;
   } else {
-    const names = plain.map((impl) => impl.pluginName);
-    const inner =
-      plainFns.length > MAX_UNROLLED
-        ? spec.firstResult
-          ? firstResultLoop(plainFns)
-          : listLoop(plainFns, names)
-        : unrolled(plainFns, names, !!spec.firstResult);
+    const generate = generateCallSites && !options.oneOff && plainFns.length <= MAX_UNROLLED;
+    const inner = generate
+      ? unrolled(plainFns, plain, !!spec.firstResult)
+      : spec.firstResult
+        ? firstResultLoop(plainFns, plain)
+        : listLoop(plainFns, plain);
     call = wrapperFns.length === 0 ? inner : wrapped(wrappers, wrapperFns, inner);
   }
   if (monitors.some((monitor) => monitor.before !== undefined || monitor.after !== undefined)) {
@@ -85,51 +118,73 @@ const MAX_UNROLLED = 64;
  * The same loop as `listLoop`/`firstResultLoop`, generated with one call site per implementation
  * (as tapable does). V8 can then inline each implementation, which a shared call site in a loop
  * prevents: about 3.5x faster with 10 no-op implementations (docs/benchmarks.md). The generated
- * code contains no user input, only indexes.
+ * code contains no user input, only indexes. `i` tracks the implementation being called, so that
+ * one catch can name it (`hookFailureSource`) without a try per call.
  */
-function unrolled(fns: Fn[], names: string[], firstResult: boolean): CompiledCall {
+function unrolled(fns: Fn[], impls: HookImpl[], firstResult: boolean): CompiledCall {
   const declarations = fns.map((_, i) => `const f${i} = fns[${i}];`).join('\n');
   const steps = fns
     .map((_, i) =>
       firstResult
-        ? `r = f${i}(a); if (r != null) return typeof r.then === 'function' ? continueFirst(fns, ${i + 1}, r, a) : r;`
-        : `r = f${i}(a); if (r != null) { res ??= newResults(); if (typeof r.then === 'function') return continueList(fns, names, ${i}, r, a, res); res.push(r); res[SOURCES].push(names[${i}]); }`,
+        ? `i = ${i}; r = f${i}(a); if (r != null) return typeof r.then === 'function' ? continueFirst(fns, impls, ${i}, r, a) : r;`
+        : `i = ${i}; r = f${i}(a); if (r != null) { res ??= newResults(); if (typeof r.then === 'function') return continueList(fns, impls, ${i}, r, a, res); res.push(r); res[SOURCES].push(impls[${i}].pluginName); }`,
     )
     .join('\n');
   const ending = firstResult ? 'return undefined;' : 'return res ?? none;';
   const factory = new Function(
     'fns',
-    'names',
+    'impls',
     'continueList',
     'continueFirst',
     'none',
     'newResults',
     'SOURCES',
-    `${declarations}\nreturn function call(a) {\nlet r, res;\n${steps}\n${ending}\n};`,
+    'recordFailure',
+    `${declarations}\nreturn function call(a) {\nlet r, res, i = 0;\ntry {\n${steps}\n} catch (error) {\nrecordFailure(error, impls[i]);\nthrow error;\n}\n${ending}\n};`,
   ) as (
     fns: Fn[],
-    names: string[],
+    impls: HookImpl[],
     list: typeof continueListAsync,
     first: typeof continueFirstAsync,
     none: readonly never[],
     create: typeof newResults,
     sources: typeof SOURCES,
+    record: typeof recordFailure,
   ) => CompiledCall;
-  return factory(fns, names, continueListAsync, continueFirstAsync, NO_RESULTS, newResults, SOURCES);
+  return factory(
+    fns,
+    impls,
+    continueListAsync,
+    continueFirstAsync,
+    NO_RESULTS,
+    newResults,
+    SOURCES,
+    recordFailure,
+  );
 }
 
-function listLoop(fns: Fn[], names: string[]): CompiledCall {
+/**
+ * A list hook: every implementation in order, collecting the non-empty results. One catch around
+ * the loop names the implementation that threw (`hookFailureSource`).
+ */
+function listLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   const count = fns.length;
   return (args) => {
     let results: Results | undefined;
-    for (let i = 0; i < count; i++) {
-      const result = fns[i]!(args);
-      if (result != null) {
-        results ??= newResults();
-        if (isPromiseLike(result)) return continueListAsync(fns, names, i, result, args, results);
-        results.push(result);
-        results[SOURCES].push(names[i]!);
+    let i = 0;
+    try {
+      for (; i < count; i++) {
+        const result = fns[i]!(args);
+        if (result != null) {
+          results ??= newResults();
+          if (isPromiseLike(result)) return continueListAsync(fns, impls, i, result, args, results);
+          results.push(result);
+          results[SOURCES].push(impls[i]!.pluginName);
+        }
       }
+    } catch (error) {
+      recordFailure(error, impls[i]!);
+      throw error;
     }
     return results ?? NO_RESULTS;
   };
@@ -138,54 +193,84 @@ function listLoop(fns: Fn[], names: string[]): CompiledCall {
 /** Continues a list call once implementation `index` returned a promise; later ones wait for it. */
 async function continueListAsync(
   fns: Fn[],
-  names: string[],
+  impls: HookImpl[],
   index: number,
   pending: PromiseLike<unknown>,
   args: object,
   results: Results,
 ) {
-  const first = await pending;
-  if (first != null) {
-    results.push(first);
-    results[SOURCES].push(names[index]!);
-  }
-  for (let i = index + 1; i < fns.length; i++) {
-    let result = fns[i]!(args);
-    if (result != null && isPromiseLike(result)) result = await result;
-    if (result != null) {
-      results.push(result);
-      results[SOURCES].push(names[i]!);
+  let i = index;
+  try {
+    const first = await pending;
+    if (first != null) {
+      results.push(first);
+      results[SOURCES].push(impls[index]!.pluginName);
     }
+    for (i = index + 1; i < fns.length; i++) {
+      let result = fns[i]!(args);
+      if (result != null && isPromiseLike(result)) result = await result;
+      if (result != null) {
+        results.push(result);
+        results[SOURCES].push(impls[i]!.pluginName);
+      }
+    }
+  } catch (error) {
+    recordFailure(error, impls[i]!);
+    throw error;
   }
   return results.length === 0 ? NO_RESULTS : results;
 }
 
-function firstResultLoop(fns: Fn[]): CompiledCall {
+/** A first-result hook: implementations in order until one returns something. */
+function firstResultLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   const count = fns.length;
   return (args) => {
-    for (let i = 0; i < count; i++) {
-      const result = fns[i]!(args);
-      if (result != null) {
-        if (isPromiseLike(result)) return continueFirstAsync(fns, i + 1, result, args);
-        return result;
+    let i = 0;
+    try {
+      for (; i < count; i++) {
+        const result = fns[i]!(args);
+        if (result != null) {
+          if (isPromiseLike(result)) return continueFirstAsync(fns, impls, i, result, args);
+          return result;
+        }
       }
+    } catch (error) {
+      recordFailure(error, impls[i]!);
+      throw error;
     }
     return undefined;
   };
 }
 
-async function continueFirstAsync(fns: Fn[], start: number, pending: PromiseLike<unknown>, args: object) {
-  const first = await pending;
-  if (first != null) return first;
-  for (let i = start; i < fns.length; i++) {
-    let result = fns[i]!(args);
-    if (result != null && isPromiseLike(result)) result = await result;
-    if (result != null) return result;
+/** Continues a first-result call once implementation `index` returned a promise. */
+async function continueFirstAsync(
+  fns: Fn[],
+  impls: HookImpl[],
+  index: number,
+  pending: PromiseLike<unknown>,
+  args: object,
+) {
+  let i = index;
+  try {
+    const first = await pending;
+    if (first != null) return first;
+    for (i = index + 1; i < fns.length; i++) {
+      let result = fns[i]!(args);
+      if (result != null && isPromiseLike(result)) result = await result;
+      if (result != null) return result;
+    }
+  } catch (error) {
+    recordFailure(error, impls[i]!);
+    throw error;
   }
   return undefined;
 }
 
-/** Wrappers nest outermost-first around the inner loop; each must call `next()` exactly once. */
+/**
+ * Wrappers nest outermost-first around the inner loop; each must call `next()` exactly once. An
+ * error from `next()` was already recorded against the inner implementation that threw it, so a
+ * wrapper that rethrows it is not blamed (`recordFailure` keeps the first record).
+ */
 function wrapped(wrappers: HookImpl[], fns: WrapperFn[], inner: CompiledCall): CompiledCall {
   return (args) => {
     const step = (index: number): unknown => {
@@ -200,18 +285,35 @@ function wrapped(wrappers: HookImpl[], fns: WrapperFn[], inner: CompiledCall): C
         called = true;
         return step(index + 1);
       };
-      const result = fns[index]!(args, next);
-      if (result != null && isPromiseLike(result)) {
-        return Promise.resolve(result).then((value) => {
-          if (!called) throw missingNext(wrapper);
-          return value;
-        });
+      let result: unknown;
+      try {
+        result = fns[index]!(args, next);
+      } catch (error) {
+        recordFailure(error, wrapper);
+        throw error;
       }
-      if (!called) throw missingNext(wrapper);
+      if (result != null && isPromiseLike(result)) {
+        return Promise.resolve(result).then(
+          (value) => {
+            if (!called) throw blamed(missingNext(wrapper), wrapper);
+            return value;
+          },
+          (error: unknown) => {
+            recordFailure(error, wrapper);
+            throw error;
+          },
+        );
+      }
+      if (!called) throw blamed(missingNext(wrapper), wrapper);
       return result;
     };
     return step(0);
   };
+}
+
+function blamed(error: Error, impl: HookImpl): Error {
+  recordFailure(error, impl);
+  return error;
 }
 
 function missingNext(wrapper: HookImpl): HookCallError {

@@ -109,7 +109,7 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
       after: [],
       sequence: sequence++,
     }));
-    return compileCall(this.spec, [...this.#impls, ...extraImpls], this.#monitors).call(
+    return compileCall(this.spec, [...this.#impls, ...extraImpls], this.#monitors, { oneOff: true }).call(
       args,
     ) as MaybePromise<CallResult>;
   }
@@ -152,7 +152,7 @@ export class HookCaller<Args extends object = object, CallResult = unknown> {
     if (this.#history === undefined || this.#history.length === 0) return;
     for (const { args, onResult, excluded } of this.#history) {
       if (excluded?.has(impl.pluginName)) continue;
-      const result = compileCall(this.spec, [impl], this.#monitors).call(args);
+      const result = compileCall(this.spec, [impl], this.#monitors, { oneOff: true }).call(args);
       if (isPromiseLike(result)) {
         this.#onAsyncReplay(
           Promise.resolve(result).then((value) => {
