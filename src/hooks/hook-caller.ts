@@ -1,7 +1,7 @@
 import type { MaybePromise } from '../maybe-promise.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
-import type { CompiledCall } from './caller.ts';
-import { compileCall } from './caller.ts';
+import type { CompiledCall } from './call-loops.ts';
+import { compileCall } from './compile-call.ts';
 import { HookCallError } from './errors.ts';
 import type { HookImpl } from './implementation.ts';
 import type { HookMonitor } from './monitor.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { generatingCallSites, useGeneratedCallSites } from '../../src/hooks/caller.ts';
+import { generatingCallSites, useGeneratedCallSites } from '../../src/hooks/generated-call-sites.ts';
 import { readSamples, sampleMismatches } from './conformance-samples.ts';
 import { addPlain, list, makeManager } from './helpers.ts';
 

@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { answer } from '../../scripts/conformance/hook-order.ts';
-import { generatingCallSites } from '../../src/hooks/caller.ts';
+import { generatingCallSites } from '../../src/hooks/generated-call-sites.ts';
 
 interface Sample {
   id: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hookFailureSource } from '../../src/index.ts';
-import { useGeneratedCallSites } from '../../src/hooks/caller.ts';
+import { useGeneratedCallSites } from '../../src/hooks/generated-call-sites.ts';
 import type { Next } from './helpers.ts';
 import { addPlain, deferred, makeManager } from './helpers.ts';
 
