@@ -4,7 +4,7 @@ import { monitored, timed } from './call-monitoring.ts';
 import { generatedLoop, shouldGenerate } from './generated-call-sites.ts';
 import type { HookImpl } from './implementation.ts';
 import type { HookMonitor } from './monitor.ts';
-import { callOrder } from './ordering.ts';
+import { callOrder } from './call-order.ts';
 import { NO_RESULTS } from './results.ts';
 import type { HookSpecDefinition } from './spec.ts';
 
