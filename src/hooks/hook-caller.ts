@@ -53,8 +53,8 @@ export interface CallerControl {
 export let callerControl: CallerControl;
 
 /**
- * Calls one hook. `manager.hook.beforeNodeRun.call({...})` is the hot path: a property read and
- * one precompiled function. Results: a list of non-empty results in call order, or for a
+ * Calls one hook. `manager.hook.beforeNodeRun.call({...})` is the hot path: it runs the function
+ * compiled for the hook's current implementations (compile-call.ts), rebuilt on every change. Results: a list of non-empty results in call order, or for a
  * first-result hook the first non-empty one. A promise only when an implementation returned one.
  */
 export class HookCaller<Args extends object = object, CallResult = unknown> {
