@@ -1,7 +1,9 @@
 /**
  * Conformance family "hook-order": pluggy's call-order, result and error rules, answered by the
  * real HookManager. Each impl becomes its own plugin, registered in list order; the one hook `h`
- * is called once with `{ x: 1 }`.
+ * is called once with `{ x: 1 }`. Cases marked `historic` (an extension that only
+ * scripts/pluggy-oracle.py produces) make historic calls, some through subset callers, between
+ * registrations instead.
  */
 import { HookManager } from '../../src/index.ts';
 
@@ -18,6 +20,8 @@ interface ImplCase {
 interface HookOrderCase {
   firstresult: boolean;
   impls: ImplCase[];
+  historic?: boolean;
+  historic_calls?: { after: number; x: number; exclude: string[] }[];
 }
 
 /** An error that remembers which impl threw it, so the answer can name `error_from`. */
@@ -34,6 +38,7 @@ type Specs = { h(args: { x: number }): unknown };
  * async path (the tests run both).
  */
 export async function answer(testCase: HookOrderCase, options: { asyncImpls?: boolean } = {}) {
+  if (testCase.historic) return answerHistoric(testCase, options);
   const calls: string[] = [];
   const settle = <T>(value: T): T | Promise<T> => (options.asyncImpls ? Promise.resolve(value) : value);
   const manager = new HookManager<Specs>([{ name: 'h', args: ['x'], firstResult: testCase.firstresult }]);
@@ -65,6 +70,37 @@ export async function answer(testCase: HookOrderCase, options: { asyncImpls?: bo
   } catch (error) {
     if (!(error instanceof RaisedByImpl)) throw error;
     return { calls, result: null, error: 'raised', error_from: error.from };
+  }
+}
+
+/** The format of the historic cases is described in scripts/pluggy-oracle.py. */
+async function answerHistoric(testCase: HookOrderCase, options: { asyncImpls?: boolean }) {
+  const calls: string[] = [];
+  const results: unknown[] = [];
+  const manager = new HookManager<Specs>([{ name: 'h', args: ['x'], historic: true }]);
+  const historicCalls = testCase.historic_calls ?? [];
+  try {
+    for (let position = 0; position <= testCase.impls.length; position++) {
+      for (const { after, x, exclude } of historicCalls) {
+        if (after !== position) continue;
+        const caller = exclude.length === 0 ? manager.hook.h : manager.subsetCaller('h', exclude);
+        await caller.callHistoric({ x }, (result) => results.push(result));
+      }
+      const impl = testCase.impls[position];
+      if (impl === undefined) continue;
+      const handler = ({ x }: { x: number }) => {
+        calls.push(`${impl.id}@${x}`);
+        if (impl.raises) throw new RaisedByImpl(impl.id);
+        const value = impl.returns ?? undefined;
+        return options.asyncImpls ? Promise.resolve(value) : value;
+      };
+      manager.register({ h: { tryfirst: impl.tryfirst, trylast: impl.trylast, handler } }, impl.id);
+      await manager.replaysSettled();
+    }
+    return { calls, result: results, error: null, error_from: null };
+  } catch (error) {
+    if (!(error instanceof RaisedByImpl)) throw error;
+    return { calls, result: results, error: 'raised', error_from: error.from };
   }
 }
 

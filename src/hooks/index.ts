@@ -2,7 +2,9 @@ export { HookManager } from './manager.ts';
 export type { HookCallers } from './manager.ts';
 export { HookCaller } from './hook-caller.ts';
 export type { ImplementationInfo } from './hook-caller.ts';
-export { NO_RESULTS, resultSources } from './caller.ts';
+export { NO_RESULTS, resultSources } from './results.ts';
+export { hookFailureSource } from './failure-source.ts';
+export type { HookFailureSource } from './failure-source.ts';
 export type { HookSpecDefinition } from './spec.ts';
 export type {
   HookArgs,

@@ -1,7 +1,7 @@
 import { didYouMean, nearest } from '../suggest.ts';
 import { destructuredArgumentNames } from './argument-names.ts';
 import { HookCallError, HookRegistrationError } from './errors.ts';
-import { HookCaller, SubsetCaller } from './hook-caller.ts';
+import { callerControl, HookCaller } from './hook-caller.ts';
 import type { HookImpl } from './implementation.ts';
 import { IMPLEMENTATION_OPTIONS } from './implementation.ts';
 import type { HookMonitor } from './monitor.ts';
@@ -39,7 +39,7 @@ export class HookManager<
   readonly #monitors: HookMonitor[] = [];
   readonly #pendingReplays = new Set<Promise<unknown>>();
   /** Live subset callers, weakly held: one nobody references any more is dropped at the next change. */
-  readonly #subsets = new Set<WeakRef<SubsetCaller>>();
+  readonly #subsets = new Set<WeakRef<HookCaller>>();
   #sequence = 0;
   #anonymous = 0;
 
@@ -105,13 +105,14 @@ export class HookManager<
     try {
       for (const impl of impls) {
         const caller = this.#callers.get(impl.hookName)!;
-        caller.setImpls([...caller.impls, impl], this.#monitors);
+        callerControl.setImpls(caller, [...callerControl.impls(caller), impl], this.#monitors);
         touched.push(caller);
       }
     } catch (error) {
       for (const caller of touched)
-        caller.setImpls(
-          caller.impls.filter((impl) => impl.plugin !== plugin),
+        callerControl.setImpls(
+          caller,
+          callerControl.impls(caller).filter((impl) => impl.plugin !== plugin),
           this.#monitors,
         );
       throw error;
@@ -119,7 +120,7 @@ export class HookManager<
     this.#plugins.set(pluginName, plugin);
     this.#names.set(plugin, pluginName);
     this.#refreshSubsets();
-    for (const impl of impls) this.#callers.get(impl.hookName)!.replayHistory(impl);
+    for (const impl of impls) callerControl.replayHistory(this.#callers.get(impl.hookName)!, impl);
     return pluginName;
   }
 
@@ -130,9 +131,11 @@ export class HookManager<
     const plugin = this.#plugins.get(name);
     if (plugin === undefined) return undefined;
     for (const caller of this.#callers.values()) {
-      if (caller.impls.some((impl) => impl.plugin === plugin)) {
-        caller.setImpls(
-          caller.impls.filter((impl) => impl.plugin !== plugin),
+      const callerImpls = callerControl.impls(caller);
+      if (callerImpls.some((impl) => impl.plugin === plugin)) {
+        callerControl.setImpls(
+          caller,
+          callerImpls.filter((impl) => impl.plugin !== plugin),
           this.#monitors,
         );
       }
@@ -191,10 +194,11 @@ export class HookManager<
     excludedPlugins: Iterable<string>,
   ): HookCallers<Specs, FirstResultNames>[K] {
     const source = this.#caller(name);
-    const subset = new SubsetCaller(source, new Set(excludedPlugins), (pending) =>
-      this.#trackReplay(pending),
-    );
-    subset.refresh(this.#monitors);
+    const subset = new HookCaller(source.spec, (pending) => this.#trackReplay(pending), {
+      source,
+      excluded: new Set(excludedPlugins),
+    });
+    callerControl.refreshSubset(subset, this.#monitors);
     this.#subsets.add(new WeakRef(subset));
     return subset as unknown as HookCallers<Specs, FirstResultNames>[K];
   }
@@ -234,7 +238,8 @@ export class HookManager<
   }
 
   #recompile(): void {
-    for (const caller of this.#callers.values()) caller.setImpls([...caller.impls], this.#monitors);
+    for (const caller of this.#callers.values())
+      callerControl.setImpls(caller, [...callerControl.impls(caller)], this.#monitors);
     this.#refreshSubsets();
   }
 
@@ -242,7 +247,7 @@ export class HookManager<
     for (const reference of this.#subsets) {
       const subset = reference.deref();
       if (subset === undefined) this.#subsets.delete(reference);
-      else subset.refresh(this.#monitors);
+      else callerControl.refreshSubset(subset, this.#monitors);
     }
   }
 

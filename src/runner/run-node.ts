@@ -1,5 +1,5 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
-import { resultSources } from '../hooks/caller.ts';
+import { resultSources } from '../hooks/results.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Node } from '../pipeline/node.ts';

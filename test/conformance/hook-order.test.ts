@@ -4,8 +4,12 @@ import { test } from 'node:test';
 import { answerLine } from '../../scripts/conformance.ts';
 import { answer } from '../../scripts/conformance/hook-order.ts';
 
-const lines = readFileSync(new URL('../fixtures/conformance/hook-order.jsonl', import.meta.url), 'utf8')
-  .split('\n')
+// The shared samples, then historic cases (some through subset callers) answered by the real
+// pluggy with `python3 scripts/pluggy-oracle.py 60 1 historic`.
+const lines = ['hook-order.jsonl', 'hook-order-historic.jsonl']
+  .flatMap((file) =>
+    readFileSync(new URL(`../fixtures/conformance/${file}`, import.meta.url), 'utf8').split('\n'),
+  )
   .filter((line) => line.trim() !== '');
 
 for (const line of lines) {

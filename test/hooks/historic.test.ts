@@ -229,3 +229,50 @@ test('callExtra on a historic hook is a HookCallError, like call() (pluggy asser
   const manager = historic();
   assert.throws(() => manager.hook.h.callExtra([() => 1], { x: 1 }), HookCallError);
 });
+
+// ---- historic calls through subset callers (they share the hook's history, as in pluggy) ----
+
+test('a historic call through a subset caller is replayed to plugins registered later', () => {
+  const manager = historic();
+  const calls: string[] = [];
+  addPlain(manager, calls, 'skipped');
+  const results: unknown[] = [];
+  manager.subsetCaller('h', ['skipped']).callHistoric({ x: 1 }, (result) => results.push(result));
+  assert.deepEqual(calls, []);
+  addPlain(manager, calls, 'late', { returns: 'LATE' });
+  assert.deepEqual(calls, ['late']);
+  assert.deepEqual(results, ['LATE']);
+});
+
+test('calls through the hook and through its subset callers are replayed in the order they were made', () => {
+  const manager = historic();
+  manager.hook.h.callHistoric({ x: 1 });
+  manager.subsetCaller('h', ['other']).callHistoric({ x: 2 });
+  manager.hook.h.callHistoric({ x: 3 });
+  const seen: number[] = [];
+  manager.register({ h: ({ x }: { x: number }) => void seen.push(x) }, 'late');
+  assert.deepEqual(seen, [1, 2, 3]);
+});
+
+test('a subset historic call is not replayed to a later plugin the subset leaves out (pluggy would replay it)', () => {
+  // Sluice's subset callers leave plugins out by name, including plugins registered after the
+  // call; replaying the call to one of them would hand it a call it was meant to miss.
+  const manager = historic();
+  manager.subsetCaller('h', ['left-out']).callHistoric({ x: 1 });
+  manager.hook.h.callHistoric({ x: 2 });
+  const seen: number[] = [];
+  manager.register({ h: ({ x }: { x: number }) => void seen.push(x) }, 'left-out');
+  assert.deepEqual(seen, [2]);
+});
+
+test('an async replay of a subset historic call is awaited by replaysSettled()', async () => {
+  const manager = historic();
+  const results: unknown[] = [];
+  manager.subsetCaller('h', []).callHistoric({ x: 1 }, (result) => results.push(result));
+  const gate = deferred<string>();
+  manager.register({ h: () => gate.promise }, 'late');
+  const waiting = manager.replaysSettled();
+  gate.resolve('late result');
+  await waiting;
+  assert.deepEqual(results, ['late result']);
+});
