@@ -17,9 +17,11 @@ import { startHttpReceiver } from '../plugins/alerts-peers.ts';
 import type { Outcome } from './support.ts';
 import {
   assertExit,
+  auditPluginSource,
   copyProject,
   ensureBuilt,
   readRecord,
+  installPackage,
   sluice,
   STACK_FRAME,
   tempDir,
@@ -31,6 +33,7 @@ interface RecordLine {
   hook: string;
   node?: string;
   error?: string;
+  exitCode?: number;
 }
 
 const ALERT_PATH = '/slack/prerun-alerts';
@@ -83,6 +86,8 @@ export const gate = {
         "    typo_input: () => import('./src/broken.ts').then((m) => m.typoInput),\n    typo_param: () => import('./src/broken.ts').then((m) => m.typoParam),\n    slow:",
       ),
   );
+  // An installed package's CLI hooks hear the exit code of every command.
+  installPackage(root, 'sluice-audit', auditPluginSource('sluice-audit'));
   // The alerts plugin (registered by default) pages through this Slack-style webhook on a failed run.
   write(
     join(root, 'conf', 'base', 'alerts.yml'),
@@ -135,7 +140,13 @@ function assertRefused(outcome: Outcome & { record: RecordLine[] }, message: Reg
   assert.match(outcome.stderr, message, outcome.output);
   assert.match(outcome.stderr, /^Hint: \S/m, outcome.output);
   assert.doesNotMatch(outcome.stderr, STACK_FRAME, outcome.output);
-  assert.deepEqual(outcome.record, [], `no pipeline or node hook fired\n${outcome.output}`);
+  const lifecycle = outcome.record.filter((line) => !line.hook.endsWith('CommandRun'));
+  assert.deepEqual(lifecycle, [], `no pipeline or node hook fired\n${outcome.output}`);
+  assert.deepEqual(
+    outcome.record.filter((line) => line.hook === 'afterCommandRun').map((line) => line.exitCode),
+    [2],
+    'afterCommandRun hears exit code 2',
+  );
   assert.doesNotMatch(
     outcome.stderr,
     /skipped|seconds +status|nodes queued/,
@@ -199,7 +210,7 @@ describe('before the first node', () => {
     assert.equal(alertsReceived(), before);
   });
 
-  test("a plugin's validatePipelineRun refusal: exit 2, no pipeline hook, no alert; afterCommandRun would see 2", async () => {
+  test("a plugin's validatePipelineRun refusal: exit 2, no pipeline hook, no alert", async () => {
     const before = alertsReceived();
     const outcome = await run(['run', '--pipeline', 'main'], { SLUICE_CLI_REFUSE: 'closed for maintenance' });
     assertRefused(outcome, /^Error: the gate refuses: closed for maintenance$/m);
@@ -220,7 +231,9 @@ describe('before the first node', () => {
     });
     assertExit(outcome, 1);
     assert.deepEqual(
-      outcome.record.filter((line) => line.hook === 'onPipelineError').map((line) => line.error),
+      outcome.record
+        .filter((line) => line.plugin === 'recorder' && line.hook === 'onPipelineError')
+        .map((line) => line.error),
       ['Error'],
     );
     assert.equal(alertsReceived(), before + 1, `the pipeline alert arrived\n${outcome.output}`);
@@ -233,7 +246,9 @@ describe('before the first node', () => {
     assertExit(outcome, 1);
     assert.match(outcome.stderr, /^Error: beforePipelineRun refuses$/m);
     assert.deepEqual(
-      outcome.record.filter((line) => line.hook === 'onPipelineError').map((line) => line.error),
+      outcome.record
+        .filter((line) => line.plugin === 'recorder' && line.hook === 'onPipelineError')
+        .map((line) => line.error),
       ['Error'],
     );
     assert.doesNotMatch(outcome.stderr, /skipped|seconds +status/, outcome.output);
