@@ -51,18 +51,43 @@ export function treeFromPlain(value: unknown, at: ConfigLocation): ConfigTree {
   return { kind: 'scalar', at, value };
 }
 
-export function treeToPlain(tree: ConfigTree): unknown {
-  switch (tree.kind) {
-    case 'scalar':
-      return tree.value;
-    case 'seq':
-      return tree.items.map(treeToPlain);
-    case 'map': {
-      const result: Record<string, unknown> = {};
-      for (const [key, entry] of tree.entries) result[key] = treeToPlain(entry.node);
-      return result;
+/** A bound on the values {@link treeToPlain} may build, and the error for going past it. */
+export interface PlainValueLimit {
+  values: number;
+  /** The error to throw, given the place of the value being copied when the bound was reached. */
+  exceeded: (at: ConfigLocation) => Error;
+}
+
+/**
+ * The tree as plain data. Interpolation makes trees share nodes (`${a}` is the very node `a`), so
+ * the plain copy can be far larger than the tree: `limit` bounds it.
+ */
+export function treeToPlain(tree: ConfigTree, limit?: PlainValueLimit): unknown {
+  let left = limit?.values ?? Infinity;
+  const convert = (node: ConfigTree): unknown => {
+    if (--left < 0) throw limit!.exceeded(node.at);
+    switch (node.kind) {
+      case 'scalar':
+        return node.value;
+      case 'seq':
+        return node.items.map(convert);
+      case 'map': {
+        const result: Record<string, unknown> = {};
+        for (const [key, entry] of node.entries) result[key] = convert(entry.node);
+        return result;
+      }
     }
-  }
+  };
+  return convert(tree);
+}
+
+/** How many values (mappings, lists and scalars) the tree holds, counting a shared node once per use. */
+export function countValues(tree: ConfigTree): number {
+  if (tree.kind === 'scalar') return 1;
+  let count = 1;
+  if (tree.kind === 'seq') for (const item of tree.items) count += countValues(item);
+  else for (const entry of tree.entries.values()) count += countValues(entry.node);
+  return count;
 }
 
 /**
@@ -124,11 +149,13 @@ function childOf(
 export function leafPaths(
   tree: ConfigMapNode,
   prefix: readonly string[] = [],
+  result: Array<{ path: string[]; at: ConfigLocation }> = [],
 ): Array<{ path: string[]; at: ConfigLocation }> {
-  const result: Array<{ path: string[]; at: ConfigLocation }> = [];
+  // One shared result array: spreading a child's leaves into the parent's copies them once per
+  // level, and a spread of 100,000 leaves overflows the call stack.
   for (const [key, entry] of tree.entries) {
     const path = [...prefix, key];
-    if (entry.node.kind === 'map') result.push(...leafPaths(entry.node, path));
+    if (entry.node.kind === 'map') leafPaths(entry.node, path, result);
     else result.push({ path, at: entry.keyAt });
   }
   return result;
