@@ -4,6 +4,7 @@ import { Session } from '../../session/session.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import type { CliContext } from '../main.ts';
+import { interruptRunOnSignals } from '../signals.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface RunCommandOptions {
@@ -45,18 +46,8 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
     const { progressPlugin } = await import('../../plugins/index.ts');
     session.hooks.register(progressPlugin({ stream: context.stderr, mode: options.progress }));
   }
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) process.exit(ExitCode.cancelled);
-    context.stderr.write(
-      `\nReceived ${signal}: finishing the running nodes, then stopping (send it again to stop at once).\n`,
-    );
-    controller.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interruption = interruptRunOnSignals(context.stderr);
+  session.hooks.register(interruption.plugin);
   try {
     await session.run({
       ...(options.pipeline === undefined ? {} : { pipelineName: options.pipeline }),
@@ -72,7 +63,7 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       loadVersions: parseLoadVersions(options.loadVersions ?? []),
       onlyMissingOutputs: options.onlyMissingOutputs,
       continueOnFailure: options.continueOnFailure,
-      signal: controller.signal,
+      signal: interruption.signal,
     });
     return ExitCode.ok;
   } catch (error) {
@@ -80,8 +71,7 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
     if (error instanceof RunCancelledError) context.runStarted = true;
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interruption.dispose();
   }
 }
 
