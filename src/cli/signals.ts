@@ -47,12 +47,15 @@ export function interruptRunOnSignals(stderr: NodeJS.WritableStream): RunInterru
     controller.abort(signal);
   };
   let listening = false;
-  const listen = () => {
+  const listen = async () => {
     if (listening) return;
     listening = true;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    watchdog = startWatchdog();
+    const started = await startWatchdog();
+    if (!listening) started?.kill('SIGKILL');
+    else watchdog = started;
+    if (received > 0) watchdog?.stdin?.write('armed\n');
   };
   return {
     signal: controller.signal,
@@ -90,7 +93,7 @@ first() {
     exit 0
   fi
   armed=1
-  (sleep 0.5; kill -USR1 $$) &
+  (sleep 0.5; kill -USR1 $$ 2>/dev/null) &
 }
 late() {
   interrupted=1
@@ -101,6 +104,7 @@ late() {
 trap 'first INT' INT
 trap 'first TERM' TERM
 trap late USR1
+echo ready
 while :; do
   if read -r line; then
     if [ "$line" = armed ]; then armed=1; heard=1; fi
@@ -112,20 +116,31 @@ while :; do
 done
 `;
 
-function startWatchdog(): ChildProcess | undefined {
+/**
+ * Starts the watchdog and waits until its traps are set (it prints "ready"): a node that starts
+ * spinning before then would leave a window where Ctrl-C kills the watchdog instead.
+ */
+async function startWatchdog(): Promise<ChildProcess | undefined> {
   if (process.platform === 'win32') return undefined;
+  let child: ChildProcess;
   try {
-    const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'sluice-watchdog'], {
-      stdio: ['pipe', 'ignore', 'inherit'],
+    child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'sluice-watchdog'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
-    // Without /bin/sh, Sluice still works: only the second signal during a synchronous node waits.
-    child.on('error', () => {});
-    child.stdin?.on('error', () => {});
-    // The watchdog must never keep Sluice alive.
-    child.unref();
-    (child.stdin as { unref?: () => void } | null)?.unref?.();
-    return child;
   } catch {
+    // Without /bin/sh, Sluice still works: only the second signal during a synchronous node waits.
     return undefined;
   }
+  child.stdin?.on('error', () => {});
+  const ready = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('exit', () => resolve(false));
+    child.stdout?.once('data', () => resolve(true));
+  });
+  child.stdout?.destroy();
+  if (!ready) return undefined;
+  // The watchdog must never keep Sluice alive.
+  child.unref();
+  (child.stdin as { unref?: () => void } | null)?.unref?.();
+  return child;
 }

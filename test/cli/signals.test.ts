@@ -13,9 +13,13 @@ import { BIN, cleanEnv, ensureBuilt, linkSluice, tempDir, write } from './suppor
 
 before(() => ensureBuilt());
 
+// Ten minutes of synchronous computation: the main thread runs no other JavaScript meanwhile. It
+// also ends when the test process is gone (sluice is reparented), so a cancelled test leaves no
+// spinning orphan behind.
 const SPIN = `const end = Date.now() + 600_000;
-  while (Date.now() < end) {
-    // a synchronous computation: the main thread runs no other JavaScript meanwhile
+  const testProcess = process.ppid;
+  while (Date.now() < end && process.ppid === testProcess) {
+    // spin
   }`;
 
 /** A project whose one node spins for ten minutes; with SPIN_IN_CONFIG=1, so does afterContextCreated. */
