@@ -219,7 +219,14 @@ class TreeReader {
     let current = node;
     for (let hops = 0; isAlias(current); hops++) {
       if (hops > 100) throw new ConfigShapeError('alias chain too long.', { location: this.#at(current) });
-      current = this.#aliasTargets.get(current);
+      const target = this.#aliasTargets.get(current);
+      if (target === undefined) {
+        throw this.#syntaxError(
+          `the alias *${current.source} has no anchor &${current.source} before it`,
+          this.#offset(current),
+        );
+      }
+      current = target;
     }
     return current as YamlNode;
   }

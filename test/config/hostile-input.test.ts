@@ -78,6 +78,17 @@ describe('hostile configuration: alias expansion is bounded', () => {
   });
 });
 
+describe('aliases without an anchor', () => {
+  it('are a syntax error at the alias, not a silent null', () => {
+    const error = errorOf(() => load({ 'conf/base/parameters.yml': 'a: 1\nb: *nowhere\n' }, 'parameters'));
+    assert.ok(error instanceof ConfigSyntaxError, String(error));
+    assert.match(
+      error.message,
+      /^conf\/base\/parameters\.yml:2:4: invalid YAML: the alias \*nowhere has no anchor &nowhere before it\./,
+    );
+  });
+});
+
 describe('hostile configuration: interpolation expansion is bounded', () => {
   it('references to lists of references (10^5 values from 60 lines) are refused, naming a line', () => {
     const lines = [`l0: [${Array(10).fill('x').join(', ')}]`];
