@@ -9,6 +9,7 @@ import {
   emptyMap,
   leafPaths,
   locatePath,
+  mergeAllSoft,
   mergeTrees,
   treeFromPlain,
   treeToPlain,
@@ -264,9 +265,7 @@ export class ConfigLoader {
       perFile.push(readConfigFile(absolutePath, { displayPath, showSource: key !== 'credentials' }));
     }
     this.#rejectDuplicates(key, environment, perFile);
-    let merged = emptyMap({ file: this.#display(folder) });
-    for (const fileTree of perFile) merged = mergeTrees(merged, fileTree, 'soft');
-    return merged;
+    return mergeAllSoft({ file: this.#display(folder) }, perFile);
   }
 
   /**

@@ -114,6 +114,34 @@ export function mergeTrees(
   return { kind: 'map', at: base.at, entries };
 }
 
+/**
+ * `mergeTrees(…mergeTrees(mergeTrees(first, second, 'soft'), third, 'soft')…)` in one pass: each
+ * mapping is copied once, not once per tree merged into it, so many files stay linear.
+ */
+export function mergeAllSoft(at: ConfigLocation, trees: readonly ConfigMapNode[]): ConfigMapNode {
+  const entries = new Map<string, ConfigEntry>();
+  // Keys whose value is a mapping in several trees, in merge order: merged once, at the end.
+  const mappings = new Map<string, ConfigMapNode[]>();
+  for (const tree of trees) {
+    for (const [key, entry] of tree.entries) {
+      const existing = entries.get(key);
+      if (existing?.node.kind === 'map' && entry.node.kind === 'map') {
+        const group = mappings.get(key);
+        if (group === undefined) mappings.set(key, [existing.node, entry.node]);
+        else group.push(entry.node);
+      } else {
+        entries.set(key, entry);
+        mappings.delete(key);
+      }
+    }
+  }
+  for (const [key, group] of mappings) {
+    const first = entries.get(key)!;
+    entries.set(key, { keyAt: first.keyAt, node: mergeAllSoft(first.node.at, group) });
+  }
+  return { kind: 'map', at, entries };
+}
+
 /** The deepest node along `path` and the location naming it: a key's own line where there is one. */
 export function locatePath(
   tree: ConfigTree,

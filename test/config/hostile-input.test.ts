@@ -12,7 +12,13 @@ import {
   ConfigSyntaxError,
   InterpolationError,
 } from '../../src/config/index.ts';
-import { leafPaths, treeFromPlain } from '../../src/config/config-tree.ts';
+import {
+  leafPaths,
+  mergeAllSoft,
+  mergeTrees,
+  treeFromPlain,
+  treeToPlain,
+} from '../../src/config/config-tree.ts';
 import type { ConfigMapNode } from '../../src/config/config-tree.ts';
 import { CONFIG_LIMITS } from '../../src/config/limits.ts';
 import { errorOf, writeProject } from './project-fixture.ts';
@@ -208,4 +214,27 @@ describe('duplicate keys: found in one pass, same file:line as before', () => {
     assert.equal(leaves.length, 200_000);
     assert.deepEqual(leaves[199_999]!.path, ['section', 'k199999']);
   });
+});
+
+describe('merging the files of one environment: one pass, same result as merging them one by one', () => {
+  const at = { file: 'conf/base' };
+  const cases: Array<Array<Record<string, unknown>>> = [
+    [{ a: { x: 1 } }, { a: { y: 2 } }, { a: 5 }, { a: { z: 3 } }],
+    [{ a: 1 }, { a: { x: 1 } }, { a: { y: { deep: 1 } } }, { a: { y: { deeper: 2 }, w: [1] } }],
+    [
+      { m: { n: { o: 1 } }, k: 1 },
+      { m: { n: { p: 2 }, q: 3 } },
+      { k: { now: 'a map' } },
+      { m: { n: 'text' } },
+    ],
+  ];
+  for (const [index, plains] of cases.entries()) {
+    it(`case ${index + 1}`, () => {
+      const trees = plains.map((plain) => treeFromPlain(plain, at) as ConfigMapNode);
+      let folded: ConfigMapNode = { kind: 'map', at, entries: new Map() };
+      for (const tree of trees) folded = mergeTrees(folded, tree, 'soft');
+      assert.deepEqual(treeToPlain(mergeAllSoft(at, trees)), treeToPlain(folded));
+      assert.deepEqual([...mergeAllSoft(at, trees).entries.keys()], [...folded.entries.keys()]);
+    });
+  }
 });
