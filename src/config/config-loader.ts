@@ -4,9 +4,24 @@ import type { ConfigLocation } from '../io/dataset.ts';
 import { didYouMean } from '../suggest.ts';
 import { findConfigFiles } from './config-files.ts';
 import type { ConfigMapNode, MergeStrategy } from './config-tree.ts';
-import { emptyMap, leafPaths, locatePath, mergeTrees, treeFromPlain, treeToPlain } from './config-tree.ts';
-import { ConfigEnvironmentError, ConfigError, DuplicateConfigKeyError } from './errors.ts';
+import {
+  countValues,
+  emptyMap,
+  leafPaths,
+  locatePath,
+  mergeAllSoft,
+  mergeTrees,
+  treeFromPlain,
+  treeToPlain,
+} from './config-tree.ts';
+import {
+  ConfigEnvironmentError,
+  ConfigError,
+  DuplicateConfigKeyError,
+  InterpolationError,
+} from './errors.ts';
 import { resolveInterpolations } from './interpolation.ts';
+import { CONFIG_LIMITS } from './limits.ts';
 import { RUNTIME_PARAMS_SOURCE, formatLocation } from './location.ts';
 import { normalizeRuntimeParams } from './runtime-params.ts';
 import { readConfigFile } from './yaml-file.ts';
@@ -217,11 +232,20 @@ export class ConfigLoader {
         if (name.startsWith('_')) resolved.entries.delete(name);
     }
 
-    const loaded: LoadedKey = {
-      tree: resolved,
-      plain: treeToPlain(resolved) as Record<string, unknown>,
-      files,
-    };
+    // `${a}` shares the node `a`, so references to references can multiply the plain copy.
+    const written = countValues(tree);
+    const plain = treeToPlain(resolved, {
+      values: written + CONFIG_LIMITS.interpolationExpansion,
+      exceeded: (at) =>
+        new InterpolationError(
+          `the \${...} references of the ${key} configuration expand it to more than ${CONFIG_LIMITS.interpolationExpansion.toLocaleString('en-US')} values beyond the ${written.toLocaleString('en-US')} written (this value was being copied when the limit was reached).`,
+          {
+            location: at,
+            hint: 'References to mappings or lists that themselves reference others multiply: refer to the values you need, not to whole sections of sections.',
+          },
+        ),
+    }) as Record<string, unknown>;
+    const loaded: LoadedKey = { tree: resolved, plain, files };
     this.#loaded.set(key, loaded);
     return loaded;
   }
@@ -241,9 +265,7 @@ export class ConfigLoader {
       perFile.push(readConfigFile(absolutePath, { displayPath, showSource: key !== 'credentials' }));
     }
     this.#rejectDuplicates(key, environment, perFile);
-    let merged = emptyMap({ file: this.#display(folder) });
-    for (const fileTree of perFile) merged = mergeTrees(merged, fileTree, 'soft');
-    return merged;
+    return mergeAllSoft({ file: this.#display(folder) }, perFile);
   }
 
   /**

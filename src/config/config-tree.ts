@@ -51,18 +51,43 @@ export function treeFromPlain(value: unknown, at: ConfigLocation): ConfigTree {
   return { kind: 'scalar', at, value };
 }
 
-export function treeToPlain(tree: ConfigTree): unknown {
-  switch (tree.kind) {
-    case 'scalar':
-      return tree.value;
-    case 'seq':
-      return tree.items.map(treeToPlain);
-    case 'map': {
-      const result: Record<string, unknown> = {};
-      for (const [key, entry] of tree.entries) result[key] = treeToPlain(entry.node);
-      return result;
+/** A bound on the values {@link treeToPlain} may build, and the error for going past it. */
+export interface PlainValueLimit {
+  values: number;
+  /** The error to throw, given the place of the value being copied when the bound was reached. */
+  exceeded: (at: ConfigLocation) => Error;
+}
+
+/**
+ * The tree as plain data. Interpolation makes trees share nodes (`${a}` is the very node `a`), so
+ * the plain copy can be far larger than the tree: `limit` bounds it.
+ */
+export function treeToPlain(tree: ConfigTree, limit?: PlainValueLimit): unknown {
+  let left = limit?.values ?? Infinity;
+  const convert = (node: ConfigTree): unknown => {
+    if (--left < 0) throw limit!.exceeded(node.at);
+    switch (node.kind) {
+      case 'scalar':
+        return node.value;
+      case 'seq':
+        return node.items.map(convert);
+      case 'map': {
+        const result: Record<string, unknown> = {};
+        for (const [key, entry] of node.entries) result[key] = convert(entry.node);
+        return result;
+      }
     }
-  }
+  };
+  return convert(tree);
+}
+
+/** How many values (mappings, lists and scalars) the tree holds, counting a shared node once per use. */
+export function countValues(tree: ConfigTree): number {
+  if (tree.kind === 'scalar') return 1;
+  let count = 1;
+  if (tree.kind === 'seq') for (const item of tree.items) count += countValues(item);
+  else for (const entry of tree.entries.values()) count += countValues(entry.node);
+  return count;
 }
 
 /**
@@ -87,6 +112,34 @@ export function mergeTrees(
     }
   }
   return { kind: 'map', at: base.at, entries };
+}
+
+/**
+ * `mergeTrees(…mergeTrees(mergeTrees(first, second, 'soft'), third, 'soft')…)` in one pass: each
+ * mapping is copied once, not once per tree merged into it, so many files stay linear.
+ */
+export function mergeAllSoft(at: ConfigLocation, trees: readonly ConfigMapNode[]): ConfigMapNode {
+  const entries = new Map<string, ConfigEntry>();
+  // Keys whose value is a mapping in several trees, in merge order: merged once, at the end.
+  const mappings = new Map<string, ConfigMapNode[]>();
+  for (const tree of trees) {
+    for (const [key, entry] of tree.entries) {
+      const existing = entries.get(key);
+      if (existing?.node.kind === 'map' && entry.node.kind === 'map') {
+        const group = mappings.get(key);
+        if (group === undefined) mappings.set(key, [existing.node, entry.node]);
+        else group.push(entry.node);
+      } else {
+        entries.set(key, entry);
+        mappings.delete(key);
+      }
+    }
+  }
+  for (const [key, group] of mappings) {
+    const first = entries.get(key)!;
+    entries.set(key, { keyAt: first.keyAt, node: mergeAllSoft(first.node.at, group) });
+  }
+  return { kind: 'map', at, entries };
 }
 
 /** The deepest node along `path` and the location naming it: a key's own line where there is one. */
@@ -124,11 +177,13 @@ function childOf(
 export function leafPaths(
   tree: ConfigMapNode,
   prefix: readonly string[] = [],
+  result: Array<{ path: string[]; at: ConfigLocation }> = [],
 ): Array<{ path: string[]; at: ConfigLocation }> {
-  const result: Array<{ path: string[]; at: ConfigLocation }> = [];
+  // One shared result array: spreading a child's leaves into the parent's copies them once per
+  // level, and a spread of 100,000 leaves overflows the call stack.
   for (const [key, entry] of tree.entries) {
     const path = [...prefix, key];
-    if (entry.node.kind === 'map') result.push(...leafPaths(entry.node, path));
+    if (entry.node.kind === 'map') leafPaths(entry.node, path, result);
     else result.push({ path, at: entry.keyAt });
   }
   return result;

@@ -10,5 +10,6 @@ export {
   InterpolationError,
   ConfigEnvironmentError,
 } from './errors.ts';
+export { CONFIG_LIMITS } from './limits.ts';
 export { formatLocation, RUNTIME_PARAMS_SOURCE } from './location.ts';
 export { normalizeRuntimeParams, parseParamsOption, parseScalar } from './runtime-params.ts';

@@ -3,6 +3,7 @@ import { didYouMean } from '../suggest.ts';
 import type { ConfigMapNode, ConfigTree } from './config-tree.ts';
 import { leafPaths, locatePath, treeFromPlain, treeToPlain, isPlainObject } from './config-tree.ts';
 import { InterpolationError } from './errors.ts';
+import { CONFIG_LIMITS } from './limits.ts';
 import { parseScalar } from './runtime-params.ts';
 
 /** The resolvers `${name:...}` understands. */
@@ -101,15 +102,34 @@ class Interpolator {
     let result = '';
     for (const part of parts) {
       result +=
-        'literal' in part ? part.literal : stringify(treeToPlain(this.#evaluate(part.expression, at)));
+        'literal' in part ? part.literal : stringify(this.#plain(this.#evaluate(part.expression, at), at));
+      if (result.length > CONFIG_LIMITS.interpolatedTextLength) throw this.#tooLarge(at);
     }
     return { kind: 'scalar', at, value: result };
+  }
+
+  /** A value put inside a string: a mapping or list referring to others could be huge. */
+  #plain(node: ConfigTree, at: ConfigLocation): unknown {
+    return treeToPlain(node, {
+      values: CONFIG_LIMITS.interpolatedTextLength,
+      exceeded: () => this.#tooLarge(at),
+    });
+  }
+
+  #tooLarge(at: ConfigLocation): InterpolationError {
+    return new InterpolationError(
+      `the \${...} references in this string build a text of more than ${CONFIG_LIMITS.interpolatedTextLength.toLocaleString('en-US')} characters.`,
+      {
+        location: at,
+        hint: 'Strings that interpolate strings that interpolate others multiply in length: write the value out, or refer to fewer levels.',
+      },
+    );
   }
 
   #evaluate(rawExpression: string, at: ConfigLocation): ConfigTree {
     // Nested interpolations (`${globals:${runtime_params:which}}`) resolve first, as text.
     const expression = rawExpression.includes('${')
-      ? stringify(treeToPlain(this.#resolveText(rawExpression, at)))
+      ? stringify(this.#plain(this.#resolveText(rawExpression, at), at))
       : rawExpression;
     // Messages quote the expression as written: a nested result could be a secret read from the environment.
     const written = `\${${rawExpression}}`;

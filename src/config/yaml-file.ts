@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { ConfigLocation } from '../io/dataset.ts';
 import type { ConfigEntry, ConfigMapNode, ConfigTree } from './config-tree.ts';
 import { emptyMap } from './config-tree.ts';
 import { ConfigShapeError, ConfigSyntaxError } from './errors.ts';
+import { CONFIG_LIMITS } from './limits.ts';
 
 /** How to read one configuration file. */
 export interface ReadConfigFileOptions {
@@ -28,27 +29,30 @@ export function readConfigFile(absolutePath: string, options: ReadConfigFileOpti
 
 export function parseConfigText(text: string, options: ReadConfigFileOptions): ConfigMapNode {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  // The library's duplicate-key check compares each key with every earlier one of its mapping, which
+  // takes minutes on a mapping of 50,000 keys; TreeReader checks duplicates itself, in one pass.
+  const document = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
   const locationOf = (offset: number): ConfigLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: options.displayPath, line, column: col };
   };
-
-  const firstError = document.errors[0];
-  if (firstError !== undefined) {
-    const start = lineCounter.linePos(firstError.pos[0]);
+  const syntaxError = (message: string, offset: number): ConfigSyntaxError => {
+    const start = lineCounter.linePos(offset);
     const location: ConfigLocation = { file: options.displayPath, line: start.line, column: start.col };
     const source = options.showSource ? `\n${sourceExcerpt(text, start.line, start.col)}` : '';
-    throw new ConfigSyntaxError(`invalid YAML: ${stripPosition(firstError.message)}.${source}`, {
+    return new ConfigSyntaxError(`invalid YAML: ${message}.${source}`, {
       location,
       hint: 'Fix the YAML at that line (indentation, quotes and brackets are the usual suspects) and run again.',
     });
-  }
+  };
+
+  const firstError = document.errors[0];
+  if (firstError !== undefined) throw syntaxError(stripPosition(firstError.message), firstError.pos[0]);
 
   const contents = document.contents;
   if (contents === null || (isScalar(contents) && contents.value === null))
     return emptyMap({ file: options.displayPath, line: 1, column: 1 });
-  const reader = new TreeReader(document, locationOf);
+  const reader = new TreeReader(document, locationOf, syntaxError);
   const tree = reader.read(contents);
   if (tree.kind !== 'map') {
     throw new ConfigShapeError(
@@ -62,18 +66,51 @@ export function parseConfigText(text: string, options: ReadConfigFileOptions): C
   return tree;
 }
 
+/**
+ * Turns the YAML document into a located tree, expanding aliases. Everything here is one pass over
+ * the document plus the values aliases add, and those are bounded by `CONFIG_LIMITS`.
+ */
 class TreeReader {
   readonly #document: Document;
   readonly #locationOf: (offset: number) => ConfigLocation;
+  readonly #syntaxError: (message: string, offset: number) => ConfigSyntaxError;
   // Aliases may point at an ancestor; following one would never end.
   readonly #reading = new Set<YamlNode>();
+  // Each alias's anchored node, found in one walk: the library's Alias.resolve walks the whole
+  // document on every call, which makes many aliases quadratic.
+  readonly #aliasTargets = new Map<YamlNode, YamlNode | undefined>();
+  // The outermost alias being expanded, and how many values aliases have added so far.
+  #expandingAlias: YamlNode | undefined;
+  #aliasValues = 0;
+  #depth = 0;
 
-  constructor(document: Document, locationOf: (offset: number) => ConfigLocation) {
+  constructor(
+    document: Document,
+    locationOf: (offset: number) => ConfigLocation,
+    syntaxError: (message: string, offset: number) => ConfigSyntaxError,
+  ) {
     this.#document = document;
     this.#locationOf = locationOf;
+    this.#syntaxError = syntaxError;
+    // An alias refers to the last node with its anchor before it, in document order.
+    const anchored = new Map<string, YamlNode>();
+    visit(document, {
+      Node: (_key, node) => {
+        if (isAlias(node)) this.#aliasTargets.set(node, anchored.get(node.source));
+        else if (node.anchor !== undefined) anchored.set(node.anchor, node);
+      },
+    });
   }
 
   read(node: unknown): ConfigTree {
+    if (isAlias(node) && this.#expandingAlias === undefined) {
+      this.#expandingAlias = node;
+      try {
+        return this.read(this.#resolveAlias(node));
+      } finally {
+        this.#expandingAlias = undefined;
+      }
+    }
     const resolved = this.#resolveAlias(node);
     const at = this.#at(resolved);
     if (this.#reading.has(resolved)) {
@@ -81,27 +118,65 @@ class TreeReader {
         location: at,
       });
     }
+    this.#count(at);
     this.#reading.add(resolved);
+    this.#depth++;
     try {
       if (isMap(resolved)) return this.#readMap(resolved, at);
       if (isSeq(resolved)) return { kind: 'seq', at, items: resolved.items.map((item) => this.read(item)) };
       if (isScalar(resolved)) return { kind: 'scalar', at, value: resolved.toJS(this.#document) };
       return { kind: 'scalar', at, value: null };
     } finally {
+      this.#depth--;
       this.#reading.delete(resolved);
+    }
+  }
+
+  /** Enforces the nesting and alias-expansion bounds for one more value read at `at`. */
+  #count(at: ConfigLocation): void {
+    if (this.#depth >= CONFIG_LIMITS.nestingDepth) {
+      throw new ConfigShapeError(
+        `mappings and lists are nested more than ${CONFIG_LIMITS.nestingDepth} levels deep here.`,
+        {
+          location: at,
+          hint: 'Flatten the structure: configuration this deep is almost certainly generated by mistake.',
+        },
+      );
+    }
+    if (this.#expandingAlias === undefined) return;
+    this.#aliasValues++;
+    if (this.#aliasValues > CONFIG_LIMITS.aliasExpansion) {
+      throw new ConfigShapeError(
+        `the aliases in this file expand to more than ${CONFIG_LIMITS.aliasExpansion.toLocaleString('en-US')} values (this is the alias being expanded when the limit was reached). Aliases of aliases multiply: ten levels of ten make ten billion.`,
+        {
+          location: this.#at(this.#expandingAlias),
+          hint: 'Write the repeated values out, or use fewer levels of anchors and aliases. A file that does this on purpose is an attack ("billion laughs").',
+        },
+      );
     }
   }
 
   #readMap(map: YAMLMap, at: ConfigLocation): ConfigMapNode {
     const entries = new Map<string, ConfigEntry>();
-    const explicitKeys = new Set(
-      map.items.filter((pair) => !isMergeKey(pair.key)).map((pair) => keyText(pair.key)),
-    );
+    // Duplicates are checked here, in one pass with a Map, rather than by the YAML library.
+    const keyLines = new Map<string, number | undefined>();
+    const explicitKeys = new Set<string>();
+    for (const pair of map.items) {
+      const merge = isMergeKey(pair.key);
+      const name = merge ? '<<' : keyText(pair.key);
+      if (keyLines.has(name)) {
+        throw this.#syntaxError(
+          `Map keys must be unique: "${name}" is already a key of this mapping, at line ${keyLines.get(name)}`,
+          this.#offset(pair.key),
+        );
+      }
+      keyLines.set(name, this.#at(pair.key).line);
+      if (!merge) explicitKeys.add(name);
+    }
     for (const pair of map.items) {
       if (isMergeKey(pair.key)) {
         // YAML merge keys: explicit keys win over merged ones, and earlier sources win over later.
-        const sourceNode = this.#resolveAlias(pair.value);
-        const sources = isSeq(sourceNode) ? sourceNode.items : [sourceNode];
+        const sources = this.#mergeSources(pair.value);
         for (const source of sources) {
           const merged = this.read(source);
           if (merged.kind !== 'map') {
@@ -131,18 +206,37 @@ class TreeReader {
     return { kind: 'map', at, entries };
   }
 
+  /** `<<: *a` merges one mapping, `<<: [*a, *b]` several; an alias to a list of mappings counts too. */
+  #mergeSources(value: unknown): unknown[] {
+    if (isAlias(value)) {
+      const target = this.#resolveAlias(value);
+      return isSeq(target) ? target.items : [value];
+    }
+    return isSeq(value) ? value.items : [value];
+  }
+
   #resolveAlias(node: unknown): YamlNode {
     let current = node;
     for (let hops = 0; isAlias(current); hops++) {
       if (hops > 100) throw new ConfigShapeError('alias chain too long.', { location: this.#at(current) });
-      current = current.resolve(this.#document);
+      const target = this.#aliasTargets.get(current);
+      if (target === undefined) {
+        throw this.#syntaxError(
+          `the alias *${current.source} has no anchor &${current.source} before it`,
+          this.#offset(current),
+        );
+      }
+      current = target;
     }
     return current as YamlNode;
   }
 
+  #offset(node: unknown): number {
+    return (node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
+  }
+
   #at(node: unknown): ConfigLocation {
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    return this.#locationOf(range?.[0] ?? 0);
+    return this.#locationOf(this.#offset(node));
   }
 }
 
@@ -163,9 +257,32 @@ function stripPosition(message: string): string {
 
 function sourceExcerpt(text: string, line: number, column: number): string {
   // The parser often notices a mistake one line late (an unclosed bracket), so show the line before too.
-  const lines = text.split(/\r?\n/);
-  const shown = [lines[line - 2], lines[line - 1] ?? ''].filter(
-    (sourceLine): sourceLine is string => sourceLine !== undefined,
+  const lines = lineSlices(text, line);
+  const width = CONFIG_LIMITS.excerptWidth;
+  // A line of 200,000 brackets would flood the terminal: show a window around the column.
+  const start = Math.max(
+    0,
+    Math.min(column - 1 - Math.floor(width / 2), (lines.at(-1)?.length ?? 0) - width),
   );
-  return `${shown.map((sourceLine) => `  ${sourceLine}`).join('\n')}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
+  const cut = (sourceLine: string): string => {
+    const shown = sourceLine.slice(start, start + width);
+    return `${start > 0 ? '…' : ''}${shown}${start + width < sourceLine.length ? '…' : ''}`;
+  };
+  const caret = Math.max(0, column - 1 - start) + (start > 0 ? 1 : 0);
+  return `${lines.map((sourceLine) => `  ${cut(sourceLine)}`).join('\n')}\n  ${' '.repeat(caret)}^`;
+}
+
+/** Line `line` (1-based) and the one before it, without splitting the whole text. */
+function lineSlices(text: string, line: number): string[] {
+  let offset = 0;
+  const starts: number[] = [];
+  for (let current = 1; current <= line && offset !== -1; current++) {
+    if (current >= line - 1) starts.push(offset);
+    const next = text.indexOf('\n', offset);
+    offset = next === -1 ? -1 : next + 1;
+  }
+  return starts.map((lineStart) => {
+    const end = text.indexOf('\n', lineStart);
+    return text.slice(lineStart, end === -1 ? text.length : end).replace(/\r$/, '');
+  });
 }

@@ -6,6 +6,7 @@ import { formatError } from '../report-error.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import type { CliContext } from '../main.ts';
+import { interruptRunOnSignals } from '../signals.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface RunCommandOptions {
@@ -50,18 +51,8 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       ? failedNodesPlugin({ stream: context.stderr })
       : progressPlugin({ stream: context.stderr, mode: options.progress }),
   );
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) process.exit(ExitCode.cancelled);
-    context.stderr.write(
-      `\nReceived ${signal}: finishing the running nodes, then stopping (send it again to stop at once).\n`,
-    );
-    controller.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interruption = interruptRunOnSignals(context.stderr);
+  session.hooks.register(interruption.plugin);
   try {
     await session.run({
       ...(options.pipeline === undefined ? {} : { pipelineName: options.pipeline }),
@@ -77,7 +68,7 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       loadVersions: parseLoadVersions(options.loadVersions ?? []),
       onlyMissingOutputs: options.onlyMissingOutputs,
       continueOnFailure: options.continueOnFailure,
-      signal: controller.signal,
+      signal: interruption.signal,
     });
     warnUnsavedOutputs(context, session.report?.unsavedOutputs ?? []);
     return ExitCode.ok;
@@ -94,8 +85,7 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interruption.dispose();
   }
 }
 
