@@ -260,9 +260,16 @@ for (const [runnerName, makeRunner] of runners) {
       assert.equal(error.message, `Plugin "thrower" failed in ${hook} of node "first": ${hook} hook broke`);
       assert.equal(error.pluginName, 'thrower');
       assert.equal(error.hookName, hook);
-      assert.ok(calls <= 1, `${hook}: the node's function ran ${calls} times; a plugin error never retries it`);
+      assert.ok(
+        calls <= 1,
+        `${hook}: the node's function ran ${calls} times; a plugin error never retries it`,
+      );
       assert.equal(count(recording.events, 'onNodeRetry first'), 0, hook);
-      assert.equal(count(recording.events, 'onNodeError first'), 0, `${hook}: not reported as the node's failure`);
+      assert.equal(
+        count(recording.events, 'onNodeError first'),
+        0,
+        `${hook}: not reported as the node's failure`,
+      );
       assert.equal(onlyPipelineError(recording), error, hook);
       assert.deepEqual(
         blockOf(recording.events, 'second'),

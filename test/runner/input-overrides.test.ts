@@ -122,7 +122,11 @@ for (const [label, bad, described] of [
     assert.match(error.message, new RegExp(`returned ${described}`));
     assert.match(error.message, /node "add"/);
     assert.deepEqual(seen, [], 'the node never ran');
-    assert.equal(count(recording.events, 'onNodeError add'), 0, "a plugin's mistake is not the node's failure");
+    assert.equal(
+      count(recording.events, 'onNodeError add'),
+      0,
+      "a plugin's mistake is not the node's failure",
+    );
     assert.equal(count(recording.events, 'onPipelineError'), 1);
     assert.equal(recording.errors.at(-1)?.error, error);
   });
