@@ -1,6 +1,8 @@
-import type { ConfigLocation } from '../dataset.ts';
+import type { ConfigLocation } from '../../location.ts';
+import { formatLocation } from '../../location.ts';
 import { DatasetError } from '../dataset.ts';
 import { didYouMean, nearest } from '../../suggest.ts';
+import { isPlainObject } from '../../values.ts';
 
 /** Whose options are being read: named in every error so the user finds the YAML entry at once. */
 export interface OptionsOwner {
@@ -9,23 +11,10 @@ export interface OptionsOwner {
   location?: ConfigLocation | undefined;
 }
 
-/** `conf/base/catalog.yml:4:3`, or an empty string when the place is unknown. */
-export function formatLocation(location: ConfigLocation | undefined): string {
-  if (location === undefined) return '';
-  if (location.line === undefined) return location.file;
-  return `${location.file}:${location.line}${location.column === undefined ? '' : `:${location.column}`}`;
-}
-
 /** `Dataset "companies" (csv, conf/base/catalog.yml:4:3)`: the subject of every dataset error. */
 export function datasetSubject(owner: OptionsOwner): string {
   const where = formatLocation(owner.location);
   return `Dataset "${owner.name}" (${owner.type}${where === '' ? '' : `, ${where}`})`;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 /**
