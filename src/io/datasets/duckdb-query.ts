@@ -5,7 +5,7 @@ import { DuckDBDatabaseFile } from './duckdb-database-file.ts';
 import { resolveProjectPath } from './project-path.ts';
 import { readQuery } from './duckdb-read.ts';
 import type { DatasetSettings } from './file-dataset.ts';
-import { loadQueryText, readOnly, readQuerySource } from './sql-query.ts';
+import { loadQueryText, readOnly, readQueryParams, readQuerySource } from './sql-options.ts';
 import type { ArrowTable, LoadShape, Row } from './tabular-data.ts';
 import { LOAD_SHAPES } from './tabular-data.ts';
 
@@ -50,16 +50,14 @@ export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
     const query = readQuerySource(reader, settings);
     const loadArgs = reader.section('load_args');
     const shape = loadArgs.choice('as', LOAD_SHAPES) ?? 'rows';
-    const params = loadArgs.raw('params');
-    if (params !== undefined && !Array.isArray(params))
-      throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
+    const params = readQueryParams(loadArgs);
     loadArgs.finish();
     const metadata = reader.mapping('metadata');
     reader.finish();
     this.name = name;
     this.#sql = query.sql;
     this.#filepath = query.filepath;
-    this.#params = params as unknown[] | undefined;
+    this.#params = params;
     this.#shape = shape;
     this.#owner = owner;
     this.#metadata = metadata;
