@@ -1,6 +1,8 @@
 import type { ConfigLocation } from '../../location.ts';
 import { formatLocation } from '../../location.ts';
+import type { Dataset, MaybePromise } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
+import type { DatasetFactory, DatasetFactoryContext } from '../dataset-registry.ts';
 import { didYouMean, nearest } from '../../suggest.ts';
 import { isPlainObject } from '../../values.ts';
 
@@ -15,6 +17,27 @@ export interface OptionsOwner {
 export function datasetSubject(owner: OptionsOwner): string {
   const where = formatLocation(owner.location);
   return `Dataset "${owner.name}" (${owner.type}${where === '' ? '' : `, ${where}`})`;
+}
+
+/**
+ * The registry factory for a dataset that checks its own options: `build` gets the catalog's YAML
+ * options typed as the dataset's options interface. This is the one place where unchecked YAML
+ * meets a typed options interface, and the only cast between them.
+ */
+export function checkedOptionsFactory<Options>(
+  build: (name: string, options: Options, context: DatasetFactoryContext) => MaybePromise<Dataset>,
+): DatasetFactory {
+  // Sound because of a contract, not a check here: every built-in dataset hands `options` straight
+  // to an OptionReader before reading anything, and the reader checks each key's type and rejects
+  // unknown keys, naming the dataset and its file:line. Checking here as well would read twice.
+  return (options, context) => build(context.name, options as Options, context);
+}
+
+/** `checkedOptionsFactory` for the usual case: `new Dataset(name, options, context)`. */
+export function checkedOptionsClass<Options>(
+  DatasetClass: new (name: string, options: Options, settings: DatasetFactoryContext) => Dataset,
+): DatasetFactory {
+  return checkedOptionsFactory<Options>((name, options, context) => new DatasetClass(name, options, context));
 }
 
 /**
