@@ -20,23 +20,54 @@ const IF_EXISTS_CHOICES: readonly IfExists[] = ['replace', 'append', 'fail'];
 export const MIXED_COLUMN_HINT =
   'Give each column values of one type, or convert the column to strings first.';
 
-/** `sql` or `filepath` (a .sql file), exactly one. */
-export function readQuerySource(
-  reader: OptionReader,
-  settings: DatasetSettings,
-): { sql?: string; filepath?: string } {
-  const sql = reader.string('sql');
-  const filepath = reader.string('filepath');
-  if (sql !== undefined && filepath !== undefined) throw reader.error('give "sql" or "filepath", not both.');
-  if (sql === undefined && filepath === undefined) {
-    throw reader.error(
-      'option "sql" is required.',
-      'For example "sql: SELECT * FROM shuttles WHERE price > 100", or "filepath: queries/shuttles.sql".',
-    );
+/**
+ * A query's text, written inline (`sql`) or kept in a `.sql` file (`filepath`, read at each use so
+ * that edits between runs are picked up).
+ */
+export class QueryText {
+  readonly #owner: OptionsOwner;
+  readonly #sql: string | undefined;
+  readonly #filepath: string | undefined;
+
+  /** Reads `sql` or `filepath`, exactly one. */
+  constructor(reader: OptionReader, settings: DatasetSettings) {
+    const sql = reader.string('sql');
+    const filepath = reader.string('filepath');
+    if (sql !== undefined && filepath !== undefined)
+      throw reader.error('give "sql" or "filepath", not both.');
+    if (sql === undefined && filepath === undefined) {
+      throw reader.error(
+        'option "sql" is required.',
+        'For example "sql: SELECT * FROM shuttles WHERE price > 100", or "filepath: queries/shuttles.sql".',
+      );
+    }
+    this.#owner = reader.owner;
+    this.#sql = sql;
+    this.#filepath =
+      sql === undefined ? resolve(settings.projectPath ?? process.cwd(), filepath!) : undefined;
   }
-  return sql !== undefined
-    ? { sql }
-    : { filepath: resolve(settings.projectPath ?? process.cwd(), filepath!) };
+
+  /** The query: `sql` itself, or the file's text now. */
+  async load(): Promise<string> {
+    if (this.#sql !== undefined) return this.#sql;
+    try {
+      return await readFile(this.#filepath!, 'utf8');
+    } catch (error) {
+      throw new DatasetError(
+        `${datasetSubject(this.#owner)}: cannot read its query file ${this.#filepath}: ${(error as Error).message}`,
+        {
+          datasetName: this.#owner.name,
+          cause: error,
+          hint: 'Check "filepath".',
+        },
+      );
+    }
+  }
+
+  /** `{ sql }` or `{ filepath }` (absolute), for a dataset's `describe()`. */
+  describe(): { sql: string } | { filepath: string | undefined } {
+    return this.#sql === undefined ? { filepath: this.#filepath } : { sql: this.#sql };
+  }
 }
 
 /** `load_args.params`: the values for `$1`, `$2`, ... in a query, or absent. */
@@ -45,27 +76,6 @@ export function readQueryParams(loadArgs: OptionReader): unknown[] | undefined {
   if (params !== undefined && !Array.isArray(params))
     throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
   return params as unknown[] | undefined;
-}
-
-/** The query text: `sql` itself, or the file read now (so edits between runs are picked up). */
-export async function loadQueryText(
-  owner: OptionsOwner,
-  sql: string | undefined,
-  filepath: string | undefined,
-): Promise<string> {
-  if (sql !== undefined) return sql;
-  try {
-    return await readFile(filepath!, 'utf8');
-  } catch (error) {
-    throw new DatasetError(
-      `${datasetSubject(owner)}: cannot read its query file ${filepath}: ${(error as Error).message}`,
-      {
-        datasetName: owner.name,
-        cause: error,
-        hint: 'Check "filepath".',
-      },
-    );
-  }
 }
 
 /** A query dataset is read-only; this is the error its `save()` throws. */

@@ -3,7 +3,7 @@ import type { OptionsOwner } from './dataset-options.ts';
 import { OptionReader } from './dataset-options.ts';
 import type { DatasetSettings } from './file-dataset.ts';
 import { PostgresConnection } from './postgres-connection.ts';
-import { loadQueryText, readCredentials, readOnly, readQueryParams, readQuerySource } from './sql-options.ts';
+import { QueryText, readCredentials, readOnly, readQueryParams } from './sql-options.ts';
 import type { Row } from './tabular-data.ts';
 
 /** The YAML options of `type: sql_query`. */
@@ -28,8 +28,7 @@ export interface SqlQueryDatasetOptions {
  */
 export class SqlQueryDataset implements Dataset<Row[]> {
   readonly name: string;
-  readonly #sql: string | undefined;
-  readonly #filepath: string | undefined;
+  readonly #query: QueryText;
   readonly #params: unknown[] | undefined;
   readonly #connection: PostgresConnection;
   readonly #owner: OptionsOwner;
@@ -38,7 +37,7 @@ export class SqlQueryDataset implements Dataset<Row[]> {
   constructor(name: string, options: SqlQueryDatasetOptions, settings: DatasetSettings = {}) {
     const owner: OptionsOwner = { name, type: 'sql_query', location: settings.location };
     const reader = new OptionReader(owner, options);
-    const query = readQuerySource(reader, settings);
+    const query = new QueryText(reader, settings);
     const credentials = readCredentials(reader, settings);
     const loadArgs = reader.section('load_args');
     const params = readQueryParams(loadArgs);
@@ -46,8 +45,7 @@ export class SqlQueryDataset implements Dataset<Row[]> {
     const metadata = reader.mapping('metadata');
     reader.finish();
     this.name = name;
-    this.#sql = query.sql;
-    this.#filepath = query.filepath;
+    this.#query = query;
     this.#params = params;
     this.#owner = owner;
     this.#metadata = metadata;
@@ -55,7 +53,7 @@ export class SqlQueryDataset implements Dataset<Row[]> {
   }
 
   async load(): Promise<Row[]> {
-    const sql = await this.#query();
+    const sql = await this.#query.load();
     try {
       const result = await this.#connection.query(sql, this.#params);
       return result.rows as Row[];
@@ -73,7 +71,7 @@ export class SqlQueryDataset implements Dataset<Row[]> {
    * not run, so this is cheap even for a heavy query.
    */
   async exists(): Promise<boolean> {
-    const sql = await this.#query();
+    const sql = await this.#query.load();
     try {
       await this.#connection.query(`EXPLAIN ${sql}`, this.#params);
       return true;
@@ -92,14 +90,10 @@ export class SqlQueryDataset implements Dataset<Row[]> {
   describe(): DatasetDescription {
     return {
       type: 'sql_query',
-      ...(this.#sql === undefined ? { filepath: this.#filepath } : { sql: this.#sql }),
+      ...this.#query.describe(),
       ...this.#connection.target,
       ...(this.#params === undefined ? {} : { load_args: { params: this.#params } }),
       ...(this.#metadata === undefined ? {} : { metadata: this.#metadata }),
     };
-  }
-
-  #query(): Promise<string> {
-    return loadQueryText(this.#owner, this.#sql, this.#filepath);
   }
 }
