@@ -34,7 +34,7 @@ export interface Dataset<T = unknown> {
   readonly ephemeral?: boolean;
 }
 
-export type { ConfigLocation } from '../location.ts';
+export type { ConfigLocation } from '../config-location.ts';
 
 /** A dataset failed to load, save or be built. The message names the dataset and says what to do. */
 export class DatasetError extends SluiceError {

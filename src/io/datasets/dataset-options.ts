@@ -1,5 +1,5 @@
-import type { ConfigLocation } from '../../location.ts';
-import { formatLocation } from '../../location.ts';
+import type { ConfigLocation } from '../../config-location.ts';
+import { formatLocation } from '../../config-location.ts';
 import type { Dataset, MaybePromise } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 import type { DatasetFactory, DatasetFactoryContext } from '../dataset-registry.ts';

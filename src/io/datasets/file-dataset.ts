@@ -14,7 +14,7 @@ import {
 } from '../versioning.ts';
 import type { OptionReader, OptionsOwner } from './dataset-options.ts';
 import { datasetSubject } from './dataset-options.ts';
-import { formatLocation } from '../../location.ts';
+import { formatLocation } from '../../config-location.ts';
 import { resolveProjectPath } from './project-path.ts';
 
 /**

@@ -8,7 +8,7 @@ import { carryOver, currentGeneration, switchGeneration } from './partition-gene
 import type { DatasetSettings } from './file-dataset.ts';
 import { FileDataset, readCommonFileOptions } from './file-dataset.ts';
 import { OptionReader, datasetSubject } from './dataset-options.ts';
-import { formatLocation } from '../../location.ts';
+import { formatLocation } from '../../config-location.ts';
 import { isPlainObject } from '../../values.ts';
 
 /** The dataset each partition is read and written with: a type name, or a type with its options. */
