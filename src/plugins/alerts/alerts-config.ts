@@ -25,7 +25,6 @@
 import type { ConfigLoader } from '../../config/config-loader.ts';
 import type { ConfigLocation } from '../../io/dataset.ts';
 import { didYouMean } from '../../suggest.ts';
-import { isMapping } from '../../values.ts';
 import type { AlertKind } from './alert.ts';
 import { ALERT_KINDS } from './alert.ts';
 import type { Alerter, AlerterType } from './alerter.ts';
@@ -399,4 +398,8 @@ class AlertsReader {
       ...options,
     });
   }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
