@@ -12,3 +12,8 @@ export class SluiceError extends Error {
     this.hint = options?.hint;
   }
 }
+
+/** Wraps anything thrown that isn't an Error, so hooks and messages always get an Error. */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}

@@ -22,7 +22,8 @@ import {
 } from './errors.ts';
 import { resolveInterpolations } from './interpolation.ts';
 import { CONFIG_LIMITS } from './limits.ts';
-import { RUNTIME_PARAMS_SOURCE, formatLocation } from './location.ts';
+import { formatLocation } from '../config-location.ts';
+import { RUNTIME_PARAMS_SOURCE } from './location.ts';
 import { normalizeRuntimeParams } from './runtime-params.ts';
 import { readConfigFile } from './yaml-file.ts';
 

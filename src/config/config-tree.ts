@@ -1,4 +1,5 @@
 import type { ConfigLocation } from '../io/dataset.ts';
+import { isPlainObject } from '../values.ts';
 
 /**
  * Configuration values with the place each one was written. The loader merges, interpolates and
@@ -187,10 +188,4 @@ export function leafPaths(
     else result.push({ path, at: entry.keyAt });
   }
   return result;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }

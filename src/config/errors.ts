@@ -1,6 +1,6 @@
 import type { ConfigLocation } from '../io/dataset.ts';
 import { SluiceError } from '../errors.ts';
-import { formatLocation } from './location.ts';
+import { formatLocation } from '../config-location.ts';
 
 /**
  * Something in `conf/` is wrong. The message starts with `file:line:column` so that terminals and

@@ -1,7 +1,8 @@
 import type { ConfigLocation } from '../io/dataset.ts';
 import { didYouMean } from '../suggest.ts';
 import type { ConfigMapNode, ConfigTree } from './config-tree.ts';
-import { leafPaths, locatePath, treeFromPlain, treeToPlain, isPlainObject } from './config-tree.ts';
+import { leafPaths, locatePath, treeFromPlain, treeToPlain } from './config-tree.ts';
+import { isPlainObject } from '../values.ts';
 import { InterpolationError } from './errors.ts';
 import { CONFIG_LIMITS } from './limits.ts';
 import { parseScalar } from './runtime-params.ts';

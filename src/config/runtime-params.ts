@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { ConfigError } from './errors.ts';
-import { isPlainObject } from './config-tree.ts';
+import { isPlainObject } from '../values.ts';
 import { RUNTIME_PARAMS_SOURCE } from './location.ts';
 
 /**

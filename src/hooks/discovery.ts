@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SluiceError } from '../errors.ts';
+import { isClass } from '../values.ts';
 
 /** A plugin found in an installed package (the equivalent of a Kedro entry point). */
 export interface DiscoveredPlugin {
@@ -92,10 +93,6 @@ async function loadPackagePlugins(packageName: string, modulePath: string): Prom
           : `${packageName}:${index + 1}`;
     return { packageName, name, plugin };
   });
-}
-
-function isClass(value: unknown): boolean {
-  return typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 
 interface Manifest {

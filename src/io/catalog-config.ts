@@ -1,4 +1,5 @@
 import { didYouMean } from '../suggest.ts';
+import { escapeRegExp, isMapping } from '../values.ts';
 import type { CatalogErrorDetails } from './catalog-errors.ts';
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
 import type { Redactor } from '../secrets/redactor.ts';
@@ -192,7 +193,7 @@ export class CatalogDefinition {
     if (reference === undefined || reference === null) return undefined;
     if (typeof reference === 'string')
       return this.#credentialsByName(reference, entry, ['credentials'], details);
-    if (isRecord(reference)) return reference;
+    if (isMapping(reference)) return reference;
     throw new CatalogError('"credentials" must be the name of an entry in the credentials configuration.', {
       ...details,
       location: this.locate(entry.source, ['credentials']) ?? details.location,
@@ -207,7 +208,7 @@ export class CatalogDefinition {
     details: CatalogErrorDetails,
   ): Record<string, unknown> {
     const found = this.#credentials[name];
-    if (isRecord(found)) return found;
+    if (isMapping(found)) return found;
     const known = Object.keys(this.#credentials);
     // Names only, never values: the names are in the catalog anyway.
     throw new CatalogError(
@@ -262,7 +263,7 @@ function resolveNestedCredentials(
   path: string[] = [],
 ): void {
   for (const [key, child] of Object.entries(value)) {
-    if (!isRecord(child)) continue;
+    if (!isMapping(child)) continue;
     if (typeof child.credentials === 'string') child.credentials = lookup(child.credentials, [...path, key]);
     resolveNestedCredentials(child, lookup, [...path, key]);
   }
@@ -298,12 +299,4 @@ function wrapBuildError(error: unknown, details: CatalogErrorDetails): CatalogEr
         ? hint
         : "Check the settings of this catalog entry against the dataset type's documentation.",
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

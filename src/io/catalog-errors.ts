@@ -1,4 +1,4 @@
-import { formatLocation } from '../config/location.ts';
+import { formatLocation } from '../config-location.ts';
 import type { ConfigLocation } from './dataset.ts';
 import { DatasetError } from './dataset.ts';
 

@@ -1,3 +1,5 @@
+import { isMapping } from '../values.ts';
+
 /** The dataset holding every parameter, as in Kedro. */
 export const PARAMETERS_DATASET = 'parameters';
 /** The prefix of a single parameter's dataset: `params:model.test_size`. */
@@ -43,8 +45,4 @@ export function parameterDatasetNames(parameters: Readonly<Record<string, unknow
   };
   visit(parameters, '');
   return names;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

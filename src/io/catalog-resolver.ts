@@ -1,6 +1,7 @@
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
 import type { ConfigLocation } from './dataset.ts';
 import { DatasetPattern, isPattern, sortPatterns } from './dataset-patterns.ts';
+import { isMapping } from '../values.ts';
 
 /**
  * Finds where configuration is written: `(key, path)` → file and line, e.g.
@@ -141,7 +142,7 @@ export class CatalogResolver {
 
   #checkEntry(name: string, config: unknown): Record<string, unknown> {
     const location = this.locate(name);
-    if (!isRecord(config)) {
+    if (!isMapping(config)) {
       throw new CatalogError(
         `the catalog entry is ${config === null ? 'empty' : `a ${Array.isArray(config) ? 'list' : typeof config}`}, not a mapping of dataset settings.`,
         {
@@ -165,8 +166,4 @@ export class CatalogResolver {
     }
     return config;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

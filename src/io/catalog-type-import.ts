@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { importModule } from '../module-loader.ts';
 import { didYouMean } from '../suggest.ts';
+import { isClass } from '../values.ts';
 import type { CatalogErrorDetails } from './catalog-errors.ts';
 import { CatalogError } from './catalog-errors.ts';
 import type { DatasetFactory } from './dataset-registry.ts';
@@ -107,8 +108,4 @@ function locateModule(specifier: string, projectPath: string, details: CatalogEr
     // ESM-only packages have no "require" entry; let import() resolve them the ESM way.
     return specifier;
   }
-}
-
-function isClass(value: unknown): boolean {
-  return typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
 }

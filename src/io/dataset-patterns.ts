@@ -1,5 +1,6 @@
 import { CatalogError } from './catalog-errors.ts';
 import type { ConfigLocation } from './dataset.ts';
+import { escapeRegExp } from '../values.ts';
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -148,8 +149,4 @@ function placeholdersIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(placeholdersIn);
   if (value !== null && typeof value === 'object') return Object.values(value).flatMap(placeholdersIn);
   return [];
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -34,12 +34,7 @@ export interface Dataset<T = unknown> {
   readonly ephemeral?: boolean;
 }
 
-/** Where in the configuration a dataset was declared, for error messages. */
-export interface ConfigLocation {
-  file: string;
-  line?: number;
-  column?: number;
-}
+export type { ConfigLocation } from '../config-location.ts';
 
 /** A dataset failed to load, save or be built. The message names the dataset and says what to do. */
 export class DatasetError extends SluiceError {

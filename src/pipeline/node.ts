@@ -2,6 +2,7 @@
  * A node: one function wired to datasets by name. Nodes are immutable; every change makes a copy.
  */
 import { isPromiseLike } from '../maybe-promise.ts';
+import { isPlainObject } from '../values.ts';
 import { NodeDefinitionError, NodeInputError, NodeOutputError } from './errors.ts';
 import type { NodeOptions } from './options.ts';
 import { compareCodePoints } from './ordering.ts';
@@ -436,11 +437,6 @@ function countOwnKeys(object: object): number {
   let count = 0;
   for (const key in object) if (Object.hasOwn(object, key)) count++;
   return count;
-}
-
-function isPlainObject(value: object): boolean {
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 function wiringKey(wiring: DatasetWiring): unknown {

@@ -91,8 +91,3 @@ export class NodeFailuresError extends SluiceError {
     this.skippedNodes = skippedNodes;
   }
 }
-
-/** Wraps anything thrown that isn't an Error, so hooks and messages always get an Error. */
-export function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
-}

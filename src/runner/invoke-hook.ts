@@ -1,7 +1,8 @@
 import { hookFailureSource } from '../hooks/failure-source.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Node } from '../pipeline/node.ts';
-import { asError, PluginHookError, RunCancelledError } from './errors.ts';
+import { asError } from '../errors.ts';
+import { PluginHookError, RunCancelledError } from './errors.ts';
 
 export interface Caller<Args, Result> {
   call(args: Args): Result | Promise<Result>;

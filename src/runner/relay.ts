@@ -6,7 +6,8 @@ import type { DatasetDescription } from '../io/dataset.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { SluiceError } from '../errors.ts';
-import { asError, InputOverrideError, PluginHookError } from './errors.ts';
+import { asError } from '../errors.ts';
+import { InputOverrideError, PluginHookError } from './errors.ts';
 import { pluginFailure } from './invoke-hook.ts';
 import type { Node } from '../pipeline/node.ts';
 

@@ -6,7 +6,8 @@ import type { Node } from '../pipeline/node.ts';
 import { NodeInputError, NodeOutputError } from '../pipeline/errors.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
 import { isRetryable, retryDelay } from '../pipeline/retry-policy.ts';
-import { asError, InputOverrideError, RunCancelledError, stopsTheRun } from './errors.ts';
+import { asError } from '../errors.ts';
+import { InputOverrideError, RunCancelledError, stopsTheRun } from './errors.ts';
 import { invokeHook } from './invoke-hook.ts';
 
 /** What `runNode` needs besides the node. */

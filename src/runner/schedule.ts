@@ -1,6 +1,7 @@
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import { asError, NodeFailuresError, RunCancelledError, stopsTheRun } from './errors.ts';
+import { asError } from '../errors.ts';
+import { NodeFailuresError, RunCancelledError, stopsTheRun } from './errors.ts';
 import type { RunState } from './runner.ts';
 
 /** How `executeNodes` schedules. */

@@ -2,7 +2,7 @@ import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import { settle } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import { asError } from '../runner/errors.ts';
+import { asError } from '../errors.ts';
 import type { RunOptions, Runner } from '../runner/runner.ts';
 import type { RunParams, RunResult } from './run-params.ts';
 

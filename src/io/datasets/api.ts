@@ -1,7 +1,8 @@
 import type { ConfigLocation, Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 import type { OptionsOwner } from './dataset-options.ts';
-import { OptionReader, datasetSubject, isPlainObject } from './dataset-options.ts';
+import { OptionReader, datasetSubject } from './dataset-options.ts';
+import { isPlainObject } from '../../values.ts';
 import { isSensitiveName, redactSecrets, redactSensitiveValues, redactUrl } from './redact.ts';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -1,6 +1,10 @@
-import type { ConfigLocation } from '../dataset.ts';
+import type { ConfigLocation } from '../../config-location.ts';
+import { formatLocation } from '../../config-location.ts';
+import type { Dataset, MaybePromise } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
+import type { DatasetFactory, DatasetFactoryContext } from '../dataset-registry.ts';
 import { didYouMean, nearest } from '../../suggest.ts';
+import { isPlainObject } from '../../values.ts';
 
 /** Whose options are being read: named in every error so the user finds the YAML entry at once. */
 export interface OptionsOwner {
@@ -9,23 +13,31 @@ export interface OptionsOwner {
   location?: ConfigLocation | undefined;
 }
 
-/** `conf/base/catalog.yml:4:3`, or an empty string when the place is unknown. */
-export function formatLocation(location: ConfigLocation | undefined): string {
-  if (location === undefined) return '';
-  if (location.line === undefined) return location.file;
-  return `${location.file}:${location.line}${location.column === undefined ? '' : `:${location.column}`}`;
-}
-
 /** `Dataset "companies" (csv, conf/base/catalog.yml:4:3)`: the subject of every dataset error. */
 export function datasetSubject(owner: OptionsOwner): string {
   const where = formatLocation(owner.location);
   return `Dataset "${owner.name}" (${owner.type}${where === '' ? '' : `, ${where}`})`;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+/**
+ * The registry factory for a dataset that checks its own options: `build` gets the catalog's YAML
+ * options typed as the dataset's options interface. This is the one place where unchecked YAML
+ * meets a typed options interface, and the only cast between them.
+ */
+export function checkedOptionsFactory<Options>(
+  build: (name: string, options: Options, context: DatasetFactoryContext) => MaybePromise<Dataset>,
+): DatasetFactory {
+  // Sound because of a contract, not a check here: every built-in dataset hands `options` straight
+  // to an OptionReader before reading anything, and the reader checks each key's type and rejects
+  // unknown keys, naming the dataset and its file:line. Checking here as well would read twice.
+  return (options, context) => build(context.name, options as Options, context);
+}
+
+/** `checkedOptionsFactory` for the usual case: `new Dataset(name, options, context)`. */
+export function checkedOptionsClass<Options>(
+  DatasetClass: new (name: string, options: Options, settings: DatasetFactoryContext) => Dataset,
+): DatasetFactory {
+  return checkedOptionsFactory<Options>((name, options, context) => new DatasetClass(name, options, context));
 }
 
 /**

@@ -1,8 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { DatasetError } from '../dataset.ts';
 import { MixedColumnError, UnsupportedValueError } from './column-inference.ts';
 import type { OptionReader } from './dataset-options.ts';
-import { datasetSubject } from './dataset-options.ts';
 import { sharedDuckDBInstance, withDuckDBConnection } from './duckdb-instance.ts';
 import type { DuckDBOptionError } from './duckdb-options.ts';
 import { renderColumnList, renderCopyOptions, renderNamedArguments } from './duckdb-options.ts';
@@ -12,7 +10,7 @@ import type { CommonFileOptions, DatasetSettings } from './file-dataset.ts';
 import { FileDataset } from './file-dataset.ts';
 import { quoteLiteral } from './sql-quoting.ts';
 import type { ArrowTable, LoadShape, Row, TabularData } from './tabular-data.ts';
-import { LOAD_SHAPES, describeValue, isArrowTable, isRowArray } from './tabular-data.ts';
+import { LOAD_SHAPES, isArrowTable, isRowArray, unsavableDataError } from './tabular-data.ts';
 
 /** `load_args` common to the DuckDB-backed file types. Every other key goes to DuckDB's reader. */
 export interface DuckDBFileLoadArgs {
@@ -92,13 +90,9 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
 
   override async save(data: TabularData): Promise<void> {
     if (!isArrowTable(data) && !isRowArray(data)) {
-      throw new DatasetError(
-        `${datasetSubject(this.owner)}: save() expects an array of row objects or an Arrow table; got ${describeValue(data)}.`,
-        {
-          datasetName: this.name,
-          hint: 'Return rows ([{ column: value }, ...]) or an apache-arrow Table from the node.',
-        },
-      );
+      throw unsavableDataError(this.owner, 'an array of row objects or an Arrow table', data, {
+        hint: 'Return rows ([{ column: value }, ...]) or an apache-arrow Table from the node.',
+      });
     }
     await super.save(data);
   }

@@ -4,7 +4,7 @@
  * Keys must be plain identifiers (DuckDB's own option names are); values become SQL literals, so a
  * quote in a value can never end the statement.
  */
-import { isPlainObject } from './dataset-options.ts';
+import { isPlainObject } from '../../values.ts';
 import { quoteIdentifier, quoteLiteral } from './sql-quoting.ts';
 
 const OPTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -5,7 +5,7 @@ import { DuckDBDatabaseFile } from './duckdb-database-file.ts';
 import { resolveProjectPath } from './project-path.ts';
 import { readQuery } from './duckdb-read.ts';
 import type { DatasetSettings } from './file-dataset.ts';
-import { loadQueryText, readOnly, readQuerySource } from './sql-query.ts';
+import { QueryText, readOnly, readQueryParams } from './sql-options.ts';
 import type { ArrowTable, LoadShape, Row } from './tabular-data.ts';
 import { LOAD_SHAPES } from './tabular-data.ts';
 
@@ -34,8 +34,7 @@ export interface DuckDBQueryDatasetOptions {
  */
 export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
   readonly name: string;
-  readonly #sql: string | undefined;
-  readonly #filepath: string | undefined;
+  readonly #query: QueryText;
   readonly #params: unknown[] | undefined;
   readonly #shape: LoadShape;
   readonly #file: DuckDBDatabaseFile;
@@ -47,19 +46,16 @@ export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
     const reader = new OptionReader(owner, options);
     const database = reader.requiredString('database', 'data/03_primary/warehouse.duckdb');
     const databasePath = resolveProjectPath(reader, settings, 'database', database);
-    const query = readQuerySource(reader, settings);
+    const query = new QueryText(reader, settings);
     const loadArgs = reader.section('load_args');
     const shape = loadArgs.choice('as', LOAD_SHAPES) ?? 'rows';
-    const params = loadArgs.raw('params');
-    if (params !== undefined && !Array.isArray(params))
-      throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
+    const params = readQueryParams(loadArgs);
     loadArgs.finish();
     const metadata = reader.mapping('metadata');
     reader.finish();
     this.name = name;
-    this.#sql = query.sql;
-    this.#filepath = query.filepath;
-    this.#params = params as unknown[] | undefined;
+    this.#query = query;
+    this.#params = params;
     this.#shape = shape;
     this.#owner = owner;
     this.#metadata = metadata;
@@ -67,7 +63,7 @@ export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
   }
 
   async load(): Promise<Row[] | ArrowTable> {
-    const sql = await loadQueryText(this.#owner, this.#sql, this.#filepath);
+    const sql = await this.#query.load();
     try {
       return await this.#file.read((connection) => readQuery(connection, sql, this.#shape, this.#params));
     } catch (error) {
@@ -82,7 +78,7 @@ export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
   /** True when the database file is there and the query is valid against it (planned with EXPLAIN, not run). */
   async exists(): Promise<boolean> {
     if (!(await this.#file.present())) return false;
-    const sql = await loadQueryText(this.#owner, this.#sql, this.#filepath);
+    const sql = await this.#query.load();
     try {
       await this.#file.read((connection) => connection.run(`EXPLAIN ${sql}`, this.#params as never));
       return true;
@@ -101,7 +97,7 @@ export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
     return {
       type: 'duckdb_query',
       database: this.#file.path,
-      ...(this.#sql === undefined ? { filepath: this.#filepath } : { sql: this.#sql }),
+      ...this.#query.describe(),
       load_args: { as: this.#shape, ...(this.#params === undefined ? {} : { params: this.#params }) },
       ...(this.#metadata === undefined ? {} : { metadata: this.#metadata }),
     };

@@ -1,19 +1,24 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset, DatasetDescription } from '../dataset.ts';
-import { DatasetError } from '../dataset.ts';
 import { MixedColumnError, UnsupportedValueError } from './column-inference.ts';
 import type { OptionsOwner } from './dataset-options.ts';
-import { OptionReader, datasetSubject } from './dataset-options.ts';
+import { OptionReader } from './dataset-options.ts';
 import { DuckDBDatabaseFile } from './duckdb-database-file.ts';
 import { resolveProjectPath } from './project-path.ts';
 import { readQuery } from './duckdb-read.ts';
 import { NoColumnsError, UnsupportedArrowTypeError, stageData } from './duckdb-write.ts';
 import type { DatasetSettings } from './file-dataset.ts';
-import type { IfExists } from './sql-table.ts';
-import { IF_EXISTS_CHOICES, readColumnList, readTableName } from './sql-table.ts';
+import type { IfExists } from './sql-options.ts';
+import {
+  MIXED_COLUMN_HINT,
+  readColumnList,
+  readIfExists,
+  readTableName,
+  tableExistsError,
+} from './sql-options.ts';
 import { qualifiedName, quoteIdentifier } from './sql-quoting.ts';
 import type { ArrowTable, LoadShape, Row, TabularData } from './tabular-data.ts';
-import { LOAD_SHAPES, describeValue, isArrowTable, isRowArray } from './tabular-data.ts';
+import { LOAD_SHAPES, isArrowTable, isRowArray, unsavableDataError } from './tabular-data.ts';
 
 /** The YAML options of `type: duckdb_table`. */
 export interface DuckDBTableDatasetOptions {
@@ -69,7 +74,7 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
     const columns = readColumnList(loadArgs);
     loadArgs.finish();
     const saveArgs = reader.section('save_args');
-    const ifExists = saveArgs.choice('if_exists', IF_EXISTS_CHOICES) ?? 'fail';
+    const ifExists = readIfExists(saveArgs);
     saveArgs.finish();
     const metadata = reader.mapping('metadata');
     reader.finish();
@@ -107,12 +112,7 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
 
   async save(data: TabularData): Promise<void> {
     if (!isArrowTable(data) && !isRowArray(data)) {
-      throw new DatasetError(
-        `${datasetSubject(this.#owner)}: save() expects an array of row objects or an Arrow table; got ${describeValue(data)}.`,
-        {
-          datasetName: this.name,
-        },
-      );
+      throw unsavableDataError(this.#owner, 'an array of row objects or an Arrow table', data);
     }
     try {
       await this.#file.write((connection) => this.#write(connection, data));
@@ -154,13 +154,7 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
     try {
       const exists = await tableExists(connection, this.table, this.schema);
       if (exists && this.ifExists === 'fail') {
-        throw new DatasetError(
-          `${datasetSubject(this.#owner)}: table ${this.qualifiedTable} already exists in DuckDB database ${this.#file.path}, and save_args.if_exists is "fail".`,
-          {
-            datasetName: this.name,
-            hint: 'Set save_args.if_exists to "replace" (rewrite it on every run) or "append".',
-          },
-        );
+        throw tableExistsError(this.#owner, this.qualifiedTable, `DuckDB database ${this.#file.path}`);
       }
       if (staged === undefined) {
         if (exists && this.ifExists === 'replace') await connection.run(`DELETE FROM ${this.qualifiedTable}`);
@@ -195,7 +189,7 @@ async function tableExists(
 
 function saveHint(error: unknown, ifExists: IfExists): string | undefined {
   if (error instanceof MixedColumnError || error instanceof UnsupportedValueError) {
-    return 'Give each column values of one type, or convert the column to strings first.';
+    return MIXED_COLUMN_HINT;
   }
   if (error instanceof NoColumnsError)
     return 'Save at least one row the first time, or an Arrow table, which carries its columns even when empty.';

@@ -1,7 +1,8 @@
 import type { CellValue } from 'exceljs';
 import type { DatasetSettings, FileDatasetOptions } from './file-dataset.ts';
 import { FileDataset, readCommonFileOptions } from './file-dataset.ts';
-import { OptionReader, isPlainObject } from './dataset-options.ts';
+import { OptionReader } from './dataset-options.ts';
+import { isPlainObject } from '../../values.ts';
 import { headerNames } from './column-names.ts';
 import { formatCell } from './csv-values.ts';
 import { didYouMean } from '../../suggest.ts';

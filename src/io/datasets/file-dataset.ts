@@ -13,7 +13,8 @@ import {
   versionedPath,
 } from '../versioning.ts';
 import type { OptionReader, OptionsOwner } from './dataset-options.ts';
-import { datasetSubject, formatLocation } from './dataset-options.ts';
+import { datasetSubject } from './dataset-options.ts';
+import { formatLocation } from '../../config-location.ts';
 import { resolveProjectPath } from './project-path.ts';
 
 /**

@@ -7,7 +7,9 @@ import { saveVersionAside } from '../versioning.ts';
 import { carryOver, currentGeneration, switchGeneration } from './partition-generations.ts';
 import type { DatasetSettings } from './file-dataset.ts';
 import { FileDataset, readCommonFileOptions } from './file-dataset.ts';
-import { OptionReader, datasetSubject, formatLocation, isPlainObject } from './dataset-options.ts';
+import { OptionReader, datasetSubject } from './dataset-options.ts';
+import { formatLocation } from '../../config-location.ts';
+import { isPlainObject } from '../../values.ts';
 
 /** The dataset each partition is read and written with: a type name, or a type with its options. */
 export type PartitionDatasetConfig = string | ({ type: string } & Record<string, unknown>);

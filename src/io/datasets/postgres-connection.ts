@@ -7,7 +7,8 @@
 import type { Pool, PoolClient, QueryResult, types as PgTypes } from 'pg';
 import { DatasetError } from '../dataset.ts';
 import type { OptionsOwner } from './dataset-options.ts';
-import { datasetSubject, isPlainObject } from './dataset-options.ts';
+import { datasetSubject } from './dataset-options.ts';
+import { isPlainObject } from '../../values.ts';
 import { safeNumber } from './duckdb-read.ts';
 import { redactSecrets } from './redact.ts';
 

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { OptionReader } from './dataset-options.ts';
-import { formatLocation } from './dataset-options.ts';
+import { formatLocation } from '../../config-location.ts';
 import type { DatasetSettings } from './file-dataset.ts';
 
 /** The catalog option that lets a relative path lead outside the project. */

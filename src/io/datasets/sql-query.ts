@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Dataset, DatasetDescription } from '../dataset.ts';
-import { DatasetError } from '../dataset.ts';
 import type { OptionsOwner } from './dataset-options.ts';
-import { OptionReader, datasetSubject, isPlainObject } from './dataset-options.ts';
+import { OptionReader } from './dataset-options.ts';
 import type { DatasetSettings } from './file-dataset.ts';
 import { PostgresConnection } from './postgres-connection.ts';
+import { QueryText, readCredentials, readOnly, readQueryParams } from './sql-options.ts';
 import type { Row } from './tabular-data.ts';
 
 /** The YAML options of `type: sql_query`. */
@@ -30,8 +28,7 @@ export interface SqlQueryDatasetOptions {
  */
 export class SqlQueryDataset implements Dataset<Row[]> {
   readonly name: string;
-  readonly #sql: string | undefined;
-  readonly #filepath: string | undefined;
+  readonly #query: QueryText;
   readonly #params: unknown[] | undefined;
   readonly #connection: PostgresConnection;
   readonly #owner: OptionsOwner;
@@ -40,29 +37,23 @@ export class SqlQueryDataset implements Dataset<Row[]> {
   constructor(name: string, options: SqlQueryDatasetOptions, settings: DatasetSettings = {}) {
     const owner: OptionsOwner = { name, type: 'sql_query', location: settings.location };
     const reader = new OptionReader(owner, options);
-    const query = readQuerySource(reader, settings);
-    const inline = reader.raw('credentials');
+    const query = new QueryText(reader, settings);
+    const credentials = readCredentials(reader, settings);
     const loadArgs = reader.section('load_args');
-    const params = loadArgs.raw('params');
-    if (params !== undefined && !Array.isArray(params))
-      throw loadArgs.invalid('params', 'must be a list of values for $1, $2, ...', params);
+    const params = readQueryParams(loadArgs);
     loadArgs.finish();
     const metadata = reader.mapping('metadata');
     reader.finish();
     this.name = name;
-    this.#sql = query.sql;
-    this.#filepath = query.filepath;
-    this.#params = params as unknown[] | undefined;
+    this.#query = query;
+    this.#params = params;
     this.#owner = owner;
     this.#metadata = metadata;
-    this.#connection = new PostgresConnection(
-      owner,
-      settings.credentials ?? (isPlainObject(inline) ? inline : undefined),
-    );
+    this.#connection = new PostgresConnection(owner, credentials);
   }
 
   async load(): Promise<Row[]> {
-    const sql = await this.#query();
+    const sql = await this.#query.load();
     try {
       const result = await this.#connection.query(sql, this.#params);
       return result.rows as Row[];
@@ -80,7 +71,7 @@ export class SqlQueryDataset implements Dataset<Row[]> {
    * not run, so this is cheap even for a heavy query.
    */
   async exists(): Promise<boolean> {
-    const sql = await this.#query();
+    const sql = await this.#query.load();
     try {
       await this.#connection.query(`EXPLAIN ${sql}`, this.#params);
       return true;
@@ -99,62 +90,10 @@ export class SqlQueryDataset implements Dataset<Row[]> {
   describe(): DatasetDescription {
     return {
       type: 'sql_query',
-      ...(this.#sql === undefined ? { filepath: this.#filepath } : { sql: this.#sql }),
+      ...this.#query.describe(),
       ...this.#connection.target,
       ...(this.#params === undefined ? {} : { load_args: { params: this.#params } }),
       ...(this.#metadata === undefined ? {} : { metadata: this.#metadata }),
     };
   }
-
-  #query(): Promise<string> {
-    return loadQueryText(this.#owner, this.#sql, this.#filepath);
-  }
-}
-
-/** `sql` or `filepath` (a .sql file), exactly one. Shared by `sql_query` and `duckdb_query`. */
-export function readQuerySource(
-  reader: OptionReader,
-  settings: DatasetSettings,
-): { sql?: string; filepath?: string } {
-  const sql = reader.string('sql');
-  const filepath = reader.string('filepath');
-  if (sql !== undefined && filepath !== undefined) throw reader.error('give "sql" or "filepath", not both.');
-  if (sql === undefined && filepath === undefined) {
-    throw reader.error(
-      'option "sql" is required.',
-      'For example "sql: SELECT * FROM shuttles WHERE price > 100", or "filepath: queries/shuttles.sql".',
-    );
-  }
-  return sql !== undefined
-    ? { sql }
-    : { filepath: resolve(settings.projectPath ?? process.cwd(), filepath!) };
-}
-
-/** The query text: `sql` itself, or the file read now (so edits between runs are picked up). */
-export async function loadQueryText(
-  owner: OptionsOwner,
-  sql: string | undefined,
-  filepath: string | undefined,
-): Promise<string> {
-  if (sql !== undefined) return sql;
-  try {
-    return await readFile(filepath!, 'utf8');
-  } catch (error) {
-    throw new DatasetError(
-      `${datasetSubject(owner)}: cannot read its query file ${filepath}: ${(error as Error).message}`,
-      {
-        datasetName: owner.name,
-        cause: error,
-        hint: 'Check "filepath".',
-      },
-    );
-  }
-}
-
-/** A query dataset is read-only; this is the error its `save()` throws. */
-export function readOnly(owner: OptionsOwner): DatasetError {
-  return new DatasetError(`${datasetSubject(owner)} is read-only: a query's result can't be saved.`, {
-    datasetName: owner.name,
-    hint: `Save to a table dataset instead (${owner.type === 'sql_query' ? 'sql_table' : 'duckdb_table'}), and query that.`,
-  });
 }

@@ -4,18 +4,24 @@ import { DatasetError } from '../dataset.ts';
 import type { InferredColumn } from './column-inference.ts';
 import { MixedColumnError, UnsupportedValueError, inferColumns } from './column-inference.ts';
 import type { OptionsOwner } from './dataset-options.ts';
-import { OptionReader, datasetSubject, isPlainObject } from './dataset-options.ts';
+import { OptionReader, datasetSubject } from './dataset-options.ts';
 import type { DatasetSettings } from './file-dataset.ts';
 import { PostgresConnection } from './postgres-connection.ts';
+import type { IfExists } from './sql-options.ts';
+import {
+  MIXED_COLUMN_HINT,
+  readColumnList,
+  readCredentials,
+  readIfExists,
+  readTableName,
+  tableExistsError,
+} from './sql-options.ts';
 import { qualifiedName, quoteIdentifier } from './sql-quoting.ts';
 import { POSTGRES_TYPE_FOR_KIND, postgresParameter } from './sql-types.ts';
 import type { Row } from './tabular-data.ts';
-import { describeValue, isArrowTable, isRowArray } from './tabular-data.ts';
+import { isArrowTable, isRowArray, unsavableDataError } from './tabular-data.ts';
 
-/** What a save does when the table is already there. */
-export type IfExists = 'replace' | 'append' | 'fail';
-
-export const IF_EXISTS_CHOICES: readonly IfExists[] = ['replace', 'append', 'fail'];
+export type { IfExists } from './sql-options.ts';
 
 /** The YAML options of `type: sql_table`. */
 export interface SqlTableDatasetOptions {
@@ -68,12 +74,12 @@ export class SqlTableDataset implements Dataset<Row[]> {
     const reader = new OptionReader(owner, options);
     const table = readTableName(reader);
     const schema = reader.string('schema');
-    const inline = reader.raw('credentials');
+    const credentials = readCredentials(reader, settings);
     const loadArgs = reader.section('load_args');
     const columns = readColumnList(loadArgs);
     loadArgs.finish();
     const saveArgs = reader.section('save_args');
-    const ifExists = saveArgs.choice('if_exists', IF_EXISTS_CHOICES) ?? 'fail';
+    const ifExists = readIfExists(saveArgs);
     if (saveArgs.boolean('index') === true) {
       throw saveArgs.error(
         'option "save_args.index: true" is not supported: rows have no index.',
@@ -90,10 +96,7 @@ export class SqlTableDataset implements Dataset<Row[]> {
     this.#columns = columns;
     this.#owner = owner;
     this.#metadata = metadata;
-    this.#connection = new PostgresConnection(
-      owner,
-      settings.credentials ?? (isPlainObject(inline) ? inline : undefined),
-    );
+    this.#connection = new PostgresConnection(owner, credentials);
   }
 
   /** `"schema"."table"`, quoted as in SQL. */
@@ -116,12 +119,7 @@ export class SqlTableDataset implements Dataset<Row[]> {
       const arrow = isArrowTable(rows)
         ? ' Convert an Arrow table with table.toArray().map((row) => row.toJSON()).'
         : '';
-      throw new DatasetError(
-        `${datasetSubject(this.#owner)}: save() expects an array of row objects; got ${describeValue(rows)}.${arrow}`,
-        {
-          datasetName: this.name,
-        },
-      );
+      throw unsavableDataError(this.#owner, 'an array of row objects', rows, { suffix: arrow });
     }
     let columns: InferredColumn[];
     try {
@@ -132,7 +130,7 @@ export class SqlTableDataset implements Dataset<Row[]> {
           `${datasetSubject(this.#owner)} could not save table ${this.qualifiedTable}: ${error.message}`,
           {
             datasetName: this.name,
-            hint: 'Give each column values of one type, or convert the column to strings first.',
+            hint: MIXED_COLUMN_HINT,
           },
         );
       }
@@ -179,13 +177,7 @@ export class SqlTableDataset implements Dataset<Row[]> {
     ]);
     const exists = present.rows[0]?.present === true;
     if (exists && this.ifExists === 'fail') {
-      throw new DatasetError(
-        `${datasetSubject(this.#owner)}: table ${this.qualifiedTable} already exists in ${this.#connection.where}, and save_args.if_exists is "fail".`,
-        {
-          datasetName: this.name,
-          hint: 'Set save_args.if_exists to "replace" (rewrite it on every run) or "append".',
-        },
-      );
+      throw tableExistsError(this.#owner, this.qualifiedTable, this.#connection.where);
     }
     if (columns.length === 0) {
       if (exists && this.ifExists === 'replace') await client.query(`DELETE FROM ${this.qualifiedTable}`);
@@ -241,30 +233,4 @@ async function insertRows(
     }
     await client.query(`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}`, parameters);
   }
-}
-
-/** `table`, or Kedro's `table_name`; exactly one of them. */
-export function readTableName(reader: OptionReader): string {
-  const table = reader.string('table');
-  const kedroName = reader.string('table_name');
-  if (table !== undefined && kedroName !== undefined) {
-    throw reader.error('give "table" or "table_name" (Kedro\'s spelling), not both.');
-  }
-  const name = table ?? kedroName;
-  if (name === undefined) throw reader.error('option "table" is required.', 'For example "table: shuttles".');
-  return name;
-}
-
-/** `load_args.columns`: a non-empty list of column names, or absent for all columns. */
-export function readColumnList(reader: OptionReader): string[] | undefined {
-  const value = reader.raw('columns');
-  if (value === undefined) return undefined;
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    !value.every((item) => typeof item === 'string' && item !== '')
-  ) {
-    throw reader.invalid('columns', 'must be a non-empty list of column names', value);
-  }
-  return value as string[];
 }

@@ -4,6 +4,9 @@
  * and what analytics libraries hand each other).
  */
 import type { Table } from 'apache-arrow';
+import { DatasetError } from '../dataset.ts';
+import type { OptionsOwner } from './dataset-options.ts';
+import { datasetSubject } from './dataset-options.ts';
 
 /** One record: column name to value. */
 export type Row = Record<string, unknown>;
@@ -42,8 +45,27 @@ export function isRowArray(value: unknown): value is Row[] {
   return true;
 }
 
+/**
+ * `save()` was given something other than the table data it takes (`expected`: "an array of row
+ * objects", or "... or an Arrow table").
+ */
+export function unsavableDataError(
+  owner: OptionsOwner,
+  expected: string,
+  data: unknown,
+  advice: { suffix?: string; hint?: string } = {},
+): DatasetError {
+  return new DatasetError(
+    `${datasetSubject(owner)}: save() expects ${expected}; got ${describeValue(data)}.${advice.suffix ?? ''}`,
+    {
+      datasetName: owner.name,
+      ...(advice.hint === undefined ? {} : { hint: advice.hint }),
+    },
+  );
+}
+
 /** A short description of an unexpected value, for "save() expects rows or an Arrow table; got ...". */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array that is not all plain objects';
   if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;

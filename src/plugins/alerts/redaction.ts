@@ -4,8 +4,11 @@
  */
 import type { Redactor } from '../../secrets/redactor.ts';
 
-/** `https://hooks.slack.com/***`: scheme, host and port; path, query and user info hidden. */
-export function redactUrl(url: string): string {
+/**
+ * `https://hooks.slack.com/***`: scheme, host and port; path, query and user info hidden. Stricter
+ * than the api dataset's `redactUrl`, which keeps the path: a Slack webhook's path *is* its secret.
+ */
+export function redactWebhookUrl(url: string): string {
   try {
     const parsed = new URL(url);
     const hidden =

@@ -7,7 +7,7 @@ import { formatDuration, truncate } from './alert.ts';
 import type { Alerter, AlerterType } from './alerter.ts';
 import type { AlerterSettings } from './alerts-config.ts';
 import { postJson } from './http.ts';
-import { redactUrl, urlSecrets } from './redaction.ts';
+import { redactWebhookUrl, urlSecrets } from './redaction.ts';
 
 /** A Block Kit block, as much of it as Sluice sends. */
 export type SlackBlock =
@@ -65,7 +65,7 @@ export function slackMessage(alert: Alert): SlackMessage {
 }
 
 export function slackAlerter(settings: AlerterSettings & { url: string }): Alerter {
-  const target = redactUrl(settings.url);
+  const target = redactWebhookUrl(settings.url);
   return {
     name: settings.name,
     type: 'slack' satisfies AlerterType,

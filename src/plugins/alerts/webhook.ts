@@ -8,7 +8,7 @@ import type { Alert } from './alert.ts';
 import type { Alerter, AlerterType } from './alerter.ts';
 import type { AlerterSettings } from './alerts-config.ts';
 import { postJson } from './http.ts';
-import { redactUrl, urlSecrets } from './redaction.ts';
+import { redactWebhookUrl, urlSecrets } from './redaction.ts';
 
 export const SIGNATURE_HEADER = 'X-Sluice-Signature';
 
@@ -56,7 +56,7 @@ export function webhookAlerter(
     headers: Readonly<Record<string, string>>;
   },
 ): Alerter {
-  const target = redactUrl(settings.url);
+  const target = redactWebhookUrl(settings.url);
   return {
     name: settings.name,
     type: 'webhook' satisfies AlerterType,

@@ -4,6 +4,7 @@ import type { Node } from '../../pipeline/node.ts';
 import { deliverRunMessage } from '../../session/build-catalog.ts';
 import type { RelayedEventDelivery } from '../relay.ts';
 import { deserializeError, serializeError } from '../relay.ts';
+import { asError } from '../../errors.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
 
@@ -201,8 +202,7 @@ export class WorkerHandle {
         message.type === 'done'
           ? current.resolve(message.outputs)
           : current.reject(deserializeError(message.error)),
-      (relayError: unknown) =>
-        current.reject(relayError instanceof Error ? relayError : new Error(String(relayError))),
+      (relayError: unknown) => current.reject(asError(relayError)),
     );
   }
 

@@ -1,3 +1,4 @@
+import { asError } from '../../errors.ts';
 import { ParallelRunnerError } from './errors.ts';
 
 /** What the pool needs of a worker: WorkerHandle in the runner. */
@@ -151,7 +152,7 @@ export class WorkerPool<T extends PoolMember> {
       },
       (error: unknown) => {
         this.#starting--;
-        this.#startFailure = error instanceof Error ? error : new Error(String(error));
+        this.#startFailure = asError(error);
         this.#serve();
       },
     );
