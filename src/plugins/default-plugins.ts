@@ -1,4 +1,4 @@
-import type { SluicePlugin } from '../hooks/sluice-manager.ts';
+import type { SluicePlugin } from '../plugin-api/index.ts';
 import { alertsPlugin } from './alerts/plugin.ts';
 import { stepHooksPlugin } from './step-hooks/plugin.ts';
 

@@ -1,12 +1,17 @@
-import type { SluicePlugin } from '../../hooks/sluice-manager.ts';
-import { definePlugin } from '../../hooks/sluice-manager.ts';
-import { isPromiseLike } from '../../maybe-promise.ts';
-import type { Node } from '../../pipeline/node.ts';
-import type { StepHookContext } from '../../pipeline/step-hook.ts';
-import { NodeFailuresError, PluginHookError } from '../../runner/errors.ts';
-import type { ProjectContext } from '../../session/context.ts';
-import type { StepOutcome } from '../step-hooks/step-tracker.ts';
-import { StepTracker } from '../step-hooks/step-tracker.ts';
+import type {
+  StepOutcome,
+  Node,
+  ProjectContext,
+  SluicePlugin,
+  StepHookContext,
+} from '../../plugin-api/index.ts';
+import {
+  NodeFailuresError,
+  PluginHookError,
+  StepTracker,
+  definePlugin,
+  isPromiseLike,
+} from '../../plugin-api/index.ts';
 import { nodeAlert, pipelineAlert } from './alert.ts';
 import type { AttachSettings, NodeAlertKind } from './alerts-config.ts';
 import { AlertsFailedError } from './errors.ts';

@@ -1,11 +1,13 @@
-import type { SluicePlugin } from '../../hooks/sluice-manager.ts';
-import { definePlugin } from '../../hooks/sluice-manager.ts';
-import { isPromiseLike } from '../../maybe-promise.ts';
-import type { Node } from '../../pipeline/node.ts';
-import type { RetryPolicy } from '../../pipeline/retry-policy.ts';
-import type { StepHookContext, StepHookReference } from '../../pipeline/step-hook.ts';
-import { PluginHookError } from '../../runner/errors.ts';
-import type { ProjectContext } from '../../session/context.ts';
+import type {
+  StepOutcome,
+  Node,
+  ProjectContext,
+  RetryPolicy,
+  SluicePlugin,
+  StepHookContext,
+  StepHookReference,
+} from '../../plugin-api/index.ts';
+import { PluginHookError, StepTracker, definePlugin, isPromiseLike } from '../../plugin-api/index.ts';
 import type { HooksConfig, StepHookKind } from './hooks-config.ts';
 import { EMPTY_HOOKS_CONFIG, loadHooksConfig, STEP_HOOK_KINDS } from './hooks-config.ts';
 import type { StepHookFailure } from './invoke.ts';
@@ -14,8 +16,6 @@ import type { HookSetting } from './precedence.ts';
 import { settingsFor } from './precedence.ts';
 import type { ConfiguredHook } from './references.ts';
 import { functionHook, ReferenceResolver } from './references.ts';
-import type { StepOutcome } from './step-tracker.ts';
-import { StepTracker } from './step-tracker.ts';
 import { checkHookTargets } from './targets.ts';
 
 /** The step-hooks plugin's name, as registered (and as `disableHooksForPlugins` names it). */
