@@ -32,7 +32,10 @@ export function entryPoints(): EntryPoint[] {
     const built = typeof target === 'string' ? target : target.import;
     if (built === undefined || !built.endsWith('.js')) continue;
     const source = built.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
-    entries.push({ specifier: subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`, source });
+    entries.push({
+      specifier: subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`,
+      source,
+    });
   }
   return entries;
 }
@@ -63,5 +66,7 @@ export function exportedNames(source: string): ExportedName[] {
 
 /** The repository-relative path of a module an import specifier in `from` points at. */
 export function resolveRelative(from: string, specifier: string): string {
-  return relative(REPO, join(REPO, dirname(from), specifier)).split('\\').join('/');
+  return relative(REPO, join(REPO, dirname(from), specifier))
+    .split('\\')
+    .join('/');
 }

@@ -52,6 +52,7 @@ test('at run time each entry point has exactly its value exports', async () => {
       .map((entry) => entry.name)
       .sort();
     assert.deepEqual(Object.keys(loaded).sort(), values, `${specifier} (${source})`);
-    for (const name of values) assert.notEqual(loaded[name], undefined, `${specifier} exports ${name} as undefined`);
+    for (const name of values)
+      assert.notEqual(loaded[name], undefined, `${specifier} exports ${name} as undefined`);
   }
 });
