@@ -64,6 +64,8 @@ export type {
   CatalogFilter,
 } from './io/catalog.ts';
 export type { CatalogEntry } from './io/catalog-config.ts';
+export { CatalogResolver } from './io/catalog-resolver.ts';
+export type { ConfigLocator, ResolvedCatalogEntry, CatalogResolverOptions } from './io/catalog-resolver.ts';
 export { CatalogError, CatalogAggregateError } from './io/catalog-errors.ts';
 export type { CatalogErrorDetails } from './io/catalog-errors.ts';
 
@@ -146,6 +148,8 @@ export type { ProjectContext } from './session/context.ts';
 export type { RunParams, RunResult } from './session/run-params.ts';
 export { defaultRunParams } from './session/run-params.ts';
 export { runPipeline } from './session/run-pipeline.ts';
+export { checkRun } from './session/check-run.ts';
+export type { RunCheck } from './session/check-run.ts';
 export { RunNotStartedError, UnknownTagsError } from './session/errors.ts';
 export { SLUICE_VERSION } from './session/version.ts';
 
