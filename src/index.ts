@@ -73,6 +73,8 @@ export type { CatalogErrorDetails } from './io/catalog-errors.ts';
 export type { Dataset, DatasetDescription } from './io/dataset.ts';
 export { DatasetError } from './io/dataset.ts';
 export type { DatasetFactory, DatasetFactoryContext } from './io/dataset-registry.ts';
+export { DatasetTypeRegistry } from './io/dataset-registry.ts';
+export { createDatasetTypeRegistry } from './io/builtin-datasets.ts';
 export { MemoryDataset } from './io/datasets/memory.ts';
 export type { CopyMode, MemoryDatasetOptions } from './io/datasets/memory.ts';
 export { JsonDataset } from './io/datasets/json.ts';
