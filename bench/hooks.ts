@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import tapable from 'tapable';
-import { HookManager } from '../dist/index.js';
+import { HookManager } from '../dist/plugin-api/index.js';
 
 type Args = { node: string; runId: string };
 type Specs = { beforeNodeRun(args: Args): void };

@@ -5,7 +5,7 @@
  * scripts/pluggy-oracle.py produces) make historic calls, some through subset callers, between
  * registrations instead.
  */
-import { HookManager } from '../../src/index.ts';
+import { HookManager } from '../../src/plugin-api/index.ts';
 
 interface ImplCase {
   id: string;

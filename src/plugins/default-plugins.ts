@@ -1,6 +1,6 @@
-import type { SluicePlugin } from '../hooks/sluice-manager.ts';
-import { alertsPlugin } from './alerts/plugin.ts';
-import { stepHooksPlugin } from './step-hooks/plugin.ts';
+import type { SluicePlugin } from '../plugin-api/index.ts';
+import { alertsPlugin } from './alerts/index.ts';
+import { stepHooksPlugin } from './step-hooks/index.ts';
 
 /**
  * The built-in plugins every project gets, fresh for each hook manager (they keep per-run state).

@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { before, describe, it } from 'node:test';
 import { formatError } from '../../src/cli/report-error.ts';
-import { Redactor, SluiceError } from '../../src/index.ts';
+import { SluiceError } from '../../src/index.ts';
+import { Redactor } from '../../src/plugin-api/index.ts';
 import { REPO, ensureBuilt } from './support.ts';
 
 const PASSWORD = 's3cr3t-pa55';

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { HookManager, discoverPlugins, PluginDiscoveryError } from '../../src/index.ts';
+import { PluginDiscoveryError } from '../../src/index.ts';
+import { HookManager, discoverPlugins } from '../../src/plugin-api/index.ts';
 
 async function writePackage(
   root: string,

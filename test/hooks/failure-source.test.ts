@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hookFailureSource } from '../../src/index.ts';
+import { hookFailureSource } from '../../src/plugin-api/index.ts';
 import { useGeneratedCallSites } from '../../src/hooks/generated-call-sites.ts';
 import type { Next } from './helpers.ts';
 import { addPlain, deferred, makeManager } from './helpers.ts';

@@ -5,10 +5,10 @@ import {
   definePlugin,
   HookRegistrationError,
   node,
-  SLUICE_HOOK_SPECS,
   type HookSpecs,
   type SluicePlugin,
 } from '../../src/index.ts';
+import { SLUICE_HOOK_SPECS } from '../../src/plugin-api/index.ts';
 
 test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plus onNodeRetry and nodeRetryPolicy', () => {
   const specs = Object.fromEntries(SLUICE_HOOK_SPECS.map((spec) => [spec.name, [...spec.args]]));

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ConfigLoader } from '../../src/config/index.ts';
 import type { Dataset } from '../../src/io/index.ts';
 import { DataCatalog, DatasetError, createDatasetTypeRegistry } from '../../src/io/index.ts';
-import { Redactor, isSecretName } from '../../src/index.ts';
+import { Redactor, isSecretName } from '../../src/plugin-api/index.ts';
 import { rejectionOf, writeProject } from '../config/project-fixture.ts';
 
 const PASSWORD = 's3cr3t-pa55';

@@ -11,7 +11,6 @@ import {
   createHookManager,
   DataCatalog,
   definePlugin,
-  isRelayed,
   JsonDataset,
   node,
   Pipeline,
@@ -19,6 +18,7 @@ import {
   SequentialRunner,
   Session,
 } from '../../src/index.ts';
+import { isRelayed } from '../../src/plugin-api/index.ts';
 import { RelayedEventDelivery, serializeError } from '../../src/runner/relay.ts';
 import type { ProgressOptions } from '../../src/plugins/index.ts';
 import { formatSummary, progressPlugin } from '../../src/plugins/index.ts';

@@ -9,15 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Runner } from '../../src/index.ts';
-import {
-  AsyncRunner,
-  DataCatalog,
-  JsonDataset,
-  node,
-  nodesWithMissingOutputs,
-  Pipeline,
-  SequentialRunner,
-} from '../../src/index.ts';
+import { AsyncRunner, DataCatalog, JsonDataset, node, Pipeline, SequentialRunner } from '../../src/index.ts';
+import { nodesWithMissingOutputs } from '../../src/runner/missing-outputs.ts';
 import { nodeOrder, runWith } from './helpers.ts';
 
 const runners: [string, () => Runner][] = [

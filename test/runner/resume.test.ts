@@ -5,14 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DataCatalog,
-  node,
-  Pipeline,
-  resumeCommand,
-  resumeCommandFor,
-  resumeFromNodes,
-} from '../../src/index.ts';
+import { DataCatalog, node, Pipeline } from '../../src/index.ts';
+import { resumeCommand, resumeFromNodes } from '../../src/runner/resume.ts';
+import { resumeCommandFor } from '../../src/session/session.ts';
 import { catalogWith, makeRunParams } from './helpers.ts';
 
 const id = (v: unknown) => v;

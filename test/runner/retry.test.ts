@@ -6,10 +6,10 @@ import {
   definePlugin,
   node,
   Pipeline,
-  retryDelay,
   runNode,
   type RetryPolicy,
 } from '../../src/index.ts';
+import { retryDelay } from '../../src/pipeline/retry-policy.ts';
 
 class Flaky extends Error {}
 class Fatal extends Error {}

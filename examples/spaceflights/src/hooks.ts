@@ -1,4 +1,5 @@
-import { definePlugin, isParameterName, isRelayed } from 'sluice';
+import { definePlugin } from 'sluice';
+import { isParameterName, isRelayed } from 'sluice/plugin';
 
 /** Rows a node read or wrote, one dataset at a time. */
 export interface RowCount {

@@ -11,8 +11,8 @@
  *   critical: { on_failure: sluice#alertOnFailure }
  * ```
  */
-import { SluiceError } from '../../errors.ts';
-import type { StepHookContext } from '../../pipeline/step-hook.ts';
+import type { StepHookContext } from '../../plugin-api/index.ts';
+import { SluiceError } from '../../plugin-api/index.ts';
 import { nodeAlert } from './alert.ts';
 import { alertServiceFor } from './service.ts';
 

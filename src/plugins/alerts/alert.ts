@@ -1,8 +1,8 @@
+import type { StepHookContext } from '../../plugin-api/index.ts';
 /**
  * What an alert says, whatever carries it: a node that failed, succeeded or will be retried, or a
  * run that failed. Each alerter turns it into its own format (Slack blocks, JSON, an email).
  */
-import type { StepHookContext } from '../../pipeline/step-hook.ts';
 
 /** `failure`, `retry`, `success`: one node. `pipeline`: the end of a failed run. */
 export type AlertKind = 'failure' | 'retry' | 'success' | 'pipeline';

@@ -22,9 +22,8 @@
  * ```yaml
  * ```
  */
-import type { ConfigLoader } from '../../config/config-loader.ts';
-import type { ConfigLocation } from '../../io/dataset.ts';
-import { didYouMean } from '../../suggest.ts';
+import type { ConfigLoader, ConfigLocation } from '../../plugin-api/index.ts';
+import { didYouMean } from '../../plugin-api/index.ts';
 import type { AlertKind } from './alert.ts';
 import { ALERT_KINDS } from './alert.ts';
 import type { Alerter, AlerterType } from './alerter.ts';

@@ -1,5 +1,4 @@
-import { ConfigError } from '../../config/errors.ts';
-import { SluiceError } from '../../errors.ts';
+import { ConfigError, SluiceError } from '../../plugin-api/index.ts';
 
 /** `conf/<env>/alerts.yml` is wrong, or names credentials that don't exist or lack a key. */
 export class AlertConfigError extends ConfigError {}

@@ -1,12 +1,17 @@
-import type { SluicePlugin } from '../../hooks/sluice-manager.ts';
-import { definePlugin } from '../../hooks/sluice-manager.ts';
-import { isPromiseLike } from '../../maybe-promise.ts';
-import type { Node } from '../../pipeline/node.ts';
-import type { StepHookContext } from '../../pipeline/step-hook.ts';
-import { NodeFailuresError, PluginHookError } from '../../runner/errors.ts';
-import type { ProjectContext } from '../../session/context.ts';
-import type { StepOutcome } from '../step-hooks/step-tracker.ts';
-import { StepTracker } from '../step-hooks/step-tracker.ts';
+import type {
+  StepOutcome,
+  Node,
+  ProjectContext,
+  SluicePlugin,
+  StepHookContext,
+} from '../../plugin-api/index.ts';
+import {
+  NodeFailuresError,
+  PluginHookError,
+  StepTracker,
+  definePlugin,
+  isPromiseLike,
+} from '../../plugin-api/index.ts';
 import { nodeAlert, pipelineAlert } from './alert.ts';
 import type { AttachSettings, NodeAlertKind } from './alerts-config.ts';
 import { AlertsFailedError } from './errors.ts';
@@ -40,6 +45,34 @@ export interface AlertsPlugin extends SluicePlugin {
   readonly lastSummary: AlertSummary | undefined;
 }
 
+/** alerts.yml's settings, with the plugin's options over them. */
+interface AlertSettings {
+  readonly attach: AttachSettings;
+  readonly pipelineAlert: boolean;
+  readonly failPipeline: boolean;
+}
+
+/** What the plugin keeps between hooks, in this process. */
+interface AlertsState {
+  readonly tracker: StepTracker;
+  /** The project of the last context created. */
+  project: ProjectContext | undefined;
+  /** The alerters of that project's alerts.yml; undefined before the first context. */
+  service: AlertService | undefined;
+  settings: AlertSettings;
+  runStartedAt: number;
+  /** The run's end was handled: once, by whichever of the two end hooks fires. */
+  ended: boolean;
+  /** The alert counts of the last run that ended in this process. */
+  lastSummary: AlertSummary | undefined;
+}
+
+const NO_SETTINGS: AlertSettings = {
+  attach: { nodes: 'none', tags: [], on: new Set() },
+  pipelineAlert: true,
+  failPipeline: false,
+};
+
 /**
  * Alerts through the alerters of conf/<env>/alerts.yml: per-node alerts for every node or tagged
  * ones (the same messages as the `alertOnFailure`/`alertOnSuccess` step hooks), one alert at the
@@ -52,26 +85,28 @@ export interface AlertsPlugin extends SluicePlugin {
  */
 export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const tracker = new StepTracker();
-  let project: ProjectContext | undefined;
-  let service: AlertService | undefined;
-  let attach: AttachSettings = { nodes: 'none', tags: [], on: new Set() };
-  let pipelineAlertOn = true;
-  let failPipeline = false;
-  let ended = false;
-  let runStartedAt = 0;
-  const state: { lastSummary: AlertSummary | undefined } = { lastSummary: undefined };
+  const state: AlertsState = {
+    tracker: new StepTracker(),
+    project: undefined,
+    service: undefined,
+    settings: NO_SETTINGS,
+    runStartedAt: 0,
+    ended: false,
+    lastSummary: undefined,
+  };
 
   const attached = (node: Node): boolean =>
-    service !== undefined &&
-    service.active &&
-    (attach.nodes === 'all' || attach.tags.some((tag) => node.tags.has(tag)));
+    state.service !== undefined &&
+    state.service.active &&
+    (state.settings.attach.nodes === 'all' || state.settings.attach.tags.some((tag) => node.tags.has(tag)));
 
   /** Node hooks must never throw: the node's own outcome is what the run reports. */
   const safely = (action: () => void | Promise<unknown>): void | Promise<void> => {
     const report = (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      log(`sluice: the alerts plugin failed: ${service === undefined ? message : service.redact(message)}`);
+      log(
+        `sluice: the alerts plugin failed: ${state.service === undefined ? message : state.service.redact(message)}`,
+      );
     };
     try {
       const pending = action();
@@ -82,50 +117,13 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     return undefined;
   };
   const alertFor = (kind: NodeAlertKind, outcome: StepOutcome): Promise<unknown> | undefined => {
-    if (!attach.on.has(kind)) return undefined;
+    if (!state.settings.attach.on.has(kind)) return undefined;
     const context = {
       ...outcome,
-      pipelineName: project?.pipelineName ?? '__default__',
-      project,
+      pipelineName: state.project?.pipelineName ?? '__default__',
+      project: state.project,
     } as StepHookContext;
-    return service!.send(nodeAlert(context));
-  };
-
-  const end = async (error: Error | undefined, pipelineName: string, runId: string): Promise<void> => {
-    if (service === undefined || !service.active || ended) return;
-    ended = true;
-    if (error !== undefined && pipelineAlertOn && !(error instanceof AlertsFailedError)) {
-      const failed = service.failedNodes();
-      if (error instanceof NodeFailuresError) {
-        for (const failure of error.failures)
-          if (!failed.some((known) => known.node === failure.nodeName))
-            failed.push({ node: failure.nodeName, error: failure.error });
-      }
-      await service.send(
-        pipelineAlert({
-          pipelineName,
-          runId,
-          error,
-          failedNodes: failed,
-          durationMs: performance.now() - runStartedAt,
-        }),
-      );
-    }
-    const summary = service.summary();
-    state.lastSummary = summary;
-    if (summary.sent + summary.failed > 0) log(formatSummary(summary));
-    if (error === undefined && failPipeline && summary.failed > 0) {
-      const reasons = summary.failures.map(
-        (failure) =>
-          `${failure.alerter}${failure.node === null ? '' : ` (node ${failure.node})`}: ${failure.error}`,
-      );
-      throw new AlertsFailedError(
-        `${summary.failed} alert(s) could not be delivered:\n  - ${reasons.join('\n  - ')}`,
-        {
-          hint: 'Every node succeeded; the run fails because fail_pipeline is on. Check the alerters in conf/<env>/alerts.yml.',
-        },
-      );
-    }
+    return state.service!.send(nodeAlert(context));
   };
 
   return definePlugin({
@@ -134,39 +132,35 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
       return state.lastSummary;
     },
     onRunMessage({ topic, message }) {
-      if (topic === ALERTS_TOPIC) service?.ledger.receive(message as LedgerEntry);
+      if (topic === ALERTS_TOPIC) state.service?.ledger.receive(message as LedgerEntry);
     },
     afterContextCreated({ context }) {
-      project = context;
-      ended = false;
-      service = alertServiceFor(context, log);
-      const configured = service.config;
-      attach = {
-        nodes: options.nodes ?? (options.tags !== undefined ? 'none' : configured.attach.nodes),
-        tags: options.tags ?? configured.attach.tags,
-        on: options.on === undefined ? configured.attach.on : new Set(options.on),
-      };
-      pipelineAlertOn = options.pipelineAlert ?? configured.pipelineAlert;
-      failPipeline = options.failPipeline ?? configured.failPipeline;
+      state.project = context;
+      state.ended = false;
+      state.service = alertServiceFor(context, log);
+      state.settings = settingsOf(options, state.service.config);
     },
     beforePipelineRun() {
-      runStartedAt = performance.now();
+      state.runStartedAt = performance.now();
     },
     onNodeStart({ node, runId }) {
-      if (attached(node)) tracker.start(node, runId);
+      if (attached(node)) state.tracker.start(node, runId);
     },
     onNodeRetry({ error, node, catalog, attempt, delayMs, runId }) {
       if (!attached(node)) return undefined;
-      return safely(() => alertFor('retry', tracker.retry(node, error, attempt, delayMs, catalog, runId)));
+      return safely(() =>
+        alertFor('retry', state.tracker.retry(node, error, attempt, delayMs, catalog, runId)),
+      );
     },
     onNodeEnd({ node, catalog, runId, error }) {
+      const service = state.service;
       if (service === undefined || !service.active) return undefined;
       // A plugin's failure is not the node's; the run's pipeline alert reports it.
-      if (error instanceof PluginHookError) return void tracker.forget(node);
+      if (error instanceof PluginHookError) return void state.tracker.forget(node);
       return safely(() => {
-        if (error !== undefined && pipelineAlertOn) service!.recordNodeFailure(node.name, error);
+        if (error !== undefined && state.settings.pipelineAlert) service.recordNodeFailure(node.name, error);
         if (!attached(node)) return undefined;
-        const outcome = tracker.end(node, error, catalog, runId);
+        const outcome = state.tracker.end(node, error, catalog, runId);
         return alertFor(outcome.outcome, outcome);
       });
     },
@@ -175,11 +169,71 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     afterPipelineRun: {
       tryfirst: true,
       handler({ runParams }) {
-        return end(undefined, runParams.pipelineName, runParams.runId);
+        return endRun(state, log, undefined, runParams.pipelineName, runParams.runId);
       },
     },
     onPipelineError({ error, runParams }) {
-      return end(error, runParams.pipelineName, runParams.runId);
+      return endRun(state, log, error, runParams.pipelineName, runParams.runId);
     },
   }) as unknown as AlertsPlugin;
+}
+
+function settingsOf(options: AlertsOptions, configured: AlertService['config']): AlertSettings {
+  return {
+    attach: {
+      nodes: options.nodes ?? (options.tags !== undefined ? 'none' : configured.attach.nodes),
+      tags: options.tags ?? configured.attach.tags,
+      on: options.on === undefined ? configured.attach.on : new Set(options.on),
+    },
+    pipelineAlert: options.pipelineAlert ?? configured.pipelineAlert,
+    failPipeline: options.failPipeline ?? configured.failPipeline,
+  };
+}
+
+/**
+ * The run ended (`error` undefined: it succeeded): the pipeline alert for a failed run, the
+ * delivery summary, and with fail_pipeline an error when alerts could not all be delivered.
+ */
+async function endRun(
+  state: AlertsState,
+  log: (line: string) => void,
+  error: Error | undefined,
+  pipelineName: string,
+  runId: string,
+): Promise<void> {
+  const service = state.service;
+  if (service === undefined || !service.active || state.ended) return;
+  state.ended = true;
+  if (error !== undefined && state.settings.pipelineAlert && !(error instanceof AlertsFailedError)) {
+    const failed = service.failedNodes();
+    if (error instanceof NodeFailuresError) {
+      for (const failure of error.failures)
+        if (!failed.some((known) => known.node === failure.nodeName))
+          failed.push({ node: failure.nodeName, error: failure.error });
+    }
+    await service.send(
+      pipelineAlert({
+        pipelineName,
+        runId,
+        error,
+        failedNodes: failed,
+        durationMs: performance.now() - state.runStartedAt,
+      }),
+    );
+  }
+  const summary = service.summary();
+  state.lastSummary = summary;
+  if (summary.sent + summary.failed > 0) log(formatSummary(summary));
+  if (error === undefined && state.settings.failPipeline && summary.failed > 0) {
+    const reasons = summary.failures.map(
+      (failure) =>
+        `${failure.alerter}${failure.node === null ? '' : ` (node ${failure.node})`}: ${failure.error}`,
+    );
+    throw new AlertsFailedError(
+      `${summary.failed} alert(s) could not be delivered:\n  - ${reasons.join('\n  - ')}`,
+      {
+        hint: 'Every node succeeded; the run fails because fail_pipeline is on. Check the alerters in conf/<env>/alerts.yml.',
+      },
+    );
+  }
 }

@@ -1,8 +1,8 @@
+import type { Redactor } from '../../plugin-api/index.ts';
 /**
  * Keeping alert credentials out of sight: webhook URLs are shown as their origin only (a Slack
  * webhook's path *is* its secret), and every secret value is masked in anything logged or thrown.
  */
-import type { Redactor } from '../../secrets/redactor.ts';
 
 /**
  * `https://hooks.slack.com/***`: scheme, host and port; path, query and user info hidden. Stricter

@@ -3,9 +3,7 @@
  * something needs them (the alerts plugin at the start of the run, or an alert step hook), and
  * shared by everything that sends alerts in that process.
  */
-import type { ConfigLoader } from '../../config/config-loader.ts';
-import type { Redactor } from '../../secrets/redactor.ts';
-import type { ProjectContext } from '../../session/context.ts';
+import type { ConfigLoader, ProjectContext, Redactor } from '../../plugin-api/index.ts';
 import type { Alert } from './alert.ts';
 import type { Alerter } from './alerter.ts';
 import type { AlertsConfig } from './alerts-config.ts';

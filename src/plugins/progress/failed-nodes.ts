@@ -1,5 +1,5 @@
-import type { SluicePlugin } from '../../hooks/sluice-manager.ts';
-import { definePlugin } from '../../hooks/sluice-manager.ts';
+import type { SluicePlugin } from '../../plugin-api/index.ts';
+import { definePlugin } from '../../plugin-api/index.ts';
 import { firstLine } from './format.ts';
 
 /** The failed-nodes plugin's name, as registered. */

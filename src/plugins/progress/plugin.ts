@@ -1,6 +1,5 @@
-import type { SluicePlugin } from '../../hooks/sluice-manager.ts';
-import { definePlugin } from '../../hooks/sluice-manager.ts';
-import type { Pipeline } from '../../pipeline/pipeline.ts';
+import type { Pipeline, SluicePlugin } from '../../plugin-api/index.ts';
+import { definePlugin } from '../../plugin-api/index.ts';
 import { firstLine } from './format.ts';
 import { LiveRenderer } from './live.ts';
 import { PlainRenderer } from './plain.ts';

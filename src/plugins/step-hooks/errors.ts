@@ -1,7 +1,5 @@
-import { ConfigError } from '../../config/errors.ts';
-import { formatLocation } from '../../config/location.ts';
-import { SluiceError } from '../../errors.ts';
-import type { ConfigLocation } from '../../io/dataset.ts';
+import type { ConfigLocation } from '../../plugin-api/index.ts';
+import { ConfigError, SluiceError, formatLocation } from '../../plugin-api/index.ts';
 
 /** `conf/<env>/hooks.yml` is wrong: an unknown key, node or tag, or a bad retry option. */
 export class StepHookConfigError extends ConfigError {}

@@ -9,10 +9,8 @@
  * pipeline: { on_success: ./src/hooks.ts#logSuccess }
  * ```
  */
-import type { ConfigLoader } from '../../config/config-loader.ts';
-import type { ConfigLocation } from '../../io/dataset.ts';
-import type { RetryPolicy } from '../../pipeline/retry-policy.ts';
-import { didYouMean } from '../../suggest.ts';
+import type { ConfigLoader, ConfigLocation, RetryPolicy } from '../../plugin-api/index.ts';
+import { didYouMean } from '../../plugin-api/index.ts';
 import { StepHookConfigError } from './errors.ts';
 import type { ConfiguredHook, ReferenceResolver } from './references.ts';
 

@@ -3,8 +3,8 @@
  * before the next starts), and whatever one throws or rejects with is logged and recorded, never
  * passed on. A node's own error stays the run's error; a successful node stays successful.
  */
-import { isPromiseLike } from '../../maybe-promise.ts';
-import type { StepHookContext } from '../../pipeline/step-hook.ts';
+import type { StepHookContext } from '../../plugin-api/index.ts';
+import { isPromiseLike } from '../../plugin-api/index.ts';
 import type { StepHookKind } from './hooks-config.ts';
 import type { ConfiguredHook } from './references.ts';
 

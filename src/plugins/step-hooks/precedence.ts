@@ -14,10 +14,7 @@
  * The rule behind it: the more specific level wins, and at the same level code wins over YAML.
  * An empty list (`on_failure: []`) is a setting too: it turns lower levels off for that node.
  */
-import type { Node } from '../../pipeline/node.ts';
-import type { NodeBehaviourName } from '../../pipeline/options.ts';
-import type { RetryPolicy } from '../../pipeline/retry-policy.ts';
-import type { StepHookReference } from '../../pipeline/step-hook.ts';
+import type { Node, NodeBehaviourName, RetryPolicy, StepHookReference } from '../../plugin-api/index.ts';
 import type { HooksConfig, HooksEntry, StepHookKind } from './hooks-config.ts';
 import { STEP_HOOK_KINDS } from './hooks-config.ts';
 import type { ConfiguredHook } from './references.ts';

@@ -3,14 +3,12 @@
  * lazy) can name a function: `./src/alerts.ts#pageOnCall` (a path relative to the project),
  * `sluice#alertOnFailure` (a built-in), or `some-package#hook` (an installed package).
  */
+import type { ConfigLocation, StepHook } from '../../plugin-api/index.ts';
+import { didYouMean, importModule } from '../../plugin-api/index.ts';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ConfigLocation } from '../../io/dataset.ts';
-import { importModule } from '../../module-loader.ts';
-import type { StepHook } from '../../pipeline/step-hook.ts';
-import { didYouMean } from '../../suggest.ts';
 import { StepHookReferenceError } from './errors.ts';
 
 /** A step hook ready to call, with the label logs and failure records show for it. */

@@ -3,10 +3,8 @@
  * the run's (filtered) pipeline may still belong to the registered pipelines (hooks.yml serves
  * every pipeline of the project), so those are consulted, lazily, before calling a name unknown.
  */
-import type { ConfigLoader } from '../../config/config-loader.ts';
-import type { Pipeline } from '../../pipeline/pipeline.ts';
-import { loadSettings } from '../../session/settings.ts';
-import { nearest } from '../../suggest.ts';
+import type { ConfigLoader, Pipeline } from '../../plugin-api/index.ts';
+import { loadSettings, nearest } from '../../plugin-api/index.ts';
 import { StepHookConfigError } from './errors.ts';
 import type { HooksConfig } from './hooks-config.ts';
 import { HOOKS_CONFIG_KEY } from './hooks-config.ts';

@@ -1,12 +1,13 @@
 /**
  * Turns each node's lifecycle hooks (`onNodeStart`, `onNodeRetry`, `onNodeEnd`) into step
  * outcomes: a retry per failed attempt that will run again, then success or failure once. It keeps
- * what a step hook's context needs: attempt numbers, durations and the node's parameters. Used by
- * the step-hooks and alerts plugins, each with its own tracker.
+ * what a step hook's context needs: attempt numbers, durations and the node's parameters. Public
+ * (`sluice/plugin`) for any plugin that reports per-node outcomes; the step-hooks and alerts
+ * plugins each keep their own tracker.
  */
-import type { DataCatalog } from '../../io/catalog.ts';
-import { isParameterName, PARAMS_PREFIX } from '../../io/catalog-parameters.ts';
-import type { Node } from '../../pipeline/node.ts';
+import type { DataCatalog } from '../io/catalog.ts';
+import { isParameterName, PARAMS_PREFIX } from '../io/catalog-parameters.ts';
+import type { Node } from '../pipeline/node.ts';
 
 /** One outcome, with everything but the project and pipeline name of a step hook context. */
 export type StepOutcome = {
@@ -29,6 +30,10 @@ interface NodeTrack {
   readonly runId: string;
 }
 
+/**
+ * Call `start`, `retry` and `end` from the plugin's `onNodeStart`, `onNodeRetry` and `onNodeEnd`
+ * hooks; `forget` when the node ends because a plugin failed. Give `now` to control the clock.
+ */
 export class StepTracker {
   readonly #now: () => number;
   /** By full node name: a name runs once at a time in a run. */

@@ -1,0 +1,78 @@
+/**
+ * `sluice/plugin`: the plugin author's tier. A plugin needs only this import: the hook surface
+ * that `sluice` also exports (`definePlugin`, the hook specs, the contexts hooks receive), and the
+ * tools the built-in plugins use themselves, so that a third-party plugin can do what they do.
+ * The built-in plugins under src/plugins/ import nothing else (test/api/plugin-imports.test.ts).
+ */
+
+// Writing a plugin: `definePlugin`, the hook specs and what hooks receive (also in `sluice`).
+export { definePlugin } from '../hooks/sluice-manager.ts';
+export type { SluicePlugin } from '../hooks/sluice-manager.ts';
+export type { HookSpecs, InputOverrides, ProjectMetadata } from '../hooks/specs.ts';
+export type { HookArgs, HookName, HookReturn, ImplementationOrder } from '../hooks/plugin.ts';
+export type { ProjectContext } from '../session/context.ts';
+export type { RunParams, RunResult } from '../session/run-params.ts';
+export type { Node } from '../pipeline/node.ts';
+export type { NodeBehaviourName } from '../pipeline/options.ts';
+export type { Pipeline } from '../pipeline/pipeline.ts';
+export type { RetryPolicy } from '../pipeline/retry-policy.ts';
+export type { StepHook, StepHookContext, StepHookReference } from '../pipeline/step-hook.ts';
+export type { DataCatalog } from '../io/catalog.ts';
+export type { ConfigLoader } from '../config/config-loader.ts';
+export { loadSettings } from '../session/settings.ts';
+
+// Errors a plugin throws or inspects (also in `sluice`).
+export { SluiceError } from '../errors.ts';
+export { ConfigError } from '../config/errors.ts';
+export { NodeFailuresError, PluginHookError } from '../runner/errors.ts';
+
+// Hook managers: the pluggy-grade core, for tools that host plugins of their own or inspect calls.
+export { HookManager } from '../hooks/manager.ts';
+export type { HookCallers } from '../hooks/manager.ts';
+export type { HookCaller, ImplementationInfo } from '../hooks/hook-caller.ts';
+export type { HookSpecDefinition } from '../hooks/spec.ts';
+export type {
+  HookCallResult,
+  HookHandler,
+  HookImplementation,
+  NoUnknownHooks,
+  ObjectFormHandler,
+  PluginOf,
+  WrapperHandler,
+} from '../hooks/plugin.ts';
+export type { FirstResultHookName } from '../hooks/sluice-manager.ts';
+export type { FirstResultHookSpecs } from '../hooks/specs.ts';
+export { SLUICE_HOOK_SPECS } from '../hooks/specs.ts';
+export type { HookMonitor, HookCallStart, HookCallEnd, HookImplementationTiming } from '../hooks/monitor.ts';
+export { HookTracer } from '../hooks/trace.ts';
+export type { HookCallRecord, HookProfileRow } from '../hooks/trace.ts';
+export { hookFailureSource } from '../hooks/failure-source.ts';
+export type { HookFailureSource } from '../hooks/failure-source.ts';
+export { discoverPlugins } from '../hooks/discovery.ts';
+export type { DiscoveredPlugin, DiscoveryResult } from '../hooks/discovery.ts';
+
+// Relayed events: what a main-process plugin receives from nodes run in other processes.
+export { RelayedData, isRelayed } from '../runner/relay.ts';
+export type { RelayedEvent } from '../runner/relay.ts';
+
+// Node outcomes: step outcomes from the node lifecycle hooks, with the node's parameters.
+export { StepTracker } from './step-tracker.ts';
+export type { StepOutcome } from './step-tracker.ts';
+export { isParameterName, PARAMS_PREFIX, PARAMETERS_DATASET } from '../io/catalog-parameters.ts';
+export {
+  TRANSCODING_SEPARATOR,
+  isTranscoded,
+  splitTranscoding,
+  stripTranscoding,
+} from '../pipeline/transcoding.ts';
+
+// Secrets: masking credentials in anything a plugin prints or sends.
+export { Redactor, REDACTION_MASK, isSecretName } from '../secrets/redactor.ts';
+
+// Messages and project modules: locations, "did you mean", importing a project's TypeScript.
+export type { ConfigLocation } from '../io/dataset.ts';
+export { formatLocation } from '../config/location.ts';
+export { didYouMean, nearest } from '../suggest.ts';
+export { importModule } from '../module-loader.ts';
+export type { MaybePromise } from '../maybe-promise.ts';
+export { isPromiseLike } from '../maybe-promise.ts';
