@@ -105,7 +105,7 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     const report = (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       log(
-        `sluice: the alerts plugin failed: ${state.service === undefined ? message : state.service.redact(message)}`,
+        `sluice: the alerts plugin failed: ${state.service?.redact(message) ?? state.project?.redact(message) ?? message}`,
       );
     };
     try {
