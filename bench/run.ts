@@ -13,7 +13,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join, resolve } from 'node:path';
 import {
@@ -33,6 +33,11 @@ import {
 const ROOT = resolve(import.meta.dirname, '..');
 const results: Record<string, number> = {};
 
+/** The 1-minute load average, printed beside every figure: a busy machine skews them. */
+function load(): string {
+  return loadavg()[0]!.toFixed(2);
+}
+
 function runParams(runner: string): RunParams {
   return defaultRunParams({ runId: 'bench', projectPath: ROOT, runner });
 }
@@ -45,6 +50,8 @@ function noopPlugin(index: number): SluicePlugin {
   };
   return {
     name: `noop-${index}`,
+    onNodeStart: ({ node }) => touch(node),
+    onNodeEnd: ({ node }) => touch(node),
     beforeNodeRun: ({ node }) => touch(node),
     afterNodeRun: ({ node }) => touch(node),
     onNodeError: ({ node }) => touch(node),
@@ -86,13 +93,17 @@ async function overhead(length: number, plugins: number): Promise<number> {
 console.log(
   `Sluice run benchmarks, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
 );
-console.log('\n1. framework overhead per node (best of 5 runs, sequential runner, memory datasets)');
-console.log('nodes    plugins  µs/node');
+console.log(
+  '\n1. framework overhead per node (best of 5 runs, sequential runner, memory datasets; each plugin implements every node and dataset hook)',
+);
+console.log('nodes    plugins  µs/node  load');
 for (const length of [1_000, 10_000]) {
   for (const plugins of [0, 10]) {
     const micros = await overhead(length, plugins);
     results[`overhead_${length}_${plugins}_us`] = Number(micros.toFixed(2));
-    console.log(`${String(length).padEnd(8)} ${String(plugins).padEnd(8)} ${micros.toFixed(2).padStart(7)}`);
+    console.log(
+      `${String(length).padEnd(8)} ${String(plugins).padEnd(8)} ${micros.toFixed(2).padStart(7)}  ${load()}`,
+    );
   }
 }
 
@@ -175,7 +186,7 @@ for (const nodeMs of [200, 1000]) {
   results[`parallel_${nodeMs}ms_speedup`] = Number((sequentialMs / parallelMs).toFixed(2));
   console.log(`   8 CPU-bound nodes of ~${nodeMs} ms (integer mixing loops), whole CLI run, best of 3`);
   console.log(
-    `sequential ${sequentialMs.toFixed(0)} ms, parallel ${parallelMs.toFixed(0)} ms: speedup ${(sequentialMs / parallelMs).toFixed(2)}x on ${cpus().length} cores`,
+    `sequential ${sequentialMs.toFixed(0)} ms, parallel ${parallelMs.toFixed(0)} ms: speedup ${(sequentialMs / parallelMs).toFixed(2)}x on ${cpus().length} cores (load ${load()})`,
   );
 }
 
@@ -236,7 +247,7 @@ console.log(
   '\n3. async runner, 16 nodes each fetching from a local HTTP server that answers in 50 ms, best of 3',
 );
 console.log(
-  `sequential ${ioSequential.toFixed(0)} ms, async (concurrency 8) ${ioAsync.toFixed(0)} ms: speedup ${(ioSequential / ioAsync).toFixed(2)}x`,
+  `sequential ${ioSequential.toFixed(0)} ms, async (concurrency 8) ${ioAsync.toFixed(0)} ms: speedup ${(ioSequential / ioAsync).toFixed(2)}x (load ${load()})`,
 );
 
 rmSync(work, { recursive: true, force: true });
