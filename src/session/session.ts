@@ -12,13 +12,13 @@ import { newRunState } from '../runner/runner.ts';
 import { SequentialRunner } from '../runner/sequential-runner.ts';
 import type { ProjectContext } from './context.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
-import { buildCatalog } from './build-catalog.ts';
-import { createProjectHooks } from './project-hooks.ts';
+import { buildCatalog } from '../project/build-catalog.ts';
+import { createProjectHooks } from '../project/project-hooks.ts';
 import { newRunId } from './run-id.ts';
 import type { RunParams, RunResult } from './run-params.ts';
 import { runPipeline } from './run-pipeline.ts';
-import type { ProjectSettings } from './settings.ts';
-import { DEFAULT_PIPELINE, loadSettings } from './settings.ts';
+import type { ProjectSettings } from '../project/settings.ts';
+import { DEFAULT_PIPELINE, loadSettings } from '../project/settings.ts';
 import { SLUICE_VERSION } from './version.ts';
 import { projectMetadata } from './project-metadata.ts';
 

@@ -1,4 +1,4 @@
-import { loadSettings } from '../../session/settings.ts';
+import { loadSettings } from '../../project/settings.ts';
 import type { CliContext } from '../main.ts';
 
 /** `sluice pipeline list`: the registered pipelines, with their node counts. */

@@ -5,7 +5,7 @@
  */
 import type { ConfigLoader } from '../../config/config-loader.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
-import { loadSettings } from '../../session/settings.ts';
+import { loadSettings } from '../../project/settings.ts';
 import { nearest } from '../../suggest.ts';
 import { StepHookConfigError } from './errors.ts';
 import type { HooksConfig } from './hooks-config.ts';
