@@ -5,6 +5,7 @@ import type { ProjectMetadata } from '../hooks/specs.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline, PipelineFilter } from '../pipeline/pipeline.ts';
 import { AsyncRunner } from '../runner/async-runner.ts';
+import { DistributedRunner } from '../runner/distributed/distributed-runner.ts';
 import { ParallelRunner } from '../runner/parallel/parallel-runner.ts';
 import { resumeFromNodes } from '../runner/resume.ts';
 import type { Runner, RunState } from '../runner/runner.ts';
@@ -50,7 +51,7 @@ export interface SessionRunOptions {
   toOutputs?: readonly string[];
   namespaces?: readonly string[];
   /** A runner name or instance. Default: the project's runner setting, else sequential. */
-  runner?: 'sequential' | 'parallel' | 'async' | Runner;
+  runner?: 'sequential' | 'parallel' | 'async' | 'distributed' | Runner;
   isAsync?: boolean;
   /** `--load-versions ds:version`. */
   loadVersions?: Readonly<Record<string, string>>;
@@ -248,8 +249,10 @@ export class Session {
         return new ParallelRunner(
           runnerSettings.maxWorkers === undefined ? {} : { maxWorkers: runnerSettings.maxWorkers },
         );
+      case 'distributed':
+        return new DistributedRunner(runnerSettings.distributed ?? {});
       default:
-        throw new Error(`Unknown runner "${String(name)}": use sequential, parallel or async.`);
+        throw new Error(`Unknown runner "${String(name)}": use sequential, parallel, async or distributed.`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { parseParamsOption } from '../../config/runtime-params.ts';
+import { DistributedRunner } from '../../runner/distributed/distributed-runner.ts';
 import { RunCancelledError } from '../../runner/errors.ts';
 import { Session } from '../../session/session.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -15,7 +16,8 @@ export interface RunCommandOptions {
   toOutputs?: string[];
   tags?: string[];
   namespaces?: string[];
-  runner?: 'sequential' | 'parallel' | 'async';
+  runner?: 'sequential' | 'parallel' | 'async' | 'distributed';
+  queue?: string;
   async: boolean;
   env?: string;
   confSource?: string;
@@ -45,6 +47,15 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
     const { progressPlugin } = await import('../../plugins/index.ts');
     session.hooks.register(progressPlugin({ stream: context.stderr, mode: options.progress }));
   }
+  const runnerSettings = session.settings.config.runner ?? {};
+  let runner: RunCommandOptions['runner'] | DistributedRunner = options.runner;
+  if (options.queue !== undefined) {
+    if ((options.runner ?? runnerSettings.default) !== 'distributed')
+      throw new UsageError('--queue applies to the distributed runner only.', {
+        hint: 'Add --runner distributed, or set runner.default to "distributed" in sluice.config.ts.',
+      });
+    runner = new DistributedRunner({ ...runnerSettings.distributed, queue: options.queue });
+  }
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -67,7 +78,7 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       toOutputs: options.toOutputs ?? [],
       tags: options.tags ?? [],
       namespaces: options.namespaces ?? [],
-      ...(options.runner === undefined ? {} : { runner: options.runner }),
+      ...(runner === undefined ? {} : { runner }),
       isAsync: options.async,
       loadVersions: parseLoadVersions(options.loadVersions ?? []),
       onlyMissingOutputs: options.onlyMissingOutputs,

@@ -180,7 +180,13 @@ async function watchWorkers(
     try {
       alive = await channel.workersAlive();
     } catch (error) {
-      failAll(pending, new DistributedRunnerError(`Lost the connection to the queue "${queue}": ${(error as Error).message}`, { cause: error }));
+      failAll(
+        pending,
+        new DistributedRunnerError(
+          `Lost the connection to the queue "${queue}": ${(error as Error).message}`,
+          { cause: error },
+        ),
+      );
       continue;
     }
     if (alive > 0 || pending.size === 0) {

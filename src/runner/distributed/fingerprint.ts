@@ -28,12 +28,22 @@ export async function projectFingerprint(scope: FingerprintScope): Promise<strin
   const root = scope.projectPath;
   const conf = join(root, scope.confSource);
   const files = new Set<string>();
-  await walk(root, (path) => {
-    if (path === conf || path.startsWith(conf + sep)) return false;
-    return true;
-  }, (path) => CODE.test(path) && !SKIPPED_FILES.has(path.slice(path.lastIndexOf(sep) + 1)), files);
+  await walk(
+    root,
+    (path) => {
+      if (path === conf || path.startsWith(conf + sep)) return false;
+      return true;
+    },
+    (path) => CODE.test(path) && !SKIPPED_FILES.has(path.slice(path.lastIndexOf(sep) + 1)),
+    files,
+  );
   for (const layer of new Set(['base', scope.env])) {
-    await walk(join(conf, layer), () => true, () => true, files);
+    await walk(
+      join(conf, layer),
+      () => true,
+      () => true,
+      files,
+    );
   }
   const hash = createHash('sha256');
   for (const path of [...files].sort()) {
