@@ -12,7 +12,12 @@ export {
   SettingsError,
   DEFAULT_PIPELINE,
 } from '../project/settings.ts';
-export type { SluiceConfig, PipelineSource, RunnerSettings } from '../project/settings.ts';
+export type {
+  SluiceConfig,
+  PipelineSource,
+  RunnerSettings,
+  DistributedSettings,
+} from '../project/settings.ts';
 export { createProjectHooks, pluginProcess } from '../project/project-hooks.ts';
 export type { PluginProcess, ProjectHooks } from '../project/project-hooks.ts';
 export { buildCatalog } from '../project/build-catalog.ts';

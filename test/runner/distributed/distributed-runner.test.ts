@@ -1,0 +1,281 @@
+/**
+ * The distributed runner end to end, on the real Redis at 127.0.0.1:6379 (skipped loudly without
+ * one; a failure under SLUICE_REQUIRE_SERVICES=1) with real `sluice worker` child processes on the
+ * `basic` fixture project. The coordinator is this process: the session's pipeline hooks fire
+ * here, node and dataset hooks in the workers, and the `process: 'main'` plugin gets them relayed.
+ */
+import { after, test } from 'node:test';
+import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DistributedRunner,
+  NoWorkerError,
+  ProjectMismatchError,
+  RedisUnreachableError,
+  Session,
+} from '../../../src/index.ts';
+import type { RunResult } from '../../../src/index.ts';
+import { serviceOrSkip } from '../../support/services.ts';
+import { BASIC, freshDataDir, readRecord, withEnv } from '../../session/support.ts';
+import type { WorkerProcess } from './workers.ts';
+import { startWorker, uniqueQueue } from './workers.ts';
+
+/** A line of the basic fixture's recorder plugins. */
+interface Line {
+  plugin: 'recorder' | 'main-recorder';
+  hook: string;
+  subject: string | null;
+  pid: number;
+  runner?: string;
+  relayed?: boolean;
+  kinds?: string[];
+  error?: string;
+  message?: string;
+  attempts?: number;
+}
+
+const started: WorkerProcess[] = [];
+after(async () => {
+  for (const worker of started) await worker.stop();
+});
+
+const redis = (t: TestContext) => serviceOrSkip(t, 'Redis', '127.0.0.1', 6379);
+
+interface Outcome {
+  result?: RunResult;
+  error?: Error;
+  lines: Line[];
+  dataDir: string;
+  workers: WorkerProcess[];
+}
+
+/** Starts `workerCount` workers with `env` on a fresh queue, and runs the basic project on them. */
+async function distributedRun(
+  workerCount: number,
+  env: Record<string, string> = {},
+  runner: { waitForWorkersMs?: number; projectPath?: string } = {},
+): Promise<Outcome> {
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const queue = uniqueQueue('run');
+  const allEnv = { SLUICE_TEST_RECORD: recordFile, ...env };
+  const workers = await Promise.all(
+    Array.from({ length: workerCount }, () => startWorker(runner.projectPath ?? BASIC, queue, allEnv)),
+  );
+  started.push(...workers);
+  const session = await Session.create({
+    projectPath: BASIC,
+    runtimeParams: { data_dir: dataDir },
+    log: () => {},
+  });
+  return withEnv(allEnv, async () => {
+    const distributed = new DistributedRunner({ queue, waitForWorkersMs: runner.waitForWorkersMs ?? 60_000 });
+    try {
+      const result = await session.run({ runner: distributed });
+      return { result, lines: readRecord<Line>(recordFile), dataDir, workers };
+    } catch (error) {
+      return { error: error as Error, lines: readRecord<Line>(recordFile), dataDir, workers };
+    }
+  });
+}
+
+let full: Promise<Outcome> | undefined;
+const fullRun = () => (full ??= distributedRun(2));
+
+function expectedReport(): string {
+  const numbers = JSON.parse(readFileSync(join(BASIC, 'data', 'numbers.json'), 'utf8')) as number[];
+  const sum = numbers.map((n) => n * 2 + 10).reduce((total, n) => total + n, 0);
+  return `sum=${sum} squares=${numbers.map((n) => n * n).join(',')}`;
+}
+
+test('memory datasets cross worker processes through the exchange: the report written from them is right', async (t) => {
+  if (!(await redis(t))) return;
+  const { result, error, dataDir } = await fullRun();
+  assert.equal(error, undefined, error?.stack);
+  assert.equal(readFileSync(join(dataDir, 'out', 'report.txt'), 'utf8'), expectedReport());
+  assert.deepEqual(JSON.parse(readFileSync(join(dataDir, 'out', 'doubled.json'), 'utf8')), [2, 4, 6, 8]);
+  assert.deepEqual([...(result?.completedNodes ?? [])].sort(), [
+    'describe',
+    'double',
+    'shift',
+    'square',
+    'total',
+  ]);
+});
+
+test('node and dataset hooks fire in the workers; pipeline hooks once, in the coordinator', async (t) => {
+  if (!(await redis(t))) return;
+  const { lines, workers } = await fullRun();
+  const workerPids = new Set(workers.map((worker) => worker.pid));
+  const nodeHooks = lines.filter((line) => line.plugin === 'recorder' && /Node|Dataset/.test(line.hook));
+  assert.equal(nodeHooks.filter((line) => line.hook === 'beforeNodeRun').length, 5);
+  assert.ok(
+    nodeHooks.every((line) => workerPids.has(line.pid)),
+    'every node hook ran in a worker',
+  );
+  const pipelineHooks = lines.filter((line) => /Pipeline/.test(line.hook));
+  assert.deepEqual(
+    pipelineHooks.map((line) => [line.hook, line.pid]),
+    [
+      ['beforePipelineRun', process.pid],
+      ['afterPipelineRun', process.pid],
+    ],
+  );
+  assert.equal(pipelineHooks[0]!.runner, 'distributed');
+  // beforePipelineRun fired before any node started anywhere.
+  const firstNodeHook = lines.findIndex((line) => /Node/.test(line.hook));
+  assert.ok(lines.findIndex((line) => line.hook === 'beforePipelineRun') < firstNodeHook);
+});
+
+test('onNodeStart and onNodeEnd fire once per node in the worker, and reach the main plugin relayed, in order', async (t) => {
+  if (!(await redis(t))) return;
+  const { lines } = await fullRun();
+  for (const nodeName of ['double', 'shift', 'total', 'square', 'describe']) {
+    for (const plugin of ['recorder', 'main-recorder'] as const) {
+      const of = (hook: string) =>
+        lines.flatMap((line, index) =>
+          line.plugin === plugin && line.hook === hook && line.subject === nodeName ? [index] : [],
+        );
+      assert.equal(of('onNodeStart').length, 1, `${plugin} onNodeStart ${nodeName}`);
+      assert.equal(of('onNodeEnd').length, 1, `${plugin} onNodeEnd ${nodeName}`);
+      assert.ok(of('onNodeStart')[0]! < of('beforeNodeRun')[0]!);
+      assert.ok(of('afterNodeRun')[0]! < of('onNodeEnd')[0]!);
+    }
+  }
+});
+
+test('relayed events reach the process:"main" plugin in the coordinator, with RelayedData instead of data', async (t) => {
+  if (!(await redis(t))) return;
+  const { lines } = await fullRun();
+  const main = lines.filter((line) => line.plugin === 'main-recorder');
+  assert.ok(main.every((line) => line.pid === process.pid));
+  const afterRuns = Object.fromEntries(
+    main.filter((line) => line.hook === 'afterNodeRun').map((line) => [line.subject, line]),
+  );
+  assert.deepEqual(Object.keys(afterRuns).sort(), ['describe', 'double', 'shift', 'square', 'total']);
+  assert.ok(Object.values(afterRuns).every((line) => line.relayed === true));
+  assert.deepEqual(afterRuns.double!.kinds, ['array']);
+  assert.deepEqual(afterRuns.total!.kinds, ['number']);
+  assert.deepEqual(afterRuns.describe!.kinds, ['string']);
+  const saved = main.filter((line) => line.hook === 'afterDatasetSaved').map((line) => line.subject);
+  assert.deepEqual(saved.sort(), ['doubled', 'report', 'shifted', 'squares', 'sum']);
+});
+
+test('a node failure reaches onNodeError in the worker, the main plugin relayed, and onPipelineError once in the coordinator', async (t) => {
+  if (!(await redis(t))) return;
+  const { error, lines, workers } = await distributedRun(1, { SLUICE_TEST_FAIL: 'shift' });
+  assert.equal(error?.message, 'shift failed on purpose');
+  const [worker] = workers;
+  const workerErrors = lines.filter((line) => line.plugin === 'recorder' && line.hook === 'onNodeError');
+  assert.deepEqual(
+    workerErrors.map((line) => [line.subject, line.error, line.pid]),
+    [['shift', 'shift failed on purpose', worker!.pid]],
+  );
+  const mainErrors = lines.filter((line) => line.plugin === 'main-recorder' && line.hook === 'onNodeError');
+  assert.deepEqual(
+    mainErrors.map((line) => [line.subject, line.pid]),
+    [['shift', process.pid]],
+  );
+  const pipelineErrors = lines.filter((line) => line.hook === 'onPipelineError');
+  assert.deepEqual(
+    pipelineErrors.map((line) => [line.message, line.pid]),
+    [['shift failed on purpose', process.pid]],
+  );
+  const ends = lines.filter((line) => line.hook === 'onNodeEnd' && line.subject === 'shift');
+  assert.deepEqual(
+    ends.map((line) => [line.plugin, line.error]),
+    [
+      ['recorder', 'shift failed on purpose'],
+      ['main-recorder', 'shift failed on purpose'],
+    ],
+  );
+  assert.ok(
+    !lines.some((line) => line.hook === 'beforeNodeRun' && line.subject === 'total'),
+    'total never ran',
+  );
+});
+
+test('a worker whose project differs refuses the job, naming both fingerprints', async (t) => {
+  if (!(await redis(t))) return;
+  // A sibling copy keeps the fixture's relative imports working; only a parameter differs.
+  const copy = fileURLToPath(new URL(`../../fixtures/projects/basic-copy-${process.pid}/`, import.meta.url));
+  cpSync(BASIC, copy, { recursive: true });
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  writeFileSync(join(copy, 'conf', 'base', 'parameters.yml'), 'factor: 3\noffset:\n  value: 10\n');
+  const { error, lines } = await distributedRun(1, {}, { projectPath: copy });
+  assert.ok(error instanceof ProjectMismatchError || error?.name === 'ProjectMismatchError', String(error));
+  assert.match(error!.message, /has fingerprint [0-9a-f]{16}, but the run's coordinator has [0-9a-f]{16}/);
+  assert.ok(!lines.some((line) => line.hook === 'beforeNodeRun'), 'no node ran on stale code');
+  assert.equal(lines.filter((line) => line.hook === 'onPipelineError').length, 1);
+});
+
+test('no worker on the queue: NoWorkerError naming the queue and `sluice worker`, onPipelineError once', async (t) => {
+  if (!(await redis(t))) return;
+  const { error, lines } = await distributedRun(0, {}, { waitForWorkersMs: 300 });
+  assert.ok(error instanceof NoWorkerError, String(error));
+  assert.match(
+    error.message,
+    /No worker is listening on queue "test-run-\d+-\d+".*start one with `sluice worker --queue /,
+  );
+  assert.deepEqual(
+    lines.filter((line) => /Pipeline/.test(line.hook)).map((line) => line.hook),
+    ['beforePipelineRun', 'onPipelineError'],
+  );
+});
+
+test('Redis unreachable: RedisUnreachableError names the URL with its credentials redacted', async () => {
+  const { dataDir } = freshDataDir(BASIC);
+  const session = await Session.create({
+    projectPath: BASIC,
+    runtimeParams: { data_dir: dataDir },
+    log: () => {},
+  });
+  // Port 1 refuses at once on this machine: nothing listens there.
+  const runner = new DistributedRunner({ redisUrl: 'redis://alice:s3cret-pw@127.0.0.1:1/0' });
+  await assert.rejects(session.run({ runner }), (error: Error) => {
+    assert.ok(error instanceof RedisUnreachableError, String(error));
+    assert.match(error.message, /^Cannot reach Redis at redis:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1\/0: /);
+    assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'));
+    return true;
+  });
+});
+
+test('`sluice run --runner distributed --queue` runs on a worker, which exits 0 on SIGTERM', async (t) => {
+  if (!(await redis(t))) return;
+  const { dataDir } = freshDataDir(BASIC);
+  const queue = uniqueQueue('cli');
+  const worker = await startWorker(BASIC, queue);
+  started.push(worker);
+  const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
+  const run = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      cli,
+      '--project',
+      BASIC,
+      'run',
+      '--runner',
+      'distributed',
+      '--queue',
+      queue,
+      '--params',
+      `data_dir=${dataDir}`,
+      '--progress',
+      'off',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  run.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(run, 'exit')) as [number | null];
+  assert.equal(code, 0, output);
+  assert.equal(readFileSync(join(dataDir, 'out', 'report.txt'), 'utf8'), expectedReport());
+  assert.equal(await worker.stop(), 0);
+  assert.match(worker.output(), /sluice worker stopped/);
+});
