@@ -279,3 +279,47 @@ test('`sluice run --runner distributed --queue` runs on a worker, which exits 0 
   assert.equal(await worker.stop(), 0);
   assert.match(worker.output(), /sluice worker stopped/);
 });
+
+test('a worker told to stop (SIGTERM) mid-node finishes that node, takes no other, and exits 0', async (t) => {
+  if (!(await redis(t))) return;
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const holdFile = join(dataDir, 'release-nodes');
+  const queue = uniqueQueue('stop');
+  const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
+  const [stopping, staying] = await Promise.all([
+    startWorker(BASIC, queue, env),
+    startWorker(BASIC, queue, env),
+  ]);
+  started.push(stopping!, staying!);
+  const session = await Session.create({
+    projectPath: BASIC,
+    runtimeParams: { data_dir: dataDir },
+    log: () => {},
+  });
+  const run = withEnv(env, () =>
+    session.run({ pipelineName: 'slow', runner: new DistributedRunner({ queue, waitForWorkersMs: 60_000 }) }),
+  );
+  // Both workers hold a node until the hold file exists; wait until the first one has its node.
+  const startedOn = (pid: number) =>
+    readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun' && line.pid === pid);
+  while (!startedOn(stopping!.pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+  stopping!.child.kill('SIGTERM');
+  while (!stopping!.output().includes('Received SIGTERM'))
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  writeFileSync(holdFile, '');
+  const result = await run;
+  assert.equal(await stopping!.stop(), 0, stopping!.output());
+  assert.deepEqual(Object.keys(result.outputs).sort(), ['a', 'b', 'c', 'd']);
+  const lines = readRecord<Line>(recordFile);
+  const ran = lines.filter((line) => line.plugin === 'recorder' && line.hook === 'afterNodeRun');
+  assert.deepEqual(
+    ran.map((line) => line.subject).sort(),
+    ['a', 'b', 'c', 'd'],
+    'every node ran exactly once',
+  );
+  assert.equal(
+    ran.filter((line) => line.pid === stopping!.pid).length,
+    1,
+    'the stopping worker finished its one node',
+  );
+});
