@@ -323,3 +323,66 @@ test('a worker told to stop (SIGTERM) mid-node finishes that node, takes no othe
     'the stopping worker finished its one node',
   );
 });
+
+test('SIGINT to the coordinator: queued jobs are withdrawn, the running node finishes, onPipelineError once, exit 130', async (t) => {
+  if (!(await redis(t))) return;
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const holdFile = join(dataDir, 'release-nodes');
+  const queue = uniqueQueue('cancel');
+  const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
+  const worker = await startWorker(BASIC, queue, env);
+  started.push(worker);
+  const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
+  const run = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      cli,
+      '--project',
+      BASIC,
+      'run',
+      '--runner',
+      'distributed',
+      '--queue',
+      queue,
+      '--pipeline',
+      'slow',
+      '--params',
+      `data_dir=${dataDir}`,
+      '--progress',
+      'off',
+    ],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  run.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(run, 'exit') as Promise<[number | null]>;
+  // The one worker holds its first node; the other three wait in the queue.
+  while (!readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun'))
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  run.kill('SIGINT');
+  while (!output.includes('Received SIGINT')) await new Promise((resolve) => setTimeout(resolve, 20));
+  const { Redis } = await import('ioredis');
+  const client = new Redis('redis://127.0.0.1:6379');
+  t.after(() => client.disconnect());
+  // The coordinator withdraws the three queued jobs; only then does the held node finish.
+  while ((await client.llen(`sluice:q:${queue}:wait`)) > 0)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  writeFileSync(holdFile, '');
+  const [code] = await exited;
+  assert.equal(code, 130, output);
+  const lines = readRecord<Line>(recordFile);
+  assert.equal(lines.filter((line) => line.hook === 'afterNodeRun' && line.plugin === 'recorder').length, 1);
+  assert.deepEqual(
+    lines.filter((line) => line.hook === 'onPipelineError').map((line) => line.error),
+    ['RunCancelledError'],
+  );
+  assert.equal(await worker.stop(), 0);
+  const after = readRecord<Line>(recordFile);
+  assert.equal(
+    after.filter((line) => line.hook === 'beforeNodeRun' && line.plugin === 'recorder').length,
+    1,
+    'the withdrawn nodes never ran',
+  );
+});
