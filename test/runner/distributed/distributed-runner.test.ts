@@ -153,7 +153,7 @@ test('relayed events reach the process:"main" plugin in the coordinator, with Re
   const { lines } = await fullRun();
   const main = lines.filter((line) => line.plugin === 'main-recorder');
   assert.ok(main.every((line) => line.pid === process.pid));
-  const afterRuns = Object.fromEntries(
+  const afterRuns: Record<string, Line> = Object.fromEntries(
     main.filter((line) => line.hook === 'afterNodeRun').map((line) => [line.subject, line]),
   );
   assert.deepEqual(Object.keys(afterRuns).sort(), ['describe', 'double', 'shift', 'square', 'total']);
