@@ -11,6 +11,7 @@ import type { RunResult } from '../../session/run-params.ts';
 import { collectFreeOutputs, prepareRun } from '../prepare.ts';
 import { deserializeError, mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
 import type { RunOptions } from '../runner.ts';
+import { asError, stopsTheRun } from '../errors.ts';
 import { executeNodes } from '../schedule.ts';
 import { DistributedRunnerError, NoWorkerError } from './errors.ts';
 import type { CoordinatorTransport, RunChannel, RunMessage } from './transport.ts';
@@ -97,7 +98,10 @@ export async function coordinateRun(
   const channel = await transport.openRun(runId, receive);
   let watchdog: Promise<void> | undefined;
   const stopWatchdog = new AbortController();
-  const onAbort = () => void withdrawQueued(channel, pending);
+  // Nodes whose jobs were taken back unrun: they neither ran nor failed.
+  const withdrawn = new Set<string>();
+  const withdraw = () => void withdrawQueued(channel, pending, withdrawn);
+  const onAbort = withdraw;
   try {
     if (toRun.size > 0) {
       await waitForWorker(channel, transport.queue, settings, signal);
@@ -114,21 +118,32 @@ export async function coordinateRun(
       state: prepared.state,
       execute: async (node) => {
         const done = new Promise<void>((resolve, reject) => pending.set(node.name, { resolve, reject }));
-        await channel.enqueue({
-          runId,
-          nodeName: node.name,
-          fingerprint: settings.fingerprint,
-          project: options.project,
-          saveVersion: catalog.saveVersion ?? runId,
-          isAsync: options.isAsync ?? false,
-          relay,
-        });
-        await done;
+        try {
+          await channel.enqueue({
+            runId,
+            nodeName: node.name,
+            fingerprint: settings.fingerprint,
+            project: options.project,
+            saveVersion: catalog.saveVersion ?? runId,
+            isAsync: options.isAsync ?? false,
+            relay,
+          });
+          await done;
+        } catch (error) {
+          pending.delete(node.name);
+          // The run stops here, as on the other runners: nodes still queued must not start.
+          if (!withdrawn.has(node.name) && (!options.continueOnFailure || stopsTheRun(asError(error))))
+            withdraw();
+          throw error;
+        }
         await fetchFreeOutputs(node, freeOutputs, catalog, transport, runId);
       },
       afterNode: prepared.release,
     });
   } finally {
+    const failed = prepared.state.failed;
+    for (let index = failed.length - 1; index >= 0; index--)
+      if (withdrawn.has(failed[index]!.nodeName)) failed.splice(index, 1);
     signal?.removeEventListener('abort', onAbort);
     stopWatchdog.abort();
     await watchdog;
@@ -206,18 +221,26 @@ function failAll(pending: Map<string, Pending>, error: Error): void {
   }
 }
 
-/** On cancellation: jobs no worker took yet are taken back, and their nodes never start. */
-async function withdrawQueued(channel: RunChannel, pending: Map<string, Pending>): Promise<void> {
+/**
+ * When the run stops (a failure, a cancellation): jobs no worker took yet are taken back, and
+ * their nodes never start. Jobs already taken run to the end, like running nodes on other runners.
+ */
+async function withdrawQueued(
+  channel: RunChannel,
+  pending: Map<string, Pending>,
+  withdrawn: Set<string>,
+): Promise<void> {
   for (const [name, waiting] of [...pending]) {
-    let withdrawn = false;
+    let taken = false;
     try {
-      withdrawn = await channel.withdraw(name);
+      taken = await channel.withdraw(name);
     } catch {
       // The job stays; its node settles like the running ones.
     }
-    if (withdrawn && pending.get(name) === waiting) {
+    if (taken && pending.get(name) === waiting) {
       pending.delete(name);
-      waiting.reject(new DistributedRunnerError(`Node "${name}" was not started: the run was cancelled.`));
+      withdrawn.add(name);
+      waiting.reject(new DistributedRunnerError(`Node "${name}" was not started: the run stopped first.`));
     }
   }
 }

@@ -110,6 +110,23 @@ test('a failed node stops the run with its error; nothing downstream is enqueued
   );
 });
 
+test('a failure withdraws the jobs no worker took yet: they neither run nor count as failed', async () => {
+  const transport = new InProcessTransport();
+  const { outcome, state } = start(diamond(), transport);
+  await transport.waitForQueued(1);
+  await transport.complete('a');
+  assert.deepEqual(await transport.waitForQueued(2), ['b', 'c']);
+  transport.fail('b', 'b broke');
+  const error = (await outcome) as Error;
+  assert.equal(error.message, 'b broke');
+  assert.equal(transport.queued.length, 0, "c's job was taken back");
+  assert.deepEqual(
+    state.failed.map((failure) => failure.nodeName),
+    ['b'],
+  );
+  assert.deepEqual(state.completed, ['a']);
+});
+
 test('continueOnFailure: the failed branch is skipped, the others still run', async () => {
   const transport = new InProcessTransport();
   const pipeline = new Pipeline([
