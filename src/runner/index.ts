@@ -29,7 +29,6 @@ export {
   ProjectMismatchError,
   ExchangeValueTooLargeError,
   ExchangeValueNotSerializableError,
-  ExchangeValueMissingError,
 } from './distributed/errors.ts';
 export type { ExchangeStore } from './distributed/exchange-store.ts';
 export type {

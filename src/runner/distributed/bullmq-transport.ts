@@ -16,6 +16,7 @@ import type {
   NodeJobHandler,
   RunChannel,
   RunMessage,
+  WorkerCapacity,
   WorkerTransport,
 } from './transport.ts';
 
@@ -154,7 +155,6 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
     const queue = this.#bullQueue;
     const redis = this.#redis;
     const exchange = this.exchange;
-    const heartbeatMs = this.#options.workerHeartbeatMs;
     const workers = workersKey(this.queue);
     return {
       enqueue: async (job: NodeJob) => {
@@ -181,7 +181,7 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
           return false; // a worker took it meanwhile
         }
       },
-      workersAlive: () => liveWorkers(redis, workers, this.queue, heartbeatMs),
+      workers: () => liveWorkers(redis, workers, this.queue),
       close: async () => {
         closed = true;
         clearInterval(beating);
@@ -198,14 +198,15 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
   }
 }
 
-/** Counts the workers whose heartbeat key still lives, forgetting the others. */
-async function liveWorkers(redis: Redis, set: string, queue: string, _heartbeatMs: number): Promise<number> {
+/** The workers whose heartbeat key still lives (it holds their concurrency); the others are forgotten. */
+async function liveWorkers(redis: Redis, set: string, queue: string): Promise<WorkerCapacity> {
   const ids = await redis.smembers(set);
-  if (ids.length === 0) return 0;
-  const alive = await Promise.all(ids.map((id) => redis.exists(workersKey(queue, id))));
-  const dead = ids.filter((_, index) => alive[index] === 0);
+  if (ids.length === 0) return { alive: 0, slots: 0 };
+  const beats = await redis.mget(ids.map((id) => workersKey(queue, id)));
+  const dead = ids.filter((_, index) => beats[index] === null);
   if (dead.length > 0) await redis.srem(set, ...dead);
-  return ids.length - dead.length;
+  const live = beats.filter((beat): beat is string => beat !== null);
+  return { alive: live.length, slots: live.reduce((sum, beat) => sum + (Number(beat) || 1), 0) };
 }
 
 /** The worker's side on BullMQ: a BullMQ Worker on the queue, plus a heartbeat the coordinators see. */
@@ -218,6 +219,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
   readonly #stall: StallSettings;
   #worker: Worker | undefined;
   #beating: NodeJS.Timeout | undefined;
+  #concurrency = 1;
 
   private constructor(redis: Redis, options: BullmqTransportOptions, stall: StallSettings) {
     this.queue = options.queue;
@@ -266,6 +268,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
     );
     worker.on('error', () => {});
     this.#worker = worker;
+    this.#concurrency = concurrency;
     await this.#beat();
     this.#beating = setInterval(() => void this.#beat().catch(() => {}), this.#options.workerHeartbeatMs / 3);
     void worker.run().catch(() => {});
@@ -275,7 +278,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
   async #beat(): Promise<void> {
     await this.#redis
       .multi()
-      .set(workersKey(this.queue, this.id), '1', 'PX', this.#options.workerHeartbeatMs)
+      .set(workersKey(this.queue, this.id), String(this.#concurrency), 'PX', this.#options.workerHeartbeatMs)
       .sadd(workersKey(this.queue), this.id)
       .exec();
   }

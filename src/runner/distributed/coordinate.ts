@@ -13,8 +13,9 @@ import { deserializeError, mainProcessPlugins, RelayedEventDelivery } from '../r
 import type { RunOptions } from '../runner.ts';
 import { asError, stopsTheRun } from '../errors.ts';
 import { executeNodes } from '../schedule.ts';
+import { DispatchSlots } from './dispatch-slots.ts';
 import { DistributedRunnerError, NoWorkerError } from './errors.ts';
-import type { CoordinatorTransport, RunChannel, RunMessage } from './transport.ts';
+import type { CoordinatorTransport, RunChannel, RunMessage, WorkerCapacity } from './transport.ts';
 
 /** How the coordinator waits for workers. */
 export interface CoordinateSettings {
@@ -98,25 +99,30 @@ export async function coordinateRun(
   const channel = await transport.openRun(runId, receive);
   let watchdog: Promise<void> | undefined;
   const stopWatchdog = new AbortController();
-  // Nodes whose jobs were taken back unrun: they neither ran nor failed.
+  // Nodes whose jobs were taken back, or never enqueued, once the run stopped: they neither ran nor failed.
   const withdrawn = new Set<string>();
-  const withdraw = () => void withdrawQueued(channel, pending, withdrawn);
+  const slots = new DispatchSlots(1);
+  const withdraw = () => {
+    for (const name of slots.close(notStarted)) withdrawn.add(name);
+    void withdrawQueued(channel, pending, withdrawn);
+  };
   const onAbort = withdraw;
   try {
     if (toRun.size > 0) {
-      await waitForWorker(channel, transport.queue, settings, signal);
+      slots.capacity = (await waitForWorker(channel, transport.queue, settings, signal)).slots;
       await shareFreeInputs(toRun, catalog, transport, runId);
-      watchdog = watchWorkers(channel, transport.queue, settings, pending, stopWatchdog.signal);
+      watchdog = watchWorkers(channel, transport.queue, settings, pending, slots, stopWatchdog.signal);
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     const freeOutputs = toRun.outputs();
     await executeNodes(toRun, {
-      // The queue and the workers' concurrency limit what runs at once: every ready node is enqueued.
+      // The dispatch slots (the workers' concurrency) limit what is enqueued at once.
       concurrency: Number.MAX_SAFE_INTEGER,
       signal,
       continueOnFailure: options.continueOnFailure,
       state: prepared.state,
       execute: async (node) => {
+        await slots.acquire(node.name);
         const done = new Promise<void>((resolve, reject) => pending.set(node.name, { resolve, reject }));
         try {
           await channel.enqueue({
@@ -135,6 +141,8 @@ export async function coordinateRun(
           if (!withdrawn.has(node.name) && (!options.continueOnFailure || stopsTheRun(asError(error))))
             withdraw();
           throw error;
+        } finally {
+          slots.release();
         }
         await fetchFreeOutputs(node, freeOutputs, catalog, transport, runId);
       },
@@ -163,25 +171,28 @@ async function waitForWorker(
   queue: string,
   settings: CoordinateSettings,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<WorkerCapacity> {
   const since = performance.now();
-  while ((await channel.workersAlive()) === 0) {
+  for (;;) {
+    const workers = await channel.workers();
+    if (workers.alive > 0 || signal?.aborted) return workers;
     const waited = performance.now() - since;
     if (waited >= settings.waitForWorkersMs) throw new NoWorkerError(queue, waited);
-    if (signal?.aborted) return;
     await sleep(Math.min(settings.workerCheckMs, settings.waitForWorkersMs - waited));
   }
 }
 
 /**
- * While nodes are out, checks that some worker is alive; when none has been for
- * `waitForWorkersMs`, the nodes out fail with `NoWorkerError` instead of waiting forever.
+ * While nodes are out, follows the workers: their slots set how many jobs are enqueued at once,
+ * and when none has been alive for `waitForWorkersMs` the nodes out fail with `NoWorkerError`
+ * instead of waiting forever.
  */
 async function watchWorkers(
   channel: RunChannel,
   queue: string,
   settings: CoordinateSettings,
   pending: Map<string, Pending>,
+  slots: DispatchSlots,
   stop: AbortSignal,
 ): Promise<void> {
   let quietSince: number | undefined;
@@ -191,20 +202,23 @@ async function watchWorkers(
     } catch {
       return;
     }
-    let alive: number;
+    let workers: WorkerCapacity;
     try {
-      alive = await channel.workersAlive();
+      workers = await channel.workers();
     } catch (error) {
       failAll(
         pending,
         new DistributedRunnerError(
           `Lost the connection to the queue "${queue}": ${(error as Error).message}`,
-          { cause: error },
+          {
+            cause: error,
+          },
         ),
       );
       continue;
     }
-    if (alive > 0 || pending.size === 0) {
+    if (workers.alive > 0) slots.capacity = workers.slots;
+    if (workers.alive > 0 || pending.size === 0) {
       quietSince = undefined;
       continue;
     }
@@ -220,6 +234,9 @@ function failAll(pending: Map<string, Pending>, error: Error): void {
     waiting.reject(error);
   }
 }
+
+const notStarted = (name: string) =>
+  new DistributedRunnerError(`Node "${name}" was not started: the run stopped first.`);
 
 /**
  * When the run stops (a failure, a cancellation): jobs no worker took yet are taken back, and
@@ -240,7 +257,7 @@ async function withdrawQueued(
     if (taken && pending.get(name) === waiting) {
       pending.delete(name);
       withdrawn.add(name);
-      waiting.reject(new DistributedRunnerError(`Node "${name}" was not started: the run stopped first.`));
+      waiting.reject(notStarted(name));
     }
   }
 }

@@ -62,15 +62,6 @@ export class ExchangeValueNotSerializableError extends DistributedRunnerError {
   }
 }
 
-/** A memory dataset a node needs is not in the exchange (expired, or removed with its run). */
-export class ExchangeValueMissingError extends DistributedRunnerError {
-  constructor(datasetName: string, nodeName: string) {
-    super(`Node "${nodeName}" needs memory dataset "${datasetName}", which is not in the exchange.`, {
-      hint: 'Its run ended or its keys expired (runner.distributed.runTtlMs); rerun the pipeline.',
-    });
-  }
-}
-
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;

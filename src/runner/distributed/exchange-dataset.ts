@@ -1,5 +1,5 @@
 import type { Dataset, DatasetDescription } from '../../io/dataset.ts';
-import { ExchangeValueMissingError } from './errors.ts';
+import { DatasetError } from '../../io/dataset.ts';
 import type { ExchangeStore } from './exchange-store.ts';
 
 /**
@@ -23,7 +23,15 @@ export class ExchangeDataset implements Dataset {
 
   async load(): Promise<unknown> {
     const { found, value } = await this.#store.get(this.#runId, this.#name);
-    if (!found) throw new ExchangeValueMissingError(this.#name, this.#nodeName);
+    // The same error a memory dataset with no data gives on the other runners.
+    if (!found)
+      throw new DatasetError(
+        `Dataset "${this.#name}" has no data: nothing saved it in this run (node "${this.#nodeName}" loads it from the exchange).`,
+        {
+          datasetName: this.#name,
+          hint: 'Declare it in the catalog so it is read from storage, or run the node that produces it. A run whose keys expired (runner.distributed.runTtlMs) must be run again.',
+        },
+      );
     return value;
   }
 

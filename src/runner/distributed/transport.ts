@@ -27,14 +27,21 @@ export type RunMessage =
   | { readonly type: 'done'; readonly nodeName: string }
   | { readonly type: 'failed'; readonly nodeName: string; readonly error: SerializedError };
 
+/** The live workers of a queue. */
+export interface WorkerCapacity {
+  readonly alive: number;
+  /** The sum of their `--concurrency`. */
+  readonly slots: number;
+}
+
 /** The coordinator's side of one run. */
 export interface RunChannel {
   /** Puts a node job on the queue. */
   enqueue(job: NodeJob): Promise<void>;
   /** Takes back a job no worker has taken yet; false when one already has it (or it is gone). */
   withdraw(nodeName: string): Promise<boolean>;
-  /** How many workers answered their heartbeat lately. */
-  workersAlive(): Promise<number>;
+  /** The workers that answered their heartbeat lately, and how many nodes they run at once in all. */
+  workers(): Promise<WorkerCapacity>;
   /** Stops receiving and removes the run's keys (messages, exchange values). */
   close(): Promise<void>;
 }

@@ -127,6 +127,27 @@ test('a failure withdraws the jobs no worker took yet: they neither run nor coun
   assert.deepEqual(state.completed, ['a']);
 });
 
+test("at most as many jobs are out as the workers' slots, in run order; after a failure the rest never start", async () => {
+  const transport = new InProcessTransport();
+  transport.slots = 1;
+  const pipeline = new Pipeline([
+    node(id, 'seed', 'x', { name: 'first' }),
+    node(id, 'seed', 'y', { name: 'second' }),
+    node(id, 'seed', 'z', { name: 'third' }),
+  ]);
+  const { outcome, state } = start(pipeline, transport);
+  assert.deepEqual(await transport.waitForQueued(1), ['first'], 'one slot: one job out');
+  await transport.complete('first');
+  assert.deepEqual(await transport.waitForQueued(1), ['second']);
+  transport.fail('second', 'second broke');
+  assert.equal(((await outcome) as Error).message, 'second broke');
+  assert.deepEqual(transport.enqueued, ['first', 'second'], 'third was never enqueued');
+  assert.deepEqual(
+    state.failed.map((failure) => failure.nodeName),
+    ['second'],
+  );
+});
+
 test('continueOnFailure: the failed branch is skipped, the others still run', async () => {
   const transport = new InProcessTransport();
   const pipeline = new Pipeline([

@@ -44,6 +44,8 @@ export class InProcessTransport implements CoordinatorTransport {
   /** Every node enqueued, in order. */
   readonly enqueued: string[] = [];
   workers = 1;
+  /** The live workers' concurrency in all: how many jobs the coordinator keeps out at once. */
+  slots = 8;
   closed = false;
   #receive: ((message: RunMessage) => void) | undefined;
   #waiters: (() => void)[] = [];
@@ -62,7 +64,7 @@ export class InProcessTransport implements CoordinatorTransport {
         this.queued.splice(index, 1);
         return true;
       },
-      workersAlive: async () => this.workers,
+      workers: async () => ({ alive: this.workers, slots: this.workers === 0 ? 0 : this.slots }),
       close: async () => {
         this.closed = true;
       },
