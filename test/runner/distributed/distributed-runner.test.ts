@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -385,4 +385,33 @@ test('SIGINT to the coordinator: queued jobs are withdrawn, the running node fin
     1,
     'the withdrawn nodes never ran',
   );
+});
+
+test('two runs at once on one queue stay apart (each with its own params), and filters work as on other runners', async (t) => {
+  if (!(await redis(t))) return;
+  const queue = uniqueQueue('two');
+  const workers = await Promise.all([startWorker(BASIC, queue), startWorker(BASIC, queue)]);
+  started.push(...workers);
+  const runner = () => new DistributedRunner({ queue, waitForWorkersMs: 60_000 });
+  const open = async (runtimeParams: Record<string, unknown>) =>
+    Session.create({ projectPath: BASIC, runtimeParams, log: () => {} });
+  const first = freshDataDir(BASIC).dataDir;
+  const second = freshDataDir(BASIC).dataDir;
+  const [full, filtered] = await Promise.all([
+    open({ data_dir: first }).then((session) => session.run({ runner: runner() })),
+    open({ data_dir: second, factor: 3 }).then((session) =>
+      session.run({ runner: runner(), tags: ['math'] }),
+    ),
+  ]);
+  assert.deepEqual([...full.completedNodes].sort(), ['describe', 'double', 'shift', 'square', 'total']);
+  assert.equal(readFileSync(join(first, 'out', 'report.txt'), 'utf8'), expectedReport());
+  assert.deepEqual(JSON.parse(readFileSync(join(first, 'out', 'doubled.json'), 'utf8')), [2, 4, 6, 8]);
+  assert.deepEqual([...filtered.completedNodes].sort(), ['double', 'shift']);
+  assert.deepEqual(JSON.parse(readFileSync(join(second, 'out', 'doubled.json'), 'utf8')), [3, 6, 9, 12]);
+  assert.deepEqual(
+    filtered.outputs,
+    { shifted: [13, 16, 19, 22] },
+    'the free output came back from the exchange',
+  );
+  assert.equal(existsSync(join(second, 'out', 'report.txt')), false);
 });
