@@ -65,13 +65,16 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  probe.on('error', () => {});
+  // The socket's own error (ECONNREFUSED, a DNS failure, NOAUTH) says more than the rejected
+  // connect ("Connection is closed").
+  let socketError: unknown;
+  probe.on('error', (error) => (socketError ??= error));
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
     probe.disconnect();
-    throw new RedisUnreachableError(redactRedisUrl(url), error);
+    throw new RedisUnreachableError(redactRedisUrl(url), socketError ?? error);
   }
   probe.disconnect();
   const redis = new Redis(url, options);
