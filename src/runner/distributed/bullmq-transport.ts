@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { deserialize, serialize } from 'node:v8';
-import { Queue, Worker } from 'bullmq';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
@@ -155,6 +155,31 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
     })();
     reading.catch(() => {});
     const jobIds = new Map<string, string>();
+    const nodesByJobId = new Map<string, string>();
+    // A job BullMQ fails on its own (its worker died more than maxStalledCount times, or the
+    // worker could not even report) never reaches the run's stream: hear of it here instead.
+    const queueEventsConnection = this.#redis.duplicate({ maxRetriesPerRequest: null });
+    queueEventsConnection.on('error', () => {});
+    const queueEvents = new QueueEvents(this.queue, {
+      connection: queueEventsConnection,
+      prefix: BULLMQ_PREFIX,
+    });
+    queueEvents.on('error', () => {});
+    queueEvents.on('failed', ({ jobId, failedReason }) => {
+      const nodeName = nodesByJobId.get(jobId);
+      if (nodeName === undefined) return;
+      receive({
+        type: 'failed',
+        nodeName,
+        error: {
+          name: 'DistributedRunnerError',
+          message: `The queue gave up on node "${nodeName}": ${failedReason}`,
+          stack: undefined,
+          hint: 'A worker running it died (or lost Redis) too many times; see maxStalledCount in docs/distributed.md.',
+        },
+      });
+    });
+    await queueEvents.waitUntilReady();
     const queue = this.#bullQueue;
     const redis = this.#redis;
     const exchange = this.exchange;
@@ -164,6 +189,7 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
         // BullMQ job ids may not hold ':'; run ids don't, and nodes are numbered within the run.
         const jobId = `${runId}.${jobIds.size + 1}`;
         jobIds.set(job.nodeName, jobId);
+        nodesByJobId.set(jobId, job.nodeName);
         await queue.add(job.nodeName, job, {
           jobId,
           attempts: 1,
@@ -189,6 +215,8 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
         closed = true;
         clearInterval(beating);
         reader.disconnect();
+        await queueEvents.close().catch(() => {});
+        queueEventsConnection.disconnect();
         await reading.catch(() => {});
         await Promise.allSettled([redis.del(stream, heartbeat), exchange.clear(runId)]);
       },

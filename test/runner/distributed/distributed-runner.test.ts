@@ -238,7 +238,10 @@ test('Redis unreachable: RedisUnreachableError names the URL with its credential
   const runner = new DistributedRunner({ redisUrl: 'redis://alice:s3cret-pw@127.0.0.1:1/0' });
   await assert.rejects(session.run({ runner }), (error: Error) => {
     assert.ok(error instanceof RedisUnreachableError, String(error));
-    assert.match(error.message, /^Cannot reach Redis at redis:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/);
+    assert.match(
+      error.message,
+      /^Cannot reach Redis at redis:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
+    );
     assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'));
     return true;
   });
@@ -414,4 +417,55 @@ test('two runs at once on one queue stay apart (each with its own params), and f
     'the free output came back from the exchange',
   );
   assert.equal(existsSync(join(second, 'out', 'report.txt')), false);
+});
+
+test('a job the queue itself fails (its worker lost too often) fails the node in the coordinator instead of a hang', async (t) => {
+  if (!(await redis(t))) return;
+  const { Redis } = await import('ioredis');
+  const { Worker } = await import('bullmq');
+  const { workersKey } = await import('../../../src/runner/distributed/redis-keys.ts');
+  const queue = uniqueQueue('gave-up');
+  const client = new Redis('redis://127.0.0.1:6379');
+  const connection = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  // A bare BullMQ worker whose jobs fail outside Sluice's handler, as BullMQ fails a job whose
+  // workers died more than maxStalledCount times; it announces itself as a sluice worker does.
+  const bare = new Worker(
+    queue,
+    async () => {
+      throw new Error('job stalled more than allowable limit');
+    },
+    { connection, prefix: 'sluice:q' },
+  );
+  t.after(async () => {
+    await bare.close();
+    await client.del(workersKey(queue, 'bare'), workersKey(queue));
+    client.disconnect();
+    connection.disconnect();
+  });
+  await client
+    .multi()
+    .set(workersKey(queue, 'bare'), '1', 'PX', 600_000)
+    .sadd(workersKey(queue), 'bare')
+    .exec();
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const session = await Session.create({
+    projectPath: BASIC,
+    runtimeParams: { data_dir: dataDir },
+    log: () => {},
+  });
+  const error = await withEnv({ SLUICE_TEST_RECORD: recordFile }, () =>
+    session.run({ runner: new DistributedRunner({ queue, waitForWorkersMs: 60_000 }) }).then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    ),
+  );
+  assert.match(
+    error?.message ?? '',
+    /^The queue gave up on node "double": job stalled more than allowable limit$/,
+  );
+  const lines = readRecord<Line>(recordFile);
+  assert.deepEqual(
+    lines.filter((line) => line.hook === 'onPipelineError').map((line) => line.pid),
+    [process.pid],
+  );
 });
