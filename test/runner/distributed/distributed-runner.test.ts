@@ -9,7 +9,8 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -38,6 +39,9 @@ interface Line {
   message?: string;
   attempts?: number;
 }
+
+/** The public API, by absolute path, for project copies outside the repository. */
+const SLUICE_INDEX = fileURLToPath(new URL('../../../src/index.ts', import.meta.url));
 
 const started: WorkerProcess[] = [];
 after(async () => {
@@ -201,10 +205,18 @@ test('a node failure reaches onNodeError in the worker, the main plugin relayed,
 
 test('a worker whose project differs refuses the job, naming both fingerprints', async (t) => {
   if (!(await redis(t))) return;
-  // A sibling copy keeps the fixture's relative imports working; only a parameter differs.
-  const copy = fileURLToPath(new URL(`../../fixtures/projects/basic-copy-${process.pid}/`, import.meta.url));
+  // A copy outside the repository (importing the same Sluice by absolute path) with another parameter.
+  const copy = mkdtempSync(join(tmpdir(), 'sluice-basic-copy-'));
   cpSync(BASIC, copy, { recursive: true });
   t.after(() => rmSync(copy, { recursive: true, force: true }));
+  writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: 'basic-copy', type: 'module' }));
+  for (const file of ['sluice.config.ts', 'src/hooks.ts', 'src/pipeline.ts', 'src/slow-pipeline.ts']) {
+    const path = join(copy, file);
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(/'(?:\.\.\/)+src\/index\.ts'/g, `'${SLUICE_INDEX}'`),
+    );
+  }
   writeFileSync(join(copy, 'conf', 'base', 'parameters.yml'), 'factor: 3\noffset:\n  value: 10\n');
   const { error, lines } = await distributedRun(1, {}, { projectPath: copy });
   assert.ok(error instanceof ProjectMismatchError || error?.name === 'ProjectMismatchError', String(error));
