@@ -405,7 +405,11 @@ test('SIGINT to the coordinator: queued jobs are withdrawn, the running node fin
 test('two runs at once on one queue stay apart (each with its own params), and filters work as on other runners', async (t) => {
   if (!(await redis(t))) return;
   const queue = uniqueQueue('two');
-  const workers = await Promise.all([startWorker(BASIC, queue), startWorker(BASIC, queue)]);
+  // One worker runs two nodes at once: each slot opens its own copy of the project per run.
+  const workers = await Promise.all([
+    startWorker(BASIC, queue),
+    startWorker(BASIC, queue, {}, ['--concurrency', '2']),
+  ]);
   started.push(...workers);
   const runner = () => new DistributedRunner({ queue, waitForWorkersMs: 60_000 });
   const open = async (runtimeParams: Record<string, unknown>) =>
