@@ -485,3 +485,71 @@ test('a job the queue itself fails (its worker lost too often) fails the node in
     [process.pid],
   );
 });
+
+test('a worker killed mid-node (SIGKILL): its node runs again on another worker; pipeline hooks still fire once', async (t) => {
+  if (!(await redis(t))) return;
+  // A copy of the project with short stall settings, so that the lost node is handed on in seconds.
+  const copy = mkdtempSync(join(tmpdir(), 'sluice-basic-stall-'));
+  cpSync(BASIC, copy, { recursive: true });
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: 'basic-stall', type: 'module' }));
+  for (const file of ['sluice.config.ts', 'src/hooks.ts', 'src/pipeline.ts', 'src/slow-pipeline.ts']) {
+    const path = join(copy, file);
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(/'(?:\.\.\/)+src\/index\.ts'/g, `'${SLUICE_INDEX}'`),
+    );
+  }
+  const config = join(copy, 'sluice.config.ts');
+  writeFileSync(
+    config,
+    readFileSync(config, 'utf8').replace(
+      'hooks: [recorder, mainRecorder],',
+      'hooks: [recorder, mainRecorder],\n  runner: { distributed: { lockDurationMs: 4000, stalledIntervalMs: 2000 } },',
+    ),
+  );
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const holdFile = join(dataDir, 'release-nodes');
+  const queue = uniqueQueue('kill');
+  const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
+  const [doomed, survivor] = await Promise.all([
+    startWorker(copy, queue, env),
+    startWorker(copy, queue, env),
+  ]);
+  started.push(doomed!, survivor!);
+  const session = await Session.create({
+    projectPath: copy,
+    runtimeParams: { data_dir: dataDir },
+    log: () => {},
+  });
+  const run = withEnv(env, () =>
+    session.run({ pipelineName: 'slow', runner: new DistributedRunner({ queue, waitForWorkersMs: 60_000 }) }),
+  );
+  const lines = () => readRecord<Line>(recordFile);
+  const killedNode = async () => {
+    for (;;) {
+      const line = lines().find((entry) => entry.hook === 'beforeNodeRun' && entry.pid === doomed!.pid);
+      if (line !== undefined) return line.subject!;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const lost = await killedNode();
+  doomed!.child.kill('SIGKILL');
+  assert.equal(await doomed!.stop(), null, 'killed, not exited');
+  writeFileSync(holdFile, '');
+  const result = await run;
+  assert.deepEqual(Object.keys(result.outputs).sort(), ['a', 'b', 'c', 'd']);
+  const recorded = lines().filter((line) => line.plugin === 'recorder');
+  const starts = recorded.filter((line) => line.hook === 'beforeNodeRun' && line.subject === lost);
+  assert.deepEqual(
+    starts.map((line) => line.pid),
+    [doomed!.pid, survivor!.pid],
+    'the lost node started on the killed worker, then again on the survivor',
+  );
+  const finished = recorded.filter((line) => line.hook === 'afterNodeRun').map((line) => line.subject);
+  assert.deepEqual(finished.sort(), ['a', 'b', 'c', 'd'], 'every node finished exactly once');
+  assert.deepEqual(
+    recorded.filter((line) => /Pipeline/.test(line.hook)).map((line) => line.hook),
+    ['beforePipelineRun', 'afterPipelineRun'],
+  );
+});
