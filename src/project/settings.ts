@@ -23,6 +23,11 @@ export interface DistributedSettings {
   runTtlMs?: number;
   /** How long a run waits for a worker before failing. Default 5000. */
   waitForWorkersMs?: number;
+  /**
+   * How long a coordinator's heartbeat lives (renewed three times as often); workers report the
+   * run lost (CoordinatorLostError) once it lapses mid-run. Default 15000.
+   */
+  coordinatorHeartbeatMs?: number;
   /** BullMQ's job lock (a worker presumed dead after it lapses). Default 30000. */
   lockDurationMs?: number;
   /** How often workers look for jobs whose lock lapsed. Default 15000. */

@@ -27,6 +27,7 @@ export {
   RedisUnreachableError,
   NoWorkerError,
   ProjectMismatchError,
+  CoordinatorLostError,
   ExchangeValueTooLargeError,
   ExchangeValueNotSerializableError,
 } from './distributed/errors.ts';

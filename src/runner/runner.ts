@@ -1,7 +1,7 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { RunResult } from '../session/run-params.ts';
+import type { RunParams, RunResult } from '../session/run-params.ts';
 import type { ProjectReference } from '../project/project-reference.ts';
 import type { NodeFailure } from './errors.ts';
 
@@ -41,6 +41,11 @@ export interface RunOptions {
    * distributed) load it by path and look nodes up by name. Sessions always pass it.
    */
   readonly project?: ProjectReference;
+  /**
+   * The run's parameters, as the pipeline hooks got them. Runners that may have to report the
+   * run's failure from elsewhere (a distributed worker, when the coordinator is lost) carry them.
+   */
+  readonly runParams?: RunParams;
 }
 
 /**

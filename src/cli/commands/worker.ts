@@ -5,12 +5,13 @@ import {
   DEFAULT_STALL_SETTINGS,
 } from '../../runner/distributed/bullmq-transport.ts';
 import {
+  DEFAULT_COORDINATOR_HEARTBEAT_MS,
   DEFAULT_QUEUE,
   DEFAULT_RUN_TTL_MS,
   WORKER_HEARTBEAT_MS,
 } from '../../runner/distributed/distributed-runner.ts';
 import { DEFAULT_EXCHANGE_LIMIT_BYTES } from '../../runner/distributed/exchange-store.ts';
-import { nodeJobHandler } from '../../runner/distributed/node-job-handler.ts';
+import { coordinatorLostReporter, nodeJobHandler } from '../../runner/distributed/node-job-handler.ts';
 import { redactRedisUrl, resolveRedisUrl } from '../../runner/distributed/redis-url.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
@@ -47,6 +48,7 @@ export async function workerCommand(
       exchangeLimitBytes: distributed.exchangeLimitBytes ?? DEFAULT_EXCHANGE_LIMIT_BYTES,
       runTtlMs: distributed.runTtlMs ?? DEFAULT_RUN_TTL_MS,
       workerHeartbeatMs: WORKER_HEARTBEAT_MS,
+      coordinatorHeartbeatMs: distributed.coordinatorHeartbeatMs ?? DEFAULT_COORDINATOR_HEARTBEAT_MS,
     },
     {
       lockDurationMs: distributed.lockDurationMs ?? DEFAULT_STALL_SETTINGS.lockDurationMs,
@@ -67,6 +69,7 @@ export async function workerCommand(
   await transport.consume(
     nodeJobHandler({ projectPath: settings.projectPath, exchange: transport.exchange }),
     concurrency,
+    coordinatorLostReporter({ projectPath: settings.projectPath, queue }),
   );
   context.stdout.write(
     `sluice worker ready: queue "${queue}" on ${redactRedisUrl(redisUrl)}, concurrency ${concurrency}, project ${settings.projectPath} (worker ${transport.id})\n`,

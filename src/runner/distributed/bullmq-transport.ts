@@ -32,7 +32,12 @@ export interface BullmqTransportOptions {
   readonly runTtlMs: number;
   /** A worker's heartbeat key lives this long; it renews it three times as often. */
   readonly workerHeartbeatMs: number;
+  /** A coordinator's heartbeat key lives this long; it renews it three times as often. */
+  readonly coordinatorHeartbeatMs: number;
 }
+
+/** How often a worker looks at the heartbeats of the coordinators whose runs it served. */
+const COORDINATOR_CHECK_MS = 1000;
 
 /**
  * BullMQ's stall settings for node jobs. A worker renews its job's lock every `lockDuration / 2`;
@@ -127,10 +132,12 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
     // The stream exists before any job, so that workers append with NOMKSTREAM and never
     // recreate it (without expiry) after the run removed it.
     await this.#redis.multi().xadd(stream, '*', 'open', '1').pexpire(stream, runTtlMs).exec();
-    // The coordinator's heartbeat, for the run-failure sensor (workers will watch it).
-    const beat = () => this.#redis.set(heartbeat, String(process.pid), 'PX', 15_000).catch(() => {});
+    // The coordinator's heartbeat: the workers' run-failure sensor watches it.
+    const { coordinatorHeartbeatMs } = this.#options;
+    const beat = () =>
+      this.#redis.set(heartbeat, String(process.pid), 'PX', coordinatorHeartbeatMs).catch(() => {});
     await beat();
-    const beating = setInterval(() => void beat(), 5_000);
+    const beating = setInterval(() => void beat(), coordinatorHeartbeatMs / 3);
     const reader = this.#redis.duplicate({ maxRetriesPerRequest: null });
     reader.on('error', () => {});
     let closed = false;
@@ -251,6 +258,10 @@ export class BullmqWorkerTransport implements WorkerTransport {
   #worker: Worker | undefined;
   #beating: NodeJS.Timeout | undefined;
   #concurrency = 1;
+  /** A job of each run this worker served lately, by run id: whose coordinators it watches. */
+  readonly #served = new Map<string, NodeJob>();
+  #watching: NodeJS.Timeout | undefined;
+  #watch: Promise<void> = Promise.resolve();
 
   private constructor(redis: Redis, options: BullmqTransportOptions, stall: StallSettings) {
     this.queue = options.queue;
@@ -273,7 +284,11 @@ export class BullmqWorkerTransport implements WorkerTransport {
     return new BullmqWorkerTransport(redis, options, stall);
   }
 
-  async consume(handler: NodeJobHandler, concurrency: number): Promise<void> {
+  async consume(
+    handler: NodeJobHandler,
+    concurrency: number,
+    onCoordinatorLost?: (job: NodeJob) => Promise<void>,
+  ): Promise<void> {
     const redis = this.#redis;
     const connection = redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
     connection.on('error', () => {});
@@ -281,6 +296,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
     const worker = new Worker<NodeJob>(
       this.queue,
       async (job: Job<NodeJob>) => {
+        this.#served.set(job.data.runId, job.data);
         const stream = runKey(job.data.runId, 'messages');
         const send = async (message: RunMessage) => {
           await redis.xadd(stream, 'NOMKSTREAM', '*', 'm', encode(message));
@@ -304,6 +320,51 @@ export class BullmqWorkerTransport implements WorkerTransport {
     this.#beating = setInterval(() => void this.#beat().catch(() => {}), this.#options.workerHeartbeatMs / 3);
     void worker.run().catch(() => {});
     await worker.waitUntilReady();
+    this.#watching = setInterval(() => {
+      this.#watch = this.#watch.then(() => this.#watchCoordinators(onCoordinatorLost)).catch(() => {});
+    }, COORDINATOR_CHECK_MS);
+  }
+
+  /**
+   * The run-failure sensor (the seed's): a run whose message stream still exists but whose
+   * coordinator's heartbeat expired lost its coordinator mid-run. One worker, by a Redis lock,
+   * removes the run's queued jobs, reports it (`onCoordinatorLost`), and removes the run's keys.
+   */
+  async #watchCoordinators(onCoordinatorLost?: (job: NodeJob) => Promise<void>): Promise<void> {
+    const redis = this.#redis;
+    for (const [runId, job] of [...this.#served]) {
+      const [stream, heartbeat] = await Promise.all([
+        redis.exists(runKey(runId, 'messages')),
+        redis.exists(runKey(runId, 'coordinator')),
+      ]);
+      if (stream === 0) {
+        this.#served.delete(runId); // the run ended
+        continue;
+      }
+      if (heartbeat === 1) continue;
+      this.#served.delete(runId);
+      const won = await redis.set(runKey(runId, 'lost'), this.id, 'PX', this.#options.runTtlMs, 'NX');
+      if (won !== 'OK') continue;
+      await this.#removeQueuedJobs(runId);
+      try {
+        await onCoordinatorLost?.(job);
+      } finally {
+        await Promise.allSettled([redis.del(runKey(runId, 'messages')), this.exchange.clear(runId)]);
+      }
+    }
+  }
+
+  async #removeQueuedJobs(runId: string): Promise<void> {
+    const queue = new Queue(this.queue, { connection: this.#redis, prefix: BULLMQ_PREFIX });
+    try {
+      const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
+      for (const job of jobs) {
+        if (!job.id?.startsWith(`${runId}.`)) continue;
+        await job.remove().catch(() => {}); // taken meanwhile: it runs and reports to no one
+      }
+    } finally {
+      await queue.close();
+    }
   }
 
   async #beat(): Promise<void> {
@@ -316,6 +377,8 @@ export class BullmqWorkerTransport implements WorkerTransport {
 
   async close(): Promise<void> {
     clearInterval(this.#beating);
+    clearInterval(this.#watching);
+    await this.#watch;
     // BullMQ's close waits for the running jobs to finish; nothing new is taken meanwhile.
     await this.#worker?.close();
     await Promise.allSettled([

@@ -133,6 +133,7 @@ export async function coordinateRun(
             saveVersion: catalog.saveVersion ?? runId,
             isAsync: options.isAsync ?? false,
             relay,
+            runParams: options.runParams,
           });
           await done;
         } catch (error) {

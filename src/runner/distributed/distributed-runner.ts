@@ -16,6 +16,7 @@ export const DEFAULT_WAIT_FOR_WORKERS_MS = 5000;
 export const DEFAULT_RUN_TTL_MS = 24 * 60 * 60 * 1000;
 /** A worker's heartbeat key lives this long (renewed three times as often). */
 export const WORKER_HEARTBEAT_MS = 3000;
+export const DEFAULT_COORDINATOR_HEARTBEAT_MS = 15_000;
 
 /** Options of {@link DistributedRunner}: the project's `runner.distributed` settings, overridable. */
 export type DistributedRunnerOptions = DistributedSettings;
@@ -65,6 +66,7 @@ export class DistributedRunner implements Runner {
       exchangeLimitBytes: settings.exchangeLimitBytes ?? DEFAULT_EXCHANGE_LIMIT_BYTES,
       runTtlMs: settings.runTtlMs ?? DEFAULT_RUN_TTL_MS,
       workerHeartbeatMs: WORKER_HEARTBEAT_MS,
+      coordinatorHeartbeatMs: settings.coordinatorHeartbeatMs ?? DEFAULT_COORDINATOR_HEARTBEAT_MS,
     });
     try {
       const fingerprint = await projectFingerprint(project);

@@ -37,6 +37,18 @@ export class ProjectMismatchError extends DistributedRunnerError {
   }
 }
 
+/** A distributed run's coordinator (the `sluice run` process) stopped renewing its heartbeat mid-run. */
+export class CoordinatorLostError extends DistributedRunnerError {
+  constructor(runId: string, queue: string) {
+    super(
+      `The coordinator of run ${runId} (queue "${queue}") stopped answering: it was killed, or lost Redis, before the run ended. Its remaining node jobs were removed.`,
+      {
+        hint: 'Nodes that had finished kept their saved outputs; rerun the pipeline (with --only-missing-outputs to skip what is done).',
+      },
+    );
+  }
+}
+
 const PERSIST_HINT = (datasetName: string) =>
   `Persist "${datasetName}" in the catalog (conf/base/catalog.yml, e.g. type: parquet or json with a filepath on storage every worker shares), so that it does not cross the exchange.`;
 

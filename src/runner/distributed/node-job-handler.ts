@@ -3,7 +3,9 @@ import type { OpenedProject } from '../../project/open-project.ts';
 import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
 import { runNode } from '../run-node.ts';
-import { ProjectMismatchError } from './errors.ts';
+import { settle } from '../../maybe-promise.ts';
+import { defaultRunParams } from '../../session/run-params.ts';
+import { CoordinatorLostError, ProjectMismatchError } from './errors.ts';
 import { ExchangeDataset } from './exchange-dataset.ts';
 import type { ExchangeStore } from './exchange-store.ts';
 import { projectFingerprint } from './fingerprint.ts';
@@ -105,5 +107,39 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
       message = { type: 'failed', nodeName: job.nodeName, error: serializeError(error) };
     }
     await send(message);
+  };
+}
+
+/**
+ * What the worker that noticed a lost coordinator does (see `WorkerTransport.consume`): it opens
+ * the project for the run and fires onPipelineError, once for the run, with a
+ * `CoordinatorLostError`, through the project's hooks (its `process: 'main'` plugins lived in the
+ * lost coordinator). The pipeline is the registered one the run's nodes came from.
+ */
+export function coordinatorLostReporter(options: {
+  readonly projectPath: string;
+  readonly queue: string;
+}): (job: NodeJob) => Promise<void> {
+  return async (job) => {
+    const { hooks, pipeline, catalog } = await openProject({
+      project: { ...job.project, projectPath: options.projectPath },
+      runId: job.runId,
+      saveVersion: job.saveVersion,
+      post: () => {},
+    });
+    const runParams =
+      job.runParams ??
+      defaultRunParams({
+        runId: job.runId,
+        projectPath: options.projectPath,
+        env: job.project.env,
+        confSource: job.project.confSource,
+        pipelineName: job.project.pipelineName,
+        runtimeParams: job.project.runtimeParams,
+        loadVersions: job.project.loadVersions,
+        runner: 'distributed',
+      });
+    const error = new CoordinatorLostError(job.runId, options.queue);
+    await settle(hooks.hook.onPipelineError.call({ error, runParams, pipeline, catalog }));
   };
 }

@@ -1,4 +1,5 @@
 import type { ProjectReference } from '../../project/project-reference.ts';
+import type { RunParams } from '../../session/run-params.ts';
 import type { RelayedEvent, SerializedError } from '../relay.ts';
 import type { ExchangeStore } from './exchange-store.ts';
 
@@ -14,6 +15,8 @@ export interface NodeJob {
   readonly isAsync: boolean;
   /** Relay node and dataset events back (some `process: 'main'` plugin asked for them). */
   readonly relay: boolean;
+  /** The run's parameters, for a worker that reports the run's failure when its coordinator is lost. */
+  readonly runParams?: RunParams | undefined;
 }
 
 /**
@@ -69,8 +72,17 @@ export type NodeJobHandler = (
 export interface WorkerTransport {
   readonly queue: string;
   readonly exchange: ExchangeStore;
-  /** Starts taking jobs, at most `concurrency` at once. */
-  consume(handler: NodeJobHandler, concurrency: number): Promise<void>;
+  /**
+   * Starts taking jobs, at most `concurrency` at once. While it does, it watches the coordinators
+   * of the runs it served: when one stops renewing its heartbeat mid-run, exactly one worker (by a
+   * Redis lock) calls `onCoordinatorLost` with a job of that run, and the run's queued jobs are
+   * removed.
+   */
+  consume(
+    handler: NodeJobHandler,
+    concurrency: number,
+    onCoordinatorLost?: (job: NodeJob) => Promise<void>,
+  ): Promise<void>;
   /** Stops taking jobs, lets the running ones finish, and disconnects. */
   close(): Promise<void>;
 }

@@ -43,6 +43,36 @@ interface Line {
 /** The public API, by absolute path, for project copies outside the repository. */
 const SLUICE_INDEX = fileURLToPath(new URL('../../../src/index.ts', import.meta.url));
 
+/**
+ * A copy of the basic project outside the repository (importing the same Sluice by absolute path),
+ * with `runnerSettings` added to its sluice.config.ts; removed after the test.
+ */
+function basicCopy(t: TestContext, runnerSettings?: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'sluice-basic-copy-'));
+  cpSync(BASIC, copy, { recursive: true });
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: 'basic-copy', type: 'module' }));
+  for (const file of ['sluice.config.ts', 'src/hooks.ts', 'src/pipeline.ts', 'src/slow-pipeline.ts']) {
+    const path = join(copy, file);
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(/'(?:\.\.\/)+src\/index\.ts'/g, `'${SLUICE_INDEX}'`),
+    );
+  }
+  if (runnerSettings !== undefined) {
+    const config = join(copy, 'sluice.config.ts');
+    const text = readFileSync(config, 'utf8');
+    writeFileSync(
+      config,
+      text.replace(
+        'hooks: [recorder, mainRecorder],',
+        `hooks: [recorder, mainRecorder],\n  runner: ${runnerSettings},`,
+      ),
+    );
+  }
+  return copy;
+}
+
 const started: WorkerProcess[] = [];
 after(async () => {
   for (const worker of started) await worker.stop();
@@ -205,18 +235,8 @@ test('a node failure reaches onNodeError in the worker, the main plugin relayed,
 
 test('a worker whose project differs refuses the job, naming both fingerprints', async (t) => {
   if (!(await redis(t))) return;
-  // A copy outside the repository (importing the same Sluice by absolute path) with another parameter.
-  const copy = mkdtempSync(join(tmpdir(), 'sluice-basic-copy-'));
-  cpSync(BASIC, copy, { recursive: true });
-  t.after(() => rmSync(copy, { recursive: true, force: true }));
-  writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: 'basic-copy', type: 'module' }));
-  for (const file of ['sluice.config.ts', 'src/hooks.ts', 'src/pipeline.ts', 'src/slow-pipeline.ts']) {
-    const path = join(copy, file);
-    writeFileSync(
-      path,
-      readFileSync(path, 'utf8').replace(/'(?:\.\.\/)+src\/index\.ts'/g, `'${SLUICE_INDEX}'`),
-    );
-  }
+  // A copy with another parameter.
+  const copy = basicCopy(t);
   writeFileSync(join(copy, 'conf', 'base', 'parameters.yml'), 'factor: 3\noffset:\n  value: 10\n');
   const { error, lines } = await distributedRun(1, {}, { projectPath: copy });
   assert.ok(error instanceof ProjectMismatchError || error?.name === 'ProjectMismatchError', String(error));
@@ -488,26 +508,8 @@ test('a job the queue itself fails (its worker lost too often) fails the node in
 
 test('a worker killed mid-node (SIGKILL): its node runs again on another worker; pipeline hooks still fire once', async (t) => {
   if (!(await redis(t))) return;
-  // A copy of the project with short stall settings, so that the lost node is handed on in seconds.
-  const copy = mkdtempSync(join(tmpdir(), 'sluice-basic-stall-'));
-  cpSync(BASIC, copy, { recursive: true });
-  t.after(() => rmSync(copy, { recursive: true, force: true }));
-  writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: 'basic-stall', type: 'module' }));
-  for (const file of ['sluice.config.ts', 'src/hooks.ts', 'src/pipeline.ts', 'src/slow-pipeline.ts']) {
-    const path = join(copy, file);
-    writeFileSync(
-      path,
-      readFileSync(path, 'utf8').replace(/'(?:\.\.\/)+src\/index\.ts'/g, `'${SLUICE_INDEX}'`),
-    );
-  }
-  const config = join(copy, 'sluice.config.ts');
-  writeFileSync(
-    config,
-    readFileSync(config, 'utf8').replace(
-      'hooks: [recorder, mainRecorder],',
-      'hooks: [recorder, mainRecorder],\n  runner: { distributed: { lockDurationMs: 4000, stalledIntervalMs: 2000 } },',
-    ),
-  );
+  // Short stall settings, so that the lost node is handed on in seconds.
+  const copy = basicCopy(t, '{ distributed: { lockDurationMs: 4000, stalledIntervalMs: 2000 } }');
   const { dataDir, recordFile } = freshDataDir(BASIC);
   const holdFile = join(dataDir, 'release-nodes');
   const queue = uniqueQueue('kill');
@@ -552,4 +554,72 @@ test('a worker killed mid-node (SIGKILL): its node runs again on another worker;
     recorded.filter((line) => /Pipeline/.test(line.hook)).map((line) => line.hook),
     ['beforePipelineRun', 'afterPipelineRun'],
   );
+});
+
+test('the coordinator killed (SIGKILL) mid-run: one worker fires onPipelineError once with CoordinatorLostError; nothing more starts', async (t) => {
+  if (!(await redis(t))) return;
+  const copy = basicCopy(t, '{ distributed: { coordinatorHeartbeatMs: 1500 } }');
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const holdFile = join(dataDir, 'release-nodes');
+  const queue = uniqueQueue('lost');
+  const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
+  const workers = await Promise.all([startWorker(copy, queue, env), startWorker(copy, queue, env)]);
+  started.push(...workers);
+  const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
+  const coordinator = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      cli,
+      '--project',
+      copy,
+      'run',
+      '--runner',
+      'distributed',
+      '--queue',
+      queue,
+      '--pipeline',
+      'slow',
+      '--params',
+      `data_dir=${dataDir}`,
+      '--progress',
+      'off',
+    ],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  const exited = once(coordinator, 'exit');
+  const lines = () => readRecord<Line>(recordFile);
+  const until = async (found: () => boolean) => {
+    while (!found()) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  await until(() => lines().some((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun'));
+  coordinator.kill('SIGKILL');
+  await exited;
+  writeFileSync(holdFile, '');
+  await until(() => lines().some((line) => line.hook === 'onPipelineError'));
+  // Both workers stop (finishing what they hold), so everything they would report is recorded.
+  for (const worker of workers) assert.equal(await worker.stop(), 0);
+  const recorded = lines();
+  const errors = recorded.filter((line) => line.hook === 'onPipelineError');
+  assert.equal(errors.length, 1, 'exactly one worker reported the run');
+  assert.equal(errors[0]!.error, 'CoordinatorLostError');
+  assert.match(
+    errors[0]!.message ?? '',
+    /^The coordinator of run \S+ \(queue "test-lost-\d+-\d+"\) stopped answering/,
+  );
+  assert.ok(
+    workers.some((worker) => worker.pid === errors[0]!.pid),
+    'a worker reported it',
+  );
+  assert.ok(!recorded.some((line) => line.hook === 'afterPipelineRun'));
+  const startedNodes = recorded.filter((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun');
+  assert.ok(startedNodes.length <= 2, `only the nodes already out ran (${startedNodes.length})`);
+  const { Redis } = await import('ioredis');
+  const client = new Redis('redis://127.0.0.1:6379');
+  try {
+    assert.equal(await client.llen(`sluice:q:${queue}:wait`), 0, 'no job of the run is left');
+  } finally {
+    client.disconnect();
+  }
 });
