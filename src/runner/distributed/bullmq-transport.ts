@@ -5,7 +5,7 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-import { DistributedRunnerError, RedisUnreachableError } from './errors.ts';
+import { CoordinatorLostError, DistributedRunnerError, RedisUnreachableError } from './errors.ts';
 import type { ExchangeStore } from './exchange-store.ts';
 import { RedisExchangeStore } from './redis-exchange-store.ts';
 import { KEY_PREFIX, runKey, workersKey } from './redis-keys.ts';
@@ -217,7 +217,13 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
           return false; // a worker took it meanwhile
         }
       },
-      workers: () => liveWorkers(redis, workers, this.queue),
+      workers: async () => {
+        // A worker reported this run lost (this process stalled or was cut off from Redis longer
+        // than its heartbeat lives): nothing it waits for will come.
+        if ((await redis.exists(runKey(runId, 'lost'))) === 1)
+          throw new CoordinatorLostError(runId, this.queue);
+        return liveWorkers(redis, workers, this.queue);
+      },
       close: async () => {
         closed = true;
         clearInterval(beating);

@@ -14,7 +14,7 @@ import type { RunOptions } from '../runner.ts';
 import { asError, stopsTheRun } from '../errors.ts';
 import { executeNodes } from '../schedule.ts';
 import { DispatchSlots } from './dispatch-slots.ts';
-import { DistributedRunnerError, NoWorkerError } from './errors.ts';
+import { CoordinatorLostError, DistributedRunnerError, NoWorkerError } from './errors.ts';
 import type { CoordinatorTransport, RunChannel, RunMessage, WorkerCapacity } from './transport.ts';
 
 /** How the coordinator waits for workers. */
@@ -207,6 +207,10 @@ async function watchWorkers(
     try {
       workers = await channel.workers();
     } catch (error) {
+      if (error instanceof CoordinatorLostError) {
+        failAll(pending, error);
+        continue;
+      }
       failAll(
         pending,
         new DistributedRunnerError(
