@@ -141,8 +141,13 @@ export {
   ProjectSettings,
   SettingsError,
   DEFAULT_PIPELINE,
-} from './session/settings.ts';
-export type { SluiceConfig, PipelineSource, RunnerSettings } from './session/settings.ts';
+} from './project/settings.ts';
+export type {
+  SluiceConfig,
+  PipelineSource,
+  RunnerSettings,
+  DistributedSettings,
+} from './project/settings.ts';
 export { Session } from './session/session.ts';
 export type { SessionOptions, SessionRunOptions, RunReport } from './session/session.ts';
 export type { UnsavedOutput } from './session/unsaved-outputs.ts';
@@ -161,6 +166,17 @@ export { AsyncRunner } from './runner/async-runner.ts';
 export type { AsyncRunnerOptions } from './runner/async-runner.ts';
 export { ParallelRunner, ParallelRunnerError } from './runner/parallel/parallel-runner.ts';
 export type { ParallelRunnerOptions } from './runner/parallel/parallel-runner.ts';
+export { DistributedRunner } from './runner/distributed/distributed-runner.ts';
+export type { DistributedRunnerOptions } from './runner/distributed/distributed-runner.ts';
+export {
+  DistributedRunnerError,
+  RedisUnreachableError,
+  NoWorkerError,
+  ProjectMismatchError,
+  CoordinatorLostError,
+  ExchangeValueTooLargeError,
+  ExchangeValueNotSerializableError,
+} from './runner/distributed/errors.ts';
 export type { Runner, RunOptions, RunState, ProjectReference } from './runner/runner.ts';
 export { runNode } from './runner/run-node.ts';
 export type { NodeRunContext } from './runner/run-node.ts';

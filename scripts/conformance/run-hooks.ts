@@ -20,7 +20,7 @@ import {
   type Node,
 } from '../../src/index.ts';
 
-interface CaseNode {
+export interface CaseNode {
   name: string;
   namespace: string | null;
   inputs: string[];
@@ -28,7 +28,7 @@ interface CaseNode {
   tags: string[];
 }
 
-interface RunHooksCase {
+export interface RunHooksCase {
   nodes: CaseNode[];
   catalog: Record<string, unknown>;
   catalog_empty: string[];
@@ -36,19 +36,19 @@ interface RunHooksCase {
 }
 
 /** The error class the case's failing node throws; its name is what the answer reports. */
-class NodeFailure extends Error {
+export class NodeFailure extends Error {
   override name = 'NodeFailure';
 }
 
 /** Each Sluice error class answers as exactly one Kedro class. */
-function kedroName(error: unknown): string {
+export function kedroName(error: unknown): string {
   if (error instanceof NodeFailure) return 'NodeFailure';
   if (error instanceof MissingInputsError) return 'ValueError';
   if (error instanceof DatasetError || error instanceof CatalogError) return 'DatasetError';
   return (error as Error)?.name ?? 'Error';
 }
 
-function buildNode(spec: CaseNode, failingNode: string | null): Node {
+export function buildNode(spec: CaseNode, failingNode: string | null): Node {
   const fullName = spec.namespace === null ? spec.name : `${spec.namespace}.${spec.name}`;
   const fn = (...values: unknown[]) => {
     if (spec.name === failingNode || fullName === failingNode) throw new NodeFailure(`${fullName} failed`);

@@ -2,7 +2,7 @@ import { discoverPlugins } from '../hooks/discovery.ts';
 import { createHookManager } from '../hooks/sluice-manager.ts';
 import { settle } from '../maybe-promise.ts';
 import { projectMetadata } from '../session/project-metadata.ts';
-import { loadSettings } from '../session/settings.ts';
+import { loadSettings } from '../project/settings.ts';
 import { exitCodeFor, formatError } from './report-error.ts';
 import type { CliContext } from './main.ts';
 

@@ -80,8 +80,14 @@ export async function main(
     .option('--tags <tags>', 'run only nodes with any of these tags', LIST)
     .option('--namespaces <namespaces>', 'run only nodes in these namespaces', LIST)
     .addOption(
-      new Option('--runner <runner>', 'how to run the nodes').choices(['sequential', 'parallel', 'async']),
+      new Option('--runner <runner>', 'how to run the nodes').choices([
+        'sequential',
+        'parallel',
+        'async',
+        'distributed',
+      ]),
     )
+    .option('--queue <name>', 'the queue of `sluice worker` processes (--runner distributed)')
     .option('--async', "load and save each node's datasets concurrently", false)
     .option('--env <env>', 'the configuration environment layered over base')
     .option('--conf-source <path>', 'the configuration folder')
@@ -99,6 +105,13 @@ export async function main(
         .default('auto'),
     )
     .action(act(async () => (await import('./commands/run.ts')).runCommand));
+
+  program
+    .command('worker')
+    .description('Run nodes of distributed runs (`sluice run --runner distributed`) until stopped.')
+    .option('--concurrency <n>', 'nodes to run at once', '1')
+    .option('--queue <name>', 'the queue to take node jobs from (default: the project setting, else sluice)')
+    .action(act(async () => (await import('./commands/worker.ts')).workerCommand));
 
   program
     .command('new')

@@ -18,7 +18,7 @@ import {
 import { RunCancelledError } from '../runner/errors.ts';
 import { loadedSecrets } from '../secrets/loaded-secrets.ts';
 import type { Redactor } from '../secrets/redactor.ts';
-import { SettingsError } from '../session/settings.ts';
+import { SettingsError } from '../project/settings.ts';
 import { PluginDiscoveryError } from '../hooks/discovery.ts';
 import { HookRegistrationError } from '../hooks/errors.ts';
 import type { ExitCodeValue } from './exit-codes.ts';

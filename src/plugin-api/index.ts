@@ -19,7 +19,7 @@ export type { RetryPolicy } from '../pipeline/retry-policy.ts';
 export type { StepHook, StepHookContext, StepHookReference } from '../pipeline/step-hook.ts';
 export type { DataCatalog } from '../io/catalog.ts';
 export type { ConfigLoader } from '../config/config-loader.ts';
-export { loadSettings } from '../session/settings.ts';
+export { loadSettings } from '../project/settings.ts';
 
 // Errors a plugin throws or inspects (also in `sluice`).
 export { SluiceError } from '../errors.ts';

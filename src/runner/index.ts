@@ -22,3 +22,23 @@ export type { ParallelRunnerOptions } from './parallel/parallel-runner.ts';
 export type { ProjectReference } from './runner.ts';
 export { RelayedData, isRelayed } from './relay.ts';
 export type { RelayedEvent } from './relay.ts';
+export { DistributedRunner } from './distributed/distributed-runner.ts';
+export type { DistributedRunnerOptions } from './distributed/distributed-runner.ts';
+export {
+  DistributedRunnerError,
+  RedisUnreachableError,
+  NoWorkerError,
+  ProjectMismatchError,
+  CoordinatorLostError,
+  ExchangeValueTooLargeError,
+  ExchangeValueNotSerializableError,
+} from './distributed/errors.ts';
+export type { ExchangeStore } from './distributed/exchange-store.ts';
+export type {
+  CoordinatorTransport,
+  WorkerTransport,
+  RunChannel,
+  RunMessage,
+  NodeJob,
+  NodeJobHandler,
+} from './distributed/transport.ts';

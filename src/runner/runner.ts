@@ -1,8 +1,11 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { RunResult } from '../session/run-params.ts';
+import type { RunParams, RunResult } from '../session/run-params.ts';
+import type { ProjectReference } from '../project/project-reference.ts';
 import type { NodeFailure } from './errors.ts';
+
+export type { ProjectReference } from '../project/project-reference.ts';
 
 /** Where a runner reports progress as it goes, so a caller still knows it after a failure. */
 export interface RunState {
@@ -38,17 +41,11 @@ export interface RunOptions {
    * distributed) load it by path and look nodes up by name. Sessions always pass it.
    */
   readonly project?: ProjectReference;
-}
-
-/** Everything a worker needs to rebuild the project's catalog and hooks. Plain data: it crosses processes. */
-export interface ProjectReference {
-  readonly projectPath: string;
-  readonly env: string;
-  readonly confSource: string;
-  readonly runtimeParams: Readonly<Record<string, unknown>>;
-  /** The registered pipeline the nodes come from. */
-  readonly pipelineName: string;
-  readonly loadVersions: Readonly<Record<string, string>>;
+  /**
+   * The run's parameters, as the pipeline hooks got them. Runners that may have to report the
+   * run's failure from elsewhere (a distributed worker, when the coordinator is lost) carry them.
+   */
+  readonly runParams?: RunParams;
 }
 
 /**

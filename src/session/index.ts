@@ -15,11 +15,16 @@ export {
   ProjectSettings,
   SettingsError,
   DEFAULT_PIPELINE,
-} from './settings.ts';
-export type { SluiceConfig, PipelineSource, RunnerSettings } from './settings.ts';
-export { createProjectHooks, pluginProcess } from './project-hooks.ts';
-export type { PluginProcess, ProjectHooks } from './project-hooks.ts';
-export { buildCatalog } from './build-catalog.ts';
-export type { BuildCatalogOptions } from './build-catalog.ts';
+} from '../project/settings.ts';
+export type {
+  SluiceConfig,
+  PipelineSource,
+  RunnerSettings,
+  DistributedSettings,
+} from '../project/settings.ts';
+export { createProjectHooks, pluginProcess } from '../project/project-hooks.ts';
+export type { PluginProcess, ProjectHooks } from '../project/project-hooks.ts';
+export { buildCatalog } from '../project/build-catalog.ts';
+export type { BuildCatalogOptions } from '../project/build-catalog.ts';
 export { newRunId } from './run-id.ts';
 export { SLUICE_VERSION } from './version.ts';

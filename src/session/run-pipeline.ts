@@ -18,7 +18,7 @@ export async function runPipeline(args: {
   hooks: SluiceHookManager;
   runner: Runner;
   runParams: RunParams;
-  options: Omit<RunOptions, 'runId' | 'isAsync' | 'continueOnFailure' | 'onlyMissingOutputs'>;
+  options: Omit<RunOptions, 'runId' | 'isAsync' | 'continueOnFailure' | 'onlyMissingOutputs' | 'runParams'>;
 }): Promise<RunResult> {
   const { pipeline, catalog, hooks, runner, runParams } = args;
   try {
@@ -29,6 +29,7 @@ export async function runPipeline(args: {
       isAsync: runParams.isAsync,
       continueOnFailure: runParams.continueOnFailure,
       onlyMissingOutputs: runParams.onlyMissingOutputs,
+      runParams,
     });
     await settle(hooks.hook.afterPipelineRun.call({ runParams, runResult, pipeline, catalog }));
     return runResult;

@@ -5,6 +5,7 @@ import type { ProjectMetadata } from '../hooks/specs.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { AsyncRunner } from '../runner/async-runner.ts';
+import { DistributedRunner } from '../runner/distributed/distributed-runner.ts';
 import { ParallelRunner } from '../runner/parallel/parallel-runner.ts';
 import { resumeFromNodes } from '../runner/resume.ts';
 import type { Runner, RunState } from '../runner/runner.ts';
@@ -12,17 +13,17 @@ import { newRunState } from '../runner/runner.ts';
 import { SequentialRunner } from '../runner/sequential-runner.ts';
 import type { ProjectContext } from './context.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
-import { buildCatalog } from './build-catalog.ts';
+import { buildCatalog } from '../project/build-catalog.ts';
+import { createProjectHooks } from '../project/project-hooks.ts';
 import { checkRun } from './check-run.ts';
 import { filterPipeline } from './filter-pipeline.ts';
 import type { UnsavedOutput } from './unsaved-outputs.ts';
 import { unsavedOutputs } from './unsaved-outputs.ts';
-import { createProjectHooks } from './project-hooks.ts';
 import { newRunId } from './run-id.ts';
 import type { RunParams, RunResult } from './run-params.ts';
 import { runPipeline } from './run-pipeline.ts';
-import type { ProjectSettings } from './settings.ts';
-import { DEFAULT_PIPELINE, loadSettings } from './settings.ts';
+import type { ProjectSettings } from '../project/settings.ts';
+import { DEFAULT_PIPELINE, loadSettings } from '../project/settings.ts';
 import { SLUICE_VERSION } from './version.ts';
 import { projectMetadata } from './project-metadata.ts';
 
@@ -54,7 +55,7 @@ export interface SessionRunOptions {
   toOutputs?: readonly string[];
   namespaces?: readonly string[];
   /** A runner name or instance. Default: the project's runner setting, else sequential. */
-  runner?: 'sequential' | 'parallel' | 'async' | Runner;
+  runner?: 'sequential' | 'parallel' | 'async' | 'distributed' | Runner;
   isAsync?: boolean;
   /** `--load-versions ds:version`. */
   loadVersions?: Readonly<Record<string, string>>;
@@ -255,8 +256,10 @@ export class Session {
         return new ParallelRunner(
           runnerSettings.maxWorkers === undefined ? {} : { maxWorkers: runnerSettings.maxWorkers },
         );
+      case 'distributed':
+        return new DistributedRunner(runnerSettings.distributed ?? {});
       default:
-        throw new Error(`Unknown runner "${String(name)}": use sequential, parallel or async.`);
+        throw new Error(`Unknown runner "${String(name)}": use sequential, parallel, async or distributed.`);
     }
   }
 }

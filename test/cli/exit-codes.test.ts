@@ -225,7 +225,7 @@ describe('sluice exit codes', { concurrency: true }, () => {
       assert.match(typo.stderr, /\(Did you mean --pipeline\?\)/);
       assert.match(
         runner.stderr,
-        /argument 'fast' is invalid\. Allowed choices are sequential, parallel, async\./,
+        /argument 'fast' is invalid\. Allowed choices are sequential, parallel, async, distributed\./,
       );
       assert.match(noCommand.stderr, /unknown command 'runn'/);
       assert.match(noCommand.stderr, /Did you mean run\?/);

@@ -1,8 +1,8 @@
 import { isParameterName } from '../../io/catalog-parameters.ts';
-import { createProjectHooks } from '../../session/project-hooks.ts';
-import { buildCatalog } from '../../session/build-catalog.ts';
+import { createProjectHooks } from '../../project/project-hooks.ts';
+import { buildCatalog } from '../../project/build-catalog.ts';
 import { newRunId } from '../../session/run-id.ts';
-import { DEFAULT_PIPELINE, loadSettings } from '../../session/settings.ts';
+import { DEFAULT_PIPELINE, loadSettings } from '../../project/settings.ts';
 import type { CliContext } from '../main.ts';
 import { formatTable } from './pipeline.ts';
 

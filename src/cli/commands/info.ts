@@ -1,6 +1,6 @@
-import { createProjectHooks } from '../../session/project-hooks.ts';
+import { createProjectHooks } from '../../project/project-hooks.ts';
 import { discoverPlugins } from '../../hooks/discovery.ts';
-import { findConfigFile, loadSettings } from '../../session/settings.ts';
+import { findConfigFile, loadSettings } from '../../project/settings.ts';
 import { SLUICE_VERSION } from '../../session/version.ts';
 import type { CliContext } from '../main.ts';
 

@@ -1,5 +1,5 @@
 import type { Node } from '../../pipeline/node.ts';
-import { DEFAULT_PIPELINE, loadSettings } from '../../session/settings.ts';
+import { DEFAULT_PIPELINE, loadSettings } from '../../project/settings.ts';
 import type { CliContext } from '../main.ts';
 
 /** `sluice pipeline list`: the registered pipelines, with their node counts. */

@@ -1,4 +1,5 @@
 import { parseParamsOption } from '../../config/runtime-params.ts';
+import { DistributedRunner } from '../../runner/distributed/distributed-runner.ts';
 import { RunCancelledError } from '../../runner/errors.ts';
 import { Session } from '../../session/session.ts';
 import type { UnsavedOutput } from '../../session/unsaved-outputs.ts';
@@ -18,7 +19,8 @@ export interface RunCommandOptions {
   toOutputs?: string[];
   tags?: string[];
   namespaces?: string[];
-  runner?: 'sequential' | 'parallel' | 'async';
+  runner?: 'sequential' | 'parallel' | 'async' | 'distributed';
+  queue?: string;
   async: boolean;
   env?: string;
   confSource?: string;
@@ -51,6 +53,15 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       ? failedNodesPlugin({ stream: context.stderr })
       : progressPlugin({ stream: context.stderr, mode: options.progress }),
   );
+  const runnerSettings = session.settings.config.runner ?? {};
+  let runner: RunCommandOptions['runner'] | DistributedRunner = options.runner;
+  if (options.queue !== undefined) {
+    if ((options.runner ?? runnerSettings.default) !== 'distributed')
+      throw new UsageError('--queue applies to the distributed runner only.', {
+        hint: 'Add --runner distributed, or set runner.default to "distributed" in sluice.config.ts.',
+      });
+    runner = new DistributedRunner({ ...runnerSettings.distributed, queue: options.queue });
+  }
   const interruption = interruptRunOnSignals(context.stderr);
   session.hooks.register(interruption.plugin);
   try {
@@ -63,7 +74,7 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       toOutputs: options.toOutputs ?? [],
       tags: options.tags ?? [],
       namespaces: options.namespaces ?? [],
-      ...(options.runner === undefined ? {} : { runner: options.runner }),
+      ...(runner === undefined ? {} : { runner }),
       isAsync: options.async,
       loadVersions: parseLoadVersions(options.loadVersions ?? []),
       onlyMissingOutputs: options.onlyMissingOutputs,

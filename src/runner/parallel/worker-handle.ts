@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SluiceHookManager } from '../../hooks/sluice-manager.ts';
 import type { Node } from '../../pipeline/node.ts';
-import { deliverRunMessage } from '../../session/build-catalog.ts';
+import { deliverRunMessage } from '../../project/build-catalog.ts';
 import type { RelayedEventDelivery } from '../relay.ts';
 import { deserializeError, serializeError } from '../relay.ts';
 import { asError } from '../../errors.ts';

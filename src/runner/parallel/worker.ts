@@ -9,9 +9,7 @@ import { isParameterName } from '../../io/catalog-parameters.ts';
 import { MemoryDataset } from '../../io/datasets/memory.ts';
 import { isPromiseLike } from '../../maybe-promise.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
-import { buildCatalog } from '../../session/build-catalog.ts';
-import { createProjectHooks } from '../../session/project-hooks.ts';
-import { loadSettings } from '../../session/settings.ts';
+import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
 import { runNode } from '../run-node.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
@@ -25,37 +23,18 @@ async function start(): Promise<{
   catalog: DataCatalog;
   context: Parameters<typeof runNode>[1];
 }> {
-  const { project } = setup;
-  const settings = await loadSettings(project.projectPath);
-  const { manager } = await createProjectHooks(settings, { role: 'worker' });
-  // The relay describes datasets with the catalog, which exists only once the hooks are set up.
-  const built: { catalog?: DataCatalog } = {};
-  if (setup.relay)
-    manager.register(
-      relayPlugin(
-        (event) => send({ type: 'event', event }),
-        () => built.catalog!,
-      ),
-    );
-  const { catalog } = await buildCatalog({
-    settings,
-    hooks: manager,
-    env: project.env,
-    confSource: project.confSource,
-    runtimeParams: project.runtimeParams,
-    saveVersion: setup.saveVersion,
-    loadVersions: project.loadVersions,
+  const { pipeline, catalog, hooks } = await openProject({
+    project: setup.project,
     runId: setup.runId,
-    pipelineName: project.pipelineName,
+    saveVersion: setup.saveVersion,
+    plugins: (catalog) =>
+      setup.relay ? [relayPlugin((event) => send({ type: 'event', event }), catalog)] : [],
     post: (topic, message) => send({ type: 'run-message', topic, message }),
   });
-  built.catalog = catalog;
-  const pipeline = await settings.pipeline(project.pipelineName);
-  await catalog.materialize(pipeline.datasets());
   return {
     pipeline,
     catalog,
-    context: { catalog, hooks: manager, runId: setup.runId, isAsync: setup.isAsync },
+    context: { catalog, hooks, runId: setup.runId, isAsync: setup.isAsync },
   };
 }
 

@@ -11,10 +11,37 @@ import { importModule } from '../module-loader.ts';
 export type PipelineSource =
   Pipeline | (() => Pipeline | { default: Pipeline } | Promise<Pipeline | { default: Pipeline }>);
 
+/** The distributed runner's settings (`runner.distributed`); see docs/distributed.md. */
+export interface DistributedSettings {
+  /** Default: SLUICE_REDIS_URL, else redis://127.0.0.1:6379. Never printed with its credentials. */
+  redisUrl?: string;
+  /** The queue coordinators and workers meet on. Default `sluice`. */
+  queue?: string;
+  /** The largest memory-dataset value that crosses machines, serialised. Default 64 MiB. */
+  exchangeLimitBytes?: number;
+  /** How long a run's Redis keys live if its coordinator never removes them. Default one day. */
+  runTtlMs?: number;
+  /** How long a run waits for a worker before failing. Default 5000. */
+  waitForWorkersMs?: number;
+  /**
+   * How long a coordinator's heartbeat lives (renewed three times as often); workers report the
+   * run lost (CoordinatorLostError) once it lapses mid-run. Default 15000.
+   */
+  coordinatorHeartbeatMs?: number;
+  /** BullMQ's job lock (a worker presumed dead after it lapses). Default 30000. */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose lock lapsed. Default 15000. */
+  stalledIntervalMs?: number;
+  /** How many times a node may be handed back after its worker went quiet. Default 3. */
+  maxStalledCount?: number;
+}
+
 /** The runner a plain `sluice run` uses, and its settings. */
 export interface RunnerSettings {
-  /** `sequential` (default), `parallel` or `async`. */
-  default?: 'sequential' | 'parallel' | 'async';
+  /** `sequential` (default), `parallel`, `async` or `distributed`. */
+  default?: 'sequential' | 'parallel' | 'async' | 'distributed';
+  /** The distributed runner's Redis, queue and limits. */
+  distributed?: DistributedSettings;
   /** Worker threads for the parallel runner. Default: one per core. */
   maxWorkers?: number;
   /** Nodes in flight at once for the async runner. Default 8. */

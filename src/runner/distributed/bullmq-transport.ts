@@ -1,0 +1,402 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { deserialize, serialize } from 'node:v8';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { CoordinatorLostError, DistributedRunnerError, RedisUnreachableError } from './errors.ts';
+import type { ExchangeStore } from './exchange-store.ts';
+import { RedisExchangeStore } from './redis-exchange-store.ts';
+import { KEY_PREFIX, runKey, workersKey } from './redis-keys.ts';
+import { redactRedisUrl } from './redis-url.ts';
+import type {
+  CoordinatorTransport,
+  NodeJob,
+  NodeJobHandler,
+  RunChannel,
+  RunMessage,
+  WorkerCapacity,
+  WorkerTransport,
+} from './transport.ts';
+
+/** BullMQ's keys live under `sluice:q:<queue>:...`, apart from Sluice's own run and worker keys. */
+const BULLMQ_PREFIX = `${KEY_PREFIX}:q`;
+
+/** How the BullMQ transport talks to Redis and paces its checks. */
+export interface BullmqTransportOptions {
+  readonly redisUrl: string;
+  readonly queue: string;
+  readonly exchangeLimitBytes: number;
+  /** How long a run's keys live if nobody removes them. */
+  readonly runTtlMs: number;
+  /** A worker's heartbeat key lives this long; it renews it three times as often. */
+  readonly workerHeartbeatMs: number;
+  /** A coordinator's heartbeat key lives this long; it renews it three times as often. */
+  readonly coordinatorHeartbeatMs: number;
+}
+
+/** How often a worker looks at the heartbeats of the coordinators whose runs it served. */
+const COORDINATOR_CHECK_MS = 1000;
+
+/**
+ * BullMQ's stall settings for node jobs. A worker renews its job's lock every `lockDuration / 2`;
+ * a job whose lock lapsed (its worker died, or a synchronous node held the event loop that long)
+ * goes back to the queue at the next stall check, at most `maxStalledCount` times. Shorter gives
+ * faster recovery from a lost machine, but a synchronous node longer than `lockDuration` would be
+ * handed to a second worker while the first still runs it (docs/distributed.md).
+ */
+export interface StallSettings {
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
+}
+
+export const DEFAULT_STALL_SETTINGS: StallSettings = {
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 15_000,
+  maxStalledCount: 3,
+};
+
+/**
+ * Opens a connection and checks that Redis answers, failing fast with `RedisUnreachableError`
+ * (naming the URL without its credentials) instead of retrying forever, as ioredis would.
+ */
+export async function connectRedis(url: string, options: RedisOptions = {}): Promise<Redis> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 5000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // The socket's own error (ECONNREFUSED, a DNS failure, NOAUTH) says more than the rejected
+  // connect ("Connection is closed").
+  let socketError: unknown;
+  probe.on('error', (error) => (socketError ??= error));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    probe.disconnect();
+    throw new RedisUnreachableError(redactRedisUrl(url), socketError ?? error);
+  }
+  probe.disconnect();
+  const redis = new Redis(url, options);
+  // Errors surface through the commands that fail; an unhandled 'error' event would only print noise.
+  redis.on('error', () => {});
+  return redis;
+}
+
+function encode(message: RunMessage): Buffer {
+  return serialize(message);
+}
+
+/**
+ * The coordinator's side on BullMQ. Node jobs go on the queue `sluice:q:<queue>`; each run gets a
+ * Redis stream (`sluice:run:<runId>:messages`) that workers append to and the coordinator reads
+ * with a blocking XREAD. A stream rather than BullMQ's QueueEvents or job progress: it is the
+ * run's own (runs never see each other's traffic), it keeps every message in order (relayed
+ * events before the node's completion, as on the parallel runner), it carries V8-serialised
+ * messages (run messages keep Dates and Maps), and a reader that reconnects resumes from the
+ * last id it saw instead of losing what was sent meanwhile.
+ */
+export class BullmqCoordinatorTransport implements CoordinatorTransport {
+  readonly queue: string;
+  readonly exchange: ExchangeStore;
+  readonly #redis: Redis;
+  readonly #bullQueue: Queue;
+  readonly #options: BullmqTransportOptions;
+
+  private constructor(redis: Redis, options: BullmqTransportOptions) {
+    this.queue = options.queue;
+    this.#redis = redis;
+    this.#options = options;
+    this.exchange = new RedisExchangeStore(redis, {
+      limitBytes: options.exchangeLimitBytes,
+      ttlMs: options.runTtlMs,
+    });
+    this.#bullQueue = new Queue(options.queue, { connection: redis, prefix: BULLMQ_PREFIX });
+  }
+
+  static async open(options: BullmqTransportOptions): Promise<BullmqCoordinatorTransport> {
+    // Commands fail after a few tries when Redis goes away, so the run ends with an error rather than waiting.
+    const redis = await connectRedis(options.redisUrl, { maxRetriesPerRequest: 2 });
+    return new BullmqCoordinatorTransport(redis, options);
+  }
+
+  async openRun(runId: string, receive: (message: RunMessage) => void): Promise<RunChannel> {
+    const { runTtlMs } = this.#options;
+    const stream = runKey(runId, 'messages');
+    const heartbeat = runKey(runId, 'coordinator');
+    // The stream exists before any job, so that workers append with NOMKSTREAM and never
+    // recreate it (without expiry) after the run removed it.
+    await this.#redis.multi().xadd(stream, '*', 'open', '1').pexpire(stream, runTtlMs).exec();
+    // The coordinator's heartbeat: the workers' run-failure sensor watches it.
+    const { coordinatorHeartbeatMs } = this.#options;
+    const beat = () =>
+      this.#redis.set(heartbeat, String(process.pid), 'PX', coordinatorHeartbeatMs).catch(() => {});
+    await beat();
+    const beating = setInterval(() => void beat(), coordinatorHeartbeatMs / 3);
+    const reader = this.#redis.duplicate({ maxRetriesPerRequest: null });
+    reader.on('error', () => {});
+    let closed = false;
+    const reading = (async () => {
+      let lastId = '0';
+      while (!closed) {
+        let batch: [Buffer, [Buffer, Buffer[]][]][] | null;
+        try {
+          batch = (await reader.xreadBuffer('BLOCK', 1000, 'STREAMS', stream, lastId)) as typeof batch;
+        } catch (error) {
+          if (closed) return;
+          throw error;
+        }
+        for (const [, entries] of batch ?? []) {
+          for (const [id, fields] of entries) {
+            lastId = id.toString();
+            if (fields[0]?.toString() !== 'm' || fields[1] === undefined) continue;
+            receive(deserialize(fields[1]) as RunMessage);
+          }
+        }
+      }
+    })();
+    reading.catch(() => {});
+    const jobIds = new Map<string, string>();
+    const nodesByJobId = new Map<string, string>();
+    // A job BullMQ fails on its own (its worker died more than maxStalledCount times, or the
+    // worker could not even report) never reaches the run's stream: hear of it here instead.
+    const queueEventsConnection = this.#redis.duplicate({ maxRetriesPerRequest: null });
+    queueEventsConnection.on('error', () => {});
+    const queueEvents = new QueueEvents(this.queue, {
+      connection: queueEventsConnection,
+      prefix: BULLMQ_PREFIX,
+    });
+    queueEvents.on('error', () => {});
+    queueEvents.on('failed', ({ jobId, failedReason }) => {
+      const nodeName = nodesByJobId.get(jobId);
+      if (nodeName === undefined) return;
+      receive({
+        type: 'failed',
+        nodeName,
+        error: {
+          name: 'DistributedRunnerError',
+          message: `The queue gave up on node "${nodeName}": ${failedReason}`,
+          stack: undefined,
+          hint: 'A worker running it died (or lost Redis) too many times; see maxStalledCount in docs/distributed.md.',
+        },
+      });
+    });
+    await queueEvents.waitUntilReady();
+    const queue = this.#bullQueue;
+    const redis = this.#redis;
+    const exchange = this.exchange;
+    const workers = workersKey(this.queue);
+    return {
+      enqueue: async (job: NodeJob) => {
+        // BullMQ job ids may not hold ':'; run ids don't, and nodes are numbered within the run.
+        const jobId = `${runId}.${jobIds.size + 1}`;
+        jobIds.set(job.nodeName, jobId);
+        nodesByJobId.set(jobId, job.nodeName);
+        await queue.add(job.nodeName, job, {
+          jobId,
+          attempts: 1,
+          removeOnComplete: true,
+          removeOnFail: { age: Math.ceil(runTtlMs / 1000) },
+        });
+      },
+      withdraw: async (nodeName) => {
+        const jobId = jobIds.get(nodeName);
+        if (jobId === undefined) return false;
+        const job = await queue.getJob(jobId);
+        if (job === undefined || !['waiting', 'delayed', 'prioritized'].includes(await job.getState()))
+          return false;
+        try {
+          await job.remove();
+          return true;
+        } catch {
+          return false; // a worker took it meanwhile
+        }
+      },
+      workers: async () => {
+        // A worker reported this run lost (this process stalled or was cut off from Redis longer
+        // than its heartbeat lives): nothing it waits for will come.
+        if ((await redis.exists(runKey(runId, 'lost'))) === 1)
+          throw new CoordinatorLostError(runId, this.queue);
+        return liveWorkers(redis, workers, this.queue);
+      },
+      close: async () => {
+        closed = true;
+        clearInterval(beating);
+        reader.disconnect();
+        await queueEvents.close().catch(() => {});
+        queueEventsConnection.disconnect();
+        await reading.catch(() => {});
+        await Promise.allSettled([redis.del(stream, heartbeat), exchange.clear(runId)]);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#bullQueue.close();
+    this.#redis.disconnect();
+  }
+}
+
+/** The workers whose heartbeat key still lives (it holds their concurrency); the others are forgotten. */
+async function liveWorkers(redis: Redis, set: string, queue: string): Promise<WorkerCapacity> {
+  const ids = await redis.smembers(set);
+  if (ids.length === 0) return { alive: 0, slots: 0 };
+  const beats = await redis.mget(ids.map((id) => workersKey(queue, id)));
+  const dead = ids.filter((_, index) => beats[index] === null);
+  if (dead.length > 0) await redis.srem(set, ...dead);
+  const live = beats.filter((beat): beat is string => beat !== null);
+  return { alive: live.length, slots: live.reduce((sum, beat) => sum + (Number(beat) || 1), 0) };
+}
+
+/** The worker's side on BullMQ: a BullMQ Worker on the queue, plus a heartbeat the coordinators see. */
+export class BullmqWorkerTransport implements WorkerTransport {
+  readonly queue: string;
+  readonly exchange: ExchangeStore;
+  readonly id: string;
+  readonly #redis: Redis;
+  readonly #options: BullmqTransportOptions;
+  readonly #stall: StallSettings;
+  #worker: Worker | undefined;
+  #beating: NodeJS.Timeout | undefined;
+  #concurrency = 1;
+  /** A job of each run this worker served lately, by run id: whose coordinators it watches. */
+  readonly #served = new Map<string, NodeJob>();
+  #watching: NodeJS.Timeout | undefined;
+  #watch: Promise<void> = Promise.resolve();
+
+  private constructor(redis: Redis, options: BullmqTransportOptions, stall: StallSettings) {
+    this.queue = options.queue;
+    this.#redis = redis;
+    this.#options = options;
+    this.#stall = stall;
+    this.id = `${hostname()}.${process.pid}.${randomBytes(3).toString('hex')}`;
+    this.exchange = new RedisExchangeStore(redis, {
+      limitBytes: options.exchangeLimitBytes,
+      ttlMs: options.runTtlMs,
+    });
+  }
+
+  static async open(
+    options: BullmqTransportOptions,
+    stall: StallSettings = DEFAULT_STALL_SETTINGS,
+  ): Promise<BullmqWorkerTransport> {
+    // Relayed events go out one XADD each: auto-pipelining batches them without reordering.
+    const redis = await connectRedis(options.redisUrl, { enableAutoPipelining: true });
+    return new BullmqWorkerTransport(redis, options, stall);
+  }
+
+  async consume(
+    handler: NodeJobHandler,
+    concurrency: number,
+    onCoordinatorLost?: (job: NodeJob) => Promise<void>,
+  ): Promise<void> {
+    const redis = this.#redis;
+    const connection = redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
+    connection.on('error', () => {});
+    const controller = new AbortController();
+    const worker = new Worker<NodeJob>(
+      this.queue,
+      async (job: Job<NodeJob>) => {
+        this.#served.set(job.data.runId, job.data);
+        const stream = runKey(job.data.runId, 'messages');
+        const send = async (message: RunMessage) => {
+          await redis.xadd(stream, 'NOMKSTREAM', '*', 'm', encode(message));
+        };
+        await handler(job.data, send, controller.signal);
+      },
+      {
+        connection,
+        prefix: BULLMQ_PREFIX,
+        concurrency,
+        lockDuration: this.#stall.lockDurationMs,
+        stalledInterval: this.#stall.stalledIntervalMs,
+        maxStalledCount: this.#stall.maxStalledCount,
+        autorun: false,
+      },
+    );
+    worker.on('error', () => {});
+    this.#worker = worker;
+    this.#concurrency = concurrency;
+    await this.#beat();
+    this.#beating = setInterval(() => void this.#beat().catch(() => {}), this.#options.workerHeartbeatMs / 3);
+    void worker.run().catch(() => {});
+    await worker.waitUntilReady();
+    this.#watching = setInterval(() => {
+      this.#watch = this.#watch.then(() => this.#watchCoordinators(onCoordinatorLost)).catch(() => {});
+    }, COORDINATOR_CHECK_MS);
+  }
+
+  /**
+   * The run-failure sensor (the seed's): a run whose message stream still exists but whose
+   * coordinator's heartbeat expired lost its coordinator mid-run. One worker, by a Redis lock,
+   * removes the run's queued jobs, reports it (`onCoordinatorLost`), and removes the run's keys.
+   */
+  async #watchCoordinators(onCoordinatorLost?: (job: NodeJob) => Promise<void>): Promise<void> {
+    const redis = this.#redis;
+    for (const [runId, job] of [...this.#served]) {
+      const [stream, heartbeat] = await Promise.all([
+        redis.exists(runKey(runId, 'messages')),
+        redis.exists(runKey(runId, 'coordinator')),
+      ]);
+      if (stream === 0) {
+        this.#served.delete(runId); // the run ended
+        continue;
+      }
+      if (heartbeat === 1) continue;
+      this.#served.delete(runId);
+      const won = await redis.set(runKey(runId, 'lost'), this.id, 'PX', this.#options.runTtlMs, 'NX');
+      if (won !== 'OK') continue;
+      await this.#removeQueuedJobs(runId);
+      try {
+        await onCoordinatorLost?.(job);
+      } finally {
+        await Promise.allSettled([redis.del(runKey(runId, 'messages')), this.exchange.clear(runId)]);
+      }
+    }
+  }
+
+  async #removeQueuedJobs(runId: string): Promise<void> {
+    const queue = new Queue(this.queue, { connection: this.#redis, prefix: BULLMQ_PREFIX });
+    try {
+      const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
+      for (const job of jobs) {
+        if (!job.id?.startsWith(`${runId}.`)) continue;
+        await job.remove().catch(() => {}); // taken meanwhile: it runs and reports to no one
+      }
+    } finally {
+      await queue.close();
+    }
+  }
+
+  async #beat(): Promise<void> {
+    await this.#redis
+      .multi()
+      .set(workersKey(this.queue, this.id), String(this.#concurrency), 'PX', this.#options.workerHeartbeatMs)
+      .sadd(workersKey(this.queue), this.id)
+      .exec();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#beating);
+    clearInterval(this.#watching);
+    await this.#watch;
+    // BullMQ's close waits for the running jobs to finish; nothing new is taken meanwhile.
+    await this.#worker?.close();
+    await Promise.allSettled([
+      this.#redis.del(workersKey(this.queue, this.id)),
+      this.#redis.srem(workersKey(this.queue), this.id),
+    ]);
+    this.#redis.disconnect();
+  }
+}
+
+export function assertQueueName(queue: string): string {
+  if (!/^[\w.-]+$/.test(queue))
+    throw new DistributedRunnerError(`Invalid queue name "${queue}": use letters, digits, ".", "-" and "_".`);
+  return queue;
+}

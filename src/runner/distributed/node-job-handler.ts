@@ -1,0 +1,145 @@
+import { isParameterName } from '../../io/catalog-parameters.ts';
+import type { OpenedProject } from '../../project/open-project.ts';
+import { openProject } from '../../project/open-project.ts';
+import { relayPlugin, serializeError } from '../relay.ts';
+import { runNode } from '../run-node.ts';
+import { settle } from '../../maybe-promise.ts';
+import { defaultRunParams } from '../../session/run-params.ts';
+import { CoordinatorLostError, ProjectMismatchError } from './errors.ts';
+import { ExchangeDataset } from './exchange-dataset.ts';
+import type { ExchangeStore } from './exchange-store.ts';
+import { projectFingerprint } from './fingerprint.ts';
+import type { NodeJob, NodeJobHandler, RunMessage } from './transport.ts';
+
+/** What a worker runs node jobs with. */
+export interface NodeJobHandlerOptions {
+  /** This worker's copy of the project; it replaces the coordinator's path in every job. */
+  readonly projectPath: string;
+  readonly exchange: ExchangeStore;
+  /** Runs whose opened projects a worker keeps for their next nodes. */
+  readonly keepRuns?: number;
+}
+
+/** One copy of the project opened for a run: one node at a time runs on it. */
+interface RunCopy {
+  readonly opened: OpenedProject;
+  /** Where its relay and `context.post` send: the run's channel, through the job that opened it. */
+  send: (message: RunMessage) => Promise<void>;
+}
+
+/**
+ * How a distributed worker runs a node job: it checks the job's project fingerprint against its
+ * own copy's, opens the project for the job's run (once per run and concurrent slot, as a
+ * parallel worker thread does: afterContextCreated and afterCatalogCreated fire there), puts the
+ * run's memory datasets behind the exchange, and runs the node with `runNode`, so node and dataset
+ * hooks fire here. Relayed events and run messages go back on the run's channel, then `done` or
+ * `failed`. It never throws: whatever goes wrong is the node's failure, reported to the coordinator.
+ */
+export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
+  const fingerprints = new Map<string, Promise<string>>();
+  const fingerprintFor = (job: NodeJob) => {
+    const key = `${job.project.confSource}\0${job.project.env}`;
+    let fingerprint = fingerprints.get(key);
+    if (fingerprint === undefined) {
+      // Taken once, when the worker first serves that configuration: a worker whose files changed
+      // since then runs the code it loaded, so it must keep saying so.
+      fingerprint = projectFingerprint({
+        projectPath: options.projectPath,
+        confSource: job.project.confSource,
+        env: job.project.env,
+      });
+      fingerprints.set(key, fingerprint);
+    }
+    return fingerprint;
+  };
+  const keepRuns = options.keepRuns ?? 4;
+  /** Idle copies per run, most recently used run last. */
+  const idle = new Map<string, RunCopy[]>();
+
+  const take = async (job: NodeJob, send: (message: RunMessage) => Promise<void>): Promise<RunCopy> => {
+    const copies = idle.get(job.runId);
+    const reused = copies?.pop();
+    if (reused !== undefined) {
+      reused.send = send;
+      return reused;
+    }
+    const copy: { send: (message: RunMessage) => Promise<void> } = { send };
+    const post = (message: RunMessage) => void copy.send(message).catch(() => {});
+    const opened = await openProject({
+      project: { ...job.project, projectPath: options.projectPath },
+      runId: job.runId,
+      saveVersion: job.saveVersion,
+      plugins: (catalog) =>
+        job.relay ? [relayPlugin((event) => post({ type: 'event', event }), catalog)] : [],
+      post: (topic, message) => post({ type: 'run-message', topic, message }),
+    });
+    return Object.assign(copy, { opened });
+  };
+  const giveBack = (runId: string, copy: RunCopy) => {
+    const copies = idle.get(runId) ?? [];
+    idle.delete(runId);
+    idle.set(runId, [...copies, copy]);
+    while (idle.size > keepRuns) idle.delete(idle.keys().next().value!);
+  };
+
+  return async (job, send, signal) => {
+    let message: RunMessage;
+    try {
+      const actual = await fingerprintFor(job);
+      if (actual !== job.fingerprint)
+        throw new ProjectMismatchError(job.nodeName, job.fingerprint, actual, options.projectPath);
+      const copy = await take(job, send);
+      try {
+        const { catalog, hooks, pipeline } = copy.opened;
+        const node = pipeline.getNode(job.nodeName);
+        for (const name of [...node.inputs, ...node.outputs]) {
+          if (!catalog.isEphemeral(name) || isParameterName(name)) continue;
+          catalog.add(name, new ExchangeDataset(options.exchange, job.runId, name, node.name), {
+            replace: true,
+          });
+        }
+        await runNode(node, { catalog, hooks, runId: job.runId, isAsync: job.isAsync, signal });
+      } finally {
+        giveBack(job.runId, copy);
+      }
+      message = { type: 'done', nodeName: job.nodeName };
+    } catch (error) {
+      message = { type: 'failed', nodeName: job.nodeName, error: serializeError(error) };
+    }
+    await send(message);
+  };
+}
+
+/**
+ * What the worker that noticed a lost coordinator does (see `WorkerTransport.consume`): it opens
+ * the project for the run and fires onPipelineError, once for the run, with a
+ * `CoordinatorLostError`, through the project's hooks (its `process: 'main'` plugins lived in the
+ * lost coordinator). The pipeline is the registered one the run's nodes came from.
+ */
+export function coordinatorLostReporter(options: {
+  readonly projectPath: string;
+  readonly queue: string;
+}): (job: NodeJob) => Promise<void> {
+  return async (job) => {
+    const { hooks, pipeline, catalog } = await openProject({
+      project: { ...job.project, projectPath: options.projectPath },
+      runId: job.runId,
+      saveVersion: job.saveVersion,
+      post: () => {},
+    });
+    const runParams =
+      job.runParams ??
+      defaultRunParams({
+        runId: job.runId,
+        projectPath: options.projectPath,
+        env: job.project.env,
+        confSource: job.project.confSource,
+        pipelineName: job.project.pipelineName,
+        runtimeParams: job.project.runtimeParams,
+        loadVersions: job.project.loadVersions,
+        runner: 'distributed',
+      });
+    const error = new CoordinatorLostError(job.runId, options.queue);
+    await settle(hooks.hook.onPipelineError.call({ error, runParams, pipeline, catalog }));
+  };
+}

@@ -1,0 +1,88 @@
+import type { ProjectReference } from '../../project/project-reference.ts';
+import type { RunParams } from '../../session/run-params.ts';
+import type { RelayedEvent, SerializedError } from '../relay.ts';
+import type { ExchangeStore } from './exchange-store.ts';
+
+/** One node of one run, as a job on the queue: names and plain data only. */
+export interface NodeJob {
+  readonly runId: string;
+  readonly nodeName: string;
+  /** The coordinator's project fingerprint: a worker whose copy differs refuses the job. */
+  readonly fingerprint: string;
+  /** How to open the project; a worker replaces `projectPath` with its own copy's. */
+  readonly project: ProjectReference;
+  readonly saveVersion: string;
+  readonly isAsync: boolean;
+  /** Relay node and dataset events back (some `process: 'main'` plugin asked for them). */
+  readonly relay: boolean;
+  /** The run's parameters, for a worker that reports the run's failure when its coordinator is lost. */
+  readonly runParams?: RunParams | undefined;
+}
+
+/**
+ * Worker → coordinator, on the run's channel. Messages about one node arrive in the order its
+ * worker sent them, so relayed events precede `done` or `failed`.
+ */
+export type RunMessage =
+  | { readonly type: 'event'; readonly event: RelayedEvent }
+  | { readonly type: 'run-message'; readonly topic: string; readonly message: unknown }
+  /** The node ran; its in-memory outputs are in the exchange. */
+  | { readonly type: 'done'; readonly nodeName: string }
+  | { readonly type: 'failed'; readonly nodeName: string; readonly error: SerializedError };
+
+/** The live workers of a queue. */
+export interface WorkerCapacity {
+  readonly alive: number;
+  /** The sum of their `--concurrency`. */
+  readonly slots: number;
+}
+
+/** The coordinator's side of one run. */
+export interface RunChannel {
+  /** Puts a node job on the queue. */
+  enqueue(job: NodeJob): Promise<void>;
+  /** Takes back a job no worker has taken yet; false when one already has it (or it is gone). */
+  withdraw(nodeName: string): Promise<boolean>;
+  /** The workers that answered their heartbeat lately, and how many nodes they run at once in all. */
+  workers(): Promise<WorkerCapacity>;
+  /** Stops receiving and removes the run's keys (messages, exchange values). */
+  close(): Promise<void>;
+}
+
+/**
+ * How a distributed run reaches its workers. The scheduling (`coordinateRun`) sees only this, so
+ * it runs the same against BullMQ on Redis and against an in-process transport in tests.
+ */
+export interface CoordinatorTransport {
+  /** The queue name, for messages. */
+  readonly queue: string;
+  readonly exchange: ExchangeStore;
+  /** Opens the run's channel; `receive` gets every message of the run, in order. */
+  openRun(runId: string, receive: (message: RunMessage) => void): Promise<RunChannel>;
+}
+
+/** What a worker does with one job; `send` reaches the job's run, in order. */
+export type NodeJobHandler = (
+  job: NodeJob,
+  send: (message: RunMessage) => Promise<void>,
+  signal: AbortSignal,
+) => Promise<void>;
+
+/** The worker's side: takes jobs from the queue and announces itself while it does. */
+export interface WorkerTransport {
+  readonly queue: string;
+  readonly exchange: ExchangeStore;
+  /**
+   * Starts taking jobs, at most `concurrency` at once. While it does, it watches the coordinators
+   * of the runs it served: when one stops renewing its heartbeat mid-run, exactly one worker (by a
+   * Redis lock) calls `onCoordinatorLost` with a job of that run, and the run's queued jobs are
+   * removed.
+   */
+  consume(
+    handler: NodeJobHandler,
+    concurrency: number,
+    onCoordinatorLost?: (job: NodeJob) => Promise<void>,
+  ): Promise<void>;
+  /** Stops taking jobs, lets the running ones finish, and disconnects. */
+  close(): Promise<void>;
+}
