@@ -40,8 +40,8 @@ interface Line {
   attempts?: number;
 }
 
-/** The public API, by absolute path, for project copies outside the repository. */
-const SLUICE_INDEX = fileURLToPath(new URL('../../../src/index.ts', import.meta.url));
+/** The package's source folder, by absolute path, for project copies outside the repository. */
+const SLUICE_SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 
 /**
  * A copy of the basic project outside the repository (importing the same Sluice by absolute path),
@@ -56,7 +56,7 @@ function basicCopy(t: TestContext, runnerSettings?: string): string {
     const path = join(copy, file);
     writeFileSync(
       path,
-      readFileSync(path, 'utf8').replace(/'(?:\.\.\/)+src\/index\.ts'/g, `'${SLUICE_INDEX}'`),
+      readFileSync(path, 'utf8').replace(/'(?:\.\.\/)+src\/([\w/-]+\.ts)'/g, `'${SLUICE_SRC}$1'`),
     );
   }
   if (runnerSettings !== undefined) {

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DistributedRunner, Session } from '../../../src/index.ts';
+import { defaultRunParams, DistributedRunner, runPipeline, Session } from '../../../src/index.ts';
 import { kedroName } from '../../../scripts/conformance/run-hooks.ts';
 import type { RunAnswer } from '../../conformance/run-hooks-canonical.ts';
 import { assertCanonicallyEqual } from '../../conformance/run-hooks-canonical.ts';
@@ -63,9 +63,37 @@ for (const sample of samples) {
     const runner = new DistributedRunner({ queue, waitForWorkersMs: 60_000 });
     let outputs: Record<string, unknown> | null = null;
     let error: string | null = null;
+    // Through the runPipeline bracket, as the other runners' conformance does: a Session refuses a
+    // run whose inputs are missing before any hook (RunNotStartedError, Sluice's deliberate
+    // difference), while the samples answer Kedro's runner behaviour.
     await withEnv({ SLUICE_TEST_RECORD: recordFile }, async () => {
       try {
-        outputs = (await session.run({ pipelineName: sample.id, runner })).outputs;
+        const { catalog } = await session.createCatalog({}, sample.id);
+        const pipeline = await session.selectPipeline({ pipelineName: sample.id });
+        const runParams = defaultRunParams({
+          runId: session.runId,
+          projectPath: PROJECT,
+          pipelineName: sample.id,
+          runner: runner.name,
+        });
+        const result = await runPipeline({
+          pipeline,
+          catalog,
+          hooks: session.hooks,
+          runner,
+          runParams,
+          options: {
+            project: {
+              projectPath: PROJECT,
+              env: session.env,
+              confSource: session.confSource,
+              runtimeParams: {},
+              pipelineName: sample.id,
+              loadVersions: {},
+            },
+          },
+        });
+        outputs = result.outputs;
       } catch (thrown) {
         error = kedroName(thrown);
       }
