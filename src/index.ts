@@ -151,14 +151,14 @@ export type {
 export { Session } from './session/session.ts';
 export type { SessionOptions, SessionRunOptions, RunReport } from './session/session.ts';
 export type { UnsavedOutput } from './session/unsaved-outputs.ts';
-export type { ProjectContext } from './session/context.ts';
-export type { RunParams, RunResult } from './session/run-params.ts';
-export { defaultRunParams } from './session/run-params.ts';
+export type { ProjectContext } from './run-types/project-context.ts';
+export type { RunParams, RunResult } from './run-types/run-params.ts';
+export { defaultRunParams } from './run-types/run-params.ts';
 export { runPipeline } from './session/run-pipeline.ts';
 export { checkRun } from './session/check-run.ts';
 export type { RunCheck } from './session/check-run.ts';
 export { RunNotStartedError, UnknownTagsError } from './session/errors.ts';
-export { SLUICE_VERSION } from './session/version.ts';
+export { SLUICE_VERSION } from './version.ts';
 
 // Runners: the built-in runners, the `Runner` interface for custom ones, and run errors.
 export { SequentialRunner } from './runner/sequential-runner.ts';

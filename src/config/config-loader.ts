@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { ConfigLocation } from '../io/dataset.ts';
+import type { ConfigLocation } from '../config-location.ts';
 import { didYouMean } from '../suggest.ts';
 import { findConfigFiles } from './config-files.ts';
 import type { ConfigMapNode, MergeStrategy } from './config-tree.ts';

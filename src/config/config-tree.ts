@@ -1,4 +1,4 @@
-import type { ConfigLocation } from '../io/dataset.ts';
+import type { ConfigLocation } from '../config-location.ts';
 import { isPlainObject } from '../values.ts';
 
 /**

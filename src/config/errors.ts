@@ -1,4 +1,4 @@
-import type { ConfigLocation } from '../io/dataset.ts';
+import type { ConfigLocation } from '../config-location.ts';
 import { SluiceError } from '../errors.ts';
 import { formatLocation } from '../config-location.ts';
 

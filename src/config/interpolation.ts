@@ -1,4 +1,4 @@
-import type { ConfigLocation } from '../io/dataset.ts';
+import type { ConfigLocation } from '../config-location.ts';
 import { didYouMean } from '../suggest.ts';
 import type { ConfigMapNode, ConfigTree } from './config-tree.ts';
 import { leafPaths, locatePath, treeFromPlain, treeToPlain } from './config-tree.ts';

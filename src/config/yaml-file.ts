@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import type { ConfigLocation } from '../io/dataset.ts';
+import type { ConfigLocation } from '../config-location.ts';
 import type { ConfigEntry, ConfigMapNode, ConfigTree } from './config-tree.ts';
 import { emptyMap } from './config-tree.ts';
 import { ConfigShapeError, ConfigSyntaxError } from './errors.ts';

@@ -2,8 +2,8 @@ import type { DataCatalog } from '../io/catalog.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
-import type { ProjectContext } from '../session/context.ts';
-import type { RunParams, RunResult } from '../session/run-params.ts';
+import type { ProjectContext } from '../run-types/project-context.ts';
+import type { RunParams, RunResult } from '../run-types/run-params.ts';
 import type { HookSpecDefinition } from './spec.ts';
 
 /** Input overrides a `beforeNodeRun` implementation may return: input name → replacement data. */

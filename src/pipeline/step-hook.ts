@@ -4,7 +4,7 @@
  * attempt that will be retried. Only the types live here: the pipeline model declares them, the
  * plugin (src/plugins/step-hooks) delivers them.
  */
-import type { ProjectContext } from '../session/context.ts';
+import type { ProjectContext } from '../run-types/project-context.ts';
 import type { Node } from './node.ts';
 
 /** What every step hook receives, whatever the outcome. */

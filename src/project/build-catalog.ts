@@ -5,7 +5,7 @@ import { DataCatalog } from '../io/catalog.ts';
 import { isPromiseLike, settle } from '../maybe-promise.ts';
 import { loadedSecrets, projectRedactor } from '../secrets/loaded-secrets.ts';
 import { Redactor } from '../secrets/redactor.ts';
-import type { ProjectContext } from '../session/context.ts';
+import type { ProjectContext } from '../run-types/project-context.ts';
 import type { ProjectSettings } from './settings.ts';
 
 /** What building a project's catalog needs: the same in the main process and in every worker. */

@@ -2,7 +2,7 @@ import type { SluicePlugin } from '../hooks/sluice-manager.ts';
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { ProjectContext } from '../session/context.ts';
+import type { ProjectContext } from '../run-types/project-context.ts';
 import { buildCatalog } from './build-catalog.ts';
 import { createProjectHooks } from './project-hooks.ts';
 import type { ProjectReference } from './project-reference.ts';

@@ -1,7 +1,7 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { RunParams, RunResult } from '../session/run-params.ts';
+import type { RunParams, RunResult } from '../run-types/run-params.ts';
 import type { ProjectReference } from '../project/project-reference.ts';
 import type { NodeFailure } from './errors.ts';
 

@@ -1,7 +1,7 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { RunResult } from '../session/run-params.ts';
+import type { RunResult } from '../run-types/run-params.ts';
 import { collectFreeOutputs, prepareRun } from './prepare.ts';
 import { runNode } from './run-node.ts';
 import type { RunOptions, Runner } from './runner.ts';

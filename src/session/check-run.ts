@@ -6,7 +6,7 @@ import { asError } from '../errors.ts';
 import { MissingInputsError } from '../runner/errors.ts';
 import { findMissingInputs } from '../runner/missing-inputs.ts';
 import { RunNotStartedError } from './errors.ts';
-import type { RunParams } from './run-params.ts';
+import type { RunParams } from '../run-types/run-params.ts';
 
 /** What {@link checkRun} checks. */
 export interface RunCheck {

@@ -1,6 +1,6 @@
-export type { RunParams, RunResult } from './run-params.ts';
-export { defaultRunParams } from './run-params.ts';
-export type { ProjectContext } from './context.ts';
+export type { RunParams, RunResult } from '../run-types/run-params.ts';
+export { defaultRunParams } from '../run-types/run-params.ts';
+export type { ProjectContext } from '../run-types/project-context.ts';
 export { runPipeline } from './run-pipeline.ts';
 export { Session, resumeCommandFor } from './session.ts';
 export type { SessionOptions, SessionRunOptions, RunReport } from './session.ts';
@@ -27,4 +27,4 @@ export type { PluginProcess, ProjectHooks } from '../project/project-hooks.ts';
 export { buildCatalog } from '../project/build-catalog.ts';
 export type { BuildCatalogOptions } from '../project/build-catalog.ts';
 export { newRunId } from './run-id.ts';
-export { SLUICE_VERSION } from './version.ts';
+export { SLUICE_VERSION } from '../version.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProjectMetadata } from '../hooks/specs.ts';
-import { SLUICE_VERSION } from './version.ts';
+import { SLUICE_VERSION } from '../version.ts';
 
 /** What `beforeCommandRun` and `afterCommandRun` receive about the project (its package name, if any). */
 export async function projectMetadata(projectPath: string): Promise<ProjectMetadata> {

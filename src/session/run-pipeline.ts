@@ -4,7 +4,7 @@ import { settle } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { asError } from '../errors.ts';
 import type { RunOptions, Runner } from '../runner/runner.ts';
-import type { RunParams, RunResult } from './run-params.ts';
+import type { RunParams, RunResult } from '../run-types/run-params.ts';
 
 /**
  * The pipeline-hook bracket every run goes through: `beforePipelineRun`, the runner, then

@@ -11,7 +11,7 @@ import { resumeFromNodes } from '../runner/resume.ts';
 import type { Runner, RunState } from '../runner/runner.ts';
 import { newRunState } from '../runner/runner.ts';
 import { SequentialRunner } from '../runner/sequential-runner.ts';
-import type { ProjectContext } from './context.ts';
+import type { ProjectContext } from '../run-types/project-context.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
 import { buildCatalog } from '../project/build-catalog.ts';
 import { createProjectHooks } from '../project/project-hooks.ts';
@@ -20,11 +20,11 @@ import { filterPipeline } from './filter-pipeline.ts';
 import type { UnsavedOutput } from './unsaved-outputs.ts';
 import { unsavedOutputs } from './unsaved-outputs.ts';
 import { newRunId } from './run-id.ts';
-import type { RunParams, RunResult } from './run-params.ts';
+import type { RunParams, RunResult } from '../run-types/run-params.ts';
 import { runPipeline } from './run-pipeline.ts';
 import type { ProjectSettings } from '../project/settings.ts';
 import { DEFAULT_PIPELINE, loadSettings } from '../project/settings.ts';
-import { SLUICE_VERSION } from './version.ts';
+import { SLUICE_VERSION } from '../version.ts';
 import { projectMetadata } from './project-metadata.ts';
 
 /** How to open a project. */

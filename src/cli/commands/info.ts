@@ -1,7 +1,7 @@
 import { createProjectHooks } from '../../project/project-hooks.ts';
 import { discoverPlugins } from '../../hooks/discovery.ts';
 import { findConfigFile, loadSettings } from '../../project/settings.ts';
-import { SLUICE_VERSION } from '../../session/version.ts';
+import { SLUICE_VERSION } from '../../version.ts';
 import type { CliContext } from '../main.ts';
 
 /** `sluice info`: the version, the plugins found (and disabled), and each hook's implementations in call order. */

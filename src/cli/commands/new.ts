@@ -1,7 +1,7 @@
 import { access, cp, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SLUICE_VERSION } from '../../session/version.ts';
+import { SLUICE_VERSION } from '../../version.ts';
 import type { CliContext } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
 

@@ -7,7 +7,7 @@ import type { Node } from '../../pipeline/node.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
 import { deliverRunMessage } from '../../project/build-catalog.ts';
 import type { ProjectReference } from '../../project/project-reference.ts';
-import type { RunResult } from '../../session/run-params.ts';
+import type { RunResult } from '../../run-types/run-params.ts';
 import { collectFreeOutputs, prepareRun } from '../prepare.ts';
 import { deserializeError, mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
 import type { RunOptions } from '../runner.ts';

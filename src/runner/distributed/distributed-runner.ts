@@ -2,7 +2,7 @@ import type { SluiceHookManager } from '../../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../../io/catalog.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
 import type { DistributedSettings } from '../../project/settings.ts';
-import type { RunResult } from '../../session/run-params.ts';
+import type { RunResult } from '../../run-types/run-params.ts';
 import type { RunOptions, Runner } from '../runner.ts';
 import { coordinateRun } from './coordinate.ts';
 import { DistributedRunnerError } from './errors.ts';

@@ -4,7 +4,7 @@ import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
 import { runNode } from '../run-node.ts';
 import { settle } from '../../maybe-promise.ts';
-import { defaultRunParams } from '../../session/run-params.ts';
+import { defaultRunParams } from '../../run-types/run-params.ts';
 import { CoordinatorLostError, ProjectMismatchError } from './errors.ts';
 import { ExchangeDataset } from './exchange-dataset.ts';
 import type { ExchangeStore } from './exchange-store.ts';

@@ -1,5 +1,5 @@
 import type { ProjectReference } from '../../project/project-reference.ts';
-import type { RunParams } from '../../session/run-params.ts';
+import type { RunParams } from '../../run-types/run-params.ts';
 import type { RelayedEvent, SerializedError } from '../relay.ts';
 import type { ExchangeStore } from './exchange-store.ts';
 

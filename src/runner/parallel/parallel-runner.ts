@@ -5,7 +5,7 @@ import type { DataCatalog } from '../../io/catalog.ts';
 import { isPromiseLike } from '../../maybe-promise.ts';
 import type { Node } from '../../pipeline/node.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
-import type { RunResult } from '../../session/run-params.ts';
+import type { RunResult } from '../../run-types/run-params.ts';
 import { collectFreeOutputs, prepareRun } from '../prepare.ts';
 import { mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
 import type { RunOptions, Runner } from '../runner.ts';

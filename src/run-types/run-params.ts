@@ -1,4 +1,4 @@
-import { SLUICE_VERSION } from './version.ts';
+import { SLUICE_VERSION } from '../version.ts';
 
 /**
  * What `beforePipelineRun`, `afterPipelineRun` and `onPipelineError` receive as `runParams`:
