@@ -48,7 +48,7 @@ export const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string 
   {
     from: 'plugins/step-hooks/references.ts',
     to: 'index.ts',
-    why: "a step hook named `sluice:…` resolves against the package's own entry point",
+    why: "a step hook taken from the `sluice` module resolves against the package's own entry point",
   },
 ];
 
