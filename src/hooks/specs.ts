@@ -138,8 +138,11 @@ export interface FirstResultHookSpecs {
   nodeRetryPolicy: true;
 }
 
-/** The runtime side of `HookSpecs`, in lifecycle order. */
-export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
+/**
+ * The runtime side of `HookSpecs`, in lifecycle order. The compiler checks it against the
+ * interface (see `SpecsInSync` below), so the two can't drift apart.
+ */
+export const SLUICE_HOOK_SPECS = [
   {
     name: 'afterContextCreated',
     args: ['context'],
@@ -237,4 +240,26 @@ export const SLUICE_HOOK_SPECS: readonly HookSpecDefinition[] = [
     args: ['projectMetadata', 'commandArgs', 'exitCode'],
     description: 'A sluice command ends.',
   },
-];
+] as const satisfies readonly HookSpecDefinition[];
+
+type ListedSpec = (typeof SLUICE_HOOK_SPECS)[number];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type ArgumentsOf<Name extends keyof HookSpecs> = keyof Parameters<HookSpecs[Name]>[0];
+type ListedArguments<Name> = Extract<ListedSpec, { name: Name }>['args'][number];
+/**
+ * True when every spec of `HookSpecs` is listed with exactly its arguments, nothing else is
+ * listed, and the first-result specs are those of `FirstResultHookSpecs`.
+ */
+type SpecsInSync =
+  Same<ListedSpec['name'], keyof HookSpecs> extends true
+    ? Same<Extract<ListedSpec, { firstResult: true }>['name'], keyof FirstResultHookSpecs> extends true
+      ? false extends {
+          [Name in keyof HookSpecs]: Same<ListedArguments<Name>, ArgumentsOf<Name>>;
+        }[keyof HookSpecs]
+        ? false
+        : true
+      : false
+    : false;
+// A compile error here means SLUICE_HOOK_SPECS and HookSpecs disagree: add, remove or fix the entry.
+const specsInSync: SpecsInSync = true;
+void specsInSync;
