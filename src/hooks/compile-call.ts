@@ -6,7 +6,7 @@ import type { HookImpl } from './implementation.ts';
 import type { HookMonitor } from './monitor.ts';
 import { callOrder } from './call-order.ts';
 import { NO_RESULTS } from './results.ts';
-import type { HookSpecDefinition } from './spec.ts';
+import type { HookSpecDefinition } from './spec-definition.ts';
 
 /**
  * Builds the call function for `impls` (in registration order): the loops of call-loops.ts, in

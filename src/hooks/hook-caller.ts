@@ -5,7 +5,7 @@ import { compileCall } from './compile-call.ts';
 import { HookCallError } from './errors.ts';
 import type { HookImpl } from './implementation.ts';
 import type { HookMonitor } from './monitor.ts';
-import type { HookSpecDefinition } from './spec.ts';
+import type { HookSpecDefinition } from './spec-definition.ts';
 
 /** One implementation as `sluice info` and tracing show it, in call order. */
 export interface ImplementationInfo {

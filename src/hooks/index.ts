@@ -5,7 +5,7 @@ export type { ImplementationInfo } from './hook-caller.ts';
 export { NO_RESULTS, resultSources } from './results.ts';
 export { hookFailureSource } from './failure-source.ts';
 export type { HookFailureSource } from './failure-source.ts';
-export type { HookSpecDefinition } from './spec.ts';
+export type { HookSpecDefinition } from './spec-definition.ts';
 export type {
   HookArgs,
   HookCallResult,

@@ -6,7 +6,7 @@ import type { HookImpl } from './implementation.ts';
 import { IMPLEMENTATION_OPTIONS } from './implementation.ts';
 import type { HookMonitor } from './monitor.ts';
 import type { HookArgs, HookCallResult, HookName, PluginOf } from './plugin.ts';
-import type { HookSpecDefinition } from './spec.ts';
+import type { HookSpecDefinition } from './spec-definition.ts';
 import { HookTracer } from './trace.ts';
 
 /** Every hook, by name: `manager.hook.beforeNodeRun.call(args)`. */

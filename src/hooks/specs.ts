@@ -4,7 +4,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
 import type { ProjectContext } from '../run-types/project-context.ts';
 import type { RunParams, RunResult } from '../run-types/run-params.ts';
-import type { HookSpecDefinition } from './spec.ts';
+import type { HookSpecDefinition } from './spec-definition.ts';
 
 /** Input overrides a `beforeNodeRun` implementation may return: input name → replacement data. */
 export type InputOverrides = Record<string, unknown>;

@@ -30,7 +30,7 @@ export { NodeFailuresError, PluginHookError } from '../runner/errors.ts';
 export { HookManager } from '../hooks/manager.ts';
 export type { HookCallers } from '../hooks/manager.ts';
 export type { HookCaller, ImplementationInfo } from '../hooks/hook-caller.ts';
-export type { HookSpecDefinition } from '../hooks/spec.ts';
+export type { HookSpecDefinition } from '../hooks/spec-definition.ts';
 export type {
   HookCallResult,
   HookHandler,
