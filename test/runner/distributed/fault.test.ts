@@ -11,7 +11,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -210,5 +210,70 @@ test(
         `${path} is left over, and not by a killed worker`,
       );
     }
+  },
+);
+
+test(
+  'a worker killed after saving a versioned output but before its job ended: the rerun saves that version again instead of failing',
+  { timeout: SAFETY_NET_MS },
+  async (t) => {
+    if (!(await serviceOrSkip(t, 'Redis', '127.0.0.1', 6379))) return;
+    const sequentialDir = freshDataDir();
+    await withEnv({ SLUICE_TEST_RECORD: undefined, FAULT_NODE_MS: '0' }, async () => {
+      const session = await Session.create({
+        projectPath: FAULT_DAG,
+        runtimeParams: { data_dir: sequentialDir },
+        log: () => {},
+      });
+      return session.run({ runner: new SequentialRunner() });
+    });
+    const dataDir = freshDataDir();
+    const recordFile = join(dataDir, 'record.jsonl');
+    const holdFile = join(dataDir, 'release');
+    const queue = uniqueQueue('fault-version');
+    const env = {
+      SLUICE_TEST_RECORD: recordFile,
+      FAULT_NODE_MS: '0',
+      FAULT_HOLD_AFTER_SAVE: 'summary',
+      FAULT_HOLD_FILE: holdFile,
+    };
+    const workers = await Promise.all([
+      startWorker(FAULT_DAG, queue, env),
+      startWorker(FAULT_DAG, queue, env),
+    ]);
+    started.push(...workers);
+    const session = await Session.create({
+      projectPath: FAULT_DAG,
+      runtimeParams: { data_dir: dataDir },
+      log: () => {},
+    });
+    const run = withEnv(env, () =>
+      session.run({ runner: new DistributedRunner({ queue, waitForWorkersMs: SAFETY_NET_MS }) }),
+    ).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    let saved: Line | undefined;
+    while (
+      (saved = readRecord<Line>(recordFile).find((line) => line.hook === 'afterDatasetSaved')) === undefined
+    )
+      await sleep(20);
+    const holder = workers.find((worker) => worker.pid === saved!.pid)!;
+    holder.child.kill('SIGKILL');
+    assert.equal(await holder.stop(), null, 'killed, not exited');
+    writeFileSync(holdFile, '');
+    const error = await run;
+    assert.equal(error, undefined, `the run failed: ${error?.message}`);
+    const lines = readRecord<Line>(recordFile);
+    assert.ok(
+      lines.some(
+        (line) => line.hook === 'onNodeEnd' && line.subject === 'summary' && line.pid !== holder.pid,
+      ),
+      'summary ran again on the other worker',
+    );
+    const expected = outputs(sequentialDir);
+    const actual = outputs(dataDir);
+    assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort(), 'one version of summary');
+    for (const [path, contents] of expected) assert.equal(actual.get(path), contents, `contents of ${path}`);
   },
 );
