@@ -307,7 +307,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
         const send = async (message: RunMessage) => {
           await redis.xadd(stream, 'NOMKSTREAM', '*', 'm', encode(message));
         };
-        await handler(job.data, send, controller.signal);
+        await handler(job.data, send, controller.signal, { redelivered: job.stalledCounter > 0 });
       },
       {
         connection,

@@ -1,4 +1,9 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isParameterName } from '../../io/catalog-parameters.ts';
+import type { DataCatalog } from '../../io/catalog.ts';
+import { FileDataset } from '../../io/datasets/file-dataset.ts';
+import type { Node } from '../../pipeline/node.ts';
 import type { OpenedProject } from '../../project/open-project.ts';
 import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
@@ -9,7 +14,7 @@ import { CoordinatorLostError, ProjectMismatchError } from './errors.ts';
 import { ExchangeDataset } from './exchange-dataset.ts';
 import type { ExchangeStore } from './exchange-store.ts';
 import { projectFingerprint } from './fingerprint.ts';
-import type { NodeJob, NodeJobHandler, RunMessage } from './transport.ts';
+import type { NodeDelivery, NodeJob, NodeJobHandler, RunMessage } from './transport.ts';
 
 /** What a worker runs node jobs with. */
 export interface NodeJobHandlerOptions {
@@ -82,7 +87,7 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
     while (idle.size > keepRuns) idle.delete(idle.keys().next().value!);
   };
 
-  return async (job, send, signal) => {
+  return async (job, send, signal, delivery?: NodeDelivery) => {
     let message: RunMessage;
     try {
       const actual = await fingerprintFor(job);
@@ -98,6 +103,7 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
             replace: true,
           });
         }
+        if (delivery?.redelivered === true) await removeLostDeliveryVersions(node, catalog, job);
         await runNode(node, { catalog, hooks, runId: job.runId, isAsync: job.isAsync, signal });
       } finally {
         giveBack(job.runId, copy);
@@ -108,6 +114,22 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
     }
     await send(message);
   };
+}
+
+/**
+ * A redelivered node runs again from its inputs, but its lost delivery may have saved a versioned
+ * output already, under the run's version; versions are never overwritten, so the rerun would
+ * fail. Only this node writes its outputs, and a version named after this run's id can only come
+ * from this run, so that version is the lost delivery's and goes. A save version the user chose
+ * (`catalog.saveVersion`) may name older data and is left alone.
+ */
+async function removeLostDeliveryVersions(node: Node, catalog: DataCatalog, job: NodeJob): Promise<void> {
+  if (job.saveVersion !== job.runId) return;
+  for (const name of node.outputs) {
+    const dataset = catalog.get(name);
+    if (dataset instanceof FileDataset && dataset.versioned)
+      await rm(join(dataset.filepath, job.saveVersion), { recursive: true, force: true });
+  }
 }
 
 /**

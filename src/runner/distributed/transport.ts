@@ -66,7 +66,14 @@ export type NodeJobHandler = (
   job: NodeJob,
   send: (message: RunMessage) => Promise<void>,
   signal: AbortSignal,
+  delivery?: NodeDelivery,
 ) => Promise<void>;
+
+/** How a job reached this worker. */
+export interface NodeDelivery {
+  /** An earlier delivery of this job was lost with its worker (the queue handed the job on). */
+  readonly redelivered: boolean;
+}
 
 /** The worker's side: takes jobs from the queue and announces itself while it does. */
 export interface WorkerTransport {
