@@ -25,6 +25,7 @@ const SLUICE = join(ROOT, 'bin', 'sluice.js');
 const REDIS_URL = process.env.SLUICE_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LONG_CHAIN = Number(process.env.BENCH_CHAIN ?? 200);
 const SHORT_CHAIN = 10;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CPU_NODES = 8;
 const CPU_NODE_MS = 300;
 const results: Record<string, number | string> = {};
@@ -141,18 +142,26 @@ function startWorkers(project: string, queue: string, count: number, env: Record
   );
 }
 
-function timeRun(project: string, args: string[]): number {
+/**
+ * `sluice run ...` in the project: the whole process's wall time, and the pipeline's own time as
+ * the run summary prints it (start-up and session excluded).
+ */
+function timeRun(project: string, args: string[]): { wallMs: number; pipelineMs: number } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [SLUICE, 'run', '--progress', 'off', ...args], {
+  const result = spawnSync(process.execPath, [SLUICE, 'run', '--progress', 'plain', ...args], {
     cwd: project,
     encoding: 'utf8',
   });
   if (result.status !== 0)
     throw new Error(`sluice run ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  return performance.now() - started;
+  const wallMs = performance.now() - started;
+  const summary = / done, \d+ failed, \d+ skipped in (\d+\.\d+)s/.exec(result.stderr);
+  if (!summary) throw new Error(`sluice run ${args.join(' ')} printed no summary:\n${result.stderr}`);
+  return { wallMs, pipelineMs: Number(summary[1]) * 1000 };
 }
 
 const best = (runs: number, fn: () => number) => Math.min(...Array.from({ length: runs }, fn));
+const wall = (project: string, args: string[]) => () => timeRun(project, args).wallMs;
 
 console.log(
   `Sluice distributed runner benchmarks, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, Redis ${REDIS_URL.replace(/\/\/[^@]*@/, '//***@')}`,
@@ -160,25 +169,10 @@ console.log(
 
 // ----- 1. per-node overhead against raw BullMQ -----
 {
+  // Both sides' workers stay up, and the rounds alternate, so a burst of load on the shared
+  // machine hits both rather than one.
   const queue = uniqueQueue('chain');
   const [worker] = await startWorkers(chainProject, queue, 1);
-  try {
-    timeRun(chainProject, ['--runner', 'distributed', '--queue', queue, '--pipeline', 'short']); // warm the bundle cache and the worker
-    const longMs = best(3, () => timeRun(chainProject, ['--runner', 'distributed', '--queue', queue]));
-    const shortMs = best(3, () =>
-      timeRun(chainProject, ['--runner', 'distributed', '--queue', queue, '--pipeline', 'short']),
-    );
-    const perNode = (longMs - shortMs) / (LONG_CHAIN - SHORT_CHAIN);
-    record('sluice_ms_per_node', Number(perNode.toFixed(2)));
-    results.sluice_long_chain_ms = Math.round(longMs);
-    results.sluice_short_chain_ms = Math.round(shortMs);
-    console.log(`\n1. per-node overhead, a chain of no-op nodes, one worker (concurrency 1), best of 3`);
-    console.log(
-      `sluice: ${LONG_CHAIN} nodes ${longMs.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortMs.toFixed(0)} ms: ${perNode.toFixed(2)} ms/node (load ${load()})`,
-    );
-  } finally {
-    await worker!.stop();
-  }
 
   // Raw BullMQ: the same round trip (add a job once the previous one completed, a worker in
   // another process takes it and returns a value, the producer hears of the completion).
@@ -216,21 +210,50 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
     if (value !== length) throw new Error(`raw chain ended at ${value}, not ${length}`);
     return performance.now() - started;
   };
+  const sluiceChain = (pipeline: string[]) =>
+    timeRun(chainProject, ['--runner', 'distributed', '--queue', queue, ...pipeline]);
   try {
-    await rawChain(SHORT_CHAIN); // warm up
+    sluiceChain(['--pipeline', 'short']); // warm the bundle cache and the worker
+    await rawChain(SHORT_CHAIN);
+    let longWall = Infinity;
+    let shortWall = Infinity;
+    let longPipeline = Infinity;
+    let shortPipeline = Infinity;
     let rawMs = Infinity;
-    for (let round = 0; round < 3; round++) rawMs = Math.min(rawMs, await rawChain(LONG_CHAIN));
+    for (let round = 0; round < ROUNDS; round++) {
+      const long = sluiceChain([]);
+      const short = sluiceChain(['--pipeline', 'short']);
+      longWall = Math.min(longWall, long.wallMs);
+      shortWall = Math.min(shortWall, short.wallMs);
+      longPipeline = Math.min(longPipeline, long.pipelineMs);
+      shortPipeline = Math.min(shortPipeline, short.pipelineMs);
+      rawMs = Math.min(rawMs, await rawChain(LONG_CHAIN));
+    }
+    const extra = LONG_CHAIN - SHORT_CHAIN;
+    const perNode = (longPipeline - shortPipeline) / extra;
+    const perNodeWall = (longWall - shortWall) / extra;
     const rawPerNode = rawMs / LONG_CHAIN;
+    console.log(
+      `\n1. per-node overhead, a chain of no-op nodes on memory datasets, one worker (concurrency 1), best of ${ROUNDS} alternating rounds`,
+    );
+    record('sluice_ms_per_node', Number(perNode.toFixed(2)));
+    record('sluice_ms_per_node_wall', Number(perNodeWall.toFixed(2)));
+    console.log(
+      `sluice, run summary's time: ${LONG_CHAIN} nodes ${longPipeline.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortPipeline.toFixed(0)} ms: ${perNode.toFixed(2)} ms/node (load ${load()})`,
+    );
+    console.log(
+      `sluice, whole CLI run: ${LONG_CHAIN} nodes ${longWall.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortWall.toFixed(0)} ms: ${perNodeWall.toFixed(2)} ms/node (load ${load()})`,
+    );
     record('raw_bullmq_ms_per_job', Number(rawPerNode.toFixed(2)));
-    const ratio = (results.sluice_ms_per_node as number) / rawPerNode;
-    record('sluice_over_raw', Number(ratio.toFixed(2)));
     console.log(
       `raw BullMQ: ${LONG_CHAIN} chained jobs ${rawMs.toFixed(0)} ms: ${rawPerNode.toFixed(2)} ms/job (load ${load()})`,
     );
+    const ratio = perNode / rawPerNode;
+    record('sluice_over_raw', Number(ratio.toFixed(2)));
     console.log(`sluice / raw: ${ratio.toFixed(2)}x (target at most 1.5x) (load ${load()})`);
   } finally {
     await producer.obliterate({ force: true }).catch(() => {});
-    await Promise.all([producer.close(), events.close(), rawWorker.stop()]);
+    await Promise.all([producer.close(), events.close(), rawWorker.stop(), worker!.stop()]);
   }
 }
 
@@ -264,7 +287,7 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
   // The sequential runner in one process, for reference (HASH_ROUNDS reaches the node through env).
   process.env.HASH_ROUNDS = String(rounds);
   timeRun(cpuProject, ['--runner', 'sequential']); // warm the bundle cache
-  const sequentialMs = best(2, () => timeRun(cpuProject, ['--runner', 'sequential']));
+  const sequentialMs = best(2, wall(cpuProject, ['--runner', 'sequential']));
   record('cpu_sequential_ms', Math.round(sequentialMs));
   console.log(`sequential runner (one process): ${sequentialMs.toFixed(0)} ms (load ${load()})`);
   let oneWorkerMs = 0;
@@ -272,7 +295,7 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
     const queue = uniqueQueue(`cpu${count}`);
     const workers = await startWorkers(cpuProject, queue, count, env);
     try {
-      const ms = best(2, () => timeRun(cpuProject, ['--runner', 'distributed', '--queue', queue]));
+      const ms = best(2, wall(cpuProject, ['--runner', 'distributed', '--queue', queue]));
       if (count === 1) oneWorkerMs = ms;
       const speedup = oneWorkerMs / ms;
       record(`cpu_${count}_workers_ms`, Math.round(ms));
