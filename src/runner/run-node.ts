@@ -45,7 +45,7 @@ const NO_INPUTS: Values = Object.freeze({});
  * per node.
  */
 export async function runNode(node: Node, context: NodeRunContext): Promise<Values> {
-  const { catalog, hooks, runId } = context;
+  const { catalog, hooks, runId, isAsync } = context;
   const startedAt = performance.now();
   if (hooks.hook.onNodeStart.active) {
     const started = invokeHook(node, 'onNodeStart', hooks.hook.onNodeStart, { node, catalog, runId });
@@ -62,44 +62,81 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
       if (isPromiseLike(configured)) configured = await configured;
       if (configured !== undefined) policy = configured;
     }
+    // One attempt per turn: loads, the function, saves. Written inline (no per-attempt function or
+    // result record) because it runs for every node.
     for (;;) {
       attempts++;
-      const attempt = await runAttempt(node, context);
-      if (attempt.error === undefined) {
-        outputs = attempt.outputs;
+      let inputs: Values = NO_INPUTS;
+      let saving = false;
+      try {
+        let loaded = isAsync ? loadConcurrently(node, context) : loadInOrder(node, context);
+        if (isPromiseLike(loaded)) loaded = await loaded;
+        inputs = loaded;
+        if (hooks.hook.beforeNodeRun.active) {
+          let overrides = invokeHook(node, 'beforeNodeRun', hooks.hook.beforeNodeRun, {
+            node,
+            catalog,
+            inputs,
+            isAsync,
+            runId,
+          });
+          if (isPromiseLike(overrides)) overrides = await overrides;
+          if (overrides.length > 0) inputs = applyOverrides(node, inputs, overrides);
+        }
+        let produced = node.call(inputs);
+        if (isPromiseLike(produced)) produced = await produced;
+        if (hooks.hook.afterNodeRun.active) {
+          const after = invokeHook(node, 'afterNodeRun', hooks.hook.afterNodeRun, {
+            node,
+            catalog,
+            inputs,
+            outputs: produced,
+            isAsync,
+            runId,
+          });
+          if (isPromiseLike(after)) await after;
+        }
+        saving = true;
+        const saved = isAsync
+          ? saveConcurrently(node, produced, context)
+          : saveInOrder(node, produced, context);
+        if (isPromiseLike(saved)) await saved;
+        outputs = produced;
         break;
-      }
-      const { error, inputs } = attempt;
-      if (stopsTheRun(error)) throw error;
-      if (policy !== undefined && !attempt.saving && attempts <= policy.max && mayRetry(policy, error)) {
-        const delayMs = retryDelay(policy, attempts);
-        if (hooks.hook.onNodeRetry.active) {
-          const retrying = invokeHook(node, 'onNodeRetry', hooks.hook.onNodeRetry, {
+      } catch (thrown) {
+        const error = asError(thrown);
+        if (stopsTheRun(error)) throw error;
+        // Saves are not retried: a partial save may have landed.
+        if (policy !== undefined && !saving && attempts <= policy.max && mayRetry(policy, error)) {
+          const delayMs = retryDelay(policy, attempts);
+          if (hooks.hook.onNodeRetry.active) {
+            const retrying = invokeHook(node, 'onNodeRetry', hooks.hook.onNodeRetry, {
+              error,
+              node,
+              catalog,
+              attempt: attempts,
+              delayMs,
+              runId,
+            });
+            if (isPromiseLike(retrying)) await retrying;
+          }
+          if (delayMs > 0) await wait(delayMs, context.signal);
+          continue;
+        }
+        if (hooks.hook.onNodeError.active) {
+          // The inputs loaded (and overridden) before the failure.
+          const reported = invokeHook(node, 'onNodeError', hooks.hook.onNodeError, {
             error,
             node,
             catalog,
-            attempt: attempts,
-            delayMs,
+            inputs,
+            isAsync,
             runId,
           });
-          if (isPromiseLike(retrying)) await retrying;
+          if (isPromiseLike(reported)) await reported;
         }
-        if (delayMs > 0) await wait(delayMs, context.signal);
-        continue;
+        throw error;
       }
-      if (hooks.hook.onNodeError.active) {
-        const isAsync = context.isAsync;
-        const reported = invokeHook(node, 'onNodeError', hooks.hook.onNodeError, {
-          error,
-          node,
-          catalog,
-          inputs,
-          isAsync,
-          runId,
-        });
-        if (isPromiseLike(reported)) await reported;
-      }
-      throw error;
     }
   } catch (thrown) {
     outcome = asError(thrown);
@@ -123,57 +160,6 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
   }
   if (outcome !== undefined) throw outcome;
   return outputs!;
-}
-
-interface Attempt {
-  readonly outputs?: Values;
-  readonly error?: Error;
-  /** The inputs onNodeError sees: those loaded (and overridden) before the failure. */
-  readonly inputs: Values;
-  /** The failure came while saving: saves are not retried, since a partial save may have landed. */
-  readonly saving: boolean;
-}
-
-/** Loads, calls and saves once; never throws, so the caller decides between retry and failure. */
-async function runAttempt(node: Node, context: NodeRunContext): Promise<Attempt> {
-  const { catalog, hooks, runId, isAsync } = context;
-  let inputs: Values = NO_INPUTS;
-  let saving = false;
-  try {
-    let loaded = isAsync ? loadConcurrently(node, context) : loadInOrder(node, context);
-    if (isPromiseLike(loaded)) loaded = await loaded;
-    inputs = loaded;
-    if (hooks.hook.beforeNodeRun.active) {
-      let overrides = invokeHook(node, 'beforeNodeRun', hooks.hook.beforeNodeRun, {
-        node,
-        catalog,
-        inputs,
-        isAsync,
-        runId,
-      });
-      if (isPromiseLike(overrides)) overrides = await overrides;
-      if (overrides.length > 0) inputs = applyOverrides(node, inputs, overrides);
-    }
-    let outputs = node.call(inputs);
-    if (isPromiseLike(outputs)) outputs = await outputs;
-    if (hooks.hook.afterNodeRun.active) {
-      const after = invokeHook(node, 'afterNodeRun', hooks.hook.afterNodeRun, {
-        node,
-        catalog,
-        inputs,
-        outputs,
-        isAsync,
-        runId,
-      });
-      if (isPromiseLike(after)) await after;
-    }
-    saving = true;
-    const saved = isAsync ? saveConcurrently(node, outputs, context) : saveInOrder(node, outputs, context);
-    if (isPromiseLike(saved)) await saved;
-    return { outputs, inputs, saving };
-  } catch (thrown) {
-    return { error: asError(thrown), inputs, saving };
-  }
 }
 
 /** Mistakes in the node's wiring won't go away on a second attempt. */
