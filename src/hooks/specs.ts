@@ -72,6 +72,12 @@ export interface HookSpecs {
     attempts: number;
     durationMs: number;
   }): void;
+  /**
+   * The node does not run in this run: a plugin decided its outputs are up to date or served them
+   * (incremental runs, caches). Fires in place of every other node hook for that node; the node
+   * counts as done for scheduling. `reason` is a short phrase for people ("up to date").
+   */
+  onNodeSkipped(args: { node: Node; catalog: DataCatalog; runId: string; reason: string }): void;
   /** Inputs are loaded. Return a record to replace some of them; records merge in call order. */
   beforeNodeRun(args: {
     node: Node;
@@ -177,6 +183,11 @@ export const SLUICE_HOOK_SPECS = [
     name: 'onNodeStart',
     args: ['node', 'catalog', 'runId'],
     description: 'Once per node, before its first attempt.',
+  },
+  {
+    name: 'onNodeSkipped',
+    args: ['node', 'catalog', 'runId', 'reason'],
+    description: 'A plugin decided the node does not run (up to date, or outputs served).',
   },
   {
     name: 'beforeNodeRun',

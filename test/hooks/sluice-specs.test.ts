@@ -26,6 +26,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
     onNodeRetry: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId'],
     onNodeStart: ['node', 'catalog', 'runId'],
     onNodeEnd: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs'],
+    onNodeSkipped: ['node', 'catalog', 'runId', 'reason'],
     onRunMessage: ['topic', 'message'],
     nodeRetryPolicy: ['node', 'runId'],
     beforeDatasetLoaded: ['datasetName', 'node'],
