@@ -186,6 +186,7 @@ export {
   InputOverrideError,
   NodeFailuresError,
   PluginHookError,
+  NodeDataError,
 } from './runner/errors.ts';
 export type { NodeFailure } from './runner/errors.ts';
 
@@ -242,6 +243,32 @@ export type {
   WebhookPayload,
   EmailMessage,
 } from './plugins/alerts/index.ts';
+export {
+  validationPlugin,
+  VALIDATION_PLUGIN_NAME,
+  EXPECTATION_NAMES,
+  DatasetValidationError,
+  ValidationConfigError,
+  describeFailure,
+} from './plugins/validation/index.ts';
+export type {
+  ValidationOptions,
+  ValidationPlugin,
+  DatasetValidation,
+  Expectation,
+  CustomExpectation,
+  CustomFailure,
+  Columns,
+  ValidationMode,
+} from './plugins/validation/index.ts';
+export type {
+  DatasetValidationResult,
+  ExpectationOutcome,
+  ValidationIssue,
+  ValidationStage,
+  ValidationStatus,
+} from './run-types/dataset-validation.ts';
+export type { DatasetAnnotations } from './io/catalog-annotations.ts';
 
 // Config: `conf/<env>` layering, YAML with line numbers, interpolation, and their errors.
 export { ConfigLoader, DEFAULT_CONFIG_PATTERNS } from './config/config-loader.ts';

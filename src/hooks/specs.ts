@@ -2,6 +2,7 @@ import type { DataCatalog } from '../io/catalog.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
+import type { DatasetValidationResult } from '../run-types/dataset-validation.ts';
 import type { ProjectContext } from '../run-types/project-context.ts';
 import type { RunParams, RunResult } from '../run-types/run-params.ts';
 import type { HookSpecDefinition } from './spec-definition.ts';
@@ -131,6 +132,12 @@ export interface HookSpecs {
   afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
   afterDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
+  /**
+   * A dataset was checked against its schema and expectations (the validation plugin announces it),
+   * in the main process whichever process ran the node, before the node fails on it. Plain data:
+   * a run store records it as it is.
+   */
+  afterDatasetValidated(args: { result: DatasetValidationResult }): void;
   beforeCommandRun(args: { projectMetadata: ProjectMetadata; commandArgs: readonly string[] }): void;
   afterCommandRun(args: {
     projectMetadata: ProjectMetadata;
@@ -138,6 +145,12 @@ export interface HookSpecs {
     exitCode: number;
   }): void;
 }
+
+/**
+ * Sluice's specs that plugins fire themselves through `context.announce`; every other Sluice
+ * spec is fired by Sluice alone. Specs a plugin adds with `addSpecs` are announceable too.
+ */
+export const ANNOUNCED_HOOKS = ['afterDatasetValidated'] as const satisfies readonly (keyof HookSpecs)[];
 
 /** Hooks of `HookSpecs` that stop at the first result. Extend with augmentation like `HookSpecs`. */
 export interface FirstResultHookSpecs {
@@ -240,6 +253,11 @@ export const SLUICE_HOOK_SPECS = [
     name: 'afterDatasetSaved',
     args: ['datasetName', 'data', 'node'],
     description: 'After an output is saved.',
+  },
+  {
+    name: 'afterDatasetValidated',
+    args: ['result'],
+    description: 'A dataset was checked against its schema (announced by the validation plugin).',
   },
   {
     name: 'beforeCommandRun',

@@ -3,6 +3,8 @@ import { escapeRegExp, isMapping } from '../values.ts';
 import type { CatalogErrorDetails } from './catalog-errors.ts';
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
 import type { Redactor } from '../secrets/redactor.ts';
+import type { DatasetAnnotations } from './catalog-annotations.ts';
+import { takeAnnotations } from './catalog-annotations.ts';
 import { guardDataset } from './catalog-redaction.ts';
 import { importDatasetType, isModuleType } from './catalog-type-import.ts';
 import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
@@ -17,8 +19,13 @@ export interface CatalogEntry {
   name: string;
   /** `type` as written. */
   type: string;
-  /** The settings with `type` removed and pattern placeholders filled in; credentials still by name. */
+  /**
+   * The settings with `type` and the annotations removed and pattern placeholders filled in;
+   * credentials still by name.
+   */
   options: Record<string, unknown>;
+  /** `schema`, `expectations`, `validation`: settings for plugins, never passed to the dataset. */
+  annotations: DatasetAnnotations;
   /** The catalog key the settings come from: the name itself, or the pattern that matched. */
   source: string;
   /** Where that key is written, when known. */
@@ -116,10 +123,12 @@ export class CatalogDefinition {
     const resolved = this.resolver.resolve(name);
     if (resolved === undefined) return undefined;
     const { type, ...options } = resolved.config;
+    const annotations = takeAnnotations(options);
     return {
       name,
       type: type as string,
       options,
+      annotations,
       source: resolved.pattern ?? name,
       location: resolved.location,
     };

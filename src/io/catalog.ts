@@ -1,5 +1,6 @@
 import { didYouMean } from '../suggest.ts';
 import { createDatasetTypeRegistry } from './builtin-datasets.ts';
+import type { DatasetAnnotations } from './catalog-annotations.ts';
 import type { CatalogEntry, ConfigLocator } from './catalog-config.ts';
 import { CatalogDefinition } from './catalog-config.ts';
 import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
@@ -252,6 +253,25 @@ export class DataCatalog {
     if (built !== undefined) return built;
     if (this.#datasets.has(name)) return this.describe(name).type;
     return this.#definition?.entry(name)?.type ?? this.describe(name).type;
+  }
+
+  /**
+   * What the catalog entry of `name` says about its data for plugins (`schema`, `expectations`,
+   * `validation`), as written; empty for names the configuration doesn't declare or match.
+   */
+  annotations(name: string): DatasetAnnotations {
+    if (isParameterName(name)) return {};
+    return this.#definition?.entry(name)?.annotations ?? {};
+  }
+
+  /**
+   * Where a setting of the entry of `name` is written (`locateSetting('companies', ['schema'])`),
+   * else where the entry is.
+   */
+  locateSetting(name: string, path: readonly string[]): ConfigLocation | undefined {
+    const entry = this.#definition?.entry(name);
+    if (entry === undefined) return undefined;
+    return this.#definition!.locate(entry.source, path) ?? entry.location;
   }
 
   /** Where the catalog declares `name` (or the pattern that matches it, or its parameter). */

@@ -24,7 +24,7 @@ export { loadSettings } from '../project/settings.ts';
 // Errors a plugin throws or inspects (also in `sluice`).
 export { SluiceError } from '../errors.ts';
 export { ConfigError } from '../config/errors.ts';
-export { NodeFailuresError, PluginHookError } from '../runner/errors.ts';
+export { NodeDataError, NodeFailuresError, PluginHookError } from '../runner/errors.ts';
 
 // Hook managers: the pluggy-grade core, for tools that host plugins of their own or inspect calls.
 export { HookManager } from '../hooks/manager.ts';
@@ -76,3 +76,19 @@ export { didYouMean, nearest } from '../suggest.ts';
 export { importModule } from '../module-loader.ts';
 export type { MaybePromise } from '../maybe-promise.ts';
 export { isPromiseLike } from '../maybe-promise.ts';
+
+// Data checks: rejecting a node's data, announcing results, naming code from YAML.
+export { announce } from './announce.ts';
+export type { AnnouncedHookName } from './announce.ts';
+export { ModuleReferences, ModuleReferenceError, parseModuleReference } from './module-reference.ts';
+export type { ExportCheck, ParsedReference } from './module-reference.ts';
+export type { DatasetAnnotations } from '../io/catalog-annotations.ts';
+export { ANNOTATION_KEYS } from '../io/catalog-annotations.ts';
+export type {
+  DatasetValidationResult,
+  ExpectationOutcome,
+  ValidationIssue,
+  ValidationStage,
+  ValidationStatus,
+} from '../run-types/dataset-validation.ts';
+export { ANNOUNCED_HOOKS } from '../hooks/specs.ts';

@@ -40,3 +40,21 @@ export type {
   WebhookPayload,
   EmailMessage,
 } from './alerts/index.ts';
+export {
+  validationPlugin,
+  VALIDATION_PLUGIN_NAME,
+  EXPECTATION_NAMES,
+  DatasetValidationError,
+  ValidationConfigError,
+  describeFailure,
+} from './validation/index.ts';
+export type {
+  ValidationOptions,
+  ValidationPlugin,
+  DatasetValidation,
+  Expectation,
+  CustomExpectation,
+  CustomFailure,
+  Columns,
+  ValidationMode,
+} from './validation/index.ts';

@@ -6,6 +6,8 @@ import { isPromiseLike, settle } from '../maybe-promise.ts';
 import { loadedSecrets, projectRedactor } from '../secrets/loaded-secrets.ts';
 import { Redactor } from '../secrets/redactor.ts';
 import type { ProjectContext } from '../run-types/project-context.ts';
+import { SluiceError } from '../errors.ts';
+import { ANNOUNCED_HOOKS, SLUICE_HOOK_SPECS } from '../hooks/specs.ts';
 import type { ProjectSettings } from './settings.ts';
 
 /** What building a project's catalog needs: the same in the main process and in every worker. */
@@ -65,6 +67,12 @@ export async function buildCatalog(
     runId: options.runId,
     pipelineName: options.pipelineName,
     post: options.post ?? ((topic, message) => deliverRunMessage(hooks, topic, message)),
+    announce: (hookName, args) => {
+      checkAnnounceable(hooks, hookName);
+      if (options.post === undefined) return deliverAnnouncement(hooks, hookName, args);
+      options.post(ANNOUNCE_TOPIC, { hookName, args });
+      return undefined;
+    },
     signal: options.signal ?? new AbortController().signal,
     redact: (text) => secrets().redact(text),
     get redactor() {
@@ -101,23 +109,61 @@ export async function buildCatalog(
   return { context, catalog };
 }
 
+/** The run-message topic that carries `context.announce` calls from a worker to the main process. */
+const ANNOUNCE_TOPIC = 'sluice:announce';
+
 /**
- * Delivers a posted message to `onRunMessage` in this (the main) process. A receiver that fails
- * is reported, not thrown: posting is how workers report, and must not fail their node.
+ * Delivers a posted message to `onRunMessage` in this (the main) process (an announced hook to
+ * its hook). A receiver that fails is reported, not thrown: posting is how workers report, and
+ * must not fail their node.
  */
 export function deliverRunMessage(
   hooks: SluiceHookManager,
   topic: string,
   message: unknown,
 ): Promise<void> | void {
+  if (topic === ANNOUNCE_TOPIC) {
+    const { hookName, args } = message as { hookName: string; args: Readonly<Record<string, unknown>> };
+    return deliverAnnouncement(hooks, hookName, args);
+  }
+  return deliverSafely(`run message "${topic}"`, () => hooks.hook.onRunMessage.call({ topic, message }));
+}
+
+/** Refuses, in the announcing process, a hook that Sluice fires itself or that no spec declares. */
+function checkAnnounceable(hooks: SluiceHookManager, hookName: string): void {
+  const announced: readonly string[] = ANNOUNCED_HOOKS;
+  const lifecycle = SLUICE_HOOK_SPECS.some((spec) => spec.name === hookName);
+  const declared = hooks.specs().some((spec) => spec.name === hookName);
+  if (announced.includes(hookName) || (declared && !lifecycle)) return;
+  throw new SluiceError(
+    lifecycle
+      ? `"${hookName}" is fired by Sluice itself; a plugin can't announce it.`
+      : `No hook spec "${hookName}" is declared, so it can't be announced.`,
+    {
+      hint: `Announce ${ANNOUNCED_HOOKS.join(', ')} or a spec your plugin added with hooks.addSpecs(...).`,
+    },
+  );
+}
+
+function deliverAnnouncement(
+  hooks: SluiceHookManager,
+  hookName: string,
+  args: Readonly<Record<string, unknown>>,
+): Promise<void> | void {
+  const caller = (hooks.hook as unknown as Record<string, { call(args: unknown): unknown }>)[hookName];
+  if (caller === undefined) return undefined;
+  return deliverSafely(`hook "${hookName}"`, () => caller.call(args));
+}
+
+function deliverSafely(what: string, deliver: () => unknown): Promise<void> | void {
   const report = (error: unknown) =>
     void process.stderr.write(
       loadedSecrets().redact(
-        `sluice: a plugin failed on run message "${topic}": ${(error as Error)?.message ?? String(error)}\n`,
+        `sluice: a plugin failed on ${what}: ${(error as Error)?.message ?? String(error)}\n`,
       ),
     );
   try {
-    const result = hooks.hook.onRunMessage.call({ topic, message });
+    const result = deliver();
     if (isPromiseLike(result)) return Promise.resolve(result).then(() => undefined, report);
   } catch (error) {
     report(error);

@@ -29,6 +29,15 @@ export interface ProjectContext {
    */
   readonly post: (topic: string, message: unknown) => void;
   /**
+   * Fires a hook that a plugin announces rather than Sluice's lifecycle (`afterDatasetValidated`,
+   * or a spec of the plugin's own added with `addSpecs`), in the run's main process: from a worker
+   * it travels like a `post` message, so its arguments must be structured-clone-safe. pytest's
+   * `config.hook`, narrowed. Failing implementations are reported on stderr, never thrown; in the
+   * main process the returned promise settles once they ran. Typed form: `announce` from
+   * `sluice/plugin`.
+   */
+  readonly announce: (hookName: string, args: Readonly<Record<string, unknown>>) => void | Promise<void>;
+  /**
    * Aborted when the run is cancelled (Ctrl-C, SIGTERM, an aborted `signal` run option). A plugin
    * doing slow work of its own (sending alerts, uploading) passes it on so that a cancelled run
    * stops at once. Outside a run it never aborts; in parallel workers neither: the parallel runner

@@ -64,6 +64,14 @@ export class PluginHookError extends SluiceError {
   }
 }
 
+/**
+ * A plugin found the data a node reads or writes wrong (the validation plugin, say). Thrown from a
+ * hook implementation, it is the node's failure, not the plugin's: `onNodeError` fires (so step
+ * hooks' `onFailure` and the alerts do), and a run with `continueOnFailure` goes on. The node is
+ * not retried: the same data would fail again. Subclass it for a data check of your own.
+ */
+export class NodeDataError extends SluiceError {}
+
 /** A plugin's mistake while a node ran: it stops the run, even one that goes on after node failures. */
 export function stopsTheRun(error: Error): boolean {
   return error instanceof PluginHookError || error instanceof InputOverrideError;

@@ -7,7 +7,7 @@ import { NodeInputError, NodeOutputError } from '../pipeline/errors.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
 import { isRetryable, retryDelay } from '../pipeline/retry-policy.ts';
 import { asError } from '../errors.ts';
-import { InputOverrideError, RunCancelledError, stopsTheRun } from './errors.ts';
+import { InputOverrideError, NodeDataError, RunCancelledError, stopsTheRun } from './errors.ts';
 import { invokeHook } from './invoke-hook.ts';
 
 /** What `runNode` needs besides the node. */
@@ -162,9 +162,10 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
   return outputs!;
 }
 
-/** Mistakes in the node's wiring won't go away on a second attempt. */
+/** Mistakes in the node's wiring, and data a plugin rejected, won't go away on a second attempt. */
 function mayRetry(policy: RetryPolicy, error: Error): boolean {
-  if (error instanceof NodeInputError || error instanceof NodeOutputError) return false;
+  if (error instanceof NodeInputError || error instanceof NodeOutputError || error instanceof NodeDataError)
+    return false;
   return isRetryable(policy, error);
 }
 

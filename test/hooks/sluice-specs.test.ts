@@ -33,6 +33,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
     afterDatasetLoaded: ['datasetName', 'data', 'node'],
     beforeDatasetSaved: ['datasetName', 'data', 'node'],
     afterDatasetSaved: ['datasetName', 'data', 'node'],
+    afterDatasetValidated: ['result'],
     beforeCommandRun: ['projectMetadata', 'commandArgs'],
     afterCommandRun: ['projectMetadata', 'commandArgs', 'exitCode'],
   });

@@ -1,0 +1,28 @@
+import type { ConfigLocation, DatasetValidationResult } from '../../plugin-api/index.ts';
+import { ConfigError, NodeDataError } from '../../plugin-api/index.ts';
+import { describeFailure } from './report.ts';
+
+/**
+ * A dataset failed its schema or an expectation. The node's failure (a `NodeDataError`): it goes
+ * through `onNodeError`, so step hooks and alerts fire. On save, nothing of the node was written.
+ */
+export class DatasetValidationError extends NodeDataError {
+  readonly result: DatasetValidationResult;
+
+  constructor(result: DatasetValidationResult, redact: (text: string) => string) {
+    super(redact(describeFailure(result)), {
+      hint:
+        result.stage === 'save'
+          ? `Fix node "${result.nodeName}" or the schema. To log failures instead of failing, set \`validation: { mode: warn }\` on the catalog entry.`
+          : `Fix the data or the schema of "${result.datasetName}". To log failures instead of failing, set \`validation: { mode: warn }\` on the catalog entry.`,
+    });
+    this.result = result;
+  }
+}
+
+/** A catalog entry's `schema`, `expectations` or `validation` setting is malformed. */
+export class ValidationConfigError extends ConfigError {
+  constructor(message: string, location: ConfigLocation | undefined, hint: string) {
+    super(message, { ...(location === undefined ? {} : { location }), hint });
+  }
+}

@@ -1,0 +1,197 @@
+import type {
+  DataCatalog,
+  DatasetValidationResult,
+  Node,
+  ProjectContext,
+  SluicePlugin,
+} from '../../plugin-api/index.ts';
+import {
+  ModuleReferences,
+  SluiceError,
+  announce,
+  definePlugin,
+  isPromiseLike,
+} from '../../plugin-api/index.ts';
+import type { DatasetPlan } from './dataset-plan.ts';
+import { planDataset } from './dataset-plan.ts';
+import { DatasetValidationError } from './errors.ts';
+import { describeFailure } from './report.ts';
+import type { DatasetValidation } from './rules.ts';
+import type { ValidationSubject } from './validate-data.ts';
+import { validateData } from './validate-data.ts';
+
+/** The validation plugin's name, as registered (and as `disableHooksForPlugins` names it). */
+export const VALIDATION_PLUGIN_NAME = 'sluice:validation';
+
+/** Options of {@link validationPlugin}. */
+export interface ValidationOptions {
+  /**
+   * Schemas and expectations in code, by dataset name; they win over the catalog's, key by key.
+   * Typed: `schema` takes a Zod schema.
+   */
+  readonly datasets?: Readonly<Record<string, DatasetValidation>>;
+  /** Where warnings and the run's one-line summary go. Default: stderr. */
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+/** The plugin, with the results of this process's last run. */
+export interface ValidationPlugin extends SluicePlugin {
+  readonly name: string;
+  /** Every result announced in this process (the main one sees every runner's), in order. */
+  readonly results: readonly DatasetValidationResult[];
+}
+
+type PlanSlot = DatasetPlan | null | Promise<DatasetPlan | null>;
+
+/**
+ * Checks data against the schemas (`schema: ./src/schemas.ts#Company`, a Zod schema per row) and
+ * the expectations (`unique`, `not_null`, `between`...) that catalog entries or code declare:
+ * inputs after they load, before the node runs; outputs after the node returns, before any of them
+ * is saved. A failure is a `DatasetValidationError`, the node's failure (onNodeError, step hooks,
+ * alerts); in `warn` mode it is logged instead. Every check is announced as `afterDatasetValidated`
+ * in the main process, for run stores. Registered by default; inert for datasets without a schema.
+ */
+export function validationPlugin(options: ValidationOptions = {}): ValidationPlugin {
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const code = options.datasets ?? {};
+  let project: ProjectContext | undefined;
+  let catalog: DataCatalog | undefined;
+  let references = new ModuleReferences(process.cwd());
+  let plans = new Map<string, PlanSlot>();
+  const results: DatasetValidationResult[] = [];
+
+  const redact = (text: string) =>
+    project !== undefined ? project.redact(text) : (catalog?.redactor.redact(text) ?? text);
+
+  const planFor = (datasetName: string): PlanSlot => {
+    const known = plans.get(datasetName);
+    if (known !== undefined) return known;
+    const annotations = catalog?.annotations(datasetName) ?? {};
+    const inCode = code[datasetName];
+    let slot: PlanSlot;
+    if (inCode === undefined && annotations.schema === undefined && annotations.expectations === undefined) {
+      slot = null;
+    } else {
+      const locate = (path: readonly string[]) => catalog?.locateSetting(datasetName, path);
+      slot = planDataset(datasetName, annotations, inCode, locate, references).then((plan) => {
+        plans.set(datasetName, plan ?? null);
+        return plan ?? null;
+      });
+      // A failed plan is reported by every dataset check that needs it, not cached as a success.
+      slot.catch(() => plans.delete(datasetName));
+    }
+    plans.set(datasetName, slot);
+    return slot;
+  };
+
+  /** Announces the result, then fails the node, warns, or lets it pass. */
+  const conclude = (result: DatasetValidationResult): void | Promise<void> => {
+    const after = () => {
+      if (result.status === 'failed') throw new DatasetValidationError(result, redact);
+      if (result.status === 'warned') log(`sluice validation warning: ${redact(describeFailure(result))}`);
+    };
+    const announced =
+      project === undefined ? undefined : announce(project, 'afterDatasetValidated', { result });
+    return isPromiseLike(announced) ? announced.then(after) : after();
+  };
+
+  const check = (slot: PlanSlot, data: unknown, subject: ValidationSubject): void | Promise<void> => {
+    if (slot === null) return undefined;
+    if (isPromiseLike(slot)) return slot.then((plan) => check(plan, data, subject));
+    const result = validateData(slot, data, subject);
+    return isPromiseLike(result) ? result.then(conclude) : conclude(result);
+  };
+
+  return definePlugin({
+    name: VALIDATION_PLUGIN_NAME,
+    results,
+    afterContextCreated({ context }) {
+      project = context;
+      references = new ModuleReferences(context.projectPath);
+      plans = new Map();
+      results.length = 0;
+    },
+    afterCatalogCreated({ catalog: created }) {
+      catalog = created;
+      plans = new Map();
+    },
+    async validatePipelineRun({ pipeline, catalog: runCatalog }) {
+      // Main process, before anything runs: every schema and expectation of the run must resolve.
+      catalog = runCatalog;
+      const problems: Error[] = [];
+      for (const datasetName of pipeline.datasets()) {
+        try {
+          await planFor(datasetName);
+        } catch (error) {
+          problems.push(error as Error);
+        }
+      }
+      if (problems.length === 1) throw problems[0]!;
+      if (problems.length > 1) {
+        throw new SluiceError(
+          `${problems.length} dataset validation settings can't be used:\n${problems.map((problem) => `  - ${problem.message}`).join('\n')}`,
+          { hint: 'Fix each schema reference and expectation listed above.' },
+        );
+      }
+    },
+    afterDatasetLoaded({ datasetName, data, node }) {
+      const slot = plans.get(datasetName) ?? planFor(datasetName);
+      if (slot === null) return undefined;
+      return check(slot, data, subjectOf(datasetName, node, project, 'load'));
+    },
+    // First, so that no other plugin records a node whose outputs are about to be rejected.
+    afterNodeRun: {
+      tryfirst: true,
+      handler({ node, outputs, catalog: runCatalog, runId }) {
+        catalog ??= runCatalog;
+        let pending: Promise<void> | undefined;
+        let failure: unknown;
+        for (const datasetName of node.outputs) {
+          const slot = plans.get(datasetName) ?? planFor(datasetName);
+          if (slot === null) continue;
+          const subject: ValidationSubject = { datasetName, nodeName: node.name, runId, stage: 'save' };
+          // Every output is checked and announced; the first failure fails the node.
+          const run = () => check(slot, outputs[datasetName], subject);
+          if (pending !== undefined)
+            pending = pending.then(run).catch((error: unknown) => void (failure ??= error));
+          else {
+            try {
+              const checked = run();
+              if (isPromiseLike(checked))
+                pending = Promise.resolve(checked).catch((error: unknown) => void (failure ??= error));
+            } catch (error) {
+              failure ??= error;
+            }
+          }
+        }
+        if (pending === undefined) {
+          if (failure !== undefined) throw failure;
+          return undefined;
+        }
+        return pending.then(() => {
+          if (failure !== undefined) throw failure;
+        });
+      },
+    },
+    afterDatasetValidated({ result }) {
+      results.push(result);
+    },
+    afterPipelineRun() {
+      if (results.length === 0) return;
+      const failed = results.filter((result) => result.status !== 'passed').length;
+      const datasets = [...new Set(results.map((result) => result.datasetName))];
+      log(
+        `sluice validation: ${results.length} check(s) of ${datasets.length} dataset(s) (${datasets.join(', ')}), ${failed === 0 ? 'all passed' : `${failed} with warnings`}.`,
+      );
+    },
+  });
+}
+
+function subjectOf(
+  datasetName: string,
+  node: Node,
+  project: ProjectContext | undefined,
+  stage: 'load' | 'save',
+): ValidationSubject {
+  return { datasetName, nodeName: node.name, runId: project?.runId ?? '', stage };
+}

@@ -1,0 +1,204 @@
+/**
+ * The validation plugin end to end, on real files: schemas (`schema: module#export`) checked on
+ * load (before the node runs) and before save (nothing of a failing node is written), sampling,
+ * warn mode, in-code schemas, failures through onNodeError and step hooks, bad references
+ * refused before the run.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DatasetValidationError, NodeFailuresError, RunNotStartedError } from '../../src/index.ts';
+import { readText, results, runProject, validationProject } from './validation-support.ts';
+
+const PERSON = `
+export const Person = z.object({ id: z.number().int(), name: z.string().min(1), age: z.number().min(0) });
+export const notASchema = 42;
+`;
+
+const PEOPLE_CSV = 'id,name,age\n1,Ada,36\n2,Bob,-3\n3,Cy,41\n4,Di,x\n5,Ed,50\n';
+
+function peopleProject(options: { catalogExtra?: string; nodes?: string; plugin?: string } = {}): string {
+  const root = validationProject({
+    schemas: PERSON,
+    catalog: `
+people:
+  type: csv
+  filepath: data/people.csv
+  schema: ./src/schemas.ts#Person
+${options.catalogExtra ?? ''}
+people_out:
+  type: json
+  filepath: data/out.json
+  schema: ./src/schemas.ts#Person
+`,
+    nodes:
+      options.nodes ??
+      `node((rows: unknown[]) => rows, 'people', 'people_out', { name: 'copy', onFailure: failed }),`,
+    ...(options.plugin === undefined ? {} : { plugin: options.plugin }),
+  });
+  mkdirSync(join(root, 'data'), { recursive: true });
+  writeFileSync(join(root, 'data', 'people.csv'), PEOPLE_CSV);
+  return root;
+}
+
+test('an input that fails its schema fails the node before it runs: onNodeError, step hooks, rows and fields named', async () => {
+  const root = peopleProject();
+  const run = await runProject(root);
+  assert.ok(run.error instanceof DatasetValidationError, String(run.error));
+  assert.equal(
+    run.error.message.split('\n')[0],
+    'Dataset "people" failed validation when loaded as an input of node "copy": 2 of 5 rows checked fail the schema ./src/schemas.ts#Person.',
+  );
+  assert.match(run.error.message, /\n {2}row 1: age: Too small: expected number to be >=0\n/);
+  assert.match(run.error.message, /\n {2}row 3: age: Invalid input: expected number, received string/);
+  assert.match(run.error.hint ?? '', /mode: warn/);
+  const onNodeError = run.records.filter((entry) => entry.kind === 'onNodeError');
+  assert.deepEqual(
+    onNodeError.map((entry) => [entry.node, entry.error]),
+    [['copy', 'DatasetValidationError']],
+  );
+  assert.deepEqual(
+    run.records.filter((entry) => entry.kind === 'onFailure').map((entry) => [entry.node, entry.error]),
+    [['copy', 'DatasetValidationError']],
+  );
+  const [result] = results(run);
+  assert.equal(result?.status, 'failed');
+  assert.equal(result?.stage, 'load');
+  assert.equal(result?.failedRows, 2);
+  assert.deepEqual(
+    result?.issues.map((issue) => [issue.row, issue.path]),
+    [
+      [1, 'age'],
+      [3, 'age'],
+    ],
+  );
+  assert.equal(existsSync(join(root, 'data', 'out.json')), false, 'the node must not have run');
+  // The announcement reached the hook before the node's failure did.
+  assert.deepEqual(
+    run.records.map((entry) => entry.kind).filter((kind) => kind !== 'log'),
+    ['result', 'onNodeError', 'onFailure'],
+  );
+});
+
+test('an output that fails its schema is not written, nor any other output of the node', async () => {
+  const root = peopleProject({
+    catalogExtra: `
+good_out:
+  type: json
+  filepath: data/good.json
+`,
+    nodes: `node(() => ({ people_out: [{ id: 1, name: '', age: 3 }], good_out: [1, 2] }), undefined, { people_out: 'people_out', good_out: 'good_out' }, { name: 'make' }),`,
+  });
+  const run = await runProject(root);
+  assert.ok(run.error instanceof DatasetValidationError, String(run.error));
+  assert.match(
+    run.error.message,
+    /^Dataset "people_out" failed validation as an output of node "make", so nothing of the node was saved: 1 of 1 rows checked fail the schema \.\/src\/schemas\.ts#Person\.\n {2}row 0: name: Too small/,
+  );
+  assert.equal(readText(join(root, 'data', 'out.json')), undefined);
+  assert.equal(readText(join(root, 'data', 'good.json')), undefined);
+  assert.deepEqual(
+    results(run).map((result) => [result.datasetName, result.stage, result.status]),
+    [['people_out', 'save', 'failed']],
+  );
+});
+
+test('valid data passes on load and on save, and the run says the checks ran', async () => {
+  const root = peopleProject({
+    nodes: `node((rows: { age: unknown }[]) => rows.filter((row) => typeof row.age === 'number' && row.age >= 0), 'people', 'people_out', { name: 'clean' }),`,
+    catalogExtra: '  validation: { mode: warn }\n',
+  });
+  const run = await runProject(root);
+  assert.equal(run.error, undefined);
+  assert.deepEqual(
+    results(run).map((result) => [result.datasetName, result.stage, result.status, result.rowsChecked]),
+    [
+      ['people', 'load', 'warned', 5],
+      ['people_out', 'save', 'passed', 3],
+    ],
+  );
+  assert.equal(JSON.parse(readText(join(root, 'data', 'out.json'))!).length, 3);
+  const logs = run.records.filter((entry) => entry.kind === 'log').map((entry) => entry.line!);
+  assert.match(logs[0]!, /^sluice validation warning: Dataset "people" failed validation when loaded/);
+  assert.match(
+    logs.at(-1)!,
+    /^sluice validation: 2 check\(s\) of 2 dataset\(s\) \(people, people_out\), 1 with warnings\.$/,
+  );
+});
+
+test('warn mode logs and records the failure and lets the node run', async () => {
+  const root = peopleProject({ catalogExtra: '  validation: { mode: warn }\n' });
+  const run = await runProject(root, { continueOnFailure: true });
+  // The input only warns; the same rows fail as the output, whose mode is error.
+  assert.ok(
+    run.error instanceof NodeFailuresError || run.error instanceof DatasetValidationError,
+    String(run.error),
+  );
+  assert.deepEqual(
+    results(run).map((result) => [result.datasetName, result.status]),
+    [
+      ['people', 'warned'],
+      ['people_out', 'failed'],
+    ],
+  );
+  assert.ok(
+    run.records.some((entry) => entry.kind === 'log' && /warning: Dataset "people"/.test(entry.line!)),
+  );
+});
+
+test('sampling checks that many rows, spread evenly, the same ones every run', async () => {
+  // Rows 0 and 2 of 5 are checked; the bad rows are 1 and 3.
+  const root = peopleProject({
+    catalogExtra: '  validation: { sample: 2 }\n',
+    nodes: `node((rows: unknown[]) => rows.length, 'people', 'count', { name: 'count' }),`,
+  });
+  const run = await runProject(root);
+  assert.equal(run.error, undefined);
+  const [result] = results(run);
+  assert.deepEqual([result?.status, result?.rowsChecked, result?.rowCount], ['passed', 2, 5]);
+});
+
+test('a schema in code, typed, wins over the catalog', async () => {
+  const root = peopleProject({
+    plugin: `validationPlugin({ log: () => {}, datasets: { people: { schema: schemas.Person.extend({ age: z.unknown() }) } } })`,
+    nodes: `node((rows: unknown[]) => rows.length, 'people', 'count', { name: 'count' }),`,
+  });
+  writeFileSync(
+    join(root, 'sluice.config.ts'),
+    `import { z } from 'zod';\n${readText(join(root, 'sluice.config.ts'))!}`,
+  );
+  const run = await runProject(root);
+  assert.equal(run.error, undefined);
+  assert.deepEqual(
+    results(run).map((result) => [result.datasetName, result.status, result.schema]),
+    [['people', 'passed', 'in code']],
+  );
+});
+
+test('schema references that do not resolve refuse the run before it starts, each at its line', async () => {
+  const root = peopleProject();
+  writeFileSync(
+    join(root, 'conf', 'base', 'catalog.yml'),
+    `people:
+  type: csv
+  filepath: data/people.csv
+  schema: ./src/schemas.ts#Persn
+people_out:
+  type: json
+  filepath: data/out.json
+  schema: ./src/schemas.ts#notASchema
+`,
+  );
+  const run = await runProject(root);
+  assert.ok(run.error instanceof RunNotStartedError, String(run.error));
+  assert.match(
+    run.error.message,
+    /conf\/base\/catalog\.yml:4:\d+: "\.\/src\/schemas\.ts" has no export named "Persn"\. Did you mean "Person"\?/,
+  );
+  assert.match(
+    run.error.message,
+    /conf\/base\/catalog\.yml:8:\d+: the export "notASchema" of "\.\/src\/schemas\.ts" is not a Zod schema\./,
+  );
+  assert.deepEqual(run.records, []);
+});
