@@ -67,7 +67,7 @@ test('each expectation fails alone, naming the rows and fields; passing ones pas
     names.map((name) => `make_${name}`).sort(),
   );
   for (const name of names) {
-    const failure = run.error.failures.find((item) => item.nodeName === `make_${name}`)!.error;
+    const failure: Error = run.error.failures.find((item) => item.nodeName === `make_${name}`)!.error;
     assert.ok(failure instanceof DatasetValidationError);
     const { expectations } = failure.result;
     assert.equal(expectations.length, 1);
