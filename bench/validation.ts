@@ -1,0 +1,77 @@
+/**
+ * `npm run bench:validation`: checking 100k rows of a 10-column record against a Zod schema, the
+ * validation plugin's row check (`checkRows`, what runs on load and before save) against Zod's own
+ * `safeParse` loop. Target: within 1.2x. Prints the median of several rounds and the load average.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { z } from 'zod';
+import { checkRows } from '../src/plugins/validation/check-schema.ts';
+import { tableRows } from '../src/plugins/validation/table-rows.ts';
+
+const ROWS = 100_000;
+const ROUNDS = 7;
+
+const Row = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  price: z.number().min(0),
+  rating: z.number().min(0).max(5).nullable(),
+  active: z.boolean(),
+  category: z.enum(['a', 'b', 'c']),
+  code: z.string().regex(/^[A-Z]{2}-\d+$/),
+  quantity: z.number().int().min(0),
+  discount: z.number().nullable(),
+  city: z.string(),
+});
+
+const rows = Array.from({ length: ROWS }, (_, i) => ({
+  id: i,
+  name: `item ${i}`,
+  price: i * 1.5,
+  rating: i % 7 === 0 ? null : (i % 5) + 0.5,
+  active: i % 2 === 0,
+  category: (['a', 'b', 'c'] as const)[i % 3],
+  code: `AB-${i}`,
+  quantity: i % 100,
+  discount: i % 3 === 0 ? null : 0.1,
+  city: `city ${i % 50}`,
+}));
+
+function zodLoop(): number {
+  let failures = 0;
+  for (let i = 0; i < rows.length; i++) if (!Row.safeParse(rows[i]).success) failures++;
+  return failures;
+}
+
+function plugin(): number {
+  return checkRows(Row, tableRows(rows), undefined).failedRows;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function time(run: () => number): number {
+  const start = performance.now();
+  if (run() !== 0) throw new Error('the benchmark rows must all pass');
+  return performance.now() - start;
+}
+
+// Warm both paths, then alternate them so that load changes hit both alike.
+zodLoop();
+plugin();
+const zodTimes: number[] = [];
+const pluginTimes: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  zodTimes.push(time(zodLoop));
+  pluginTimes.push(time(plugin));
+}
+const zodMs = median(zodTimes);
+const pluginMs = median(pluginTimes);
+const [one, five] = loadavg();
+console.log(`validation of ${ROWS.toLocaleString('en')} rows x 10 columns (median of ${ROUNDS} rounds)`);
+console.log(`  zod safeParse loop   ${zodMs.toFixed(1)} ms  (${((ROWS / zodMs) * 1000).toFixed(0)} rows/s)`);
+console.log(`  validation plugin    ${pluginMs.toFixed(1)} ms  (${((ROWS / pluginMs) * 1000).toFixed(0)} rows/s)`);
+console.log(`  ratio                ${(pluginMs / zodMs).toFixed(3)}x (target <= 1.2x)`);
+console.log(`  load average         ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min) on ${availableParallelism()} cores`);
