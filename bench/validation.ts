@@ -72,6 +72,10 @@ const pluginMs = median(pluginTimes);
 const [one, five] = loadavg();
 console.log(`validation of ${ROWS.toLocaleString('en')} rows x 10 columns (median of ${ROUNDS} rounds)`);
 console.log(`  zod safeParse loop   ${zodMs.toFixed(1)} ms  (${((ROWS / zodMs) * 1000).toFixed(0)} rows/s)`);
-console.log(`  validation plugin    ${pluginMs.toFixed(1)} ms  (${((ROWS / pluginMs) * 1000).toFixed(0)} rows/s)`);
+console.log(
+  `  validation plugin    ${pluginMs.toFixed(1)} ms  (${((ROWS / pluginMs) * 1000).toFixed(0)} rows/s)`,
+);
 console.log(`  ratio                ${(pluginMs / zodMs).toFixed(3)}x (target <= 1.2x)`);
-console.log(`  load average         ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min) on ${availableParallelism()} cores`);
+console.log(
+  `  load average         ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min) on ${availableParallelism()} cores`,
+);

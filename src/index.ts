@@ -283,3 +283,17 @@ export {
   InterpolationError,
   ConfigEnvironmentError,
 } from './config/errors.ts';
+export {
+  preflightPlugin,
+  PREFLIGHT_PLUGIN_NAME,
+  PreflightError,
+  runPreflight,
+  formatProblem,
+} from './plugins/preflight/index.ts';
+export type {
+  PreflightOptions,
+  PreflightChecks,
+  PreflightProblem,
+  PreflightCheckName,
+  PreflightSubject,
+} from './plugins/preflight/index.ts';

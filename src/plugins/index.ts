@@ -58,3 +58,17 @@ export type {
   Columns,
   ValidationMode,
 } from './validation/index.ts';
+export {
+  preflightPlugin,
+  PREFLIGHT_PLUGIN_NAME,
+  PreflightError,
+  runPreflight,
+  formatProblem,
+} from './preflight/index.ts';
+export type {
+  PreflightOptions,
+  PreflightChecks,
+  PreflightProblem,
+  PreflightCheckName,
+  PreflightSubject,
+} from './preflight/index.ts';

@@ -14,7 +14,8 @@ before(() => ensureBuilt());
 /** A copy of the fixture, with zod (and for the tools fixture, the tools) linked like an install. */
 function project(name = 'preflight', packages: readonly string[] = ['zod']): string {
   const root = copyProject(name);
-  for (const item of packages) symlinkSync(join(REPO, 'node_modules', item), join(root, 'node_modules', item), 'dir');
+  for (const item of packages)
+    symlinkSync(join(REPO, 'node_modules', item), join(root, 'node_modules', item), 'dir');
   return root;
 }
 
@@ -37,20 +38,27 @@ test('a sound project passes: exit 0, one summary line with the time taken', asy
 /** Each case breaks the fixture in one way; `expected` is the one problem line it must print. */
 const CASES: Record<string, { readonly breakIt: (root: string) => void; readonly expected: RegExp }> = {
   'an input that does not exist': {
-    breakIt: (root) => edit(root, 'conf/base/catalog.yml', (text) => text.replace('data/numbers.csv', 'data/missing.csv')),
+    breakIt: (root) =>
+      edit(root, 'conf/base/catalog.yml', (text) => text.replace('data/numbers.csv', 'data/missing.csv')),
     expected:
       /^error {3}\[inputs\] conf\/base\/catalog\.yml:1:1: input "numbers" \(csv, data\/missing\.csv\) doesn't exist, and no node of the pipeline produces it \(read by double\)\.\n {8}hint: /m,
   },
   'a missing credential': {
     breakIt: (root) =>
       edit(root, 'conf/base/catalog.yml', (text) =>
-        text.replace('total:\n  type: json\n  filepath: data/total.json', 'total:\n  type: sql_table\n  table: totals\n  credentials: warehouse'),
+        text.replace(
+          'total:\n  type: json\n  filepath: data/total.json',
+          'total:\n  type: sql_table\n  table: totals\n  credentials: warehouse',
+        ),
       ),
     expected: /^error {3}\[credentials\] .*credentials "warehouse" are not in the credentials configuration/m,
   },
   'an environment variable interpolation needs': {
     breakIt: (root) =>
-      write(join(root, 'conf/local/credentials.yml'), 'other_db:\n  con: postgresql://app:${env:SLUICE_CHECK_UNSET_PASSWORD}@db/test\n'),
+      write(
+        join(root, 'conf/local/credentials.yml'),
+        'other_db:\n  con: postgresql://app:${env:SLUICE_CHECK_UNSET_PASSWORD}@db/test\n',
+      ),
     expected:
       /^error {3}\[env\] conf\/local\/credentials\.yml:2:\d+: the environment variable SLUICE_CHECK_UNSET_PASSWORD is not set, and \$\{env:SLUICE_CHECK_UNSET_PASSWORD\} has no default\./m,
   },
@@ -91,7 +99,11 @@ test('every problem at once: all listed, then the count', async () => {
 
 test('an unused catalog entry is a warning: listed, exit 0', async () => {
   const root = project();
-  edit(root, 'conf/base/catalog.yml', (text) => `${text}\nleftover:\n  type: json\n  filepath: data/leftover.json\n`);
+  edit(
+    root,
+    'conf/base/catalog.yml',
+    (text) => `${text}\nleftover:\n  type: json\n  filepath: data/leftover.json\n`,
+  );
   const outcome = await check(root);
   assertExit(outcome, 0);
   assert.match(
@@ -107,10 +119,13 @@ test('--docs: an exported node function without a doc comment, at its line', asy
   assertExit(await check(root), 0);
   const outcome = await check(root, ['--docs']);
   assertExit(outcome, 1);
-  assert.match(outcome.stdout, /^error {3}\[docs\] src\/nodes\.ts:6: node function total is exported without a doc comment\./m);
+  assert.match(
+    outcome.stdout,
+    /^error {3}\[docs\] src\/nodes\.ts:6: node function total is exported without a doc comment\./m,
+  );
 });
 
-test('--typecheck and --lint run the project\'s own tsc and eslint: one type error, one lint error', async () => {
+test("--typecheck and --lint run the project's own tsc and eslint: one type error, one lint error", async () => {
   const root = project('preflight-tools', ['typescript', 'eslint', 'typescript-eslint']);
   assertExit(await check(root), 0);
   const outcome = await check(root, ['--typecheck', '--lint']);
@@ -119,6 +134,9 @@ test('--typecheck and --lint run the project\'s own tsc and eslint: one type err
     outcome.stdout,
     /^error {3}\[typecheck\] src\/nodes\.ts:3:9: Type 'string' is not assignable to type 'number'\. \(TS2322\)$/m,
   );
-  assert.match(outcome.stdout, /^error {3}\[lint\] src\/nodes\.ts:4:3: Unexpected 'debugger' statement\. \(no-debugger\)$/m);
+  assert.match(
+    outcome.stdout,
+    /^error {3}\[lint\] src\/nodes\.ts:4:3: Unexpected 'debugger' statement\. \(no-debugger\)$/m,
+  );
   assert.match(outcome.stdout, /\nsluice check: 2 error\(s\), 0 warning\(s\) \(.*typecheck, lint\) /);
 });

@@ -9,7 +9,10 @@ const score = z.number().min(0).nullable();
 
 export const Company = z.object({
   id: z.number().int(),
-  company_rating: z.string().regex(/^\d+(\.\d+)?%$/).nullable(),
+  company_rating: z
+    .string()
+    .regex(/^\d+(\.\d+)?%$/)
+    .nullable(),
   company_location: z.string().nullable(),
   total_fleet_count: z.number().min(0).nullable(),
   iata_approved: z.enum(['t', 'f']).nullable(),

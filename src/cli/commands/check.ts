@@ -77,7 +77,13 @@ async function findProblems(projectPath: string, options: CheckOptions): Promise
   const pipelineName = options.pipeline ?? DEFAULT_PIPELINE;
   const env = options.env ?? settings.defaultEnv;
   const runId = newRunId();
-  const runParams = defaultRunParams({ runId, projectPath: settings.projectPath, env, confSource: settings.confSource, pipelineName });
+  const runParams = defaultRunParams({
+    runId,
+    projectPath: settings.projectPath,
+    env,
+    confSource: settings.confSource,
+    pipelineName,
+  });
   let pipeline: Pipeline;
   const pipelines: Pipeline[] = [];
   try {
@@ -192,9 +198,12 @@ async function runChecks(
 
 /** Problems from an error, one per problem an aggregate error lists. */
 function problemsOf(check: PreflightProblem['check'], error: unknown): PreflightProblem[] {
-  if (error instanceof RunNotStartedError) return error.problems.flatMap((problem) => problemsOf(check, problem));
+  if (error instanceof RunNotStartedError)
+    return error.problems.flatMap((problem) => problemsOf(check, problem));
   if (error instanceof CatalogAggregateError)
-    return error.errors.flatMap((inner) => problemsOf(/credentials/.test(inner.message) ? 'credentials' : check, inner));
+    return error.errors.flatMap((inner) =>
+      problemsOf(/credentials/.test(inner.message) ? 'credentials' : check, inner),
+    );
   const lines = String((error as Error)?.message ?? error).split('\n');
   const nested = lines.slice(1).filter((line) => /^ {2}- /.test(line));
   const hint = (error as SluiceError)?.hint;

@@ -67,7 +67,9 @@ export function checkUnusedEntries(subject: PreflightSubject): PreflightProblem[
   const used = new Set(subject.pipelines.flatMap((pipeline) => [...pipeline.datasets()]));
   return subject.catalog
     .list()
-    .filter((name) => !isParameterName(name) && !used.has(name) && subject.catalog.location(name) !== undefined)
+    .filter(
+      (name) => !isParameterName(name) && !used.has(name) && subject.catalog.location(name) !== undefined,
+    )
     .map((name) => ({
       check: 'unused' as const,
       severity: 'warning' as const,
@@ -101,7 +103,11 @@ export function checkEnvironment(
           problems.push({
             check: 'env',
             severity: 'error',
-            location: { file: relativeTo(subject.projectPath, file), line: index + 1, column: (match.index ?? 0) + 1 },
+            location: {
+              file: relativeTo(subject.projectPath, file),
+              line: index + 1,
+              column: (match.index ?? 0) + 1,
+            },
             message: `the environment variable ${name} is not set, and \${env:${name}} has no default.`,
             hint: `Set ${name} in the environment of the run, or give a default: \${env:${name}, <default>}.`,
           });
@@ -118,14 +124,19 @@ export function checkEnvironment(
  */
 export function checkDocComments(subject: PreflightSubject): PreflightProblem[] {
   const wanted = new Set(
-    subject.pipeline.nodes.map((node) => node.func.name).filter((name) => name !== '' && !name.startsWith('bound ')),
+    subject.pipeline.nodes
+      .map((node) => node.func.name)
+      .filter((name) => name !== '' && !name.startsWith('bound ')),
   );
   const problems: PreflightProblem[] = [];
   for (const file of filesUnder(join(subject.projectPath, 'src'))) {
     if (!/\.[mc]?tsx?$/.test(file) || /\.d\.ts$/.test(file)) continue;
     const lines = readFileSync(file, 'utf8').split('\n');
     lines.forEach((text, index) => {
-      const match = /^export\s+(?:async\s+)?(?:function\s*\*?\s*([A-Za-z_$][\w$]*)|const\s+([A-Za-z_$][\w$]*)\s*=)/.exec(text);
+      const match =
+        /^export\s+(?:async\s+)?(?:function\s*\*?\s*([A-Za-z_$][\w$]*)|const\s+([A-Za-z_$][\w$]*)\s*=)/.exec(
+          text,
+        );
       const name = match?.[1] ?? match?.[2];
       if (name === undefined || !wanted.has(name) || hasDocComment(lines, index)) return;
       problems.push({

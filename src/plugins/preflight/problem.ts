@@ -27,7 +27,8 @@ export interface PreflightProblem {
 /** `error   conf/base/catalog.yml:4:3  message` and the hint on the next line. */
 export function formatProblem(problem: PreflightProblem): string {
   const where = formatLocation(problem.location);
-  const message = where === '' || problem.message.startsWith(where) ? problem.message : `${where}: ${problem.message}`;
+  const message =
+    where === '' || problem.message.startsWith(where) ? problem.message : `${where}: ${problem.message}`;
   const lines = message.split('\n');
   const head = `${problem.severity === 'error' ? 'error  ' : 'warning'} [${problem.check}] ${lines[0]}`;
   const rest = lines.slice(1).map((line) => `        ${line}`);

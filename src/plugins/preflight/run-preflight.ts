@@ -20,7 +20,10 @@ export interface PreflightChecks {
  * where): inputs that must exist, environment variables credentials need, unused catalog entries,
  * and the opt-in ones.
  */
-export async function runPreflight(subject: PreflightSubject, checks: PreflightChecks = {}): Promise<PreflightProblem[]> {
+export async function runPreflight(
+  subject: PreflightSubject,
+  checks: PreflightChecks = {},
+): Promise<PreflightProblem[]> {
   const found = await Promise.all([
     checkInputsExist(subject),
     checkEnvironment(subject),

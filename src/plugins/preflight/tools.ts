@@ -51,7 +51,11 @@ export async function checkTypes(projectPath: string): Promise<PreflightProblem[
       },
     ];
   }
-  const outcome = await run(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'], projectPath);
+  const outcome = await run(
+    process.execPath,
+    [tsc, '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'],
+    projectPath,
+  );
   const problems: PreflightProblem[] = [];
   for (const line of outcome.stdout.split('\n')) {
     const match = TSC_LINE.exec(line.trim());
@@ -89,18 +93,16 @@ export async function checkLint(projectPath: string): Promise<PreflightProblem[]
     return [toolFailed('lint', 'eslint', outcome)];
   }
   return results.flatMap((result) =>
-    result.messages.map(
-      (message): PreflightProblem => ({
-        check: 'lint',
-        severity: message.severity >= 2 ? 'error' : 'warning',
-        location: {
-          file: relative(projectPath, result.filePath).split('\\').join('/'),
-          line: message.line ?? 1,
-          ...(message.column === undefined ? {} : { column: message.column }),
-        },
-        message: `${message.message}${message.ruleId === null ? '' : ` (${message.ruleId})`}`,
-      }),
-    ),
+    result.messages.map((message): PreflightProblem => ({
+      check: 'lint',
+      severity: message.severity >= 2 ? 'error' : 'warning',
+      location: {
+        file: relative(projectPath, result.filePath).split('\\').join('/'),
+        line: message.line ?? 1,
+        ...(message.column === undefined ? {} : { column: message.column }),
+      },
+      message: `${message.message}${message.ruleId === null ? '' : ` (${message.ruleId})`}`,
+    })),
   );
 }
 
