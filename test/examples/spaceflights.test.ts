@@ -158,6 +158,11 @@ test(
     }
     assert.match(run.stderr, /^node +seconds +status$/m);
     assert.match(run.stderr, /6 nodes: 6 done, 0 failed, 0 skipped in \d+\.\d\ds/);
+    // The raw data passed its Zod schemas and the companies' unique(id) expectation.
+    assert.match(
+      run.stderr,
+      /^sluice validation: 3 check\(s\) of 3 dataset\(s\) \((?=[^)]*companies)(?=[^)]*shuttles)(?=[^)]*reviews)[^)]*\), all passed\.$/m,
+    );
 
     // The row-count hook: the raw files' sizes, and where the rows went.
     assert.equal(run.rowCounts.get('← companies'), 10019);
@@ -233,6 +238,8 @@ test(
     assert.ok(firstRun, 'the first run succeeded');
     const run = await sluiceRun('--runner', 'parallel');
     assert.match(run.stderr, /6 nodes queued \(parallel runner\)/);
+    // Checked in the workers, announced to the main process.
+    assert.match(run.stderr, /^sluice validation: 3 check\(s\) of 3 dataset\(s\) .*, all passed\.$/m);
     assert.match(run.stderr, /6 nodes: 6 done, 0 failed, 0 skipped/);
     assert.notEqual(run.runId, firstRun.runId);
 

@@ -202,3 +202,36 @@ people_out:
   );
   assert.deepEqual(run.records, []);
 });
+
+test('a node with a retry policy is not retried on bad data: one attempt, no onNodeRetry', async () => {
+  const root = peopleProject({
+    nodes: `node((rows: unknown[]) => rows.length, 'people', 'count', { name: 'count', retries: { max: 3 } }),`,
+  });
+  const run = await runProject(root);
+  assert.ok(run.error instanceof DatasetValidationError, String(run.error));
+  assert.deepEqual(
+    run.records.filter((entry) => entry.kind === 'onNodeError').map((entry) => entry.node),
+    ['count'],
+  );
+  assert.equal(results(run).length, 1, 'one attempt, one check');
+});
+
+for (const runner of ['parallel', 'async'] as const) {
+  test(`on the ${runner} runner the checks run where the node runs and each result reaches the main process once`, async () => {
+    const root = peopleProject({
+      catalogExtra: '  validation: { mode: warn }\n',
+      nodes: `
+        node((rows: { age: unknown }[]) => rows.filter((row) => typeof row.age === 'number' && row.age >= 0), 'people', 'people_out', { name: 'clean' }),
+        node((rows: unknown[]) => rows.length, 'people', 'count', { name: 'count' }),`,
+    });
+    const run = await runProject(root, { runner });
+    assert.equal(run.error, undefined, String(run.error));
+    assert.deepEqual(
+      results(run)
+        .map((result) => `${result.datasetName} ${result.nodeName} ${result.stage} ${result.status}`)
+        .sort(),
+      ['people clean load warned', 'people count load warned', 'people_out clean save passed'],
+    );
+    assert.ok(results(run).every((result) => result.runId !== ''));
+  });
+}

@@ -144,32 +144,27 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
       tryfirst: true,
       handler({ node, outputs, catalog: runCatalog, runId }) {
         catalog ??= runCatalog;
-        let pending: Promise<void> | undefined;
-        let failure: unknown;
+        // Every output is checked and announced; the first failure fails the node.
+        const failures: unknown[] = [];
+        const pending: Promise<void>[] = [];
         for (const datasetName of node.outputs) {
           const slot = plans.get(datasetName) ?? planFor(datasetName);
           if (slot === null) continue;
           const subject: ValidationSubject = { datasetName, nodeName: node.name, runId, stage: 'save' };
-          // Every output is checked and announced; the first failure fails the node.
-          const run = () => check(slot, outputs[datasetName], subject);
-          if (pending !== undefined)
-            pending = pending.then(run).catch((error: unknown) => void (failure ??= error));
-          else {
-            try {
-              const checked = run();
-              if (isPromiseLike(checked))
-                pending = Promise.resolve(checked).catch((error: unknown) => void (failure ??= error));
-            } catch (error) {
-              failure ??= error;
-            }
+          try {
+            const checked = check(slot, outputs[datasetName], subject);
+            if (isPromiseLike(checked)) pending.push(Promise.resolve(checked));
+          } catch (error) {
+            failures.push(error);
           }
         }
-        if (pending === undefined) {
-          if (failure !== undefined) throw failure;
+        if (pending.length === 0) {
+          if (failures.length > 0) throw failures[0];
           return undefined;
         }
-        return pending.then(() => {
-          if (failure !== undefined) throw failure;
+        return Promise.allSettled(pending).then((settled) => {
+          for (const outcome of settled) if (outcome.status === 'rejected') failures.push(outcome.reason);
+          if (failures.length > 0) throw failures[0];
         });
       },
     },
