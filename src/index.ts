@@ -249,6 +249,7 @@ export {
   EXPECTATION_NAMES,
   DatasetValidationError,
   ValidationConfigError,
+  ValidationSettingsError,
   describeFailure,
 } from './plugins/validation/index.ts';
 export type {

@@ -46,6 +46,7 @@ export {
   EXPECTATION_NAMES,
   DatasetValidationError,
   ValidationConfigError,
+  ValidationSettingsError,
   describeFailure,
 } from './validation/index.ts';
 export type {

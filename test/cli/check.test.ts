@@ -71,6 +71,14 @@ const CASES: Record<string, { readonly breakIt: (root: string) => void; readonly
     expected:
       /^error {3}\[references\] conf\/base\/catalog\.yml:4:\d+: "\.\/src\/schemas\.ts" has no export named "NumberRw"\. Did you mean "NumberRow"\?/m,
   },
+  'a plugin reference that does not resolve': {
+    breakIt: (root) =>
+      edit(root, 'sluice.config.ts', (text) =>
+        text.replace('  pipelines: {', "  disableHooksForPlugins: ['sluice:step-hook'],\n  pipelines: {"),
+      ),
+    expected:
+      /^error {3}\[references\] sluice\.config\.ts:5: disableHooksForPlugins names "sluice:step-hook", which is no built-in plugin, installed plugin package or plugin of the project, so nothing is turned off\. Did you mean "sluice:step-hooks"\?/m,
+  },
   'a step hook reference that does not resolve': {
     breakIt: (root) => edit(root, 'conf/base/hooks.yml', (text) => text.replace('#logFailure', '#logFailur')),
     expected: /^error {3}\[references\] conf\/base\/hooks\.yml:2:\d+: .*logFailur/m,
@@ -94,7 +102,7 @@ test('every problem at once: all listed, then the count', async () => {
   const outcome = await check(root);
   assertExit(outcome, 1);
   for (const { expected } of Object.values(CASES)) assert.match(outcome.stdout, expected, outcome.output);
-  assert.match(outcome.stdout, /\nsluice check: 6 error\(s\), 0 warning\(s\) /, outcome.output);
+  assert.match(outcome.stdout, /\nsluice check: 7 error\(s\), 0 warning\(s\) /, outcome.output);
 });
 
 test('an unused catalog entry is a warning: listed, exit 0', async () => {
@@ -139,4 +147,18 @@ test("--typecheck and --lint run the project's own tsc and eslint: one type erro
     /^error {3}\[lint\] src\/nodes\.ts:4:3: Unexpected 'debugger' statement\. \(no-debugger\)$/m,
   );
   assert.match(outcome.stdout, /\nsluice check: 2 error\(s\), 0 warning\(s\) \(.*typecheck, lint\) /);
+});
+
+test('several schema references that do not resolve are each listed at their line', async () => {
+  const root = project();
+  edit(
+    root,
+    'conf/base/catalog.yml',
+    (text) => `${text.replace('#NumberRow', '#NumberRw')}  schema: ./src/schemas.ts#Total\n`,
+  );
+  const outcome = await check(root);
+  assertExit(outcome, 1);
+  assert.match(outcome.stdout, /^error {3}\[references\] conf\/base\/catalog\.yml:4:\d+: .*"NumberRw"/m);
+  assert.match(outcome.stdout, /^error {3}\[references\] conf\/base\/catalog\.yml:9:\d+: .*"Total"/m);
+  assert.match(outcome.stdout, /\nsluice check: 2 error\(s\)/);
 });

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { DiscoveryResult } from '../../hooks/discovery.ts';
 import { CatalogAggregateError } from '../../io/catalog-errors.ts';
+import { defaultPlugins } from '../../plugins/default-plugins.ts';
+import { didYouMean } from '../../suggest.ts';
 import type { DataCatalog } from '../../io/catalog.ts';
-import { createHookManager } from '../../hooks/sluice-manager.ts';
 import { hookFailureSource } from '../../hooks/failure-source.ts';
 import type { SluiceHookManager } from '../../hooks/sluice-manager.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
@@ -69,10 +73,11 @@ async function findProblems(projectPath: string, options: CheckOptions): Promise
   const problems: PreflightProblem[] = [];
   let hooks: SluiceHookManager;
   try {
-    hooks = (await createProjectHooks(settings, { role: 'main' })).manager;
+    const opened = await createProjectHooks(settings, { role: 'main' });
+    hooks = opened.manager;
+    problems.push(...unknownDisabledPlugins(settings, opened.discovery));
   } catch (error) {
-    problems.push(...problemsOf('references', error));
-    hooks = createHookManager();
+    return [...problems, ...problemsOf('references', error)];
   }
   const pipelineName = options.pipeline ?? DEFAULT_PIPELINE;
   const env = options.env ?? settings.defaultEnv;
@@ -196,20 +201,51 @@ async function runChecks(
   return problems;
 }
 
-/** Problems from an error, one per problem an aggregate error lists. */
+/**
+ * `disableHooksForPlugins` entries that name no built-in plugin, no installed package declaring
+ * hooks and no plugin of the project: the plugin meant to be off is still on.
+ */
+function unknownDisabledPlugins(settings: ProjectSettings, discovery: DiscoveryResult): PreflightProblem[] {
+  const known = [
+    ...defaultPlugins().map((plugin) => plugin.name),
+    ...discovery.plugins.flatMap((found) => [found.packageName, found.name]),
+    ...discovery.disabled,
+    ...(settings.config.hooks ?? []).map((plugin) => (plugin as { name?: string }).name ?? ''),
+  ];
+  const lines = readFileSync(settings.configFile, 'utf8').split('\n');
+  return (settings.config.disableHooksForPlugins ?? [])
+    .filter((name) => !known.includes(name))
+    .map((name) => {
+      const line = lines.findIndex((text) => text.includes(`'${name}'`) || text.includes(`"${name}"`));
+      return {
+        check: 'references' as const,
+        severity: 'error' as const,
+        location: {
+          file: relative(settings.projectPath, settings.configFile).split('\\').join('/'),
+          line: line + 1 || 1,
+        },
+        message: `disableHooksForPlugins names "${name}", which is no built-in plugin, installed plugin package or plugin of the project, so nothing is turned off.${didYouMean(name, known)}`,
+        hint: `Known plugins: ${[...new Set(known)].filter(Boolean).sort().join(', ')}.`,
+      };
+    });
+}
+
+/**
+ * Problems from an error: one per problem when it lists several (`problems` of a run that could not
+ * start, `errors` of a catalog or a plugin's aggregate error).
+ */
 function problemsOf(check: PreflightProblem['check'], error: unknown): PreflightProblem[] {
   if (error instanceof RunNotStartedError)
     return error.problems.flatMap((problem) => problemsOf(check, problem));
-  if (error instanceof CatalogAggregateError)
-    return error.errors.flatMap((inner) =>
-      problemsOf(/credentials/.test(inner.message) ? 'credentials' : check, inner),
+  const listed = (error as { errors?: unknown } | null)?.errors;
+  if (Array.isArray(listed) && listed.length > 0) {
+    const credentials = error instanceof CatalogAggregateError;
+    return listed.flatMap((inner) =>
+      problemsOf(credentials && /credentials/.test((inner as Error).message) ? 'credentials' : check, inner),
     );
-  const lines = String((error as Error)?.message ?? error).split('\n');
-  const nested = lines.slice(1).filter((line) => /^ {2}- /.test(line));
-  const hint = (error as SluiceError)?.hint;
-  if (nested.length > 1 && /can't be used|problems/.test(lines[0]!))
-    return nested.map((line) => ({ check, severity: 'error', message: line.replace(/^ {2}- /, ''), hint }));
-  return [{ check, severity: 'error', message: lines.join('\n'), hint }];
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return [{ check, severity: 'error', message, hint: (error as SluiceError | null)?.hint }];
 }
 
 function dedupe(problems: readonly PreflightProblem[]): PreflightProblem[] {

@@ -92,7 +92,11 @@ export async function planDataset(
         expectations.push(compileExpectation(written, () => resolved!));
       } catch (error) {
         if (!(error instanceof ExpectationShapeError)) throw error;
-        throw new ValidationConfigError(`dataset "${datasetName}": ${error.message}`, where, error.hint);
+        throw new ValidationConfigError(
+          `dataset "${datasetName}": ${error.message}`,
+          where,
+          error.hint ?? '',
+        );
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { ConfigLocation, DatasetValidationResult } from '../../plugin-api/index.ts';
-import { ConfigError, NodeDataError } from '../../plugin-api/index.ts';
+import { ConfigError, NodeDataError, SluiceError } from '../../plugin-api/index.ts';
 import { describeFailure } from './report.ts';
 
 /**
@@ -24,5 +24,18 @@ export class DatasetValidationError extends NodeDataError {
 export class ValidationConfigError extends ConfigError {
   constructor(message: string, location: ConfigLocation | undefined, hint: string) {
     super(message, { ...(location === undefined ? {} : { location }), hint });
+  }
+}
+
+/** Several datasets' validation settings can't be used; `errors` holds each one's error. */
+export class ValidationSettingsError extends SluiceError {
+  readonly errors: readonly Error[];
+
+  constructor(errors: readonly Error[]) {
+    super(
+      `${errors.length} dataset validation settings can't be used:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`,
+      { hint: 'Fix each schema reference and expectation listed above.' },
+    );
+    this.errors = errors;
   }
 }

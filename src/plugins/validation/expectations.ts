@@ -1,5 +1,5 @@
 import type { ExpectationOutcome, ValidationIssue } from '../../plugin-api/index.ts';
-import { didYouMean } from '../../plugin-api/index.ts';
+import { SluiceError, didYouMean } from '../../plugin-api/index.ts';
 import type { CustomExpectation, CustomFailure, Row } from './rules.ts';
 import { EXPECTATION_NAMES } from './rules.ts';
 import { SHOWN_ROWS } from './check-schema.ts';
@@ -14,11 +14,9 @@ export interface CompiledExpectation {
 }
 
 /** Why an expectation as written can't be used; the caller adds where it is written. */
-export class ExpectationShapeError extends Error {
-  readonly hint: string;
+export class ExpectationShapeError extends SluiceError {
   constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
+    super(message, { hint });
   }
 }
 

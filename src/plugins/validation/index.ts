@@ -9,5 +9,5 @@ export type {
   ValidationMode,
 } from './rules.ts';
 export { EXPECTATION_NAMES } from './rules.ts';
-export { DatasetValidationError, ValidationConfigError } from './errors.ts';
+export { DatasetValidationError, ValidationConfigError, ValidationSettingsError } from './errors.ts';
 export { describeFailure } from './report.ts';

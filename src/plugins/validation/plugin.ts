@@ -14,7 +14,7 @@ import {
 } from '../../plugin-api/index.ts';
 import type { DatasetPlan } from './dataset-plan.ts';
 import { planDataset } from './dataset-plan.ts';
-import { DatasetValidationError } from './errors.ts';
+import { DatasetValidationError, ValidationSettingsError } from './errors.ts';
 import { describeFailure } from './report.ts';
 import type { DatasetValidation } from './rules.ts';
 import type { ValidationSubject } from './validate-data.ts';
@@ -127,12 +127,7 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
         }
       }
       if (problems.length === 1) throw problems[0]!;
-      if (problems.length > 1) {
-        throw new SluiceError(
-          `${problems.length} dataset validation settings can't be used:\n${problems.map((problem) => `  - ${problem.message}`).join('\n')}`,
-          { hint: 'Fix each schema reference and expectation listed above.' },
-        );
-      }
+      if (problems.length > 1) throw new ValidationSettingsError(problems);
     },
     afterDatasetLoaded({ datasetName, data, node }) {
       const slot = plans.get(datasetName) ?? planFor(datasetName);
