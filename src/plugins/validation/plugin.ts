@@ -5,13 +5,7 @@ import type {
   ProjectContext,
   SluicePlugin,
 } from '../../plugin-api/index.ts';
-import {
-  ModuleReferences,
-  SluiceError,
-  announce,
-  definePlugin,
-  isPromiseLike,
-} from '../../plugin-api/index.ts';
+import { ModuleReferences, announce, definePlugin, isPromiseLike } from '../../plugin-api/index.ts';
 import type { DatasetPlan } from './dataset-plan.ts';
 import { planDataset } from './dataset-plan.ts';
 import { DatasetValidationError, ValidationSettingsError } from './errors.ts';
