@@ -128,3 +128,48 @@ test('sql_table on PostgreSQL: checked on load and on save; a failing output cre
   await prepareRaw(root);
   await checkFormat(format, root);
 });
+
+test('an Arrow table (parquet loaded with `as: arrow`) is checked row by row; sampling reads only the sample', async () => {
+  const root = validationProject({
+    schemas: ITEM,
+    catalog: `raw:
+  type: parquet
+  filepath: data/raw.parquet
+as_arrow:
+  type: parquet
+  filepath: data/raw.parquet
+  load_args: { as: arrow }
+  schema: ./src/schemas.ts#Item
+sampled:
+  type: parquet
+  filepath: data/raw.parquet
+  load_args: { as: arrow }
+  schema: ./src/schemas.ts#Item
+  validation: { sample: 2 }
+`,
+    nodes: `
+      node(() => [{ id: 1, label: 'a' }, { id: 2.5, label: 'b' }, { id: 3, label: 'c' }, { id: 4.5, label: 'd' }], undefined, 'raw', { name: 'write' }),
+      node((table: { numRows: number }) => table.numRows, 'as_arrow', 'arrow_rows', { name: 'read_arrow' }),
+      node((table: { numRows: number }) => table.numRows, 'sampled', 'sampled_rows', { name: 'read_sampled' }),
+    `,
+  });
+  assert.equal((await runProject(root, { nodeNames: ['write'] })).error, undefined);
+  const run = await runProject(root, { nodeNames: ['read_arrow', 'read_sampled'], continueOnFailure: true });
+  assert.ok(run.error instanceof NodeFailuresError, String(run.error));
+  assert.deepEqual(
+    run.error.failures.map((failure) => failure.nodeName),
+    ['read_arrow'],
+  );
+  const [arrow, sampled] = ['as_arrow', 'sampled'].map((name) =>
+    results(run).find((result) => result.datasetName === name)!,
+  );
+  assert.deepEqual(
+    arrow!.issues.map((issue) => [issue.row, issue.path]),
+    [
+      [1, 'id'],
+      [3, 'id'],
+    ],
+  );
+  // Rows 0 and 2 of 4: both pass.
+  assert.deepEqual([sampled!.status, sampled!.rowsChecked, sampled!.rowCount], ['passed', 2, 4]);
+});
