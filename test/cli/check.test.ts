@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { serviceOrSkip } from '../support/services.ts';
 import { REPO, assertExit, copyProject, ensureBuilt, sluice, write } from './support.ts';
 
 before(() => ensureBuilt());
@@ -161,4 +162,28 @@ test('several schema references that do not resolve are each listed at their lin
   assert.match(outcome.stdout, /^error {3}\[references\] conf\/base\/catalog\.yml:4:\d+: .*"NumberRw"/m);
   assert.match(outcome.stdout, /^error {3}\[references\] conf\/base\/catalog\.yml:9:\d+: .*"Total"/m);
   assert.match(outcome.stdout, /\nsluice check: 2 error\(s\)/);
+});
+
+test('an input table that does not exist in PostgreSQL is found without loading anything', async (t) => {
+  if (!(await serviceOrSkip(t, 'PostgreSQL', '127.0.0.1', 5432))) return;
+  const root = project();
+  const table = `sluice_check_missing_${process.pid}`;
+  edit(root, 'conf/base/catalog.yml', (text) =>
+    text.replace(
+      'numbers:\n  type: csv\n  filepath: data/numbers.csv',
+      `numbers:\n  type: sql_table\n  table: ${table}\n  credentials: db`,
+    ),
+  );
+  write(join(root, 'conf/local/credentials.yml'), 'db:\n  con: postgresql://postgres@127.0.0.1:5432/test\n');
+  const outcome = await check(root);
+  assertExit(outcome, 1);
+  assert.match(
+    outcome.stdout,
+    new RegExp(
+      `^error {3}\\[inputs\\] conf/base/catalog\\.yml:1:1: input "numbers" \\(sql_table, table ${table}\\) doesn't exist`,
+      'm',
+    ),
+    outcome.output,
+  );
+  assert.match(outcome.stdout, /\nsluice check: 1 error\(s\)/);
 });

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DatasetValidationError, NodeFailuresError, RunNotStartedError } from '../../src/index.ts';
+import { z } from 'zod';
+import {
+  DatasetValidationError,
+  NodeFailuresError,
+  RunNotStartedError,
+  validationPlugin,
+} from '../../src/index.ts';
+import type { DatasetValidation } from '../../src/index.ts';
 import { readText, results, runProject, validationProject } from './validation-support.ts';
 
 const PERSON = `
@@ -235,3 +242,28 @@ for (const runner of ['parallel', 'async'] as const) {
     assert.ok(results(run).every((result) => result.runId !== ''));
   });
 }
+
+// Type-level checks: `npm run typecheck` fails if any @ts-expect-error line stops being an error.
+test('the in-code form is typed: a Zod schema or a reference, known expectations and modes', () => {
+  const Company = z.object({ id: z.number() });
+  const companies: DatasetValidation<typeof Company> = {
+    schema: Company,
+    expectations: [
+      { unique: 'id' },
+      { between: { column: 'id', min: 0 } },
+      { custom: (rows) => rows.length > 0 },
+    ],
+    sample: 1000,
+    mode: 'warn',
+  };
+  const plugin = validationPlugin({
+    datasets: { companies, shuttles: { schema: './src/schemas.ts#Shuttle' } },
+  });
+  assert.equal(plugin.name, 'sluice:validation');
+  // @ts-expect-error: a schema is a Zod schema or a "module#export" string
+  validationPlugin({ datasets: { bad: { schema: 42 } } });
+  // @ts-expect-error: modes are error and warn
+  validationPlugin({ datasets: { bad: { mode: 'loud' } } });
+  // @ts-expect-error: no such expectation
+  validationPlugin({ datasets: { bad: { expectations: [{ uniqe: 'id' }] } } });
+});
