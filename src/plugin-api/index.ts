@@ -81,7 +81,7 @@ export { isPromiseLike } from '../maybe-promise.ts';
 export { announce } from './announce.ts';
 export type { AnnouncedHookName } from './announce.ts';
 export { ModuleReferences, ModuleReferenceError, parseModuleReference } from './module-reference.ts';
-export type { ExportCheck, ParsedReference } from './module-reference.ts';
+export type { ExportCheck, ModuleReferencesOptions, ParsedReference } from './module-reference.ts';
 export type { DatasetAnnotations } from '../io/catalog-annotations.ts';
 export { ANNOTATION_KEYS } from '../io/catalog-annotations.ts';
 export type {

@@ -1,8 +1,8 @@
 /**
  * `"module#export"` references, as YAML names code: `./src/schemas.ts#Company` (a path relative
  * to the project root) or `some-package#thing` (an installed package, resolved from the project).
- * The rules of step hook references in hooks.yml, for any plugin that lets configuration name an
- * export: a schema, a check, a hook.
+ * One set of rules for every plugin that lets configuration name an export: step hooks in
+ * hooks.yml, schemas and custom expectations in the catalog.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,12 +47,26 @@ export function parseModuleReference(reference: string): ParsedReference | undef
   return { specifier: reference.slice(0, hash), exportName: reference.slice(hash + 1) };
 }
 
-/** What a resolved export must be, for the message when it isn't (`a Zod schema`). */
+/** What a resolved export must be, and the words messages use for it. */
 export interface ExportCheck<T> {
+  /** What the export must be, with its article: `a Zod schema`, `a function`. */
   readonly what: string;
   readonly accepts: (value: unknown) => value is T;
-  /** Which exports to suggest when the named one is missing. Default: those `accepts` takes. */
-  readonly hint?: string;
+  /** What the reference names, for messages: `step hook`, `schema`. Default `reference`... */
+  readonly noun?: string;
+  /** A well-formed reference of this kind, for hints: `./src/schemas.ts#Company`. */
+  readonly example?: string;
+  /** The hint when the export exists but is not what it must be. */
+  readonly wrongKindHint?: string;
+}
+
+/** Options of {@link ModuleReferences}. */
+export interface ModuleReferencesOptions {
+  /**
+   * Module names that resolve to a module of the caller's choosing rather than a package of the
+   * project (the step-hooks plugin maps `sluice` to Sluice's own entry point).
+   */
+  readonly builtins?: Readonly<Record<string, () => Promise<Record<string, unknown>>>>;
 }
 
 /**
@@ -61,25 +75,37 @@ export interface ExportCheck<T> {
  */
 export class ModuleReferences {
   readonly projectPath: string;
+  readonly #builtins: Readonly<Record<string, () => Promise<Record<string, unknown>>>>;
   readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
 
-  constructor(projectPath: string) {
+  constructor(projectPath: string, options: ModuleReferencesOptions = {}) {
     this.projectPath = projectPath;
+    this.#builtins = options.builtins ?? {};
   }
 
-  /** The export `reference` names, checked by `check`; a `ModuleReferenceError` otherwise. */
+  /**
+   * The export `reference` names, checked by `check`; a `ModuleReferenceError` otherwise, whose
+   * message starts with `location` and then `context` (`the onFailure option of node "x"`).
+   */
   async resolve<T>(
     reference: string,
     check: ExportCheck<T>,
     location?: ConfigLocation | undefined,
+    context?: string | undefined,
   ): Promise<T> {
+    const noun = check.noun ?? 'reference';
+    const example = check.example ?? './src/module.ts#name';
     const fail = (message: string, hint: string, cause?: unknown) =>
-      new ModuleReferenceError(reference, message, { location, hint, cause });
+      new ModuleReferenceError(reference, `${context === undefined ? '' : `${context}: `}${message}`, {
+        location,
+        hint,
+        cause,
+      });
     const parsed = parseModuleReference(reference);
     if (parsed === undefined) {
       throw fail(
-        `the reference "${reference}" must name a module and an export, separated by "#".`,
-        'Write it as "./src/schemas.ts#Company" (a path relative to the project root) or "package#export".',
+        `the ${noun} reference "${reference}" must name a module and an export, separated by "#".`,
+        `Write it as "${example}" (a path relative to the project root), or "package#export".`,
       );
     }
     const { specifier, exportName } = parsed;
@@ -89,23 +115,25 @@ export class ModuleReferences {
     } catch (error) {
       if (error instanceof ModuleReferenceError) throw fail(error.message, error.hint ?? '');
       throw fail(
-        `the module of "${reference}" failed to load: ${(error as Error).message}`,
+        `the module of ${noun} "${reference}" failed to load: ${(error as Error).message}`,
         'Check the path (relative to the project root) and that the module loads on its own.',
         error,
       );
     }
     const value = exports[exportName];
     const candidates = Object.keys(exports).filter((name) => check.accepts(exports[name]));
+    const listed = `Exports that are ${check.what}: ${candidates.join(', ') || 'none'}.`;
     if (value === undefined) {
       throw fail(
         `"${specifier}" has no export named "${exportName}".${didYouMean(exportName, candidates)}`,
-        check.hint ?? `Exports that are ${check.what}: ${candidates.join(', ') || 'none'}.`,
+        listed,
       );
     }
     if (!check.accepts(value)) {
+      const kind = value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
       throw fail(
-        `the export "${exportName}" of "${specifier}" is not ${check.what}.`,
-        check.hint ?? `Exports that are ${check.what}: ${candidates.join(', ') || 'none'}.`,
+        `the export "${exportName}" of "${specifier}" is ${kind}, not ${check.what}.`,
+        check.wrongKindHint ?? listed,
       );
     }
     return value;
@@ -121,6 +149,8 @@ export class ModuleReferences {
   }
 
   async #load(specifier: string): Promise<Record<string, unknown>> {
+    const builtin = this.#builtins[specifier];
+    if (builtin !== undefined) return builtin();
     if (specifier.startsWith('.') || isAbsolute(specifier)) {
       const path = resolve(this.projectPath, specifier);
       if (!existsSync(path)) {
@@ -128,7 +158,7 @@ export class ModuleReferences {
           specifier,
           `the module "${specifier}" doesn't exist (looked for ${path}).`,
           {
-            hint: 'Module paths are relative to the project root, e.g. "./src/schemas.ts#Company".',
+            hint: 'Module paths are relative to the project root, e.g. "./src/module.ts#name".',
           },
         );
       }

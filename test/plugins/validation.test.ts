@@ -205,7 +205,7 @@ people_out:
   );
   assert.match(
     run.error.message,
-    /conf\/base\/catalog\.yml:8:\d+: the export "notASchema" of "\.\/src\/schemas\.ts" is not a Zod schema\./,
+    /conf\/base\/catalog\.yml:8:\d+: the export "notASchema" of "\.\/src\/schemas\.ts" is a number, not a Zod schema\./,
   );
   assert.deepEqual(run.records, []);
 });

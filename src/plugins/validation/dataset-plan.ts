@@ -30,10 +30,17 @@ export function isZodSchema(value: unknown): value is ZodType {
   );
 }
 
-const ZOD_SCHEMA: ExportCheck<ZodType> = { what: 'a Zod schema', accepts: isZodSchema };
+const ZOD_SCHEMA: ExportCheck<ZodType> = {
+  what: 'a Zod schema',
+  accepts: isZodSchema,
+  noun: 'schema',
+  example: './src/schemas.ts#Company',
+};
 const FUNCTION: ExportCheck<CustomExpectation> = {
   what: 'a function',
   accepts: (value): value is CustomExpectation => typeof value === 'function',
+  noun: 'custom expectation',
+  example: './src/checks.ts#pricesRise',
 };
 
 /** Where the catalog writes a setting of the dataset (`['expectations', '2']`). */
