@@ -1,5 +1,5 @@
 import type { ValidationIssue } from '../../plugin-api/index.ts';
-import type { ZodType } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 import type { TableRows } from './table-rows.ts';
 
 /** Failing rows whose issues a result keeps (every failure is counted). */
@@ -22,15 +22,26 @@ export function checkRows(schema: ZodType, rows: TableRows, sample: number | und
   const checked = sample === undefined || sample >= total ? total : Math.max(0, Math.floor(sample));
   const issues: ValidationIssue[] = [];
   let failedRows = 0;
-  for (let i = 0; i < checked; i++) {
-    const index = checked === total ? i : Math.floor((i * total) / checked);
-    const result = schema.safeParse(rows.row(index));
-    if (result.success) continue;
+  const fail = (index: number, error: ZodError) => {
     failedRows++;
-    if (failedRows > SHOWN_ROWS) continue;
+    if (failedRows > SHOWN_ROWS) return;
     const row = rows.isTable ? index : undefined;
-    for (const issue of result.error.issues)
+    for (const issue of error.issues)
       issues.push({ row, path: formatPath(issue.path), message: issue.message });
+  };
+  const array = rows.array;
+  if (array !== undefined && checked === total) {
+    // Every row of an array: nothing between the rows and safeParse.
+    for (let i = 0; i < total; i++) {
+      const result = schema.safeParse(array[i]);
+      if (!result.success) fail(i, result.error);
+    }
+  } else {
+    for (let i = 0; i < checked; i++) {
+      const index = checked === total ? i : Math.floor((i * total) / checked);
+      const result = schema.safeParse(rows.row(index));
+      if (!result.success) fail(index, result.error);
+    }
   }
   return { rowsChecked: checked, failedRows, issues };
 }

@@ -9,6 +9,8 @@ export interface TableRows {
   readonly isTable: boolean;
   readonly count: number;
   row(index: number): unknown;
+  /** The array itself, when the data is one: the fast path reads it directly. */
+  readonly array?: readonly unknown[];
 }
 
 interface ArrowLike {
@@ -29,7 +31,8 @@ function isArrowTable(value: unknown): value is ArrowLike {
 }
 
 export function tableRows(data: unknown): TableRows {
-  if (Array.isArray(data)) return { isTable: true, count: data.length, row: (index) => data[index] };
+  if (Array.isArray(data))
+    return { isTable: true, count: data.length, row: (index) => data[index], array: data };
   if (isArrowTable(data)) {
     return { isTable: true, count: data.numRows, row: (index) => data.get(index)?.toJSON() };
   }
