@@ -179,3 +179,24 @@ test('a validation failure alerts like any node failure (webhook, through the st
   assert.match(text, /make_rows/);
   assert.match(text, /DatasetValidationError|failed validation/);
 });
+
+test('a message quoting a secret is masked in the error, the log and the announced result', async () => {
+  const secret = 'S3CRET-VALUE-8841';
+  const root = validationProject({
+    schemas: `export const Token = z.object({
+  token: z.string().refine(() => false, { error: (issue) => 'bad token ' + String(issue.input) }),
+});`,
+    catalog: 'tokens:\n  type: memory\n  schema: ./src/schemas.ts#Token\n  validation: { mode: __MODE__ }\n',
+    nodes: `node(() => [{ token: '${secret}' }], undefined, 'tokens', { name: 'make_tokens' }),`,
+    files: { 'conf/local/credentials.yml': `db:\n  password: ${secret}\n` },
+  });
+  const catalogFile = join(root, 'conf', 'base', 'catalog.yml');
+  const template = (await import('node:fs')).readFileSync(catalogFile, 'utf8');
+  for (const mode of ['error', 'warn']) {
+    writeFileSync(catalogFile, template.replace('__MODE__', mode));
+    const run = await runProject(root);
+    const shown = JSON.stringify(run.records) + String(run.error?.message);
+    assert.ok(shown.includes('bad token'), shown);
+    assert.ok(!shown.includes(secret), `${mode}: the secret leaked:\n${shown}`);
+  }
+});

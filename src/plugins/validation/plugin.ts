@@ -9,7 +9,7 @@ import { ModuleReferences, announce, definePlugin, isPromiseLike } from '../../p
 import type { DatasetPlan } from './dataset-plan.ts';
 import { planDataset } from './dataset-plan.ts';
 import { DatasetValidationError, ValidationSettingsError } from './errors.ts';
-import { describeFailure } from './report.ts';
+import { describeFailure, redactResult } from './report.ts';
 import type { DatasetValidation } from './rules.ts';
 import type { ValidationSubject } from './validate-data.ts';
 import { validateData } from './validate-data.ts';
@@ -67,19 +67,22 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
       slot = null;
     } else {
       const locate = (path: readonly string[]) => catalog?.locateSetting(datasetName, path);
+      // This run's plans: a later run (a new catalog) starts a map of its own.
+      const runPlans = plans;
       slot = planDataset(datasetName, annotations, inCode, locate, references).then((plan) => {
-        plans.set(datasetName, plan ?? null);
+        runPlans.set(datasetName, plan ?? null);
         return plan ?? null;
       });
       // A failed plan is reported by every dataset check that needs it, not cached as a success.
-      slot.catch(() => plans.delete(datasetName));
+      slot.catch(() => runPlans.delete(datasetName));
     }
     plans.set(datasetName, slot);
     return slot;
   };
 
-  /** Announces the result, then fails the node, warns, or lets it pass. */
-  const conclude = (result: DatasetValidationResult): void | Promise<void> => {
+  /** Announces the result (messages redacted), then fails the node, warns, or lets it pass. */
+  const conclude = (checked: DatasetValidationResult): void | Promise<void> => {
+    const result = checked.status === 'passed' ? checked : redactResult(checked, redact);
     const after = () => {
       if (result.status === 'failed') throw new DatasetValidationError(result, redact);
       if (result.status === 'warned') log(`sluice validation warning: ${redact(describeFailure(result))}`);

@@ -48,3 +48,20 @@ export function describeFailure(result: DatasetValidationResult): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * The result with every message passed through `redact`: a custom Zod message or check may quote
+ * a value, and results go to logs and run stores.
+ */
+export function redactResult(
+  result: DatasetValidationResult,
+  redact: (text: string) => string,
+): DatasetValidationResult {
+  const issues = (list: readonly ValidationIssue[]) =>
+    list.map((issue) => ({ ...issue, path: redact(issue.path), message: redact(issue.message) }));
+  return {
+    ...result,
+    issues: issues(result.issues),
+    expectations: result.expectations.map((outcome) => ({ ...outcome, issues: issues(outcome.issues) })),
+  };
+}
