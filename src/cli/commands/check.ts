@@ -8,12 +8,14 @@ import type { DataCatalog } from '../../io/catalog.ts';
 import { hookFailureSource } from '../../hooks/failure-source.ts';
 import type { SluiceHookManager } from '../../hooks/sluice-manager.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
-import type { PreflightProblem } from '../../plugins/preflight/index.ts';
+import type { MissingVariable, PreflightProblem } from '../../plugins/preflight/index.ts';
 import {
   PREFLIGHT_PLUGIN_NAME,
   checkEnvironment,
   formatProblem,
+  missingVariables,
   runPreflight,
+  runSourceChecks,
 } from '../../plugins/preflight/index.ts';
 import { buildCatalog } from '../../project/build-catalog.ts';
 import { createProjectHooks } from '../../project/project-hooks.ts';
@@ -105,10 +107,11 @@ async function findProblems(projectPath: string, options: CheckOptions): Promise
     pipelines,
     environ: process.env,
   };
-  const unset = checkEnvironment(subject);
-  problems.push(...unset);
+  const unset = missingVariables(subject);
+  problems.push(...checkEnvironment(subject));
   const catalog = await openCatalog(settings, hooks, env, runId, pipelineName, unset, problems);
-  if (catalog === undefined) return dedupe(problems);
+  // Without a catalog the data can't be checked, the project's source still can.
+  if (catalog === undefined) return dedupe([...problems, ...(await runSourceChecks(subject, options))]);
   problems.push(...(await runChecks(pipeline, catalog, hooks, runParams)));
   // The environment was checked above, before the catalog.
   const found = await runPreflight({ ...subject, catalog }, options);
@@ -128,13 +131,10 @@ async function openCatalog(
   env: string,
   runId: string,
   pipelineName: string,
-  unset: readonly PreflightProblem[],
+  unset: readonly MissingVariable[],
   problems: PreflightProblem[],
 ): Promise<DataCatalog | undefined> {
-  for (const problem of unset) {
-    const name = /variable (\S+) is not set/.exec(problem.message)?.[1];
-    if (name !== undefined) process.env[name] = 'sluice-check-placeholder';
-  }
+  for (const { name } of unset) process.env[name] = 'sluice-check-placeholder';
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const { catalog } = await buildCatalog({

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { DataCatalog, Pipeline } from '../../plugin-api/index.ts';
+import type { ConfigLocation, DataCatalog, Pipeline } from '../../plugin-api/index.ts';
 import { isParameterName } from '../../plugin-api/index.ts';
 import type { PreflightProblem } from './problem.ts';
 
@@ -81,15 +81,21 @@ export function checkUnusedEntries(subject: PreflightSubject): PreflightProblem[
 
 const ENV_REFERENCE = /\$\{env:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(,[^}]*)?\}/g;
 
+/** One `${env:VAR}` that has no default and names a variable the environment lacks. */
+export interface MissingVariable {
+  readonly name: string;
+  readonly location: ConfigLocation;
+}
+
 /**
  * `${env:VAR}` in the credentials files of `base` and the run environment, without a default,
- * naming a variable the environment lacks: each one at its line, all at once (loading stops at
- * the first).
+ * naming a variable the environment lacks: each one at its line, all at once (loading the
+ * configuration stops at the first).
  */
-export function checkEnvironment(
+export function missingVariables(
   subject: Pick<PreflightSubject, 'projectPath' | 'confSource' | 'env' | 'environ'>,
-): PreflightProblem[] {
-  const problems: PreflightProblem[] = [];
+): MissingVariable[] {
+  const missing: MissingVariable[] = [];
   for (const env of ['base', subject.env]) {
     const folder = join(subject.projectPath, subject.confSource, env);
     for (const file of filesUnder(folder)) {
@@ -100,29 +106,38 @@ export function checkEnvironment(
         for (const match of text.matchAll(ENV_REFERENCE)) {
           const name = match[1]!;
           if (match[2] !== undefined || subject.environ[name] !== undefined) continue;
-          problems.push({
-            check: 'env',
-            severity: 'error',
-            location: {
-              file: relativeTo(subject.projectPath, file),
-              line: index + 1,
-              column: (match.index ?? 0) + 1,
-            },
-            message: `the environment variable ${name} is not set, and \${env:${name}} has no default.`,
-            hint: `Set ${name} in the environment of the run, or give a default: \${env:${name}, <default>}.`,
-          });
+          const location = {
+            file: relativeTo(subject.projectPath, file),
+            line: index + 1,
+            column: (match.index ?? 0) + 1,
+          };
+          missing.push({ name, location });
         }
       });
     }
   }
-  return problems;
+  return missing;
+}
+
+export function checkEnvironment(
+  subject: Pick<PreflightSubject, 'projectPath' | 'confSource' | 'env' | 'environ'>,
+): PreflightProblem[] {
+  return missingVariables(subject).map(({ name, location }) => ({
+    check: 'env',
+    severity: 'error',
+    location,
+    message: `the environment variable ${name} is not set, and \${env:${name}} has no default.`,
+    hint: `Set ${name} in the environment of the run, or give a default: \${env:${name}, <default>}.`,
+  }));
 }
 
 /**
  * interrogate for nodes: the pipeline's node functions that the project exports from its source
  * (src/) without a doc comment (`/** ... *\/`) right above them.
  */
-export function checkDocComments(subject: PreflightSubject): PreflightProblem[] {
+export function checkDocComments(
+  subject: Pick<PreflightSubject, 'projectPath' | 'pipeline'>,
+): PreflightProblem[] {
   const wanted = new Set(
     subject.pipeline.nodes
       .map((node) => node.func.name)

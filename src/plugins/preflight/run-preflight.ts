@@ -16,9 +16,8 @@ export interface PreflightChecks {
 }
 
 /**
- * Runs every check at once and returns every problem, in a stable order (by check, then by
- * where): inputs that must exist, environment variables credentials need, unused catalog entries,
- * and the opt-in ones.
+ * Runs every check at once and returns every problem, grouped by check: inputs that must exist,
+ * environment variables credentials need, unused catalog entries, and the opt-in ones.
  */
 export async function runPreflight(
   subject: PreflightSubject,
@@ -28,6 +27,17 @@ export async function runPreflight(
     checkInputsExist(subject),
     checkEnvironment(subject),
     checks.unused === false ? [] : checkUnusedEntries(subject),
+    runSourceChecks(subject, checks),
+  ]);
+  return found.flat();
+}
+
+/** The opt-in checks of the project's source (docs, typecheck, lint): they need no catalog. */
+export async function runSourceChecks(
+  subject: Pick<PreflightSubject, 'projectPath' | 'pipeline'>,
+  checks: PreflightChecks,
+): Promise<PreflightProblem[]> {
+  const found = await Promise.all([
     checks.docs === true ? checkDocComments(subject) : [],
     checks.typecheck === true ? checkTypes(subject.projectPath) : [],
     checks.lint === true ? checkLint(subject.projectPath) : [],
