@@ -145,7 +145,7 @@ export async function main(
     .description('Find every problem a run would meet, without running anything (exit 1 when any).')
     .option('--pipeline <name>', 'a registered pipeline (default __default__)')
     .option('--env <env>', 'the configuration environment layered over base')
-    .option('--typecheck', "also type-check the project with its tsconfig.json (tsc --noEmit)", false)
+    .option('--typecheck', 'also type-check the project with its tsconfig.json (tsc --noEmit)', false)
     .option('--lint', 'also lint the project with its eslint configuration', false)
     .option('--docs', 'also require a doc comment on every exported node function', false)
     .action(act(async () => (await import('./commands/check.ts')).checkCommand));
