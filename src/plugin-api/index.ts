@@ -8,7 +8,7 @@
 // Writing a plugin: `definePlugin`, the hook specs and what hooks receive (also in `sluice`).
 export { definePlugin } from '../hooks/sluice-manager.ts';
 export type { SluicePlugin } from '../hooks/sluice-manager.ts';
-export type { HookSpecs, InputOverrides, ProjectMetadata } from '../hooks/specs.ts';
+export type { HookSpecs, InputOverrides, NodeSkip, ProjectMetadata } from '../hooks/specs.ts';
 export type { HookArgs, HookName, HookReturn, ImplementationOrder } from '../hooks/plugin.ts';
 export type { ProjectContext } from '../run-types/project-context.ts';
 export type { RunParams, RunResult } from '../run-types/run-params.ts';
@@ -24,7 +24,7 @@ export { loadSettings } from '../project/settings.ts';
 // Errors a plugin throws or inspects (also in `sluice`).
 export { SluiceError } from '../errors.ts';
 export { ConfigError } from '../config/errors.ts';
-export { NodeFailuresError, PluginHookError } from '../runner/errors.ts';
+export { NodeFailuresError, NodeSkipError, PluginHookError } from '../runner/errors.ts';
 
 // Hook managers: the pluggy-grade core, for tools that host plugins of their own or inspect calls.
 export { HookManager } from '../hooks/manager.ts';

@@ -64,6 +64,9 @@ export class PluginHookError extends SluiceError {
   }
 }
 
+/** A `nodeSkip` result that can't be honoured (a memory output not served, say); wrapped in `PluginHookError`. */
+export class NodeSkipError extends SluiceError {}
+
 /** A plugin's mistake while a node ran: it stops the run, even one that goes on after node failures. */
 export function stopsTheRun(error: Error): boolean {
   return error instanceof PluginHookError || error instanceof InputOverrideError;
