@@ -53,7 +53,8 @@ function lifecycle(events: string[]): SluicePlugin {
     name: 'lifecycle',
     onNodeStart: ({ node }) => void events.push(`onNodeStart ${node.name}`),
     onNodeEnd: ({ node }) => void events.push(`onNodeEnd ${node.name}`),
-    onNodeSkipped: ({ node, reason, runId }) => void events.push(`onNodeSkipped ${node.name} ${reason} ${runId}`),
+    onNodeSkipped: ({ node, reason, runId }) =>
+      void events.push(`onNodeSkipped ${node.name} ${reason} ${runId}`),
     nodeRetryPolicy: ({ node }) => void events.push(`nodeRetryPolicy ${node.name}`),
   };
 }
