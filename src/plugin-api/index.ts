@@ -66,6 +66,9 @@ export {
   stripTranscoding,
 } from '../pipeline/transcoding.ts';
 
+// Files: whole-or-nothing writes, for plugins that keep state on disk.
+export { writeAtomically, writeFileAtomically } from '../io/atomic-write.ts';
+
 // Secrets: masking credentials in anything a plugin prints or sends.
 export { Redactor, REDACTION_MASK, isSecretName } from '../secrets/redactor.ts';
 

@@ -23,7 +23,8 @@ import { newRunId } from './run-id.ts';
 import type { RunParams, RunResult } from '../run-types/run-params.ts';
 import { runPipeline } from './run-pipeline.ts';
 import type { ProjectSettings } from '../project/settings.ts';
-import { DEFAULT_PIPELINE, loadSettings } from '../project/settings.ts';
+import type { IncrementalSettings } from '../project/settings.ts';
+import { DEFAULT_PIPELINE, incrementalSettings, loadSettings } from '../project/settings.ts';
 import { SLUICE_VERSION } from '../version.ts';
 import { projectMetadata } from './project-metadata.ts';
 
@@ -41,6 +42,11 @@ export interface SessionOptions {
   settings?: ProjectSettings;
   /** Where the session reports the resume command after a failure. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Incremental runs (`sluice run --incremental`): skip nodes whose code, inputs and parameters
+   * are unchanged since their last successful run. Default: the project's `incremental` setting.
+   */
+  incremental?: boolean | IncrementalSettings;
 }
 
 /** One run's choices: Kedro's `kedro run` options. */
@@ -95,6 +101,8 @@ export class Session {
   readonly runtimeParams: Readonly<Record<string, unknown>>;
   #report: RunReport | undefined;
   #ran = false;
+  /** Incremental runs turned on for this session (rather than by the settings), for workers too. */
+  readonly #incremental: IncrementalSettings | undefined;
   readonly #log: (line: string) => void;
 
   private constructor(
@@ -112,12 +120,16 @@ export class Session {
     this.confSource = options.confSource ?? settings.confSource;
     this.runtimeParams = normalizeRuntimeParams(options.runtimeParams ?? {});
     this.#log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.#incremental = incrementalSettings(options.incremental);
   }
 
   /** Opens the project: settings, plugin discovery, the hook manager. */
   static async create(options: SessionOptions = {}): Promise<Session> {
     const settings = options.settings ?? (await loadSettings(resolve(options.projectPath ?? '.')));
-    const { manager, discovery } = await createProjectHooks(settings, { role: 'main' });
+    const { manager, discovery } = await createProjectHooks(settings, {
+      role: 'main',
+      incremental: incrementalSettings(options.incremental),
+    });
     return new Session(settings, manager, discovery, options);
   }
 
@@ -205,6 +217,7 @@ export class Session {
             runtimeParams: this.runtimeParams,
             pipelineName: runParams.pipelineName,
             loadVersions,
+            ...(this.#incremental === undefined ? {} : { incremental: this.#incremental }),
           },
         },
       });
