@@ -22,6 +22,9 @@ import { unsavedOutputs } from './unsaved-outputs.ts';
 import { newRunId } from './run-id.ts';
 import type { RunParams, RunResult } from '../run-types/run-params.ts';
 import { runPipeline } from './run-pipeline.ts';
+import type { RecordedRun, RunStatus } from './run-record.ts';
+import { writeRunRecord } from './run-record.ts';
+import { RunCancelledError } from '../runner/errors.ts';
 import type { ProjectSettings } from '../project/settings.ts';
 import type { IncrementalSettings } from '../project/settings.ts';
 import { DEFAULT_PIPELINE, incrementalSettings, loadSettings } from '../project/settings.ts';
@@ -200,6 +203,19 @@ export class Session {
     // Before any pipeline hook: a run that can't start is a configuration error, not a failed run.
     await checkRun({ pipeline, registered, catalog, hooks: this.hooks, runParams });
     const state = newRunState();
+    const startedAt = new Date().toISOString();
+    const record = (status: RunStatus, resumeFrom: readonly string[] = []) =>
+      this.#record({
+        format: 1,
+        status,
+        runParams,
+        pid: process.pid,
+        startedAt,
+        ...(status === 'running' ? {} : { endedAt: new Date().toISOString() }),
+        done: [...state.completed, ...state.upToDate],
+        resumeFromNodes: resumeFrom,
+      });
+    await record('running');
     try {
       const result = await runPipeline({
         pipeline,
@@ -228,12 +244,14 @@ export class Session {
         resumeFromNodes: [],
         unsavedOutputs: unsaved,
       };
+      await record('succeeded');
       return result;
     } catch (error) {
       // Nodes found up to date count as done: a resumed run needn't repeat them either.
       const done = [...state.completed, ...state.upToDate];
       const resume = resumeFromNodes(pipeline, done, catalog);
       this.#report = { runParams, state, pipeline, resumeFromNodes: resume, unsavedOutputs: [] };
+      await record(error instanceof RunCancelledError ? 'cancelled' : 'failed', resume);
       const remaining = pipeline.size - done.length;
       if (resume.length > 0) {
         this.#log(
@@ -246,6 +264,17 @@ export class Session {
         );
       }
       throw error;
+    }
+  }
+
+  /** The record of this run under `.sluice/runs/`; a run never fails for want of it. */
+  async #record(run: RecordedRun): Promise<void> {
+    try {
+      await writeRunRecord(this.projectPath, run);
+    } catch (error) {
+      this.#log(
+        `sluice: could not record the run under .sluice/ (${(error as Error).message}); --resume won't find it.`,
+      );
     }
   }
 
