@@ -40,3 +40,10 @@ export type {
   WebhookPayload,
   EmailMessage,
 } from './alerts/index.ts';
+export {
+  incrementalPlugin,
+  INCREMENTAL_PLUGIN_NAME,
+  INCREMENTAL_DECISION_TOPIC,
+  INCREMENTAL_STATE_FOLDER,
+} from './incremental/index.ts';
+export type { IncrementalOptions, IncrementalDecision } from './incremental/index.ts';
