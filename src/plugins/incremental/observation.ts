@@ -22,10 +22,19 @@ export async function observe(node: Node, catalog: DataCatalog): Promise<Observa
       const prefix = name === PARAMETERS_DATASET ? '' : name.slice(PARAMS_PREFIX.length);
       flattenInto(params, prefix, await catalog.load(name));
     } else {
-      inputs[name] = (await catalog.fingerprint(name)) ?? null;
+      inputs[name] = await fingerprintOrNull(catalog, name);
     }
   }
   return { code: codeHash(node), inputs, params };
+}
+
+/** A fingerprint that can't be taken (a file that can't be read) is unknown: the node runs and fails or not on its own. */
+async function fingerprintOrNull(catalog: DataCatalog, name: string): Promise<string | null> {
+  try {
+    return (await catalog.fingerprint(name)) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
