@@ -6,7 +6,8 @@ import { stepHooksPlugin } from './step-hooks/index.ts';
 /** Built-in plugins a project or a run turns on. */
 export interface DefaultPluginChoices {
   /** Incremental runs: the `incremental` plugin, registered only when on, so that `nodeSkip` costs nothing otherwise. */
-  readonly incremental?: { readonly explain?: boolean | undefined } | undefined;
+  readonly incremental?:
+    { readonly explain?: boolean | undefined; readonly followImports?: boolean | undefined } | undefined;
 }
 
 /**
@@ -19,6 +20,11 @@ export function defaultPlugins(
 ): (SluicePlugin & { readonly name: string })[] {
   const plugins: (SluicePlugin & { readonly name: string })[] = [stepHooksPlugin(), alertsPlugin()];
   if (choices.incremental !== undefined)
-    plugins.push(incrementalPlugin({ explain: choices.incremental.explain }));
+    plugins.push(
+      incrementalPlugin({
+        explain: choices.incremental.explain,
+        followImports: choices.incremental.followImports,
+      }),
+    );
   return plugins;
 }

@@ -54,6 +54,8 @@ export interface RunnerSettings {
  */
 export interface IncrementalSettings {
   readonly explain?: boolean;
+  /** Count the project modules a node's function comes from (and their relative imports) as its code. */
+  readonly followImports?: boolean;
 }
 
 /** `incremental` as a run gets it: off (undefined), or on with its settings. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataCatalog, Node } from '../../plugin-api/index.ts';
 import { isParameterName, PARAMETERS_DATASET, PARAMS_PREFIX } from '../../plugin-api/index.ts';
+import type { FunctionSources } from './function-sources.ts';
 
 /**
  * What decides whether a node's last result still holds, seen now, without loading data: the
@@ -13,8 +14,15 @@ export interface Observation {
   readonly params: Readonly<Record<string, string>>;
 }
 
-/** Observes `node` against `catalog`: one fingerprint per input, parameters hashed leaf by leaf. */
-export async function observe(node: Node, catalog: DataCatalog): Promise<Observation> {
+/**
+ * Observes `node` against `catalog`: one fingerprint per input, parameters hashed leaf by leaf.
+ * `sources`, when given, adds the modules behind the node's function to its code hash.
+ */
+export async function observe(
+  node: Node,
+  catalog: DataCatalog,
+  sources?: FunctionSources,
+): Promise<Observation> {
   const inputs: Record<string, string | null> = {};
   const params: Record<string, string> = {};
   for (const name of node.inputs) {
@@ -25,7 +33,8 @@ export async function observe(node: Node, catalog: DataCatalog): Promise<Observa
       inputs[name] = await fingerprintOrNull(catalog, name);
     }
   }
-  return { code: codeHash(node), inputs, params };
+  const modules = sources === undefined ? '' : ((await sources.hash(node.func)) ?? 'unknown');
+  return { code: codeHash(node, modules), inputs, params };
 }
 
 /** A fingerprint that can't be taken (a file that can't be read) is unknown: the node runs and fails or not on its own. */
@@ -38,12 +47,14 @@ async function fingerprintOrNull(catalog: DataCatalog, name: string): Promise<st
 }
 
 /**
- * The node's function source and its wiring. Helpers the function calls are not followed: a
- * change there needs `--incremental` off once, or a change to the node (see docs/incremental.md).
+ * The node's function source and its wiring, plus `modules` (the hash of the modules it comes
+ * from, with `followImports`); without it, helpers the function calls are not seen.
  */
-export function codeHash(node: Node): string {
+export function codeHash(node: Node, modules = ''): string {
   return createHash('sha256')
     .update(node.func.toString())
+    .update('\0')
+    .update(modules)
     .update('\0')
     .update(JSON.stringify([node.inputs, node.outputs]))
     .digest('hex');

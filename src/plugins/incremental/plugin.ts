@@ -5,6 +5,7 @@ import type { NodeRecord } from './node-record.ts';
 import type { Observation } from './observation.ts';
 import { observe } from './observation.ts';
 import { IncrementalState } from './state-store.ts';
+import { FunctionSources } from './function-sources.ts';
 
 /** The incremental plugin's name, as registered (`disableHooksForPlugins: ['incremental']`). */
 export const INCREMENTAL_PLUGIN_NAME = 'incremental';
@@ -27,6 +28,13 @@ export interface IncrementalOptions {
   readonly explain?: boolean | undefined;
   /** Where `explain` lines go. Default: standard error. */
   readonly write?: ((line: string) => void) | undefined;
+  /**
+   * Count the project modules a node's function comes from, and those they import by relative
+   * path, as its code: a change to a helper reruns the nodes whose modules import it. Found
+   * through the process's own inspector, once per module and process. Default false: only the
+   * function's own source.
+   */
+  readonly followImports?: boolean | undefined;
 }
 
 /**
@@ -41,6 +49,7 @@ export function incrementalPlugin(
   options: IncrementalOptions = {},
 ): SluicePlugin & { readonly name: string } {
   const write = options.write ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const sources = options.followImports === true ? new FunctionSources() : undefined;
   let state: IncrementalState | undefined;
   let post: (topic: string, message: unknown) => void = () => {};
   /** Nodes that run, with what they were observed to run on, until their record is written. */
@@ -59,7 +68,7 @@ export function incrementalPlugin(
     },
     async nodeSkip({ node, catalog }): Promise<NodeSkip | undefined> {
       const store = (state ??= new IncrementalState(process.cwd()));
-      const now = await observe(node, catalog);
+      const now = await observe(node, catalog, sources);
       const record = await store.read(node.name);
       const verdict = reasonToRun(record, now) ?? (await servable(node, catalog, record!, store));
       if (typeof verdict === 'string') {
