@@ -147,8 +147,13 @@ export type {
   PipelineSource,
   RunnerSettings,
   DistributedSettings,
+  IncrementalSettings,
 } from './project/settings.ts';
 export { Session } from './session/session.ts';
+export { planResume, NothingToResumeError } from './session/resume-run.ts';
+export type { ResumePlan } from './session/resume-run.ts';
+export { readLastRun, LAST_RUN_FILE } from './session/run-record.ts';
+export type { RecordedRun, RunStatus } from './session/run-record.ts';
 export type { SessionOptions, SessionRunOptions, RunReport } from './session/session.ts';
 export type { UnsavedOutput } from './session/unsaved-outputs.ts';
 export type { ProjectContext } from './run-types/project-context.ts';
@@ -185,6 +190,7 @@ export {
   MissingInputsError,
   InputOverrideError,
   NodeFailuresError,
+  NodeSkipError,
   PluginHookError,
   NodeDataError,
 } from './runner/errors.ts';
@@ -193,11 +199,17 @@ export type { NodeFailure } from './runner/errors.ts';
 // Plugins: writing one (`definePlugin`, the hook specs), a manager to run with, the built-in ones.
 export { createHookManager, definePlugin } from './hooks/sluice-manager.ts';
 export type { SluiceHookManager, SluicePlugin } from './hooks/sluice-manager.ts';
-export type { HookSpecs, InputOverrides, ProjectMetadata } from './hooks/specs.ts';
+export type { HookSpecs, InputOverrides, NodeSkip, ProjectMetadata } from './hooks/specs.ts';
 export type { HookArgs, HookName, HookReturn, ImplementationOrder } from './hooks/plugin.ts';
 export { HookRegistrationError, HookCallError } from './hooks/errors.ts';
 export { PluginDiscoveryError } from './hooks/discovery.ts';
 export { progressPlugin, PROGRESS_PLUGIN_NAME, formatSummary } from './plugins/progress/index.ts';
+export {
+  incrementalPlugin,
+  INCREMENTAL_PLUGIN_NAME,
+  INCREMENTAL_DECISION_TOPIC,
+} from './plugins/incremental/index.ts';
+export type { IncrementalOptions, IncrementalDecision } from './plugins/incremental/index.ts';
 export type {
   ProgressOptions,
   ProgressMode,

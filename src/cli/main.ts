@@ -99,6 +99,13 @@ export async function main(
     .option('--load-versions <pairs>', 'load these dataset versions: "ds:version,..."', LIST)
     .option('--only-missing-outputs', 'skip nodes whose persisted outputs all exist', false)
     .option('--continue-on-failure', 'keep running nodes that do not depend on a failed one', false)
+    .option(
+      '--incremental',
+      'skip nodes whose code, inputs and parameters are unchanged since their last run',
+      false,
+    )
+    .option('--explain', 'with --incremental (implied): print why each node runs or is skipped', false)
+    .option('--resume', 'resume the last failed or cancelled run with the same choices', false)
     .addOption(
       new Option('--progress <mode>', 'the progress display')
         .choices(['auto', 'live', 'plain', 'off'])

@@ -23,11 +23,13 @@ import { PluginDiscoveryError } from '../hooks/discovery.ts';
 import { HookRegistrationError } from '../hooks/errors.ts';
 import type { ExitCodeValue } from './exit-codes.ts';
 import { ExitCode } from './exit-codes.ts';
+import { NothingToResumeError } from '../session/resume-run.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Errors that mean "fix the command or the project", raised before anything ran. */
 const USAGE_ERRORS = [
   UsageError,
+  NothingToResumeError,
   ConfigError,
   SettingsError,
   CatalogError,

@@ -10,6 +10,17 @@ import type { HookSpecDefinition } from './spec-definition.ts';
 /** Input overrides a `beforeNodeRun` implementation may return: input name → replacement data. */
 export type InputOverrides = Record<string, unknown>;
 
+/**
+ * What a `nodeSkip` implementation returns to keep a node from running in this run. `reason` is a
+ * short phrase for people ("up to date"), passed on to `onNodeSkipped`. `outputs` serves output
+ * values (from a cache): they are saved through the normal save path, dataset hooks included. A
+ * node's in-memory outputs must all be served, or the node can't be skipped.
+ */
+export interface NodeSkip {
+  readonly reason: string;
+  readonly outputs?: Readonly<Record<string, unknown>>;
+}
+
 /** What `beforeCommandRun` and `afterCommandRun` know about the project. */
 export interface ProjectMetadata {
   readonly projectPath: string;
@@ -123,6 +134,14 @@ export interface HookSpecs {
    */
   nodeRetryPolicy(args: { node: Node; runId: string }): RetryPolicy | undefined;
   /**
+   * First result: asked before anything else of the node (before `onNodeStart` and its loads).
+   * Return a `NodeSkip` to keep the node from running (its persisted outputs are up to date, or
+   * the result serves them); `onNodeSkipped` then fires in place of every other node hook and the
+   * node counts as done. Return nothing to let it run. Look at `dataset.fingerprint?.()` rather
+   * than loading data: this is asked for every node.
+   */
+  nodeSkip(args: { node: Node; catalog: DataCatalog; runId: string }): NodeSkip | undefined;
+  /**
    * A message a plugin sent with `context.post(topic, message)`, delivered in the main process
    * whichever process sent it (worker messages arrive before their node counts as finished).
    * How a plugin's instances in workers report to its main-process instance.
@@ -155,6 +174,7 @@ export const ANNOUNCED_HOOKS = ['afterDatasetValidated'] as const satisfies read
 /** Hooks of `HookSpecs` that stop at the first result. Extend with augmentation like `HookSpecs`. */
 export interface FirstResultHookSpecs {
   nodeRetryPolicy: true;
+  nodeSkip: true;
 }
 
 /**
@@ -232,6 +252,12 @@ export const SLUICE_HOOK_SPECS = [
     args: ['node', 'runId'],
     firstResult: true,
     description: "The node's retry policy for this run (first result).",
+  },
+  {
+    name: 'nodeSkip',
+    args: ['node', 'catalog', 'runId'],
+    firstResult: true,
+    description: 'Before the node starts: a reason (and served outputs) to skip it (first result).',
   },
   {
     name: 'onRunMessage',

@@ -187,6 +187,16 @@ export class DataCatalog {
     return memory;
   }
 
+  /**
+   * The fingerprint of `name`'s data (see `Dataset.fingerprint`), without loading it; undefined
+   * when its dataset offers none, which means "treat as changed".
+   */
+  async fingerprint(name: string): Promise<string | undefined> {
+    const dataset = await this.#resolve(name);
+    if (dataset.fingerprint === undefined) return undefined;
+    return this.#guard(name, () => dataset.fingerprint!());
+  }
+
   /** Loads `name`, building its dataset first if needed. */
   async load(name: string): Promise<unknown> {
     const dataset = await this.#resolve(name);

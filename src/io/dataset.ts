@@ -28,6 +28,13 @@ export interface Dataset<T = unknown> {
   /** Public settings for humans and tools, never credentials. */
   describe(): DatasetDescription;
   /**
+   * Optional: a short string that changes whenever the data changes, computed cheaply and without
+   * loading the data (a content hash cached by size and modification time, a version, a table's
+   * change counter). Undefined means "unknown", which a skip plugin such as `incremental` takes
+   * as changed; so does a dataset without this method. Equal fingerprints must mean equal data.
+   */
+  fingerprint?(): MaybePromise<string | undefined>;
+  /**
    * True when the data lives only in this process (memory datasets). Runners use it to ship data
    * between processes and to find where a failed run can resume from.
    */

@@ -8,7 +8,7 @@
 // Writing a plugin: `definePlugin`, the hook specs and what hooks receive (also in `sluice`).
 export { definePlugin } from '../hooks/sluice-manager.ts';
 export type { SluicePlugin } from '../hooks/sluice-manager.ts';
-export type { HookSpecs, InputOverrides, ProjectMetadata } from '../hooks/specs.ts';
+export type { HookSpecs, InputOverrides, NodeSkip, ProjectMetadata } from '../hooks/specs.ts';
 export type { HookArgs, HookName, HookReturn, ImplementationOrder } from '../hooks/plugin.ts';
 export type { ProjectContext } from '../run-types/project-context.ts';
 export type { RunParams, RunResult } from '../run-types/run-params.ts';
@@ -24,7 +24,7 @@ export { loadSettings } from '../project/settings.ts';
 // Errors a plugin throws or inspects (also in `sluice`).
 export { SluiceError } from '../errors.ts';
 export { ConfigError } from '../config/errors.ts';
-export { NodeDataError, NodeFailuresError, PluginHookError } from '../runner/errors.ts';
+export { NodeDataError, NodeFailuresError, NodeSkipError, PluginHookError } from '../runner/errors.ts';
 
 // Hook managers: the pluggy-grade core, for tools that host plugins of their own or inspect calls.
 export { HookManager } from '../hooks/manager.ts';
@@ -65,6 +65,9 @@ export {
   splitTranscoding,
   stripTranscoding,
 } from '../pipeline/transcoding.ts';
+
+// Files: whole-or-nothing writes, for plugins that keep state on disk.
+export { writeAtomically, writeFileAtomically } from '../io/atomic-write.ts';
 
 // Secrets: masking credentials in anything a plugin prints or sends.
 export { Redactor, REDACTION_MASK, isSecretName } from '../secrets/redactor.ts';

@@ -73,3 +73,10 @@ export type {
   PreflightCheckName,
   PreflightSubject,
 } from './preflight/index.ts';
+export {
+  incrementalPlugin,
+  INCREMENTAL_PLUGIN_NAME,
+  INCREMENTAL_DECISION_TOPIC,
+  INCREMENTAL_STATE_FOLDER,
+} from './incremental/index.ts';
+export type { IncrementalOptions, IncrementalDecision } from './incremental/index.ts';

@@ -45,7 +45,10 @@ export interface OpenedProject {
 export async function openProject(options: OpenProjectOptions): Promise<OpenedProject> {
   const { project } = options;
   const settings = await loadSettings(project.projectPath);
-  const { manager: hooks } = await createProjectHooks(settings, { role: 'worker' });
+  const { manager: hooks } = await createProjectHooks(settings, {
+    role: 'worker',
+    incremental: project.incremental,
+  });
   const built: { catalog?: DataCatalog } = {};
   for (const plugin of options.plugins?.(() => built.catalog!) ?? []) hooks.register(plugin);
   const { context, catalog } = await buildCatalog({

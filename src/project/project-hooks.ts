@@ -3,7 +3,8 @@ import type { DiscoveryResult } from '../hooks/discovery.ts';
 import type { SluiceHookManager, SluicePlugin } from '../hooks/sluice-manager.ts';
 import { createHookManager } from '../hooks/sluice-manager.ts';
 import { defaultPlugins } from '../plugins/default-plugins.ts';
-import type { ProjectSettings } from './settings.ts';
+import type { IncrementalSettings, ProjectSettings } from './settings.ts';
+import { incrementalSettings } from './settings.ts';
 
 /**
  * Where a plugin lives when nodes run in other processes. `node` (the default): its node and
@@ -32,7 +33,7 @@ export interface ProjectHooks {
  */
 export async function createProjectHooks(
   settings: ProjectSettings,
-  options: { role: 'main' | 'worker' },
+  options: { role: 'main' | 'worker'; incremental?: IncrementalSettings | undefined },
 ): Promise<ProjectHooks> {
   const manager = createHookManager();
   const disabled = settings.config.disableHooksForPlugins ?? [];
@@ -42,7 +43,8 @@ export async function createProjectHooks(
   const ownNames = new Set(
     (settings.config.hooks ?? []).map((plugin) => (plugin as { name?: unknown }).name),
   );
-  for (const plugin of defaultPlugins()) {
+  const incremental = options.incremental ?? incrementalSettings(settings.config.incremental);
+  for (const plugin of defaultPlugins({ incremental })) {
     if (!disabled.includes(plugin.name) && !ownNames.has(plugin.name) && keep(plugin))
       manager.register(plugin);
   }

@@ -1,3 +1,5 @@
+import type { IncrementalSettings } from './settings.ts';
+
 /**
  * Everything another process needs to open the same project for a run: plain data, so it crosses
  * thread and machine boundaries (a worker thread's `workerData`, a distributed node job).
@@ -10,4 +12,6 @@ export interface ProjectReference {
   /** The registered pipeline the nodes come from. */
   readonly pipelineName: string;
   readonly loadVersions: Readonly<Record<string, string>>;
+  /** Incremental runs, when the run turned them on (`--incremental`) rather than the settings. */
+  readonly incremental?: IncrementalSettings | undefined;
 }

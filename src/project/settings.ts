@@ -48,6 +48,24 @@ export interface RunnerSettings {
   concurrency?: number;
 }
 
+/**
+ * Incremental runs (the built-in `incremental` plugin): `true` in `sluice.config.ts`, or
+ * `sluice run --incremental`. `explain` prints why each node runs or is skipped.
+ */
+export interface IncrementalSettings {
+  readonly explain?: boolean;
+  /** Count the project modules a node's function comes from (and their relative imports) as its code. */
+  readonly followImports?: boolean;
+}
+
+/** `incremental` as a run gets it: off (undefined), or on with its settings. */
+export function incrementalSettings(
+  value: boolean | IncrementalSettings | undefined,
+): IncrementalSettings | undefined {
+  if (value === undefined || value === false) return undefined;
+  return value === true ? {} : value;
+}
+
 /** What `sluice.config.ts` exports with `defineConfig`. */
 export interface SluiceConfig {
   /** The project's own hook plugins. They register after discovered ones, so they run first. */
@@ -69,6 +87,11 @@ export interface SluiceConfig {
   configPatterns?: Readonly<Record<string, readonly string[]>>;
   /** The project's own dataset types, by the name YAML uses in `type:`. */
   datasetTypes?: Readonly<Record<string, DatasetFactory>>;
+  /**
+   * Skip nodes whose code, inputs and parameters haven't changed since their last successful run
+   * (docs/incremental.md). Default off; `sluice run --incremental` turns it on for one run.
+   */
+  incremental?: boolean | IncrementalSettings;
 }
 
 /** Types `sluice.config.ts`. It returns its argument; the checking is the point. */

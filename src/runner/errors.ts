@@ -71,6 +71,8 @@ export class PluginHookError extends SluiceError {
  * not retried: the same data would fail again. Subclass it for a data check of your own.
  */
 export class NodeDataError extends SluiceError {}
+/** A `nodeSkip` result that can't be honoured (a memory output not served, say); wrapped in `PluginHookError`. */
+export class NodeSkipError extends SluiceError {}
 
 /** A plugin's mistake while a node ran: it stops the run, even one that goes on after node failures. */
 export function stopsTheRun(error: Error): boolean {

@@ -36,6 +36,7 @@ export function isRelayed(value: unknown): value is RelayedData {
 /** The node and dataset hooks that are relayed to `process: 'main'` plugins. */
 export const RELAYED_HOOKS = [
   'onNodeStart',
+  'onNodeSkipped',
   'onNodeRetry',
   'onNodeEnd',
   'beforeDatasetLoaded',
@@ -66,6 +67,8 @@ export interface RelayedEvent {
   /** onNodeEnd: attempts made and the time they took, in the worker. */
   readonly attempts?: number;
   readonly durationMs?: number;
+  /** onNodeSkipped: the reason the `nodeSkip` plugin gave. */
+  readonly reason?: string;
 }
 
 type RelayedDataShape = Pick<RelayedData, 'datasetName' | 'description' | 'kind' | 'size'>;
@@ -162,6 +165,9 @@ export function relayPlugin(
   return {
     name: 'sluice:relay',
     onNodeStart: last(({ node, runId }) => send({ hook: 'onNodeStart', nodeName: node.name, runId })),
+    onNodeSkipped: last(({ node, runId, reason }) =>
+      send({ hook: 'onNodeSkipped', nodeName: node.name, runId, reason }),
+    ),
     onNodeRetry: last(({ error, node, attempt, delayMs, runId }) =>
       send({
         hook: 'onNodeRetry',
@@ -304,6 +310,9 @@ export class RelayedEventDelivery {
     switch (event.hook) {
       case 'onNodeStart':
         result = callers.onNodeStart.call({ node, catalog, runId });
+        break;
+      case 'onNodeSkipped':
+        result = callers.onNodeSkipped.call({ node, catalog, runId, reason: event.reason ?? '' });
         break;
       case 'onNodeRetry':
         result = callers.onNodeRetry.call({

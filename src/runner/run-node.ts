@@ -9,6 +9,8 @@ import { isRetryable, retryDelay } from '../pipeline/retry-policy.ts';
 import { asError } from '../errors.ts';
 import { InputOverrideError, NodeDataError, RunCancelledError, stopsTheRun } from './errors.ts';
 import { invokeHook } from './invoke-hook.ts';
+import type { NodeSkip } from '../hooks/specs.ts';
+import { servedOutputs } from './skip-node.ts';
 
 /** What `runNode` needs besides the node. */
 export interface NodeRunContext {
@@ -19,6 +21,11 @@ export interface NodeRunContext {
   readonly isAsync: boolean;
   /** Cancels the wait between retries. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Told when a `nodeSkip` plugin kept the node from running (after `onNodeSkipped`), so that the
+   * runner counts it as skipped rather than completed.
+   */
+  readonly onSkipped?: ((node: Node, reason: string) => void) | undefined;
 }
 
 type Values = Record<string, unknown>;
@@ -30,6 +37,8 @@ const NO_INPUTS: Values = Object.freeze({});
  * Runs one node. The one function every runner uses, in every process, so the hooks fire the same
  * way everywhere:
  *
+ * 0. `nodeSkip`: a plugin's reason to skip the node ends here, with its served outputs saved and
+ *    `onNodeSkipped` fired in place of every hook below;
  * 1. `onNodeStart`, once, then the retry policy (`nodeRetryPolicy`, else `node.options.retries`);
  * 2. for each input in declared order: `beforeDatasetLoaded`, load, `afterDatasetLoaded`;
  * 3. `beforeNodeRun`, whose results are records of input overrides, merged in call order;
@@ -46,6 +55,12 @@ const NO_INPUTS: Values = Object.freeze({});
  */
 export async function runNode(node: Node, context: NodeRunContext): Promise<Values> {
   const { catalog, hooks, runId, isAsync } = context;
+  // One property read when no plugin implements nodeSkip, as for nodeRetryPolicy below.
+  if (hooks.hook.nodeSkip.active) {
+    let skip = invokeHook(node, 'nodeSkip', hooks.hook.nodeSkip, { node, catalog, runId });
+    if (isPromiseLike(skip)) skip = await skip;
+    if (skip !== undefined && skip !== null) return skipNode(node, skip, context);
+  }
   const startedAt = performance.now();
   if (hooks.hook.onNodeStart.active) {
     const started = invokeHook(node, 'onNodeStart', hooks.hook.onNodeStart, { node, catalog, runId });
@@ -160,6 +175,31 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
   }
   if (outcome !== undefined) throw outcome;
   return outputs!;
+}
+
+/**
+ * A plugin skipped the node: its served outputs go through the normal save path (dataset hooks
+ * included), then `onNodeSkipped` fires, in place of every other node hook.
+ */
+async function skipNode(node: Node, skip: NodeSkip, context: NodeRunContext): Promise<Values> {
+  const { catalog, hooks, runId } = context;
+  const served = servedOutputs(node, skip, catalog);
+  for (const name of node.outputs) {
+    if (!Object.hasOwn(served, name)) continue;
+    const saved = saveOne(node, name, served[name], context);
+    if (isPromiseLike(saved)) await saved;
+  }
+  if (hooks.hook.onNodeSkipped.active) {
+    const reported = invokeHook(node, 'onNodeSkipped', hooks.hook.onNodeSkipped, {
+      node,
+      catalog,
+      runId,
+      reason: skip.reason,
+    });
+    if (isPromiseLike(reported)) await reported;
+  }
+  context.onSkipped?.(node, skip.reason);
+  return served;
 }
 
 /** Mistakes in the node's wiring, and data a plugin rejected, won't go away on a second attempt. */

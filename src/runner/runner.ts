@@ -11,9 +11,15 @@ export type { ProjectReference } from '../project/project-reference.ts';
 export interface RunState {
   /** Nodes that ran to completion, in completion order. */
   readonly completed: string[];
-  /** Nodes that were not run: missing-outputs skips, and nodes behind a failure under continueOnFailure. */
+  /**
+   * Nodes that were not run: missing-outputs skips, nodes a `nodeSkip` plugin skipped, and nodes
+   * behind a failure under continueOnFailure.
+   */
   readonly skipped: string[];
-  /** Nodes `onlyMissingOutputs` found up to date (also listed in `skipped`): they count as done. */
+  /**
+   * Nodes `onlyMissingOutputs` found up to date or a `nodeSkip` plugin skipped (also listed in
+   * `skipped`): they count as done.
+   */
   readonly upToDate: string[];
   /** Nodes that failed. */
   readonly failed: NodeFailure[];

@@ -4,6 +4,9 @@ import { asError } from '../errors.ts';
 import { NodeFailuresError, RunCancelledError, stopsTheRun } from './errors.ts';
 import type { RunState } from './runner.ts';
 
+/** How a node that didn't fail ended, when not simply completed. */
+export type NodeOutcome = 'skipped';
+
 /** How `executeNodes` schedules. */
 export interface ScheduleOptions {
   /** How many nodes may run at once. 1 gives Kedro's sequential order exactly. */
@@ -11,8 +14,8 @@ export interface ScheduleOptions {
   readonly signal?: AbortSignal | undefined;
   readonly continueOnFailure?: boolean | undefined;
   readonly state: RunState;
-  /** Runs one node (in this process or elsewhere). */
-  readonly execute: (node: Node) => Promise<void>;
+  /** Runs one node (in this process or elsewhere); `'skipped'` when a plugin skipped it (`nodeSkip`). */
+  readonly execute: (node: Node) => Promise<NodeOutcome | void>;
   /** Called after each node completes, before its children are scheduled. */
   readonly afterNode?: ((node: Node) => void | Promise<void>) | undefined;
 }
@@ -55,8 +58,14 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
 
-  const complete = async (node: Node) => {
-    state.completed.push(node.name);
+  const complete = async (node: Node, outcome: NodeOutcome | void) => {
+    // A skipped node counts as done: its children run, and a resumed run needn't repeat it.
+    if (outcome === 'skipped') {
+      state.skipped.push(node.name);
+      state.upToDate.push(node.name);
+    } else {
+      state.completed.push(node.name);
+    }
     await options.afterNode?.(node);
     for (const child of children.get(node) ?? []) {
       const remaining = waitingOn.get(child)! - 1;
@@ -87,8 +96,8 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
         const node = ready.pop()!;
         running++;
         options.execute(node).then(
-          () =>
-            complete(node).then(settled, (error: unknown) => {
+          (outcome) =>
+            complete(node, outcome).then(settled, (error: unknown) => {
               fail(node, error);
               settled();
             }),

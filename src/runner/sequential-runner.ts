@@ -1,5 +1,6 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
+import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { RunResult } from '../run-types/run-params.ts';
 import { collectFreeOutputs, prepareRun } from './prepare.ts';
@@ -31,12 +32,14 @@ export async function runInProcess(
 ): Promise<RunResult> {
   const started = performance.now();
   const prepared = await prepareRun(pipeline, catalog, options);
+  const skipped = new Set<Node>();
   const context = {
     catalog,
     hooks,
     runId: options.runId,
     isAsync: options.isAsync ?? false,
     signal: options.signal,
+    onSkipped: (node: Node) => void skipped.add(node),
   };
   await executeNodes(prepared.pipeline, {
     concurrency,
@@ -45,6 +48,7 @@ export async function runInProcess(
     state: prepared.state,
     execute: async (node) => {
       await runNode(node, context);
+      return skipped.has(node) ? 'skipped' : undefined;
     },
     afterNode: prepared.release,
   });

@@ -22,8 +22,12 @@ import { unsavedOutputs } from './unsaved-outputs.ts';
 import { newRunId } from './run-id.ts';
 import type { RunParams, RunResult } from '../run-types/run-params.ts';
 import { runPipeline } from './run-pipeline.ts';
+import type { RecordedRun, RunStatus } from './run-record.ts';
+import { writeRunRecord } from './run-record.ts';
+import { RunCancelledError } from '../runner/errors.ts';
 import type { ProjectSettings } from '../project/settings.ts';
-import { DEFAULT_PIPELINE, loadSettings } from '../project/settings.ts';
+import type { IncrementalSettings } from '../project/settings.ts';
+import { DEFAULT_PIPELINE, incrementalSettings, loadSettings } from '../project/settings.ts';
 import { SLUICE_VERSION } from '../version.ts';
 import { projectMetadata } from './project-metadata.ts';
 
@@ -41,6 +45,11 @@ export interface SessionOptions {
   settings?: ProjectSettings;
   /** Where the session reports the resume command after a failure. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Incremental runs (`sluice run --incremental`): skip nodes whose code, inputs and parameters
+   * are unchanged since their last successful run. Default: the project's `incremental` setting.
+   */
+  incremental?: boolean | IncrementalSettings;
 }
 
 /** One run's choices: Kedro's `kedro run` options. */
@@ -95,6 +104,8 @@ export class Session {
   readonly runtimeParams: Readonly<Record<string, unknown>>;
   #report: RunReport | undefined;
   #ran = false;
+  /** Incremental runs turned on for this session (rather than by the settings), for workers too. */
+  readonly #incremental: IncrementalSettings | undefined;
   readonly #log: (line: string) => void;
 
   private constructor(
@@ -112,12 +123,16 @@ export class Session {
     this.confSource = options.confSource ?? settings.confSource;
     this.runtimeParams = normalizeRuntimeParams(options.runtimeParams ?? {});
     this.#log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.#incremental = incrementalSettings(options.incremental);
   }
 
   /** Opens the project: settings, plugin discovery, the hook manager. */
   static async create(options: SessionOptions = {}): Promise<Session> {
     const settings = options.settings ?? (await loadSettings(resolve(options.projectPath ?? '.')));
-    const { manager, discovery } = await createProjectHooks(settings, { role: 'main' });
+    const { manager, discovery } = await createProjectHooks(settings, {
+      role: 'main',
+      incremental: incrementalSettings(options.incremental),
+    });
     return new Session(settings, manager, discovery, options);
   }
 
@@ -188,6 +203,19 @@ export class Session {
     // Before any pipeline hook: a run that can't start is a configuration error, not a failed run.
     await checkRun({ pipeline, registered, catalog, hooks: this.hooks, runParams });
     const state = newRunState();
+    const startedAt = new Date().toISOString();
+    const record = (status: RunStatus, resumeFrom: readonly string[] = []) =>
+      this.#record({
+        format: 1,
+        status,
+        runParams,
+        pid: process.pid,
+        startedAt,
+        ...(status === 'running' ? {} : { endedAt: new Date().toISOString() }),
+        done: [...state.completed, ...state.upToDate],
+        resumeFromNodes: resumeFrom,
+      });
+    await record('running');
     try {
       const result = await runPipeline({
         pipeline,
@@ -205,6 +233,7 @@ export class Session {
             runtimeParams: this.runtimeParams,
             pipelineName: runParams.pipelineName,
             loadVersions,
+            ...(this.#incremental === undefined ? {} : { incremental: this.#incremental }),
           },
         },
       });
@@ -215,12 +244,14 @@ export class Session {
         resumeFromNodes: [],
         unsavedOutputs: unsaved,
       };
+      await record('succeeded');
       return result;
     } catch (error) {
       // Nodes found up to date count as done: a resumed run needn't repeat them either.
       const done = [...state.completed, ...state.upToDate];
       const resume = resumeFromNodes(pipeline, done, catalog);
       this.#report = { runParams, state, pipeline, resumeFromNodes: resume, unsavedOutputs: [] };
+      await record(error instanceof RunCancelledError ? 'cancelled' : 'failed', resume);
       const remaining = pipeline.size - done.length;
       if (resume.length > 0) {
         this.#log(
@@ -233,6 +264,17 @@ export class Session {
         );
       }
       throw error;
+    }
+  }
+
+  /** The record of this run under `.sluice/runs/`; a run never fails for want of it. */
+  async #record(run: RecordedRun): Promise<void> {
+    try {
+      await writeRunRecord(this.projectPath, run);
+    } catch (error) {
+      this.#log(
+        `sluice: could not record the run under .sluice/ (${(error as Error).message}); --resume won't find it.`,
+      );
     }
   }
 

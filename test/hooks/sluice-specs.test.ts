@@ -29,6 +29,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
     onNodeSkipped: ['node', 'catalog', 'runId', 'reason'],
     onRunMessage: ['topic', 'message'],
     nodeRetryPolicy: ['node', 'runId'],
+    nodeSkip: ['node', 'catalog', 'runId'],
     beforeDatasetLoaded: ['datasetName', 'node'],
     afterDatasetLoaded: ['datasetName', 'data', 'node'],
     beforeDatasetSaved: ['datasetName', 'data', 'node'],

@@ -95,7 +95,7 @@ test('a thread that dies while idle leaves the pool; the next acquire starts a r
     assert.notEqual(replacement, original);
     assert.ok(replacement.alive);
     assert.equal(started.length, 2);
-    const outputs = await replacement.run(independent, {});
+    const { outputs } = await replacement.run(independent, {});
     assert.deepEqual(outputs, { other: 'independent of the crash (3)' });
     pool.release(replacement);
   } finally {

@@ -2,6 +2,8 @@ import { parseParamsOption } from '../../config/runtime-params.ts';
 import { DistributedRunner } from '../../runner/distributed/distributed-runner.ts';
 import { RunCancelledError } from '../../runner/errors.ts';
 import { Session } from '../../session/session.ts';
+import type { ResumePlan } from '../../session/resume-run.ts';
+import { planResume } from '../../session/resume-run.ts';
 import type { UnsavedOutput } from '../../session/unsaved-outputs.ts';
 import { formatError } from '../report-error.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -29,6 +31,9 @@ export interface RunCommandOptions {
   onlyMissingOutputs: boolean;
   continueOnFailure: boolean;
   progress: 'auto' | 'live' | 'plain' | 'off';
+  incremental?: boolean;
+  explain?: boolean;
+  resume?: boolean;
 }
 
 /**
@@ -37,13 +42,34 @@ export interface RunCommandOptions {
  * configuration), 130 (cancelled).
  */
 export async function runCommand(context: CliContext, options: RunCommandOptions): Promise<ExitCodeValue> {
-  const runtimeParams: Record<string, string> = {};
+  let resumed: ResumePlan | undefined;
+  if (options.resume === true) {
+    refuseChoicesWithResume(options);
+    resumed = await planResume(context.projectPath);
+    if (resumed === undefined) {
+      context.stderr.write('The last run of this project succeeded: there is nothing to resume.\n');
+      return ExitCode.ok;
+    }
+    const { runId, runner } = resumed.run.runParams;
+    context.stderr.write(
+      `Resuming run ${runId} (${resumed.run.status})${
+        resumed.options.fromNodes?.length
+          ? ` from ${resumed.options.fromNodes.join(', ')}`
+          : ', all of it again'
+      }${runner === (resumed.options.runner ?? runner) ? '' : `; its runner "${runner}" is not built in, so the default runs it`}.\n`,
+    );
+  }
+  const runtimeParams: Record<string, unknown> = { ...resumed?.session.runtimeParams };
   for (const option of options.params ?? []) Object.assign(runtimeParams, parseParamsOption(option));
+  const env = resumed?.session.env ?? options.env;
+  const confSource = resumed?.session.confSource ?? options.confSource;
+  const incremental = options.incremental === true || options.explain === true;
   const session = await Session.create({
     projectPath: context.projectPath,
     runtimeParams,
-    ...(options.env === undefined ? {} : { env: options.env }),
-    ...(options.confSource === undefined ? {} : { confSource: options.confSource }),
+    ...(env === undefined ? {} : { env }),
+    ...(confSource === undefined ? {} : { confSource }),
+    ...(incremental ? { incremental: { explain: options.explain === true } } : {}),
     log: (line) => void context.stderr.write(`${line}\n`),
   });
   const { progressPlugin, failedNodesPlugin } = await import('../../plugins/progress/index.ts');
@@ -54,7 +80,8 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       : progressPlugin({ stream: context.stderr, mode: options.progress }),
   );
   const runnerSettings = session.settings.config.runner ?? {};
-  let runner: RunCommandOptions['runner'] | DistributedRunner = options.runner;
+  let runner: RunCommandOptions['runner'] | DistributedRunner =
+    options.runner ?? (resumed?.options.runner as RunCommandOptions['runner']);
   if (options.queue !== undefined) {
     if ((options.runner ?? runnerSettings.default) !== 'distributed')
       throw new UsageError('--queue applies to the distributed runner only.', {
@@ -66,19 +93,24 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
   session.hooks.register(interruption.plugin);
   try {
     await session.run({
+      ...(resumed === undefined ? {} : resumed.options),
       ...(options.pipeline === undefined ? {} : { pipelineName: options.pipeline }),
-      nodeNames: options.nodes ?? [],
-      fromNodes: options.fromNodes ?? [],
-      toNodes: options.toNodes ?? [],
-      fromInputs: options.fromInputs ?? [],
-      toOutputs: options.toOutputs ?? [],
-      tags: options.tags ?? [],
-      namespaces: options.namespaces ?? [],
+      ...(resumed === undefined
+        ? {
+            nodeNames: options.nodes ?? [],
+            fromNodes: options.fromNodes ?? [],
+            toNodes: options.toNodes ?? [],
+            fromInputs: options.fromInputs ?? [],
+            toOutputs: options.toOutputs ?? [],
+            tags: options.tags ?? [],
+            namespaces: options.namespaces ?? [],
+            isAsync: options.async,
+            loadVersions: parseLoadVersions(options.loadVersions ?? []),
+            onlyMissingOutputs: options.onlyMissingOutputs,
+            continueOnFailure: options.continueOnFailure,
+          }
+        : {}),
       ...(runner === undefined ? {} : { runner }),
-      isAsync: options.async,
-      loadVersions: parseLoadVersions(options.loadVersions ?? []),
-      onlyMissingOutputs: options.onlyMissingOutputs,
-      continueOnFailure: options.continueOnFailure,
       signal: interruption.signal,
     });
     warnUnsavedOutputs(context, session.report?.unsavedOutputs ?? []);
@@ -122,6 +154,42 @@ function warnUnsavedOutputs(context: CliContext, unsaved: readonly UnsavedOutput
     `  To save ${one ? 'it' : 'them'}, declare ${one ? 'it' : 'each'} in conf/base/catalog.yml, e.g. \`${example}: { type: json, filepath: data/${example}.json }\`.`,
   );
   context.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * `--resume` repeats the recorded run's choices; a flag that would change which nodes run or on
+ * what data contradicts it. (`--runner`, `--incremental` and the display may still be given: they
+ * change how the nodes run, not which, nor on what.)
+ */
+function refuseChoicesWithResume(options: RunCommandOptions): void {
+  const given = (
+    [
+      ['--pipeline', options.pipeline !== undefined],
+      ['--env', options.env !== undefined],
+      ['--conf-source', options.confSource !== undefined],
+      ['--params', (options.params ?? []).length > 0],
+      ['--nodes', (options.nodes ?? []).length > 0],
+      ['--from-nodes', (options.fromNodes ?? []).length > 0],
+      ['--to-nodes', (options.toNodes ?? []).length > 0],
+      ['--from-inputs', (options.fromInputs ?? []).length > 0],
+      ['--to-outputs', (options.toOutputs ?? []).length > 0],
+      ['--tags', (options.tags ?? []).length > 0],
+      ['--namespaces', (options.namespaces ?? []).length > 0],
+      ['--load-versions', (options.loadVersions ?? []).length > 0],
+      ['--only-missing-outputs', options.onlyMissingOutputs],
+      ['--continue-on-failure', options.continueOnFailure],
+      ['--async', options.async],
+    ] as const
+  )
+    .filter(([, present]) => present)
+    .map(([flag]) => flag);
+  if (given.length > 0)
+    throw new UsageError(
+      `--resume takes the failed run's own choices, so ${given.join(', ')} can't go with it.`,
+      {
+        hint: 'Drop those flags to resume the run as it was, or run without --resume to choose anew.',
+      },
+    );
 }
 
 /** `--load-versions "a:2024-01-01T00.00.00.000Z,b:v2"` → `{ a: ..., b: ... }` (Kedro's format). */

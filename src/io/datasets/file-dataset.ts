@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { ConfigLocation, Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 import { writeAtomically } from '../atomic-write.ts';
+import { contentFingerprint } from '../content-fingerprint.ts';
 import { removeOrphanedTemporaries } from '../orphaned-temporaries.ts';
 import {
   listVersions,
@@ -153,6 +154,21 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
   }
 
   release(): void {}
+
+  /**
+   * What the data is, without reading it as data: for versioned data the version a load would
+   * read (versions are never overwritten), else the SHA-256 of the file (or of a folder's files),
+   * kept under `.sluice/fingerprints/` so that a rerun only stats the file. Undefined when there
+   * is nothing to read.
+   */
+  async fingerprint(): Promise<string | undefined> {
+    if (!this.versioned) return contentFingerprint(this.filepath, this.settings.projectPath);
+    try {
+      return `version:${basename(dirname(await this.loadPath()))}`;
+    } catch {
+      return undefined;
+    }
+  }
 
   describe(): DatasetDescription {
     return {

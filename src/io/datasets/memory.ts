@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { serialize } from 'node:v8';
 import type { Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 
@@ -51,6 +53,19 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
 
   describe(): DatasetDescription {
     return { type: 'memory', copyMode: this.#copyMode };
+  }
+
+  /**
+   * The SHA-256 of the value's V8 serialization (the data is in memory already); undefined when
+   * empty or when the value can't be serialized (functions, some class instances).
+   */
+  fingerprint(): string | undefined {
+    if (this.#data === EMPTY) return undefined;
+    try {
+      return `v8:${createHash('sha256').update(serialize(this.#data)).digest('hex')}`;
+    } catch {
+      return undefined;
+    }
   }
 }
 

@@ -10,6 +10,8 @@ export interface SummaryRow {
   /** How long the node ran (`beforeNodeRun` to `afterNodeRun`/`onNodeError`); undefined if it never started. */
   readonly seconds?: number | undefined;
   readonly status: ProgressStatus;
+  /** A few words after the status: why a plugin skipped the node ("up to date"). */
+  readonly note?: string | undefined;
 }
 
 /** Options of {@link formatSummary}. */
@@ -81,7 +83,7 @@ export function formatSummary(rows: readonly SummaryRow[], options: FormatSummar
   rows.forEach((row, index) => {
     counts[row.status]++;
     lines.push(
-      `${row.node.padEnd(nodeWidth)}  ${seconds[index]!.padStart(secondsWidth)}  ${paintStatus(colors, row.status, row.status)}`,
+      `${row.node.padEnd(nodeWidth)}  ${seconds[index]!.padStart(secondsWidth)}  ${paintStatus(colors, row.status, row.status)}${row.note === undefined ? '' : ` (${row.note})`}`,
     );
   });
   const total = options.totalSeconds ?? rows.reduce((sum, row) => sum + (row.seconds ?? 0), 0);

@@ -194,7 +194,10 @@ export class LiveRenderer implements ProgressRenderer {
         if (entry.error !== undefined) segments.push([entry.error, colors.red]);
         break;
       case 'skipped':
-        segments.push([pad], ['skipped', colors.yellow]);
+        segments.push(
+          [pad],
+          [entry.reason === undefined ? 'skipped' : `skipped (${entry.reason})`, colors.yellow],
+        );
         break;
       case 'queued':
         break;

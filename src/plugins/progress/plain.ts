@@ -32,7 +32,7 @@ export function plainLine(entry: NodeProgress, colors: Colors): string {
     case 'failed':
       return `${prefix} ${symbol} ${entry.name}${seconds}${entry.error === undefined ? '' : `: ${colors.red(entry.error)}`}`;
     case 'skipped':
-      return `${prefix} ${symbol} ${entry.name} skipped`;
+      return `${prefix} ${symbol} ${entry.name} skipped${entry.reason === undefined ? '' : ` (${entry.reason})`}`;
   }
 }
 
@@ -68,7 +68,9 @@ export class PlainRenderer implements ProgressRenderer {
 
   runEnded(run: RunProgress, skipped: readonly NodeProgress[]): void {
     let text = '';
-    for (const entry of skipped) text += `${plainLine(entry, this.#colors)}\n`;
+    // Nodes a plugin skipped were announced as it happened; the others only now.
+    for (const entry of skipped)
+      if (entry.reason === undefined) text += `${plainLine(entry, this.#colors)}\n`;
     if (this.#settings.summary) {
       const totalSeconds = run.elapsed(this.#settings.now()) / 1000;
       text += `${formatSummary(run.summaryRows(), { totalSeconds, color: this.#settings.color })}\n`;

@@ -126,6 +126,10 @@ export function progressPlugin(options: ProgressOptions = {}): SluicePlugin {
         renderer.nodeEnded(progress, progress.end(node.name, 'done', now()));
       },
     },
+    onNodeSkipped({ node, reason }) {
+      const progress = current();
+      renderer.nodeEnded(progress, progress.skip(node.name, reason));
+    },
     onNodeError: {
       tryfirst: true,
       handler({ error, node, catalog }) {

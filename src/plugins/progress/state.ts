@@ -12,6 +12,8 @@ export interface NodeProgress {
   durationMs: number | undefined;
   /** The first line of the error's message, for failed nodes. */
   error: string | undefined;
+  /** Why a plugin skipped the node (`onNodeSkipped`), for nodes skipped that way. */
+  reason?: string | undefined;
 }
 
 /**
@@ -77,6 +79,14 @@ export class RunProgress {
     return entry;
   }
 
+  /** A plugin skipped the node (`onNodeSkipped`) for `reason`: it counts as skipped, with no duration. */
+  skip(name: string, reason: string): NodeProgress {
+    const entry = this.node(name);
+    this.#move(entry, 'skipped');
+    entry.reason = reason;
+    return entry;
+  }
+
   /**
    * The run ended. `skipped` names nodes the runner skipped (only-missing-outputs); nodes still
    * queued are skipped too (behind a failure, or never reached); a node still running lost its
@@ -108,6 +118,7 @@ export class RunProgress {
       node: entry.name,
       seconds: entry.durationMs === undefined ? undefined : entry.durationMs / 1000,
       status: entry.status,
+      ...(entry.reason === undefined ? {} : { note: entry.reason }),
     }));
   }
 

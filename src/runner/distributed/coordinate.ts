@@ -30,7 +30,8 @@ export interface CoordinateSettings {
 
 /** What one node's job is waiting on. */
 interface Pending {
-  readonly resolve: () => void;
+  /** `skipped`: the reason a `nodeSkip` plugin gave, when it skipped the node. */
+  readonly resolve: (skipped: string | undefined) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -90,7 +91,7 @@ export async function coordinateRun(
           relayFailures.delete(message.nodeName);
           if (message.type === 'failed') waiting.reject(deserializeError(message.error));
           else if (relayFailure !== undefined) waiting.reject(relayFailure);
-          else waiting.resolve();
+          else waiting.resolve(message.skipped);
         });
         return;
       }
@@ -124,7 +125,10 @@ export async function coordinateRun(
       state: prepared.state,
       execute: async (node) => {
         await slots.acquire(node.name);
-        const done = new Promise<void>((resolve, reject) => pending.set(node.name, { resolve, reject }));
+        const done = new Promise<string | undefined>((resolve, reject) =>
+          pending.set(node.name, { resolve, reject }),
+        );
+        let skipped: string | undefined;
         try {
           await channel.enqueue({
             runId,
@@ -136,7 +140,7 @@ export async function coordinateRun(
             relay,
             runParams: options.runParams,
           });
-          await done;
+          skipped = await done;
         } catch (error) {
           pending.delete(node.name);
           // The run stops here, as on the other runners: nodes still queued must not start.
@@ -147,6 +151,7 @@ export async function coordinateRun(
           slots.release();
         }
         await fetchFreeOutputs(node, freeOutputs, catalog, transport, runId);
+        return skipped === undefined ? undefined : 'skipped';
       },
       afterNode: prepared.release,
     });

@@ -89,6 +89,7 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
 
   return async (job, send, signal, delivery?: NodeDelivery) => {
     let message: RunMessage;
+    let skipped: string | undefined;
     try {
       const actual = await fingerprintFor(job);
       if (actual !== job.fingerprint)
@@ -104,11 +105,18 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
           });
         }
         if (delivery?.redelivered === true) await removeLostDeliveryVersions(node, catalog, job);
-        await runNode(node, { catalog, hooks, runId: job.runId, isAsync: job.isAsync, signal });
+        await runNode(node, {
+          catalog,
+          hooks,
+          runId: job.runId,
+          isAsync: job.isAsync,
+          signal,
+          onSkipped: (_node, reason) => void (skipped = reason),
+        });
       } finally {
         giveBack(job.runId, copy);
       }
-      message = { type: 'done', nodeName: job.nodeName };
+      message = { type: 'done', nodeName: job.nodeName, ...(skipped === undefined ? {} : { skipped }) };
     } catch (error) {
       message = { type: 'failed', nodeName: job.nodeName, error: serializeError(error) };
     }

@@ -26,8 +26,8 @@ export interface NodeJob {
 export type RunMessage =
   | { readonly type: 'event'; readonly event: RelayedEvent }
   | { readonly type: 'run-message'; readonly topic: string; readonly message: unknown }
-  /** The node ran; its in-memory outputs are in the exchange. */
-  | { readonly type: 'done'; readonly nodeName: string }
+  /** The node ran (or a `nodeSkip` plugin skipped it, `skipped` being its reason); its in-memory outputs are in the exchange. */
+  | { readonly type: 'done'; readonly nodeName: string; readonly skipped?: string }
   | { readonly type: 'failed'; readonly nodeName: string; readonly error: SerializedError };
 
 /** The live workers of a queue. */

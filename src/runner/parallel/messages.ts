@@ -34,5 +34,7 @@ export type FromWorker =
       readonly nodeName: string;
       /** The node's ephemeral outputs, to be saved into the main process's memory datasets. */
       readonly outputs: Readonly<Record<string, unknown>>;
+      /** Set when a `nodeSkip` plugin skipped the node: the reason it gave. */
+      readonly skipped?: string;
     }
   | { readonly type: 'failed'; readonly nodeName: string; readonly error: SerializedError };

@@ -13,6 +13,7 @@ import { executeNodes } from '../schedule.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import type { WorkerSetup } from './messages.ts';
 import { WorkerHandle } from './worker-handle.ts';
+import type { NodeResult } from './worker-handle.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export { ParallelRunnerError } from './errors.ts';
@@ -126,11 +127,12 @@ export class ParallelRunner implements Runner {
           state: prepared.state,
           execute: async (node) => {
             const inputs = ephemeralInputs(node, catalog);
-            const outputs = await runOnPool(pool, node, inputs, signal);
+            const { outputs, skipped } = await runOnPool(pool, node, inputs, signal);
             for (const [name, data] of Object.entries(outputs)) {
               const saved = catalog.get(name).save(data);
               if (isPromiseLike(saved)) await saved;
             }
+            return skipped === undefined ? undefined : 'skipped';
           },
           afterNode: prepared.release,
         });
@@ -158,7 +160,7 @@ async function runOnPool(
   node: Node,
   inputs: Readonly<Record<string, unknown>>,
   signal: AbortSignal | undefined,
-): Promise<Readonly<Record<string, unknown>>> {
+): Promise<NodeResult> {
   for (let attempt = 1; ; attempt++) {
     const worker = await pool.acquire();
     try {

@@ -8,12 +8,18 @@ import { asError } from '../../errors.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
 
+/** A node's end on a worker: its ephemeral outputs, and the skip reason if a plugin skipped it. */
+export interface NodeResult {
+  readonly outputs: Readonly<Record<string, unknown>>;
+  readonly skipped: string | undefined;
+}
+
 /** What a worker thread is doing, seen from the main process. */
 interface Assignment {
   readonly nodeName: string;
   /** The worker confirmed it received the node: from then on a crash fails the node. */
   started: boolean;
-  readonly resolve: (outputs: Readonly<Record<string, unknown>>) => void;
+  readonly resolve: (result: NodeResult) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -133,7 +139,7 @@ export class WorkerHandle {
   }
 
   /** Runs `node` on this worker; resolves with its ephemeral outputs. */
-  run(node: Node, inputs: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>>> {
+  run(node: Node, inputs: Readonly<Record<string, unknown>>): Promise<NodeResult> {
     if (this.#exited)
       return Promise.reject(new NodeNotStartedError(`The worker thread for node "${node.name}" had exited.`));
     return new Promise((resolve, reject) => {
@@ -200,7 +206,7 @@ export class WorkerHandle {
     deliveries.then(
       () =>
         message.type === 'done'
-          ? current.resolve(message.outputs)
+          ? current.resolve({ outputs: message.outputs, skipped: message.skipped })
           : current.reject(deserializeError(message.error)),
       (relayError: unknown) => current.reject(asError(relayError)),
     );

@@ -17,6 +17,8 @@ import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
 const send = (message: FromWorker) => port.postMessage(message);
+/** Nodes a `nodeSkip` plugin skipped, until their `done` message says so. */
+const skipReasons = new Map<string, string>();
 
 async function start(): Promise<{
   pipeline: Pipeline;
@@ -34,7 +36,13 @@ async function start(): Promise<{
   return {
     pipeline,
     catalog,
-    context: { catalog, hooks, runId: setup.runId, isAsync: setup.isAsync },
+    context: {
+      catalog,
+      hooks,
+      runId: setup.runId,
+      isAsync: setup.isAsync,
+      onSkipped: (node, reason) => void skipReasons.set(node.name, reason),
+    },
   };
 }
 
@@ -59,8 +67,11 @@ try {
       const outputs = await runNode(node, context);
       const ephemeral: Record<string, unknown> = {};
       for (const name of node.outputs) if (catalog.isEphemeral(name)) ephemeral[name] = outputs[name];
-      send({ type: 'done', nodeName, outputs: ephemeral });
+      const skipped = skipReasons.get(nodeName);
+      skipReasons.delete(nodeName);
+      send({ type: 'done', nodeName, outputs: ephemeral, ...(skipped === undefined ? {} : { skipped }) });
     } catch (error) {
+      skipReasons.delete(nodeName);
       send({ type: 'failed', nodeName, error: serializeError(error) });
     } finally {
       for (const name of [...node.inputs, ...node.outputs]) {
