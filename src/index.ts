@@ -239,6 +239,22 @@ export {
 } from './plugins/alerts/index.ts';
 export { pathsPlugin, PATHS_PLUGIN_NAME, PathRulesError } from './plugins/paths/index.ts';
 export type { PathsOptions } from './plugins/paths/index.ts';
+export {
+  telemetryPlugin,
+  TELEMETRY_PLUGIN_NAME,
+  metricsPlugin,
+  METRICS_PLUGIN_NAME,
+  TelemetryConfigError,
+} from './plugins/telemetry/index.ts';
+export type {
+  TelemetryOptions,
+  MetricsOptions,
+  MetricsPlugin,
+  OtlpSettings,
+  PrometheusSettings,
+  StatsdSettings,
+  TelemetrySettings,
+} from './plugins/telemetry/index.ts';
 export type {
   AlertsOptions,
   AlertsPlugin,

@@ -2,6 +2,7 @@ import type { SluicePlugin } from '../plugin-api/index.ts';
 import { alertsPlugin } from './alerts/index.ts';
 import { stepHooksPlugin } from './step-hooks/index.ts';
 import { pathsPlugin } from './paths/index.ts';
+import { metricsPlugin, telemetryPlugin } from './telemetry/index.ts';
 
 /**
  * The built-in plugins every project gets, fresh for each hook manager (they keep per-run state).
@@ -9,5 +10,5 @@ import { pathsPlugin } from './paths/index.ts';
  * its own instance (same name) in `hooks`.
  */
 export function defaultPlugins(): (SluicePlugin & { readonly name: string })[] {
-  return [stepHooksPlugin(), alertsPlugin(), pathsPlugin()];
+  return [stepHooksPlugin(), alertsPlugin(), pathsPlugin(), telemetryPlugin(), metricsPlugin()];
 }
