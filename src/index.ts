@@ -240,6 +240,14 @@ export {
 export { pathsPlugin, PATHS_PLUGIN_NAME, PathRulesError } from './plugins/paths/index.ts';
 export type { PathsOptions } from './plugins/paths/index.ts';
 export {
+  branchDataPlugin,
+  BRANCH_DATA_PLUGIN_NAME,
+  BranchDataConfigError,
+  branchPath,
+  safeBranchName,
+} from './plugins/branch-data/index.ts';
+export type { BranchDataOptions } from './plugins/branch-data/index.ts';
+export {
   telemetryPlugin,
   TELEMETRY_PLUGIN_NAME,
   metricsPlugin,

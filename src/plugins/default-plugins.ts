@@ -2,6 +2,7 @@ import type { SluicePlugin } from '../plugin-api/index.ts';
 import { alertsPlugin } from './alerts/index.ts';
 import { stepHooksPlugin } from './step-hooks/index.ts';
 import { pathsPlugin } from './paths/index.ts';
+import { branchDataPlugin } from './branch-data/index.ts';
 import { metricsPlugin, telemetryPlugin } from './telemetry/index.ts';
 
 /**
@@ -10,5 +11,5 @@ import { metricsPlugin, telemetryPlugin } from './telemetry/index.ts';
  * its own instance (same name) in `hooks`.
  */
 export function defaultPlugins(): (SluicePlugin & { readonly name: string })[] {
-  return [stepHooksPlugin(), alertsPlugin(), pathsPlugin(), telemetryPlugin(), metricsPlugin()];
+  return [stepHooksPlugin(), alertsPlugin(), pathsPlugin(), branchDataPlugin(), telemetryPlugin(), metricsPlugin()];
 }
