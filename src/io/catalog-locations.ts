@@ -81,10 +81,17 @@ export function resolveLocation(
   let fallback: string | undefined;
   const rewrites: AppliedRewrite[] = [];
   for (const { by, rewrite } of rewriters) {
-    const target = { name: entry.name, type: entry.type, key, location, versioned: entry.options.versioned === true };
+    const target = {
+      name: entry.name,
+      type: entry.type,
+      key,
+      location,
+      versioned: entry.options.versioned === true,
+    };
     const result = rewrite(target);
     if (result === undefined) continue;
-    if (result.location !== location) rewrites.push({ by, reason: result.reason, from: location, to: result.location });
+    if (result.location !== location)
+      rewrites.push({ by, reason: result.reason, from: location, to: result.location });
     location = result.location;
     if (result.fallback !== undefined) fallback = result.fallback;
   }

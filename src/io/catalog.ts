@@ -308,9 +308,12 @@ export class DataCatalog {
   rewriteLocations(by: string, rewrite: LocationRewriter): this {
     const built = [...this.#types.keys()];
     if (built.length > 0) {
-      throw new CatalogError(`"${by}" rewrites dataset locations after datasets were built (${built.slice(0, 3).join(', ')}).`, {
-        hint: 'Register location rewriters in the afterCatalogCreated hook, before the run builds any dataset.',
-      });
+      throw new CatalogError(
+        `"${by}" rewrites dataset locations after datasets were built (${built.slice(0, 3).join(', ')}).`,
+        {
+          hint: 'Register location rewriters in the afterCatalogCreated hook, before the run builds any dataset.',
+        },
+      );
     }
     this.#rewriters = [...this.#rewriters, { by, rewrite }];
     this.#locations.clear();

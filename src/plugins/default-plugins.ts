@@ -11,5 +11,12 @@ import { metricsPlugin, telemetryPlugin } from './telemetry/index.ts';
  * its own instance (same name) in `hooks`.
  */
 export function defaultPlugins(): (SluicePlugin & { readonly name: string })[] {
-  return [stepHooksPlugin(), alertsPlugin(), pathsPlugin(), branchDataPlugin(), telemetryPlugin(), metricsPlugin()];
+  return [
+    stepHooksPlugin(),
+    alertsPlugin(),
+    pathsPlugin(),
+    branchDataPlugin(),
+    telemetryPlugin(),
+    metricsPlugin(),
+  ];
 }

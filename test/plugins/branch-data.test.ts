@@ -66,7 +66,11 @@ function gitProject(): string {
   return root;
 }
 
-async function run(root: string, params: Record<string, unknown> = {}, runner: 'sequential' | 'parallel' = 'sequential') {
+async function run(
+  root: string,
+  params: Record<string, unknown> = {},
+  runner: 'sequential' | 'parallel' = 'sequential',
+) {
   const record = join(root, 'record.jsonl');
   writeFileSync(record, '');
   const session = await Session.create({ projectPath: root, runtimeParams: params, log: () => {} });
@@ -76,7 +80,10 @@ async function run(root: string, params: Record<string, unknown> = {}, runner: '
 
 const json = (root: string, path: string): unknown => JSON.parse(readFileSync(join(root, path), 'utf8'));
 
-async function cli(root: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  root: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (text: string) => void) =>
@@ -119,10 +126,16 @@ test('branches keep their own outputs; main is untouched; inputs fall back to th
   ]);
   assert.deepEqual(json(root, 'data/doubled_feature-x.json'), [10, 20, 30]);
   const [version] = readdirSync(join(root, 'data/summary_feature-x.json'));
-  assert.deepEqual(json(root, `data/summary_feature-x.json/${version}/summary_feature-x.json`), { total: 60 });
+  assert.deepEqual(json(root, `data/summary_feature-x.json/${version}/summary_feature-x.json`), {
+    total: 60,
+  });
   assert.deepEqual(json(root, 'data/parts_feature-x/part0.json'), [10]);
   assert.deepEqual(json(root, 'data/doubled.json'), [2, 4, 6], "main's output is untouched");
-  assert.deepEqual(readdirSync(join(root, 'data/summary.json')), mainVersions, "main's versions are untouched");
+  assert.deepEqual(
+    readdirSync(join(root, 'data/summary.json')),
+    mainVersions,
+    "main's versions are untouched",
+  );
   assert.deepEqual(json(root, 'data/parts/part0.json'), [2]);
 
   git(root, 'checkout', '-q', 'main');
@@ -131,7 +144,11 @@ test('branches keep their own outputs; main is untouched; inputs fall back to th
   const onOther = await run(root, { factor: 3 });
   assert.match(onOther[0]!, /Inputs read from the branch: raw\. Inputs read from the shared copy: none\./);
   assert.deepEqual(json(root, 'data/doubled_other.json'), [15], "the branch's own input copy is read");
-  assert.deepEqual(json(root, 'data/doubled_feature-x.json'), [10, 20, 30], "another branch's outputs are not seen");
+  assert.deepEqual(
+    json(root, 'data/doubled_feature-x.json'),
+    [10, 20, 30],
+    "another branch's outputs are not seen",
+  );
 
   // list and clean: the checked-out branch, then another one by name; shared data stays.
   const listed = await cli(root, 'branch-data', 'list');
@@ -180,5 +197,8 @@ test('catalog list shows the branch location with its fallback', async () => {
   git(root, 'checkout', '-q', '-b', 'feat');
   const listed = await cli(root, 'catalog', 'list');
   assert.equal(listed.code, 0, listed.stderr);
-  assert.match(listed.stdout, /^doubled +json +__default__ +data\/doubled_feat\.json \(else data\/doubled\.json\) +branch "feat"$/m);
+  assert.match(
+    listed.stdout,
+    /^doubled +json +__default__ +data\/doubled_feat\.json \(else data\/doubled\.json\) +branch "feat"$/m,
+  );
 });

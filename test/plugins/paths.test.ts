@@ -151,7 +151,9 @@ test('catalog.rewriteLocations: rewriters chain in order, a fallback is read unt
     projectPath: root,
   });
   catalog.rewriteLocations('first', (target) =>
-    target.location.startsWith('data/') ? { location: `shared/${target.location.slice(5)}`, reason: 'to shared' } : undefined,
+    target.location.startsWith('data/')
+      ? { location: `shared/${target.location.slice(5)}`, reason: 'to shared' }
+      : undefined,
   );
   catalog.rewriteLocations('second', (target) => ({
     location: target.location.replace('.json', '_mine.json'),
@@ -162,11 +164,18 @@ test('catalog.rewriteLocations: rewriters chain in order, a fallback is read unt
     { configured: location.configured, location: location.location, fallback: location.fallback },
     { configured: 'data/x.json', location: 'shared/x_mine.json', fallback: 'shared/x.json' },
   );
-  assert.deepEqual(location.rewrites.map((rewrite) => rewrite.by), ['first', 'second']);
+  assert.deepEqual(
+    location.rewrites.map((rewrite) => rewrite.by),
+    ['first', 'second'],
+  );
   assert.equal(catalog.locationOf('m'), undefined, 'memory datasets have no location');
   assert.equal(await catalog.load('x'), 'shared', 'read from the fallback while the new location is empty');
   await catalog.save('x', 'mine');
   assert.equal(await catalog.load('x'), 'mine');
-  assert.equal(readFileSync(join(root, 'shared/x.json'), 'utf8'), '"shared"', 'the fallback is never written');
+  assert.equal(
+    readFileSync(join(root, 'shared/x.json'), 'utf8'),
+    '"shared"',
+    'the fallback is never written',
+  );
   assert.throws(() => catalog.rewriteLocations('late', () => undefined), /after datasets were built/);
 });

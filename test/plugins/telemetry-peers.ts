@@ -27,7 +27,9 @@ interface OtlpAttribute {
 function attributesOf(list: OtlpAttribute[] | undefined): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const { key, value } of list ?? []) {
-    out[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? ''));
+    out[key] =
+      value.stringValue ??
+      (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? ''));
   }
   return out;
 }
@@ -58,7 +60,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         }[];
       };
       for (const resourceSpans of body.resourceSpans) {
-        const serviceName = attributesOf(resourceSpans.resource?.attributes)['service.name'] as string | undefined;
+        const serviceName = attributesOf(resourceSpans.resource?.attributes)['service.name'] as
+          string | undefined;
         for (const scope of resourceSpans.scopeSpans) {
           for (const raw of scope.spans) {
             const span: ReceivedSpan = {
@@ -67,10 +70,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               spanId: raw.spanId as string,
               parentSpanId: (raw.parentSpanId as string | undefined) || undefined,
               attributes: attributesOf(raw.attributes as OtlpAttribute[]),
-              events: ((raw.events as { name: string; attributes?: OtlpAttribute[] }[]) ?? []).map((event) => ({
-                name: event.name,
-                attributes: attributesOf(event.attributes),
-              })),
+              events: ((raw.events as { name: string; attributes?: OtlpAttribute[] }[]) ?? []).map(
+                (event) => ({
+                  name: event.name,
+                  attributes: attributesOf(event.attributes),
+                }),
+              ),
               status: (raw.status as ReceivedSpan['status']) ?? {},
               serviceName,
             };

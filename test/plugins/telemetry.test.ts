@@ -87,7 +87,10 @@ async function run(
   let error: Error | undefined;
   await withEnv({ SLUICE_TEST_RECORD: record, ...options.env }, async () => {
     try {
-      await session.run({ runner: options.runner ?? 'sequential', pipelineName: options.pipelineName ?? '__default__' });
+      await session.run({
+        runner: options.runner ?? 'sequential',
+        pipelineName: options.pipelineName ?? '__default__',
+      });
     } catch (caught) {
       error = caught as Error;
     }
@@ -97,7 +100,9 @@ async function run(
 
 /** The run's spans once its run span has arrived (it ends last, after every node span). */
 async function spansOf(runId: string): Promise<{ run: ReceivedSpan; spans: ReceivedSpan[] }> {
-  const runSpan = await otlp.waitFor((span) => span.name.startsWith('run ') && span.attributes['sluice.run_id'] === runId);
+  const runSpan = await otlp.waitFor(
+    (span) => span.name.startsWith('run ') && span.attributes['sluice.run_id'] === runId,
+  );
   return { run: runSpan, spans: otlp.spans.filter((span) => span.traceId === runSpan.traceId) };
 }
 
@@ -116,7 +121,11 @@ function checkTree(run: ReceivedSpan, spans: ReceivedSpan[]): void {
   const [make, flaky, , count] = nodes;
   assert.equal(flaky!.attributes['sluice.node.attempts'], 2);
   assert.deepEqual(
-    flaky!.events.map((event) => [event.name, event.attributes['sluice.node.attempt'], event.attributes['exception.message']]),
+    flaky!.events.map((event) => [
+      event.name,
+      event.attributes['sluice.node.attempt'],
+      event.attributes['exception.message'],
+    ]),
     [['retry', 1, 'first attempt fails']],
   );
   const saveRows = byName('save rows');
@@ -124,7 +133,9 @@ function checkTree(run: ReceivedSpan, spans: ReceivedSpan[]): void {
   assert.equal(saveRows[0]!.parentSpanId, make!.spanId);
   assert.equal(saveRows[0]!.attributes['sluice.dataset.type'], 'json');
   assert.equal(saveRows[0]!.attributes['sluice.dataset.rows'], 2);
-  const loads = byName('load rows').map((span) => span.parentSpanId).sort();
+  const loads = byName('load rows')
+    .map((span) => span.parentSpanId)
+    .sort();
   // flaky loads its input on each attempt; count once.
   assert.deepEqual(loads, [flaky!.spanId, flaky!.spanId, count!.spanId].sort());
   assert.equal(byName('save checked')[0]?.parentSpanId, flaky!.spanId);
@@ -184,10 +195,19 @@ test('/metrics serves the run while it goes on, and closes when it ends', async 
   }
   const labels = 'pipeline="__default__"';
   assert.match(scraped, new RegExp(`^sluice_run_in_progress\\{${labels}\\} 1$`, 'm'));
-  assert.match(scraped, new RegExp(`^sluice_node_duration_seconds_count\\{${labels},node="make",status="success"\\} 1$`, 'm'));
+  assert.match(
+    scraped,
+    new RegExp(`^sluice_node_duration_seconds_count\\{${labels},node="make",status="success"\\} 1$`, 'm'),
+  );
   assert.match(scraped, new RegExp(`^sluice_node_retries_total\\{${labels},node="flaky"\\} 1$`, 'm'));
-  assert.match(scraped, new RegExp(`^sluice_dataset_rows_written_total\\{${labels},dataset="rows"\\} 2$`, 'm'));
-  const bytes = new RegExp(`^sluice_dataset_bytes_written_total\\{${labels},dataset="rows"\\} (\\d+)$`, 'm').exec(scraped);
+  assert.match(
+    scraped,
+    new RegExp(`^sluice_dataset_rows_written_total\\{${labels},dataset="rows"\\} 2$`, 'm'),
+  );
+  const bytes = new RegExp(
+    `^sluice_dataset_bytes_written_total\\{${labels},dataset="rows"\\} (\\d+)$`,
+    'm',
+  ).exec(scraped);
   assert.ok(bytes !== null && Number(bytes[1]) > 0, scraped);
   assert.doesNotMatch(scraped, /node="gate"/, 'the gate node is still running');
   await assert.rejects(fetch(url), 'the endpoint is closed after the run');
@@ -199,7 +219,12 @@ test('StatsD lines reach a UDP listener, named <prefix><pipeline>.<node>.*', asy
   const runLine = await statsd.waitFor((line) => line === 'ci.__default__.run.success:1|c');
   assert.ok(runLine);
   for (const node of ['make', 'flaky', 'gate', 'count']) {
-    assert.ok(statsd.lines.some((line) => new RegExp(`^ci\\.__default__\\.${node}\\.duration:[\\d.]+\\|ms$`).test(line)), node);
+    assert.ok(
+      statsd.lines.some((line) =>
+        new RegExp(`^ci\\.__default__\\.${node}\\.duration:[\\d.]+\\|ms$`).test(line),
+      ),
+      node,
+    );
     assert.ok(statsd.lines.includes(`ci.__default__.${node}.success:1|c`), node);
   }
   assert.ok(statsd.lines.includes('ci.__default__.flaky.retry:1|c'));

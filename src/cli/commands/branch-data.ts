@@ -4,7 +4,12 @@ import { buildCatalog } from '../../project/build-catalog.ts';
 import { newRunId } from '../../session/run-id.ts';
 import { DEFAULT_PIPELINE, loadSettings } from '../../project/settings.ts';
 import type { BranchCopy } from '../../plugins/branch-data/index.ts';
-import { branchCopies, currentGitState, removeCopies, safeBranchName } from '../../plugins/branch-data/index.ts';
+import {
+  branchCopies,
+  currentGitState,
+  removeCopies,
+  safeBranchName,
+} from '../../plugins/branch-data/index.ts';
 import { UsageError } from '../usage-error.ts';
 import type { CliContext } from '../main.ts';
 import { formatTable } from './pipeline.ts';

@@ -44,13 +44,21 @@ export function branchCopies(
     const shared = sharedLocation(catalog, dataset);
     if (shared === undefined) continue;
     const copy = branchPath(shared, safeBranch);
-    copies.push({ dataset, shared, copy, exists: isLocalPath(copy) && existsSync(absolute(copy, projectPath)) });
+    copies.push({
+      dataset,
+      shared,
+      copy,
+      exists: isLocalPath(copy) && existsSync(absolute(copy, projectPath)),
+    });
   }
   return copies;
 }
 
 /** Removes the copies that exist (files, or folders of versions and partitions); returns them. */
-export async function removeCopies(copies: readonly BranchCopy[], projectPath: string): Promise<BranchCopy[]> {
+export async function removeCopies(
+  copies: readonly BranchCopy[],
+  projectPath: string,
+): Promise<BranchCopy[]> {
   const removed: BranchCopy[] = [];
   for (const copy of copies) {
     if (!copy.exists) continue;

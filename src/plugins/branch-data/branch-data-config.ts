@@ -31,7 +31,8 @@ export function loadBranchDataSettings(config: ConfigLoader): BranchDataSettings
     });
   };
   for (const key of Object.keys(raw))
-    if (!KEYS.includes(key)) throw fail(key, `unknown setting "${key}" in branch_data.yml.${didYouMean(key, KEYS)}`);
+    if (!KEYS.includes(key))
+      throw fail(key, `unknown setting "${key}" in branch_data.yml.${didYouMean(key, KEYS)}`);
   const enabled = raw.enabled ?? false;
   if (typeof enabled !== 'boolean') throw fail('enabled', '"enabled" must be true or false.');
   const main = raw.main_branches ?? DEFAULT_MAIN_BRANCHES;

@@ -6,7 +6,12 @@ import { basename, extname } from 'node:path';
  * never climb out of a folder or hide a file.
  */
 export function safeBranchName(branch: string): string {
-  return branch.replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '').replace(/-+$/, '') || 'branch';
+  return (
+    branch
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^[.-]+/, '')
+      .replace(/-+$/, '') || 'branch'
+  );
 }
 
 /**

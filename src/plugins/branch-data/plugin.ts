@@ -45,7 +45,9 @@ export function branchDataPlugin(options: BranchDataOptions = {}): SluicePlugin 
         enabled: options.enabled ?? configured.enabled,
         mainBranches: options.mainBranches ?? configured.mainBranches,
       };
-      decision = settings.enabled ? decide(currentGitState(projectPath), settings) : { active: false, note: undefined };
+      decision = settings.enabled
+        ? decide(currentGitState(projectPath), settings)
+        : { active: false, note: undefined };
     },
     // Last, so that it suffixes the location path rules give.
     afterCatalogCreated: {
@@ -56,7 +58,11 @@ export function branchDataPlugin(options: BranchDataOptions = {}): SluicePlugin 
         catalog.rewriteLocations(BRANCH_DATA_PLUGIN_NAME, (target) =>
           target.key === 'url'
             ? undefined
-            : { location: branchPath(target.location, safe), fallback: target.location, reason: `branch "${branch}"` },
+            : {
+                location: branchPath(target.location, safe),
+                fallback: target.location,
+                reason: `branch "${branch}"`,
+              },
         );
       },
     },
@@ -80,7 +86,10 @@ export function branchDataPlugin(options: BranchDataOptions = {}): SluicePlugin 
 
 function decide(state: GitState, settings: BranchDataSettings): Decision {
   if (state.kind === 'none')
-    return { active: false, note: 'sluice: branch data is on, but the project is not in a git repository: datasets use their shared paths.' };
+    return {
+      active: false,
+      note: 'sluice: branch data is on, but the project is not in a git repository: datasets use their shared paths.',
+    };
   if (state.kind === 'detached')
     return {
       active: false,

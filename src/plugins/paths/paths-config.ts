@@ -29,17 +29,22 @@ export function loadPathRules(config: ConfigLoader): PathRule[] {
       hint: hint ?? 'See docs/catalog.md, "Path rules".',
     });
   for (const key of Object.keys(raw))
-    if (key !== 'rules') throw fail([key], `unknown setting "${key}" in paths.yml.${didYouMean(key, ['rules'])}`);
+    if (key !== 'rules')
+      throw fail([key], `unknown setting "${key}" in paths.yml.${didYouMean(key, ['rules'])}`);
   const rules = raw.rules ?? {};
   if (!isMapping(rules))
     throw fail(['rules'], '"rules" must map rule names to rules ({ prefix: data/, to: /mnt/data/ }).');
   const read: PathRule[] = [];
   for (const [name, settings] of Object.entries(rules)) {
     const path = ['rules', name];
-    if (!isMapping(settings)) throw fail(path, `path rule "${name}" must be a mapping with prefix or bucket, and to.`);
+    if (!isMapping(settings))
+      throw fail(path, `path rule "${name}" must be a mapping with prefix or bucket, and to.`);
     for (const key of Object.keys(settings))
       if (!RULE_KEYS.includes(key))
-        throw fail([...path, key], `unknown setting "${key}" in path rule "${name}".${didYouMean(key, RULE_KEYS)}`);
+        throw fail(
+          [...path, key],
+          `unknown setting "${key}" in path rule "${name}".${didYouMean(key, RULE_KEYS)}`,
+        );
     if (settings.enabled === false) continue;
     read.push({
       name,
@@ -54,7 +59,12 @@ export function loadPathRules(config: ConfigLoader): PathRule[] {
 
 type Fail = (path: readonly string[], message: string, hint?: string) => PathRulesError;
 
-function replacementOf(name: string, settings: Record<string, unknown>, path: string[], fail: Fail): PathReplacement {
+function replacementOf(
+  name: string,
+  settings: Record<string, unknown>,
+  path: string[],
+  fail: Fail,
+): PathReplacement {
   const { prefix, bucket, to } = settings;
   if ((prefix === undefined) === (bucket === undefined))
     throw fail(path, `path rule "${name}" needs exactly one of "prefix" and "bucket".`);
@@ -63,7 +73,11 @@ function replacementOf(name: string, settings: Record<string, unknown>, path: st
   if (typeof from !== 'string' || from === '')
     throw fail([...path, kind], `"${kind}" of path rule "${name}" must be a non-empty string.`);
   if (kind === 'bucket' && !/^[a-z][a-z0-9+.-]*:\/\/[^/]+$/i.test(from))
-    throw fail([...path, kind], `"bucket" of path rule "${name}" must be scheme://bucket with no path, not "${from}".`, 'Write bucket: s3://dev-bucket; use "prefix" to replace a longer path.');
+    throw fail(
+      [...path, kind],
+      `"bucket" of path rule "${name}" must be scheme://bucket with no path, not "${from}".`,
+      'Write bucket: s3://dev-bucket; use "prefix" to replace a longer path.',
+    );
   if (typeof to !== 'string')
     throw fail([...path, 'to'], `path rule "${name}" needs "to": the string that replaces its ${kind}.`);
   return { kind, from, to };
@@ -71,11 +85,15 @@ function replacementOf(name: string, settings: Record<string, unknown>, path: st
 
 function patternOf(name: string, value: unknown, path: string[], fail: Fail): RegExp | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw fail(path, `"datasets" of path rule "${name}" must be a regular expression.`);
+  if (typeof value !== 'string')
+    throw fail(path, `"datasets" of path rule "${name}" must be a regular expression.`);
   try {
     return new RegExp(value);
   } catch (error) {
-    throw fail(path, `"datasets" of path rule "${name}" is not a valid regular expression: ${(error as Error).message}`);
+    throw fail(
+      path,
+      `"datasets" of path rule "${name}" is not a valid regular expression: ${(error as Error).message}`,
+    );
   }
 }
 

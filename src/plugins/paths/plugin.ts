@@ -53,7 +53,9 @@ export function pathsPlugin(options: PathsOptions = {}): SluicePlugin & { readon
       for (const name of datasetNames(catalog, pipeline.datasets())) catalog.locationOf(name);
       for (const rule of rules)
         if (!matched.has(rule))
-          log(`sluice: path ${describeRule(rule)} matched no dataset of this run; check its prefix, bucket, datasets and types.`);
+          log(
+            `sluice: path ${describeRule(rule)} matched no dataset of this run; check its prefix, bucket, datasets and types.`,
+          );
     },
   });
 }

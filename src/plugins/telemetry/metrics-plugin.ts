@@ -112,8 +112,8 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
     if (prometheus?.pushgateway !== undefined) {
       const gateway = prometheus.pushgateway;
       closing.push(
-        pushMetrics(metrics.registry, gateway, prometheus.job, ending.pipeline, prometheus.timeoutMs).catch((failure: unknown) =>
-          failures.failure('the Prometheus push', gateway, failure),
+        pushMetrics(metrics.registry, gateway, prometheus.job, ending.pipeline, prometheus.timeoutMs).catch(
+          (failure: unknown) => failures.failure('the Prometheus push', gateway, failure),
         ),
       );
     }
@@ -162,7 +162,9 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
       if (prometheus?.port !== undefined) {
         const endpoint = new MetricsEndpoint(metrics.registry);
         try {
-          log(`sluice: Prometheus metrics at ${await endpoint.listen(prometheus.host, prometheus.port)} while the run lasts.`);
+          log(
+            `sluice: Prometheus metrics at ${await endpoint.listen(prometheus.host, prometheus.port)} while the run lasts.`,
+          );
           run.endpoint = endpoint;
         } catch (error) {
           failures.failure('the Prometheus endpoint', `${prometheus.host}:${prometheus.port}`, error);

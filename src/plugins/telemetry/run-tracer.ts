@@ -75,7 +75,11 @@ export class RunTracer {
   }
 
   /** Ends the run span and waits, at most `flushTimeoutMs`, for every span to be exported. */
-  async endRun(status: 'success' | 'failure', error: Error | undefined, redact: (text: string) => string): Promise<void> {
+  async endRun(
+    status: 'success' | 'failure',
+    error: Error | undefined,
+    redact: (text: string) => string,
+  ): Promise<void> {
     const run = this.#run;
     if (run === undefined) return;
     for (const span of this.#nodes.values()) span.end();
@@ -106,7 +110,11 @@ export class RunTracer {
     });
   }
 
-  endNode(nodeName: string, outcome: { attempts: number; error: Error | undefined; skipped?: string }, redact: (text: string) => string): void {
+  endNode(
+    nodeName: string,
+    outcome: { attempts: number; error: Error | undefined; skipped?: string },
+    redact: (text: string) => string,
+  ): void {
     const span = this.#nodes.get(nodeName);
     if (span === undefined) return;
     this.#nodes.delete(nodeName);
@@ -130,14 +138,23 @@ export class RunTracer {
   startDataset(nodeName: string, operation: 'load' | 'save', datasetName: string, type: string): void {
     const parent = this.#nodes.get(nodeName);
     const context = parent === undefined ? this.#runContext : trace.setSpan(ROOT_CONTEXT, parent);
-    const attributes = { 'sluice.node': nodeName, 'sluice.dataset': datasetName, 'sluice.dataset.type': type };
+    const attributes = {
+      'sluice.node': nodeName,
+      'sluice.dataset': datasetName,
+      'sluice.dataset.type': type,
+    };
     this.#datasets.set(
       `${nodeName}\0${operation}\0${datasetName}`,
       this.#tracer.startSpan(`${operation} ${datasetName}`, { attributes }, context),
     );
   }
 
-  endDataset(nodeName: string, operation: 'load' | 'save', datasetName: string, rows: number | undefined): void {
+  endDataset(
+    nodeName: string,
+    operation: 'load' | 'save',
+    datasetName: string,
+    rows: number | undefined,
+  ): void {
     const key = `${nodeName}\0${operation}\0${datasetName}`;
     const span = this.#datasets.get(key);
     if (span === undefined) return;
@@ -153,7 +170,13 @@ function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
     timer = setTimeout(resolve, timeoutMs);
     timer.unref();
   });
-  return Promise.race([work.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** An exporter that reports its failures (once per run, by `onFailure`) and never throws. */

@@ -36,7 +36,11 @@ export function relaySpan(span: ReadableSpan): RelayedSpan {
     duration: span.duration,
     status: span.status,
     attributes: span.attributes,
-    events: span.events.map(({ name, time, attributes }) => ({ name, time, ...(attributes === undefined ? {} : { attributes }) })),
+    events: span.events.map(({ name, time, attributes }) => ({
+      name,
+      time,
+      ...(attributes === undefined ? {} : { attributes }),
+    })),
   };
 }
 

@@ -57,19 +57,32 @@ const BLOCKS = ['otlp', 'prometheus', 'statsd'];
 type Environ = Readonly<Record<string, string | undefined>>;
 
 /** Reads telemetry.yml with the environment's fallbacks; every error names the file and line. */
-export function loadTelemetrySettings(config: ConfigLoader, environ: Environ = process.env): TelemetrySettings {
+export function loadTelemetrySettings(
+  config: ConfigLoader,
+  environ: Environ = process.env,
+): TelemetrySettings {
   if (!config.keys().includes(TELEMETRY_CONFIG_KEY)) return NO_TELEMETRY;
   const raw = config.get(TELEMETRY_CONFIG_KEY);
   const reader = new BlockReader(config);
   for (const key of Object.keys(raw))
-    if (!BLOCKS.includes(key)) throw reader.error([key], `unknown block "${key}" in telemetry.yml.${didYouMean(key, BLOCKS)}`);
+    if (!BLOCKS.includes(key))
+      throw reader.error([key], `unknown block "${key}" in telemetry.yml.${didYouMean(key, BLOCKS)}`);
   return {
-    otlp: raw.otlp === undefined ? undefined : otlpOf(reader.block('otlp', raw.otlp, ['endpoint', 'headers', 'timeout_ms']), environ),
+    otlp:
+      raw.otlp === undefined
+        ? undefined
+        : otlpOf(reader.block('otlp', raw.otlp, ['endpoint', 'headers', 'timeout_ms']), environ),
     prometheus:
       raw.prometheus === undefined
         ? undefined
-        : prometheusOf(reader.block('prometheus', raw.prometheus, ['port', 'host', 'pushgateway', 'job', 'timeout_ms']), environ),
-    statsd: raw.statsd === undefined ? undefined : statsdOf(reader.block('statsd', raw.statsd, ['host', 'port', 'prefix']), environ),
+        : prometheusOf(
+            reader.block('prometheus', raw.prometheus, ['port', 'host', 'pushgateway', 'job', 'timeout_ms']),
+            environ,
+          ),
+    statsd:
+      raw.statsd === undefined
+        ? undefined
+        : statsdOf(reader.block('statsd', raw.statsd, ['host', 'port', 'prefix']), environ),
   };
 }
 
@@ -79,9 +92,13 @@ function otlpOf(block: Block, environ: Environ): OtlpSettings {
     configured !== undefined
       ? tracesUrl(configured)
       : (environ.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
-        (environ.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : tracesUrl(environ.OTEL_EXPORTER_OTLP_ENDPOINT)) ??
+        (environ.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+          ? undefined
+          : tracesUrl(environ.OTEL_EXPORTER_OTLP_ENDPOINT)) ??
         'http://localhost:4318/v1/traces');
-  const headers = block.stringMap('headers') ?? parseHeaders(environ.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? environ.OTEL_EXPORTER_OTLP_HEADERS);
+  const headers =
+    block.stringMap('headers') ??
+    parseHeaders(environ.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? environ.OTEL_EXPORTER_OTLP_HEADERS);
   return { url, headers, timeoutMs: block.number('timeout_ms') ?? DEFAULT_TIMEOUT_MS };
 }
 
@@ -94,14 +111,16 @@ function parseHeaders(text: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const pair of (text ?? '').split(',')) {
     const at = pair.indexOf('=');
-    if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+    if (at > 0)
+      headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
   }
   return headers;
 }
 
 function prometheusOf(block: Block, environ: Environ): PrometheusSettings {
   const pushgateway = block.string('pushgateway') ?? environ.PROMETHEUS_PUSHGATEWAY;
-  const envPort = environ.SLUICE_PROMETHEUS_PORT === undefined ? undefined : Number(environ.SLUICE_PROMETHEUS_PORT);
+  const envPort =
+    environ.SLUICE_PROMETHEUS_PORT === undefined ? undefined : Number(environ.SLUICE_PROMETHEUS_PORT);
   const port = block.number('port') ?? envPort ?? (pushgateway === undefined ? 9464 : undefined);
   return {
     port,
@@ -142,7 +161,10 @@ class BlockReader {
       throw this.error([name], `"${name}" must be a mapping of settings (or {} to use the environment's).`);
     for (const key of Object.keys(settings))
       if (!known.includes(key))
-        throw this.error([name, key], `unknown setting "${key}" in the ${name} block.${didYouMean(key, known)}`);
+        throw this.error(
+          [name, key],
+          `unknown setting "${key}" in the ${name} block.${didYouMean(key, known)}`,
+        );
     return new Block(this, name, settings as Record<string, unknown>);
   }
 }
@@ -157,7 +179,8 @@ class Block {
   string(key: string): string | undefined {
     const value = this.settings[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string' || value === '') throw this.reader.error([this.name, key], `"${key}" must be a non-empty string.`);
+    if (typeof value !== 'string' || value === '')
+      throw this.reader.error([this.name, key], `"${key}" must be a non-empty string.`);
     return value;
   }
 
@@ -165,14 +188,21 @@ class Block {
     const value = this.settings[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-      throw this.reader.error([this.name, key], `"${key}" must be a whole number of at least 0, not ${JSON.stringify(value)}.`);
+      throw this.reader.error(
+        [this.name, key],
+        `"${key}" must be a whole number of at least 0, not ${JSON.stringify(value)}.`,
+      );
     return value;
   }
 
   stringMap(key: string): Record<string, string> | undefined {
     const value = this.settings[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((item) => typeof item !== 'string'))
+    if (
+      typeof value !== 'object' ||
+      Array.isArray(value) ||
+      Object.values(value).some((item) => typeof item !== 'string')
+    )
       throw this.reader.error([this.name, key], `"${key}" must map header names to strings.`);
     return value as Record<string, string>;
   }
