@@ -225,9 +225,9 @@ test('StatsD lines reach a UDP listener, named <prefix><pipeline>.<node>.*', asy
       ),
       node,
     );
-    assert.ok(statsd.lines.includes(`ci.__default__.${node}.success:1|c`), node);
   }
   assert.ok(statsd.lines.includes('ci.__default__.flaky.retry:1|c'));
+  assert.ok(!statsd.lines.some((line) => line.includes('.failure:')), 'no node failed');
 });
 
 test('collectors that are down or hang never fail the run, and each is reported once', async () => {

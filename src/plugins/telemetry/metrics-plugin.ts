@@ -32,6 +32,8 @@ export interface MetricsPlugin extends SluicePlugin {
 
 interface RunState {
   pipeline: string;
+  /** Prometheus is configured: record its metrics (StatsD alone records none). */
+  prometheus: boolean;
   catalog: DataCatalog | undefined;
   startedAt: number;
   endpoint: MetricsEndpoint | undefined;
@@ -43,7 +45,7 @@ interface RunState {
 
 /**
  * Node and run metrics for Prometheus (a `/metrics` endpoint while the run lasts, or a push to a
- * Pushgateway when it ends) and StatsD (`<prefix><pipeline>.<node>.duration|success|failure|retry|skipped`).
+ * Pushgateway when it ends) and StatsD (`<prefix><pipeline>.<node>.duration|failure|retry|skipped`).
  * Configured by the `prometheus` and `statsd` blocks of conf/<env>/telemetry.yml; idle without them.
  * It lives in the main process (`process: 'main'`) and sees every runner's nodes through relayed
  * events, so one endpoint serves a run whatever runs its nodes. A collector that is down is
@@ -59,26 +61,37 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
   const failures = new ReportedOnce(log, () => redact);
   let run: RunState | undefined;
 
+  const statsdNames = new Map<string, string>();
+  /** The StatsD name of a node or dataset, made once per name. */
+  const statsdName = (name: string): string => {
+    let safe = statsdNames.get(name);
+    if (safe === undefined) statsdNames.set(name, (safe = statsdPart(name)));
+    return safe;
+  };
   const sendStatsd = (send: (client: StatsD, base: string) => void) => {
     if (run?.statsd === undefined) return;
-    send(run.statsd, statsdPart(run.pipeline));
+    send(run.statsd, statsdName(run.pipeline));
   };
   const nodeEnded = (node: Node, durationMs: number, error: Error | undefined) => {
     if (run === undefined) return;
     const status = error === undefined ? 'success' : 'failure';
-    metrics.nodeDuration.observe({ pipeline: run.pipeline, node: node.name, status }, durationMs / 1000);
-    if (error !== undefined) metrics.nodeFailures.inc({ pipeline: run.pipeline, node: node.name });
+    if (run.prometheus) {
+      metrics.nodeDuration.observe([run.pipeline, node.name, status], durationMs / 1000);
+      if (error !== undefined) metrics.nodeFailures.inc({ pipeline: run.pipeline, node: node.name });
+    }
     sendStatsd((client, base) => {
-      const name = `${base}.${statsdPart(node.name)}`;
+      const name = `${base}.${statsdName(node.name)}`;
+      // The timer's count is the number of node runs; failures get a counter of their own.
       client.timing(`${name}.duration`, durationMs);
-      client.increment(`${name}.${status}`);
+      if (error !== undefined) client.increment(`${name}.failure`);
     });
   };
   const saved = (datasetName: string, data: unknown) => {
-    if (run === undefined) return;
+    if (run === undefined || !run.prometheus) return;
     const labels = { pipeline: run.pipeline, dataset: datasetName };
     const rows = rowsOf(data);
     if (rows !== undefined) metrics.rowsWritten.inc(labels, rows);
+    if (!isRelayed(data) && run.catalog?.isEphemeral(datasetName) !== false) return;
     const file = savedFile(datasetName, data, run.catalog);
     if (file === undefined) return;
     const measuring: Promise<void> = stat(file).then(
@@ -140,6 +153,7 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
       if (prometheus === undefined && statsdSettings === undefined) return;
       run = {
         pipeline: runParams.pipelineName,
+        prometheus: prometheus !== undefined,
         catalog,
         startedAt: performance.now(),
         endpoint: undefined,
@@ -156,6 +170,8 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
           prefix: statsdSettings.prefix,
           maxBufferSize: 1400,
           bufferFlushInterval: 250,
+          // close() waits this long for sends to drain, at least once: the end of the run waits for it.
+          closingFlushInterval: 5,
           errorHandler: (error) => failures.failure('StatsD', target, error),
         });
       }
@@ -176,13 +192,13 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
     },
     onNodeRetry({ node }) {
       if (run === undefined) return;
-      metrics.nodeRetries.inc({ pipeline: run.pipeline, node: node.name });
-      sendStatsd((client, base) => client.increment(`${base}.${statsdPart(node.name)}.retry`));
+      if (run.prometheus) metrics.nodeRetries.inc({ pipeline: run.pipeline, node: node.name });
+      sendStatsd((client, base) => client.increment(`${base}.${statsdName(node.name)}.retry`));
     },
     onNodeSkipped({ node }) {
       if (run === undefined) return;
-      metrics.nodeSkips.inc({ pipeline: run.pipeline, node: node.name });
-      sendStatsd((client, base) => client.increment(`${base}.${statsdPart(node.name)}.skipped`));
+      if (run.prometheus) metrics.nodeSkips.inc({ pipeline: run.pipeline, node: node.name });
+      sendStatsd((client, base) => client.increment(`${base}.${statsdName(node.name)}.skipped`));
     },
     afterDatasetSaved({ datasetName, data }) {
       saved(datasetName, data);

@@ -1,7 +1,7 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { DataCatalog, ProjectContext, SluicePlugin } from '../../plugin-api/index.ts';
-import { definePlugin, isRelayed } from '../../plugin-api/index.ts';
+import { definePlugin } from '../../plugin-api/index.ts';
 import { ReportedOnce } from './reported-once.ts';
 import { RunTracer, reportingExporter } from './run-tracer.ts';
 import type { RelayedSpan } from './span-relay.ts';
@@ -20,6 +20,11 @@ export interface TelemetryOptions {
   readonly spanExporter?: SpanExporter | undefined;
   /** `service.name` of the spans. Default: `OTEL_SERVICE_NAME`, else `sluice`. */
   readonly serviceName?: string | undefined;
+  /**
+   * Spans for loads and saves of memory datasets too (in-process handovers, no I/O). Default
+   * false: only datasets that persist somewhere get dataset spans.
+   */
+  readonly memoryDatasetSpans?: boolean | undefined;
   /** Where exporter failures go (once per run). Default: stderr. */
   readonly log?: ((line: string) => void) | undefined;
 }
@@ -27,7 +32,8 @@ export interface TelemetryOptions {
 /**
  * OpenTelemetry traces of a run: a `run <pipeline>` span, a `node <name>` child per node
  * (attempts, retries as events, the error), and `load <dataset>`/`save <dataset>` children per
- * dataset operation (type and rows where known, never data values). Exported over OTLP/HTTP by a
+ * load and save of a persisted dataset (type and rows where known, never data values; memory
+ * handovers only with `memoryDatasetSpans`). Exported over OTLP/HTTP by a
  * batch processor, so nodes never wait for the collector.
  *
  * It runs wherever nodes run. In a worker thread or a distributed worker it posts each finished
@@ -65,14 +71,22 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
     );
     return tracer;
   };
-  const typeOf = (datasetName: string, data?: unknown): string => {
-    if (isRelayed(data)) return data.description.type;
-    try {
-      return catalogOfRun?.typeOf(datasetName) ?? 'unknown';
-    } catch {
-      return 'unknown';
+  const types = new Map<string, string>();
+  const typeOf = (datasetName: string): string => {
+    let type = types.get(datasetName);
+    if (type === undefined) {
+      try {
+        type = catalogOfRun?.typeOf(datasetName) ?? 'unknown';
+      } catch {
+        type = 'unknown';
+      }
+      types.set(datasetName, type);
     }
+    return type;
   };
+  const traced = (datasetName: string): boolean =>
+    tracer !== undefined &&
+    (options.memoryDatasetSpans === true || catalogOfRun?.isEphemeral(datasetName) !== true);
   const endRun = async (error: Error | undefined) => {
     const ending = tracer;
     tracer = undefined;
@@ -88,6 +102,7 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
     beforePipelineRun({ runParams, catalog }) {
       failures.reset();
       catalogOfRun = catalog;
+      types.clear();
       tracerFor(true)?.startRun(
         {
           'sluice.run_id': runParams.runId,
@@ -108,8 +123,6 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
         'sluice.run_id': runId,
         'sluice.pipeline': project?.pipelineName ?? '__default__',
         'sluice.node': node.name,
-        'sluice.node.inputs': node.inputs.length,
-        'sluice.node.outputs': node.outputs.length,
       });
     },
     onNodeRetry({ node, attempt, error }) {
@@ -129,13 +142,13 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
       current.endNode(node.name, { attempts: 0, error: undefined, skipped: reason }, redact);
     },
     beforeDatasetLoaded({ datasetName, node }) {
-      tracer?.startDataset(node.name, 'load', datasetName, typeOf(datasetName));
+      if (traced(datasetName)) tracer!.startDataset(node.name, 'load', datasetName, typeOf(datasetName));
     },
     afterDatasetLoaded({ datasetName, node, data }) {
       tracer?.endDataset(node.name, 'load', datasetName, rowsOf(data));
     },
-    beforeDatasetSaved({ datasetName, node, data }) {
-      tracer?.startDataset(node.name, 'save', datasetName, typeOf(datasetName, data));
+    beforeDatasetSaved({ datasetName, node }) {
+      if (traced(datasetName)) tracer!.startDataset(node.name, 'save', datasetName, typeOf(datasetName));
     },
     afterDatasetSaved({ datasetName, node, data }) {
       tracer?.endDataset(node.name, 'save', datasetName, rowsOf(data));
