@@ -9,7 +9,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Session } from '../../src/index.ts';
+import { DistributedRunner, Session } from '../../src/index.ts';
+import { startWorker, uniqueQueue } from '../runner/distributed/workers.ts';
+import { serviceOrSkip } from '../support/services.ts';
 import { readRecord, withEnv } from '../session/support.ts';
 import type { OtlpReceiver, ReceivedSpan, StatsdListener } from './telemetry-peers.ts';
 import { closedPort, startOtlpReceiver, startStatsdListener } from './telemetry-peers.ts';
@@ -75,13 +77,14 @@ interface Outcome {
 
 async function run(
   telemetryYml: string,
-  options: { runner?: 'sequential' | 'parallel'; pipelineName?: string; env?: Record<string, string> } = {},
+  options: {
+    runner?: 'sequential' | 'parallel' | DistributedRunner;
+    pipelineName?: string;
+    env?: Record<string, string>;
+    root?: string;
+  } = {},
 ): Promise<Outcome> {
-  const root = writeProject({
-    'sluice.config.ts': CONFIG,
-    'conf/base/catalog.yml': CATALOG,
-    'conf/base/telemetry.yml': telemetryYml,
-  });
+  const root = options.root ?? telemetryProject(telemetryYml);
   const record = join(root, 'record.jsonl');
   const session = await Session.create({ projectPath: root, log: () => {} });
   let error: Error | undefined;
@@ -96,6 +99,14 @@ async function run(
     }
   });
   return { runId: session.runId, error, log: readRecord<string>(record) };
+}
+
+function telemetryProject(telemetryYml: string): string {
+  return writeProject({
+    'sluice.config.ts': CONFIG,
+    'conf/base/catalog.yml': CATALOG,
+    'conf/base/telemetry.yml': telemetryYml,
+  });
 }
 
 /** The run's spans once its run span has arrived (it ends last, after every node span). */
@@ -160,6 +171,26 @@ test("a parallel run's worker spans join the run's trace", async () => {
   assert.equal(runSpan.attributes['sluice.runner'], 'parallel');
 });
 
+test("a distributed run's spans, exported by the coordinator, join the run's trace", async (t) => {
+  if (!(await serviceOrSkip(t, 'Redis', '127.0.0.1', 6379))) return;
+  const root = telemetryProject(`otlp: { endpoint: ${otlp.endpoint} }\n`);
+  const record = join(root, 'record.jsonl');
+  const queue = uniqueQueue('telemetry');
+  const worker = await startWorker(root, queue, { SLUICE_TEST_RECORD: record });
+  try {
+    const outcome = await run('', {
+      root,
+      runner: new DistributedRunner({ queue, waitForWorkersMs: 60_000 }),
+    });
+    assert.equal(outcome.error, undefined);
+    const { run: runSpan, spans } = await spansOf(outcome.runId);
+    checkTree(runSpan, spans);
+    assert.equal(runSpan.attributes['sluice.runner'], 'distributed');
+  } finally {
+    assert.equal(await worker.stop(), 0);
+  }
+});
+
 test("a failed node's span carries the error, with credentials masked", async () => {
   const outcome = await run(`otlp: { endpoint: ${otlp.endpoint} }\n`, { pipelineName: 'broken' });
   assert.ok(outcome.error !== undefined);
@@ -213,8 +244,11 @@ test('/metrics serves the run while it goes on, and closes when it ends', async 
   await assert.rejects(fetch(url), 'the endpoint is closed after the run');
 });
 
-test('StatsD lines reach a UDP listener, named <prefix><pipeline>.<node>.*', async () => {
-  const outcome = await run(`statsd: { host: 127.0.0.1, port: ${statsd.port}, prefix: "ci." }\n`);
+test('StatsD lines reach a UDP listener, named <prefix><pipeline>.<node>.*, from a parallel run', async () => {
+  // The metrics plugin lives in the main process: the workers' nodes reach it as relayed events.
+  const outcome = await run(`statsd: { host: 127.0.0.1, port: ${statsd.port}, prefix: "ci." }\n`, {
+    runner: 'parallel',
+  });
   assert.equal(outcome.error, undefined);
   const runLine = await statsd.waitFor((line) => line === 'ci.__default__.run.success:1|c');
   assert.ok(runLine);
