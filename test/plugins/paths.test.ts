@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { main } from '../../src/cli/main.ts';
 import { DataCatalog, PathRulesError, Session } from '../../src/index.ts';
 import { readRecord, withEnv } from '../session/support.ts';
 import { writeProject } from './step-hooks-support.ts';
@@ -178,4 +180,37 @@ test('catalog.rewriteLocations: rewriters chain in order, a fallback is read unt
     'the fallback is never written',
   );
   assert.throws(() => catalog.rewriteLocations('late', () => undefined), /after datasets were built/);
+});
+
+test('sluice catalog list shows the final location and the rule; credentials in locations are never printed', async () => {
+  const root = project(
+    {
+      base: 'rules:\n  to_gcs: { prefix: "s3://", to: "gs://" }\n  local: { prefix: data/, to: /mnt/data/ }\n',
+    },
+    [
+      'remote: { type: json, filepath: "s3://reader:PLAIN-SECRET-41@dev-bucket/x.json" }',
+      'near: { type: json, filepath: data/near.json }',
+      'kept: { type: json, filepath: other/kept.json }',
+      '',
+    ].join('\n'),
+  );
+  let stdout = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      stdout += String(chunk);
+      done();
+    },
+  });
+  const code = await main(['--project', root, 'catalog', 'list'], { stdout: sink, stderr: sink });
+  assert.equal(code, 0, stdout);
+  assert.ok(!stdout.includes('PLAIN-SECRET-41'), stdout);
+  assert.match(
+    stdout,
+    /^remote +json +- +gs:\/\/reader:\*+@dev-bucket\/x\.json +rule "to_gcs" \(conf\/base\/paths\.yml:2:\d+\)$/m,
+  );
+  assert.match(
+    stdout,
+    /^near +json +- +\/mnt\/data\/near\.json +rule "local" \(conf\/base\/paths\.yml:3:\d+\)$/m,
+  );
+  assert.match(stdout, /^kept +json +- +other\/kept\.json +-$/m);
 });

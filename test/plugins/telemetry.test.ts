@@ -9,7 +9,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DistributedRunner, Session } from '../../src/index.ts';
+import {
+  createHookManager,
+  DataCatalog,
+  defaultRunParams,
+  DistributedRunner,
+  metricsPlugin,
+  node,
+  Pipeline,
+  Session,
+  telemetryPlugin,
+} from '../../src/index.ts';
 import { startWorker, uniqueQueue } from '../runner/distributed/workers.ts';
 import { serviceOrSkip } from '../support/services.ts';
 import { readRecord, withEnv } from '../session/support.ts';
@@ -287,5 +297,73 @@ test('collectors that are down or hang never fail the run, and each is reported 
   } finally {
     hanging.closeAllConnections();
     await new Promise((resolve) => hanging.close(resolve));
+  }
+});
+
+test('a node a plugin skips gets a span, a Prometheus count and a StatsD counter (onNodeSkipped)', async () => {
+  // Fired by hand: the skip spec's firing sits in the runners (issue 12); this checks the plugins' side.
+  const log: string[] = [];
+  const hooks = createHookManager();
+  const metrics = metricsPlugin({
+    prometheus: { port: 0, host: '127.0.0.1', pushgateway: undefined, job: 'sluice', timeoutMs: 2000 },
+    statsd: { host: '127.0.0.1', port: statsd.port, prefix: 'skip.' },
+    log: (line) => log.push(line),
+  });
+  hooks.register(
+    telemetryPlugin({ otlp: { url: `${otlp.endpoint}/v1/traces`, headers: {}, timeoutMs: 2000 } }),
+  );
+  hooks.register(metrics);
+  const skipped = node(() => 1, undefined, 'one', { name: 'cached' });
+  const pipeline = new Pipeline([skipped]);
+  const catalog = new DataCatalog();
+  const runParams = defaultRunParams({ runId: `skip-${process.pid}-${Date.now()}` });
+  await hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
+  await hooks.hook.onNodeSkipped.call({
+    node: skipped,
+    catalog,
+    runId: runParams.runId,
+    reason: 'up to date',
+  });
+  const scraped = await (await fetch(metrics.metricsUrl!)).text();
+  assert.match(scraped, /^sluice_node_skipped_total\{pipeline="__default__",node="cached"\} 1$/m);
+  const runResult = { outputs: {}, completedNodes: [], skippedNodes: ['cached'], durationMs: 1 };
+  await hooks.hook.afterPipelineRun.call({ runParams, runResult, pipeline, catalog });
+  const { spans } = await spansOf(runParams.runId);
+  const span = spans.find((candidate) => candidate.name === 'node cached')!;
+  assert.equal(span.attributes['sluice.node.skipped'], 'up to date');
+  assert.equal(span.attributes['sluice.node.attempts'], 0);
+  await statsd.waitFor((line) => line === 'skip.__default__.cached.skipped:1|c');
+});
+
+test("a Pushgateway receives the run's metrics when it ends", async () => {
+  const pushes: { method: string; url: string; body: string }[] = [];
+  const gateway = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      pushes.push({ method: request.method!, url: request.url!, body });
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (gateway.address() as AddressInfo).port;
+    const outcome = await run(`prometheus: { pushgateway: "http://127.0.0.1:${port}", job: nightly }\n`);
+    assert.equal(outcome.error, undefined);
+    assert.equal(pushes.length, 1);
+    assert.equal(pushes[0]!.method, 'PUT');
+    assert.equal(pushes[0]!.url, '/metrics/job/nightly/pipeline/__default__');
+    assert.match(pushes[0]!.body, /^sluice_runs_total\{pipeline="__default__",status="success"\} 1$/m);
+    assert.match(
+      pushes[0]!.body,
+      /^sluice_node_duration_seconds_count\{pipeline="__default__",node="gate",status="success"\} 1$/m,
+    );
+    assert.ok(
+      !outcome.log.some((line) => line.includes('Prometheus metrics at')),
+      'no endpoint with a pushgateway only',
+    );
+  } finally {
+    gateway.closeAllConnections();
+    await new Promise((resolve) => gateway.close(resolve));
   }
 });

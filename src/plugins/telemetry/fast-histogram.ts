@@ -1,9 +1,10 @@
 import type { Metric, Registry } from 'prom-client';
 
 interface Series {
-  readonly labels: Record<string, string>;
+  /** The label values, in the order of `labelNames`. */
+  readonly values: readonly string[];
   /** Per bucket (the last is +Inf), not cumulative. */
-  readonly counts: Float64Array;
+  readonly counts: number[];
   sum: number;
   count: number;
 }
@@ -40,12 +41,15 @@ export class FastHistogram {
 
   /** Records `value` for the label values, given in the order of `labelNames`. */
   observe(labelValues: readonly string[], value: number): void {
-    const key = labelValues.join('\u0000');
+    const key = labelValues.length === 1 ? labelValues[0]! : labelValues.join('\u0000');
     let series = this.#series.get(key);
     if (series === undefined) {
-      const labels: Record<string, string> = {};
-      this.#labelNames.forEach((name, index) => (labels[name] = labelValues[index] ?? ''));
-      series = { labels, counts: new Float64Array(this.#bounds.length + 1), sum: 0, count: 0 };
+      series = {
+        values: labelValues,
+        counts: new Array<number>(this.#bounds.length + 1).fill(0),
+        sum: 0,
+        count: 0,
+      };
       this.#series.set(key, series);
     }
     const bounds = this.#bounds;
@@ -66,22 +70,24 @@ export class FastHistogram {
   }> {
     const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
     for (const series of this.#series.values()) {
+      const labels: Record<string, string> = {};
+      this.#labelNames.forEach((name, index) => (labels[name] = series.values[index] ?? ''));
       let cumulative = 0;
       this.#bounds.forEach((bound, index) => {
         cumulative += series.counts[index]!;
         values.push({
           metricName: `${this.name}_bucket`,
-          labels: { ...series.labels, le: bound },
+          labels: { ...labels, le: bound },
           value: cumulative,
         });
       });
       values.push({
         metricName: `${this.name}_bucket`,
-        labels: { ...series.labels, le: '+Inf' },
+        labels: { ...labels, le: '+Inf' },
         value: series.count,
       });
-      values.push({ metricName: `${this.name}_sum`, labels: series.labels, value: series.sum });
-      values.push({ metricName: `${this.name}_count`, labels: series.labels, value: series.count });
+      values.push({ metricName: `${this.name}_sum`, labels, value: series.sum });
+      values.push({ metricName: `${this.name}_count`, labels, value: series.count });
     }
     return Promise.resolve({
       name: this.name,
