@@ -1,12 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { StatsD } from 'hot-shots';
-import StatsDClient from 'hot-shots';
 import type { DataCatalog, Node, ProjectContext, SluicePlugin } from '../../plugin-api/index.ts';
 import { definePlugin, isRelayed } from '../../plugin-api/index.ts';
 import { MetricsEndpoint, pushMetrics } from './metrics-endpoint.ts';
 import { ReportedOnce } from './reported-once.ts';
-import { RunMetrics } from './run-metrics.ts';
+import type { RunMetrics } from './run-metrics.ts';
 import { statsdPart } from './statsd-names.ts';
 import type { PrometheusSettings, StatsdSettings } from './telemetry-config.ts';
 import { loadTelemetrySettings } from './telemetry-config.ts';
@@ -26,14 +25,14 @@ export interface MetricsPlugin extends SluicePlugin {
   readonly name: string;
   /** The `/metrics` address while a run lasts; undefined otherwise. */
   readonly metricsUrl: string | undefined;
-  /** The Prometheus registry of this plugin's runs. */
-  readonly registry: RunMetrics['registry'];
+  /** The Prometheus registry of this plugin's runs; undefined until a run with Prometheus started. */
+  readonly registry: RunMetrics['registry'] | undefined;
 }
 
 interface RunState {
   pipeline: string;
-  /** Prometheus is configured: record its metrics (StatsD alone records none). */
-  prometheus: boolean;
+  /** Prometheus's metrics, when it is configured (StatsD alone records none). */
+  metrics: RunMetrics | undefined;
   catalog: DataCatalog | undefined;
   startedAt: number;
   endpoint: MetricsEndpoint | undefined;
@@ -53,7 +52,9 @@ interface RunState {
  */
 export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const metrics = new RunMetrics();
+  // prom-client and hot-shots load with the first run that uses them: every command and worker
+  // registers this plugin, and most never export anything.
+  let metrics: RunMetrics | undefined;
   let project: ProjectContext | undefined;
   let prometheus: PrometheusSettings | undefined = options.prometheus || undefined;
   let statsdSettings: StatsdSettings | undefined = options.statsd || undefined;
@@ -75,7 +76,8 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
   const nodeEnded = (node: Node, durationMs: number, error: Error | undefined) => {
     if (run === undefined) return;
     const status = error === undefined ? 'success' : 'failure';
-    if (run.prometheus) {
+    const metrics = run.metrics;
+    if (metrics !== undefined) {
       metrics.nodeDuration.observe([run.pipeline, node.name, status], durationMs / 1000);
       if (error !== undefined) metrics.nodeFailures.inc({ pipeline: run.pipeline, node: node.name });
     }
@@ -87,7 +89,8 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
     });
   };
   const saved = (datasetName: string, data: unknown) => {
-    if (run === undefined || !run.prometheus) return;
+    const metrics = run?.metrics;
+    if (run === undefined || metrics === undefined) return;
     const labels = { pipeline: run.pipeline, dataset: datasetName };
     const rows = rowsOf(data);
     if (rows !== undefined) metrics.rowsWritten.inc(labels, rows);
@@ -110,9 +113,10 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
     const status = error === undefined ? 'success' : 'failure';
     const seconds = (performance.now() - ending.startedAt) / 1000;
     await bounded(Promise.all(ending.pending), prometheus?.timeoutMs ?? 3000);
-    metrics.runDuration.set({ pipeline: ending.pipeline, status }, seconds);
-    metrics.runs.inc({ pipeline: ending.pipeline, status });
-    metrics.inProgress.set({ pipeline: ending.pipeline }, 0);
+    const metrics = ending.metrics;
+    metrics?.runDuration.set({ pipeline: ending.pipeline, status }, seconds);
+    metrics?.runs.inc({ pipeline: ending.pipeline, status });
+    metrics?.inProgress.set({ pipeline: ending.pipeline }, 0);
     sendStatsd((client, base) => {
       client.timing(`${base}.run.duration`, seconds * 1000);
       client.increment(`${base}.run.${status}`);
@@ -122,7 +126,7 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
       const client = ending.statsd;
       closing.push(new Promise<void>((resolve) => client.close(() => resolve())));
     }
-    if (prometheus?.pushgateway !== undefined) {
+    if (prometheus?.pushgateway !== undefined && metrics !== undefined) {
       const gateway = prometheus.pushgateway;
       closing.push(
         pushMetrics(metrics.registry, gateway, prometheus.job, ending.pipeline, prometheus.timeoutMs).catch(
@@ -141,7 +145,9 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
     get metricsUrl() {
       return run?.endpoint?.url;
     },
-    registry: metrics.registry,
+    get registry() {
+      return metrics?.registry;
+    },
     afterContextCreated({ context }) {
       project = context;
       const settings = loadTelemetrySettings(context.config);
@@ -151,9 +157,10 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
     async beforePipelineRun({ runParams, catalog }) {
       failures.reset();
       if (prometheus === undefined && statsdSettings === undefined) return;
-      run = {
+      if (prometheus !== undefined) metrics ??= new (await import('./run-metrics.ts')).RunMetrics();
+      const state: RunState = {
         pipeline: runParams.pipelineName,
-        prometheus: prometheus !== undefined,
+        metrics: prometheus === undefined ? undefined : metrics,
         catalog,
         startedAt: performance.now(),
         endpoint: undefined,
@@ -161,10 +168,11 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
         pending: new Set(),
         ended: false,
       };
-      metrics.inProgress.set({ pipeline: run.pipeline }, 1);
+      state.metrics?.inProgress.set({ pipeline: state.pipeline }, 1);
       if (statsdSettings !== undefined) {
         const target = `${statsdSettings.host}:${statsdSettings.port}`;
-        run.statsd = new StatsDClient({
+        const { default: StatsDClient } = await import('hot-shots');
+        state.statsd = new StatsDClient({
           host: statsdSettings.host,
           port: statsdSettings.port,
           prefix: statsdSettings.prefix,
@@ -175,29 +183,30 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
           errorHandler: (error) => failures.failure('StatsD', target, error),
         });
       }
-      if (prometheus?.port !== undefined) {
-        const endpoint = new MetricsEndpoint(metrics.registry);
+      if (prometheus?.port !== undefined && state.metrics !== undefined) {
+        const endpoint = new MetricsEndpoint(state.metrics.registry);
         try {
           log(
             `sluice: Prometheus metrics at ${await endpoint.listen(prometheus.host, prometheus.port)} while the run lasts.`,
           );
-          run.endpoint = endpoint;
+          state.endpoint = endpoint;
         } catch (error) {
           failures.failure('the Prometheus endpoint', `${prometheus.host}:${prometheus.port}`, error);
         }
       }
+      run = state;
     },
     onNodeEnd({ node, error, durationMs }) {
       nodeEnded(node, durationMs, error);
     },
     onNodeRetry({ node }) {
       if (run === undefined) return;
-      if (run.prometheus) metrics.nodeRetries.inc({ pipeline: run.pipeline, node: node.name });
+      run.metrics?.nodeRetries.inc({ pipeline: run.pipeline, node: node.name });
       sendStatsd((client, base) => client.increment(`${base}.${statsdName(node.name)}.retry`));
     },
     onNodeSkipped({ node }) {
       if (run === undefined) return;
-      if (run.prometheus) metrics.nodeSkips.inc({ pipeline: run.pipeline, node: node.name });
+      run.metrics?.nodeSkips.inc({ pipeline: run.pipeline, node: node.name });
       sendStatsd((client, base) => client.increment(`${base}.${statsdName(node.name)}.skipped`));
     },
     afterDatasetSaved({ datasetName, data }) {

@@ -1,9 +1,8 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { DataCatalog, ProjectContext, SluicePlugin } from '../../plugin-api/index.ts';
 import { definePlugin } from '../../plugin-api/index.ts';
 import { ReportedOnce } from './reported-once.ts';
-import { RunTracer, reportingExporter } from './run-tracer.ts';
+import type { RunTracer } from './run-tracer.ts';
 import type { RelayedSpan } from './span-relay.ts';
 import { SPANS_TOPIC } from './span-relay.ts';
 import type { OtlpSettings } from './telemetry-config.ts';
@@ -52,8 +51,15 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
   const enabled = () => otlp !== undefined || options.spanExporter !== undefined;
 
   /** This process's tracer: exporting in the main process, posting spans to it from any other. */
+  // The OpenTelemetry SDK loads once tracing is configured: every command and worker registers
+  // this plugin, and most never trace.
+  let runtime: typeof import('./run-tracer.ts') | undefined;
+  const load = async (): Promise<void> => {
+    runtime ??= await import('./run-tracer.ts');
+  };
   const tracerFor = (main: boolean): RunTracer | undefined => {
-    if (tracer !== undefined || !enabled()) return tracer;
+    if (tracer !== undefined || !enabled() || runtime === undefined) return tracer;
+    const { RunTracer, reportingExporter, OTLPTraceExporter } = runtime;
     const timeoutMs = otlp?.timeoutMs ?? 3000;
     let exporter: SpanExporter | undefined;
     if (main) {
@@ -98,9 +104,12 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
     afterContextCreated({ context }) {
       project = context;
       if (options.otlp === undefined) otlp = loadTelemetrySettings(context.config).otlp;
+      return enabled() ? load() : undefined;
     },
-    beforePipelineRun({ runParams, catalog }) {
+    async beforePipelineRun({ runParams, catalog }) {
       failures.reset();
+      if (!enabled()) return;
+      await load();
       catalogOfRun = catalog;
       types.clear();
       tracerFor(true)?.startRun(
