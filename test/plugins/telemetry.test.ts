@@ -201,8 +201,12 @@ test("a distributed run's spans, exported by the coordinator, join the run's tra
   }
 });
 
-test("a failed node's span carries the error, with credentials masked", async () => {
-  const outcome = await run(`otlp: { endpoint: ${otlp.endpoint} }\n`, { pipelineName: 'broken' });
+test("a failed node's span carries the error, with credentials masked; TRACEPARENT parents the run", async () => {
+  const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const outcome = await run(`otlp: { endpoint: ${otlp.endpoint} }\n`, {
+    pipelineName: 'broken',
+    env: { TRACEPARENT: traceparent },
+  });
   assert.ok(outcome.error !== undefined);
   const { run: runSpan, spans } = await spansOf(outcome.runId);
   const broken = spans.find((span) => span.name === 'node broken')!;
@@ -210,6 +214,8 @@ test("a failed node's span carries the error, with credentials masked", async ()
   assert.match(broken.status.message!, /could not reach postgres:\/\/analyst:\*+@db\.example/);
   assert.ok(!JSON.stringify(spans).includes('PW-SECRET-99'));
   assert.equal(runSpan.attributes['sluice.run.status'], 'failure');
+  assert.equal(runSpan.traceId, '0af7651916cd43dd8448eb211c80319c', "TRACEPARENT's trace");
+  assert.equal(runSpan.parentSpanId, 'b7ad6b7169203331', 'the run span is a child of the caller');
 });
 
 test('/metrics serves the run while it goes on, and closes when it ends', async () => {
