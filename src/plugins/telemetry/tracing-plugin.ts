@@ -51,13 +51,13 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
   const failures = new ReportedOnce(log, () => redact);
   const enabled = () => otlp !== undefined || options.spanExporter !== undefined;
 
-  /** This process's tracer: exporting in the main process, posting spans to it from any other. */
   // The OpenTelemetry SDK loads once tracing is configured: every command and worker registers
   // this plugin, and most never trace.
   let runtime: typeof TracingRuntime | undefined;
   const load = async (): Promise<void> => {
     runtime ??= await import('./run-tracer.ts');
   };
+  /** This process's tracer: exporting in the main process, posting spans to it from any other. */
   const tracerFor = (main: boolean): RunTracer | undefined => {
     if (tracer !== undefined || !enabled() || runtime === undefined) return tracer;
     const { RunTracer, reportingExporter, OTLPTraceExporter } = runtime;
