@@ -1,8 +1,7 @@
 import type { Context, Span, SpanContext, Tracer } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanStatusCode, defaultTextMapGetter, trace } from '@opentelemetry/api';
-import { ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-export { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -178,23 +177,4 @@ function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
     ),
     timeout,
   ]).finally(() => clearTimeout(timer));
-}
-
-/** An exporter that reports its failures (once per run, by `onFailure`) and never throws. */
-export function reportingExporter(inner: SpanExporter, onFailure: (error: unknown) => void): SpanExporter {
-  return {
-    export(spans, done) {
-      try {
-        inner.export(spans, (result) => {
-          if (result.code !== ExportResultCode.SUCCESS) onFailure(result.error);
-          done(result);
-        });
-      } catch (error) {
-        onFailure(error);
-        done({ code: ExportResultCode.FAILED, error: error as Error });
-      }
-    },
-    shutdown: () => inner.shutdown().catch(() => {}),
-    forceFlush: () => inner.forceFlush?.().catch(() => {}) ?? Promise.resolve(),
-  };
 }

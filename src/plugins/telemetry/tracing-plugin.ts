@@ -3,7 +3,7 @@ import type { DataCatalog, ProjectContext, SluicePlugin } from '../../plugin-api
 import { definePlugin } from '../../plugin-api/index.ts';
 import { ReportedOnce } from './reported-once.ts';
 import type { RunTracer } from './run-tracer.ts';
-import type * as TracingRuntime from './run-tracer.ts';
+import type * as TracingRuntime from './tracing-runtime.ts';
 import type { RelayedSpan } from './span-relay.ts';
 import { SPANS_TOPIC } from './span-relay.ts';
 import type { OtlpSettings } from './telemetry-config.ts';
@@ -55,7 +55,7 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
   // this plugin, and most never trace.
   let runtime: typeof TracingRuntime | undefined;
   const load = async (): Promise<void> => {
-    runtime ??= await import('./run-tracer.ts');
+    runtime ??= await import('./tracing-runtime.ts');
   };
   /** This process's tracer: exporting in the main process, posting spans to it from any other. */
   const tracerFor = (main: boolean): RunTracer | undefined => {
