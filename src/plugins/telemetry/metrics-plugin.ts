@@ -126,16 +126,20 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
       const client = ending.statsd;
       closing.push(new Promise<void>((resolve) => client.close(() => resolve())));
     }
-    if (prometheus?.pushgateway !== undefined && metrics !== undefined) {
-      const gateway = prometheus.pushgateway;
-      closing.push(
-        pushMetrics(metrics.registry, gateway, prometheus.job, ending.pipeline, prometheus.timeoutMs).catch(
-          (failure: unknown) => failures.failure('the Prometheus push', gateway, failure),
-        ),
-      );
-    }
     if (ending.endpoint !== undefined) closing.push(ending.endpoint.close());
-    await bounded(Promise.all(closing), prometheus?.timeoutMs ?? 3000);
+    // The push has a deadline of its own (timeout_ms), so its failure is always reported before the run ends.
+    const gateway = prometheus?.pushgateway;
+    const pushed =
+      gateway !== undefined && metrics !== undefined
+        ? pushMetrics(
+            metrics.registry,
+            gateway,
+            prometheus!.job,
+            ending.pipeline,
+            prometheus!.timeoutMs,
+          ).catch((failure: unknown) => failures.failure('the Prometheus push', gateway, failure))
+        : undefined;
+    await Promise.all([pushed, bounded(Promise.all(closing), prometheus?.timeoutMs ?? 3000)]);
     run = undefined;
   };
 

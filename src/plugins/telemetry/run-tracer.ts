@@ -74,21 +74,25 @@ export class RunTracer {
     return this.#run?.spanContext();
   }
 
-  /** Ends the run span and waits, at most `flushTimeoutMs`, for every span to be exported. */
+  /**
+   * Ends the run span and waits, at most `flushTimeoutMs`, for every span to be exported. Resolves
+   * to false when the export did not finish in time (the spans still queued are dropped).
+   */
   async endRun(
     status: 'success' | 'failure',
     error: Error | undefined,
     redact: (text: string) => string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const run = this.#run;
-    if (run === undefined) return;
+    if (run === undefined) return true;
     for (const span of this.#nodes.values()) span.end();
     this.#nodes.clear();
     run.setAttribute('sluice.run.status', status);
     if (error !== undefined) run.setStatus({ code: SpanStatusCode.ERROR, message: redact(error.message) });
     run.end();
-    await withTimeout(this.#provider.forceFlush(), this.#route.flushTimeoutMs);
+    const finished = await withTimeout(this.#provider.forceFlush(), this.#route.flushTimeoutMs);
     void this.#provider.shutdown().catch(() => {});
+    return finished;
   }
 
   /** A worker's span, posted to the main process: exported as part of the run's trace. */
@@ -164,16 +168,17 @@ export class RunTracer {
   }
 }
 
-function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+/** True when `work` settled within `timeoutMs`. */
+function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
     timer.unref();
   });
   return Promise.race([
     work.then(
-      () => undefined,
-      () => undefined,
+      () => true,
+      () => true,
     ),
     timeout,
   ]).finally(() => clearTimeout(timer));

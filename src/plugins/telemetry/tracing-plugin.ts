@@ -97,7 +97,13 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
   const endRun = async (error: Error | undefined) => {
     const ending = tracer;
     tracer = undefined;
-    await ending?.endRun(error === undefined ? 'success' : 'failure', error, redact);
+    if (ending === undefined) return;
+    const exported = await ending.endRun(error === undefined ? 'success' : 'failure', error, redact);
+    // Reported here, not when the export gives up later: the run's report is complete when it ends.
+    if (!exported) {
+      const timeoutMs = otlp?.timeoutMs ?? 3000;
+      failures.failure('span export', otlp?.url ?? 'the span exporter', `no answer within ${timeoutMs} ms`);
+    }
   };
 
   return definePlugin({
