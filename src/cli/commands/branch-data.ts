@@ -60,7 +60,7 @@ async function copiesOf(
   }
   const { manager } = await createProjectHooks(settings, { role: 'main' });
   const runId = newRunId();
-  const { catalog } = await buildCatalog({
+  const { catalog, context: project } = await buildCatalog({
     settings,
     hooks: manager,
     env: options.env ?? settings.defaultEnv,
@@ -71,6 +71,10 @@ async function copiesOf(
     runId,
     pipelineName: DEFAULT_PIPELINE,
   });
+  if (!loadBranchDataSettings(project.config).enabled)
+    context.stderr.write(
+      `Note: branch data is off in environment "${project.env}": runs use the shared paths (enabled: true in conf/<env>/branch_data.yml turns it on).\n`,
+    );
   const names = new Set(catalog.list().filter((name) => !isParameterName(name)));
   for (const name of settings.pipelineNames())
     for (const dataset of (await settings.pipeline(name)).datasets()) names.add(dataset);
