@@ -7,6 +7,7 @@ import type { BranchCopy } from '../../plugins/branch-data/index.ts';
 import {
   branchCopies,
   currentGitState,
+  loadBranchDataSettings,
   removeCopies,
   safeBranchName,
 } from '../../plugins/branch-data/index.ts';
