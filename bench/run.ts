@@ -4,6 +4,9 @@
  * 1. Framework overhead per node: chains of no-op nodes on memory datasets, 1k and 10k nodes,
  *    with 0 and 10 no-op plugins implementing every node and dataset hook (sequential runner,
  *    in process, through `runPipeline` as a session does). Microseconds per node.
+ *    Then the same 10k chain with the telemetry plugins on (OpenTelemetry spans through a no-op
+ *    span exporter, Prometheus metrics with a live /metrics endpoint, StatsD lines to a local UDP
+ *    socket): the microseconds each node pays for telemetry.
  * 2. Parallel speedup on CPU-bound nodes: 8 independent nodes computing for ~200 ms (and ~1 s)
  *    each, the same project run by the compiled CLI with `--runner sequential` and `--runner parallel`.
  * 3. Async runner speedup on nodes waiting on I/O: 16 nodes each fetching from a local HTTP
@@ -12,6 +15,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -25,6 +29,8 @@ import {
   Pipeline,
   runPipeline,
   SequentialRunner,
+  metricsPlugin,
+  telemetryPlugin,
   type RunParams,
   type Runner,
   type SluicePlugin,
@@ -106,6 +112,79 @@ for (const length of [1_000, 10_000]) {
     );
   }
 }
+
+// ----- 1b. telemetry cost -----
+const statsdSink = createSocket('udp4');
+let statsdBytes = 0;
+statsdSink.on('message', (message) => (statsdBytes += message.length));
+await new Promise<void>((resolveBind) => statsdSink.bind(0, '127.0.0.1', resolveBind));
+/** One run of the chain: wall and CPU microseconds per node (CPU time is less skewed by a busy machine). */
+async function timedChain(
+  pipeline: Pipeline,
+  plugins: SluicePlugin[],
+): Promise<{ wall: number; cpu: number }> {
+  const hooks = createHookManager();
+  for (const plugin of plugins) hooks.register(plugin);
+  const catalog = new DataCatalog().feed({ d0: 0 });
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await runPipeline({
+    pipeline,
+    catalog,
+    hooks,
+    runner: new SequentialRunner(),
+    runParams: runParams('sequential'),
+    options: {},
+  });
+  const wall = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const length = pipeline.size;
+  return { wall: (wall * 1000) / length, cpu: (cpu.user + cpu.system) / length };
+}
+function telemetryPlugins(): SluicePlugin[] {
+  return [
+    telemetryPlugin({
+      // A no-op exporter: the batch processor still queues and hands over every span.
+      spanExporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} },
+      log: () => {},
+    }),
+    metricsPlugin({
+      prometheus: { port: 0, host: '127.0.0.1', pushgateway: undefined, job: 'bench', timeoutMs: 3000 },
+      statsd: { host: '127.0.0.1', port: statsdSink.address().port, prefix: 'bench.' },
+      log: () => {},
+    }),
+  ];
+}
+{
+  // Rounds alternate with and without telemetry, so both see the same load; best of 7 each.
+  const pipeline = chain(10_000);
+  const best = { off: { wall: Infinity, cpu: Infinity }, on: { wall: Infinity, cpu: Infinity } };
+  for (let round = 0; round < 7; round++) {
+    for (const mode of ['off', 'on'] as const) {
+      const { wall, cpu } = await timedChain(pipeline, mode === 'on' ? telemetryPlugins() : []);
+      best[mode].wall = Math.min(best[mode].wall, wall);
+      best[mode].cpu = Math.min(best[mode].cpu, cpu);
+    }
+  }
+  results.telemetry_off_us = Number(best.off.wall.toFixed(2));
+  results.telemetry_on_us = Number(best.on.wall.toFixed(2));
+  results.telemetry_added_us = Number((best.on.wall - best.off.wall).toFixed(2));
+  results.telemetry_added_cpu_us = Number((best.on.cpu - best.off.cpu).toFixed(2));
+  console.log(
+    '\n1b. telemetry on (OpenTelemetry spans through a no-op exporter, Prometheus with a live /metrics, StatsD to a local UDP socket): 10k no-op nodes, best of 7, rounds alternating with telemetry off',
+  );
+  console.log('telemetry  wall µs/node  CPU µs/node  load');
+  console.log(
+    `off        ${best.off.wall.toFixed(2).padStart(11)}  ${best.off.cpu.toFixed(2).padStart(11)}  ${load()}`,
+  );
+  console.log(
+    `on         ${best.on.wall.toFixed(2).padStart(11)}  ${best.on.cpu.toFixed(2).padStart(11)}  ${load()}`,
+  );
+  console.log(
+    `added      ${(best.on.wall - best.off.wall).toFixed(2).padStart(11)}  ${(best.on.cpu - best.off.cpu).toFixed(2).padStart(11)}  (${statsdBytes} StatsD bytes received)`,
+  );
+}
+statsdSink.close();
 
 // ----- 2. parallel speedup -----
 function writeProject(dir: string, files: Record<string, string>): void {

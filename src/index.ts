@@ -64,6 +64,13 @@ export type {
   CatalogFilter,
 } from './io/catalog.ts';
 export type { CatalogEntry } from './io/catalog-config.ts';
+export type {
+  AppliedRewrite,
+  DatasetLocation,
+  LocationRewrite,
+  LocationRewriter,
+  LocationTarget,
+} from './io/catalog-locations.ts';
 export { CatalogResolver } from './io/catalog-resolver.ts';
 export type { ConfigLocator, ResolvedCatalogEntry, CatalogResolverOptions } from './io/catalog-resolver.ts';
 export { CatalogError, CatalogAggregateError } from './io/catalog-errors.ts';
@@ -243,6 +250,32 @@ export {
   SIGNATURE_HEADER,
   emailMessage,
 } from './plugins/alerts/index.ts';
+export { pathsPlugin, PATHS_PLUGIN_NAME, PathRulesError } from './plugins/paths/index.ts';
+export type { PathsOptions } from './plugins/paths/index.ts';
+export {
+  branchDataPlugin,
+  BRANCH_DATA_PLUGIN_NAME,
+  BranchDataConfigError,
+  branchPath,
+  safeBranchName,
+} from './plugins/branch-data/index.ts';
+export type { BranchDataOptions } from './plugins/branch-data/index.ts';
+export {
+  telemetryPlugin,
+  TELEMETRY_PLUGIN_NAME,
+  metricsPlugin,
+  METRICS_PLUGIN_NAME,
+  TelemetryConfigError,
+} from './plugins/telemetry/index.ts';
+export type {
+  TelemetryOptions,
+  MetricsOptions,
+  MetricsPlugin,
+  OtlpSettings,
+  PrometheusSettings,
+  StatsdSettings,
+  TelemetrySettings,
+} from './plugins/telemetry/index.ts';
 export type {
   AlertsOptions,
   AlertsPlugin,

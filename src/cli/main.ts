@@ -135,6 +135,23 @@ export async function main(
     .option('--env <env>', 'the configuration environment')
     .action(act(async () => (await import('./commands/catalog.ts')).catalogListCommand));
 
+  const branchData = program
+    .command('branch-data')
+    .description("Show or remove a git branch's copies of the file datasets (see docs/branch-data.md).");
+  branchData
+    .command('list')
+    .description("List each file dataset's copy on the branch (the checked-out one by default).")
+    .option('--branch <name>', 'another branch than the checked-out one')
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/branch-data.ts')).branchDataListCommand));
+  branchData
+    .command('clean')
+    .description("Remove the branch's copies; shared data is never touched.")
+    .option('--branch <name>', 'another branch than the checked-out one (a merged or deleted branch)')
+    .option('--env <env>', 'the configuration environment')
+    .option('--dry-run', 'only say what would be removed', false)
+    .action(act(async () => (await import('./commands/branch-data.ts')).branchDataCleanCommand));
+
   const pipelines = program.command('pipeline').description('Inspect the registered pipelines.');
   pipelines
     .command('list')

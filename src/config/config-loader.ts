@@ -39,6 +39,9 @@ export const DEFAULT_CONFIG_PATTERNS: Readonly<Record<string, readonly string[]>
   globals: ['globals*', 'globals*/**'],
   hooks: ['hooks*', 'hooks/**'],
   alerts: ['alerts*', 'alerts/**'],
+  telemetry: ['telemetry*', 'telemetry/**'],
+  paths: ['paths*', 'paths/**'],
+  branch_data: ['branch_data*'],
 };
 
 /** How to find and combine a project's configuration. */

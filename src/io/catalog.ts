@@ -16,6 +16,9 @@ import { Redactor } from '../secrets/redactor.ts';
 import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
 import type { DatasetTypeRegistry } from './dataset-registry.ts';
 import { MemoryDataset } from './datasets/memory.ts';
+import type { DatasetLocation, LocationRewriter, NamedRewriter } from './catalog-locations.ts';
+import { relocatedEntry, resolveLocation } from './catalog-locations.ts';
+import { FallbackDataset } from './fallback-dataset.ts';
 import { timestampVersion } from './versioning.ts';
 
 /** What `new DataCatalog()` starts with; everything is optional. */
@@ -82,6 +85,9 @@ export class DataCatalog {
   readonly #building = new Map<string, Promise<Dataset>>();
   /** The catalog type of each dataset built from configuration. */
   readonly #types = new Map<string, string>();
+  /** Location rewriters in the order registered, and what they decided per name (null: no location). */
+  #rewriters: NamedRewriter[] = [];
+  readonly #locations = new Map<string, DatasetLocation | null>();
 
   /** A catalog holding the given datasets and parameters, with no configuration behind it. */
   constructor(options: DataCatalogOptions = {}) {
@@ -231,7 +237,7 @@ export class DataCatalog {
     if (dataset !== undefined) return this.#redactor.redactValue(dataset.describe());
     if (isParameterName(name)) return this.#parameterDataset(name).describe();
     const entry = this.#definition?.entry(name);
-    if (entry !== undefined) return this.#definition!.describeEntry(entry);
+    if (entry !== undefined) return this.#definition!.describeEntry(this.#relocated(entry));
     return new MemoryDataset(name).describe();
   }
 
@@ -321,6 +327,46 @@ export class DataCatalog {
   }
 
   /**
+   * Moves configured datasets: `rewrite` sees each configured dataset that has a location
+   * (`filepath`, `path` or `url`) and may return a new one, optionally with a fallback to load from
+   * while the new location has no data. Rewriters apply in the order registered, each to what the
+   * previous ones left, and lazily (a dataset matched by a factory pattern is rewritten when first
+   * resolved). Call it from `afterCatalogCreated`, before any configured dataset is built: that
+   * hook fires in every process that runs nodes, so the move applies on every runner. `by` names
+   * the rewriter in {@link locationOf} (and in `sluice catalog list`).
+   */
+  rewriteLocations(by: string, rewrite: LocationRewriter): this {
+    const built = [...this.#types.keys()];
+    if (built.length > 0) {
+      throw new CatalogError(
+        `"${by}" rewrites dataset locations after datasets were built (${built.slice(0, 3).join(', ')}).`,
+        {
+          hint: 'Register location rewriters in the afterCatalogCreated hook, before the run builds any dataset.',
+        },
+      );
+    }
+    this.#rewriters = [...this.#rewriters, { by, rewrite }];
+    this.#locations.clear();
+    return this;
+  }
+
+  /**
+   * Where configured dataset `name` lives after every location rewriter: the configured location,
+   * the final one, the fallback it loads from while the final one is empty, and which rewriter
+   * changed what. Undefined for names without a location (memory, parameters, SQL tables).
+   */
+  locationOf(name: string): DatasetLocation | undefined {
+    const cached = this.#locations.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    if (isParameterName(name)) return undefined;
+    const entry = this.#definition?.entry(name);
+    if (entry === undefined) return undefined;
+    const location = resolveLocation(entry, this.#rewriters) ?? null;
+    this.#locations.set(name, location);
+    return location ?? undefined;
+  }
+
+  /**
    * Adds a dataset under `name`. Fails when the name is taken (declared, a parameter, or added)
    * unless `replace` is set.
    */
@@ -354,6 +400,8 @@ export class DataCatalog {
     const copy = new DataCatalog({ parameters: this.#parameters });
     copy.#definition = this.#definition;
     copy.#redactor = this.#redactor;
+    copy.#rewriters = this.#rewriters;
+    for (const [name, location] of this.#locations) copy.#locations.set(name, location);
     for (const [name, dataset] of this.#datasets) copy.#datasets.set(name, dataset);
     for (const [name, type] of this.#types) copy.#types.set(name, type);
     return copy;
@@ -384,7 +432,7 @@ export class DataCatalog {
 
   async #build(definition: CatalogDefinition, entry: CatalogEntry): Promise<Dataset> {
     try {
-      const dataset = await definition.build(entry);
+      const dataset = await this.#buildRelocated(definition, entry);
       // Something may have added a dataset under this name while this one was being built.
       const current = this.#datasets.get(entry.name);
       if (current !== undefined) return current;
@@ -394,6 +442,22 @@ export class DataCatalog {
     } finally {
       this.#building.delete(entry.name);
     }
+  }
+
+  /** The entry with its location rewritten (the entry itself when no rewriter moved it). */
+  #relocated(entry: CatalogEntry): CatalogEntry {
+    const location = this.locationOf(entry.name);
+    return location === undefined || location.location === location.configured
+      ? entry
+      : relocatedEntry(entry, location.key, location.location);
+  }
+
+  async #buildRelocated(definition: CatalogDefinition, entry: CatalogEntry): Promise<Dataset> {
+    const location = this.locationOf(entry.name);
+    const primary = await definition.build(this.#relocated(entry));
+    if (location?.fallback === undefined) return primary;
+    const fallback = await definition.build(relocatedEntry(entry, location.key, location.fallback));
+    return new FallbackDataset(primary, fallback, location.fallback);
   }
 
   #parameterDataset(name: string): Dataset {

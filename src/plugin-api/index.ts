@@ -18,6 +18,16 @@ export type { Pipeline } from '../pipeline/pipeline.ts';
 export type { RetryPolicy } from '../pipeline/retry-policy.ts';
 export type { StepHook, StepHookContext, StepHookReference } from '../pipeline/step-hook.ts';
 export type { DataCatalog } from '../io/catalog.ts';
+export type { DatasetDescription } from '../io/dataset.ts';
+// Moving datasets after the catalog is created (path rules, branch data): `catalog.rewriteLocations`.
+export type {
+  AppliedRewrite,
+  DatasetLocation,
+  LocationRewrite,
+  LocationRewriter,
+  LocationTarget,
+} from '../io/catalog-locations.ts';
+export { LOCATION_KEYS } from '../io/catalog-locations.ts';
 export type { ConfigLoader } from '../config/config-loader.ts';
 export { loadSettings } from '../project/settings.ts';
 

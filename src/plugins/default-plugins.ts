@@ -3,6 +3,9 @@ import { alertsPlugin } from './alerts/index.ts';
 import { incrementalPlugin } from './incremental/index.ts';
 import { stepHooksPlugin } from './step-hooks/index.ts';
 import { validationPlugin } from './validation/index.ts';
+import { pathsPlugin } from './paths/index.ts';
+import { branchDataPlugin } from './branch-data/index.ts';
+import { metricsPlugin, telemetryPlugin } from './telemetry/index.ts';
 
 /** Built-in plugins a project or a run turns on. */
 export interface DefaultPluginChoices {
@@ -23,6 +26,10 @@ export function defaultPlugins(
     stepHooksPlugin(),
     alertsPlugin(),
     validationPlugin(),
+    pathsPlugin(),
+    branchDataPlugin(),
+    telemetryPlugin(),
+    metricsPlugin(),
   ];
   if (choices.incremental !== undefined)
     plugins.push(

@@ -87,7 +87,7 @@ describe('inspecting a project', { concurrency: true }, () => {
       assertExit(outcome, 0);
       assertNoSecret(outcome);
     }
-    assert.match(all.stdout, /^dataset +type +pipelines$/m);
+    assert.match(all.stdout, /^dataset +type +pipelines +location +moved by$/m);
     const rows = new Map(tableRows(all.stdout).map(([name, type, pipelines]) => [name, { type, pipelines }]));
     assert.deepEqual(rows.get('numbers'), {
       type: 'json',

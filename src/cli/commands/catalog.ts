@@ -1,3 +1,4 @@
+import type { DataCatalog } from '../../io/catalog.ts';
 import { isParameterName } from '../../io/catalog-parameters.ts';
 import { createProjectHooks } from '../../project/project-hooks.ts';
 import { buildCatalog } from '../../project/build-catalog.ts';
@@ -8,8 +9,10 @@ import { formatTable } from './pipeline.ts';
 
 /**
  * `sluice catalog list`: every dataset the catalog declares or a pipeline uses, with its type
- * (as the catalog resolves it: declared, matched by a pattern, or memory by default) and the
- * pipelines that use it. Credentials never appear: types come from the redacted descriptions.
+ * (as the catalog resolves it: declared, matched by a pattern, or memory by default), the
+ * pipelines that use it, where it lives once path rules and branch data have moved it, and what
+ * moved it. Credentials never appear: types come from the redacted descriptions, and locations
+ * pass through the project's redactor.
  */
 export async function catalogListCommand(
   context: CliContext,
@@ -47,6 +50,18 @@ export async function catalogListCommand(
       name,
       catalog.has(name) ? catalog.typeOf(name) : 'memory (default)',
       (usedBy.get(name) ?? []).join(', ') || '-',
+      ...locationCells(catalog, name),
     ]);
-  context.stdout.write(formatTable(['dataset', 'type', 'pipelines'], rows));
+  context.stdout.write(formatTable(['dataset', 'type', 'pipelines', 'location', 'moved by'], rows));
+}
+
+/** The final location (and the fallback loads read while it is empty), and the rules that moved it. */
+function locationCells(catalog: DataCatalog, name: string): [string, string] {
+  const location = catalog.locationOf(name);
+  if (location === undefined) return ['-', '-'];
+  const redact = (text: string) => catalog.redactor.redact(text);
+  const where =
+    location.fallback === undefined ? location.location : `${location.location} (else ${location.fallback})`;
+  const movedBy = location.rewrites.map((rewrite) => rewrite.reason ?? rewrite.by).join('; ');
+  return [redact(where), redact(movedBy) || '-'];
 }

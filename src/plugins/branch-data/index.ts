@@ -1,0 +1,10 @@
+export { branchDataPlugin } from './plugin.ts';
+export type { BranchDataOptions } from './plugin.ts';
+export { BRANCH_DATA_PLUGIN_NAME, branchCopies, removeCopies, isLocalPath } from './branch-copies.ts';
+export type { BranchCopy } from './branch-copies.ts';
+export { branchPath, safeBranchName } from './branch-path.ts';
+export { currentGitState } from './git-branch.ts';
+export type { GitState } from './git-branch.ts';
+export { BranchDataConfigError } from './errors.ts';
+export { BRANCH_DATA_CONFIG_KEY, loadBranchDataSettings } from './branch-data-config.ts';
+export type { BranchDataSettings } from './branch-data-config.ts';
