@@ -29,6 +29,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['project'], // opening a project in a process: settings, project hooks, catalog
   ['runner'],
   ['session'],
+  ['run-store'], // the SQLite run store the tracking plugin writes and `sluice runs` reads
   ['plugin-api'],
   ['plugins'],
   ['cli'],

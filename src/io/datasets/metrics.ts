@@ -1,0 +1,65 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { SaveResult } from '../dataset.ts';
+import { DatasetError } from '../dataset.ts';
+import type { DatasetSettings, FileDatasetOptions } from './file-dataset.ts';
+import { FileDataset, readCommonFileOptions } from './file-dataset.ts';
+import { OptionReader, datasetSubject } from './dataset-options.ts';
+import { stripBom } from './json.ts';
+import { isPlainObject } from '../../values.ts';
+
+/** A run's metrics: name → number. */
+export type Metrics = Record<string, number>;
+
+export interface MetricsDatasetOptions extends FileDatasetOptions {}
+
+/**
+ * Metrics of a run (`type: metrics`, Kedro's MetricsDataset): a node returns `{ r2: 0.93, mae: 1234 }`;
+ * the values are written as JSON and reported to trackers, which log each one as a metric of the
+ * run (`afterDatasetSaved`'s `saved.metrics`), so a metric saved in several runs forms a history.
+ * Versioned by default (`versioned: false` overwrites one file), since each run's values are kept.
+ */
+export class MetricsDataset extends FileDataset<Metrics> {
+  constructor(name: string, options: MetricsDatasetOptions, settings: DatasetSettings = {}) {
+    const reader = new OptionReader({ name, type: 'metrics', location: settings.location }, options);
+    const versioned = reader.has('versioned') ? undefined : true;
+    const common = readCommonFileOptions(reader, settings, 'filepath', 'data/09_tracking/metrics.json');
+    reader.finish();
+    super('metrics', name, { ...common, versioned: versioned ?? common.versioned }, settings);
+  }
+
+  override async save(data: Metrics): Promise<SaveResult> {
+    const metrics = this.#checked(data);
+    return { ...(await super.save(metrics)), metrics, rows: undefined, columns: undefined, schema: undefined };
+  }
+
+  protected async read(path: string): Promise<Metrics> {
+    return this.#checked(JSON.parse(stripBom(await readFile(path, 'utf8'))) as unknown);
+  }
+
+  protected async write(path: string, data: Metrics): Promise<void> {
+    await writeFile(path, `${JSON.stringify(data, null, 2)}\n`);
+  }
+
+  protected publicArgs(): Record<string, unknown> {
+    return {};
+  }
+
+  /** Only finite numbers by name: anything else is a mistake worth naming before it is written. */
+  #checked(data: unknown): Metrics {
+    const subject = datasetSubject(this.owner);
+    const hint = 'Return a record of numbers from the node, e.g. { r2: 0.93, mae: 1234.5 }.';
+    if (!isPlainObject(data))
+      throw new DatasetError(`${subject} saves a record of numbers; got ${Array.isArray(data) ? 'an array' : typeof data}.`, {
+        datasetName: this.name,
+        hint,
+      });
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new DatasetError(`${subject}: metric "${key}" is ${JSON.stringify(value) ?? typeof value}, not a finite number.`, {
+          datasetName: this.name,
+          hint,
+        });
+    }
+    return data as Metrics;
+  }
+}
