@@ -103,6 +103,7 @@ export class RunRecorder {
   #reported = false;
   #dropped = 0;
   #finished = false;
+  #closed = false;
   /** The run's params: every `params:` input of the nodes that ran. */
   readonly #params = new Map<string, unknown>();
 
@@ -223,6 +224,16 @@ export class RunRecorder {
     this.flush();
   }
 
+  /**
+   * Writes what is queued and stops: the store is closing. A run not finished stays `running`
+   * until its process ends, and is then marked interrupted.
+   */
+  close(): void {
+    this.flush();
+    clearInterval(this.#timer);
+    this.#closed = true;
+  }
+
   /** Rows not yet written (a locked or full store keeps them here). */
   get pending(): number {
     return this.#queue.length;
@@ -231,7 +242,7 @@ export class RunRecorder {
   /** Writes the queued rows in one transaction. Never throws: a failure is reported once. */
   flush(): void {
     const rows = this.#queue;
-    if (rows.length === 0 && this.#finished) return;
+    if (this.#closed || (rows.length === 0 && this.#finished)) return;
     this.#queue = [];
     try {
       this.#write(rows);

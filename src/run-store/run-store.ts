@@ -330,9 +330,9 @@ export class RunStore {
     return gone.map((run) => run.id);
   }
 
-  /** Writes what this store's recorders still hold, and closes the file. */
+  /** Writes what this store's recorders still hold, stops them, and closes the file. */
   close(): void {
-    for (const recorder of this.#recorders) recorder.flush();
+    for (const recorder of this.#recorders) recorder.close();
     this.#recorders.clear();
     if (this.#database.open) this.#database.close();
   }
