@@ -28,6 +28,7 @@ import {
   type RunParams,
   type Runner,
   type SluicePlugin,
+  trackingPlugin,
 } from '../dist/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -69,12 +70,17 @@ function chain(length: number): Pipeline {
   return new Pipeline(nodes);
 }
 
-async function overhead(length: number, plugins: number): Promise<number> {
+/** A run store for the tracking rows, in its own temporary folder. */
+const trackingStore = join(mkdtempSync(join(tmpdir(), 'sluice-bench-tracking-')), 'runs.db');
+let trackedRuns = 0;
+
+async function overhead(length: number, plugins: number, tracking = false): Promise<number> {
   const pipeline = chain(length);
   let best = Infinity;
   for (let round = 0; round < 5; round++) {
     const hooks = createHookManager();
     for (let i = 0; i < plugins; i++) hooks.register(noopPlugin(i));
+    if (tracking) hooks.register(trackingPlugin({ path: trackingStore }));
     const catalog = new DataCatalog().feed({ d0: 0 });
     const started = performance.now();
     await runPipeline({
@@ -82,7 +88,9 @@ async function overhead(length: number, plugins: number): Promise<number> {
       catalog,
       hooks,
       runner: new SequentialRunner(),
-      runParams: runParams('sequential'),
+      runParams: tracking
+        ? defaultRunParams({ runId: `bench-tracked-${trackedRuns++}`, projectPath: ROOT, runner: 'sequential' })
+        : runParams('sequential'),
       options: {},
     });
     best = Math.min(best, performance.now() - started);
@@ -105,6 +113,21 @@ for (const length of [1_000, 10_000]) {
       `${String(length).padEnd(8)} ${String(plugins).padEnd(8)} ${micros.toFixed(2).padStart(7)}  ${load()}`,
     );
   }
+}
+
+console.log(
+  '\n1b. the tracking plugin on (run store in a temporary file; every node, load and save recorded), best of 5, 10k-node chain',
+);
+console.log('nodes    tracking  µs/node  added  load');
+{
+  const without = await overhead(10_000, 0);
+  const tracked = await overhead(10_000, 0, true);
+  results.tracking_off_10000_us = Number(without.toFixed(2));
+  results.tracking_on_10000_us = Number(tracked.toFixed(2));
+  results.tracking_added_us = Number((tracked - without).toFixed(2));
+  console.log(`10000    off       ${without.toFixed(2).padStart(7)}  ${''.padStart(5)}  ${load()}`);
+  console.log(`10000    on        ${tracked.toFixed(2).padStart(7)}  ${(tracked - without).toFixed(2).padStart(5)}  ${load()}`);
+  rmSync(join(trackingStore, '..'), { recursive: true, force: true });
 }
 
 // ----- 2. parallel speedup -----

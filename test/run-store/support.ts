@@ -125,7 +125,8 @@ export const hold = new Pipeline([
   node(
     (companies: unknown[]) => {
       writeFileSync('data/holding', String(process.pid));
-      return new Promise(() => {});
+      // Until killed: the interval keeps the process alive (a pending promise alone doesn't).
+      return new Promise(() => setInterval(() => {}, 1000));
     },
     'companies',
     'never',

@@ -7,8 +7,10 @@ import { OptionReader, datasetSubject } from './dataset-options.ts';
 import { stripBom } from './json.ts';
 import { isPlainObject } from '../../values.ts';
 
-/** A run's metrics: name → number. */
-export type Metrics = Record<string, number>;
+/** A run's metrics: name → number, or a group of them (logged as `group.name`). */
+export interface Metrics {
+  [name: string]: number | Metrics;
+}
 
 export interface MetricsDatasetOptions extends FileDatasetOptions {}
 
@@ -16,6 +18,7 @@ export interface MetricsDatasetOptions extends FileDatasetOptions {}
  * Metrics of a run (`type: metrics`, Kedro's MetricsDataset): a node returns `{ r2: 0.93, mae: 1234 }`;
  * the values are written as JSON and reported to trackers, which log each one as a metric of the
  * run (`afterDatasetSaved`'s `saved.metrics`), so a metric saved in several runs forms a history.
+ * Groups nest: `{ coefficients: { crew: 2.5 } }` logs `coefficients.crew`.
  * Versioned by default (`versioned: false` overwrites one file), since each run's values are kept.
  */
 export class MetricsDataset extends FileDataset<Metrics> {
@@ -29,7 +32,8 @@ export class MetricsDataset extends FileDataset<Metrics> {
 
   override async save(data: Metrics): Promise<SaveResult> {
     const metrics = this.#checked(data);
-    return { ...(await super.save(metrics)), metrics, rows: undefined, columns: undefined, schema: undefined };
+    const logged = flatten(metrics);
+    return { ...(await super.save(metrics)), metrics: logged, rows: undefined, columns: undefined, schema: undefined };
   }
 
   protected async read(path: string): Promise<Metrics> {
@@ -44,22 +48,33 @@ export class MetricsDataset extends FileDataset<Metrics> {
     return {};
   }
 
-  /** Only finite numbers by name: anything else is a mistake worth naming before it is written. */
-  #checked(data: unknown): Metrics {
+  /** Only finite numbers (in groups): anything else is a mistake worth naming before it is written. */
+  #checked(data: unknown, path = ''): Metrics {
     const subject = datasetSubject(this.owner);
     const hint = 'Return a record of numbers from the node, e.g. { r2: 0.93, mae: 1234.5 }.';
     if (!isPlainObject(data))
-      throw new DatasetError(`${subject} saves a record of numbers; got ${Array.isArray(data) ? 'an array' : typeof data}.`, {
-        datasetName: this.name,
-        hint,
-      });
+      throw new DatasetError(
+        `${subject} saves a record of numbers; got ${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data}${path === '' ? '' : ` at "${path}"`}.`,
+        { datasetName: this.name, hint },
+      );
     for (const [key, value] of Object.entries(data)) {
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new DatasetError(`${subject}: metric "${key}" is ${JSON.stringify(value) ?? typeof value}, not a finite number.`, {
+      const name = path === '' ? key : `${path}.${key}`;
+      if (isPlainObject(value)) this.#checked(value, name);
+      else if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new DatasetError(`${subject}: metric "${name}" is ${JSON.stringify(value) ?? typeof value}, not a finite number.`, {
           datasetName: this.name,
           hint,
         });
     }
     return data as Metrics;
   }
+}
+
+/** `{ a: 1, b: { c: 2 } }` → `{ a: 1, 'b.c': 2 }`. */
+function flatten(metrics: Metrics, prefix = '', into: Record<string, number> = {}): Record<string, number> {
+  for (const [key, value] of Object.entries(metrics)) {
+    if (typeof value === 'number') into[`${prefix}${key}`] = value;
+    else flatten(value, `${prefix}${key}.`, into);
+  }
+  return into;
 }
