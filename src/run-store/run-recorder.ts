@@ -45,7 +45,6 @@ export interface RecorderOptions {
 /** Rows kept while the store can't be written; beyond it the oldest go (and the loss is reported). */
 const MAX_PENDING_ROWS = 500_000;
 
-type Row = readonly [statement: number, ...values: unknown[]];
 
 const STATEMENTS = [
   `INSERT INTO runs (id, pipeline, env, runner, filters, started_at, status, host, pid, process_started, heartbeat_at, sluice_version)
@@ -99,7 +98,11 @@ export class RunRecorder {
   readonly #statements: Statement[];
   readonly #heartbeat: Statement;
   readonly #timer: NodeJS.Timeout;
-  #queue: Row[] = [];
+  /** The queued rows: the statement of each, and its values (parallel arrays: one allocation per row). */
+  #kinds: Write[] = [];
+  #values: unknown[][] = [];
+  /** Where each node's start row waits in the queue, so its end replaces it (one row, not two). */
+  #startRows = new Map<string, number>();
   #reported = false;
   #dropped = 0;
   #finished = false;
@@ -114,8 +117,8 @@ export class RunRecorder {
     this.#batchRows = options.batchRows ?? 2000;
     this.#statements = STATEMENTS.map((sql) => database.prepare(sql));
     this.#heartbeat = database.prepare(HEARTBEAT);
-    this.#queue.push([
-      Write.Run,
+    this.#kinds.push(Write.Run);
+    this.#values.push([
       start.id,
       start.pipeline,
       start.env,
@@ -134,7 +137,9 @@ export class RunRecorder {
   }
 
   nodeStarted(node: string, at: number, worker?: string): void {
-    this.#add([Write.NodeStart, this.runId, node, at, worker ?? null]);
+    if (this.#finished) return;
+    this.#startRows.set(node, this.#kinds.length);
+    this.#add(Write.NodeStart, [this.runId, node, at, worker ?? null]);
   }
 
   nodeEnded(
@@ -144,16 +149,24 @@ export class RunRecorder {
   ): void {
     const error = outcome.error === undefined ? null : this.#options.redact(outcome.error);
     const startedAt = Math.round(at - outcome.durationMs);
-    this.#add([Write.NodeEnd, this.runId, node, outcome.status, outcome.attempts, startedAt, outcome.durationMs, error]);
+    const values = [this.runId, node, outcome.status, outcome.attempts, startedAt, outcome.durationMs, error];
+    const waiting = this.#startRows.get(node);
+    if (waiting !== undefined && !this.#finished) {
+      // The start row is still queued: the end row takes its place.
+      this.#startRows.delete(node);
+      this.#kinds[waiting] = Write.NodeEnd;
+      this.#values[waiting] = values;
+      return;
+    }
+    this.#add(Write.NodeEnd, values);
   }
 
   nodeSkipped(node: string, reason: string, at: number): void {
-    this.#add([Write.NodeSkipped, this.runId, node, at, this.#options.redact(reason)]);
+    this.#add(Write.NodeSkipped, [this.runId, node, at, this.#options.redact(reason)]);
   }
 
   datasetEvent(node: string, dataset: string, operation: 'load' | 'save', at: number, stats: DatasetEventStats): void {
-    this.#add([
-      Write.DatasetEvent,
+    this.#add(Write.DatasetEvent, [
       this.runId,
       node,
       dataset,
@@ -170,11 +183,11 @@ export class RunRecorder {
   /** A `params:` input a node read, with its value. */
   param(node: string, name: string, value: unknown): void {
     this.#params.set(name, value);
-    this.#add([Write.Param, this.runId, node, name, this.#json(value)]);
+    this.#add(Write.Param, [this.runId, node, name, this.#json(value)]);
   }
 
   metric(node: string | undefined, name: string, value: number, at: number): void {
-    this.#add([Write.Metric, this.runId, node ?? null, name, value, at]);
+    this.#add(Write.Metric, [this.runId, node ?? null, name, value, at]);
   }
 
   artifact(
@@ -182,8 +195,7 @@ export class RunRecorder {
     dataset: string,
     artifact: { type: string; path?: string | undefined; version?: string | undefined; bytes?: number | undefined },
   ): void {
-    this.#add([
-      Write.Artifact,
+    this.#add(Write.Artifact, [
       this.runId,
       node,
       dataset,
@@ -196,8 +208,7 @@ export class RunRecorder {
 
   /** A plugin's own record (see `RunStore.records`). `value` is stored as redacted JSON. */
   record(record: { plugin: string; kind: string; node?: string | undefined; key?: string | undefined; value: unknown }, at: number): void {
-    this.#add([
-      Write.Record,
+    this.#add(Write.Record, [
       this.runId,
       record.plugin,
       record.kind,
@@ -209,7 +220,7 @@ export class RunRecorder {
   }
 
   git(commit: string, dirty: boolean): void {
-    this.#add([Write.Git, commit, dirty ? 1 : 0, this.runId]);
+    this.#add(Write.Git, [commit, dirty ? 1 : 0, this.runId]);
   }
 
   /** Ends the run and writes everything queued, now. Nodes still running end as interrupted. */
@@ -219,8 +230,8 @@ export class RunRecorder {
     clearInterval(this.#timer);
     const error = outcome.error === undefined ? null : this.#options.redact(outcome.error);
     const params = this.#json(Object.fromEntries(this.#params));
-    this.#queue.push([Write.Unfinished, this.runId]);
-    this.#queue.push([Write.Finish, status, outcome.endedAt, outcome.durationMs, error, params, outcome.endedAt, this.runId]);
+    this.#kinds.push(Write.Unfinished, Write.Finish);
+    this.#values.push([this.runId], [status, outcome.endedAt, outcome.durationMs, error, params, outcome.endedAt, this.runId]);
     this.flush();
   }
 
@@ -236,43 +247,48 @@ export class RunRecorder {
 
   /** Rows not yet written (a locked or full store keeps them here). */
   get pending(): number {
-    return this.#queue.length;
+    return this.#kinds.length;
   }
 
   /** Writes the queued rows in one transaction. Never throws: a failure is reported once. */
   flush(): void {
-    const rows = this.#queue;
-    if (this.#closed || (rows.length === 0 && this.#finished)) return;
-    this.#queue = [];
+    const kinds = this.#kinds;
+    const values = this.#values;
+    if (this.#closed || (kinds.length === 0 && this.#finished)) return;
+    this.#kinds = [];
+    this.#values = [];
+    this.#startRows.clear();
     try {
-      this.#write(rows);
+      this.#write(kinds, values);
     } catch (error) {
-      this.#queue = rows.concat(this.#queue);
-      if (this.#queue.length > MAX_PENDING_ROWS) {
+      this.#kinds = kinds.concat(this.#kinds);
+      this.#values = values.concat(this.#values);
+      if (this.#kinds.length > MAX_PENDING_ROWS) {
         // Keep the run's own row (the first) and drop the oldest events after it.
-        const excess = this.#queue.length - MAX_PENDING_ROWS;
-        this.#queue.splice(1, excess);
+        const excess = this.#kinds.length - MAX_PENDING_ROWS;
+        this.#kinds.splice(1, excess);
+        this.#values.splice(1, excess);
         this.#dropped += excess;
       }
       this.#fail(error);
     }
   }
 
-  #write(rows: readonly Row[]): void {
+  #write(kinds: readonly Write[], values: readonly unknown[][]): void {
     const statements = this.#statements;
-    const database = this.#database;
-    database
+    this.#database
       .transaction(() => {
-        for (const [statement, ...values] of rows) statements[statement]!.run(values);
+        for (let i = 0; i < kinds.length; i++) statements[kinds[i]!]!.run(values[i]);
         if (!this.#finished) this.#heartbeat.run(Date.now(), this.runId);
       })
       .immediate();
   }
 
-  #add(row: Row): void {
+  #add(kind: Write, values: unknown[]): void {
     if (this.#finished) return;
-    this.#queue.push(row);
-    if (this.#queue.length >= this.#batchRows) this.flush();
+    this.#kinds.push(kind);
+    this.#values.push(values);
+    if (this.#kinds.length >= this.#batchRows) this.flush();
   }
 
   #json(value: unknown): string {

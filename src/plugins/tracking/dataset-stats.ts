@@ -9,8 +9,13 @@ import { dataShape, isRelayed } from '../../plugin-api/index.ts';
 export function datasetStats(data: unknown, saved: SaveResult | undefined): DatasetEventStats {
   if (saved !== undefined && (saved.rows !== undefined || saved.bytes !== undefined)) return saved;
   if (isRelayed(data)) {
-    const tabular = data.kind === 'array' || data.kind === 'Table';
-    return { ...saved, ...(tabular && data.size !== undefined ? { rows: data.size } : {}) };
+    const tabular = (data.kind === 'array' || data.kind === 'Table') && data.size !== undefined;
+    return tabular ? { ...saved, rows: data.size } : (saved ?? NOTHING_KNOWN);
   }
-  return { ...saved, ...dataShape(data) };
+  const shape = dataShape(data);
+  if (shape === undefined) return saved ?? NOTHING_KNOWN;
+  return saved === undefined ? shape : { ...saved, ...shape };
 }
+
+/** Shared by every event whose data has no shape (a number, a model object): nothing allocated. */
+const NOTHING_KNOWN: DatasetEventStats = Object.freeze({});
