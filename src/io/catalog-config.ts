@@ -159,9 +159,7 @@ export class CatalogDefinition {
         ...(entry.location === undefined ? {} : { location: entry.location }),
         ...(credentials === undefined ? {} : { credentials }),
       };
-      // Every dataset that may be versioned learns the run's versions: `versioned: true` ones, and
-      // types versioned by default (metrics); an unversioned dataset ignores them.
-      if (options.versioned !== false) {
+      if (options.versioned === true) {
         context.saveVersion = this.saveVersion;
         const loadVersion = this.loadVersions[entry.name];
         if (loadVersion !== undefined) context.loadVersion = loadVersion;

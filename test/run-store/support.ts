@@ -148,6 +148,7 @@ model:
 metrics:
   type: metrics
   filepath: data/metrics.json
+  versioned: true
 `,
   );
   write(join(project, 'conf', 'base', 'parameters.yml'), 'model:\n  alpha: 0.5\n  label: linear\n');

@@ -18,16 +18,15 @@ export interface MetricsDatasetOptions extends FileDatasetOptions {}
  * Metrics of a run (`type: metrics`, Kedro's MetricsDataset): a node returns `{ r2: 0.93, mae: 1234 }`;
  * the values are written as JSON and reported to trackers, which log each one as a metric of the
  * run (`afterDatasetSaved`'s `saved.metrics`), so a metric saved in several runs forms a history.
- * Groups nest: `{ coefficients: { crew: 2.5 } }` logs `coefficients.crew`.
- * Versioned by default (`versioned: false` overwrites one file), since each run's values are kept.
+ * Groups nest: `{ coefficients: { crew: 2.5 } }` logs `coefficients.crew`. Like every dataset, it
+ * overwrites one file unless declared `versioned: true` (the run store keeps every run's values).
  */
 export class MetricsDataset extends FileDataset<Metrics> {
   constructor(name: string, options: MetricsDatasetOptions, settings: DatasetSettings = {}) {
     const reader = new OptionReader({ name, type: 'metrics', location: settings.location }, options);
-    const versioned = reader.has('versioned') ? undefined : true;
     const common = readCommonFileOptions(reader, settings, 'filepath', 'data/09_tracking/metrics.json');
     reader.finish();
-    super('metrics', name, { ...common, versioned: versioned ?? common.versioned }, settings);
+    super('metrics', name, common, settings);
   }
 
   override async save(data: Metrics): Promise<SaveResult> {
