@@ -60,7 +60,7 @@ export class MetricsDataset extends FileDataset<Metrics> {
       const name = path === '' ? key : `${path}.${key}`;
       if (isPlainObject(value)) this.#checked(value, name);
       else if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new DatasetError(`${subject}: metric "${name}" is ${JSON.stringify(value) ?? typeof value}, not a finite number.`, {
+        throw new DatasetError(`${subject}: metric "${name}" is ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value)}, not a finite number.`, {
           datasetName: this.name,
           hint,
         });
