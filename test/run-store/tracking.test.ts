@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { Session } from '../../src/index.ts';
+import { DataCatalog, Pipeline, Session, createHookManager, defaultRunParams, node, trackingPlugin } from '../../src/index.ts';
 import type { RunDetail } from '../../src/plugin-api/index.ts';
 import { openRunStore } from '../../src/plugin-api/index.ts';
 import { SECRETS, TOKEN, TOKEN_ENV, secretsInStore, writeTrackedProject } from './support.ts';
@@ -159,4 +159,33 @@ test('SLUICE_TRACKING=off records nothing', async () => {
     delete process.env.SLUICE_TRACKING;
   }
   assert.equal(existsSync(`${project}/.sluice/runs.db`), false);
+});
+
+test('onNodeSkipped records the node as skipped, with the reason, and no attempt', async () => {
+  const project = writeTrackedProject();
+  const hooks = createHookManager();
+  hooks.register(trackingPlugin());
+  const fresh = node((value: number) => value, 'a', 'b', { name: 'fresh' });
+  const stale = node((value: number) => value + 1, 'b', 'c', { name: 'stale' });
+  const pipeline = new Pipeline([fresh, stale]);
+  const catalog = new DataCatalog();
+  const runParams = defaultRunParams({ runId: 'skip-run-0001', projectPath: project });
+  hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
+  hooks.hook.onNodeSkipped.call({ node: fresh, catalog, runId: runParams.runId, reason: 'up to date' });
+  hooks.hook.onNodeStart.call({ node: stale, catalog, runId: runParams.runId });
+  hooks.hook.onNodeEnd.call({ node: stale, catalog, runId: runParams.runId, error: undefined, attempts: 1, durationMs: 2 });
+  hooks.hook.afterPipelineRun.call({
+    runParams,
+    runResult: { outputs: {}, completedNodes: ['stale'], skippedNodes: ['fresh'], durationMs: 3 },
+    pipeline,
+    catalog,
+  });
+  const run = detail(project, runParams.runId);
+  assert.deepEqual(
+    run.nodes.map((entry) => [entry.name, entry.status, entry.attempts, entry.reason]).sort(),
+    [
+      ['fresh', 'skipped', 0, 'up to date'],
+      ['stale', 'success', 1, undefined],
+    ],
+  );
 });
