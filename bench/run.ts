@@ -103,7 +103,11 @@ async function timedOverhead(
       hooks,
       runner: new SequentialRunner(),
       runParams: tracking
-        ? defaultRunParams({ runId: `bench-tracked-${trackedRuns++}`, projectPath: ROOT, runner: 'sequential' })
+        ? defaultRunParams({
+            runId: `bench-tracked-${trackedRuns++}`,
+            projectPath: ROOT,
+            runner: 'sequential',
+          })
         : runParams('sequential'),
       options: {},
     });

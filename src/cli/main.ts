@@ -141,13 +141,18 @@ export async function main(
     .option('--json', 'print JSON', false)
     .action(act(async () => (await import('./commands/pipeline.ts')).pipelineDescribeCommand));
 
-  const runs = program.command('runs').description('The recorded runs (the tracking plugin writes them to .sluice/runs.db).');
+  const runs = program
+    .command('runs')
+    .description('The recorded runs (the tracking plugin writes them to .sluice/runs.db).');
   runs
     .command('list')
     .description('List recorded runs, newest first, with a metric column.')
     .option('--limit <n>', 'show at most this many runs', '20')
     .option('--metric <name>', 'the metric column (default: the first metric of the newest runs)')
-    .option('--status <status>', 'only runs with this status (running, success, failed, cancelled, interrupted)')
+    .option(
+      '--status <status>',
+      'only runs with this status (running, success, failed, cancelled, interrupted)',
+    )
     .option('--pipeline <name>', 'only runs of this pipeline')
     .option('--json', 'print JSON', false)
     .action(act(async () => (await import('./commands/runs.ts')).runsListCommand));

@@ -14,7 +14,10 @@ export interface TerminalStyle {
  * The style for `stream`: colour when it is a TTY and NO_COLOR is unset or empty (no-color.org),
  * as the progress display does; its width from the terminal, else COLUMNS, else unlimited.
  */
-export function terminalStyle(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): TerminalStyle {
+export function terminalStyle(
+  stream: NodeJS.WritableStream,
+  env: NodeJS.ProcessEnv = process.env,
+): TerminalStyle {
   const tty = stream as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   const color = tty.isTTY === true && (env.NO_COLOR ?? '') === '';
   const columns = tty.isTTY === true ? tty.columns : Number(env.COLUMNS);
@@ -40,8 +43,13 @@ const GAP = '  ';
  * Lays `rows` out under `columns`, fitted to `style.width`: flexible columns are cut with `…`
  * until the table fits (never below their title's width). The header is bold on a colour terminal.
  */
-export function formatTable(columns: readonly Column[], rows: readonly (readonly Cell[])[], style: TerminalStyle): string {
-  const text = (cell: Cell | undefined) => (cell === undefined ? '' : typeof cell === 'string' ? cell : cell.text);
+export function formatTable(
+  columns: readonly Column[],
+  rows: readonly (readonly Cell[])[],
+  style: TerminalStyle,
+): string {
+  const text = (cell: Cell | undefined) =>
+    cell === undefined ? '' : typeof cell === 'string' ? cell : cell.text;
   const widths = columns.map((column, index) =>
     Math.max(column.title.length, ...rows.map((row) => text(row[index]).length)),
   );
@@ -56,7 +64,8 @@ export function formatTable(columns: readonly Column[], rows: readonly (readonly
     if (widest < 0) break;
     widths[widest] = Math.max(widths[widest]! - (total() - style.width), columns[widest]!.title.length, 8);
   }
-  const fit = (value: string, width: number) => (value.length <= width ? value : `${value.slice(0, width - 1)}…`);
+  const fit = (value: string, width: number) =>
+    value.length <= width ? value : `${value.slice(0, width - 1)}…`;
   const line = (cells: readonly (Cell | undefined)[], header = false) =>
     columns
       .map((column, index) => {
@@ -68,5 +77,13 @@ export function formatTable(columns: readonly Column[], rows: readonly (readonly
       })
       .join(GAP)
       .trimEnd();
-  return [line(columns.map((column) => column.title), true), ...rows.map((row) => line(row))].join('\n') + '\n';
+  return (
+    [
+      line(
+        columns.map((column) => column.title),
+        true,
+      ),
+      ...rows.map((row) => line(row)),
+    ].join('\n') + '\n'
+  );
 }

@@ -135,7 +135,12 @@ export interface HookSpecs {
    * After an output is saved. `saved` is what the dataset reported about the write (rows, columns,
    * bytes, the file and version written, metrics to log), undefined when it reported nothing.
    */
-  afterDatasetSaved(args: { datasetName: string; data: unknown; node: Node; saved: SaveResult | undefined }): void;
+  afterDatasetSaved(args: {
+    datasetName: string;
+    data: unknown;
+    node: Node;
+    saved: SaveResult | undefined;
+  }): void;
   beforeCommandRun(args: { projectMetadata: ProjectMetadata; commandArgs: readonly string[] }): void;
   afterCommandRun(args: {
     projectMetadata: ProjectMetadata;

@@ -40,5 +40,10 @@ export type {
   WebhookPayload,
   EmailMessage,
 } from './alerts/index.ts';
-export { trackingPlugin, TRACKING_PLUGIN_NAME, TRACKING_ENV, trackingEnabledByEnvironment } from './tracking/index.ts';
+export {
+  trackingPlugin,
+  TRACKING_PLUGIN_NAME,
+  TRACKING_ENV,
+  trackingEnabledByEnvironment,
+} from './tracking/index.ts';
 export type { TrackingOptions, TrackingPlugin } from './tracking/index.ts';

@@ -7,7 +7,8 @@ import { AmbiguousRunIdError, RunNotFoundError } from './errors.ts';
  * `sluice runs list` shows it. None: `RunNotFoundError`; several: `AmbiguousRunIdError`.
  */
 export function findRunId(database: Database, idOrPrefix: string): string {
-  const exact = database.prepare('SELECT id FROM runs WHERE id = ?').pluck().get(idOrPrefix) as string | undefined;
+  const exact = database.prepare('SELECT id FROM runs WHERE id = ?').pluck().get(idOrPrefix) as
+    string | undefined;
   if (exact !== undefined) return exact;
   if (idOrPrefix === '') throw new RunNotFoundError(idOrPrefix);
   const pattern = escapeLike(idOrPrefix);

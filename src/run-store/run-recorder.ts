@@ -3,7 +3,7 @@ import type { Database } from './database.ts';
 
 type Statement = BetterSqlite3.Statement;
 import type { ProcessIdentity } from './liveness.ts';
-import type { NodeRunStatus, RunStatus } from './types.ts';
+import type { RunStatus } from './types.ts';
 
 /** What a run is when it starts. */
 export interface RunStart {
@@ -44,7 +44,6 @@ export interface RecorderOptions {
 
 /** Rows kept while the store can't be written; beyond it the oldest go (and the loss is reported). */
 const MAX_PENDING_ROWS = 500_000;
-
 
 const STATEMENTS = [
   `INSERT INTO runs (id, pipeline, env, runner, filters, started_at, status, host, pid, process_started, heartbeat_at, sluice_version)
@@ -144,7 +143,12 @@ export class RunRecorder {
 
   nodeEnded(
     node: string,
-    outcome: { status: 'success' | 'failed'; attempts: number; durationMs: number; error?: string | undefined },
+    outcome: {
+      status: 'success' | 'failed';
+      attempts: number;
+      durationMs: number;
+      error?: string | undefined;
+    },
     at: number,
   ): void {
     const error = outcome.error === undefined ? null : this.#options.redact(outcome.error);
@@ -165,7 +169,13 @@ export class RunRecorder {
     this.#add(Write.NodeSkipped, [this.runId, node, at, this.#options.redact(reason)]);
   }
 
-  datasetEvent(node: string, dataset: string, operation: 'load' | 'save', at: number, stats: DatasetEventStats): void {
+  datasetEvent(
+    node: string,
+    dataset: string,
+    operation: 'load' | 'save',
+    at: number,
+    stats: DatasetEventStats,
+  ): void {
     this.#add(Write.DatasetEvent, [
       this.runId,
       node,
@@ -193,7 +203,12 @@ export class RunRecorder {
   artifact(
     node: string,
     dataset: string,
-    artifact: { type: string; path?: string | undefined; version?: string | undefined; bytes?: number | undefined },
+    artifact: {
+      type: string;
+      path?: string | undefined;
+      version?: string | undefined;
+      bytes?: number | undefined;
+    },
   ): void {
     this.#add(Write.Artifact, [
       this.runId,
@@ -207,7 +222,16 @@ export class RunRecorder {
   }
 
   /** A plugin's own record (see `RunStore.records`). `value` is stored as redacted JSON. */
-  record(record: { plugin: string; kind: string; node?: string | undefined; key?: string | undefined; value: unknown }, at: number): void {
+  record(
+    record: {
+      plugin: string;
+      kind: string;
+      node?: string | undefined;
+      key?: string | undefined;
+      value: unknown;
+    },
+    at: number,
+  ): void {
     this.#add(Write.Record, [
       this.runId,
       record.plugin,
@@ -224,14 +248,20 @@ export class RunRecorder {
   }
 
   /** Ends the run and writes everything queued, now. Nodes still running end as interrupted. */
-  finish(status: Exclude<RunStatus, 'running'>, outcome: { endedAt: number; durationMs: number; error?: string | undefined }): void {
+  finish(
+    status: Exclude<RunStatus, 'running'>,
+    outcome: { endedAt: number; durationMs: number; error?: string | undefined },
+  ): void {
     if (this.#finished) return;
     this.#finished = true;
     clearInterval(this.#timer);
     const error = outcome.error === undefined ? null : this.#options.redact(outcome.error);
     const params = this.#json(Object.fromEntries(this.#params));
     this.#kinds.push(Write.Unfinished, Write.Finish);
-    this.#values.push([this.runId], [status, outcome.endedAt, outcome.durationMs, error, params, outcome.endedAt, this.runId]);
+    this.#values.push(
+      [this.runId],
+      [status, outcome.endedAt, outcome.durationMs, error, params, outcome.endedAt, this.runId],
+    );
     this.flush();
   }
 
@@ -301,9 +331,12 @@ export class RunRecorder {
     const reason = error instanceof Error ? error.message : String(error);
     const dropped = this.#dropped > 0 ? ` (${this.#dropped} events dropped)` : '';
     this.#options.report(
-      new Error(`the run store could not be written (${reason})${dropped}; the run goes on, and recording retries at its next flush.`, {
-        cause: error,
-      }),
+      new Error(
+        `the run store could not be written (${reason})${dropped}; the run goes on, and recording retries at its next flush.`,
+        {
+          cause: error,
+        },
+      ),
     );
   }
 }

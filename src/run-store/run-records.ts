@@ -9,7 +9,10 @@ export const RUN_RECORD_TOPIC = 'sluice:run-record';
  * other writes. `post` is the `context.post` of the plugin's `afterContextCreated`. Does nothing
  * when tracking is off. Read them back with `RunStore.records(runId, { plugin, kind })`.
  */
-export function postRunRecord(post: (topic: string, message: unknown) => void, record: PluginRecordInput): void {
+export function postRunRecord(
+  post: (topic: string, message: unknown) => void,
+  record: PluginRecordInput,
+): void {
   post(RUN_RECORD_TOPIC, record);
 }
 

@@ -142,13 +142,21 @@ export class RunStore {
     const database = this.#database;
     const row = database.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow;
     const metricValues = (
-      database.prepare('SELECT node, name, value, at FROM metrics WHERE run_id = ? ORDER BY rowid').all(id) as {
+      database
+        .prepare('SELECT node, name, value, at FROM metrics WHERE run_id = ? ORDER BY rowid')
+        .all(id) as {
         node: string | null;
         name: string;
         value: number;
         at: number;
       }[]
-    ).map((metric) => ({ runId: id, node: metric.node ?? undefined, name: metric.name, value: metric.value, at: iso(metric.at) }));
+    ).map((metric) => ({
+      runId: id,
+      node: metric.node ?? undefined,
+      name: metric.name,
+      value: metric.value,
+      at: iso(metric.at),
+    }));
     const metrics: Record<string, number> = {};
     for (const metric of metricValues) metrics[metric.name] = metric.value;
     const datasets = (
@@ -167,7 +175,9 @@ export class RunStore {
       values[metric.name] = metric.value;
     }
     const params = new Map<string, Record<string, unknown>>();
-    for (const param of database.prepare('SELECT node, name, value FROM node_params WHERE run_id = ? ORDER BY rowid').all(id) as {
+    for (const param of database
+      .prepare('SELECT node, name, value FROM node_params WHERE run_id = ? ORDER BY rowid')
+      .all(id) as {
       node: string;
       name: string;
       value: string;
@@ -182,9 +192,20 @@ export class RunStore {
           'SELECT node, status, attempts, started_at, duration_ms, worker, error, reason FROM node_runs WHERE run_id = ? ORDER BY started_at, rowid',
         )
         .all(id) as NodeRow[]
-    ).map((node) => nodeRunOf(node, params.get(node.node) ?? {}, metricsByNode.get(node.node) ?? {}, eventsByNode.get(node.node) ?? []));
+    ).map((node) =>
+      nodeRunOf(
+        node,
+        params.get(node.node) ?? {},
+        metricsByNode.get(node.node) ?? {},
+        eventsByNode.get(node.node) ?? [],
+      ),
+    );
     const artifacts = (
-      database.prepare('SELECT node, dataset, type, path, version, bytes FROM artifacts WHERE run_id = ? ORDER BY rowid').all(id) as ArtifactRow[]
+      database
+        .prepare(
+          'SELECT node, dataset, type, path, version, bytes FROM artifacts WHERE run_id = ? ORDER BY rowid',
+        )
+        .all(id) as ArtifactRow[]
     ).map(artifactOf);
     return {
       ...summaryOf(row, metrics),
@@ -216,7 +237,13 @@ export class RunStore {
          ${options.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(options.limit))}`}`,
       )
       .all(values) as { runId: string; node: string | null; value: number; at: number }[];
-    return rows.reverse().map((row) => ({ runId: row.runId, node: row.node ?? undefined, name, value: row.value, at: iso(row.at) }));
+    return rows.reverse().map((row) => ({
+      runId: row.runId,
+      node: row.node ?? undefined,
+      name,
+      value: row.value,
+      at: iso(row.at),
+    }));
   }
 
   /** The records plugins added to run `runId`, in the order added; filter by plugin and kind. */
@@ -249,9 +276,15 @@ export class RunStore {
    * `postRunRecord`), so that the tracking plugin batches them with the run's other writes.
    * `redact` masks secrets in the stored text; pass the run's (`context.redact`).
    */
-  addRecord(runId: string, record: PluginRecordInput, redact: (text: string) => string = (text) => text): void {
+  addRecord(
+    runId: string,
+    record: PluginRecordInput,
+    redact: (text: string) => string = (text) => text,
+  ): void {
     this.#database
-      .prepare('INSERT INTO records (run_id, plugin, kind, node, key, value, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO records (run_id, plugin, kind, node, key, value, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(
         runId,
         record.plugin,
@@ -279,14 +312,24 @@ export class RunStore {
     const database = this.#database;
     const doomed = (
       database
-        .prepare(`SELECT * FROM runs WHERE status <> 'running' AND id NOT IN (SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT ?) ORDER BY started_at DESC, id DESC`)
+        .prepare(
+          `SELECT * FROM runs WHERE status <> 'running' AND id NOT IN (SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT ?) ORDER BY started_at DESC, id DESC`,
+        )
         .all(keep) as RunRow[]
     ).map((row) => summaryOf(row, {}));
     const filesLeft: ArtifactRecord[] = [];
-    const artifacts = database.prepare('SELECT node, dataset, type, path, version, bytes FROM artifacts WHERE run_id = ? ORDER BY rowid');
-    const removals = ['runs WHERE id', 'node_runs WHERE run_id', 'dataset_events WHERE run_id', 'node_params WHERE run_id', 'metrics WHERE run_id', 'artifacts WHERE run_id', 'records WHERE run_id'].map(
-      (target) => database.prepare(`DELETE FROM ${target} = ?`),
+    const artifacts = database.prepare(
+      'SELECT node, dataset, type, path, version, bytes FROM artifacts WHERE run_id = ? ORDER BY rowid',
     );
+    const removals = [
+      'runs WHERE id',
+      'node_runs WHERE run_id',
+      'dataset_events WHERE run_id',
+      'node_params WHERE run_id',
+      'metrics WHERE run_id',
+      'artifacts WHERE run_id',
+      'records WHERE run_id',
+    ].map((target) => database.prepare(`DELETE FROM ${target} = ?`));
     database
       .transaction(() => {
         for (const run of doomed) {
@@ -307,13 +350,20 @@ export class RunStore {
     const database = this.#database;
     const running = database.prepare(`SELECT * FROM runs WHERE status = 'running'`).all() as RunRow[];
     const gone = running.filter((run) =>
-      recorderIsGone({ host: run.host, pid: run.pid, processStarted: run.process_started ?? undefined, heartbeatAt: run.heartbeat_at }),
+      recorderIsGone({
+        host: run.host,
+        pid: run.pid,
+        processStarted: run.process_started ?? undefined,
+        heartbeatAt: run.heartbeat_at,
+      }),
     );
     if (gone.length === 0) return [];
     const endRun = database.prepare(
       `UPDATE runs SET status = 'interrupted', ended_at = heartbeat_at, duration_ms = heartbeat_at - started_at WHERE id = ? AND status = 'running'`,
     );
-    const endNodes = database.prepare(`UPDATE node_runs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'`);
+    const endNodes = database.prepare(
+      `UPDATE node_runs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'`,
+    );
     try {
       database
         .transaction(() => {

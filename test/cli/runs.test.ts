@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { before, test } from 'node:test';
@@ -14,9 +15,10 @@ import { TOKEN, TOKEN_ENV, secretsInStore, writeTrackedProject } from '../run-st
 import { assertExit, ensureBuilt, linkSluice, sluice } from './support.ts';
 
 const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+const Database = require('better-sqlite3') as typeof BetterSqlite3;
 const ENV = { [TOKEN_ENV]: TOKEN };
-const ANSI = /\u001b\[/;
+/** The start of an ANSI colour sequence (ESC [). */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
 
 function project(): string {
   const folder = writeTrackedProject('package');
@@ -35,7 +37,13 @@ before(() => ensureBuilt());
 test('runs list, show, compare and prune, in text and JSON', async () => {
   const cwd = project();
   assertExit(await sluice(['run', '--progress', 'off'], { cwd, env: ENV }), 0);
-  assertExit(await sluice(['run', '--progress', 'off', '--params', 'model.alpha=2', '--runner', 'parallel'], { cwd, env: ENV }), 0);
+  assertExit(
+    await sluice(['run', '--progress', 'off', '--params', 'model.alpha=2', '--runner', 'parallel'], {
+      cwd,
+      env: ENV,
+    }),
+    0,
+  );
   assertExit(await sluice(['run', '--progress', 'off', '--pipeline', 'failing'], { cwd, env: ENV }), 1);
 
   const runs = await json<RunSummary[]>(cwd, ['runs', 'list']);
@@ -55,7 +63,12 @@ test('runs list, show, compare and prune, in text and JSON', async () => {
   const lines = list.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^id\s+started\s+status\s+duration\s+pipeline\s+runner\s+r2$/);
   assert.match(lines[1]!, /failed .* failing .* -$/);
-  assert.match(lines[2]!, new RegExp(`^${second.id.slice(-4)} .* success .* __default__ .* parallel .* ${String(second.metrics.r2).slice(0, 4)}`));
+  assert.match(
+    lines[2]!,
+    new RegExp(
+      `^${second.id.slice(-4)} .* success .* __default__ .* parallel .* ${String(second.metrics.r2).slice(0, 4)}`,
+    ),
+  );
 
   const shown = await sluice(['runs', 'show', failed.id.slice(-4)], { cwd, env: ENV });
   assertExit(shown, 0);
@@ -66,9 +79,16 @@ test('runs list, show, compare and prune, in text and JSON', async () => {
   assert.equal(detail.nodes.length, 3);
   assert.deepEqual(Object.keys(detail.metrics).sort(), ['mae', 'r2']);
 
-  const compared = await sluice(['runs', 'compare', first.id.slice(-4), second.id.slice(-4)], { cwd, env: ENV });
+  const compared = await sluice(['runs', 'compare', first.id.slice(-4), second.id.slice(-4)], {
+    cwd,
+    env: ENV,
+  });
   assertExit(compared, 0);
-  assert.match(compared.stdout, /^\*\s+param params:model\.alpha\s+0\.5\s+2$/m, 'a differing param is marked');
+  assert.match(
+    compared.stdout,
+    /^\*\s+param params:model\.alpha\s+0\.5\s+2$/m,
+    'a differing param is marked',
+  );
   assert.match(compared.stdout, /^\s+metric r2\s+(\S+)\s+\1$/m, 'an equal metric is not');
   const comparison = await json<{ runs: string[]; params: { name: string; differs: boolean }[] }>(cwd, [
     'runs',
@@ -115,7 +135,10 @@ test('two runs at once on one project are each recorded whole', async () => {
   for (const run of runs) {
     const detail = await json<RunDetail>(cwd, ['runs', 'show', run.id]);
     assert.equal(detail.status, 'success');
-    assert.deepEqual(detail.nodes.map((node) => node.status), ['success', 'success', 'success']);
+    assert.deepEqual(
+      detail.nodes.map((node) => node.status),
+      ['success', 'success', 'success'],
+    );
     assert.equal(detail.datasets.length, 7);
     assert.deepEqual(Object.keys(detail.metrics).sort(), ['mae', 'r2']);
   }
@@ -125,10 +148,12 @@ test('a run killed with SIGKILL is shown as interrupted', async () => {
   const cwd = project();
   const store = join(cwd, '.sluice', 'runs.db');
   let ended: string | undefined;
-  const holding = sluice(['run', '--progress', 'off', '--pipeline', 'hold'], { cwd, env: ENV }).then((outcome) => {
-    ended = outcome.output;
-    return outcome;
-  });
+  const holding = sluice(['run', '--progress', 'off', '--pipeline', 'hold'], { cwd, env: ENV }).then(
+    (outcome) => {
+      ended = outcome.output;
+      return outcome;
+    },
+  );
   // Wait for the tracked node to be on record as running, then kill the run's process.
   let pid: number | undefined;
   while (pid === undefined) {
@@ -138,7 +163,9 @@ test('a run killed with SIGKILL is shown as interrupted', async () => {
     const database = new Database(store, { readonly: true });
     try {
       const row = database
-        .prepare(`SELECT r.pid FROM runs r JOIN node_runs n ON n.run_id = r.id WHERE n.node = 'hold' AND n.status = 'running'`)
+        .prepare(
+          `SELECT r.pid FROM runs r JOIN node_runs n ON n.run_id = r.id WHERE n.node = 'hold' AND n.status = 'running'`,
+        )
         .get() as { pid: number } | undefined;
       pid = row?.pid;
     } catch {

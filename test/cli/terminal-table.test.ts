@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatTable, terminalStyle } from '../../src/cli/terminal-table.ts';
 
-const ANSI = /\u001b\[/;
+/** The start of an ANSI colour sequence (ESC [). */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
 /** A stream as a terminal presents itself to Node: `isTTY` and `columns`. */
 const terminal = (columns: number) => ({ isTTY: true, columns }) as unknown as NodeJS.WritableStream;
 const pipe = {} as NodeJS.WritableStream;
@@ -19,7 +20,11 @@ test('colour on a terminal, none with NO_COLOR or off a terminal', () => {
     formatTable(columns, [[{ text: 'ab12', paint: style.colors.cyan }, 'p', '1']], style);
   assert.match(paint(terminalStyle(terminal(200), {})), ANSI);
   assert.doesNotMatch(paint(terminalStyle(terminal(200), { NO_COLOR: '1' })), ANSI);
-  assert.match(paint(terminalStyle(terminal(200), { NO_COLOR: '' })), ANSI, 'an empty NO_COLOR does not count');
+  assert.match(
+    paint(terminalStyle(terminal(200), { NO_COLOR: '' })),
+    ANSI,
+    'an empty NO_COLOR does not count',
+  );
   assert.doesNotMatch(paint(terminalStyle(pipe, {})), ANSI);
 });
 

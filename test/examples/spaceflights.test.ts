@@ -229,15 +229,23 @@ test(
     try {
       const recorded = store.getRun(run.runId);
       assert.equal(recorded.status, 'success');
-      assert.deepEqual((recorded.params['params:model_options'] as { features: string[] }).features, FEATURES);
+      assert.deepEqual(
+        (recorded.params['params:model_options'] as { features: string[] }).features,
+        FEATURES,
+      );
       assert.deepEqual(recorded.params['params:model_options.features'], FEATURES);
       assert.equal(recorded.metrics.r2, metrics.r2);
       assert.equal(recorded.metrics.testRows, metrics.testRows);
-      assert.equal(recorded.metrics['coefficients.crew'], (metrics.coefficients as Record<string, number>).crew);
+      assert.equal(
+        recorded.metrics['coefficients.crew'],
+        (metrics.coefficients as Record<string, number>).crew,
+      );
       const regressor = recorded.artifacts.find((artifact) => artifact.dataset === 'regressor');
       assert.equal(regressor?.path, join(MODEL_VERSIONS, run.runId, 'regressor.json'));
       assert.equal(regressor?.version, run.runId);
-      const table = recorded.datasets.find((event) => event.dataset === 'model_input_table' && event.operation === 'save');
+      const table = recorded.datasets.find(
+        (event) => event.dataset === 'model_input_table' && event.operation === 'save',
+      );
       assert.equal(table?.rows, run.rowCounts.get('→ model_input_table'));
     } finally {
       store.close();

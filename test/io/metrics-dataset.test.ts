@@ -17,7 +17,12 @@ test('saves the values, reports them flattened as metrics, loads them back', asy
   const projectPath = folder();
   const dataset = new MetricsDataset('metrics', { filepath: 'data/metrics.json' }, { projectPath });
   const saved = await dataset.save({ r2: 0.93, mae: 1234.5, coefficients: { crew: 2.5, engines: -1 } });
-  assert.deepEqual(saved.metrics, { r2: 0.93, mae: 1234.5, 'coefficients.crew': 2.5, 'coefficients.engines': -1 });
+  assert.deepEqual(saved.metrics, {
+    r2: 0.93,
+    mae: 1234.5,
+    'coefficients.crew': 2.5,
+    'coefficients.engines': -1,
+  });
   assert.equal(saved.path, join(projectPath, 'data', 'metrics.json'));
   assert.equal(saved.bytes, readFileSync(saved.path!).length);
   assert.deepEqual(await dataset.load(), { r2: 0.93, mae: 1234.5, coefficients: { crew: 2.5, engines: -1 } });
@@ -25,7 +30,11 @@ test('saves the values, reports them flattened as metrics, loads them back', asy
 
 test('versioned: one file per run version, and the version is reported', async () => {
   const projectPath = folder();
-  const dataset = new MetricsDataset('metrics', { filepath: 'm.json', versioned: true }, { projectPath, saveVersion: 'run-1' });
+  const dataset = new MetricsDataset(
+    'metrics',
+    { filepath: 'm.json', versioned: true },
+    { projectPath, saveVersion: 'run-1' },
+  );
   const saved = await dataset.save({ r2: 0.5 });
   assert.equal(saved.version, 'run-1');
   assert.equal(saved.path, join(projectPath, 'm.json', 'run-1', 'm.json'));

@@ -5,7 +5,18 @@ import { DatasetTypeRegistry } from '../../src/io/dataset-registry.ts';
 import { registerFileDatasets } from '../../src/io/datasets/register-files.ts';
 import * as io from '../../src/io/index.ts';
 
-const FILE_TYPES = ['api', 'binary', 'csv', 'excel', 'json', 'jsonl', 'metrics', 'object', 'partitioned', 'text'];
+const FILE_TYPES = [
+  'api',
+  'binary',
+  'csv',
+  'excel',
+  'json',
+  'jsonl',
+  'metrics',
+  'object',
+  'partitioned',
+  'text',
+];
 
 test('registerFileDatasets registers every file type by its YAML name', () => {
   const registry = new DatasetTypeRegistry();

@@ -25,24 +25,23 @@ test('the distributed runner: every node, dataset event, metric and record is in
   const queue = uniqueQueue('tracking');
   workers.push(...(await Promise.all([1, 2].map(() => startWorker(project, queue, { [TOKEN_ENV]: TOKEN })))));
   const session = await Session.create({ projectPath: project, log: () => {} });
-  await session.run({ pipelineName: 'failing', runner: new DistributedRunner({ queue, waitForWorkersMs: 60_000 }) }).then(
-    () => assert.fail('the failing pipeline fails'),
-    (error: Error) => assert.match(error.message, /upload/),
-  );
+  await session
+    .run({ pipelineName: 'failing', runner: new DistributedRunner({ queue, waitForWorkersMs: 60_000 }) })
+    .then(
+      () => assert.fail('the failing pipeline fails'),
+      (error: Error) => assert.match(error.message, /upload/),
+    );
   const store = openRunStore(project);
   try {
     const run = store.getRun(session.runId);
     assert.equal(run.runner, 'distributed');
     assert.equal(run.status, 'failed');
-    assert.deepEqual(
-      run.nodes.map((node) => [node.name, node.status, node.attempts]).sort(),
-      [
-        ['evaluate', 'success', 1],
-        ['prepare', 'success', 1],
-        ['train', 'success', 1],
-        ['upload', 'failed', 1],
-      ],
-    );
+    assert.deepEqual(run.nodes.map((node) => [node.name, node.status, node.attempts]).sort(), [
+      ['evaluate', 'success', 1],
+      ['prepare', 'success', 1],
+      ['train', 'success', 1],
+      ['upload', 'failed', 1],
+    ]);
     assert.match(run.nodes.find((node) => node.name === 'upload')!.error!, /token \*\*\*, password \*\*\*/);
     const saves = run.datasets.filter((event) => event.operation === 'save');
     assert.deepEqual(saves.map((event) => event.dataset).sort(), ['features', 'metrics', 'model']);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ import { tempDir } from './support.ts';
 const FIXTURE = fileURLToPath(new URL('../fixtures/run-store/runs-v1.db', import.meta.url));
 const OLD_RUN = '2026-11-30T10.00.00.000Z-a1b2';
 const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+const Database = require('better-sqlite3') as typeof BetterSqlite3;
 
 function userVersion(path: string): number {
   const database = new Database(path, { readonly: true });
@@ -53,7 +54,15 @@ test('a version-1 store is migrated and keeps its runs', () => {
       [['validation', 'check', 'model', { ok: true }]],
     );
     const recorder = store.startRun(
-      { id: 'new-run', pipeline: '__default__', env: 'local', runner: 'sequential', filters: {}, startedAt: Date.now(), sluiceVersion: 'test' },
+      {
+        id: 'new-run',
+        pipeline: '__default__',
+        env: 'local',
+        runner: 'sequential',
+        filters: {},
+        startedAt: Date.now(),
+        sluiceVersion: 'test',
+      },
       { redact: (text) => text, report: (error) => assert.fail(error) },
     );
     recorder.nodeSkipped('train', 'up to date', Date.now());
@@ -75,10 +84,13 @@ test('a store from a newer Sluice is refused with a clear error, untouched', () 
   const database = new Database(path);
   database.pragma(`user_version = ${RUN_STORE_SCHEMA_VERSION + 1}`);
   database.close();
-  assert.throws(() => openRunStore('/unused', { path }), (error: unknown) => {
-    assert.ok(error instanceof RunStoreError);
-    assert.match(error.message, /newer than this Sluice knows/);
-    return true;
-  });
+  assert.throws(
+    () => openRunStore('/unused', { path }),
+    (error: unknown) => {
+      assert.ok(error instanceof RunStoreError);
+      assert.match(error.message, /newer than this Sluice knows/);
+      return true;
+    },
+  );
   assert.equal(userVersion(path), RUN_STORE_SCHEMA_VERSION + 1);
 });

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunRecorder, RunStore } from '../../src/plugin-api/index.ts';
@@ -13,21 +14,31 @@ import { AmbiguousRunIdError, RunNotFoundError, openRunStore } from '../../src/p
 import { REPO, tempDir } from './support.ts';
 
 const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+const Database = require('better-sqlite3') as typeof BetterSqlite3;
 
 function freshStore(label: string): { store: RunStore; path: string } {
   const path = join(tempDir(label), 'runs.db');
   return { store: openRunStore('/unused', { path }), path };
 }
 
-function startRun(store: RunStore, id: string, startedAt: number, report: (error: Error) => void = assert.fail): RunRecorder {
+function startRun(
+  store: RunStore,
+  id: string,
+  startedAt: number,
+  report: (error: Error) => void = assert.fail,
+): RunRecorder {
   return store.startRun(
     { id, pipeline: 'p', env: 'local', runner: 'sequential', filters: {}, startedAt, sluiceVersion: 'test' },
     { redact: (text) => text.replaceAll('hunter2', '***'), report },
   );
 }
 
-function finishedRun(store: RunStore, id: string, startedAt: number, metrics: Record<string, number> = {}): void {
+function finishedRun(
+  store: RunStore,
+  id: string,
+  startedAt: number,
+  metrics: Record<string, number> = {},
+): void {
   const recorder = startRun(store, id, startedAt);
   for (const [name, value] of Object.entries(metrics)) recorder.metric('n', name, value, startedAt + 1);
   recorder.finish('success', { endedAt: startedAt + 10, durationMs: 10 });
@@ -42,12 +53,18 @@ test('runs are found by id, id prefix or short id prefix; an ambiguous prefix is
     assert.equal(store.getRun('2026-12-02').id, '2026-12-02T09.00.00.000Z-c001');
     assert.equal(store.getRun('3fa').id, '2026-12-01T10.00.00.000Z-3fa9');
     assert.equal(store.getRun('c0').id, '2026-12-02T09.00.00.000Z-c001');
-    assert.throws(() => store.getRun('3f'), (error: unknown) => {
-      assert.ok(error instanceof AmbiguousRunIdError);
-      assert.deepEqual(error.candidates, ['2026-12-01T10.00.05.000Z-3fb0', '2026-12-01T10.00.00.000Z-3fa9']);
-      assert.match(error.message, /ambiguous: it matches 2 runs/);
-      return true;
-    });
+    assert.throws(
+      () => store.getRun('3f'),
+      (error: unknown) => {
+        assert.ok(error instanceof AmbiguousRunIdError);
+        assert.deepEqual(error.candidates, [
+          '2026-12-01T10.00.05.000Z-3fb0',
+          '2026-12-01T10.00.00.000Z-3fa9',
+        ]);
+        assert.match(error.message, /ambiguous: it matches 2 runs/);
+        return true;
+      },
+    );
     assert.throws(() => store.getRun('2026-12-01'), AmbiguousRunIdError);
     assert.throws(() => store.getRun('zzz'), RunNotFoundError);
     assert.throws(() => store.getRun('%'), RunNotFoundError, 'LIKE wildcards are taken literally');
@@ -56,7 +73,7 @@ test('runs are found by id, id prefix or short id prefix; an ambiguous prefix is
   }
 });
 
-test('listRuns: newest first, filtered and limited, with each run\'s last metric values', () => {
+test("listRuns: newest first, filtered and limited, with each run's last metric values", () => {
   const { store } = freshStore('list');
   try {
     finishedRun(store, 'a-0001', 1000, { r2: 0.5 });
@@ -98,7 +115,12 @@ test('prune keeps the newest runs and running ones, and lists the files it leave
     const running = startRun(store, 'old-running', 1);
     running.flush();
     const saver = startRun(store, 'old-saver', 2);
-    saver.artifact('train', 'model', { type: 'json', path: '/data/model.json/v1/model.json', version: 'v1', bytes: 10 });
+    saver.artifact('train', 'model', {
+      type: 'json',
+      path: '/data/model.json/v1/model.json',
+      version: 'v1',
+      bytes: 10,
+    });
     saver.finish('success', { endedAt: 3, durationMs: 1 });
     finishedRun(store, 'new-1', 10);
     finishedRun(store, 'new-2', 20);
@@ -127,10 +149,19 @@ test('writes are batched: nothing reaches the file until a batch is full or flus
   const reader = new Database(path, { readonly: true });
   try {
     const recorder = store.startRun(
-      { id: 'batched', pipeline: 'p', env: 'local', runner: 'sequential', filters: {}, startedAt: 1, sluiceVersion: 'test' },
+      {
+        id: 'batched',
+        pipeline: 'p',
+        env: 'local',
+        runner: 'sequential',
+        filters: {},
+        startedAt: 1,
+        sluiceVersion: 'test',
+      },
       { redact: (text) => text, report: assert.fail, batchRows: 5, flushIntervalMs: 60_000 },
     );
-    const count = () => reader.prepare("SELECT count(*) FROM node_runs WHERE run_id = 'batched'").pluck().get();
+    const count = () =>
+      reader.prepare("SELECT count(*) FROM node_runs WHERE run_id = 'batched'").pluck().get();
     for (let i = 0; i < 4; i++) recorder.nodeStarted(`n${i}`, i);
     assert.equal(count(), 0, 'four queued events are not written yet');
     recorder.nodeStarted('n4', 4);

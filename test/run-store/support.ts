@@ -45,7 +45,8 @@ function write(path: string, text: string): void {
 export function writeTrackedProject(sluice: 'src' | 'package' = 'src'): string {
   const project = join(tempDir('tracked'), 'project');
   const from = sluice === 'src' ? JSON.stringify(join(REPO, 'src', 'index.ts')) : "'sluice'";
-  const pluginFrom = sluice === 'src' ? JSON.stringify(join(REPO, 'src', 'plugin-api', 'index.ts')) : "'sluice/plugin'";
+  const pluginFrom =
+    sluice === 'src' ? JSON.stringify(join(REPO, 'src', 'plugin-api', 'index.ts')) : "'sluice/plugin'";
   write(join(project, 'package.json'), '{ "name": "tracked-project", "type": "module" }\n');
   write(
     join(project, 'sluice.config.ts'),

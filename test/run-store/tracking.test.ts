@@ -7,7 +7,15 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { DataCatalog, Pipeline, Session, createHookManager, defaultRunParams, node, trackingPlugin } from '../../src/index.ts';
+import {
+  DataCatalog,
+  Pipeline,
+  Session,
+  createHookManager,
+  defaultRunParams,
+  node,
+  trackingPlugin,
+} from '../../src/index.ts';
 import type { RunDetail } from '../../src/plugin-api/index.ts';
 import { openRunStore } from '../../src/plugin-api/index.ts';
 import { SECRETS, TOKEN, TOKEN_ENV, secretsInStore, writeTrackedProject } from './support.ts';
@@ -44,19 +52,19 @@ function assertTrainingRecorded(run: RunDetail, runner: string): void {
   assert.equal(run.pipeline, '__default__');
   assert.equal(run.env, 'local');
   assert.ok(run.endedAt !== undefined && run.durationMs !== undefined && run.durationMs >= 0);
-  assert.deepEqual(
-    run.nodes.map((node) => [node.name, node.status, node.attempts]).sort(),
-    [
-      ['evaluate', 'success', 1],
-      ['prepare', 'success', 1],
-      ['train', 'success', 1],
-    ],
-  );
+  assert.deepEqual(run.nodes.map((node) => [node.name, node.status, node.attempts]).sort(), [
+    ['evaluate', 'success', 1],
+    ['prepare', 'success', 1],
+    ['train', 'success', 1],
+  ]);
   const prepare = run.nodes.find((node) => node.name === 'prepare')!;
   assert.deepEqual(prepare.params, { 'params:model.alpha': 0.5 });
   assert.deepEqual(prepare.inputs, ['companies']);
   assert.deepEqual(prepare.outputs, ['features']);
-  assert.deepEqual(run.params, { 'params:model.alpha': 0.5, 'params:model': { alpha: 0.5, label: 'linear' } });
+  assert.deepEqual(run.params, {
+    'params:model.alpha': 0.5,
+    'params:model': { alpha: 0.5, label: 'linear' },
+  });
 
   const event = (dataset: string, operation: 'load' | 'save', node: string) =>
     run.datasets.find((e) => e.dataset === dataset && e.operation === operation && e.node === node);
@@ -173,7 +181,14 @@ test('onNodeSkipped records the node as skipped, with the reason, and no attempt
   hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
   hooks.hook.onNodeSkipped.call({ node: fresh, catalog, runId: runParams.runId, reason: 'up to date' });
   hooks.hook.onNodeStart.call({ node: stale, catalog, runId: runParams.runId });
-  hooks.hook.onNodeEnd.call({ node: stale, catalog, runId: runParams.runId, error: undefined, attempts: 1, durationMs: 2 });
+  hooks.hook.onNodeEnd.call({
+    node: stale,
+    catalog,
+    runId: runParams.runId,
+    error: undefined,
+    attempts: 1,
+    durationMs: 2,
+  });
   hooks.hook.afterPipelineRun.call({
     runParams,
     runResult: { outputs: {}, completedNodes: ['stale'], skippedNodes: ['fresh'], durationMs: 3 },

@@ -59,7 +59,9 @@ export async function runsListCommand(
     return;
   }
   const style = terminalStyle(context.stdout);
-  const metric = options.metric ?? runs.map((run) => Object.keys(run.metrics).sort()[0]).find((name) => name !== undefined);
+  const metric =
+    options.metric ??
+    runs.map((run) => Object.keys(run.metrics).sort()[0]).find((name) => name !== undefined);
   const columns = [
     { title: 'id' },
     { title: 'started' },
@@ -82,7 +84,11 @@ export async function runsListCommand(
 }
 
 /** `sluice runs show <id>`: one run's params, metrics, nodes, datasets, artifacts and error. */
-export async function runsShowCommand(context: CliContext, id: string, options: { json: boolean }): Promise<void> {
+export async function runsShowCommand(
+  context: CliContext,
+  id: string,
+  options: { json: boolean },
+): Promise<void> {
   const run = withStore(context, (store) => store.getRun(id));
   if (options.json) return printJson(context, run);
   const style = terminalStyle(context.stdout);
@@ -90,8 +96,13 @@ export async function runsShowCommand(context: CliContext, id: string, options: 
 }
 
 /** `sluice runs compare <id> <id> ...`: params and metrics side by side, differences marked. */
-export async function runsCompareCommand(context: CliContext, ids: readonly string[], options: { json: boolean }): Promise<void> {
-  if (ids.length < 2) throw new UsageError('Give at least two runs to compare: `sluice runs compare <id> <id> ...`.');
+export async function runsCompareCommand(
+  context: CliContext,
+  ids: readonly string[],
+  options: { json: boolean },
+): Promise<void> {
+  if (ids.length < 2)
+    throw new UsageError('Give at least two runs to compare: `sluice runs compare <id> <id> ...`.');
   const comparison = withStore(context, (store) => compareRuns(ids.map((id) => store.getRun(id))));
   if (options.json) {
     return printJson(context, {
@@ -116,22 +127,32 @@ export async function runsCompareCommand(context: CliContext, ids: readonly stri
       rows.push([
         value.differs ? '*' : '',
         { text: `${kind} ${value.name}`, ...(paint === undefined ? {} : { paint }) },
-        ...value.values.map((item): Cell => ({ text: formatValue(item), ...(paint === undefined ? {} : { paint }) })),
+        ...value.values.map((item): Cell => ({
+          text: formatValue(item),
+          ...(paint === undefined ? {} : { paint }),
+        })),
       ]);
     }
   }
   const lines = [
-    ...comparison.runs.map((run) => `${style.colors.cyan(shortRunId(run.id))}  ${run.id}  ${run.status}  ${run.pipeline}`),
+    ...comparison.runs.map(
+      (run) => `${style.colors.cyan(shortRunId(run.id))}  ${run.id}  ${run.status}  ${run.pipeline}`,
+    ),
     '',
   ];
   context.stdout.write(lines.join('\n') + '\n');
-  context.stdout.write(rows.length === 0 ? 'No params or metrics recorded.\n' : formatTable(columns, rows, style));
+  context.stdout.write(
+    rows.length === 0 ? 'No params or metrics recorded.\n' : formatTable(columns, rows, style),
+  );
   const differing = [...comparison.params, ...comparison.metrics].filter((value) => value.differs).length;
   context.stdout.write(`${differing} of ${rows.length} values differ (marked *).\n`);
 }
 
 /** `sluice runs prune --keep N`: removes old records; lists the data files it leaves. */
-export async function runsPruneCommand(context: CliContext, options: { keep: string; json: boolean }): Promise<void> {
+export async function runsPruneCommand(
+  context: CliContext,
+  options: { keep: string; json: boolean },
+): Promise<void> {
   const keep = Number(options.keep);
   if (!Number.isInteger(keep) || keep < 0)
     throw new UsageError(`--keep must be a whole number (0 or more); got "${options.keep}".`, {
@@ -176,7 +197,8 @@ function formatRun(run: RunDetail, style: TerminalStyle): string {
   field('env', run.env);
   field('started', localTime(run.startedAt));
   field('duration', formatDuration(run.durationMs));
-  if (run.gitCommit !== undefined) field('git', `${run.gitCommit.slice(0, 12)}${run.gitDirty === true ? ' (uncommitted changes)' : ''}`);
+  if (run.gitCommit !== undefined)
+    field('git', `${run.gitCommit.slice(0, 12)}${run.gitDirty === true ? ' (uncommitted changes)' : ''}`);
   if (Object.keys(run.filters).length > 0) field('filters', JSON.stringify(run.filters));
   if (run.error !== undefined) field('error', colors.red(run.error));
   const section = (title: string) => out.push('', colors.bold(title));
@@ -187,16 +209,40 @@ function formatRun(run: RunDetail, style: TerminalStyle): string {
       .map((name): Cell[] => [name, formatValue(record[name])]);
   if (Object.keys(run.params).length > 0) {
     section('Params');
-    table(formatTable([{ title: 'name', flexible: true }, { title: 'value', flexible: true }], valueRows(run.params), style));
+    table(
+      formatTable(
+        [
+          { title: 'name', flexible: true },
+          { title: 'value', flexible: true },
+        ],
+        valueRows(run.params),
+        style,
+      ),
+    );
   }
   if (Object.keys(run.metrics).length > 0) {
     section('Metrics');
-    table(formatTable([{ title: 'name', flexible: true }, { title: 'value', right: true }], valueRows(run.metrics), style));
+    table(
+      formatTable(
+        [
+          { title: 'name', flexible: true },
+          { title: 'value', right: true },
+        ],
+        valueRows(run.metrics),
+        style,
+      ),
+    );
   }
   section(`Nodes (${run.nodes.length})`);
   table(
     formatTable(
-      [{ title: 'node', flexible: true }, { title: 'status' }, { title: 'attempts', right: true }, { title: 'duration', right: true }, { title: 'note', flexible: true }],
+      [
+        { title: 'node', flexible: true },
+        { title: 'status' },
+        { title: 'attempts', right: true },
+        { title: 'duration', right: true },
+        { title: 'note', flexible: true },
+      ],
       run.nodes.map((node): Cell[] => [
         node.name,
         paintStatus(colors, node.status, node.status, true),
@@ -212,7 +258,14 @@ function formatRun(run: RunDetail, style: TerminalStyle): string {
     section(`Datasets (${run.datasets.length} loads and saves)`);
     table(
       formatTable(
-        [{ title: 'dataset', flexible: true }, { title: 'op' }, { title: 'node', flexible: true }, { title: 'rows', right: true }, { title: 'columns', right: true }, { title: 'bytes', right: true }],
+        [
+          { title: 'dataset', flexible: true },
+          { title: 'op' },
+          { title: 'node', flexible: true },
+          { title: 'rows', right: true },
+          { title: 'columns', right: true },
+          { title: 'bytes', right: true },
+        ],
         [...saves, ...run.datasets.filter((event) => event.operation === 'load')].map((event): Cell[] => [
           event.dataset,
           event.operation,
@@ -230,16 +283,23 @@ function formatRun(run: RunDetail, style: TerminalStyle): string {
     table(
       formatTable(
         [{ title: 'dataset' }, { title: 'type' }, { title: 'version' }, { title: 'path', flexible: true }],
-        run.artifacts.map((artifact): Cell[] => [artifact.dataset, artifact.type, artifact.version ?? '-', artifact.path ?? '-']),
+        run.artifacts.map((artifact): Cell[] => [
+          artifact.dataset,
+          artifact.type,
+          artifact.version ?? '-',
+          artifact.path ?? '-',
+        ]),
         style,
       ),
     );
   }
   if (run.records.length > 0) {
     const counts = new Map<string, number>();
-    for (const record of run.records) counts.set(`${record.plugin} ${record.kind}`, (counts.get(`${record.plugin} ${record.kind}`) ?? 0) + 1);
+    for (const record of run.records)
+      counts.set(`${record.plugin} ${record.kind}`, (counts.get(`${record.plugin} ${record.kind}`) ?? 0) + 1);
     section('Plugin records');
-    for (const [kind, count] of counts) out.push(`${kind}: ${count} (sluice runs show --json for the values)`);
+    for (const [kind, count] of counts)
+      out.push(`${kind}: ${count} (sluice runs show --json for the values)`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -288,7 +348,8 @@ function formatBytes(bytes: number): string {
 
 function formatValue(value: unknown): string {
   if (value === undefined) return '-';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }

@@ -136,9 +136,14 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
     if (this.versioned) {
       let path: string;
       try {
-        path = await saveVersionAside(this.name, this.filepath, { saveVersion: this.settings.saveVersion }, async (file) => {
-          written = await this.write(file, data);
-        });
+        path = await saveVersionAside(
+          this.name,
+          this.filepath,
+          { saveVersion: this.settings.saveVersion },
+          async (file) => {
+            written = await this.write(file, data);
+          },
+        );
       } catch (error) {
         throw this.failure('save', this.filepath, error);
       }
@@ -234,12 +239,21 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
 }
 
 /** What a save reports: the file, its size (one `stat`, no read) and the data's shape. */
-async function saveResult(path: string, version: string | undefined, shape: DataShape | undefined): Promise<SaveResult> {
+async function saveResult(
+  path: string,
+  version: string | undefined,
+  shape: DataShape | undefined,
+): Promise<SaveResult> {
   const bytes = await stat(path).then(
     (info) => (info.isFile() ? info.size : undefined),
     () => undefined,
   );
-  return { path, ...(version === undefined ? {} : { version }), ...(bytes === undefined ? {} : { bytes }), ...shape };
+  return {
+    path,
+    ...(version === undefined ? {} : { version }),
+    ...(bytes === undefined ? {} : { bytes }),
+    ...shape,
+  };
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -12,7 +12,8 @@ export interface Metrics {
   [name: string]: number | Metrics;
 }
 
-export interface MetricsDatasetOptions extends FileDatasetOptions {}
+/** A metrics dataset takes the common file options only. */
+export type MetricsDatasetOptions = FileDatasetOptions;
 
 /**
  * Metrics of a run (`type: metrics`, Kedro's MetricsDataset): a node returns `{ r2: 0.93, mae: 1234 }`;
@@ -32,7 +33,13 @@ export class MetricsDataset extends FileDataset<Metrics> {
   override async save(data: Metrics): Promise<SaveResult> {
     const metrics = this.#checked(data);
     const logged = flatten(metrics);
-    return { ...(await super.save(metrics)), metrics: logged, rows: undefined, columns: undefined, schema: undefined };
+    return {
+      ...(await super.save(metrics)),
+      metrics: logged,
+      rows: undefined,
+      columns: undefined,
+      schema: undefined,
+    };
   }
 
   protected async read(path: string): Promise<Metrics> {
@@ -60,10 +67,13 @@ export class MetricsDataset extends FileDataset<Metrics> {
       const name = path === '' ? key : `${path}.${key}`;
       if (isPlainObject(value)) this.#checked(value, name);
       else if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new DatasetError(`${subject}: metric "${name}" is ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value)}, not a finite number.`, {
-          datasetName: this.name,
-          hint,
-        });
+        throw new DatasetError(
+          `${subject}: metric "${name}" is ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value)}, not a finite number.`,
+          {
+            datasetName: this.name,
+            hint,
+          },
+        );
     }
     return data as Metrics;
   }

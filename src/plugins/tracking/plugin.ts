@@ -142,7 +142,8 @@ export function trackingPlugin(options: TrackingOptions = {}): TrackingPlugin {
     const stats = datasetStats(data, result);
     current.recorder.datasetEvent(node.name, datasetName, 'save', at, stats);
     if (result?.metrics !== undefined)
-      for (const [name, value] of Object.entries(result.metrics)) current.recorder.metric(node.name, name, value, at);
+      for (const [name, value] of Object.entries(result.metrics))
+        current.recorder.metric(node.name, name, value, at);
     if (result?.version !== undefined)
       current.recorder.artifact(node.name, datasetName, {
         type: current.catalog.typeOf(datasetName),
@@ -200,7 +201,13 @@ export function trackingPlugin(options: TrackingOptions = {}): TrackingPlugin {
       if (current === undefined || isParameterName(datasetName)) return;
       const stats = datasetStats(data, undefined);
       const version = loadVersions[datasetName];
-      current.recorder.datasetEvent(node.name, datasetName, 'load', Date.now(), version === undefined ? stats : { ...stats, version });
+      current.recorder.datasetEvent(
+        node.name,
+        datasetName,
+        'load',
+        Date.now(),
+        version === undefined ? stats : { ...stats, version },
+      );
     },
     afterDatasetSaved({ datasetName, data, node, saved: result }) {
       saved(datasetName, data, node, result);
