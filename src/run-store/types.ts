@@ -44,7 +44,7 @@ export interface NodeRunRecord {
   readonly error: string | undefined;
   /** Why the node was skipped. */
   readonly reason: string | undefined;
-  /** `pid@host` of the process that ran it, when the node ran in the main process. */
+  /** Where the node ran. Not filled yet: relayed events don't name their worker (the column is kept). */
   readonly worker: string | undefined;
   /** The values of the node's `params:` inputs. */
   readonly params: Readonly<Record<string, unknown>>;
