@@ -77,7 +77,7 @@ export { CatalogError, CatalogAggregateError } from './io/catalog-errors.ts';
 export type { CatalogErrorDetails } from './io/catalog-errors.ts';
 
 // Datasets: the interface, custom dataset types for sluice.config.ts, and the built-in types.
-export type { Dataset, DatasetDescription } from './io/dataset.ts';
+export type { Dataset, DatasetDescription, SaveResult } from './io/dataset.ts';
 export { DatasetError } from './io/dataset.ts';
 export type { DatasetFactory, DatasetFactoryContext } from './io/dataset-registry.ts';
 export { DatasetTypeRegistry } from './io/dataset-registry.ts';
@@ -86,6 +86,8 @@ export { MemoryDataset } from './io/datasets/memory.ts';
 export type { CopyMode, MemoryDatasetOptions } from './io/datasets/memory.ts';
 export { JsonDataset } from './io/datasets/json.ts';
 export type { JsonDatasetOptions } from './io/datasets/json.ts';
+export { MetricsDataset } from './io/datasets/metrics.ts';
+export type { Metrics, MetricsDatasetOptions } from './io/datasets/metrics.ts';
 export { JsonLinesDataset } from './io/datasets/jsonl.ts';
 export type { JsonLinesDatasetOptions } from './io/datasets/jsonl.ts';
 export { TextDataset } from './io/datasets/text.ts';
@@ -160,7 +162,7 @@ export { Session } from './session/session.ts';
 export { planResume, NothingToResumeError } from './session/resume-run.ts';
 export type { ResumePlan } from './session/resume-run.ts';
 export { readLastRun, LAST_RUN_FILE } from './session/run-record.ts';
-export type { RecordedRun, RunStatus } from './session/run-record.ts';
+export type { RecordedRun, RecordedRunStatus } from './session/run-record.ts';
 export type { SessionOptions, SessionRunOptions, RunReport } from './session/session.ts';
 export type { UnsavedOutput } from './session/unsaved-outputs.ts';
 export type { ProjectContext } from './run-types/project-context.ts';
@@ -315,6 +317,10 @@ export type {
   ValidationStatus,
 } from './run-types/dataset-validation.ts';
 export type { DatasetAnnotations } from './io/catalog-annotations.ts';
+export { trackingPlugin, TRACKING_PLUGIN_NAME, TRACKING_ENV } from './plugins/tracking/index.ts';
+export type { TrackingOptions, TrackingPlugin } from './plugins/tracking/index.ts';
+export { openRunStore } from './run-store/index.ts';
+export type { RunDetail, RunStatus, RunSummary } from './run-store/index.ts';
 
 // Config: `conf/<env>` layering, YAML with line numbers, interpolation, and their errors.
 export { ConfigLoader, DEFAULT_CONFIG_PATTERNS } from './config/config-loader.ts';

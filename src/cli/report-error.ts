@@ -1,3 +1,4 @@
+import { RunStoreError } from '../run-store/errors.ts';
 import { inspect } from 'node:util';
 import pc from 'picocolors';
 import { ConfigError } from '../config/errors.ts';
@@ -30,6 +31,7 @@ import { UsageError } from './usage-error.ts';
 const USAGE_ERRORS = [
   UsageError,
   NothingToResumeError,
+  RunStoreError,
   ConfigError,
   SettingsError,
   CatalogError,

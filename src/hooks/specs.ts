@@ -1,4 +1,5 @@
 import type { DataCatalog } from '../io/catalog.ts';
+import type { SaveResult } from '../io/dataset.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
@@ -150,7 +151,16 @@ export interface HookSpecs {
   beforeDatasetLoaded(args: { datasetName: string; node: Node }): void;
   afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
-  afterDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
+  /**
+   * After an output is saved. `saved` is what the dataset reported about the write (rows, columns,
+   * bytes, the file and version written, metrics to log), undefined when it reported nothing.
+   */
+  afterDatasetSaved(args: {
+    datasetName: string;
+    data: unknown;
+    node: Node;
+    saved: SaveResult | undefined;
+  }): void;
   /**
    * A dataset was checked against its schema and expectations (the validation plugin announces it),
    * in the main process whichever process ran the node, before the node fails on it. Plain data:
@@ -277,7 +287,7 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'afterDatasetSaved',
-    args: ['datasetName', 'data', 'node'],
+    args: ['datasetName', 'data', 'node', 'saved'],
     description: 'After an output is saved.',
   },
   {

@@ -2,6 +2,7 @@ import type { SluicePlugin } from '../plugin-api/index.ts';
 import { alertsPlugin } from './alerts/index.ts';
 import { incrementalPlugin } from './incremental/index.ts';
 import { stepHooksPlugin } from './step-hooks/index.ts';
+import { trackingPlugin } from './tracking/index.ts';
 import { validationPlugin } from './validation/index.ts';
 import { pathsPlugin } from './paths/index.ts';
 import { branchDataPlugin } from './branch-data/index.ts';
@@ -30,6 +31,7 @@ export function defaultPlugins(
     branchDataPlugin(),
     telemetryPlugin(),
     metricsPlugin(),
+    trackingPlugin(),
   ];
   if (choices.incremental !== undefined)
     plugins.push(

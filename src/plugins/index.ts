@@ -80,3 +80,10 @@ export {
   INCREMENTAL_STATE_FOLDER,
 } from './incremental/index.ts';
 export type { IncrementalOptions, IncrementalDecision } from './incremental/index.ts';
+export {
+  trackingPlugin,
+  TRACKING_PLUGIN_NAME,
+  TRACKING_ENV,
+  trackingEnabledByEnvironment,
+} from './tracking/index.ts';
+export type { TrackingOptions, TrackingPlugin } from './tracking/index.ts';

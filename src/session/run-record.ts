@@ -7,7 +7,7 @@ import type { RunParams } from '../run-types/run-params.ts';
 export const LAST_RUN_FILE = join('.sluice', 'runs', 'last.json');
 
 /** How a recorded run ended; `running` until it does (a run whose process died stays so). */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RecordedRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /**
  * What the session records about a project's last run, for `sluice run --resume`: every choice
@@ -16,7 +16,7 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
  */
 export interface RecordedRun {
   readonly format: 1;
-  readonly status: RunStatus;
+  readonly status: RecordedRunStatus;
   readonly runParams: RunParams;
   /** The process that ran it, so that a `running` record of a dead process can be told apart. */
   readonly pid: number;

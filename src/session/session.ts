@@ -22,7 +22,7 @@ import { unsavedOutputs } from './unsaved-outputs.ts';
 import { newRunId } from './run-id.ts';
 import type { RunParams, RunResult } from '../run-types/run-params.ts';
 import { runPipeline } from './run-pipeline.ts';
-import type { RecordedRun, RunStatus } from './run-record.ts';
+import type { RecordedRun, RecordedRunStatus } from './run-record.ts';
 import { writeRunRecord } from './run-record.ts';
 import { RunCancelledError } from '../runner/errors.ts';
 import type { ProjectSettings } from '../project/settings.ts';
@@ -204,7 +204,7 @@ export class Session {
     await checkRun({ pipeline, registered, catalog, hooks: this.hooks, runParams });
     const state = newRunState();
     const startedAt = new Date().toISOString();
-    const record = (status: RunStatus, resumeFrom: readonly string[] = []) =>
+    const record = (status: RecordedRunStatus, resumeFrom: readonly string[] = []) =>
       this.#record({
         format: 1,
         status,

@@ -17,6 +17,7 @@ import {
 } from '../../src/index.ts';
 import type { DatasetValidation } from '../../src/index.ts';
 import { readText, results, runProject, validationProject } from './validation-support.ts';
+import { openRunStore } from '../../src/plugin-api/index.ts';
 
 const PERSON = `
 export const Person = z.object({ id: z.number().int(), name: z.string().min(1), age: z.number().min(0) });
@@ -266,4 +267,27 @@ test('the in-code form is typed: a Zod schema or a reference, known expectations
   validationPlugin({ datasets: { bad: { mode: 'loud' } } });
   // @ts-expect-error: no such expectation
   validationPlugin({ datasets: { bad: { expectations: [{ uniqe: 'id' }] } } });
+});
+
+test('the run store keeps every check of the run, through the hook the validation plugin announces', async () => {
+  const root = peopleProject({
+    nodes: `node((rows: { age: unknown }[]) => rows.filter((row) => typeof row.age === 'number' && row.age >= 0), 'people', 'people_out', { name: 'clean' }),`,
+    catalogExtra: '  validation: { mode: warn }\n',
+  });
+  const run = await runProject(root);
+  assert.equal(run.error, undefined);
+  const store = openRunStore(root);
+  try {
+    const [latest] = store.listRuns({ limit: 1 });
+    const checks = store.records(latest!.id, { plugin: 'sluice:validation', kind: 'check' });
+    assert.deepEqual(
+      checks.map((check) => [check.node, check.key, (check.value as { status: string }).status]),
+      [
+        ['clean', 'load:people', 'warned'],
+        ['clean', 'save:people_out', 'passed'],
+      ],
+    );
+  } finally {
+    store.close();
+  }
 });

@@ -4,6 +4,7 @@ import { RunCancelledError } from '../../runner/errors.ts';
 import { Session } from '../../session/session.ts';
 import type { ResumePlan } from '../../session/resume-run.ts';
 import { planResume } from '../../session/resume-run.ts';
+import { TRACKING_PLUGIN_NAME } from '../../plugins/tracking/index.ts';
 import type { UnsavedOutput } from '../../session/unsaved-outputs.ts';
 import { formatError } from '../report-error.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -34,6 +35,8 @@ export interface RunCommandOptions {
   incremental?: boolean;
   explain?: boolean;
   resume?: boolean;
+  /** False with `--no-tracking`: the run is not recorded in the run store. */
+  tracking?: boolean;
 }
 
 /**
@@ -79,6 +82,7 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       ? failedNodesPlugin({ stream: context.stderr })
       : progressPlugin({ stream: context.stderr, mode: options.progress }),
   );
+  if (options.tracking === false) session.hooks.unregister(TRACKING_PLUGIN_NAME);
   const runnerSettings = session.settings.config.runner ?? {};
   let runner: RunCommandOptions['runner'] | DistributedRunner =
     options.runner ?? (resumed?.options.runner as RunCommandOptions['runner']);
