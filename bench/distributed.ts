@@ -10,7 +10,8 @@
  *    start-up and the session cancel out.
  * 2. Speed-up of 1, 2 and 4 workers on 8 independent CPU-bound nodes (~300 ms of integer mixing
  *    loops each), against the machine's ceiling: two bare processes running the same loop against one.
- * Prints the load average beside every figure and, last, one JSON line.
+ * Prints the load average beside every figure and, last, one JSON line. BENCH_PARTS=overhead runs
+ * part 1 only (BENCH_PARTS=speedup part 2 only).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -28,6 +29,8 @@ const SHORT_CHAIN = 10;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CPU_NODES = 8;
 const CPU_NODE_MS = 300;
+/** BENCH_PARTS=overhead (or speedup) runs one part only; both by default. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'overhead,speedup').split(','));
 const results: Record<string, number | string> = {};
 
 /** The 1-minute load average, printed beside every figure: a busy machine skews them. */
@@ -173,7 +176,7 @@ console.log(
 );
 
 // ----- 1. per-node overhead against raw BullMQ -----
-{
+if (PARTS.has('overhead')) {
   // Both sides' workers stay up, and the rounds alternate, so a burst of load on the shared
   // machine hits both rather than one.
   const queue = uniqueQueue('chain');
@@ -269,7 +272,7 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
 }
 
 // ----- 2. speed-up of 1, 2, 4 workers on CPU-bound nodes -----
-{
+if (PARTS.has('speedup')) {
   const loop = (rounds: number) =>
     `let x=7;for(let i=0;i<${rounds};i++){x=Math.imul(x^(x>>>15),0x2c1b3c6d);x=Math.imul(x^(x>>>12),0x297a2d39)^i}if(x===1)console.log(x)`;
   const bareProcesses = async (count: number, rounds: number) => {

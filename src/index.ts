@@ -174,6 +174,7 @@ export {
   NoWorkerError,
   ProjectMismatchError,
   CoordinatorLostError,
+  RedisLostError,
   ExchangeValueTooLargeError,
   ExchangeValueNotSerializableError,
 } from './runner/distributed/errors.ts';

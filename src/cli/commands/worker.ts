@@ -67,7 +67,7 @@ export async function workerCommand(
     process.on('SIGTERM', onSignal);
   });
   await transport.consume(
-    nodeJobHandler({ projectPath: settings.projectPath, exchange: transport.exchange }),
+    nodeJobHandler({ projectPath: settings.projectPath }),
     concurrency,
     coordinatorLostReporter({ projectPath: settings.projectPath, queue }),
   );

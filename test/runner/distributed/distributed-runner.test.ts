@@ -359,68 +359,83 @@ test('a worker told to stop (SIGTERM) mid-node finishes that node, takes no othe
   );
 });
 
-test('SIGINT to the coordinator: queued jobs are withdrawn, the running node finishes, onPipelineError once, exit 130', async (t) => {
-  if (!(await redis(t))) return;
-  const { dataDir, recordFile } = freshDataDir(BASIC);
-  const holdFile = join(dataDir, 'release-nodes');
-  const queue = uniqueQueue('cancel');
-  const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
-  const worker = await startWorker(BASIC, queue, env);
-  started.push(worker);
-  const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
-  const run = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      cli,
-      '--project',
-      BASIC,
-      'run',
-      '--runner',
-      'distributed',
-      '--queue',
-      queue,
-      '--pipeline',
-      'slow',
-      '--params',
-      `data_dir=${dataDir}`,
-      '--progress',
-      'off',
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  run.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(run, 'exit') as Promise<[number | null]>;
-  // The one worker holds its first node; the other three wait in the queue.
-  while (!readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun'))
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  run.kill('SIGINT');
-  while (!output.includes('Received SIGINT')) await new Promise((resolve) => setTimeout(resolve, 20));
-  const { Redis } = await import('ioredis');
-  const client = new Redis('redis://127.0.0.1:6379');
-  t.after(() => client.disconnect());
-  // The coordinator withdraws the three queued jobs; only then does the held node finish.
-  while ((await client.llen(`sluice:q:${queue}:wait`)) > 0)
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  writeFileSync(holdFile, '');
-  const [code] = await exited;
-  assert.equal(code, 130, output);
-  const lines = readRecord<Line>(recordFile);
-  assert.equal(lines.filter((line) => line.hook === 'afterNodeRun' && line.plugin === 'recorder').length, 1);
-  assert.deepEqual(
-    lines.filter((line) => line.hook === 'onPipelineError').map((line) => line.error),
-    ['RunCancelledError'],
-  );
-  assert.equal(await worker.stop(), 0);
-  const after = readRecord<Line>(recordFile);
-  assert.equal(
-    after.filter((line) => line.hook === 'beforeNodeRun' && line.plugin === 'recorder').length,
-    1,
-    'the withdrawn nodes never ran',
-  );
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} to the coordinator: queued jobs are withdrawn, the running node's signal aborts in its worker, onPipelineError once, exit 130`, async (t) => {
+    if (!(await redis(t))) return;
+    const { dataDir, recordFile } = freshDataDir(BASIC);
+    const holdFile = join(dataDir, 'release-nodes');
+    const queue = uniqueQueue('cancel');
+    const env = {
+      SLUICE_TEST_RECORD: recordFile,
+      SLUICE_TEST_HOLD_FILE: holdFile,
+      SLUICE_TEST_RECORD_CANCEL: '1',
+    };
+    const worker = await startWorker(BASIC, queue, env);
+    started.push(worker);
+    const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
+    const run = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        cli,
+        '--project',
+        BASIC,
+        'run',
+        '--runner',
+        'distributed',
+        '--queue',
+        queue,
+        '--pipeline',
+        'slow',
+        '--params',
+        `data_dir=${dataDir}`,
+        '--progress',
+        'off',
+      ],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    run.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(run, 'exit') as Promise<[number | null]>;
+    const until = async (found: () => boolean) => {
+      while (!found()) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    // The one worker holds its first node; the other three wait in the queue.
+    await until(() => readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun'));
+    run.kill(signal);
+    await until(() => output.includes(`Received ${signal}`));
+    // The worker hears of the cancellation while its node still runs: the run's signal aborts there.
+    await until(() =>
+      readRecord<Line>(recordFile).some((line) => line.hook === 'runCancelled' && line.pid === worker.pid),
+    );
+    const { Redis } = await import('ioredis');
+    const client = new Redis('redis://127.0.0.1:6379');
+    t.after(() => client.disconnect());
+    // The coordinator withdraws the three queued jobs; only then does the held node finish.
+    while ((await client.llen(`sluice:q:${queue}:wait`)) > 0)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    writeFileSync(holdFile, '');
+    const [code] = await exited;
+    assert.equal(code, 130, output);
+    const lines = readRecord<Line>(recordFile);
+    assert.equal(
+      lines.filter((line) => line.hook === 'afterNodeRun' && line.plugin === 'recorder').length,
+      1,
+    );
+    assert.deepEqual(
+      lines.filter((line) => line.hook === 'onPipelineError').map((line) => line.error),
+      ['RunCancelledError'],
+    );
+    assert.equal(await worker.stop(), 0);
+    const after = readRecord<Line>(recordFile);
+    assert.equal(
+      after.filter((line) => line.hook === 'beforeNodeRun' && line.plugin === 'recorder').length,
+      1,
+      'the withdrawn nodes never ran',
+    );
+  });
+}
 
 test('two runs at once on one queue stay apart (each with its own params), and filters work as on other runners', async (t) => {
   if (!(await redis(t))) return;
@@ -622,4 +637,63 @@ test('the coordinator killed (SIGKILL) mid-run: one worker fires onPipelineError
   } finally {
     client.disconnect();
   }
+});
+
+test('a coordinator reported lost while still alive (stopped past its heartbeat, then resumed) does not report the run a second time', async (t) => {
+  if (!(await redis(t))) return;
+  const copy = basicCopy(t, '{ distributed: { coordinatorHeartbeatMs: 1500 } }');
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const holdFile = join(dataDir, 'release-nodes');
+  const queue = uniqueQueue('stalled');
+  const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
+  const workers = await Promise.all([startWorker(copy, queue, env), startWorker(copy, queue, env)]);
+  started.push(...workers);
+  const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
+  const coordinator = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      cli,
+      '--project',
+      copy,
+      'run',
+      '--runner',
+      'distributed',
+      '--queue',
+      queue,
+      '--pipeline',
+      'slow',
+      '--params',
+      `data_dir=${dataDir}`,
+      '--progress',
+      'off',
+    ],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  coordinator.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(coordinator, 'exit') as Promise<[number | null]>;
+  t.after(() => {
+    if (coordinator.exitCode === null) coordinator.kill('SIGKILL');
+  });
+  const lines = () => readRecord<Line>(recordFile);
+  const until = async (found: () => boolean) => {
+    while (!found()) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  await until(() => lines().some((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun'));
+  // A stalled coordinator: alive, but silent past its heartbeat, until a worker reports the run.
+  coordinator.kill('SIGSTOP');
+  await until(() => lines().some((line) => line.hook === 'onPipelineError'));
+  coordinator.kill('SIGCONT');
+  writeFileSync(holdFile, '');
+  const [code] = await exited;
+  assert.equal(code, 1, output);
+  assert.match(output, /The coordinator of run \S+ \(queue "test-stalled-\d+-\d+"\) stopped answering/);
+  for (const worker of workers) assert.equal(await worker.stop(), 0);
+  const errors = lines().filter((line) => line.hook === 'onPipelineError');
+  assert.equal(errors.length, 1, 'reported once, by the worker, not again by the coordinator');
+  assert.equal(errors[0]!.error, 'CoordinatorLostError');
+  assert.ok(workers.some((worker) => worker.pid === errors[0]!.pid));
+  assert.ok(!lines().some((line) => line.hook === 'afterPipelineRun'));
 });
