@@ -15,6 +15,7 @@ export type { RunParams, RunResult } from '../run-types/run-params.ts';
 export type { Node } from '../pipeline/node.ts';
 export type { NodeBehaviourName } from '../pipeline/options.ts';
 export type { Pipeline } from '../pipeline/pipeline.ts';
+export type { RegisteredPipelines } from '../pipeline/registered-pipelines.ts';
 export type { RetryPolicy } from '../pipeline/retry-policy.ts';
 export type { StepHook, StepHookContext, StepHookReference } from '../pipeline/step-hook.ts';
 export type { DataCatalog } from '../io/catalog.ts';

@@ -10,4 +10,10 @@ export interface ProjectReference {
   /** The registered pipeline the nodes come from. */
   readonly pipelineName: string;
   readonly loadVersions: Readonly<Record<string, string>>;
+  /**
+   * The file URL of the module exporting `defaultPlugins`, the built-in plugins a parallel worker
+   * thread registers (project/built-in-plugins.ts). A path of this machine: a distributed worker
+   * registers the built-in plugins of its own `sluice worker` instead.
+   */
+  readonly builtInPlugins?: string | undefined;
 }

@@ -15,6 +15,7 @@ import type { ProjectContext } from '../run-types/project-context.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
 import { buildCatalog } from '../project/build-catalog.ts';
 import { createProjectHooks } from '../project/project-hooks.ts';
+import { DEFAULT_PLUGINS_MODULE, defaultPlugins } from '../plugins/default-plugins.ts';
 import { checkRun } from './check-run.ts';
 import { filterPipeline } from './filter-pipeline.ts';
 import type { UnsavedOutput } from './unsaved-outputs.ts';
@@ -117,7 +118,10 @@ export class Session {
   /** Opens the project: settings, plugin discovery, the hook manager. */
   static async create(options: SessionOptions = {}): Promise<Session> {
     const settings = options.settings ?? (await loadSettings(resolve(options.projectPath ?? '.')));
-    const { manager, discovery } = await createProjectHooks(settings, { role: 'main' });
+    const { manager, discovery } = await createProjectHooks(settings, {
+      role: 'main',
+      builtIns: defaultPlugins,
+    });
     return new Session(settings, manager, discovery, options);
   }
 
@@ -186,7 +190,11 @@ export class Session {
     // Before the check builds datasets: building an undeclared name makes it a memory dataset.
     const unsaved = unsavedOutputs(pipeline, catalog);
     // Before any pipeline hook: a run that can't start is a configuration error, not a failed run.
-    await checkRun({ pipeline, registered, catalog, hooks: this.hooks, runParams });
+    const registeredPipelines = {
+      names: this.settings.pipelineNames(),
+      get: (name: string) => this.settings.pipeline(name),
+    };
+    await checkRun({ pipeline, registered, registeredPipelines, catalog, hooks: this.hooks, runParams });
     const state = newRunState();
     try {
       const result = await runPipeline({
@@ -205,6 +213,7 @@ export class Session {
             runtimeParams: this.runtimeParams,
             pipelineName: runParams.pipelineName,
             loadVersions,
+            builtInPlugins: DEFAULT_PLUGINS_MODULE,
           },
         },
       });

@@ -1,3 +1,4 @@
+import { defaultPlugins } from '../../plugins/default-plugins.ts';
 import { loadSettings } from '../../project/settings.ts';
 import {
   assertQueueName,
@@ -67,9 +68,9 @@ export async function workerCommand(
     process.on('SIGTERM', onSignal);
   });
   await transport.consume(
-    nodeJobHandler({ projectPath: settings.projectPath }),
+    nodeJobHandler({ projectPath: settings.projectPath, builtIns: defaultPlugins }),
     concurrency,
-    coordinatorLostReporter({ projectPath: settings.projectPath, queue }),
+    coordinatorLostReporter({ projectPath: settings.projectPath, queue, builtIns: defaultPlugins }),
   );
   context.stdout.write(
     `sluice worker ready: queue "${queue}" on ${redactRedisUrl(redisUrl)}, concurrency ${concurrency}, project ${settings.projectPath} (worker ${transport.id})\n`,

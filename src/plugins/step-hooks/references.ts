@@ -36,10 +36,13 @@ export function functionHook(hook: StepHook<any>): ConfiguredHook {
  */
 export class ReferenceResolver {
   readonly #projectPath: string;
+  readonly #builtInHooks: Readonly<Record<string, unknown>> | undefined;
   readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
 
-  constructor(projectPath: string) {
+  /** @param builtInHooks what `sluice#<name>` names; without them `sluice` is resolved as a package. */
+  constructor(projectPath: string, builtInHooks?: Readonly<Record<string, unknown>>) {
     this.#projectPath = projectPath;
+    this.#builtInHooks = builtInHooks;
   }
 
   async resolve(reference: string, origin: ReferenceOrigin = {}): Promise<ConfiguredHook> {
@@ -99,8 +102,8 @@ export class ReferenceResolver {
   }
 
   async #load(specifier: string): Promise<Record<string, unknown>> {
-    // The built-in hooks come from this very package, whether or not the project installed it by name.
-    if (specifier === 'sluice') return (await import('../../index.ts')) as Record<string, unknown>;
+    // The built-in hooks, whether or not the project installed Sluice by name.
+    if (specifier === 'sluice' && this.#builtInHooks !== undefined) return { ...this.#builtInHooks };
     if (specifier.startsWith('.') || isAbsolute(specifier)) {
       const path = resolve(this.#projectPath, specifier);
       if (!existsSync(path)) {

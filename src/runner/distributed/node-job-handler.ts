@@ -4,6 +4,7 @@ import { isParameterName } from '../../io/catalog-parameters.ts';
 import type { DataCatalog } from '../../io/catalog.ts';
 import { FileDataset } from '../../io/datasets/file-dataset.ts';
 import type { Node } from '../../pipeline/node.ts';
+import type { BuiltInPlugins } from '../../project/built-in-plugins.ts';
 import type { OpenedProject } from '../../project/open-project.ts';
 import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
@@ -20,6 +21,8 @@ import type { JobReply, NodeDelivery, NodeJob, NodeJobHandler, RunMessage } from
 export interface NodeJobHandlerOptions {
   /** This worker's copy of the project; it replaces the coordinator's path in every job. */
   readonly projectPath: string;
+  /** The built-in plugins each opened project registers first (the worker command's own). */
+  readonly builtIns: BuiltInPlugins;
   /** Runs whose opened projects a worker keeps for their next nodes. */
   readonly keepRuns?: number;
 }
@@ -80,6 +83,7 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
         job.relay ? [relayPlugin((event) => post({ type: 'event', event }), catalog)] : [],
       post: (topic, message) => post({ type: 'run-message', topic, message }),
       signal,
+      builtIns: options.builtIns,
     });
     return Object.assign(copy, { opened });
   };
@@ -145,6 +149,7 @@ async function removeLostDeliveryVersions(node: Node, catalog: DataCatalog, job:
 export function coordinatorLostReporter(options: {
   readonly projectPath: string;
   readonly queue: string;
+  readonly builtIns: BuiltInPlugins;
 }): (job: NodeJob) => Promise<void> {
   return async (job) => {
     const { hooks, pipeline, catalog } = await openProject({
@@ -152,6 +157,7 @@ export function coordinatorLostReporter(options: {
       runId: job.runId,
       saveVersion: job.saveVersion,
       post: () => {},
+      builtIns: options.builtIns,
     });
     const runParams =
       job.runParams ??
