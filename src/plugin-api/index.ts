@@ -23,7 +23,9 @@ export type { ConfigLoader } from '../config/config-loader.ts';
 export { loadSettings } from '../project/settings.ts';
 
 // Errors a plugin throws or inspects (also in `sluice`).
-export { SluiceError } from '../errors.ts';
+export { SluiceError, asError } from '../errors.ts';
+// Checks and descriptions of configuration values, for a plugin reading its own YAML.
+export { describeValue, isMapping } from '../values.ts';
 export { ConfigError } from '../config/errors.ts';
 export { NodeFailuresError, PluginHookError } from '../runner/errors.ts';
 

@@ -15,7 +15,7 @@ import {
 import { RedisExchangeStore } from './redis-exchange-store.ts';
 import { BATCH_FIELD, RedisJobReply } from './redis-job-reply.ts';
 import { cancelChannel, KEY_PREFIX, runKey, workersKey } from './redis-keys.ts';
-import { redactRedisUrl } from './redis-url.ts';
+import { redactUrl } from '../../io/datasets/redact.ts';
 import type {
   CoordinatorTransport,
   NodeJob,
@@ -85,7 +85,7 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
     await probe.ping();
   } catch (error) {
     probe.disconnect();
-    throw new RedisUnreachableError(redactRedisUrl(url), socketError ?? error);
+    throw new RedisUnreachableError(redactUrl(url), socketError ?? error);
   }
   probe.disconnect();
   const redis = new Redis(url, options);
@@ -141,7 +141,7 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
   #lost(error: unknown): Error {
     if (error instanceof DistributedRunnerError) return error;
     this.#redisLost = true;
-    return new RedisLostError(redactRedisUrl(this.#options.redisUrl), this.#socketError ?? error);
+    return new RedisLostError(redactUrl(this.#options.redisUrl), this.#socketError ?? error);
   }
 
   async openRun(runId: string, receive: (message: RunMessage) => void): Promise<RunChannel> {

@@ -24,7 +24,7 @@ import type { RunResult } from '../../../src/index.ts';
 import { serviceOrSkip } from '../../support/services.ts';
 import { BASIC, freshDataDir, readRecord, withEnv } from '../../session/support.ts';
 import type { WorkerProcess } from './workers.ts';
-import { startWorker, uniqueQueue } from './workers.ts';
+import { startCoordinator, startWorker, uniqueQueue, until } from './workers.ts';
 
 /** A line of the basic fixture's recorder plugins. */
 interface Line {
@@ -272,7 +272,7 @@ test('Redis unreachable: RedisUnreachableError names the URL with its credential
     assert.ok(error instanceof RedisUnreachableError, String(error));
     assert.match(
       error.message,
-      /^Cannot reach Redis at redis:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
+      /^Cannot reach Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
     );
     assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'));
     return true;
@@ -372,39 +372,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     };
     const worker = await startWorker(BASIC, queue, env);
     started.push(worker);
-    const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
-    const run = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        cli,
-        '--project',
-        BASIC,
-        'run',
-        '--runner',
-        'distributed',
-        '--queue',
-        queue,
-        '--pipeline',
-        'slow',
-        '--params',
-        `data_dir=${dataDir}`,
-        '--progress',
-        'off',
-      ],
-      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    const run = startCoordinator(
+      BASIC,
+      queue,
+      ['--pipeline', 'slow', '--params', `data_dir=${dataDir}`],
+      env,
     );
-    let output = '';
-    run.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(run, 'exit') as Promise<[number | null]>;
-    const until = async (found: () => boolean) => {
-      while (!found()) await new Promise((resolve) => setTimeout(resolve, 20));
-    };
     // The one worker holds its first node; the other three wait in the queue.
     await until(() => readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun'));
-    run.kill(signal);
-    await until(() => output.includes(`Received ${signal}`));
+    run.child.kill(signal);
+    await until(() => run.output().includes(`Received ${signal}`));
     // The worker hears of the cancellation while its node still runs: the run's signal aborts there.
     await until(() =>
       readRecord<Line>(recordFile).some((line) => line.hook === 'runCancelled' && line.pid === worker.pid),
@@ -416,8 +393,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     while ((await client.llen(`sluice:q:${queue}:wait`)) > 0)
       await new Promise((resolve) => setTimeout(resolve, 20));
     writeFileSync(holdFile, '');
-    const [code] = await exited;
-    assert.equal(code, 130, output);
+    assert.equal(await run.exited, 130, run.output());
     const lines = readRecord<Line>(recordFile);
     assert.equal(
       lines.filter((line) => line.hook === 'afterNodeRun' && line.plugin === 'recorder').length,
@@ -648,48 +624,27 @@ test('a coordinator reported lost while still alive (stopped past its heartbeat,
   const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
   const workers = await Promise.all([startWorker(copy, queue, env), startWorker(copy, queue, env)]);
   started.push(...workers);
-  const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
-  const coordinator = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      cli,
-      '--project',
-      copy,
-      'run',
-      '--runner',
-      'distributed',
-      '--queue',
-      queue,
-      '--pipeline',
-      'slow',
-      '--params',
-      `data_dir=${dataDir}`,
-      '--progress',
-      'off',
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  const coordinator = startCoordinator(
+    copy,
+    queue,
+    ['--pipeline', 'slow', '--params', `data_dir=${dataDir}`],
+    env,
   );
-  let output = '';
-  coordinator.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(coordinator, 'exit') as Promise<[number | null]>;
   t.after(() => {
-    if (coordinator.exitCode === null) coordinator.kill('SIGKILL');
+    if (coordinator.child.exitCode === null) coordinator.child.kill('SIGKILL');
   });
   const lines = () => readRecord<Line>(recordFile);
-  const until = async (found: () => boolean) => {
-    while (!found()) await new Promise((resolve) => setTimeout(resolve, 20));
-  };
   await until(() => lines().some((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun'));
   // A stalled coordinator: alive, but silent past its heartbeat, until a worker reports the run.
-  coordinator.kill('SIGSTOP');
+  coordinator.child.kill('SIGSTOP');
   await until(() => lines().some((line) => line.hook === 'onPipelineError'));
-  coordinator.kill('SIGCONT');
+  coordinator.child.kill('SIGCONT');
   writeFileSync(holdFile, '');
-  const [code] = await exited;
-  assert.equal(code, 1, output);
-  assert.match(output, /The coordinator of run \S+ \(queue "test-stalled-\d+-\d+"\) stopped answering/);
+  assert.equal(await coordinator.exited, 1, coordinator.output());
+  assert.match(
+    coordinator.output(),
+    /The coordinator of run \S+ \(queue "test-stalled-\d+-\d+"\) stopped answering/,
+  );
   for (const worker of workers) assert.equal(await worker.stop(), 0);
   const errors = lines().filter((line) => line.hook === 'onPipelineError');
   assert.equal(errors.length, 1, 'reported once, by the worker, not again by the coordinator');

@@ -10,12 +10,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { servicesRequired } from '../../support/services.ts';
 import { BASIC, freshDataDir, readRecord } from '../../session/support.ts';
-import { startWorker, uniqueQueue } from './workers.ts';
+import { startCoordinator, startWorker, uniqueQueue, until } from './workers.ts';
 
 interface Line {
   plugin: string;
@@ -91,53 +90,32 @@ test('Redis lost mid-run: the run fails naming the URL without its password, no 
     writeFileSync(holdFile, '');
     if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
   });
-  const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
-  const coordinator = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      cli,
-      '--project',
-      BASIC,
-      'run',
-      '--runner',
-      'distributed',
-      '--queue',
-      queue,
-      '--pipeline',
-      'slow',
-      '--params',
-      `data_dir=${dataDir}`,
-      '--progress',
-      'off',
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  const coordinator = startCoordinator(
+    BASIC,
+    queue,
+    ['--pipeline', 'slow', '--params', `data_dir=${dataDir}`],
+    env,
   );
-  let output = '';
-  coordinator.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  coordinator.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(coordinator, 'exit') as Promise<[number | null]>;
   t.after(() => {
-    if (coordinator.exitCode === null) coordinator.kill('SIGKILL');
+    if (coordinator.child.exitCode === null) coordinator.child.kill('SIGKILL');
   });
   const lines = () => readRecord<Line>(recordFile);
-  while (!lines().some((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun'))
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  await until(() => lines().some((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun'));
   server.kill('SIGKILL');
   await serverExited;
-  const [code] = await exited;
+  const code = await coordinator.exited;
+  const output = coordinator.output();
   assert.equal(code, 1, output);
   assert.match(
     output,
-    new RegExp(`Lost Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} mid-run: connect ECONNREFUSED`),
+    new RegExp(`Lost Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port} mid-run: connect ECONNREFUSED`),
   );
   assert.ok(!output.includes(password), `the password is never printed:\n${output}`);
   assert.ok(!/^\s+at /m.test(output), `no stack without --verbose:\n${output}`);
   const errors = lines().filter((line) => line.hook === 'onPipelineError');
   assert.deepEqual(
     errors.map((line) => [line.error, line.pid]),
-    [['RedisLostError', coordinator.pid]],
+    [['RedisLostError', coordinator.child.pid]],
     'onPipelineError once, in the coordinator',
   );
   assert.ok(!errors[0]!.message!.includes(password));
