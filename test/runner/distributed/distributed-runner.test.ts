@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DistributedRunner,
+  NodeFailuresError,
   NoWorkerError,
   ProjectMismatchError,
   RedisUnreachableError,
@@ -444,6 +445,52 @@ test('two runs at once on one queue stay apart (each with its own params), and f
     'the free output came back from the exchange',
   );
   assert.equal(existsSync(join(second, 'out', 'report.txt')), false);
+});
+
+test('continueOnFailure and onlyMissingOutputs on real workers: the failed branch is skipped; a rerun runs only what is missing', async (t) => {
+  if (!(await redis(t))) return;
+  const queue = uniqueQueue('options');
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const env = { SLUICE_TEST_RECORD: recordFile };
+  const worker = await startWorker(BASIC, queue, { ...env, SLUICE_TEST_FAIL: 'shift' });
+  started.push(worker);
+  const open = () =>
+    Session.create({ projectPath: BASIC, runtimeParams: { data_dir: dataDir }, log: () => {} });
+  const runner = () => new DistributedRunner({ queue, waitForWorkersMs: 60_000 });
+  const failed = await withEnv(env, async () =>
+    (await open()).run({ runner: runner(), continueOnFailure: true }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    ),
+  );
+  assert.ok(failed instanceof NodeFailuresError, String(failed));
+  assert.deepEqual(
+    failed.failures.map((failure) => failure.nodeName),
+    ['shift'],
+  );
+  assert.deepEqual([...failed.skippedNodes].sort(), ['describe', 'total']);
+  const ran = readRecord<Line>(recordFile).filter(
+    (line) => line.plugin === 'recorder' && line.hook === 'afterNodeRun',
+  );
+  assert.deepEqual(
+    ran.map((line) => line.subject).sort(),
+    ['double', 'square'],
+    'the other branch still ran',
+  );
+  assert.ok(existsSync(join(dataDir, 'out', 'doubled.json')));
+  assert.equal(await worker.stop(), 0);
+
+  // A healthy worker; doubled.json exists, so `double` gets no job.
+  started.push(await startWorker(BASIC, queue, env));
+  const result = await withEnv(env, async () =>
+    (await open()).run({ runner: runner(), onlyMissingOutputs: true }),
+  );
+  assert.ok(
+    !result.completedNodes.includes('double'),
+    `double ran again: ${result.completedNodes.join(', ')}`,
+  );
+  assert.ok(result.completedNodes.includes('describe'));
+  assert.equal(readFileSync(join(dataDir, 'out', 'report.txt'), 'utf8'), expectedReport());
 });
 
 test('a job the queue itself fails (its worker lost too often) fails the node in the coordinator instead of a hang', async (t) => {
