@@ -229,12 +229,12 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
     let shortPipeline = Infinity;
     let rawMs = Infinity;
     for (let round = 0; round < ROUNDS; round++) {
-      // With the progress display, a `process: 'main'` plugin: every node's hook events are relayed.
-      const long = sluiceChain([]);
+        const long = sluiceChain([]);
       const short = sluiceChain(['--pipeline', 'short']);
       longPipeline = Math.min(longPipeline, long.pipelineMs);
       shortPipeline = Math.min(shortPipeline, short.pipelineMs);
-      // Without it, nothing is relayed; no summary either, so the whole process is timed.
+      // Without it there is no summary either, so the whole process is timed. Events are still
+      // relayed: the failed-nodes report of `sluice run` is a `process: 'main'` plugin too.
       longWall = Math.min(longWall, sluiceChain([], 'off').wallMs);
       shortWall = Math.min(shortWall, sluiceChain(['--pipeline', 'short'], 'off').wallMs);
       rawMs = Math.min(rawMs, await rawChain(LONG_CHAIN));
@@ -247,23 +247,23 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
       `\n1. per-node overhead, a chain of no-op nodes on memory datasets, one worker (concurrency 1), best of ${ROUNDS} alternating rounds`,
     );
     record('sluice_ms_per_node', Number(perNode.toFixed(2)));
-    record('sluice_no_relay_ms_per_node', Number(perNodeWall.toFixed(2)));
+    record('sluice_cli_ms_per_node', Number(perNodeWall.toFixed(2)));
     console.log(
       `sluice, --progress plain (events relayed), run summary's time: ${LONG_CHAIN} nodes ${longPipeline.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortPipeline.toFixed(0)} ms: ${perNode.toFixed(2)} ms/node (load ${load()})`,
     );
     console.log(
-      `sluice, --progress off (nothing relayed), whole CLI run: ${LONG_CHAIN} nodes ${longWall.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortWall.toFixed(0)} ms: ${perNodeWall.toFixed(2)} ms/node (load ${load()})`,
+      `sluice, --progress off, whole CLI run: ${LONG_CHAIN} nodes ${longWall.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortWall.toFixed(0)} ms: ${perNodeWall.toFixed(2)} ms/node (load ${load()})`,
     );
     record('raw_bullmq_ms_per_job', Number(rawPerNode.toFixed(2)));
     console.log(
       `raw BullMQ: ${LONG_CHAIN} chained jobs ${rawMs.toFixed(0)} ms: ${rawPerNode.toFixed(2)} ms/job (load ${load()})`,
     );
     const ratio = perNode / rawPerNode;
-    const ratioNoRelay = perNodeWall / rawPerNode;
+    const ratioCli = perNodeWall / rawPerNode;
     record('sluice_over_raw', Number(ratio.toFixed(2)));
-    record('sluice_no_relay_over_raw', Number(ratioNoRelay.toFixed(2)));
+    record('sluice_cli_over_raw', Number(ratioCli.toFixed(2)));
     console.log(
-      `sluice / raw: ${ratio.toFixed(2)}x with relayed events, ${ratioNoRelay.toFixed(2)}x without (target at most 1.5x) (load ${load()})`,
+      `sluice / raw: ${ratio.toFixed(2)}x by the run summary's time, ${ratioCli.toFixed(2)}x by the whole CLI run (target at most 1.5x) (load ${load()})`,
     );
   } finally {
     await producer.obliterate({ force: true }).catch(() => {});

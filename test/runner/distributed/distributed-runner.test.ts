@@ -260,8 +260,8 @@ test('no worker on the queue: NoWorkerError naming the queue and `sluice worker`
   );
 });
 
-test('Redis unreachable: RedisUnreachableError names the URL with its credentials redacted', async () => {
-  const { dataDir } = freshDataDir(BASIC);
+test('Redis unreachable: RedisUnreachableError names the URL with its credentials redacted; onPipelineError once', async () => {
+  const { dataDir, recordFile } = freshDataDir(BASIC);
   const session = await Session.create({
     projectPath: BASIC,
     runtimeParams: { data_dir: dataDir },
@@ -269,15 +269,25 @@ test('Redis unreachable: RedisUnreachableError names the URL with its credential
   });
   // Port 1 refuses at once on this machine: nothing listens there.
   const runner = new DistributedRunner({ redisUrl: 'redis://alice:s3cret-pw@127.0.0.1:1/0' });
-  await assert.rejects(session.run({ runner }), (error: Error) => {
-    assert.ok(error instanceof RedisUnreachableError, String(error));
-    assert.match(
-      error.message,
-      /^Cannot reach Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
-    );
-    assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'));
-    return true;
-  });
+  const error = await withEnv({ SLUICE_TEST_RECORD: recordFile }, () =>
+    session.run({ runner }).then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    ),
+  );
+  assert.ok(error instanceof RedisUnreachableError, String(error));
+  assert.match(
+    error.message,
+    /^Cannot reach Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
+  );
+  assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'));
+  assert.deepEqual(
+    readRecord<Line>(recordFile)
+      .filter((line) => line.hook === 'onPipelineError')
+      .map((line) => [line.error, line.pid]),
+    [['RedisUnreachableError', process.pid]],
+    'the session was open: onPipelineError once',
+  );
 });
 
 test('`sluice run --runner distributed --queue` runs on a worker, which exits 0 on SIGTERM', async (t) => {
