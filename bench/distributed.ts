@@ -10,8 +10,11 @@
  *    start-up and the session cancel out.
  * 2. Speed-up of 1, 2 and 4 workers on 8 independent CPU-bound nodes (~300 ms of integer mixing
  *    loops each), against the machine's ceiling: two bare processes running the same loop against one.
- * Prints the load average beside every figure and, last, one JSON line. BENCH_PARTS=overhead runs
- * part 1 only (BENCH_PARTS=speedup part 2 only).
+ * 1b. Redis commands per node: the same chains on a private `redis-server` this script starts (no
+ *    other traffic), every command the clients send counted with MONITOR (commands inside BullMQ's
+ *    Lua scripts left out: they cost no round trip). Independent of the machine's load.
+ * Prints the load average beside every figure and, last, one JSON line. BENCH_PARTS=overhead (or
+ * commands, or speedup; comma-separated) runs those parts only.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -19,7 +22,9 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SLUICE = join(ROOT, 'bin', 'sluice.js');
@@ -30,7 +35,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CPU_NODES = 8;
 const CPU_NODE_MS = 300;
 /** BENCH_PARTS=overhead (or speedup) runs one part only; both by default. */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'overhead,speedup').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'overhead,commands,speedup').split(','));
 const results: Record<string, number | string> = {};
 
 /** The 1-minute load average, printed beside every figure: a busy machine skews them. */
@@ -229,7 +234,7 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
     let shortPipeline = Infinity;
     let rawMs = Infinity;
     for (let round = 0; round < ROUNDS; round++) {
-        const long = sluiceChain([]);
+      const long = sluiceChain([]);
       const short = sluiceChain(['--pipeline', 'short']);
       longPipeline = Math.min(longPipeline, long.pipelineMs);
       shortPipeline = Math.min(shortPipeline, short.pipelineMs);
@@ -269,6 +274,79 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
     await producer.obliterate({ force: true }).catch(() => {});
     await Promise.all([producer.close(), events.close(), rawWorker.stop(), worker!.stop()]);
   }
+}
+
+// ----- 1b. Redis commands per node, on a private redis-server -----
+if (PARTS.has('commands')) {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  await once(probe, 'close');
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  const ready = await new Promise<boolean>((resolveReady) => {
+    let log = '';
+    server.once('error', () => resolveReady(false));
+    server.stdout!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('Ready to accept connections')) resolveReady(true);
+    });
+  });
+  if (!ready) {
+    console.log('\n1b. Redis commands per node: skipped (no redis-server program here)');
+  } else {
+    const url = `redis://127.0.0.1:${port}`;
+    const queue = uniqueQueue('commands');
+    const [worker] = await startWorkers(chainProject, queue, 1, { SLUICE_REDIS_URL: url });
+    const client = new Redis(url);
+    const pinger = new Redis(url);
+    const monitor = await client.monitor();
+    let counted = 0;
+    let marker: (() => void) | undefined;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (args[0]?.toLowerCase() === 'echo' && args[1] === 'bench-marker') marker?.();
+      else if (!source.includes('lua')) counted++;
+    });
+    const marked = () =>
+      new Promise<void>((resolveMarked) => {
+        marker = resolveMarked;
+        void pinger.echo('bench-marker');
+      });
+    const commandsOf = async (pipeline: string[]) => {
+      await marked();
+      counted = 0;
+      process.env.SLUICE_REDIS_URL = url;
+      try {
+        timeRun(chainProject, ['--runner', 'distributed', '--queue', queue, ...pipeline], 'off');
+      } finally {
+        delete process.env.SLUICE_REDIS_URL;
+      }
+      await marked(); // every command of the run has reached the monitor
+      return counted;
+    };
+    try {
+      await commandsOf(['--pipeline', 'short']); // warm the bundle cache and the worker
+      const short = await commandsOf(['--pipeline', 'short']);
+      const long = await commandsOf([]);
+      const perNode = (long - short) / (LONG_CHAIN - SHORT_CHAIN);
+      record('redis_commands_per_node', Number(perNode.toFixed(1)));
+      console.log(
+        `\n1b. Redis commands per node (sent by clients, Lua internals left out), private redis-server: ${LONG_CHAIN} nodes ${long}, ${SHORT_CHAIN} nodes ${short}: ${perNode.toFixed(1)} per node (load ${load()})`,
+      );
+    } finally {
+      monitor.disconnect();
+      client.disconnect();
+      pinger.disconnect();
+      await worker!.stop();
+    }
+  }
+  server.kill('SIGKILL');
 }
 
 // ----- 2. speed-up of 1, 2, 4 workers on CPU-bound nodes -----
