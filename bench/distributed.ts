@@ -10,7 +10,11 @@
  *    start-up and the session cancel out.
  * 2. Speed-up of 1, 2 and 4 workers on 8 independent CPU-bound nodes (~300 ms of integer mixing
  *    loops each), against the machine's ceiling: two bare processes running the same loop against one.
- * Prints the load average beside every figure and, last, one JSON line.
+ * 1b. Redis commands per node: the same chains on a private `redis-server` this script starts (no
+ *    other traffic), every command the clients send counted with MONITOR (commands inside BullMQ's
+ *    Lua scripts left out: they cost no round trip). Independent of the machine's load.
+ * Prints the load average beside every figure and, last, one JSON line. BENCH_PARTS=overhead (or
+ * commands, or speedup; comma-separated) runs those parts only.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -18,7 +22,9 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SLUICE = join(ROOT, 'bin', 'sluice.js');
@@ -28,6 +34,8 @@ const SHORT_CHAIN = 10;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CPU_NODES = 8;
 const CPU_NODE_MS = 300;
+/** BENCH_PARTS=overhead (or speedup) runs one part only; both by default. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'overhead,commands,speedup').split(','));
 const results: Record<string, number | string> = {};
 
 /** The 1-minute load average, printed beside every figure: a busy machine skews them. */
@@ -175,7 +183,7 @@ console.log(
 );
 
 // ----- 1. per-node overhead against raw BullMQ -----
-{
+if (PARTS.has('overhead')) {
   // Both sides' workers stay up, and the rounds alternate, so a burst of load on the shared
   // machine hits both rather than one.
   const queue = uniqueQueue('chain');
@@ -228,12 +236,12 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
     let shortPipeline = Infinity;
     let rawMs = Infinity;
     for (let round = 0; round < ROUNDS; round++) {
-      // With the progress display, a `process: 'main'` plugin: every node's hook events are relayed.
       const long = sluiceChain([]);
       const short = sluiceChain(['--pipeline', 'short']);
       longPipeline = Math.min(longPipeline, long.pipelineMs);
       shortPipeline = Math.min(shortPipeline, short.pipelineMs);
-      // Without it, nothing is relayed; no summary either, so the whole process is timed.
+      // Without it there is no summary either, so the whole process is timed. Events are still
+      // relayed: the failed-nodes report of `sluice run` is a `process: 'main'` plugin too.
       longWall = Math.min(longWall, sluiceChain([], 'off').wallMs);
       shortWall = Math.min(shortWall, sluiceChain(['--pipeline', 'short'], 'off').wallMs);
       rawMs = Math.min(rawMs, await rawChain(LONG_CHAIN));
@@ -246,23 +254,23 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
       `\n1. per-node overhead, a chain of no-op nodes on memory datasets, one worker (concurrency 1), best of ${ROUNDS} alternating rounds`,
     );
     record('sluice_ms_per_node', Number(perNode.toFixed(2)));
-    record('sluice_no_relay_ms_per_node', Number(perNodeWall.toFixed(2)));
+    record('sluice_cli_ms_per_node', Number(perNodeWall.toFixed(2)));
     console.log(
       `sluice, --progress plain (events relayed), run summary's time: ${LONG_CHAIN} nodes ${longPipeline.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortPipeline.toFixed(0)} ms: ${perNode.toFixed(2)} ms/node (load ${load()})`,
     );
     console.log(
-      `sluice, --progress off (nothing relayed), whole CLI run: ${LONG_CHAIN} nodes ${longWall.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortWall.toFixed(0)} ms: ${perNodeWall.toFixed(2)} ms/node (load ${load()})`,
+      `sluice, --progress off, whole CLI run: ${LONG_CHAIN} nodes ${longWall.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortWall.toFixed(0)} ms: ${perNodeWall.toFixed(2)} ms/node (load ${load()})`,
     );
     record('raw_bullmq_ms_per_job', Number(rawPerNode.toFixed(2)));
     console.log(
       `raw BullMQ: ${LONG_CHAIN} chained jobs ${rawMs.toFixed(0)} ms: ${rawPerNode.toFixed(2)} ms/job (load ${load()})`,
     );
     const ratio = perNode / rawPerNode;
-    const ratioNoRelay = perNodeWall / rawPerNode;
+    const ratioCli = perNodeWall / rawPerNode;
     record('sluice_over_raw', Number(ratio.toFixed(2)));
-    record('sluice_no_relay_over_raw', Number(ratioNoRelay.toFixed(2)));
+    record('sluice_cli_over_raw', Number(ratioCli.toFixed(2)));
     console.log(
-      `sluice / raw: ${ratio.toFixed(2)}x with relayed events, ${ratioNoRelay.toFixed(2)}x without (target at most 1.5x) (load ${load()})`,
+      `sluice / raw: ${ratio.toFixed(2)}x by the run summary's time, ${ratioCli.toFixed(2)}x by the whole CLI run (target at most 1.5x) (load ${load()})`,
     );
   } finally {
     await producer.obliterate({ force: true }).catch(() => {});
@@ -270,8 +278,81 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
   }
 }
 
+// ----- 1b. Redis commands per node, on a private redis-server -----
+if (PARTS.has('commands')) {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  await once(probe, 'close');
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  const ready = await new Promise<boolean>((resolveReady) => {
+    let log = '';
+    server.once('error', () => resolveReady(false));
+    server.stdout!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('Ready to accept connections')) resolveReady(true);
+    });
+  });
+  if (!ready) {
+    console.log('\n1b. Redis commands per node: skipped (no redis-server program here)');
+  } else {
+    const url = `redis://127.0.0.1:${port}`;
+    const queue = uniqueQueue('commands');
+    const [worker] = await startWorkers(chainProject, queue, 1, { SLUICE_REDIS_URL: url });
+    const client = new Redis(url);
+    const pinger = new Redis(url);
+    const monitor = await client.monitor();
+    let counted = 0;
+    let marker: (() => void) | undefined;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (args[0]?.toLowerCase() === 'echo' && args[1] === 'bench-marker') marker?.();
+      else if (!source.includes('lua')) counted++;
+    });
+    const marked = () =>
+      new Promise<void>((resolveMarked) => {
+        marker = resolveMarked;
+        void pinger.echo('bench-marker');
+      });
+    const commandsOf = async (pipeline: string[]) => {
+      await marked();
+      counted = 0;
+      process.env.SLUICE_REDIS_URL = url;
+      try {
+        timeRun(chainProject, ['--runner', 'distributed', '--queue', queue, ...pipeline], 'off');
+      } finally {
+        delete process.env.SLUICE_REDIS_URL;
+      }
+      await marked(); // every command of the run has reached the monitor
+      return counted;
+    };
+    try {
+      await commandsOf(['--pipeline', 'short']); // warm the bundle cache and the worker
+      const short = await commandsOf(['--pipeline', 'short']);
+      const long = await commandsOf([]);
+      const perNode = (long - short) / (LONG_CHAIN - SHORT_CHAIN);
+      record('redis_commands_per_node', Number(perNode.toFixed(1)));
+      console.log(
+        `\n1b. Redis commands per node (sent by clients, Lua internals left out), private redis-server: ${LONG_CHAIN} nodes ${long}, ${SHORT_CHAIN} nodes ${short}: ${perNode.toFixed(1)} per node (load ${load()})`,
+      );
+    } finally {
+      monitor.disconnect();
+      client.disconnect();
+      pinger.disconnect();
+      await worker!.stop();
+    }
+  }
+  server.kill('SIGKILL');
+}
+
 // ----- 2. speed-up of 1, 2, 4 workers on CPU-bound nodes -----
-{
+if (PARTS.has('speedup')) {
   const loop = (rounds: number) =>
     `let x=7;for(let i=0;i<${rounds};i++){x=Math.imul(x^(x>>>15),0x2c1b3c6d);x=Math.imul(x^(x>>>12),0x297a2d39)^i}if(x===1)console.log(x)`;
   const bareProcesses = async (count: number, rounds: number) => {

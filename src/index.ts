@@ -38,6 +38,7 @@ export type {
 // Pipelines: `Pipeline` with Kedro's filters and set operations, modular `pipeline()`.
 export { Pipeline } from './pipeline/pipeline.ts';
 export type { EdgeJSON, NodeJSON, PipelineFilter, PipelineJSON } from './pipeline/pipeline.ts';
+export type { RegisteredPipelines } from './pipeline/registered-pipelines.ts';
 export { pipeline } from './pipeline/modular-pipeline.ts';
 export type { ModularPipelineOptions, NameMapping } from './pipeline/modular-pipeline.ts';
 export {
@@ -188,6 +189,7 @@ export {
   NoWorkerError,
   ProjectMismatchError,
   CoordinatorLostError,
+  RedisLostError,
   ExchangeValueTooLargeError,
   ExchangeValueNotSerializableError,
 } from './runner/distributed/errors.ts';
@@ -227,11 +229,12 @@ export type {
   SummaryRow,
 } from './plugins/progress/index.ts';
 export {
-  stepHooksPlugin,
   STEP_HOOKS_PLUGIN_NAME,
   StepHookConfigError,
   StepHookReferenceError,
 } from './plugins/step-hooks/index.ts';
+// With `sluice#alertOnFailure` and `sluice#alertOnSuccess` resolving to the alert hooks.
+export { stepHooksPlugin } from './plugins/default-plugins.ts';
 export type {
   StepHooksOptions,
   StepHooksPlugin,

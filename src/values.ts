@@ -34,3 +34,38 @@ export function isClass(value: unknown): boolean {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** How {@link describeValue} words a value. */
+export interface DescribeOptions {
+  /** `config` names arrays and objects as YAML does ("a list", "a mapping"). Default `code`. */
+  readonly wording?: 'code' | 'config';
+  /** Echo numbers, booleans and short word-like strings. Default true; false for a user's data. */
+  readonly echo?: boolean;
+}
+
+/**
+ * A value as an error message names what it got ("must be a function, got …"): its kind, with
+ * numbers, booleans and bigints echoed, and a string echoed only when it is a short word (a longer
+ * one might be a secret, so only its length is said). `code` wording says how long an array is
+ * and what class an object is an instance of.
+ */
+export function describeValue(value: unknown, options: DescribeOptions = {}): string {
+  const { wording = 'code', echo = true } = options;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return echo ? `a ${typeof value} (${String(value)})` : `a ${typeof value}`;
+  if (typeof value === 'string') {
+    if (!echo) return 'a string';
+    return /^[\w.-]{0,24}$/.test(value) ? `"${value}"` : `a string of ${value.length} characters`;
+  }
+  if (Array.isArray(value)) return wording === 'config' ? 'a list' : `an array of ${value.length}`;
+  if (typeof value === 'object') {
+    if (wording === 'config') return 'a mapping';
+    const className = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)
+      ?.constructor?.name;
+    return className === undefined || className === 'Object' || className === ''
+      ? 'an object'
+      : `an object of class ${className}`;
+  }
+  return `a ${typeof value}`;
+}

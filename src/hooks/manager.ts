@@ -8,6 +8,7 @@ import type { HookMonitor } from './monitor.ts';
 import type { HookArgs, HookCallResult, HookName, PluginOf } from './plugin.ts';
 import type { HookSpecDefinition } from './spec-definition.ts';
 import { HookTracer } from './trace.ts';
+import { describeValue } from '../values.ts';
 
 /** Every hook, by name: `manager.hook.beforeNodeRun.call(args)`. */
 export type HookCallers<Specs, FirstResultNames = never> = {
@@ -396,10 +397,4 @@ function readNames(value: unknown, key: string, fail: (message: string) => Error
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
   throw fail(`"${key}" must be a plugin name or a list of plugin names.`);
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }

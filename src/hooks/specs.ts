@@ -2,6 +2,7 @@ import type { DataCatalog } from '../io/catalog.ts';
 import type { SaveResult } from '../io/dataset.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { RegisteredPipelines } from '../pipeline/registered-pipelines.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
 import type { DatasetValidationResult } from '../run-types/dataset-validation.ts';
 import type { ProjectContext } from '../run-types/project-context.ts';
@@ -50,8 +51,14 @@ export interface HookSpecs {
    * Before `beforePipelineRun`, in the main process, when nothing has started: throw to refuse the
    * run (a reference in a plugin's configuration that doesn't resolve, say). The run then fails
    * with `RunNotStartedError`, no pipeline hook fires, and `sluice run` exits with 2.
+   * `registeredPipelines` are the project's, for a check against every pipeline it registers.
    */
-  validatePipelineRun(args: { runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
+  validatePipelineRun(args: {
+    runParams: RunParams;
+    pipeline: Pipeline;
+    catalog: DataCatalog;
+    registeredPipelines: RegisteredPipelines;
+  }): void;
   beforePipelineRun(args: { runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
   afterPipelineRun(args: {
     runParams: RunParams;
@@ -204,7 +211,7 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'validatePipelineRun',
-    args: ['runParams', 'pipeline', 'catalog'],
+    args: ['runParams', 'pipeline', 'catalog', 'registeredPipelines'],
     description: 'Before the run starts; throw to refuse it (no pipeline hook fires).',
   },
   {

@@ -8,6 +8,7 @@ import type { NodeOptions } from './options.ts';
 import { compareCodePoints } from './ordering.ts';
 import { splitTranscoding } from './transcoding.ts';
 import type { CheckArity, DatasetValues, DatasetWiring, NodeFunction } from './wiring.ts';
+import { describeValue } from '../values.ts';
 
 /** Any function a node can wrap; the wiring decides how it is called. */
 export type AnyNodeFunction = (...args: any[]) => unknown;
@@ -171,7 +172,7 @@ export class Node {
         if (!Array.isArray(returned)) {
           throw new NodeOutputError(
             this.name,
-            `${names.length} outputs are declared as a list, but the function returned ${describeValue(returned)}.`,
+            `${names.length} outputs are declared as a list, but the function returned ${describeValue(returned, { echo: false })}.`,
             `Return an array of ${names.length} values in the order [${names.join(', ')}].`,
           );
         }
@@ -191,7 +192,7 @@ export class Node {
         if (typeof returned !== 'object' || returned === null || Array.isArray(returned)) {
           throw new NodeOutputError(
             this.name,
-            `outputs are declared as a record, but the function returned ${describeValue(returned)}.`,
+            `outputs are declared as a record, but the function returned ${describeValue(returned, { echo: false })}.`,
             `Return an object with the keys ${keys.join(', ')}.`,
           );
         }
@@ -452,12 +453,4 @@ function definitionError(problem: string): NodeDefinitionError {
   return new NodeDefinitionError(`Invalid node definition: ${problem}`, {
     hint: 'Write node(func, inputs, outputs, options?) with inputs and outputs as a name, a list or a record.',
   });
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object')
-    return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
-  return `a ${typeof value}`;
 }

@@ -15,6 +15,7 @@ export type { RunParams, RunResult } from '../run-types/run-params.ts';
 export type { Node } from '../pipeline/node.ts';
 export type { NodeBehaviourName } from '../pipeline/options.ts';
 export type { Pipeline } from '../pipeline/pipeline.ts';
+export type { RegisteredPipelines } from '../pipeline/registered-pipelines.ts';
 export type { RetryPolicy } from '../pipeline/retry-policy.ts';
 export type { StepHook, StepHookContext, StepHookReference } from '../pipeline/step-hook.ts';
 export type { DataCatalog } from '../io/catalog.ts';
@@ -32,7 +33,9 @@ export type { ConfigLoader } from '../config/config-loader.ts';
 export { loadSettings } from '../project/settings.ts';
 
 // Errors a plugin throws or inspects (also in `sluice`).
-export { SluiceError } from '../errors.ts';
+export { SluiceError, asError } from '../errors.ts';
+// Checks and descriptions of configuration values, for a plugin reading its own YAML.
+export { describeValue, isMapping } from '../values.ts';
 export { ConfigError } from '../config/errors.ts';
 export { NodeDataError, NodeFailuresError, NodeSkipError, PluginHookError } from '../runner/errors.ts';
 

@@ -4,6 +4,7 @@ import type { DataCatalog } from '../io/catalog.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { ProjectContext } from '../run-types/project-context.ts';
 import { buildCatalog } from './build-catalog.ts';
+import type { BuiltInPlugins } from './built-in-plugins.ts';
 import { createProjectHooks } from './project-hooks.ts';
 import type { ProjectReference } from './project-reference.ts';
 import type { ProjectSettings } from './settings.ts';
@@ -23,6 +24,8 @@ export interface OpenProjectOptions {
   readonly post: (topic: string, message: unknown) => void;
   /** The run's cancellation as this process sees it (`context.signal`). */
   readonly signal?: AbortSignal | undefined;
+  /** The built-in plugins this process registers first (project/built-in-plugins.ts). */
+  readonly builtIns: BuiltInPlugins;
 }
 
 /** A project opened for one run in a node-running process. */
@@ -48,6 +51,7 @@ export async function openProject(options: OpenProjectOptions): Promise<OpenedPr
   const { manager: hooks } = await createProjectHooks(settings, {
     role: 'worker',
     incremental: project.incremental,
+    builtIns: options.builtIns,
   });
   const built: { catalog?: DataCatalog } = {};
   for (const plugin of options.plugins?.(() => built.catalog!) ?? []) hooks.register(plugin);

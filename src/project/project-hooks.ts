@@ -2,7 +2,7 @@ import { discoverPlugins } from '../hooks/discovery.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
 import type { SluiceHookManager, SluicePlugin } from '../hooks/sluice-manager.ts';
 import { createHookManager } from '../hooks/sluice-manager.ts';
-import { defaultPlugins } from '../plugins/default-plugins.ts';
+import type { BuiltInPlugins } from './built-in-plugins.ts';
 import type { IncrementalSettings, ProjectSettings } from './settings.ts';
 import { incrementalSettings } from './settings.ts';
 
@@ -26,14 +26,19 @@ export interface ProjectHooks {
 }
 
 /**
- * The hook manager of a project: the built-in plugins (step hooks, alerts), then discovered
+ * The hook manager of a project: the built-in plugins (step hooks, alerts: `builtIns`, handed
+ * down by the session or the CLI), then discovered
  * plugins, then the project's `hooks`, so that the project's own run first, as in Kedro. A worker
  * process leaves out `process: 'main'` plugins, which receive relayed events in the main process
  * instead.
  */
 export async function createProjectHooks(
   settings: ProjectSettings,
-  options: { role: 'main' | 'worker'; incremental?: IncrementalSettings | undefined },
+  options: {
+    role: 'main' | 'worker';
+    builtIns: BuiltInPlugins;
+    incremental?: IncrementalSettings | undefined;
+  },
 ): Promise<ProjectHooks> {
   const manager = createHookManager();
   const disabled = settings.config.disableHooksForPlugins ?? [];
@@ -44,7 +49,7 @@ export async function createProjectHooks(
     (settings.config.hooks ?? []).map((plugin) => (plugin as { name?: unknown }).name),
   );
   const incremental = options.incremental ?? incrementalSettings(settings.config.incremental);
-  for (const plugin of defaultPlugins({ incremental })) {
+  for (const plugin of options.builtIns({ incremental })) {
     if (!disabled.includes(plugin.name) && !ownNames.has(plugin.name) && keep(plugin))
       manager.register(plugin);
   }

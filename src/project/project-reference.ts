@@ -14,4 +14,10 @@ export interface ProjectReference {
   readonly loadVersions: Readonly<Record<string, string>>;
   /** Incremental runs, when the run turned them on (`--incremental`) rather than the settings. */
   readonly incremental?: IncrementalSettings | undefined;
+  /**
+   * The file URL of the module exporting `defaultPlugins`, the built-in plugins a parallel worker
+   * thread registers (project/built-in-plugins.ts). A path of this machine: a distributed worker
+   * registers the built-in plugins of its own `sluice worker` instead.
+   */
+  readonly builtInPlugins?: string | undefined;
 }

@@ -79,6 +79,15 @@ export function stopsTheRun(error: Error): boolean {
   return error instanceof PluginHookError || error instanceof InputOverrideError;
 }
 
+/**
+ * A run failure whose `onPipelineError` already fired in another process (a distributed worker
+ * that reported the run's coordinator lost, while the coordinator lived on): the session rethrows
+ * it without firing `onPipelineError` again, so that the hook fires exactly once per run.
+ */
+export function pipelineErrorReported(error: Error): boolean {
+  return (error as { readonly pipelineErrorReported?: unknown }).pipelineErrorReported === true;
+}
+
 /** One node's failure, as reported by a run that went on after it (`continueOnFailure`). */
 export interface NodeFailure {
   readonly nodeName: string;

@@ -30,6 +30,7 @@ export {
   NoWorkerError,
   ProjectMismatchError,
   CoordinatorLostError,
+  RedisLostError,
   ExchangeValueTooLargeError,
   ExchangeValueNotSerializableError,
 } from './distributed/errors.ts';
@@ -41,4 +42,5 @@ export type {
   RunMessage,
   NodeJob,
   NodeJobHandler,
+  JobReply,
 } from './distributed/transport.ts';

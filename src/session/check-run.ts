@@ -2,6 +2,7 @@ import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import { settle } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { RegisteredPipelines } from '../pipeline/registered-pipelines.ts';
 import { asError } from '../errors.ts';
 import { MissingInputsError } from '../runner/errors.ts';
 import { findMissingInputs } from '../runner/missing-inputs.ts';
@@ -14,6 +15,8 @@ export interface RunCheck {
   readonly pipeline: Pipeline;
   /** The registered pipeline before filtering, to name producers a filter left out. */
   readonly registered: Pipeline;
+  /** Every pipeline the project registers, for plugins that check their configuration against all. */
+  readonly registeredPipelines: RegisteredPipelines;
   readonly catalog: DataCatalog;
   readonly hooks: SluiceHookManager;
   readonly runParams: RunParams;
@@ -40,7 +43,12 @@ export async function checkRun(check: RunCheck): Promise<void> {
   }
   try {
     await settle(
-      check.hooks.hook.validatePipelineRun.call({ runParams: check.runParams, pipeline, catalog }),
+      check.hooks.hook.validatePipelineRun.call({
+        runParams: check.runParams,
+        pipeline,
+        catalog,
+        registeredPipelines: check.registeredPipelines,
+      }),
     );
   } catch (error) {
     problems.push(asError(error));

@@ -3,6 +3,7 @@ import type { DataCatalog } from '../io/catalog.ts';
 import { settle } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { asError } from '../errors.ts';
+import { pipelineErrorReported } from '../runner/errors.ts';
 import type { RunOptions, Runner } from '../runner/runner.ts';
 import type { RunParams, RunResult } from '../run-types/run-params.ts';
 
@@ -10,7 +11,8 @@ import type { RunParams, RunResult } from '../run-types/run-params.ts';
  * The pipeline-hook bracket every run goes through: `beforePipelineRun`, the runner, then
  * `afterPipelineRun`, or `onPipelineError` and rethrow. Every failure inside the bracket,
  * including one thrown by `beforePipelineRun` itself or by `afterPipelineRun`, reaches
- * `onPipelineError` exactly once.
+ * `onPipelineError` exactly once (once in all processes: a failure that another process already
+ * reported through it, `pipelineErrorReported`, is only rethrown).
  */
 export async function runPipeline(args: {
   pipeline: Pipeline;
@@ -35,7 +37,8 @@ export async function runPipeline(args: {
     return runResult;
   } catch (thrown) {
     const error = asError(thrown);
-    await settle(hooks.hook.onPipelineError.call({ error, runParams, pipeline, catalog }));
+    if (!pipelineErrorReported(error))
+      await settle(hooks.hook.onPipelineError.call({ error, runParams, pipeline, catalog }));
     throw error;
   }
 }

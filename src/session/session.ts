@@ -15,6 +15,7 @@ import type { ProjectContext } from '../run-types/project-context.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
 import { buildCatalog } from '../project/build-catalog.ts';
 import { createProjectHooks } from '../project/project-hooks.ts';
+import { DEFAULT_PLUGINS_MODULE, defaultPlugins } from '../plugins/default-plugins.ts';
 import { checkRun } from './check-run.ts';
 import { filterPipeline } from './filter-pipeline.ts';
 import type { UnsavedOutput } from './unsaved-outputs.ts';
@@ -132,6 +133,7 @@ export class Session {
     const { manager, discovery } = await createProjectHooks(settings, {
       role: 'main',
       incremental: incrementalSettings(options.incremental),
+      builtIns: defaultPlugins,
     });
     return new Session(settings, manager, discovery, options);
   }
@@ -201,7 +203,11 @@ export class Session {
     // Before the check builds datasets: building an undeclared name makes it a memory dataset.
     const unsaved = unsavedOutputs(pipeline, catalog);
     // Before any pipeline hook: a run that can't start is a configuration error, not a failed run.
-    await checkRun({ pipeline, registered, catalog, hooks: this.hooks, runParams });
+    const registeredPipelines = {
+      names: this.settings.pipelineNames(),
+      get: (name: string) => this.settings.pipeline(name),
+    };
+    await checkRun({ pipeline, registered, registeredPipelines, catalog, hooks: this.hooks, runParams });
     const state = newRunState();
     const startedAt = new Date().toISOString();
     const record = (status: RecordedRunStatus, resumeFrom: readonly string[] = []) =>
@@ -234,6 +240,7 @@ export class Session {
             pipelineName: runParams.pipelineName,
             loadVersions,
             ...(this.#incremental === undefined ? {} : { incremental: this.#incremental }),
+            builtInPlugins: DEFAULT_PLUGINS_MODULE,
           },
         },
       });

@@ -28,10 +28,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['hooks'],
   ['project'], // opening a project in a process: settings, project hooks, catalog
   ['runner'],
-  ['session'],
   ['run-store'], // the SQLite run store the tracking plugin writes and `sluice runs` reads
   ['plugin-api'],
   ['plugins'],
+  ['session'], // opens a project for a run, with the built-in plugins
   ['cli'],
   ['index.ts', 'dataset-api'], // the package's entry points
 ];
@@ -40,18 +40,7 @@ export const LAYERS: readonly (readonly string[])[] = [
  * Upward imports the code still makes, each with its reason. The test fails when one disappears,
  * so that this list only shrinks. Add nothing here without a reason a reviewer accepts.
  */
-export const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
-  {
-    from: 'project/project-hooks.ts',
-    to: 'plugins/default-plugins.ts',
-    why: 'opening a project registers the built-in plugins, in the main process and in every worker',
-  },
-  {
-    from: 'plugins/step-hooks/references.ts',
-    to: 'index.ts',
-    why: "a step hook taken from the `sluice` module resolves against the package's own entry point",
-  },
-];
+export const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [];
 
 /** Where a file of src/ sits: the layer's index and the unit (folder, or `.`/`index.ts`) it belongs to. */
 export function placeOf(file: string): { layer: number; unit: string } {
@@ -157,8 +146,8 @@ test('the checker sees every kind of import and names the rule it breaks', () =>
     "import { parse } from 'yaml';",
   ].join('\n');
   assert.deepEqual(violations(importsOf('io/catalog.ts', text)), [
-    'src/io/catalog.ts:1 → src/session/run-pipeline.ts (io is on layer 4, below session on layer 8)',
-    'src/io/catalog.ts:2 → src/session/session.ts (io is on layer 4, below session on layer 8)',
+    'src/io/catalog.ts:1 → src/session/run-pipeline.ts (io is on layer 4, below session on layer 11)',
+    'src/io/catalog.ts:2 → src/session/session.ts (io is on layer 4, below session on layer 11)',
     'src/io/catalog.ts:3 → src/cli/main.ts (io is on layer 4, below cli on layer 12)',
     'src/io/catalog.ts:4 → src/hooks/specs.ts (io is on layer 4, below hooks on layer 5)',
     'src/io/catalog.ts:6 → src/pipeline/pipeline.ts (io and pipeline are siblings on layer 4: neither imports the other)',

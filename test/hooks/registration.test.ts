@@ -159,8 +159,8 @@ for (const [label, value] of [
 // ---- implementation-level errors ----
 
 for (const [label, value, pattern] of [
-  ['a number', 42, /expected a function or \{ handler, \.\.\.options \}, got number 42/],
-  ['a string', 'run', /expected a function or \{ handler, \.\.\.options \}, got string "run"/],
+  ['a number', 42, /expected a function or \{ handler, \.\.\.options \}, got a number \(42\)/],
+  ['a string', 'run', /expected a function or \{ handler, \.\.\.options \}, got "run"/],
   ['null', null, /got null/],
   ['an array', [() => undefined], /got an array/],
   ['an object without handler', { tryfirst: true }, /got an object/],
@@ -176,7 +176,7 @@ for (const [label, value, pattern] of [
 
 test('a handler that is not a function is rejected', () => {
   const error = registrationError({ beforeNodeRun: { handler: 'nope' } }, 'bad');
-  assert.match(error.message, /"handler" must be a function, got string "nope"/);
+  assert.match(error.message, /"handler" must be a function, got "nope"/);
 });
 
 test('a hook value that is undefined gets a readable message', () => {

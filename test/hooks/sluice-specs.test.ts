@@ -16,7 +16,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
   assert.deepEqual(specs, {
     afterContextCreated: ['context'],
     afterCatalogCreated: ['catalog', 'confCatalog', 'confCreds', 'parameters', 'saveVersion', 'loadVersions'],
-    validatePipelineRun: ['runParams', 'pipeline', 'catalog'],
+    validatePipelineRun: ['runParams', 'pipeline', 'catalog', 'registeredPipelines'],
     beforePipelineRun: ['runParams', 'pipeline', 'catalog'],
     afterPipelineRun: ['runParams', 'runResult', 'pipeline', 'catalog'],
     onPipelineError: ['error', 'runParams', 'pipeline', 'catalog'],

@@ -142,7 +142,7 @@ test('bad retry options and unknown keys name the file, line and the nearest val
     ],
     [
       'pipeline:\n  on_success: 3\n',
-      /hooks\.yml:2:3: .*a step hook is written as "module#export", not number 3/,
+      /hooks\.yml:2:3: .*a step hook is written as "module#export", not a number \(3\)/,
     ],
   ];
   for (const [yaml, expected] of cases) {

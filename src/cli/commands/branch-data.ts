@@ -1,4 +1,5 @@
 import { isParameterName } from '../../io/catalog-parameters.ts';
+import { defaultPlugins } from '../../plugins/default-plugins.ts';
 import { createProjectHooks } from '../../project/project-hooks.ts';
 import { buildCatalog } from '../../project/build-catalog.ts';
 import { newRunId } from '../../session/run-id.ts';
@@ -59,7 +60,7 @@ async function copiesOf(
     }
     branch = state.branch;
   }
-  const { manager } = await createProjectHooks(settings, { role: 'main' });
+  const { manager } = await createProjectHooks(settings, { role: 'main', builtIns: defaultPlugins });
   const runId = newRunId();
   const { catalog, context: project } = await buildCatalog({
     settings,

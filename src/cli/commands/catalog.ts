@@ -1,6 +1,7 @@
 import type { DataCatalog } from '../../io/catalog.ts';
 import { isParameterName } from '../../io/catalog-parameters.ts';
 import { createProjectHooks } from '../../project/project-hooks.ts';
+import { defaultPlugins } from '../../plugins/default-plugins.ts';
 import { buildCatalog } from '../../project/build-catalog.ts';
 import { newRunId } from '../../session/run-id.ts';
 import { DEFAULT_PIPELINE, loadSettings } from '../../project/settings.ts';
@@ -19,7 +20,7 @@ export async function catalogListCommand(
   options: { pipeline?: string[]; env?: string },
 ): Promise<void> {
   const settings = await loadSettings(context.projectPath);
-  const { manager } = await createProjectHooks(settings, { role: 'main' });
+  const { manager } = await createProjectHooks(settings, { role: 'main', builtIns: defaultPlugins });
   const runId = newRunId();
   const { catalog } = await buildCatalog({
     settings,

@@ -75,7 +75,7 @@ async function findProblems(projectPath: string, options: CheckOptions): Promise
   const problems: PreflightProblem[] = [];
   let hooks: SluiceHookManager;
   try {
-    const opened = await createProjectHooks(settings, { role: 'main' });
+    const opened = await createProjectHooks(settings, { role: 'main', builtIns: defaultPlugins });
     hooks = opened.manager;
     problems.push(...unknownDisabledPlugins(settings, opened.discovery));
   } catch (error) {

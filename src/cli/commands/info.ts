@@ -1,4 +1,5 @@
 import { createProjectHooks } from '../../project/project-hooks.ts';
+import { defaultPlugins } from '../../plugins/default-plugins.ts';
 import { discoverPlugins } from '../../hooks/discovery.ts';
 import { findConfigFile, loadSettings } from '../../project/settings.ts';
 import { SLUICE_VERSION } from '../../version.ts';
@@ -17,7 +18,10 @@ export async function infoCommand(context: CliContext): Promise<void> {
     return;
   }
   const settings = await loadSettings(context.projectPath);
-  const { manager, discovery } = await createProjectHooks(settings, { role: 'main' });
+  const { manager, discovery } = await createProjectHooks(settings, {
+    role: 'main',
+    builtIns: defaultPlugins,
+  });
   out(`project: ${settings.projectPath}`);
   out();
   out('plugins (registration order):');

@@ -1,3 +1,4 @@
+import { defaultPlugins } from '../../plugins/default-plugins.ts';
 import { loadSettings } from '../../project/settings.ts';
 import {
   assertQueueName,
@@ -12,7 +13,8 @@ import {
 } from '../../runner/distributed/distributed-runner.ts';
 import { DEFAULT_EXCHANGE_LIMIT_BYTES } from '../../runner/distributed/exchange-store.ts';
 import { coordinatorLostReporter, nodeJobHandler } from '../../runner/distributed/node-job-handler.ts';
-import { redactRedisUrl, resolveRedisUrl } from '../../runner/distributed/redis-url.ts';
+import { redactUrl } from '../../io/datasets/redact.ts';
+import { resolveRedisUrl } from '../../runner/distributed/redis-url.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { ExitCodeValue } from '../exit-codes.ts';
 import type { CliContext } from '../main.ts';
@@ -67,12 +69,12 @@ export async function workerCommand(
     process.on('SIGTERM', onSignal);
   });
   await transport.consume(
-    nodeJobHandler({ projectPath: settings.projectPath, exchange: transport.exchange }),
+    nodeJobHandler({ projectPath: settings.projectPath, builtIns: defaultPlugins }),
     concurrency,
-    coordinatorLostReporter({ projectPath: settings.projectPath, queue }),
+    coordinatorLostReporter({ projectPath: settings.projectPath, queue, builtIns: defaultPlugins }),
   );
   context.stdout.write(
-    `sluice worker ready: queue "${queue}" on ${redactRedisUrl(redisUrl)}, concurrency ${concurrency}, project ${settings.projectPath} (worker ${transport.id})\n`,
+    `sluice worker ready: queue "${queue}" on ${redactUrl(redisUrl)}, concurrency ${concurrency}, project ${settings.projectPath} (worker ${transport.id})\n`,
   );
   const signal = await stopping;
   context.stdout.write(

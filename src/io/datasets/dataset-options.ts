@@ -5,6 +5,7 @@ import { DatasetError } from '../dataset.ts';
 import type { DatasetFactory, DatasetFactoryContext } from '../dataset-registry.ts';
 import { didYouMean, nearest } from '../../suggest.ts';
 import { isPlainObject } from '../../values.ts';
+import { describeValue } from '../../values.ts';
 
 /** Whose options are being read: named in every error so the user finds the YAML entry at once. */
 export interface OptionsOwner {
@@ -59,7 +60,7 @@ export class OptionReader {
       throw this.#error(
         prefix === ''
           ? 'its options must be a mapping'
-          : `option "${prefix}" must be a mapping, got ${kind(values)}`,
+          : `option "${prefix}" must be a mapping, got ${describeValue(values, { wording: 'config' })}`,
       );
     }
     this.#values = values;
@@ -137,7 +138,7 @@ export class OptionReader {
     if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
       const suggestion = typeof value === 'string' ? didYouMean(value, choices) : '';
       throw this.#error(
-        `option "${this.path(key)}" must be one of ${choices.join(', ')}, got ${describeValue(value)}.${suggestion}`,
+        `option "${this.path(key)}" must be one of ${choices.join(', ')}, got ${describeValue(value, { wording: 'config' })}.${suggestion}`,
       );
     }
     return value as T;
@@ -186,7 +187,10 @@ export class OptionReader {
 
   /** An error about the value of `key` that names the expected shape and the actual type. */
   invalid(key: string, expectation: string, value: unknown, hint?: string): DatasetError {
-    return this.#error(`option "${this.path(key)}" ${expectation}, got ${describeValue(value)}`, hint);
+    return this.#error(
+      `option "${this.path(key)}" ${expectation}, got ${describeValue(value, { wording: 'config' })}`,
+      hint,
+    );
   }
 
   /** A free-form error about this dataset's options. */
@@ -205,20 +209,4 @@ export class OptionReader {
       ...(hint === undefined ? {} : { hint }),
     });
   }
-}
-
-function kind(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `a ${typeof value}`;
-}
-
-/** Numbers and booleans are safe and helpful to echo; strings might be secrets, so only short words are. */
-function describeValue(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean') return `${kind(value)} (${String(value)})`;
-  if (typeof value === 'string') {
-    return /^[\w.-]{0,24}$/.test(value) ? `"${value}"` : `a string of ${value.length} characters`;
-  }
-  return kind(value);
 }

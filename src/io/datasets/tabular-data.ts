@@ -7,6 +7,7 @@ import type { Table } from 'apache-arrow';
 import { DatasetError } from '../dataset.ts';
 import type { OptionsOwner } from './dataset-options.ts';
 import { datasetSubject } from './dataset-options.ts';
+import { describeValue } from '../../values.ts';
 
 /** One record: column name to value. */
 export type Row = Record<string, unknown>;
@@ -56,7 +57,7 @@ export function unsavableDataError(
   advice: { suffix?: string; hint?: string } = {},
 ): DatasetError {
   return new DatasetError(
-    `${datasetSubject(owner)}: save() expects ${expected}; got ${describeValue(data)}.${advice.suffix ?? ''}`,
+    `${datasetSubject(owner)}: save() expects ${expected}; got ${Array.isArray(data) ? 'an array that is not all plain objects' : describeValue(data, { echo: false })}.${advice.suffix ?? ''}`,
     {
       datasetName: owner.name,
       ...(advice.hint === undefined ? {} : { hint: advice.hint }),
@@ -65,12 +66,6 @@ export function unsavableDataError(
 }
 
 /** A short description of an unexpected value, for "save() expects rows or an Arrow table; got ...". */
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array that is not all plain objects';
-  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
-  return `a ${typeof value}`;
-}
 
 /** JSON text for a value; bigints (which `JSON.stringify` rejects) become numbers when safe, else strings. */
 export function toJsonText(value: unknown): string {

@@ -23,7 +23,7 @@
  * ```
  */
 import type { ConfigLoader, ConfigLocation } from '../../plugin-api/index.ts';
-import { didYouMean } from '../../plugin-api/index.ts';
+import { didYouMean, isMapping } from '../../plugin-api/index.ts';
 import type { AlertKind } from './alert.ts';
 import { ALERT_KINDS } from './alert.ts';
 import type { Alerter, AlerterType } from './alerter.ts';
@@ -397,8 +397,4 @@ class AlertsReader {
       ...options,
     });
   }
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

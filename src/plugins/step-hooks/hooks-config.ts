@@ -10,7 +10,7 @@
  * ```
  */
 import type { ConfigLoader, ConfigLocation, RetryPolicy } from '../../plugin-api/index.ts';
-import { didYouMean } from '../../plugin-api/index.ts';
+import { describeValue, didYouMean, isMapping } from '../../plugin-api/index.ts';
 import { StepHookConfigError } from './errors.ts';
 import type { ConfiguredHook, ReferenceResolver } from './references.ts';
 
@@ -109,7 +109,7 @@ class EntryReader {
     if (!isMapping(value)) {
       throw this.#error(
         path,
-        `must be a mapping of on_success, on_failure, on_retry and retries, not ${describe(value)}.`,
+        `must be a mapping of on_success, on_failure, on_retry and retries, not ${describeValue(value, { wording: 'config' })}.`,
       );
     }
     const hooks: Partial<Record<StepHookKind, readonly ConfiguredHook[]>> = {};
@@ -139,7 +139,7 @@ class EntryReader {
       if (typeof reference !== 'string') {
         throw this.#error(
           at,
-          `a step hook is written as "module#export", not ${describe(reference)}.`,
+          `a step hook is written as "module#export", not ${describeValue(reference, { wording: 'config' })}.`,
           'e.g. ./src/hooks.ts#onFailure or sluice#alertOnFailure',
         );
       }
@@ -153,7 +153,11 @@ class EntryReader {
     const hint = 'e.g. retries: { max: 2, delay_ms: 500, backoff: exponential, jitter: 0.2 }';
     if (typeof setting === 'number') setting = { max: setting };
     if (!isMapping(setting))
-      throw this.#error(path, `must be a number of retries or a mapping, not ${describe(setting)}.`, hint);
+      throw this.#error(
+        path,
+        `must be a number of retries or a mapping, not ${describeValue(setting, { wording: 'config' })}.`,
+        hint,
+      );
     for (const key of Object.keys(setting)) {
       if (!RETRY_KEYS.includes(key))
         throw this.#error(
@@ -215,15 +219,4 @@ class EntryReader {
       ...(hint === undefined ? {} : { hint }),
     });
   }
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -4,7 +4,7 @@
  * passed on. A node's own error stays the run's error; a successful node stays successful.
  */
 import type { StepHookContext } from '../../plugin-api/index.ts';
-import { isPromiseLike } from '../../plugin-api/index.ts';
+import { asError, isPromiseLike } from '../../plugin-api/index.ts';
 import type { StepHookKind } from './hooks-config.ts';
 import type { ConfiguredHook } from './references.ts';
 
@@ -58,8 +58,4 @@ function invokeOne(
 export function formatFailure(failure: StepHookFailure): string {
   const message = failure.error.message.split('\n', 1)[0]!.trim() || failure.error.name;
   return `sluice: step hook ${failure.kind} "${failure.hook}" of node "${failure.nodeName}" failed: ${failure.error.name}: ${message}`;
-}
-
-function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
 }

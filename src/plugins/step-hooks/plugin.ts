@@ -1,4 +1,10 @@
-import type { StepOutcome, ProjectContext, SluicePlugin, StepHookContext } from '../../plugin-api/index.ts';
+import type {
+  StepOutcome,
+  ProjectContext,
+  SluicePlugin,
+  StepHook,
+  StepHookContext,
+} from '../../plugin-api/index.ts';
 import { PluginHookError, StepTracker, definePlugin, isPromiseLike } from '../../plugin-api/index.ts';
 import type { StepHookKind } from './hooks-config.ts';
 import { EMPTY_HOOKS_CONFIG, loadHooksConfig } from './hooks-config.ts';
@@ -18,6 +24,12 @@ export interface StepHooksOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** The clock for durations, in milliseconds. Default `performance.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * The step hooks a `sluice#<name>` reference names (Sluice's own: `alertOnFailure`,
+   * `alertOnSuccess`; the `stepHooksPlugin` of the `sluice` module passes them). Without them,
+   * `sluice` resolves from the project like any installed package.
+   */
+  readonly builtInHooks?: Readonly<Record<string, StepHook<any>>> | undefined;
 }
 
 /** The plugin, with what it recorded in this process. */
@@ -73,7 +85,10 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
     log(state.project === undefined ? line : state.project.redact(line));
   };
   const references = (): ReferenceResolver =>
-    (state.resolver ??= new ReferenceResolver(state.project?.projectPath ?? process.cwd()));
+    (state.resolver ??= new ReferenceResolver(
+      state.project?.projectPath ?? process.cwd(),
+      options.builtInHooks,
+    ));
 
   const fire = (kind: StepHookKind, outcome: StepOutcome, plan: NodePlan): void | Promise<void> => {
     const hooks = plan.hooks[kind];
@@ -93,15 +108,15 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
     calls: state.calls,
     async afterContextCreated({ context }) {
       state.project = context;
-      state.resolver = new ReferenceResolver(context.projectPath);
+      state.resolver = new ReferenceResolver(context.projectPath, options.builtInHooks);
       // No plan of an earlier run carries over, even while hooks.yml loads.
       state.plans = new NodePlans(state.plans.config, references, record, log);
       const config = await loadHooksConfig(context.config, state.resolver);
       state.plans = new NodePlans(config, references, record, log);
     },
-    async validatePipelineRun({ pipeline, runParams }) {
+    async validatePipelineRun({ pipeline, registeredPipelines }) {
       // Main process, before the run starts: refuse it when hooks.yml or a node names nothing real.
-      await checkHookTargets(state.plans.config, pipeline, runParams.projectPath, state.project?.config);
+      await checkHookTargets(state.plans.config, pipeline, registeredPipelines, state.project?.config);
       for (const node of pipeline.nodes) await state.plans.prepare(node);
     },
     onNodeStart({ node, runId }) {

@@ -42,10 +42,11 @@ const STEP_HOOK: ExportCheck<StepHook<any>> = {
 export class ReferenceResolver {
   readonly #references: ModuleReferences;
 
-  constructor(projectPath: string) {
+  /** @param builtInHooks what `sluice#<name>` names; without them `sluice` is resolved as a package. */
+  constructor(projectPath: string, builtInHooks?: Readonly<Record<string, unknown>>) {
     this.#references = new ModuleReferences(projectPath, {
-      // The built-in hooks come from this very package, whether or not the project installed it by name.
-      builtins: { sluice: async () => (await import('../../index.ts')) as Record<string, unknown> },
+      // The built-in hooks, whether or not the project installed Sluice by name.
+      ...(builtInHooks === undefined ? {} : { builtins: { sluice: async () => ({ ...builtInHooks }) } }),
     });
   }
 

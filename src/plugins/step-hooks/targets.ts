@@ -3,8 +3,8 @@
  * the run's (filtered) pipeline may still belong to the registered pipelines (hooks.yml serves
  * every pipeline of the project), so those are consulted, lazily, before calling a name unknown.
  */
-import type { ConfigLoader, Pipeline } from '../../plugin-api/index.ts';
-import { loadSettings, nearest } from '../../plugin-api/index.ts';
+import type { ConfigLoader, Pipeline, RegisteredPipelines } from '../../plugin-api/index.ts';
+import { nearest } from '../../plugin-api/index.ts';
 import { StepHookConfigError } from './errors.ts';
 import type { HooksConfig } from './hooks-config.ts';
 import { HOOKS_CONFIG_KEY } from './hooks-config.ts';
@@ -12,7 +12,7 @@ import { HOOKS_CONFIG_KEY } from './hooks-config.ts';
 export async function checkHookTargets(
   config: HooksConfig,
   pipeline: Pipeline,
-  projectPath: string,
+  registeredPipelines: RegisteredPipelines,
   loader: ConfigLoader | undefined,
 ): Promise<void> {
   const nodeNames = new Set(pipeline.nodes.map((node) => node.name));
@@ -21,7 +21,8 @@ export async function checkHookTargets(
   let unknownTags = [...config.tags.keys()].filter((tag) => !tags.has(tag));
   if (unknownNodes.length === 0 && unknownTags.length === 0) return;
 
-  for await (const registered of registeredPipelines(projectPath)) {
+  for (const name of registeredPipelines.names) {
+    const registered = await registeredPipelines.get(name);
     for (const node of registered.nodes) {
       nodeNames.add(node.name);
       for (const tag of node.tags) tags.add(tag);
@@ -52,17 +53,6 @@ export async function checkHookTargets(
       hint: `Tags in use: ${[...tags].sort().join(', ') || 'none'}.`,
     },
   );
-}
-
-/** Every registered pipeline, imported one at a time; none when the project can't be loaded (a bare runPipeline). */
-async function* registeredPipelines(projectPath: string): AsyncGenerator<Pipeline> {
-  let settings;
-  try {
-    settings = await loadSettings(projectPath);
-  } catch {
-    return;
-  }
-  for (const name of settings.pipelineNames()) yield await settings.pipeline(name);
 }
 
 function optionalLocation<T>(location: T | undefined): { location?: T } {

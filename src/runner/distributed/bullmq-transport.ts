@@ -1,15 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { deserialize, serialize } from 'node:v8';
-import { Queue, QueueEvents, Worker } from 'bullmq';
+import { deserialize } from 'node:v8';
+import { Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-import { CoordinatorLostError, DistributedRunnerError, RedisUnreachableError } from './errors.ts';
-import type { ExchangeStore } from './exchange-store.ts';
+import { RunCancelledError } from '../errors.ts';
+import {
+  CoordinatorLostError,
+  DistributedRunnerError,
+  RedisLostError,
+  RedisUnreachableError,
+} from './errors.ts';
 import { RedisExchangeStore } from './redis-exchange-store.ts';
-import { KEY_PREFIX, runKey, workersKey } from './redis-keys.ts';
-import { redactRedisUrl } from './redis-url.ts';
+import { BATCH_FIELD, RedisJobReply } from './redis-job-reply.ts';
+import { cancelChannel, KEY_PREFIX, runKey, workersKey } from './redis-keys.ts';
+import { redactUrl } from '../../io/datasets/redact.ts';
 import type {
   CoordinatorTransport,
   NodeJob,
@@ -79,7 +85,7 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
     await probe.ping();
   } catch (error) {
     probe.disconnect();
-    throw new RedisUnreachableError(redactRedisUrl(url), socketError ?? error);
+    throw new RedisUnreachableError(redactUrl(url), socketError ?? error);
   }
   probe.disconnect();
   const redis = new Redis(url, options);
@@ -88,35 +94,41 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
   return redis;
 }
 
-function encode(message: RunMessage): Buffer {
-  return serialize(message);
-}
+/** The value of a run's `lost` key once its coordinator claimed the outcome (`RunChannel.claimOutcome`). */
+const CLAIMED_BY_COORDINATOR = 'coordinator';
 
 /**
  * The coordinator's side on BullMQ. Node jobs go on the queue `sluice:q:<queue>`; each run gets a
  * Redis stream (`sluice:run:<runId>:messages`) that workers append to and the coordinator reads
  * with a blocking XREAD. A stream rather than BullMQ's QueueEvents or job progress: it is the
- * run's own (runs never see each other's traffic), it keeps every message in order (relayed
- * events before the node's completion, as on the parallel runner), it carries V8-serialised
- * messages (run messages keep Dates and Maps), and a reader that reconnects resumes from the
- * last id it saw instead of losing what was sent meanwhile.
+ * run's own (runs never see each other's traffic, nor the queue's own events), it keeps every
+ * message in order (relayed events before the node's completion, as on the parallel runner), it
+ * carries V8-serialised batches (run messages keep Dates and Maps), and a reader that reconnects
+ * resumes from the last id it saw instead of losing what was sent meanwhile.
  */
 export class BullmqCoordinatorTransport implements CoordinatorTransport {
   readonly queue: string;
-  readonly exchange: ExchangeStore;
+  readonly exchange: RedisExchangeStore;
   readonly #redis: Redis;
   readonly #bullQueue: Queue;
   readonly #options: BullmqTransportOptions;
+  /** What the connection last said about its socket (ECONNREFUSED...): says more than a failed command. */
+  #socketError: Error | undefined;
+  /** Redis failed mid-run: the run's last steps skip it rather than wait on reconnections. */
+  #redisLost = false;
 
   private constructor(redis: Redis, options: BullmqTransportOptions) {
     this.queue = options.queue;
     this.#redis = redis;
     this.#options = options;
+    redis.on('error', (error: Error) => (this.#socketError = error));
+    redis.on('ready', () => (this.#socketError = undefined));
     this.exchange = new RedisExchangeStore(redis, {
       limitBytes: options.exchangeLimitBytes,
       ttlMs: options.runTtlMs,
     });
     this.#bullQueue = new Queue(options.queue, { connection: redis, prefix: BULLMQ_PREFIX });
+    this.#bullQueue.on('error', () => {});
   }
 
   static async open(options: BullmqTransportOptions): Promise<BullmqCoordinatorTransport> {
@@ -125,10 +137,18 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
     return new BullmqCoordinatorTransport(redis, options);
   }
 
+  /** Redis failed mid-run: the error names the URL (without credentials). */
+  #lost(error: unknown): Error {
+    if (error instanceof DistributedRunnerError) return error;
+    this.#redisLost = true;
+    return new RedisLostError(redactUrl(this.#options.redisUrl), this.#socketError ?? error);
+  }
+
   async openRun(runId: string, receive: (message: RunMessage) => void): Promise<RunChannel> {
     const { runTtlMs } = this.#options;
     const stream = runKey(runId, 'messages');
     const heartbeat = runKey(runId, 'coordinator');
+    const lostKey = runKey(runId, 'lost');
     // The stream exists before any job, so that workers append with NOMKSTREAM and never
     // recreate it (without expiry) after the run removed it.
     await this.#redis.multi().xadd(stream, '*', 'open', '1').pexpire(stream, runTtlMs).exec();
@@ -138,6 +158,16 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
       this.#redis.set(heartbeat, String(process.pid), 'PX', coordinatorHeartbeatMs).catch(() => {});
     await beat();
     const beating = setInterval(() => void beat(), coordinatorHeartbeatMs / 3);
+    /** Jobs out (enqueued, not yet answered), by job id: the queue may fail one on its own. */
+    const out = new Map<string, string>();
+    const jobIds = new Map<string, string>();
+    const answer = (message: RunMessage) => {
+      if (message.type === 'done' || message.type === 'failed') {
+        const jobId = jobIds.get(message.nodeName);
+        if (jobId !== undefined) out.delete(jobId);
+      }
+      receive(message);
+    };
     const reader = this.#redis.duplicate({ maxRetriesPerRequest: null });
     reader.on('error', () => {});
     let closed = false;
@@ -154,55 +184,36 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
         for (const [, entries] of batch ?? []) {
           for (const [id, fields] of entries) {
             lastId = id.toString();
-            if (fields[0]?.toString() !== 'm' || fields[1] === undefined) continue;
-            receive(deserialize(fields[1]) as RunMessage);
+            if (fields[0]?.toString() !== BATCH_FIELD || fields[1] === undefined) continue;
+            for (const message of deserialize(fields[1]) as RunMessage[]) answer(message);
           }
         }
       }
     })();
     reading.catch(() => {});
-    const jobIds = new Map<string, string>();
-    const nodesByJobId = new Map<string, string>();
-    // A job BullMQ fails on its own (its worker died more than maxStalledCount times, or the
-    // worker could not even report) never reaches the run's stream: hear of it here instead.
-    const queueEventsConnection = this.#redis.duplicate({ maxRetriesPerRequest: null });
-    queueEventsConnection.on('error', () => {});
-    const queueEvents = new QueueEvents(this.queue, {
-      connection: queueEventsConnection,
-      prefix: BULLMQ_PREFIX,
-    });
-    queueEvents.on('error', () => {});
-    queueEvents.on('failed', ({ jobId, failedReason }) => {
-      const nodeName = nodesByJobId.get(jobId);
-      if (nodeName === undefined) return;
-      receive({
-        type: 'failed',
-        nodeName,
-        error: {
-          name: 'DistributedRunnerError',
-          message: `The queue gave up on node "${nodeName}": ${failedReason}`,
-          stack: undefined,
-          hint: 'A worker running it died (or lost Redis) too many times; see maxStalledCount in docs/distributed.md.',
-        },
-      });
-    });
-    await queueEvents.waitUntilReady();
     const queue = this.#bullQueue;
     const redis = this.#redis;
     const exchange = this.exchange;
     const workers = workersKey(this.queue);
+    const failedJobs = queue.toKey('failed');
+    const lostRedis = (error: unknown) => this.#lost(error);
     return {
       enqueue: async (job: NodeJob) => {
         // BullMQ job ids may not hold ':'; run ids don't, and nodes are numbered within the run.
         const jobId = `${runId}.${jobIds.size + 1}`;
         jobIds.set(job.nodeName, jobId);
-        nodesByJobId.set(jobId, job.nodeName);
-        await queue.add(job.nodeName, job, {
-          jobId,
-          attempts: 1,
-          removeOnComplete: true,
-          removeOnFail: { age: Math.ceil(runTtlMs / 1000) },
-        });
+        out.set(jobId, job.nodeName);
+        try {
+          await queue.add(job.nodeName, job, {
+            jobId,
+            attempts: 1,
+            removeOnComplete: true,
+            removeOnFail: { age: Math.ceil(runTtlMs / 1000) },
+          });
+        } catch (error) {
+          out.delete(jobId);
+          throw lostRedis(error);
+        }
       },
       withdraw: async (nodeName) => {
         const jobId = jobIds.get(nodeName);
@@ -212,33 +223,97 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
           return false;
         try {
           await job.remove();
+          out.delete(jobId);
           return true;
         } catch {
           return false; // a worker took it meanwhile
         }
       },
       workers: async () => {
+        let lostBy: string | null;
+        let capacity: WorkerCapacity;
+        try {
+          lostBy = await redis.get(lostKey);
+          capacity = await liveWorkers(redis, workers, this.queue);
+          // A job BullMQ failed on its own (its worker died more than maxStalledCount times, or
+          // could not even report) never reaches the run's stream: look for the jobs out among
+          // the queue's failed ones, once per check rather than following every queue event.
+          await reportJobsTheQueueFailed(redis, queue, failedJobs, out, answer);
+        } catch (error) {
+          throw lostRedis(error);
+        }
         // A worker reported this run lost (this process stalled or was cut off from Redis longer
-        // than its heartbeat lives): nothing it waits for will come.
-        if ((await redis.exists(runKey(runId, 'lost'))) === 1)
-          throw new CoordinatorLostError(runId, this.queue);
-        return liveWorkers(redis, workers, this.queue);
+        // than its heartbeat lives): nothing it waits for will come, and onPipelineError fired there.
+        if (lostBy !== null && lostBy !== CLAIMED_BY_COORDINATOR)
+          throw new CoordinatorLostError(runId, this.queue, lostBy);
+        return capacity;
+      },
+      cancel: async () => {
+        await redis.publish(cancelChannel(this.queue), runId);
+      },
+      claimOutcome: async () => {
+        // Redis is gone: no worker can report the run either, so this process does.
+        if (this.#redisLost) return undefined;
+        try {
+          const won = await redis.set(lostKey, CLAIMED_BY_COORDINATOR, 'PX', runTtlMs, 'NX');
+          if (won === 'OK') return undefined;
+          const reporter = await redis.get(lostKey);
+          return reporter === CLAIMED_BY_COORDINATOR || reporter === null ? undefined : reporter;
+        } catch {
+          return undefined;
+        }
       },
       close: async () => {
         closed = true;
         clearInterval(beating);
         reader.disconnect();
-        await queueEvents.close().catch(() => {});
-        queueEventsConnection.disconnect();
         await reading.catch(() => {});
+        // Without Redis the run's keys can't be removed now; they expire after runTtlMs.
+        if (this.#redisLost) return;
+        // The `lost` key stays until it expires: a worker that saw the heartbeat lapse as the run
+        // ended finds the outcome claimed and reports nothing.
         await Promise.allSettled([redis.del(stream, heartbeat), exchange.clear(runId)]);
       },
     };
   }
 
   async close(): Promise<void> {
-    await this.#bullQueue.close();
+    // With Redis gone BullMQ's close may wait on its connection: it is dropped right after anyway.
+    await Promise.race([
+      this.#bullQueue.close(),
+      new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+    ]);
     this.#redis.disconnect();
+  }
+}
+
+/** Answers `failed` for the jobs out that the queue failed by itself, with BullMQ's reason. */
+async function reportJobsTheQueueFailed(
+  redis: Redis,
+  queue: Queue,
+  failedJobs: string,
+  out: Map<string, string>,
+  answer: (message: RunMessage) => void,
+): Promise<void> {
+  if (out.size === 0) return;
+  const ids = [...out.keys()];
+  const scores = (await redis.pipeline(ids.map((id) => ['zscore', failedJobs, id])).exec()) ?? [];
+  for (const [index, [error, score]] of scores.entries()) {
+    if (error !== null || score === null) continue;
+    const jobId = ids[index]!;
+    const nodeName = out.get(jobId);
+    if (nodeName === undefined) continue;
+    const job = await queue.getJob(jobId);
+    answer({
+      type: 'failed',
+      nodeName,
+      error: {
+        name: 'DistributedRunnerError',
+        message: `The queue gave up on node "${nodeName}": ${job?.failedReason ?? 'no reason recorded'}`,
+        stack: undefined,
+        hint: 'A worker running it died (or lost Redis) too many times; see maxStalledCount in docs/distributed.md.',
+      },
+    });
   }
 }
 
@@ -253,19 +328,34 @@ async function liveWorkers(redis: Redis, set: string, queue: string): Promise<Wo
   return { alive: live.length, slots: live.reduce((sum, beat) => sum + (Number(beat) || 1), 0) };
 }
 
-/** The worker's side on BullMQ: a BullMQ Worker on the queue, plus a heartbeat the coordinators see. */
+/** How many cancelled runs a worker remembers (a job of one taken after the cancel is refused). */
+const CANCELLED_RUNS_KEPT = 256;
+
+/** A run a worker served lately: a job of it (to report the run lost) and its cancellation. */
+interface ServedRun {
+  readonly job: NodeJob;
+  readonly cancel: AbortController;
+}
+
+/**
+ * The worker's side on BullMQ: a BullMQ Worker on the queue, a heartbeat the coordinators see, and
+ * a subscription to the queue's cancel channel, on which coordinators announce cancelled runs.
+ */
 export class BullmqWorkerTransport implements WorkerTransport {
   readonly queue: string;
-  readonly exchange: ExchangeStore;
+  readonly exchange: RedisExchangeStore;
   readonly id: string;
   readonly #redis: Redis;
   readonly #options: BullmqTransportOptions;
   readonly #stall: StallSettings;
   #worker: Worker | undefined;
+  #subscriber: Redis | undefined;
   #beating: NodeJS.Timeout | undefined;
   #concurrency = 1;
-  /** A job of each run this worker served lately, by run id: whose coordinators it watches. */
-  readonly #served = new Map<string, NodeJob>();
+  /** The runs this worker served lately, by run id: whose coordinators it watches. */
+  readonly #served = new Map<string, ServedRun>();
+  /** Runs cancelled while this worker listened, oldest first. */
+  readonly #cancelled = new Set<string>();
   #watching: NodeJS.Timeout | undefined;
   #watch: Promise<void> = Promise.resolve();
 
@@ -285,7 +375,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
     options: BullmqTransportOptions,
     stall: StallSettings = DEFAULT_STALL_SETTINGS,
   ): Promise<BullmqWorkerTransport> {
-    // Relayed events go out one XADD each: auto-pipelining batches them without reordering.
+    // A node's loads and its batch of messages leave in one write when issued together.
     const redis = await connectRedis(options.redisUrl, { enableAutoPipelining: true });
     return new BullmqWorkerTransport(redis, options, stall);
   }
@@ -298,16 +388,17 @@ export class BullmqWorkerTransport implements WorkerTransport {
     const redis = this.#redis;
     const connection = redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
     connection.on('error', () => {});
-    const controller = new AbortController();
+    const subscriber = redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
+    subscriber.on('error', () => {});
+    subscriber.on('message', (_channel: string, runId: string) => this.#cancel(runId));
+    await subscriber.subscribe(cancelChannel(this.queue));
+    this.#subscriber = subscriber;
     const worker = new Worker<NodeJob>(
       this.queue,
       async (job: Job<NodeJob>) => {
-        this.#served.set(job.data.runId, job.data);
-        const stream = runKey(job.data.runId, 'messages');
-        const send = async (message: RunMessage) => {
-          await redis.xadd(stream, 'NOMKSTREAM', '*', 'm', encode(message));
-        };
-        await handler(job.data, send, controller.signal, { redelivered: job.stalledCounter > 0 });
+        const run = this.#serve(job.data);
+        const reply = new RedisJobReply(redis, this.exchange, job.data.runId);
+        await handler(job.data, reply, run.cancel.signal, { redelivered: job.stalledCounter > 0 });
       },
       {
         connection,
@@ -331,14 +422,33 @@ export class BullmqWorkerTransport implements WorkerTransport {
     }, COORDINATOR_CHECK_MS);
   }
 
+  #serve(job: NodeJob): ServedRun {
+    let run = this.#served.get(job.runId);
+    if (run === undefined) {
+      run = { job, cancel: new AbortController() };
+      if (this.#cancelled.has(job.runId)) run.cancel.abort(new RunCancelledError());
+      this.#served.set(job.runId, run);
+    }
+    return run;
+  }
+
+  /** A coordinator cancelled its run: the run's nodes here see their signal abort. */
+  #cancel(runId: string): void {
+    this.#cancelled.add(runId);
+    if (this.#cancelled.size > CANCELLED_RUNS_KEPT)
+      this.#cancelled.delete(this.#cancelled.values().next().value!);
+    this.#served.get(runId)?.cancel.abort(new RunCancelledError());
+  }
+
   /**
    * The run-failure sensor (the seed's): a run whose message stream still exists but whose
-   * coordinator's heartbeat expired lost its coordinator mid-run. One worker, by a Redis lock,
-   * removes the run's queued jobs, reports it (`onCoordinatorLost`), and removes the run's keys.
+   * coordinator's heartbeat expired lost its coordinator mid-run. One worker, by a Redis lock
+   * (which the coordinator takes too as its run ends), removes the run's queued jobs, reports it
+   * (`onCoordinatorLost`), and removes the run's keys.
    */
   async #watchCoordinators(onCoordinatorLost?: (job: NodeJob) => Promise<void>): Promise<void> {
     const redis = this.#redis;
-    for (const [runId, job] of [...this.#served]) {
+    for (const [runId, { job }] of [...this.#served]) {
       const [stream, heartbeat] = await Promise.all([
         redis.exists(runKey(runId, 'messages')),
         redis.exists(runKey(runId, 'coordinator')),
@@ -387,6 +497,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
     await this.#watch;
     // BullMQ's close waits for the running jobs to finish; nothing new is taken meanwhile.
     await this.#worker?.close();
+    this.#subscriber?.disconnect();
     await Promise.allSettled([
       this.#redis.del(workersKey(this.queue, this.id)),
       this.#redis.srem(workersKey(this.queue), this.id),

@@ -108,14 +108,20 @@ export async function coordinateRun(
     for (const name of slots.close(notStarted)) withdrawn.add(name);
     void withdrawQueued(channel, pending, withdrawn);
   };
-  const onAbort = withdraw;
+  // Cancelled: nothing more starts, and the workers abort the running nodes' signal.
+  const onAbort = () => {
+    withdraw();
+    void channel.cancel().catch(() => {});
+  };
+  let failure: { error: unknown } | undefined;
   try {
     if (toRun.size > 0) {
       slots.capacity = (await waitForWorker(channel, transport.queue, settings, signal)).slots;
       await shareFreeInputs(toRun, catalog, transport, runId);
       watchdog = watchWorkers(channel, transport.queue, settings, pending, slots, stopWatchdog.signal);
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     const freeOutputs = toRun.outputs();
     await executeNodes(toRun, {
       // The dispatch slots (the workers' concurrency) limit what is enqueued at once.
@@ -155,15 +161,20 @@ export async function coordinateRun(
       },
       afterNode: prepared.release,
     });
-  } finally {
-    const failed = prepared.state.failed;
-    for (let index = failed.length - 1; index >= 0; index--)
-      if (withdrawn.has(failed[index]!.nodeName)) failed.splice(index, 1);
-    signal?.removeEventListener('abort', onAbort);
-    stopWatchdog.abort();
-    await watchdog;
-    await channel.close();
+  } catch (error) {
+    failure = { error };
   }
+  const failed = prepared.state.failed;
+  for (let index = failed.length - 1; index >= 0; index--)
+    if (withdrawn.has(failed[index]!.nodeName)) failed.splice(index, 1);
+  signal?.removeEventListener('abort', onAbort);
+  stopWatchdog.abort();
+  await watchdog;
+  // Whichever way the run ended, a worker that reported it lost has fired onPipelineError already.
+  const reportedBy = await channel.claimOutcome();
+  await channel.close();
+  if (reportedBy !== undefined) throw new CoordinatorLostError(runId, transport.queue, reportedBy);
+  if (failure !== undefined) throw failure.error;
   return {
     outputs: await collectFreeOutputs(toRun, catalog),
     completedNodes: [...prepared.state.completed],
@@ -213,18 +224,17 @@ async function watchWorkers(
     try {
       workers = await channel.workers();
     } catch (error) {
-      if (error instanceof CoordinatorLostError) {
-        failAll(pending, error);
-        continue;
-      }
+      // The run was reported lost, or Redis failed (RedisLostError names its URL).
       failAll(
         pending,
-        new DistributedRunnerError(
-          `Lost the connection to the queue "${queue}": ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        ),
+        error instanceof DistributedRunnerError
+          ? error
+          : new DistributedRunnerError(
+              `Lost the connection to the queue "${queue}": ${asError(error).message}`,
+              {
+                cause: error,
+              },
+            ),
       );
       continue;
     }

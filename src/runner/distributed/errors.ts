@@ -37,15 +37,37 @@ export class ProjectMismatchError extends DistributedRunnerError {
   }
 }
 
+/** Redis failed while a run used it (stopped, restarted, unreachable). */
+export class RedisLostError extends DistributedRunnerError {
+  constructor(redactedUrl: string, cause: unknown) {
+    super(`Lost Redis at ${redactedUrl} mid-run: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+      hint: 'Check that Redis is running and reachable from every machine, then rerun (with --only-missing-outputs to skip the nodes whose outputs were saved).',
+    });
+  }
+}
+
 /** A distributed run's coordinator (the `sluice run` process) stopped renewing its heartbeat mid-run. */
 export class CoordinatorLostError extends DistributedRunnerError {
-  constructor(runId: string, queue: string) {
+  /**
+   * The worker that reported the run lost through `onPipelineError`, when the coordinator lived on
+   * to see it: the session rethrows the error without firing `onPipelineError` a second time.
+   */
+  readonly reportedBy: string | undefined;
+
+  constructor(runId: string, queue: string, reportedBy?: string) {
     super(
       `The coordinator of run ${runId} (queue "${queue}") stopped answering: it was killed, or lost Redis, before the run ended. Its remaining node jobs were removed.`,
       {
         hint: 'Nodes that had finished kept their saved outputs; rerun the pipeline (with --only-missing-outputs to skip what is done).',
       },
     );
+    this.reportedBy = reportedBy;
+  }
+
+  /** Its `onPipelineError` already fired in the worker that reported it. */
+  get pipelineErrorReported(): boolean {
+    return this.reportedBy !== undefined;
   }
 }
 

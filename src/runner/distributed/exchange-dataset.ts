@@ -35,7 +35,7 @@ export class ExchangeDataset implements Dataset {
     return value;
   }
 
-  save(data: unknown): Promise<void> {
+  save(data: unknown): void | Promise<void> {
     return this.#store.put(this.#runId, this.#name, this.#nodeName, data);
   }
 

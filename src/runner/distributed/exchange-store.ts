@@ -10,8 +10,11 @@ export const DEFAULT_EXCHANGE_LIMIT_BYTES = 64 * 1024 * 1024;
  * the run id, so runs on the same store stay apart, and `clear` (or expiry) removes a run's values.
  */
 export interface ExchangeStore {
-  /** Stores a value written by `nodeName`. Throws the errors of `encodeExchangeValue`. */
-  put(runId: string, datasetName: string, nodeName: string, value: unknown): Promise<void>;
+  /**
+   * Stores a value written by `nodeName`. Throws the errors of `encodeExchangeValue`; a job's view
+   * (`JobReply.exchange`) checks the value at once and writes it with the job's next batch.
+   */
+  put(runId: string, datasetName: string, nodeName: string, value: unknown): void | Promise<void>;
   /** The stored value, or `undefined` with `found: false` when the run has none. */
   get(runId: string, datasetName: string): Promise<{ found: boolean; value?: unknown }>;
   has(runId: string, datasetName: string): Promise<boolean>;

@@ -4,23 +4,25 @@ import { isParameterName } from '../../io/catalog-parameters.ts';
 import type { DataCatalog } from '../../io/catalog.ts';
 import { FileDataset } from '../../io/datasets/file-dataset.ts';
 import type { Node } from '../../pipeline/node.ts';
+import type { BuiltInPlugins } from '../../project/built-in-plugins.ts';
 import type { OpenedProject } from '../../project/open-project.ts';
 import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
 import { runNode } from '../run-node.ts';
 import { settle } from '../../maybe-promise.ts';
 import { defaultRunParams } from '../../run-types/run-params.ts';
+import { RunCancelledError } from '../errors.ts';
 import { CoordinatorLostError, ProjectMismatchError } from './errors.ts';
 import { ExchangeDataset } from './exchange-dataset.ts';
-import type { ExchangeStore } from './exchange-store.ts';
 import { projectFingerprint } from './fingerprint.ts';
-import type { NodeDelivery, NodeJob, NodeJobHandler, RunMessage } from './transport.ts';
+import type { JobReply, NodeDelivery, NodeJob, NodeJobHandler, RunMessage } from './transport.ts';
 
 /** What a worker runs node jobs with. */
 export interface NodeJobHandlerOptions {
   /** This worker's copy of the project; it replaces the coordinator's path in every job. */
   readonly projectPath: string;
-  readonly exchange: ExchangeStore;
+  /** The built-in plugins each opened project registers first (the worker command's own). */
+  readonly builtIns: BuiltInPlugins;
   /** Runs whose opened projects a worker keeps for their next nodes. */
   readonly keepRuns?: number;
 }
@@ -28,8 +30,8 @@ export interface NodeJobHandlerOptions {
 /** One copy of the project opened for a run: one node at a time runs on it. */
 interface RunCopy {
   readonly opened: OpenedProject;
-  /** Where its relay and `context.post` send: the run's channel, through the job that opened it. */
-  send: (message: RunMessage) => Promise<void>;
+  /** Where its relay and `context.post` send: the run's channel, through the job it runs now. */
+  reply: JobReply;
 }
 
 /**
@@ -38,7 +40,10 @@ interface RunCopy {
  * parallel worker thread does: afterContextCreated and afterCatalogCreated fire there), puts the
  * run's memory datasets behind the exchange, and runs the node with `runNode`, so node and dataset
  * hooks fire here. Relayed events and run messages go back on the run's channel, then `done` or
- * `failed`. It never throws: whatever goes wrong is the node's failure, reported to the coordinator.
+ * `failed`. Whatever goes wrong is the node's failure, reported to the coordinator; it throws only
+ * when even that report can't leave (Redis lost). The run's cancellation (`signal`) is the
+ * project copy's `context.signal` and the node's `signal` in `runNode` (it stops a retry's wait);
+ * a job of a run already cancelled fails with `RunCancelledError` without running.
  */
 export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
   const fingerprints = new Map<string, Promise<string>>();
@@ -61,15 +66,15 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
   /** Idle copies per run, most recently used run last. */
   const idle = new Map<string, RunCopy[]>();
 
-  const take = async (job: NodeJob, send: (message: RunMessage) => Promise<void>): Promise<RunCopy> => {
+  const take = async (job: NodeJob, reply: JobReply, signal: AbortSignal): Promise<RunCopy> => {
     const copies = idle.get(job.runId);
     const reused = copies?.pop();
     if (reused !== undefined) {
-      reused.send = send;
+      reused.reply = reply;
       return reused;
     }
-    const copy: { send: (message: RunMessage) => Promise<void> } = { send };
-    const post = (message: RunMessage) => void copy.send(message).catch(() => {});
+    const copy: { reply: JobReply } = { reply };
+    const post = (message: RunMessage) => void copy.reply.send(message).catch(() => {});
     const opened = await openProject({
       project: { ...job.project, projectPath: options.projectPath },
       runId: job.runId,
@@ -77,6 +82,8 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
       plugins: (catalog) =>
         job.relay ? [relayPlugin((event) => post({ type: 'event', event }), catalog)] : [],
       post: (topic, message) => post({ type: 'run-message', topic, message }),
+      signal,
+      builtIns: options.builtIns,
     });
     return Object.assign(copy, { opened });
   };
@@ -87,20 +94,21 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
     while (idle.size > keepRuns) idle.delete(idle.keys().next().value!);
   };
 
-  return async (job, send, signal, delivery?: NodeDelivery) => {
+  return async (job, reply, signal, delivery?: NodeDelivery) => {
     let message: RunMessage;
     let skipped: string | undefined;
     try {
+      if (signal.aborted) throw new RunCancelledError('before this worker started the node');
       const actual = await fingerprintFor(job);
       if (actual !== job.fingerprint)
         throw new ProjectMismatchError(job.nodeName, job.fingerprint, actual, options.projectPath);
-      const copy = await take(job, send);
+      const copy = await take(job, reply, signal);
       try {
         const { catalog, hooks, pipeline } = copy.opened;
         const node = pipeline.getNode(job.nodeName);
         for (const name of [...node.inputs, ...node.outputs]) {
           if (!catalog.isEphemeral(name) || isParameterName(name)) continue;
-          catalog.add(name, new ExchangeDataset(options.exchange, job.runId, name, node.name), {
+          catalog.add(name, new ExchangeDataset(reply.exchange, job.runId, name, node.name), {
             replace: true,
           });
         }
@@ -120,7 +128,7 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
     } catch (error) {
       message = { type: 'failed', nodeName: job.nodeName, error: serializeError(error) };
     }
-    await send(message);
+    await reply.send(message);
   };
 }
 
@@ -149,6 +157,7 @@ async function removeLostDeliveryVersions(node: Node, catalog: DataCatalog, job:
 export function coordinatorLostReporter(options: {
   readonly projectPath: string;
   readonly queue: string;
+  readonly builtIns: BuiltInPlugins;
 }): (job: NodeJob) => Promise<void> {
   return async (job) => {
     const { hooks, pipeline, catalog } = await openProject({
@@ -156,6 +165,7 @@ export function coordinatorLostReporter(options: {
       runId: job.runId,
       saveVersion: job.saveVersion,
       post: () => {},
+      builtIns: options.builtIns,
     });
     const runParams =
       job.runParams ??

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { ExchangeStore } from './exchange-store.ts';
 import { decodeExchangeValue, encodeExchangeValue } from './exchange-store.ts';
 import { runKey } from './redis-keys.ts';
@@ -26,15 +26,23 @@ export class RedisExchangeStore implements ExchangeStore {
   }
 
   async put(runId: string, datasetName: string, nodeName: string, value: unknown): Promise<void> {
-    const bytes = encodeExchangeValue(datasetName, nodeName, value, this.#options.limitBytes);
+    const bytes = this.encode(datasetName, nodeName, value);
+    await this.write(this.#redis.multi(), runId, datasetName, bytes).exec();
+  }
+
+  /** Serialises a value within the limit (the errors of `encodeExchangeValue`). */
+  encode(datasetName: string, nodeName: string, value: unknown): Buffer {
+    return encodeExchangeValue(datasetName, nodeName, value, this.#options.limitBytes);
+  }
+
+  /** Adds the commands that store an encoded value to a transaction (a job's batch, or `put`'s own). */
+  write(commands: ChainableCommander, runId: string, datasetName: string, bytes: Buffer): ChainableCommander {
     const { ttlMs } = this.#options;
     const index = runKey(runId, 'datasets');
-    await this.#redis
-      .multi()
+    return commands
       .set(runKey(runId, 'data', datasetName), bytes, 'PX', ttlMs)
       .sadd(index, datasetName)
-      .pexpire(index, ttlMs)
-      .exec();
+      .pexpire(index, ttlMs);
   }
 
   async get(runId: string, datasetName: string): Promise<{ found: boolean; value?: unknown }> {

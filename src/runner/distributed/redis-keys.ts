@@ -15,3 +15,8 @@ export function workersKey(queue: string, workerId?: string): string {
     ? `${KEY_PREFIX}:workers:${queue}`
     : `${KEY_PREFIX}:workers:${queue}:${workerId}`;
 }
+
+/** The pub/sub channel on which coordinators announce a cancelled run's id to a queue's workers. */
+export function cancelChannel(queue: string): string {
+  return `${KEY_PREFIX}:cancel:${queue}`;
+}

@@ -45,6 +45,15 @@ export interface RunChannel {
   withdraw(nodeName: string): Promise<boolean>;
   /** The workers that answered their heartbeat lately, and how many nodes they run at once in all. */
   workers(): Promise<WorkerCapacity>;
+  /** Tells the workers running the run's nodes that it was cancelled (their nodes' `signal` aborts). */
+  cancel(): Promise<void>;
+  /**
+   * Claims the run's outcome as the run ends, before its pipeline hooks: resolves to undefined
+   * once claimed (no worker may report the run lost after that), or to the id of the worker that
+   * already reported it lost (this coordinator stalled, or was cut off from Redis, longer than its
+   * heartbeat lives), so that `onPipelineError` fired there and must not fire a second time here.
+   */
+  claimOutcome(): Promise<string | undefined>;
   /** Stops receiving and removes the run's keys (messages, exchange values). */
   close(): Promise<void>;
 }
@@ -61,10 +70,28 @@ export interface CoordinatorTransport {
   openRun(runId: string, receive: (message: RunMessage) => void): Promise<RunChannel>;
 }
 
-/** What a worker does with one job; `send` reaches the job's run, in order. */
+/**
+ * One job's way back to its run. Messages and exchange writes leave in the order they were made,
+ * batched: whatever a node sends within one turn of the event loop goes out in one Redis
+ * transaction, so a node costs a few round trips however many hook events it relays.
+ */
+export interface JobReply {
+  /** Sends a message to the run; settles once it, and everything queued before it, reached the run. */
+  send(message: RunMessage): Promise<void>;
+  /**
+   * The run's exchange as this job sees it: a value is checked (serialisable, within the limit)
+   * when saved, and written with the job's next batch, before the `done` that announces it.
+   */
+  readonly exchange: ExchangeStore;
+}
+
+/**
+ * What a worker does with one job. `signal` is the run's cancellation as this worker hears of it:
+ * it aborts when the coordinator cancels the run (SIGINT, SIGTERM).
+ */
 export type NodeJobHandler = (
   job: NodeJob,
-  send: (message: RunMessage) => Promise<void>,
+  reply: JobReply,
   signal: AbortSignal,
   delivery?: NodeDelivery,
 ) => Promise<void>;

@@ -9,6 +9,7 @@ import { isParameterName } from '../../io/catalog-parameters.ts';
 import { MemoryDataset } from '../../io/datasets/memory.ts';
 import { isPromiseLike } from '../../maybe-promise.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
+import { importBuiltInPlugins } from '../../project/built-in-plugins.ts';
 import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
 import { runNode } from '../run-node.ts';
@@ -27,6 +28,7 @@ async function start(): Promise<{
 }> {
   const { pipeline, catalog, hooks } = await openProject({
     project: setup.project,
+    builtIns: await importBuiltInPlugins(setup.project.builtInPlugins),
     runId: setup.runId,
     saveVersion: setup.saveVersion,
     plugins: (catalog) =>

@@ -21,7 +21,12 @@ import type { RunOptions, RunResult, RunState } from '../../../src/index.ts';
 import { isRelayed } from '../../../src/plugin-api/index.ts';
 import { newRunState } from '../../../src/runner/runner.ts';
 import { coordinateRun } from '../../../src/runner/distributed/coordinate.ts';
-import { ExchangeValueTooLargeError, NoWorkerError } from '../../../src/runner/distributed/errors.ts';
+import {
+  CoordinatorLostError,
+  ExchangeValueTooLargeError,
+  NoWorkerError,
+} from '../../../src/runner/distributed/errors.ts';
+import { pipelineErrorReported } from '../../../src/runner/errors.ts';
 import { InProcessTransport } from './in-process-transport.ts';
 
 const project = {
@@ -259,6 +264,20 @@ test('cancellation withdraws the jobs no worker took and fails the run with RunC
   assert.ok(error instanceof RunCancelledError, String(error));
   assert.equal(transport.queued.length, 0, 'the queued job was withdrawn');
   assert.deepEqual(transport.enqueued, ['a']);
+  assert.equal(transport.cancels, 1, 'the workers were told, so that running nodes see their signal abort');
+});
+
+test('a run a worker already reported lost ends with CoordinatorLostError marked as reported, whatever its nodes did', async () => {
+  const transport = new InProcessTransport();
+  transport.reportedBy = 'worker-7';
+  const { outcome } = start(new Pipeline([node(id, 'seed', 'a_out', { name: 'a' })]), transport);
+  await transport.waitForQueued(1);
+  await transport.complete('a', { a_out: 1 });
+  const error = await outcome;
+  assert.ok(error instanceof CoordinatorLostError, String(error));
+  assert.equal(error.reportedBy, 'worker-7');
+  assert.ok(pipelineErrorReported(error), 'the session will not fire onPipelineError a second time');
+  assert.ok(transport.closed);
 });
 
 test('the exchange refuses a value over its limit, naming the dataset, the node and the fix', async () => {

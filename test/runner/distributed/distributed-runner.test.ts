@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DistributedRunner,
+  NodeFailuresError,
   NoWorkerError,
   ProjectMismatchError,
   RedisUnreachableError,
@@ -24,7 +25,7 @@ import type { RunResult } from '../../../src/index.ts';
 import { serviceOrSkip } from '../../support/services.ts';
 import { BASIC, freshDataDir, readRecord, withEnv } from '../../session/support.ts';
 import type { WorkerProcess } from './workers.ts';
-import { startWorker, uniqueQueue } from './workers.ts';
+import { startCoordinator, startWorker, uniqueQueue, until } from './workers.ts';
 
 /** A line of the basic fixture's recorder plugins. */
 interface Line {
@@ -259,8 +260,8 @@ test('no worker on the queue: NoWorkerError naming the queue and `sluice worker`
   );
 });
 
-test('Redis unreachable: RedisUnreachableError names the URL with its credentials redacted', async () => {
-  const { dataDir } = freshDataDir(BASIC);
+test('Redis unreachable: RedisUnreachableError names the URL with its credentials redacted; onPipelineError once', async () => {
+  const { dataDir, recordFile } = freshDataDir(BASIC);
   const session = await Session.create({
     projectPath: BASIC,
     runtimeParams: { data_dir: dataDir },
@@ -268,15 +269,25 @@ test('Redis unreachable: RedisUnreachableError names the URL with its credential
   });
   // Port 1 refuses at once on this machine: nothing listens there.
   const runner = new DistributedRunner({ redisUrl: 'redis://alice:s3cret-pw@127.0.0.1:1/0' });
-  await assert.rejects(session.run({ runner }), (error: Error) => {
-    assert.ok(error instanceof RedisUnreachableError, String(error));
-    assert.match(
-      error.message,
-      /^Cannot reach Redis at redis:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
-    );
-    assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'));
-    return true;
-  });
+  const error = await withEnv({ SLUICE_TEST_RECORD: recordFile }, () =>
+    session.run({ runner }).then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    ),
+  );
+  assert.ok(error instanceof RedisUnreachableError, String(error));
+  assert.match(
+    error.message,
+    /^Cannot reach Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
+  );
+  assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'));
+  assert.deepEqual(
+    readRecord<Line>(recordFile)
+      .filter((line) => line.hook === 'onPipelineError')
+      .map((line) => [line.error, line.pid]),
+    [['RedisUnreachableError', process.pid]],
+    'the session was open: onPipelineError once',
+  );
 });
 
 test('`sluice run --runner distributed --queue` runs on a worker, which exits 0 on SIGTERM', async (t) => {
@@ -359,68 +370,59 @@ test('a worker told to stop (SIGTERM) mid-node finishes that node, takes no othe
   );
 });
 
-test('SIGINT to the coordinator: queued jobs are withdrawn, the running node finishes, onPipelineError once, exit 130', async (t) => {
-  if (!(await redis(t))) return;
-  const { dataDir, recordFile } = freshDataDir(BASIC);
-  const holdFile = join(dataDir, 'release-nodes');
-  const queue = uniqueQueue('cancel');
-  const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
-  const worker = await startWorker(BASIC, queue, env);
-  started.push(worker);
-  const cli = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
-  const run = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      cli,
-      '--project',
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} to the coordinator: queued jobs are withdrawn, the running node's signal aborts in its worker, onPipelineError once, exit 130`, async (t) => {
+    if (!(await redis(t))) return;
+    const { dataDir, recordFile } = freshDataDir(BASIC);
+    const holdFile = join(dataDir, 'release-nodes');
+    const queue = uniqueQueue('cancel');
+    const env = {
+      SLUICE_TEST_RECORD: recordFile,
+      SLUICE_TEST_HOLD_FILE: holdFile,
+      SLUICE_TEST_RECORD_CANCEL: '1',
+    };
+    const worker = await startWorker(BASIC, queue, env);
+    started.push(worker);
+    const run = startCoordinator(
       BASIC,
-      'run',
-      '--runner',
-      'distributed',
-      '--queue',
       queue,
-      '--pipeline',
-      'slow',
-      '--params',
-      `data_dir=${dataDir}`,
-      '--progress',
-      'off',
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  run.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(run, 'exit') as Promise<[number | null]>;
-  // The one worker holds its first node; the other three wait in the queue.
-  while (!readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun'))
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  run.kill('SIGINT');
-  while (!output.includes('Received SIGINT')) await new Promise((resolve) => setTimeout(resolve, 20));
-  const { Redis } = await import('ioredis');
-  const client = new Redis('redis://127.0.0.1:6379');
-  t.after(() => client.disconnect());
-  // The coordinator withdraws the three queued jobs; only then does the held node finish.
-  while ((await client.llen(`sluice:q:${queue}:wait`)) > 0)
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  writeFileSync(holdFile, '');
-  const [code] = await exited;
-  assert.equal(code, 130, output);
-  const lines = readRecord<Line>(recordFile);
-  assert.equal(lines.filter((line) => line.hook === 'afterNodeRun' && line.plugin === 'recorder').length, 1);
-  assert.deepEqual(
-    lines.filter((line) => line.hook === 'onPipelineError').map((line) => line.error),
-    ['RunCancelledError'],
-  );
-  assert.equal(await worker.stop(), 0);
-  const after = readRecord<Line>(recordFile);
-  assert.equal(
-    after.filter((line) => line.hook === 'beforeNodeRun' && line.plugin === 'recorder').length,
-    1,
-    'the withdrawn nodes never ran',
-  );
-});
+      ['--pipeline', 'slow', '--params', `data_dir=${dataDir}`],
+      env,
+    );
+    // The one worker holds its first node; the other three wait in the queue.
+    await until(() => readRecord<Line>(recordFile).some((line) => line.hook === 'beforeNodeRun'));
+    run.child.kill(signal);
+    await until(() => run.output().includes(`Received ${signal}`));
+    // The worker hears of the cancellation while its node still runs: the run's signal aborts there.
+    await until(() =>
+      readRecord<Line>(recordFile).some((line) => line.hook === 'runCancelled' && line.pid === worker.pid),
+    );
+    const { Redis } = await import('ioredis');
+    const client = new Redis('redis://127.0.0.1:6379');
+    t.after(() => client.disconnect());
+    // The coordinator withdraws the three queued jobs; only then does the held node finish.
+    while ((await client.llen(`sluice:q:${queue}:wait`)) > 0)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    writeFileSync(holdFile, '');
+    assert.equal(await run.exited, 130, run.output());
+    const lines = readRecord<Line>(recordFile);
+    assert.equal(
+      lines.filter((line) => line.hook === 'afterNodeRun' && line.plugin === 'recorder').length,
+      1,
+    );
+    assert.deepEqual(
+      lines.filter((line) => line.hook === 'onPipelineError').map((line) => line.error),
+      ['RunCancelledError'],
+    );
+    assert.equal(await worker.stop(), 0);
+    const after = readRecord<Line>(recordFile);
+    assert.equal(
+      after.filter((line) => line.hook === 'beforeNodeRun' && line.plugin === 'recorder').length,
+      1,
+      'the withdrawn nodes never ran',
+    );
+  });
+}
 
 test('two runs at once on one queue stay apart (each with its own params), and filters work as on other runners', async (t) => {
   if (!(await redis(t))) return;
@@ -453,6 +455,52 @@ test('two runs at once on one queue stay apart (each with its own params), and f
     'the free output came back from the exchange',
   );
   assert.equal(existsSync(join(second, 'out', 'report.txt')), false);
+});
+
+test('continueOnFailure and onlyMissingOutputs on real workers: the failed branch is skipped; a rerun runs only what is missing', async (t) => {
+  if (!(await redis(t))) return;
+  const queue = uniqueQueue('options');
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const env = { SLUICE_TEST_RECORD: recordFile };
+  const worker = await startWorker(BASIC, queue, { ...env, SLUICE_TEST_FAIL: 'shift' });
+  started.push(worker);
+  const open = () =>
+    Session.create({ projectPath: BASIC, runtimeParams: { data_dir: dataDir }, log: () => {} });
+  const runner = () => new DistributedRunner({ queue, waitForWorkersMs: 60_000 });
+  const failed = await withEnv(env, async () =>
+    (await open()).run({ runner: runner(), continueOnFailure: true }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    ),
+  );
+  assert.ok(failed instanceof NodeFailuresError, String(failed));
+  assert.deepEqual(
+    failed.failures.map((failure) => failure.nodeName),
+    ['shift'],
+  );
+  assert.deepEqual([...failed.skippedNodes].sort(), ['describe', 'total']);
+  const ran = readRecord<Line>(recordFile).filter(
+    (line) => line.plugin === 'recorder' && line.hook === 'afterNodeRun',
+  );
+  assert.deepEqual(
+    ran.map((line) => line.subject).sort(),
+    ['double', 'square'],
+    'the other branch still ran',
+  );
+  assert.ok(existsSync(join(dataDir, 'out', 'doubled.json')));
+  assert.equal(await worker.stop(), 0);
+
+  // A healthy worker; doubled.json exists, so `double` gets no job.
+  started.push(await startWorker(BASIC, queue, env));
+  const result = await withEnv(env, async () =>
+    (await open()).run({ runner: runner(), onlyMissingOutputs: true }),
+  );
+  assert.ok(
+    !result.completedNodes.includes('double'),
+    `double ran again: ${result.completedNodes.join(', ')}`,
+  );
+  assert.ok(result.completedNodes.includes('describe'));
+  assert.equal(readFileSync(join(dataDir, 'out', 'report.txt'), 'utf8'), expectedReport());
 });
 
 test('a job the queue itself fails (its worker lost too often) fails the node in the coordinator instead of a hang', async (t) => {
@@ -622,4 +670,42 @@ test('the coordinator killed (SIGKILL) mid-run: one worker fires onPipelineError
   } finally {
     client.disconnect();
   }
+});
+
+test('a coordinator reported lost while still alive (stopped past its heartbeat, then resumed) does not report the run a second time', async (t) => {
+  if (!(await redis(t))) return;
+  const copy = basicCopy(t, '{ distributed: { coordinatorHeartbeatMs: 1500 } }');
+  const { dataDir, recordFile } = freshDataDir(BASIC);
+  const holdFile = join(dataDir, 'release-nodes');
+  const queue = uniqueQueue('stalled');
+  const env = { SLUICE_TEST_RECORD: recordFile, SLUICE_TEST_HOLD_FILE: holdFile };
+  const workers = await Promise.all([startWorker(copy, queue, env), startWorker(copy, queue, env)]);
+  started.push(...workers);
+  const coordinator = startCoordinator(
+    copy,
+    queue,
+    ['--pipeline', 'slow', '--params', `data_dir=${dataDir}`],
+    env,
+  );
+  t.after(() => {
+    if (coordinator.child.exitCode === null) coordinator.child.kill('SIGKILL');
+  });
+  const lines = () => readRecord<Line>(recordFile);
+  await until(() => lines().some((line) => line.plugin === 'recorder' && line.hook === 'beforeNodeRun'));
+  // A stalled coordinator: alive, but silent past its heartbeat, until a worker reports the run.
+  coordinator.child.kill('SIGSTOP');
+  await until(() => lines().some((line) => line.hook === 'onPipelineError'));
+  coordinator.child.kill('SIGCONT');
+  writeFileSync(holdFile, '');
+  assert.equal(await coordinator.exited, 1, coordinator.output());
+  assert.match(
+    coordinator.output(),
+    /The coordinator of run \S+ \(queue "test-stalled-\d+-\d+"\) stopped answering/,
+  );
+  for (const worker of workers) assert.equal(await worker.stop(), 0);
+  const errors = lines().filter((line) => line.hook === 'onPipelineError');
+  assert.equal(errors.length, 1, 'reported once, by the worker, not again by the coordinator');
+  assert.equal(errors[0]!.error, 'CoordinatorLostError');
+  assert.ok(workers.some((worker) => worker.pid === errors[0]!.pid));
+  assert.ok(!lines().some((line) => line.hook === 'afterPipelineRun'));
 });

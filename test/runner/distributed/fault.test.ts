@@ -141,6 +141,7 @@ test(
     };
 
     const killed: { pid: number; node: string }[] = [];
+    const replacements: Promise<void>[] = [];
     while (killed.length < KILLS && !finished) {
       // Wait for the record to show a worker mid-node, then pick one of them at random.
       const busy = live
@@ -159,11 +160,17 @@ test(
       assert.equal(await victim.stop(), null, 'killed, not exited');
       killed.push({ pid: victim.pid, node: stillOpen.join('+') });
       live.splice(live.indexOf(victim), 1);
-      const replacement = await startWorker(FAULT_DAG, queue, env);
-      started.push(replacement);
-      live.push(replacement);
+      // The replacement joins once ready; meanwhile the next kill may land on the others, so that
+      // on a loaded machine (where a worker starts slowly) the run doesn't end before the kills do.
+      replacements.push(
+        startWorker(FAULT_DAG, queue, env).then((replacement) => {
+          started.push(replacement);
+          live.push(replacement);
+        }),
+      );
     }
     const outcome = await run;
+    await Promise.all(replacements);
     process.stdout.write(
       `# killed mid-node: ${killed.map(({ pid, node }) => `${pid} (${node})`).join(', ')}\n`,
     );

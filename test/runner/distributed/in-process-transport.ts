@@ -47,6 +47,10 @@ export class InProcessTransport implements CoordinatorTransport {
   /** The live workers' concurrency in all: how many jobs the coordinator keeps out at once. */
   slots = 8;
   closed = false;
+  /** Times the coordinator announced the run's cancellation to the workers. */
+  cancels = 0;
+  /** Set it to a worker id to play a worker that reported the run lost while the coordinator lived on. */
+  reportedBy: string | undefined;
   #receive: ((message: RunMessage) => void) | undefined;
   #waiters: (() => void)[] = [];
 
@@ -65,6 +69,10 @@ export class InProcessTransport implements CoordinatorTransport {
         return true;
       },
       workers: async () => ({ alive: this.workers, slots: this.workers === 0 ? 0 : this.slots }),
+      cancel: async () => {
+        this.cancels++;
+      },
+      claimOutcome: async () => this.reportedBy,
       close: async () => {
         this.closed = true;
       },

@@ -12,6 +12,7 @@ import { coordinateRun } from '../../../src/runner/distributed/coordinate.ts';
 import { projectFingerprint } from '../../../src/runner/distributed/fingerprint.ts';
 import { nodeJobHandler } from '../../../src/runner/distributed/node-job-handler.ts';
 import type { NodeJob, RunMessage } from '../../../src/runner/distributed/transport.ts';
+import { NO_BUILT_IN_PLUGINS } from '../../../src/project/built-in-plugins.ts';
 import { InProcessTransport, MapExchangeStore } from './in-process-transport.ts';
 
 const SKIP = fileURLToPath(new URL('../../fixtures/projects/skip/', import.meta.url));
@@ -26,7 +27,7 @@ const project = {
 
 test('a worker reports a skipped node in its done message, after relaying onNodeSkipped, and puts the served output in the exchange', async () => {
   const exchange = new MapExchangeStore();
-  const handler = nodeJobHandler({ projectPath: SKIP, exchange });
+  const handler = nodeJobHandler({ projectPath: SKIP, builtIns: NO_BUILT_IN_PLUGINS });
   const job: NodeJob = {
     runId: 'run-skip',
     nodeName: 'shift',
@@ -37,7 +38,11 @@ test('a worker reports a skipped node in its done message, after relaying onNode
     relay: true,
   };
   const sent: RunMessage[] = [];
-  await handler(job, async (message) => void sent.push(message), new AbortController().signal);
+  await handler(
+    job,
+    { exchange, send: async (message) => void sent.push(message) },
+    new AbortController().signal,
+  );
   const kinds = sent.map((message) =>
     message.type === 'event' ? `event ${message.event.hook}` : message.type,
   );

@@ -64,3 +64,53 @@ let queues = 0;
 export function uniqueQueue(label: string): string {
   return `test-${label}-${process.pid}-${++queues}`;
 }
+
+/** A `sluice run --runner distributed` child process: the coordinator of a run. */
+export interface CoordinatorProcess {
+  readonly child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+  /** Its exit code, once it exited (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * Starts `sluice run --runner distributed --queue <queue> --progress off` on `projectPath`, with
+ * `args` added (a pipeline, params) and `env` over this process's environment.
+ */
+export function startCoordinator(
+  projectPath: string,
+  queue: string,
+  args: string[],
+  env: Record<string, string> = {},
+): CoordinatorProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      CLI,
+      '--project',
+      projectPath,
+      'run',
+      '--runner',
+      'distributed',
+      '--queue',
+      queue,
+      '--progress',
+      'off',
+      ...args,
+    ],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = (once(child, 'exit') as Promise<[number | null]>).then(([code]) => code);
+  return { child, output: () => output, exited };
+}
+
+/** Resolves once `found()` holds, checking every 20 ms (it waits on an event, never on a budget). */
+export async function until(found: () => boolean): Promise<void> {
+  while (!found()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
