@@ -242,6 +242,8 @@ export type {
   WebhookPayload,
   EmailMessage,
 } from './plugins/alerts/index.ts';
+export { vizPlugin, VIZ_PLUGIN_NAME, VIZ_ANNOTATION_TOPIC } from './plugins/viz/index.ts';
+export type { VizPluginOptions, VizAnnotation } from './plugins/viz/index.ts';
 
 // Config: `conf/<env>` layering, YAML with line numbers, interpolation, and their errors.
 export { ConfigLoader, DEFAULT_CONFIG_PATTERNS } from './config/config-loader.ts';

@@ -1,0 +1,21 @@
+import type { VizGraph } from './graph.ts';
+import { defaultViewOptions, LayoutCache } from './layout-cache.ts';
+import { readPageAssets, renderPage } from './page-html.ts';
+import type { RunHistory } from './run-history.ts';
+
+/**
+ * The pipeline page as one self-contained HTML file (`sluice viz build`): the graph, the latest
+ * run from the run store, the default view's layout computed ahead, and ELK for the other views.
+ * It fetches nothing, so it works from `file://` and can be published as it is.
+ */
+export async function buildStaticPage(
+  graph: VizGraph,
+  history: RunHistory,
+  options: { layoutCacheFolder?: string | undefined } = {},
+): Promise<string> {
+  const assets = readPageAssets({ withElk: true });
+  const layout = await new LayoutCache(graph, options.layoutCacheFolder).layout(defaultViewOptions(graph));
+  const runs = await history.list();
+  const run = runs[0] === undefined ? null : ((await history.get(runs[0].runId)) ?? null);
+  return renderPage({ graph, runs: run === null ? [] : [runs[0]!], run, live: false, layout }, assets);
+}
