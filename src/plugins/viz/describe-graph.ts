@@ -90,13 +90,13 @@ export function describeGraph(source: GraphSource): VizGraph {
     const description = safeDescription(catalog, name);
     const layer = layerOf(description);
     if (layer !== null && !layerOrder.includes(layer)) layerOrder.push(layer);
-    const namespaces = [...datasetNamespaces.get(name)!];
+    const namespace = commonNamespace([...datasetNamespaces.get(name)!]);
     const parameter = isParameterName(name);
     const dataset: VizDataset = {
       kind: parameter ? 'parameters' : 'dataset',
       id: datasetId(name),
       name,
-      namespace: namespaces.length === 1 ? namespaces[0]! : null,
+      namespace,
       type: parameter ? 'parameters' : catalog.has(name) ? catalog.typeOf(name) : 'memory',
       layer,
       description: redactor.redactValue(description),
@@ -114,6 +114,19 @@ export function nodeId(name: string): string {
 
 export function datasetId(name: string): string {
   return `dataset:${name}`;
+}
+
+/** The innermost namespace holding all of them (`a` for `a.b` and `a.c`); null if one has none. */
+function commonNamespace(namespaces: readonly (string | null)[]): string | null {
+  if (namespaces.length === 0 || namespaces.includes(null)) return null;
+  let common = (namespaces[0] as string).split('.');
+  for (const namespace of namespaces.slice(1) as string[]) {
+    const parts = namespace.split('.');
+    let shared = 0;
+    while (shared < common.length && shared < parts.length && common[shared] === parts[shared]) shared++;
+    common = common.slice(0, shared);
+  }
+  return common.length === 0 ? null : common.join('.');
 }
 
 function addTo<V>(map: Map<string, Set<V>>, key: string, value: V): void {

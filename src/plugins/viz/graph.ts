@@ -46,7 +46,7 @@ export interface VizDataset {
   /** `dataset:<name>`. */
   readonly id: string;
   readonly name: string;
-  /** The namespace of the nodes it belongs to when all of them share one, else null. */
+  /** The innermost namespace holding every node that reads or writes it, else null. */
   readonly namespace: string | null;
   /** The catalog type (`csv`, `parquet`, `memory`...). */
   readonly type: string;

@@ -2,7 +2,7 @@ import type { NodeRunState, VizEvent, VizPageData, VizRun, VizRunSummary } from 
 import type { Layout } from '../layout.ts';
 import { applyEvent } from '../run-state.ts';
 import type { ViewOptions } from '../view.ts';
-import { buildView, namespaceId, namespacesOf, viewKey } from '../view.ts';
+import { buildView, namespaceId, namespacesOf } from '../view.ts';
 import { h } from './dom.ts';
 import { GraphView } from './graph-view.ts';
 import { Minimap } from './minimap.ts';
@@ -197,9 +197,9 @@ export class App {
   }
 
   /** Selects a box (or nothing): outlines it and opens the side panel on it. */
-  select(id: string | null, center = false): void {
+  select(id: string | null, center = false, focus = true): void {
     this.#selected = id;
-    this.#graph.select(id && this.#graph.has(id) ? id : null, id !== null);
+    this.#graph.select(id && this.#graph.has(id) ? id : null, focus && id !== null);
     if (id === null) {
       this.#panel.hide();
       return;
@@ -238,7 +238,8 @@ export class App {
     if (this.#matches.length === 0) return;
     this.#matchIndex = (this.#matchIndex + direction + this.#matches.length) % this.#matches.length;
     const id = this.#matches[this.#matchIndex]!;
-    this.select(id, true);
+    // The focus stays in the search box, so that Enter goes on to the next match.
+    this.select(id, true, false);
   }
 
   #bindKeys(): void {
