@@ -100,7 +100,7 @@ test('a viz server that is gone never fails or holds up a run', async () => {
   writeFileSync(serverAddressFile(project), JSON.stringify({ url: `http://127.0.0.1:${port}/`, token: 'x', pid: process.pid }));
   const refused = await sluice(['run', '--progress', 'off'], { cwd: project });
   assertExit(refused, 0);
-  assert.doesNotMatch(refused.output, /viz|ECONNREFUSED|socket/i);
+  assert.doesNotMatch(refused.stderr, /sluice:viz|ECONNREFUSED|socket/i);
   // A process that is gone: the file is ignored.
   writeFileSync(serverAddressFile(project), JSON.stringify({ url: `http://127.0.0.1:${port}/`, token: 'x', pid: 2 ** 22 + 7 }));
   assertExit(await sluice(['run', '--progress', 'off'], { cwd: project }), 0);
