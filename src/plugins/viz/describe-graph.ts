@@ -30,6 +30,8 @@ export function describeGraph(source: GraphSource): VizGraph {
   const nodes = new Map<string, { node: Node; pipelines: string[] }>();
   const datasetPipelines = new Map<string, Set<string>>();
   const datasetNamespaces = new Map<string, Set<string | null>>();
+  const produced = new Set<string>();
+  const consumed = new Set<string>();
   const pipelines: { name: string; nodeIds: string[] }[] = [];
   for (const pipelineName of pipelineNames) {
     const pipeline = source.pipelines.get(pipelineName)!;
@@ -39,6 +41,8 @@ export function describeGraph(source: GraphSource): VizGraph {
       const entry = nodes.get(node.name) ?? { node, pipelines: [] };
       entry.pipelines.push(pipelineName);
       nodes.set(node.name, entry);
+      for (const input of node.inputs) consumed.add(stripTranscoding(input));
+      for (const output of node.outputs) produced.add(stripTranscoding(output));
       for (const dataset of [...node.inputs, ...node.outputs].map(stripTranscoding)) {
         addTo(datasetPipelines, dataset, pipelineName);
         addTo(datasetNamespaces, dataset, node.namespace ?? null);
@@ -90,7 +94,10 @@ export function describeGraph(source: GraphSource): VizGraph {
     const description = safeDescription(catalog, name);
     const layer = layerOf(description);
     if (layer !== null && !layerOrder.includes(layer)) layerOrder.push(layer);
-    const namespace = commonNamespace([...datasetNamespaces.get(name)!]);
+    // Inside a namespace: written and read there only. A free input or a final output stays in
+    // sight when the namespace collapses, as a modular pipeline's inputs and outputs.
+    const namespace =
+      produced.has(name) && consumed.has(name) ? commonNamespace([...datasetNamespaces.get(name)!]) : null;
     const parameter = isParameterName(name);
     const dataset: VizDataset = {
       kind: parameter ? 'parameters' : 'dataset',

@@ -46,7 +46,10 @@ export interface VizDataset {
   /** `dataset:<name>`. */
   readonly id: string;
   readonly name: string;
-  /** The innermost namespace holding every node that reads or writes it, else null. */
+  /**
+   * The innermost namespace holding every node that writes or reads it; null when one is outside
+   * any namespace, or when nothing writes it or nothing reads it (a pipeline's inputs and outputs).
+   */
   readonly namespace: string | null;
   /** The catalog type (`csv`, `parquet`, `memory`...). */
   readonly type: string;
