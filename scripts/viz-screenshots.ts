@@ -1,11 +1,12 @@
 /**
  * `npm run docs:screenshots`: the spaceflights pipeline page, idle and mid-run, into
  * docs/viz-idle.png and docs/viz-running.png (embedded in docs/viz.md). It runs the real thing: a
- * copy of examples/spaceflights, `sluice viz`, a `sluice run` paused (SIGSTOP) once a few nodes
- * are done, Debian's Chromium. Needs `npm run build` first.
+ * copy of examples/spaceflights, `sluice viz`, a `sluice run`, Debian's Chromium. For the mid-run
+ * picture, the copy gets one more hook plugin that holds `train_model` (before its function runs)
+ * until the picture is taken. Needs `npm run build` first.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,29 @@ cpSync(join(REPO, 'examples', 'spaceflights'), project, {
 });
 mkdirSync(join(project, 'node_modules'));
 symlinkSync(REPO, join(project, 'node_modules', 'sluice'), 'dir');
+const release = join(work, 'release');
+writeFileSync(
+  join(project, 'src', 'hold.ts'),
+  `import { existsSync } from 'node:fs';
+import { definePlugin } from 'sluice';
+
+/** Holds ${PAUSE_AT} until the screenshot script creates its release file. */
+export const hold = definePlugin({
+  name: 'screenshot-hold',
+  async beforeNodeRun({ node }) {
+    if (node.name !== ${JSON.stringify(PAUSE_AT)}) return;
+    while (!existsSync(${JSON.stringify(release)})) await new Promise((resolve) => setTimeout(resolve, 50));
+  },
+});
+`,
+);
+const config = join(project, 'sluice.config.ts');
+writeFileSync(
+  config,
+  readFileSync(config, 'utf8')
+    .replace("import { rowCounts } from './src/hooks.ts';", "import { rowCounts } from './src/hooks.ts';\nimport { hold } from './src/hold.ts';")
+    .replace('hooks: [rowCounts()]', 'hooks: [rowCounts(), hold]'),
+);
 const env = { ...process.env, NO_COLOR: '1' };
 delete env.NODE_OPTIONS;
 
@@ -49,27 +73,19 @@ const context = await chromium.launchPersistentContext(profile, {
 try {
   const page = await context.newPage();
   await page.goto(url);
+  page.setDefaultTimeout(0);
   await page.waitForSelector('body[data-state="ready"][data-stream="open"]');
   await page.locator('g.box[data-id="node:create_model_input_table"]').click();
   await page.screenshot({ path: join(DOCS, 'viz-idle.png') });
   await page.keyboard.press('Escape');
 
-  const run = spawn(process.execPath, [BIN, 'run', '--progress', 'plain'], { cwd: project, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let progress = '';
-  await new Promise<void>((resolve) => {
-    run.stderr.on('data', (chunk: Buffer) => {
-      progress += chunk.toString();
-      if (progress.includes(`▶ ${PAUSE_AT}`)) {
-        run.kill('SIGSTOP');
-        resolve();
-      }
-    });
-  });
-  await page.waitForSelector(`g.box[data-id="node:${PAUSE_AT}"][data-status="running"]`);
+  const run = spawn(process.execPath, [BIN, 'run', '--progress', 'off'], { cwd: project, env, stdio: 'inherit' });
+  const exited = new Promise((resolve) => run.once('exit', resolve));
+  await page.waitForSelector(`g.box[data-id="node:${PAUSE_AT}"][data-status="running"]`, { timeout: 0 });
   await page.locator('g.box[data-id="node:split_data"]').click();
   await page.screenshot({ path: join(DOCS, 'viz-running.png') });
-  run.kill('SIGCONT');
-  await new Promise((resolve) => run.once('exit', resolve));
+  writeFileSync(release, '');
+  await exited;
   console.log(`Wrote docs/viz-idle.png and docs/viz-running.png (${url}).`);
 } finally {
   await context.close();

@@ -77,10 +77,10 @@ export async function vizCommand(
     host,
     port,
   });
-  context.stdout.write(`Sluice viz: ${server.url}\n`);
-  if (options.open === true) openBrowser(server.url, context);
-  await new Promise<void>((resolveStop) => {
-    const stop = () => {
+  // Listening before the address is printed: whoever reads it may signal at once.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolveStop) => {
+    stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       resolveStop();
@@ -88,6 +88,9 @@ export async function vizCommand(
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  context.stdout.write(`Sluice viz: ${server.url}\n`);
+  if (options.open === true) openBrowser(server.url, context);
+  await stopped;
   await server.close();
 }
 

@@ -15,7 +15,7 @@ import type { VizEvent, VizGraph } from '../../../src/plugins/viz/graph.ts';
 import { openRunHistory } from '../../../src/plugins/viz/run-history.ts';
 import { serverAddressFile, TOKEN_HEADER } from '../../../src/plugins/viz/server-address.ts';
 import { startVizServer } from '../../../src/plugins/viz/server.ts';
-import { copyOf, ensurePageBuilt, HOSTILE } from './support.ts';
+import { copyOf, ensurePageBuilt, HOSTILE, startViz } from './support.ts';
 
 const PARALLEL = join(import.meta.dirname, '..', '..', 'fixtures', 'viz', 'parallel');
 const EMPTY_GRAPH: VizGraph = { projectName: 'test', pipelines: [], nodes: [], datasets: [], edges: [], layers: [] };
@@ -134,4 +134,20 @@ test('the server takes reports only with its token, and answers loopback names o
   } finally {
     await server.close();
   }
+});
+
+test('sluice viz binds 127.0.0.1 unless --host says otherwise, with a warning; a bad --port is a usage error', async () => {
+  const project = copyOf(HOSTILE, 'viz-host');
+  const local = await startViz(project, ['--port', '0']);
+  assert.match(local.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.doesNotMatch(local.output(), /Warning/);
+  assert.equal(await local.stop(), 0);
+  assert.equal(existsSync(serverAddressFile(project)), false);
+  const exposed = await startViz(project, ['--host', '0.0.0.0']);
+  assert.match(exposed.output(), /Warning: serving on 0\.0\.0\.0: anyone who can reach this address sees/);
+  assert.match(exposed.url, /^http:\/\/0\.0\.0\.0:\d+\/$/);
+  assert.equal(await exposed.stop(), 0);
+  const bad = await sluice(['viz', '--port', 'eighty'], { cwd: project });
+  assertExit(bad, 2);
+  assert.match(bad.stderr, /--port must be a port number/);
 });

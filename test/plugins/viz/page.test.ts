@@ -82,12 +82,21 @@ describe('spaceflights on the page', () => {
     await page.waitForSelector('body[data-stream="open"]');
 
     await page.evaluate(() => ((window as unknown as { pageMarker: number }).pageMarker = 42));
+    const geometry = () =>
+      page.locator('g.box, aside.panel, header.toolbar').evaluateAll((elements) =>
+        elements.map((element) => {
+          const { x, y, width, height } = element.getBoundingClientRect();
+          return [element.getAttribute('data-id') ?? element.tagName, x, y, width, height];
+        }),
+      );
+    const before = await geometry();
     await recordStatuses(page);
     const run = await sluice(['run', '--progress', 'plain'], { cwd: project });
     assertExit(run, 0);
     await page.waitForSelector('body[data-run="success"]');
 
     assert.equal(await page.evaluate(() => (window as unknown as { pageMarker?: number }).pageMarker), 42, 'the page was not reloaded');
+    assert.deepEqual(await geometry(), before, 'nothing moved or changed size while the run updated the page');
     const log = (await statusLog(page)).filter((entry) => entry.id.startsWith('node:'));
     const doneOrder = log.filter((entry) => entry.status === 'done').map((entry) => entry.id);
     assert.deepEqual([...doneOrder].sort(), expected.nodes.map((name) => `node:${name}`).sort(), 'each node turned done once');

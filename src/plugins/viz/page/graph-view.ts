@@ -6,6 +6,9 @@ import { formatDuration, s, shorten } from './dom.ts';
 const CHARACTER_WIDTH = 7.2;
 const MIN_SCALE = 0.02;
 const MAX_SCALE = 4;
+/** Band labels sit left of the drawing, in this margin, so they never cover a box. */
+const BAND_LABEL_GAP = 16;
+const BAND_LABEL_MARGIN = 130;
 
 interface Transform {
   x: number;
@@ -85,7 +88,7 @@ export class GraphView {
       const group = s('g', { class: 'band', 'data-layer': this.layerNames[band.layer] ?? '' });
       group.append(
         s('rect', { x: -2000, y: band.y, width: layout.width + 4000, height: band.height }),
-        s('text', { x: 8, y: band.y + 14, class: 'band-label' }, this.layerNames[band.layer] ?? ''),
+        s('text', { x: -BAND_LABEL_GAP, y: band.y + 16, class: 'band-label', 'text-anchor': 'end' }, this.layerNames[band.layer] ?? ''),
       );
       bands.append(group);
     }
@@ -196,8 +199,9 @@ export class GraphView {
     if (layout === undefined) return;
     const { width, height } = this.svg.getBoundingClientRect();
     if (width === 0 || height === 0) return;
-    const k = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.min(width / (layout.width + 40), height / (layout.height + 40), 1.5)));
-    this.setTransform({ k, x: (width - layout.width * k) / 2, y: (height - layout.height * k) / 2 });
+    const left = layout.bands.length > 0 ? BAND_LABEL_MARGIN : 0;
+    const k = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.min(width / (layout.width + left + 40), height / (layout.height + 40), 1.5)));
+    this.setTransform({ k, x: (width - (layout.width - left) * k) / 2, y: (height - layout.height * k) / 2 });
   }
 
   /** Centres the view on a box, zooming in when it would be too small to read. */
