@@ -49,7 +49,7 @@ writeFileSync(
     .replace("import { rowCounts } from './src/hooks.ts';", "import { rowCounts } from './src/hooks.ts';\nimport { hold } from './src/hold.ts';")
     .replace('hooks: [rowCounts()]', 'hooks: [rowCounts(), hold]'),
 );
-const env = { ...process.env, NO_COLOR: '1' };
+const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
 delete env.NODE_OPTIONS;
 
 const viz = spawn(process.execPath, [BIN, 'viz'], { cwd: project, env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -96,7 +96,8 @@ export interface NodeRunState {
 export interface VizRunSummary {
   readonly runId: string;
   readonly pipelineName: string;
-  readonly status: 'running' | 'success' | 'failed';
+  /** The run store's statuses: `interrupted` when the run's process died mid-run. */
+  readonly status: 'running' | 'success' | 'failed' | 'cancelled' | 'interrupted';
   readonly startedAt: string;
   readonly durationMs?: number | undefined;
 }

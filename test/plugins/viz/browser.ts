@@ -12,6 +12,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { SAFETY_NET_MS } from '../../support/safety-net.ts';
 import { servicesRequired } from '../../support/services.ts';
 
+// Globals of the page, for the functions below that run in the browser (this program has no DOM types).
+declare const window: any;
+declare const document: any;
+declare const MutationObserver: any;
+
 export const CHROMIUM = '/usr/bin/chromium';
 
 export interface Browser {
@@ -74,9 +79,9 @@ export async function recordStatuses(page: Page): Promise<void> {
   await page.evaluate(() => {
     const log: { id: string; status: string; running: number }[] = [];
     (window as unknown as { statusLog: typeof log }).statusLog = log;
-    const observer = new MutationObserver((mutations) => {
+    const observer = new MutationObserver((mutations: any[]) => {
       for (const mutation of mutations) {
-        const element = mutation.target as Element;
+        const element = mutation.target;
         if (mutation.attributeName !== 'data-status' || !element.classList.contains('box')) continue;
         log.push({
           id: element.getAttribute('data-id') ?? '',

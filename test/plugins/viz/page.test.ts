@@ -39,6 +39,8 @@ after(async () => {
 });
 
 const XSS = '<img src=x onerror=alert(1)>';
+// The page's global, for the functions below that run in the browser (this program has no DOM types).
+declare const window: any;
 
 /** Node and dataset names of a registered pipeline, as `sluice pipeline describe --json` prints them. */
 async function describedPipeline(project: string): Promise<{ nodes: string[]; datasets: string[] }> {
