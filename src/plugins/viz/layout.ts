@@ -19,7 +19,7 @@ export interface ElkEngine {
 }
 
 export const BOX_HEIGHT = 36;
-const LARGE_VIEW = 400;
+const LARGE_VIEW = 150;
 const CHARACTER_WIDTH = 7.2;
 const MIN_WIDTH = 90;
 /** Long names are cut in the box (the side panel and tooltip show them whole). */
@@ -38,7 +38,7 @@ export function boxWidth(box: ViewBox): number {
 export async function layoutView(view: View, elk: ElkEngine): Promise<Layout> {
   const partitions = partitionsOf(view);
   const layered = partitions !== undefined;
-  // Above a few hundred boxes ELK's thorough passes take minutes: cheaper layering and crossing
+  // Above 150 boxes ELK's thorough passes take minutes: cheaper layering and crossing
   // minimisation keep a 1,000-node pipeline at a few seconds.
   const large = view.boxes.length > LARGE_VIEW;
   const graph: ElkNode = {
