@@ -129,7 +129,7 @@ export class GraphView {
       s('rect', { width, height, rx: box.kind === 'node' ? 6 : 16, class: 'shape' }),
       s('rect', { width: 5, height, class: 'stripe' }),
       s('text', { x: 12, y: 15, class: 'label' }, shorten(label, Math.floor((width - 20) / CHARACTER_WIDTH))),
-      s('text', { x: 12, y: 29, class: 'meta' }, box.kind === 'node' || box.kind === 'namespace' ? '' : box.kind),
+      s('text', { x: 12, y: 29, class: 'meta' }, box.kind),
     );
     group.addEventListener('click', (event) => {
       event.stopPropagation();
@@ -164,7 +164,7 @@ export class GraphView {
       const status = state?.status ?? 'none';
       if (group.getAttribute('data-status') !== status) group.setAttribute('data-status', status);
       const meta = group.querySelector('text.meta')!;
-      const text = state === undefined ? '' : `${state.status}${state.durationMs === undefined ? '' : ` · ${formatDuration(state.durationMs)}`}${(state.attempts ?? 1) > 1 ? ` · ${state.attempts} attempts` : ''}`;
+      const text = state === undefined ? box.kind : `${state.status}${state.durationMs === undefined ? '' : ` · ${formatDuration(state.durationMs)}`}${(state.attempts ?? 1) > 1 ? ` · ${state.attempts} attempts` : ''}`;
       if (meta.textContent !== text) meta.textContent = text;
     }
   }
