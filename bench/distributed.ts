@@ -152,7 +152,9 @@ function timeRun(
   progress: 'plain' | 'off' = 'plain',
 ): { wallMs: number; pipelineMs: number } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [SLUICE, 'run', '--progress', progress, ...args], {
+  // Without the progress display nothing may be relayed: the tracking plugin (process: 'main') is off too.
+  const tracking = progress === 'off' ? ['--no-tracking'] : [];
+  const result = spawnSync(process.execPath, [SLUICE, 'run', '--progress', progress, ...tracking, ...args], {
     cwd: project,
     encoding: 'utf8',
   });

@@ -28,6 +28,7 @@ import {
   type RunParams,
   type Runner,
   type SluicePlugin,
+  trackingPlugin,
 } from '../dist/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -69,25 +70,52 @@ function chain(length: number): Pipeline {
   return new Pipeline(nodes);
 }
 
-async function overhead(length: number, plugins: number): Promise<number> {
+/** A run store for the tracking rows, in its own temporary folder. */
+const trackingStore = join(mkdtempSync(join(tmpdir(), 'sluice-bench-tracking-')), 'runs.db');
+let trackedRuns = 0;
+
+async function overhead(length: number, plugins: number, tracking = false): Promise<number> {
+  return (await timedOverhead(length, plugins, tracking)).wall;
+}
+
+/**
+ * Best-of-5 cost per node, in µs: wall clock, and CPU time of this process (user + system), which
+ * a busy machine inflates far less than the wall clock (nobody else's work is counted in it).
+ */
+async function timedOverhead(
+  length: number,
+  plugins: number,
+  tracking: boolean,
+): Promise<{ wall: number; cpu: number }> {
   const pipeline = chain(length);
   let best = Infinity;
+  let bestCpu = Infinity;
   for (let round = 0; round < 5; round++) {
     const hooks = createHookManager();
     for (let i = 0; i < plugins; i++) hooks.register(noopPlugin(i));
+    if (tracking) hooks.register(trackingPlugin({ path: trackingStore }));
     const catalog = new DataCatalog().feed({ d0: 0 });
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await runPipeline({
       pipeline,
       catalog,
       hooks,
       runner: new SequentialRunner(),
-      runParams: runParams('sequential'),
+      runParams: tracking
+        ? defaultRunParams({
+            runId: `bench-tracked-${trackedRuns++}`,
+            projectPath: ROOT,
+            runner: 'sequential',
+          })
+        : runParams('sequential'),
       options: {},
     });
     best = Math.min(best, performance.now() - started);
+    const cpu = process.cpuUsage(cpuBefore);
+    bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
   }
-  return (best * 1000) / length;
+  return { wall: (best * 1000) / length, cpu: (bestCpu * 1000) / length };
 }
 
 console.log(
@@ -105,6 +133,28 @@ for (const length of [1_000, 10_000]) {
       `${String(length).padEnd(8)} ${String(plugins).padEnd(8)} ${micros.toFixed(2).padStart(7)}  ${load()}`,
     );
   }
+}
+
+console.log(
+  '\n1b. the tracking plugin on (run store in a temporary file; every node, load and save recorded), best of 5, 10k-node chain',
+);
+console.log('nodes    tracking  wall µs/node  added  cpu µs/node  added  load');
+{
+  const off = await timedOverhead(10_000, 0, false);
+  const on = await timedOverhead(10_000, 0, true);
+  results.tracking_off_10000_us = Number(off.wall.toFixed(2));
+  results.tracking_on_10000_us = Number(on.wall.toFixed(2));
+  results.tracking_added_us = Number((on.wall - off.wall).toFixed(2));
+  results.tracking_off_10000_cpu_us = Number(off.cpu.toFixed(2));
+  results.tracking_on_10000_cpu_us = Number(on.cpu.toFixed(2));
+  results.tracking_added_cpu_us = Number((on.cpu - off.cpu).toFixed(2));
+  const row = (label: string, figures: { wall: number; cpu: number }, added: string, addedCpu: string) =>
+    console.log(
+      `10000    ${label.padEnd(8)}  ${figures.wall.toFixed(2).padStart(12)}  ${added.padStart(5)}  ${figures.cpu.toFixed(2).padStart(11)}  ${addedCpu.padStart(5)}  ${load()}`,
+    );
+  row('off', off, '', '');
+  row('on', on, (on.wall - off.wall).toFixed(2), (on.cpu - off.cpu).toFixed(2));
+  rmSync(join(trackingStore, '..'), { recursive: true, force: true });
 }
 
 // ----- 2. parallel speedup -----

@@ -70,7 +70,7 @@ export { CatalogError, CatalogAggregateError } from './io/catalog-errors.ts';
 export type { CatalogErrorDetails } from './io/catalog-errors.ts';
 
 // Datasets: the interface, custom dataset types for sluice.config.ts, and the built-in types.
-export type { Dataset, DatasetDescription } from './io/dataset.ts';
+export type { Dataset, DatasetDescription, SaveResult } from './io/dataset.ts';
 export { DatasetError } from './io/dataset.ts';
 export type { DatasetFactory, DatasetFactoryContext } from './io/dataset-registry.ts';
 export { DatasetTypeRegistry } from './io/dataset-registry.ts';
@@ -79,6 +79,8 @@ export { MemoryDataset } from './io/datasets/memory.ts';
 export type { CopyMode, MemoryDatasetOptions } from './io/datasets/memory.ts';
 export { JsonDataset } from './io/datasets/json.ts';
 export type { JsonDatasetOptions } from './io/datasets/json.ts';
+export { MetricsDataset } from './io/datasets/metrics.ts';
+export type { Metrics, MetricsDatasetOptions } from './io/datasets/metrics.ts';
 export { JsonLinesDataset } from './io/datasets/jsonl.ts';
 export type { JsonLinesDatasetOptions } from './io/datasets/jsonl.ts';
 export { TextDataset } from './io/datasets/text.ts';
@@ -244,6 +246,10 @@ export type {
 } from './plugins/alerts/index.ts';
 export { vizPlugin, VIZ_PLUGIN_NAME, VIZ_ANNOTATION_TOPIC } from './plugins/viz/index.ts';
 export type { VizPluginOptions, VizAnnotation } from './plugins/viz/index.ts';
+export { trackingPlugin, TRACKING_PLUGIN_NAME, TRACKING_ENV } from './plugins/tracking/index.ts';
+export type { TrackingOptions, TrackingPlugin } from './plugins/tracking/index.ts';
+export { openRunStore } from './run-store/index.ts';
+export type { RunDetail, RunStatus, RunSummary } from './run-store/index.ts';
 
 // Config: `conf/<env>` layering, YAML with line numbers, interpolation, and their errors.
 export { ConfigLoader, DEFAULT_CONFIG_PATTERNS } from './config/config-loader.ts';

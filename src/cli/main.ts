@@ -99,6 +99,7 @@ export async function main(
     .option('--load-versions <pairs>', 'load these dataset versions: "ds:version,..."', LIST)
     .option('--only-missing-outputs', 'skip nodes whose persisted outputs all exist', false)
     .option('--continue-on-failure', 'keep running nodes that do not depend on a failed one', false)
+    .option('--no-tracking', 'do not record this run in the run store (.sluice/runs.db)')
     .addOption(
       new Option('--progress <mode>', 'the progress display')
         .choices(['auto', 'live', 'plain', 'off'])
@@ -154,6 +155,40 @@ export async function main(
     .option('--out <dir>', 'the folder to write index.html into', 'build/viz')
     .option('--env <env>', 'the configuration environment')
     .action(act(async () => (await import('./commands/viz.ts')).vizBuildCommand));
+
+  const runs = program
+    .command('runs')
+    .description('The recorded runs (the tracking plugin writes them to .sluice/runs.db).');
+  runs
+    .command('list')
+    .description('List recorded runs, newest first, with a metric column.')
+    .option('--limit <n>', 'show at most this many runs', '20')
+    .option('--metric <name>', 'the metric column (default: the first metric of the newest runs)')
+    .option(
+      '--status <status>',
+      'only runs with this status (running, success, failed, cancelled, interrupted)',
+    )
+    .option('--pipeline <name>', 'only runs of this pipeline')
+    .option('--json', 'print JSON', false)
+    .action(act(async () => (await import('./commands/runs.ts')).runsListCommand));
+  runs
+    .command('show')
+    .description("Show a run's params, metrics, nodes, dataset stats, artifacts and error.")
+    .argument('<id>', 'a run id, or the start of one (or of its short id)')
+    .option('--json', 'print JSON', false)
+    .action(act(async () => (await import('./commands/runs.ts')).runsShowCommand));
+  runs
+    .command('compare')
+    .description('Put the params and metrics of several runs side by side, marking what differs.')
+    .argument('<ids...>', 'two or more run ids or prefixes')
+    .option('--json', 'print JSON', false)
+    .action(act(async () => (await import('./commands/runs.ts')).runsCompareCommand));
+  runs
+    .command('prune')
+    .description('Remove the records of all but the newest runs (data files stay on disk).')
+    .requiredOption('--keep <n>', 'how many of the newest runs to keep')
+    .option('--json', 'print JSON', false)
+    .action(act(async () => (await import('./commands/runs.ts')).runsPruneCommand));
 
   program
     .command('info')

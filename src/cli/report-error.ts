@@ -1,3 +1,4 @@
+import { RunStoreError } from '../run-store/errors.ts';
 import { inspect } from 'node:util';
 import pc from 'picocolors';
 import { ConfigError } from '../config/errors.ts';
@@ -28,6 +29,7 @@ import { UsageError } from './usage-error.ts';
 /** Errors that mean "fix the command or the project", raised before anything ran. */
 const USAGE_ERRORS = [
   UsageError,
+  RunStoreError,
   ConfigError,
   SettingsError,
   CatalogError,

@@ -5,7 +5,9 @@
  */
 
 // The contract: what the catalog calls, and how a dataset type is registered.
-export type { Dataset, DatasetDescription, ConfigLocation } from '../io/dataset.ts';
+export type { Dataset, DatasetDescription, ConfigLocation, SaveResult } from '../io/dataset.ts';
+export { dataShape } from '../io/data-shape.ts';
+export type { DataShape } from '../io/data-shape.ts';
 export { DatasetError } from '../io/dataset.ts';
 export type { MaybePromise } from '../maybe-promise.ts';
 export type { DatasetFactory, DatasetFactoryContext } from '../io/dataset-registry.ts';

@@ -1,4 +1,5 @@
 import type { DataCatalog } from '../io/catalog.ts';
+import type { SaveResult } from '../io/dataset.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
@@ -130,7 +131,16 @@ export interface HookSpecs {
   beforeDatasetLoaded(args: { datasetName: string; node: Node }): void;
   afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
-  afterDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
+  /**
+   * After an output is saved. `saved` is what the dataset reported about the write (rows, columns,
+   * bytes, the file and version written, metrics to log), undefined when it reported nothing.
+   */
+  afterDatasetSaved(args: {
+    datasetName: string;
+    data: unknown;
+    node: Node;
+    saved: SaveResult | undefined;
+  }): void;
   beforeCommandRun(args: { projectMetadata: ProjectMetadata; commandArgs: readonly string[] }): void;
   afterCommandRun(args: {
     projectMetadata: ProjectMetadata;
@@ -238,7 +248,7 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'afterDatasetSaved',
-    args: ['datasetName', 'data', 'node'],
+    args: ['datasetName', 'data', 'node', 'saved'],
     description: 'After an output is saved.',
   },
   {

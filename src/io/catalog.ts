@@ -12,7 +12,7 @@ import {
   PARAMS_PREFIX,
 } from './catalog-parameters.ts';
 import { Redactor } from '../secrets/redactor.ts';
-import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
+import type { ConfigLocation, Dataset, DatasetDescription, SaveResult } from './dataset.ts';
 import type { DatasetTypeRegistry } from './dataset-registry.ts';
 import { MemoryDataset } from './datasets/memory.ts';
 import { timestampVersion } from './versioning.ts';
@@ -193,9 +193,9 @@ export class DataCatalog {
   }
 
   /** Saves `data` to `name`, building its dataset first if needed. */
-  async save(name: string, data: unknown): Promise<void> {
+  async save(name: string, data: unknown): Promise<SaveResult | undefined> {
     const dataset = await this.#resolve(name);
-    await this.#guard(name, () => dataset.save(data));
+    return (await this.#guard(name, () => dataset.save(data))) ?? undefined;
   }
 
   /** True when `name` has data. A name nothing declares and nothing saved has none. */

@@ -19,8 +19,12 @@ export interface DatasetDescription {
 export interface Dataset<T = unknown> {
   /** Reads the data. Throws `DatasetError` naming the dataset when it can't. */
   load(): MaybePromise<T>;
-  /** Writes the data. File datasets write a temporary file and rename it, so a crash leaves the old data whole. */
-  save(data: T): MaybePromise<void>;
+  /**
+   * Writes the data. File datasets write a temporary file and rename it, so a crash leaves the old
+   * data whole. May return what the write learnt on the way (`SaveResult`: rows, bytes, the file
+   * and version written), which `afterDatasetSaved` passes on as `saved`.
+   */
+  save(data: T): MaybePromise<void | SaveResult>;
   /** True when `load()` would find data. */
   exists(): MaybePromise<boolean>;
   /** Drops any cached data (memory datasets free their value). */
@@ -32,6 +36,27 @@ export interface Dataset<T = unknown> {
    * between processes and to find where a failed run can resume from.
    */
   readonly ephemeral?: boolean;
+}
+
+/**
+ * What a save learnt while writing, for trackers (`afterDatasetSaved`'s `saved`). Every field is
+ * optional: a dataset reports what it knows without a second pass over the data.
+ */
+export interface SaveResult {
+  /** Records written (rows of a table, items of an array). */
+  readonly rows?: number | undefined;
+  /** Columns of a table, or keys of the first record. */
+  readonly columns?: number | undefined;
+  /** Bytes written to storage. */
+  readonly bytes?: number | undefined;
+  /** The file written: a version's own file when the dataset is versioned. */
+  readonly path?: string | undefined;
+  /** The version saved, for versioned datasets. */
+  readonly version?: string | undefined;
+  /** Column names and types, where the writer knows them cheaply. */
+  readonly schema?: readonly { readonly name: string; readonly type: string }[] | undefined;
+  /** Numbers the dataset asks trackers to log as metrics of the run (the `metrics` dataset type). */
+  readonly metrics?: Readonly<Record<string, number>> | undefined;
 }
 
 export type { ConfigLocation } from '../config-location.ts';

@@ -20,6 +20,8 @@ export type { OptionsOwner } from './datasets/dataset-options.ts';
 export { OptionReader } from './datasets/dataset-options.ts';
 export type { JsonDatasetOptions } from './datasets/json.ts';
 export { JsonDataset } from './datasets/json.ts';
+export { MetricsDataset } from './datasets/metrics.ts';
+export type { Metrics, MetricsDatasetOptions } from './datasets/metrics.ts';
 export type { JsonLinesDatasetOptions } from './datasets/jsonl.ts';
 export { JsonLinesDataset } from './datasets/jsonl.ts';
 export type { TextDatasetOptions } from './datasets/text.ts';

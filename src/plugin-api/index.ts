@@ -76,3 +76,44 @@ export { didYouMean, nearest } from '../suggest.ts';
 export { importModule } from '../module-loader.ts';
 export type { MaybePromise } from '../maybe-promise.ts';
 export { isPromiseLike } from '../maybe-promise.ts';
+
+// The run store: recorded runs, read by tools and written by the tracking plugin (docs/tracking.md).
+export {
+  openRunStore,
+  RunStore,
+  RunRecorder,
+  compareRuns,
+  postRunRecord,
+  isRunRecord,
+  RUN_RECORD_TOPIC,
+  shortRunId,
+  runStorePath,
+  SCHEMA_VERSION as RUN_STORE_SCHEMA_VERSION,
+  AmbiguousRunIdError,
+  RunNotFoundError,
+  RunStoreError,
+} from '../run-store/index.ts';
+export type {
+  ListRunsOptions,
+  PruneResult,
+  PluginRecordInput,
+  RunStoreOptions,
+  DatasetEventStats,
+  RecorderOptions,
+  RunStart,
+  ComparedValue,
+  RunComparison,
+  ArtifactRecord,
+  DatasetEventRecord,
+  MetricPoint,
+  NodeRunRecord,
+  NodeRunStatus,
+  PluginRecord,
+  RunDetail,
+  RunStatus,
+  RunSummary,
+} from '../run-store/index.ts';
+export type { SaveResult } from '../io/dataset.ts';
+export { dataShape } from '../io/data-shape.ts';
+export type { DataShape } from '../io/data-shape.ts';
+export { RunCancelledError } from '../runner/errors.ts';

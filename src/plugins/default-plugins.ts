@@ -2,6 +2,7 @@ import type { SluicePlugin } from '../plugin-api/index.ts';
 import { alertsPlugin } from './alerts/index.ts';
 import { stepHooksPlugin } from './step-hooks/index.ts';
 import { vizPlugin } from './viz/index.ts';
+import { trackingPlugin } from './tracking/index.ts';
 
 /**
  * The built-in plugins every project gets, fresh for each hook manager (they keep per-run state).
@@ -9,5 +10,5 @@ import { vizPlugin } from './viz/index.ts';
  * its own instance (same name) in `hooks`.
  */
 export function defaultPlugins(): (SluicePlugin & { readonly name: string })[] {
-  return [stepHooksPlugin(), alertsPlugin(), vizPlugin()];
+  return [stepHooksPlugin(), alertsPlugin(), trackingPlugin(), vizPlugin()];
 }

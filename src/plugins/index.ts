@@ -42,3 +42,10 @@ export type {
 } from './alerts/index.ts';
 export { vizPlugin, VIZ_PLUGIN_NAME, VIZ_ANNOTATION_TOPIC } from './viz/index.ts';
 export type { VizPluginOptions, VizAnnotation } from './viz/index.ts';
+export {
+  trackingPlugin,
+  TRACKING_PLUGIN_NAME,
+  TRACKING_ENV,
+  trackingEnabledByEnvironment,
+} from './tracking/index.ts';
+export type { TrackingOptions, TrackingPlugin } from './tracking/index.ts';

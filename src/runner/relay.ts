@@ -2,7 +2,7 @@ import type { HookName } from '../hooks/plugin.ts';
 import type { SluiceHookManager, SluicePlugin } from '../hooks/sluice-manager.ts';
 import type { HookSpecs } from '../hooks/specs.ts';
 import type { DataCatalog } from '../io/catalog.ts';
-import type { DatasetDescription } from '../io/dataset.ts';
+import type { DatasetDescription, SaveResult } from '../io/dataset.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { SluiceError } from '../errors.ts';
@@ -63,6 +63,8 @@ export interface RelayedEvent {
   /** onNodeRetry: the attempt that failed and the wait before the next. */
   readonly attempt?: number;
   readonly delayMs?: number;
+  /** afterDatasetSaved: what the dataset reported about the write (plain numbers and strings). */
+  readonly saved?: SaveResult;
   /** onNodeEnd: attempts made and the time they took, in the worker. */
   readonly attempts?: number;
   readonly durationMs?: number;
@@ -230,12 +232,13 @@ export function relayPlugin(
         data: describe(datasetName, data),
       }),
     ),
-    afterDatasetSaved: last(({ datasetName, data, node }) =>
+    afterDatasetSaved: last(({ datasetName, data, node, saved }) =>
       send({
         hook: 'afterDatasetSaved',
         nodeName: node.name,
         datasetName,
         data: describe(datasetName, data),
+        ...(saved === undefined ? {} : { saved }),
       }),
     ),
   };
@@ -358,7 +361,7 @@ export class RelayedEventDelivery {
         result = callers.beforeDatasetSaved.call({ datasetName, data, node });
         break;
       case 'afterDatasetSaved':
-        result = callers.afterDatasetSaved.call({ datasetName, data, node });
+        result = callers.afterDatasetSaved.call({ datasetName, data, node, saved: event.saved });
         break;
     }
     return result;

@@ -1,6 +1,7 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import { resultSources } from '../hooks/results.ts';
 import type { DataCatalog } from '../io/catalog.ts';
+import type { SaveResult } from '../io/dataset.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Node } from '../pipeline/node.ts';
 import { NodeInputError, NodeOutputError } from '../pipeline/errors.ts';
@@ -299,14 +300,20 @@ function saveOne(node: Node, datasetName: string, data: unknown, context: NodeRu
 function saveData(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
   const saved = context.catalog.get(datasetName).save(data);
   if (isPromiseLike(saved))
-    return Promise.resolve(saved).then(() => afterSave(node, datasetName, data, context));
-  return afterSave(node, datasetName, data, context);
+    return Promise.resolve(saved).then((result) => afterSave(node, datasetName, data, result, context));
+  return afterSave(node, datasetName, data, saved, context);
 }
 
-function afterSave(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+function afterSave(
+  node: Node,
+  datasetName: string,
+  data: unknown,
+  result: SaveResult | void,
+  context: NodeRunContext,
+): unknown {
   const caller = context.hooks.hook.afterDatasetSaved;
   return caller.active
-    ? invokeHook(node, 'afterDatasetSaved', caller, { datasetName, data, node })
+    ? invokeHook(node, 'afterDatasetSaved', caller, { datasetName, data, node, saved: result ?? undefined })
     : undefined;
 }
 

@@ -29,6 +29,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['project'], // opening a project in a process: settings, project hooks, catalog
   ['runner'],
   ['session'],
+  ['run-store'], // the SQLite run store the tracking plugin writes and `sluice runs` reads
   ['plugin-api'],
   ['plugins'],
   ['cli'],
@@ -158,7 +159,7 @@ test('the checker sees every kind of import and names the rule it breaks', () =>
   assert.deepEqual(violations(importsOf('io/catalog.ts', text)), [
     'src/io/catalog.ts:1 → src/session/run-pipeline.ts (io is on layer 4, below session on layer 8)',
     'src/io/catalog.ts:2 → src/session/session.ts (io is on layer 4, below session on layer 8)',
-    'src/io/catalog.ts:3 → src/cli/main.ts (io is on layer 4, below cli on layer 11)',
+    'src/io/catalog.ts:3 → src/cli/main.ts (io is on layer 4, below cli on layer 12)',
     'src/io/catalog.ts:4 → src/hooks/specs.ts (io is on layer 4, below hooks on layer 5)',
     'src/io/catalog.ts:6 → src/pipeline/pipeline.ts (io and pipeline are siblings on layer 4: neither imports the other)',
   ]);

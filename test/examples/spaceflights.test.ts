@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigLoader, DataCatalog } from '../../src/index.ts';
+import { ConfigLoader, DataCatalog, openRunStore } from '../../src/index.ts';
 import { SAFETY_NET_MS } from '../support/safety-net.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -223,6 +223,33 @@ test(
       'every shuttle of the data has "f" there',
     );
     assert.equal(model.intercept, metrics.intercept);
+
+    // The run store: params, metrics and the model as an artifact, which the nodes know nothing of.
+    const store = openRunStore(EXAMPLE);
+    try {
+      const recorded = store.getRun(run.runId);
+      assert.equal(recorded.status, 'success');
+      assert.deepEqual(
+        (recorded.params['params:model_options'] as { features: string[] }).features,
+        FEATURES,
+      );
+      assert.deepEqual(recorded.params['params:model_options.features'], FEATURES);
+      assert.equal(recorded.metrics.r2, metrics.r2);
+      assert.equal(recorded.metrics.testRows, metrics.testRows);
+      assert.equal(
+        recorded.metrics['coefficients.crew'],
+        (metrics.coefficients as Record<string, number>).crew,
+      );
+      const regressor = recorded.artifacts.find((artifact) => artifact.dataset === 'regressor');
+      assert.equal(regressor?.path, join(MODEL_VERSIONS, run.runId, 'regressor.json'));
+      assert.equal(regressor?.version, run.runId);
+      const table = recorded.datasets.find(
+        (event) => event.dataset === 'model_input_table' && event.operation === 'save',
+      );
+      assert.equal(table?.rows, run.rowCounts.get('→ model_input_table'));
+    } finally {
+      store.close();
+    }
   },
 );
 

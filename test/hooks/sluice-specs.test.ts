@@ -32,7 +32,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
     beforeDatasetLoaded: ['datasetName', 'node'],
     afterDatasetLoaded: ['datasetName', 'data', 'node'],
     beforeDatasetSaved: ['datasetName', 'data', 'node'],
-    afterDatasetSaved: ['datasetName', 'data', 'node'],
+    afterDatasetSaved: ['datasetName', 'data', 'node', 'saved'],
     beforeCommandRun: ['projectMetadata', 'commandArgs'],
     afterCommandRun: ['projectMetadata', 'commandArgs', 'exitCode'],
   });

@@ -5,7 +5,18 @@ import { DatasetTypeRegistry } from '../../src/io/dataset-registry.ts';
 import { registerFileDatasets } from '../../src/io/datasets/register-files.ts';
 import * as io from '../../src/io/index.ts';
 
-const FILE_TYPES = ['api', 'binary', 'csv', 'excel', 'json', 'jsonl', 'object', 'partitioned', 'text'];
+const FILE_TYPES = [
+  'api',
+  'binary',
+  'csv',
+  'excel',
+  'json',
+  'jsonl',
+  'metrics',
+  'object',
+  'partitioned',
+  'text',
+];
 
 test('registerFileDatasets registers every file type by its YAML name', () => {
   const registry = new DatasetTypeRegistry();
@@ -25,6 +36,7 @@ test('each file type builds from YAML-shaped options and describes itself withou
     excel: { filepath: 'd/s.xlsx', load_args: { sheet: 'Sheet1' } },
     json: { filepath: 'd/j.json', save_args: { indent: 4 } },
     jsonl: { filepath: 'd/e.jsonl', versioned: true },
+    metrics: { filepath: 'd/metrics.json', versioned: true },
     object: { filepath: 'd/m.pkl' },
     partitioned: { path: 'd/parts', dataset: { type: 'csv' }, filename_suffix: '.csv' },
     text: { filepath: 'd/t.txt', encoding: 'latin1' },
@@ -48,6 +60,7 @@ test('the io index exports every file dataset class', () => {
   for (const name of [
     'JsonDataset',
     'JsonLinesDataset',
+    'MetricsDataset',
     'TextDataset',
     'BinaryDataset',
     'CsvDataset',

@@ -22,6 +22,7 @@ const VALID_OPTIONS: Record<string, Record<string, unknown>> = {
   excel: { filepath: 'd/s.xlsx' },
   json: { filepath: 'd/j.json' },
   jsonl: { filepath: 'd/e.jsonl' },
+  metrics: { filepath: 'd/metrics.json' },
   object: { filepath: 'd/m.pkl' },
   parquet: { filepath: 'd/p.parquet' },
   partitioned: { path: 'd/parts', dataset: { type: 'csv' } },

@@ -2,6 +2,7 @@ import { parseParamsOption } from '../../config/runtime-params.ts';
 import { DistributedRunner } from '../../runner/distributed/distributed-runner.ts';
 import { RunCancelledError } from '../../runner/errors.ts';
 import { Session } from '../../session/session.ts';
+import { TRACKING_PLUGIN_NAME } from '../../plugins/tracking/index.ts';
 import type { UnsavedOutput } from '../../session/unsaved-outputs.ts';
 import { formatError } from '../report-error.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -29,6 +30,8 @@ export interface RunCommandOptions {
   onlyMissingOutputs: boolean;
   continueOnFailure: boolean;
   progress: 'auto' | 'live' | 'plain' | 'off';
+  /** False with `--no-tracking`: the run is not recorded in the run store. */
+  tracking?: boolean;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
       ? failedNodesPlugin({ stream: context.stderr })
       : progressPlugin({ stream: context.stderr, mode: options.progress }),
   );
+  if (options.tracking === false) session.hooks.unregister(TRACKING_PLUGIN_NAME);
   const runnerSettings = session.settings.config.runner ?? {};
   let runner: RunCommandOptions['runner'] | DistributedRunner = options.runner;
   if (options.queue !== undefined) {

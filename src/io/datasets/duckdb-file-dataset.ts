@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { SaveResult } from '../dataset.ts';
 import { MixedColumnError, UnsupportedValueError } from './column-inference.ts';
 import type { OptionReader } from './dataset-options.ts';
 import { sharedDuckDBInstance, withDuckDBConnection } from './duckdb-instance.ts';
@@ -88,13 +89,13 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
     this.#args = args;
   }
 
-  override async save(data: TabularData): Promise<void> {
+  override async save(data: TabularData): Promise<SaveResult> {
     if (!isArrowTable(data) && !isRowArray(data)) {
       throw unsavableDataError(this.owner, 'an array of row objects or an Arrow table', data, {
         hint: 'Return rows ([{ column: value }, ...]) or an apache-arrow Table from the node.',
       });
     }
-    await super.save(data);
+    return super.save(data);
   }
 
   protected async read(path: string): Promise<Row[] | ArrowTable> {

@@ -1,3 +1,5 @@
+import type { SaveResult } from '../dataset.ts';
+import { dataShape } from '../data-shape.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset, DatasetDescription } from '../dataset.ts';
 import { MixedColumnError, UnsupportedValueError } from './column-inference.ts';
@@ -110,7 +112,7 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
     }
   }
 
-  async save(data: TabularData): Promise<void> {
+  async save(data: TabularData): Promise<SaveResult> {
     if (!isArrowTable(data) && !isRowArray(data)) {
       throw unsavableDataError(this.#owner, 'an array of row objects or an Arrow table', data);
     }
@@ -119,6 +121,7 @@ export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
     } catch (error) {
       throw this.#file.failure(`save table ${this.qualifiedTable}`, error, saveHint(error, this.ifExists));
     }
+    return dataShape(data) ?? {};
   }
 
   async exists(): Promise<boolean> {

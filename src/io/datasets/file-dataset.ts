@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { ConfigLocation, Dataset, DatasetDescription } from '../dataset.ts';
+import { basename, dirname } from 'node:path';
+import type { ConfigLocation, Dataset, DatasetDescription, SaveResult } from '../dataset.ts';
+import { dataShape } from '../data-shape.ts';
+import type { DataShape } from '../data-shape.ts';
 import { DatasetError } from '../dataset.ts';
 import { writeAtomically } from '../atomic-write.ts';
 import { removeOrphanedTemporaries } from '../orphaned-temporaries.ts';
@@ -99,8 +101,12 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
   /** Reads the file at `path` (the resolved one: a version's file when versioned). */
   protected abstract read(path: string): Promise<T>;
 
-  /** Writes `data` to `path`, a temporary file that is renamed over the real one afterwards. */
-  protected abstract write(path: string, data: S): Promise<void>;
+  /**
+   * Writes `data` to `path`, a temporary file that is renamed over the real one afterwards. Returns
+   * the rows and columns written when the format counts them anyway (streamed input, say);
+   * otherwise `save()` takes them from the data's own shape (an array's length, an Arrow table's counts).
+   */
+  protected abstract write(path: string, data: S): Promise<void | DataShape>;
 
   /** The format's own public settings, shown by `describe()`. */
   protected abstract publicArgs(): Record<string, unknown>;
@@ -125,24 +131,34 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
    * as a whole temporary folder. First removes what saves killed midway left behind (temporaries
    * whose writer is provably dead), once per folder and process.
    */
-  async save(data: S): Promise<void> {
+  async save(data: S): Promise<SaveResult> {
+    let written: void | DataShape = undefined;
     if (this.versioned) {
+      let path: string;
       try {
-        await saveVersionAside(this.name, this.filepath, { saveVersion: this.settings.saveVersion }, (file) =>
-          this.write(file, data),
+        path = await saveVersionAside(
+          this.name,
+          this.filepath,
+          { saveVersion: this.settings.saveVersion },
+          async (file) => {
+            written = await this.write(file, data);
+          },
         );
       } catch (error) {
         throw this.failure('save', this.filepath, error);
       }
-      return;
+      return saveResult(path, basename(dirname(path)), written ?? dataShape(data));
     }
     const path = this.filepath;
     try {
       await this.removeLeftovers();
-      await writeAtomically(path, (temporary) => this.write(temporary, data));
+      await writeAtomically(path, async (temporary) => {
+        written = await this.write(temporary, data);
+      });
     } catch (error) {
       throw this.failure('save', path, error);
     }
+    return saveResult(path, undefined, written ?? dataShape(data));
   }
 
   async exists(): Promise<boolean> {
@@ -220,6 +236,24 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
     const reason = error instanceof Error ? error.message : String(error);
     return wrap(`${subject} could not ${operation} ${path}: ${reason}`, this.failureHint(operation, error));
   }
+}
+
+/** What a save reports: the file, its size (one `stat`, no read) and the data's shape. */
+async function saveResult(
+  path: string,
+  version: string | undefined,
+  shape: DataShape | undefined,
+): Promise<SaveResult> {
+  const bytes = await stat(path).then(
+    (info) => (info.isFile() ? info.size : undefined),
+    () => undefined,
+  );
+  return {
+    path,
+    ...(version === undefined ? {} : { version }),
+    ...(bytes === undefined ? {} : { bytes }),
+    ...shape,
+  };
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import type { Dataset, DatasetDescription } from '../dataset.ts';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { Dataset, DatasetDescription, SaveResult } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
 import type { DatasetTypeRegistry } from '../dataset-registry.ts';
 import { saveVersionAside } from '../versioning.ts';
@@ -139,17 +139,17 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
     }
   }
 
-  override async save(data: PartitionsToSave<T>): Promise<void> {
+  override async save(data: PartitionsToSave<T>): Promise<SaveResult> {
     const entries = this.#entries(data);
     try {
       if (this.versioned) {
-        await saveVersionAside(
+        const path = await saveVersionAside(
           this.name,
           this.filepath,
           { saveVersion: this.settings.saveVersion },
           (folder) => this.write(folder, new Map(entries)),
         );
-        return;
+        return { path, version: basename(dirname(path)), rows: entries.length };
       }
       await switchGeneration(this.filepath, async (folder, previous) => {
         if (!this.#overwrite && previous !== undefined) {
@@ -161,6 +161,8 @@ export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoader
     } catch (error) {
       throw this.failure('save', this.filepath, error);
     }
+    // A partitioned save reports its partitions as rows.
+    return { path: this.filepath, rows: entries.length };
   }
 
   override async exists(): Promise<boolean> {

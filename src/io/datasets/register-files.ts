@@ -7,12 +7,13 @@ import { CsvDataset } from './csv.ts';
 import { ExcelDataset } from './excel.ts';
 import { JsonDataset } from './json.ts';
 import { JsonLinesDataset } from './jsonl.ts';
+import { MetricsDataset } from './metrics.ts';
 import { PartitionedDataset } from './partitioned.ts';
 import type { PartitionedDatasetOptions } from './partitioned.ts';
 import { TextDataset } from './text.ts';
 
 /**
- * Registers the file-based dataset types (json, jsonl, text, binary/object, csv, excel,
+ * Registers the file-based dataset types (json, jsonl, text, metrics, binary/object, csv, excel,
  * partitioned) and api. The options arrive unchecked from YAML; every constructor checks them
  * with an OptionReader (see `checkedOptionsFactory`).
  * Partitioned datasets get the registry itself, so a partition can be of any registered type.
@@ -22,6 +23,7 @@ export function registerFileDatasets(registry: DatasetTypeRegistry): void {
     .register('json', checkedOptionsClass(JsonDataset))
     .register('jsonl', checkedOptionsClass(JsonLinesDataset))
     .register('text', checkedOptionsClass(TextDataset))
+    .register('metrics', checkedOptionsClass(MetricsDataset))
     .register('binary', checkedOptionsClass(BinaryDataset))
     .register(
       'object',

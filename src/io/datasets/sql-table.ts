@@ -1,3 +1,5 @@
+import type { SaveResult } from '../dataset.ts';
+import { dataShape } from '../data-shape.ts';
 import type { PoolClient } from 'pg';
 import type { Dataset, DatasetDescription } from '../dataset.ts';
 import { DatasetError } from '../dataset.ts';
@@ -114,7 +116,7 @@ export class SqlTableDataset implements Dataset<Row[]> {
     }
   }
 
-  async save(rows: readonly Row[]): Promise<void> {
+  async save(rows: readonly Row[]): Promise<SaveResult> {
     if (!isRowArray(rows)) {
       const arrow = isArrowTable(rows)
         ? ' Convert an Arrow table with table.toArray().map((row) => row.toJSON()).'
@@ -141,6 +143,7 @@ export class SqlTableDataset implements Dataset<Row[]> {
     } catch (error) {
       throw this.#connection.failure(`save table ${this.qualifiedTable}`, error, this.#saveHint(error));
     }
+    return dataShape(rows) ?? {};
   }
 
   async exists(): Promise<boolean> {

@@ -1,0 +1,206 @@
+/**
+ * The tracking plugin records whole runs, on every runner: every table of the run store filled
+ * (runs, node runs, dataset events with rows/columns/bytes, params, metrics, artifacts, plugins'
+ * records), a failing run's error once and no secret anywhere in the database file, metric
+ * history across runs, skipped nodes.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import {
+  DataCatalog,
+  Pipeline,
+  Session,
+  createHookManager,
+  defaultRunParams,
+  node,
+  trackingPlugin,
+} from '../../src/index.ts';
+import type { RunDetail } from '../../src/plugin-api/index.ts';
+import { openRunStore } from '../../src/plugin-api/index.ts';
+import { SECRETS, TOKEN, TOKEN_ENV, secretsInStore, writeTrackedProject } from './support.ts';
+
+process.env[TOKEN_ENV] = TOKEN;
+
+async function run(
+  project: string,
+  options: Parameters<Session['run']>[0] = {},
+): Promise<{ runId: string; error: Error | undefined }> {
+  const session = await Session.create({ projectPath: project, log: () => {} });
+  let error: Error | undefined;
+  try {
+    await session.run(options);
+  } catch (thrown) {
+    error = thrown as Error;
+  }
+  return { runId: session.runId, error };
+}
+
+function detail(project: string, runId: string): RunDetail {
+  const store = openRunStore(project);
+  try {
+    return store.getRun(runId);
+  } finally {
+    store.close();
+  }
+}
+
+/** What every runner must record for the training pipeline. */
+function assertTrainingRecorded(run: RunDetail, runner: string): void {
+  assert.equal(run.status, 'success');
+  assert.equal(run.runner, runner);
+  assert.equal(run.pipeline, '__default__');
+  assert.equal(run.env, 'local');
+  assert.ok(run.endedAt !== undefined && run.durationMs !== undefined && run.durationMs >= 0);
+  assert.deepEqual(run.nodes.map((node) => [node.name, node.status, node.attempts]).sort(), [
+    ['evaluate', 'success', 1],
+    ['prepare', 'success', 1],
+    ['train', 'success', 1],
+  ]);
+  const prepare = run.nodes.find((node) => node.name === 'prepare')!;
+  assert.deepEqual(prepare.params, { 'params:model.alpha': 0.5 });
+  assert.deepEqual(prepare.inputs, ['companies']);
+  assert.deepEqual(prepare.outputs, ['features']);
+  assert.deepEqual(run.params, {
+    'params:model.alpha': 0.5,
+    'params:model': { alpha: 0.5, label: 'linear' },
+  });
+
+  const event = (dataset: string, operation: 'load' | 'save', node: string) =>
+    run.datasets.find((e) => e.dataset === dataset && e.operation === operation && e.node === node);
+  const companies = event('companies', 'load', 'prepare');
+  assert.equal(companies?.rows, 3);
+  if (runner !== 'parallel') {
+    assert.equal(companies?.columns, 3);
+    assert.deepEqual(
+      companies?.schema?.map((column) => column.name),
+      ['id', 'rating', 'size'],
+    );
+  }
+  assert.equal(event('features', 'save', 'prepare')?.rows, 3);
+  const model = event('model', 'save', 'train');
+  assert.equal(model?.version, run.id, 'a versioned save is recorded with its version (the run id)');
+  assert.ok((model?.bytes ?? 0) > 0, 'the file save reports its bytes');
+
+  assert.deepEqual(Object.keys(run.metrics).sort(), ['mae', 'r2']);
+  assert.equal(run.nodes.find((node) => node.name === 'evaluate')!.metrics.r2, run.metrics.r2);
+  const artifacts = run.artifacts.map((artifact) => [artifact.dataset, artifact.type, artifact.version]);
+  assert.deepEqual(artifacts.sort(), [
+    ['metrics', 'metrics', run.id],
+    ['model', 'json', run.id],
+  ]);
+  for (const artifact of run.artifacts) assert.ok(existsSync(artifact.path!), `${artifact.path} exists`);
+
+  assert.deepEqual(
+    run.records.map((record) => [record.plugin, record.kind, record.node, record.value]).sort(),
+    [
+      ['checker', 'check', 'evaluate', { count: 1 }],
+      ['checker', 'check', 'prepare', { count: 1 }],
+      ['checker', 'check', 'train', { count: 1 }],
+    ],
+  );
+}
+
+describe('every runner records the whole run', () => {
+  for (const runner of ['sequential', 'async', 'parallel'] as const) {
+    test(runner, async () => {
+      const project = writeTrackedProject();
+      const { runId, error } = await run(project, { runner });
+      assert.equal(error, undefined);
+      assertTrainingRecorded(detail(project, runId), runner);
+    });
+  }
+});
+
+test('a failing run records its error once, and no secret reaches the database', async () => {
+  const project = writeTrackedProject();
+  const { runId, error } = await run(project, { pipelineName: 'failing' });
+  assert.ok(error !== undefined, 'the run fails');
+  const failed = detail(project, runId);
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.error ?? '', /upload/);
+  const upload = failed.nodes.find((node) => node.name === 'upload')!;
+  assert.equal(upload.status, 'failed');
+  assert.match(upload.error ?? '', /refused: token \*\*\*, password \*\*\*/);
+  for (const secret of SECRETS) assert.ok(!JSON.stringify(failed).includes(secret));
+  assert.deepEqual(secretsInStore(project), []);
+});
+
+test('a metric logged in several runs forms a history, newest last', async () => {
+  const project = writeTrackedProject();
+  const first = await run(project);
+  const second = await run(project, { runner: 'async' });
+  const store = openRunStore(project);
+  try {
+    const history = store.metricHistory('r2');
+    assert.deepEqual(
+      history.map((point) => point.runId),
+      [first.runId, second.runId],
+    );
+    assert.deepEqual(
+      store.listRuns().map((run) => run.id),
+      [second.runId, first.runId],
+      'newest first',
+    );
+    assert.equal(store.listRuns()[0]!.metrics.mae, store.getRun(second.runId).metrics.mae);
+  } finally {
+    store.close();
+  }
+});
+
+test('nodes the runner did not run are recorded as skipped', async () => {
+  const project = writeTrackedProject();
+  await run(project);
+  // model and metrics exist now; features is a memory dataset, so prepare must run again.
+  const { runId } = await run(project, { onlyMissingOutputs: true });
+  const skipped = detail(project, runId).nodes.filter((node) => node.status === 'skipped');
+  assert.ok(skipped.length > 0, 'some node was skipped');
+  for (const node of skipped) assert.equal(node.attempts, 0);
+});
+
+test('SLUICE_TRACKING=off records nothing', async () => {
+  const project = writeTrackedProject();
+  process.env.SLUICE_TRACKING = 'off';
+  try {
+    await run(project);
+  } finally {
+    delete process.env.SLUICE_TRACKING;
+  }
+  assert.equal(existsSync(`${project}/.sluice/runs.db`), false);
+});
+
+test('onNodeSkipped records the node as skipped, with the reason, and no attempt', async () => {
+  const project = writeTrackedProject();
+  const hooks = createHookManager();
+  hooks.register(trackingPlugin());
+  const fresh = node((value: number) => value, 'a', 'b', { name: 'fresh' });
+  const stale = node((value: number) => value + 1, 'b', 'c', { name: 'stale' });
+  const pipeline = new Pipeline([fresh, stale]);
+  const catalog = new DataCatalog();
+  const runParams = defaultRunParams({ runId: 'skip-run-0001', projectPath: project });
+  hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
+  hooks.hook.onNodeSkipped.call({ node: fresh, catalog, runId: runParams.runId, reason: 'up to date' });
+  hooks.hook.onNodeStart.call({ node: stale, catalog, runId: runParams.runId });
+  hooks.hook.onNodeEnd.call({
+    node: stale,
+    catalog,
+    runId: runParams.runId,
+    error: undefined,
+    attempts: 1,
+    durationMs: 2,
+  });
+  hooks.hook.afterPipelineRun.call({
+    runParams,
+    runResult: { outputs: {}, completedNodes: ['stale'], skippedNodes: ['fresh'], durationMs: 3 },
+    pipeline,
+    catalog,
+  });
+  const run = detail(project, runParams.runId);
+  assert.deepEqual(
+    run.nodes.map((entry) => [entry.name, entry.status, entry.attempts, entry.reason]).sort(),
+    [
+      ['fresh', 'skipped', 0, 'up to date'],
+      ['stale', 'success', 1, undefined],
+    ],
+  );
+});
