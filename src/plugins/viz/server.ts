@@ -49,11 +49,31 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
   const liveRuns = new Map<string, VizRun>();
   let latestLive: string | undefined;
 
-  const liveRun = (): VizRun | null => (latestLive === undefined ? null : (liveRuns.get(latestLive) ?? null));
+  /** The run going on now, if any. */
+  const liveRun = (): VizRun | null => {
+    const run = latestLive === undefined ? undefined : liveRuns.get(latestLive);
+    return run?.status === 'running' ? run : null;
+  };
+  /**
+   * A run by id: the live state while it goes on; once it ended, the run store's record (which
+   * adds what was recorded of each dataset) with the annotations seen live.
+   */
+  const runById = async (id: string): Promise<VizRun | undefined> => {
+    const live = liveRuns.get(id);
+    if (live?.status === 'running') return live;
+    const stored = await history.get(id);
+    if (stored === undefined) return live;
+    return live?.annotations === undefined ? stored : { ...stored, annotations: live.annotations };
+  };
+  /** Runs newest first: those seen live (unless the store has them by now), then the store's. */
   const summaries = async (): Promise<VizRunSummary[]> => {
-    const live = [...liveRuns.values()].reverse().map(summarize);
-    const stored = (await history.list()).filter((run) => !liveRuns.has(run.runId));
-    return [...live, ...stored];
+    const stored = await history.list();
+    const recorded = new Set(stored.map((run) => run.runId));
+    const live = [...liveRuns.values()]
+      .reverse()
+      .filter((run) => run.status === 'running' || !recorded.has(run.runId))
+      .map(summarize);
+    return [...live, ...stored.filter((run) => !live.some((seen) => seen.runId === run.runId))];
   };
 
   const receive = (event: VizEvent): void => {
@@ -81,8 +101,8 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, { error: 'read only' });
     if (url.pathname === '/') {
-      const [runs, latest] = [await summaries(), liveRun()];
-      const run = latest ?? (runs[0] === undefined ? null : ((await history.get(runs[0].runId)) ?? null));
+      const runs = await summaries();
+      const run = liveRun() ?? (runs[0] === undefined ? null : ((await runById(runs[0].runId)) ?? null));
       const html = renderPage({ graph, runs, run, live: true, layout: null }, assets);
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(html);
@@ -98,7 +118,7 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
     if (url.pathname === '/api/runs') return send(response, 200, await summaries());
     if (url.pathname.startsWith('/api/runs/')) {
       const id = decodeURIComponent(url.pathname.slice('/api/runs/'.length));
-      const run = liveRuns.get(id) ?? (await history.get(id));
+      const run = await runById(id);
       return run === undefined ? send(response, 404, { error: `no run ${id}` }) : send(response, 200, run);
     }
     if (url.pathname === '/api/stream') {

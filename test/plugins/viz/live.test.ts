@@ -59,9 +59,8 @@ test('a parallel run shows several nodes running at once, and other plugins\' no
   const project = copyOf(PARALLEL, 'viz-parallel');
   const server = await startVizServer({ projectPath: project, graph: EMPTY_GRAPH, history: await openRunHistory(project) });
   try {
-    const barrier = mkdtempSync(join(tmpdir(), 'sluice-viz-barrier-'));
     const collected = collectEvents(server.url, (events) => events.some((event) => event.type === 'runEnded'));
-    const run = await sluice(['run', '--runner', 'parallel', '--progress', 'off', '--params', `barrier_dir=${barrier}`], { cwd: project });
+    const run = await sluice(['run', '--runner', 'parallel', '--progress', 'off', '--params', `project_path=${project}`], { cwd: project });
     assertExit(run, 0);
     const events = await collected;
     const order = events.filter((event) => event.type === 'nodeStarted' || event.type === 'nodeEnded').map((event) => `${event.type} ${(event as { node: string }).node}`);

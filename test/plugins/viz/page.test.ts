@@ -115,6 +115,29 @@ describe('spaceflights on the page', () => {
     assert.deepEqual(seen.errors, []);
     await page.close();
   });
+
+  test('after a reload, the run comes from the run store, with what it recorded of each dataset', async (t) => {
+    const chromium = await browserFor(t);
+    if (chromium === undefined || viz === undefined) return;
+    const page = await chromium.newPage();
+    const seen = watchPage(page);
+    await page.goto(viz.url);
+    await page.waitForSelector('body[data-state="ready"]');
+    const options = await page.getByRole('combobox', { name: 'Run' }).locator('option').allTextContents();
+    assert.equal(options.length, 1);
+    assert.match(options[0]!, / · __default__ · success$/);
+    const expected = await describedPipeline(project);
+    for (const name of expected.nodes)
+      assert.equal(await page.locator(`g.box[data-id="node:${name}"]`).getAttribute('data-status'), 'done', name);
+    await page.locator('g.box[data-id="dataset:model_input_table"]').click();
+    const recorded = (await page.locator('aside.panel pre').last().textContent()) ?? '';
+    assert.match(recorded, /"saved by": "create_model_input_table"/);
+    assert.match(recorded, /"rows": \d+/);
+    await page.locator('g.box[data-id="dataset:regressor"]').click();
+    assert.match((await page.locator('aside.panel pre').last().textContent()) ?? '', /"version": "\d{4}-/);
+    assert.deepEqual(seen.errors, []);
+    await page.close();
+  });
 });
 
 describe('a hostile project on the page', () => {
