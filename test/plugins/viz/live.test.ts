@@ -142,6 +142,7 @@ test('sluice viz binds 127.0.0.1 unless --host says otherwise, with a warning; a
   assert.doesNotMatch(local.output(), /Warning/);
   assert.equal(await local.stop(), 0);
   assert.equal(existsSync(serverAddressFile(project)), false);
+  assert.equal(existsSync(join(project, '.sluice', 'runs.db')), false, 'looking at a project creates no run store');
   const exposed = await startViz(project, ['--host', '0.0.0.0']);
   assert.match(exposed.output(), /Warning: serving on 0\.0\.0\.0: anyone who can reach this address sees/);
   assert.match(exposed.url, /^http:\/\/0\.0\.0\.0:\d+\/$/);
