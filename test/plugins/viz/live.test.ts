@@ -16,6 +16,9 @@ import { openRunHistory } from '../../../src/plugins/viz/run-history.ts';
 import { serverAddressFile, TOKEN_HEADER } from '../../../src/plugins/viz/server-address.ts';
 import { startVizServer } from '../../../src/plugins/viz/server.ts';
 import { copyOf, ensurePageBuilt, HOSTILE, startViz } from './support.ts';
+import { createHookManager, DataCatalog, node, Pipeline } from '../../../src/index.ts';
+import { vizPlugin } from '../../../src/plugins/viz/plugin.ts';
+import { defaultRunParams } from '../../../src/run-types/run-params.ts';
 
 const PARALLEL = join(import.meta.dirname, '..', '..', 'fixtures', 'viz', 'parallel');
 const EMPTY_GRAPH: VizGraph = { projectName: 'test', pipelines: [], nodes: [], datasets: [], edges: [], layers: [] };
@@ -150,4 +153,33 @@ test('sluice viz binds 127.0.0.1 unless --host says otherwise, with a warning; a
   const bad = await sluice(['viz', '--port', 'eighty'], { cwd: project });
   assertExit(bad, 2);
   assert.match(bad.stderr, /--port must be a port number/);
+});
+
+test('a node a plugin skipped shows as skipped, with the reason, through the hook manager', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'sluice-viz-skip-'));
+  const server = await startVizServer({ projectPath: project, graph: EMPTY_GRAPH, history: await openRunHistory(project) });
+  try {
+    const hooks = createHookManager();
+    hooks.register(vizPlugin());
+    const identity = (value: unknown) => value;
+    const pipeline = new Pipeline([node(identity, 'a', 'b', { name: 'fresh' }), node(identity, 'b', 'c', { name: 'stale' })]);
+    const catalog = new DataCatalog();
+    const runParams = defaultRunParams({ runId: 'skip-run', projectPath: project });
+    await hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
+    await hooks.hook.onNodeSkipped.call({ node: pipeline.getNode('fresh'), catalog, runId: 'skip-run', reason: 'up to date' });
+    await hooks.hook.onNodeStart.call({ node: pipeline.getNode('stale'), catalog, runId: 'skip-run' });
+    const failure = new Error('needs postgresql://u:pw-secret-value@db/x');
+    await hooks.hook.onNodeEnd.call({ node: pipeline.getNode('stale'), catalog, runId: 'skip-run', error: failure, attempts: 1, durationMs: 5 });
+    await hooks.hook.onPipelineError.call({ error: failure, runParams, pipeline, catalog });
+    const run = (await (await fetch(new URL('api/runs/skip-run', server.url))).json()) as {
+      status: string;
+      nodes: Record<string, { status: string; message?: string }>;
+    };
+    assert.equal(run.status, 'failed');
+    assert.deepEqual(run.nodes.fresh, { status: 'skipped', message: 'up to date' });
+    assert.equal(run.nodes.stale!.status, 'failed');
+    assert.equal(run.nodes.stale!.message, 'Error: needs postgresql://u:***@db/x');
+  } finally {
+    await server.close();
+  }
 });
