@@ -42,6 +42,12 @@ export interface RecorderOptions {
   readonly flushIntervalMs?: number;
 }
 
+/**
+ * After a failed write, automatic writes wait this long before trying again, so that a database
+ * locked for long (each try waits out the busy timeout) doesn't stall the run at every batch.
+ */
+const RETRY_AFTER_MS = 10_000;
+
 /** Rows kept while the store can't be written; beyond it the oldest go (and the loss is reported). */
 const MAX_PENDING_ROWS = 500_000;
 
@@ -106,6 +112,8 @@ export class RunRecorder {
   #dropped = 0;
   #finished = false;
   #closed = false;
+  /** No automatic write before this time (epoch ms): set by a failed write. */
+  #retryAt = 0;
   /** The run's params: every `params:` input of the nodes that ran. */
   readonly #params = new Map<string, unknown>();
 
@@ -131,7 +139,7 @@ export class RunRecorder {
       start.sluiceVersion,
     ]);
     this.flush();
-    this.#timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1000);
+    this.#timer = setInterval(() => this.#flushUnlessBackingOff(), options.flushIntervalMs ?? 1000);
     this.#timer.unref();
   }
 
@@ -280,7 +288,14 @@ export class RunRecorder {
     return this.#kinds.length;
   }
 
-  /** Writes the queued rows in one transaction. Never throws: a failure is reported once. */
+  #flushUnlessBackingOff(): void {
+    if (this.#retryAt === 0 || Date.now() >= this.#retryAt) this.flush();
+  }
+
+  /**
+   * Writes the queued rows in one transaction, now. Never throws: a failure is reported once, the
+   * rows are kept, and automatic writes pause for a while (`finish` and `close` still try).
+   */
   flush(): void {
     const kinds = this.#kinds;
     const values = this.#values;
@@ -290,7 +305,9 @@ export class RunRecorder {
     this.#startRows.clear();
     try {
       this.#write(kinds, values);
+      this.#retryAt = 0;
     } catch (error) {
+      this.#retryAt = Date.now() + RETRY_AFTER_MS;
       this.#kinds = kinds.concat(this.#kinds);
       this.#values = values.concat(this.#values);
       if (this.#kinds.length > MAX_PENDING_ROWS) {
@@ -318,7 +335,7 @@ export class RunRecorder {
     if (this.#finished) return;
     this.#kinds.push(kind);
     this.#values.push(values);
-    if (this.#kinds.length >= this.#batchRows) this.flush();
+    if (this.#kinds.length >= this.#batchRows) this.#flushUnlessBackingOff();
   }
 
   #json(value: unknown): string {
@@ -332,7 +349,7 @@ export class RunRecorder {
     const dropped = this.#dropped > 0 ? ` (${this.#dropped} events dropped)` : '';
     this.#options.report(
       new Error(
-        `the run store could not be written (${reason})${dropped}; the run goes on, and recording retries at its next flush.`,
+        `the run store could not be written (${reason})${dropped}; the run goes on, and recording tries again later.`,
         {
           cause: error,
         },

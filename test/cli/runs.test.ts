@@ -121,6 +121,10 @@ test('--no-tracking records nothing', async () => {
   const listed = await sluice(['runs', 'list'], { cwd, env: ENV });
   assertExit(listed, 0);
   assert.match(listed.stdout, /No runs recorded yet/);
+  const shown = await sluice(['runs', 'show', 'abcd'], { cwd, env: ENV });
+  assertExit(shown, 2);
+  assert.match(shown.stderr, /No runs recorded yet/);
+  assert.equal(existsSync(join(cwd, '.sluice', 'runs.db')), false, 'reading creates no store');
 });
 
 test('two runs at once on one project are each recorded whole', async () => {

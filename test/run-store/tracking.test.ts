@@ -6,10 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import { describe, test } from 'node:test';
 import {
   DataCatalog,
   Pipeline,
+  RunCancelledError,
   Session,
   createHookManager,
   defaultRunParams,
@@ -21,6 +25,8 @@ import { openRunStore } from '../../src/plugin-api/index.ts';
 import { SECRETS, TOKEN, TOKEN_ENV, secretsInStore, writeTrackedProject } from './support.ts';
 
 process.env[TOKEN_ENV] = TOKEN;
+const require = createRequire(import.meta.url);
+const Database = require('better-sqlite3') as typeof BetterSqlite3;
 
 async function run(
   project: string,
@@ -203,4 +209,48 @@ test('onNodeSkipped records the node as skipped, with the reason, and no attempt
       ['stale', 'success', 1, undefined],
     ],
   );
+});
+
+test('a locked run store never fails the run: tracking says so once', async () => {
+  const project = writeTrackedProject();
+  openRunStore(project).close();
+  const blocker = new Database(join(project, '.sluice', 'runs.db'));
+  const lines: string[] = [];
+  try {
+    blocker.exec('BEGIN EXCLUSIVE');
+    const session = await Session.create({ projectPath: project, log: () => {} });
+    session.hooks.unregister('sluice:tracking');
+    session.hooks.register(trackingPlugin({ log: (line) => void lines.push(line), busyTimeoutMs: 50 }));
+    const result = await session.run({});
+    assert.deepEqual([...result.completedNodes].sort(), ['evaluate', 'prepare', 'train']);
+  } finally {
+    blocker.exec('ROLLBACK');
+    blocker.close();
+  }
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(
+    lines[0]!,
+    /^sluice: tracking: the run store could not be written \(database is locked\); the run goes on/,
+  );
+  const next = await run(project);
+  assert.equal(detail(project, next.runId).status, 'success', 'the next run is recorded');
+});
+
+test('a cancelled run is recorded as cancelled, a failed one as failed', async () => {
+  const project = writeTrackedProject();
+  const hooks = createHookManager();
+  hooks.register(trackingPlugin());
+  const pipeline = new Pipeline([node((value: number) => value, 'a', 'b', { name: 'copy' })]);
+  const catalog = new DataCatalog();
+  for (const [runId, error, status] of [
+    ['cancelled-run-0001', new RunCancelledError(), 'cancelled'],
+    ['failed-run-0002', new Error('boom'), 'failed'],
+  ] as const) {
+    const runParams = defaultRunParams({ runId, projectPath: project });
+    hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
+    hooks.hook.onPipelineError.call({ error, runParams, pipeline, catalog });
+    const recorded = detail(project, runId);
+    assert.equal(recorded.status, status);
+    assert.match(recorded.error ?? '', new RegExp(error.name));
+  }
 });

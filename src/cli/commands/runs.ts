@@ -15,7 +15,11 @@ function openExisting(context: CliContext): RunStore | undefined {
 }
 
 function withStore<T>(context: CliContext, use: (store: RunStore) => T): T {
-  const store = openExisting(context) ?? openRunStore(context.projectPath);
+  const store = openExisting(context);
+  if (store === undefined)
+    throw new UsageError(`No runs recorded yet in ${context.projectPath}.`, {
+      hint: 'Run `sluice run` first (tracking is on unless turned off), or point --project at the project.',
+    });
   try {
     return use(store);
   } finally {

@@ -35,6 +35,8 @@ export interface TrackingOptions {
   readonly batchRows?: number | undefined;
   /** Write at least this often while the event loop turns. Default 1000 ms. */
   readonly flushIntervalMs?: number | undefined;
+  /** How long a write waits for another process's lock before it counts as failed. Default 5000. */
+  readonly busyTimeoutMs?: number | undefined;
 }
 
 export interface TrackingPlugin extends SluicePlugin {
@@ -105,7 +107,10 @@ export function trackingPlugin(options: TrackingOptions = {}): TrackingPlugin {
     const redact = (text: string) => catalog.redactor.redact(text);
     let store: RunStore;
     try {
-      store = openRunStore(runParams.projectPath, options.path === undefined ? {} : { path: options.path });
+      store = openRunStore(runParams.projectPath, {
+        ...(options.path === undefined ? {} : { path: options.path }),
+        ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+      });
     } catch (error) {
       log(`sluice: tracking is off for this run: ${redact((error as Error).message)}`);
       return;
