@@ -22,6 +22,8 @@ for (const size of [100, 300, 1000]) {
   await layoutView(view, elk);
   const elapsed = performance.now() - started;
   console.log(
-    `${String(size).padStart(5)}  ${String(view.boxes.length).padStart(5)}  ${String(view.edges.length).padStart(6)}  ${elapsed.toFixed(0).padStart(9)}  ${loadavg().map((value) => value.toFixed(2)).join(' ')}`,
+    `${String(size).padStart(5)}  ${String(view.boxes.length).padStart(5)}  ${String(view.edges.length).padStart(6)}  ${elapsed.toFixed(0).padStart(9)}  ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
   );
 }

@@ -46,13 +46,20 @@ const config = join(project, 'sluice.config.ts');
 writeFileSync(
   config,
   readFileSync(config, 'utf8')
-    .replace("import { rowCounts } from './src/hooks.ts';", "import { rowCounts } from './src/hooks.ts';\nimport { hold } from './src/hold.ts';")
+    .replace(
+      "import { rowCounts } from './src/hooks.ts';",
+      "import { rowCounts } from './src/hooks.ts';\nimport { hold } from './src/hold.ts';",
+    )
     .replace('hooks: [rowCounts()]', 'hooks: [rowCounts(), hold]'),
 );
 const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
 delete env.NODE_OPTIONS;
 
-const viz = spawn(process.execPath, [BIN, 'viz'], { cwd: project, env, stdio: ['ignore', 'pipe', 'inherit'] });
+const viz = spawn(process.execPath, [BIN, 'viz'], {
+  cwd: project,
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise<string>((resolve, reject) => {
   let output = '';
   viz.stdout.on('data', (chunk: Buffer) => {
@@ -66,7 +73,16 @@ const url = await new Promise<string>((resolve, reject) => {
 const profile = join(work, 'profile');
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
   viewport: { width: 1280, height: 860 },
   colorScheme: 'light',
 });
@@ -79,7 +95,11 @@ try {
   await page.screenshot({ path: join(DOCS, 'viz-idle.png') });
   await page.keyboard.press('Escape');
 
-  const run = spawn(process.execPath, [BIN, 'run', '--progress', 'off'], { cwd: project, env, stdio: 'inherit' });
+  const run = spawn(process.execPath, [BIN, 'run', '--progress', 'off'], {
+    cwd: project,
+    env,
+    stdio: 'inherit',
+  });
   const exited = new Promise((resolve) => run.once('exit', resolve));
   await page.waitForSelector(`g.box[data-id="node:${PAUSE_AT}"][data-status="running"]`, { timeout: 0 });
   await page.locator('g.box[data-id="node:split_data"]').click();

@@ -45,7 +45,9 @@ async function projectGraph(context: CliContext, env: string | undefined): Promi
 
 function projectName(projectPath: string): string {
   try {
-    const { name } = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as { name?: unknown };
+    const { name } = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as {
+      name?: unknown;
+    };
     if (typeof name === 'string' && name !== '') return name;
   } catch {
     // No package.json: the folder's name.
@@ -95,7 +97,10 @@ export async function vizCommand(
 }
 
 /** `sluice viz build [--out DIR]`: writes the page as one self-contained HTML file. */
-export async function vizBuildCommand(context: CliContext, options: { out?: string; env?: string }): Promise<void> {
+export async function vizBuildCommand(
+  context: CliContext,
+  options: { out?: string; env?: string },
+): Promise<void> {
   const graph = await projectGraph(context, options.env);
   const history = await openRunHistory(context.projectPath);
   let html: string;
@@ -112,13 +117,17 @@ export async function vizBuildCommand(context: CliContext, options: { out?: stri
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, html);
   renameSync(temporary, file);
-  context.stdout.write(`Wrote ${file} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB, opens from file://).\n`);
+  context.stdout.write(
+    `Wrote ${file} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB, opens from file://).\n`,
+  );
 }
 
 function openBrowser(url: string, context: CliContext): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
   const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
-  child.on('error', () => context.stderr.write(`Could not start a browser (${command}); open ${url} yourself.\n`));
+  child.on('error', () =>
+    context.stderr.write(`Could not start a browser (${command}); open ${url} yourself.\n`),
+  );
   child.unref();
 }

@@ -186,7 +186,11 @@ function stepHooksOf(node: Node): Record<string, string[]> {
     if (value === undefined) continue;
     const list = Array.isArray(value) ? value : [value];
     hooks[option] = list.map((hook: unknown) =>
-      typeof hook === 'string' ? hook : typeof hook === 'function' ? hook.name || 'anonymous function' : String(hook),
+      typeof hook === 'string'
+        ? hook
+        : typeof hook === 'function'
+          ? hook.name || 'anonymous function'
+          : String(hook),
     );
   }
   return hooks;

@@ -28,16 +28,26 @@ export class FunctionLocator {
     holder.__sluiceVizFunction = fn;
     let location: { scriptId: string; lineNumber: number; columnNumber: number } | undefined;
     try {
-      this.#session.post('Runtime.evaluate', { expression: 'globalThis.__sluiceVizFunction' }, (error, evaluated) => {
-        const objectId = evaluated?.result.objectId;
-        if (error !== null || objectId === undefined) return;
-        this.#session.post('Runtime.getProperties', { objectId, ownProperties: true }, (failure, properties) => {
-          if (failure !== null) return;
-          const found = properties.internalProperties?.find((property) => property.name === '[[FunctionLocation]]');
-          location = found?.value?.value as typeof location;
-        });
-        this.#session.post('Runtime.releaseObject', { objectId });
-      });
+      this.#session.post(
+        'Runtime.evaluate',
+        { expression: 'globalThis.__sluiceVizFunction' },
+        (error, evaluated) => {
+          const objectId = evaluated?.result.objectId;
+          if (error !== null || objectId === undefined) return;
+          this.#session.post(
+            'Runtime.getProperties',
+            { objectId, ownProperties: true },
+            (failure, properties) => {
+              if (failure !== null) return;
+              const found = properties.internalProperties?.find(
+                (property) => property.name === '[[FunctionLocation]]',
+              );
+              location = found?.value?.value as typeof location;
+            },
+          );
+          this.#session.post('Runtime.releaseObject', { objectId });
+        },
+      );
     } finally {
       delete holder.__sluiceVizFunction;
     }

@@ -117,13 +117,47 @@ export interface VizRun extends VizRunSummary {
  * Another plugin can report its own annotations with `annotation` (see docs/viz.md).
  */
 export type VizEvent =
-  | { readonly type: 'runStarted'; readonly runId: string; readonly pipelineName: string; readonly runner: string; readonly nodes: readonly string[]; readonly startedAt: string }
+  | {
+      readonly type: 'runStarted';
+      readonly runId: string;
+      readonly pipelineName: string;
+      readonly runner: string;
+      readonly nodes: readonly string[];
+      readonly startedAt: string;
+    }
   | { readonly type: 'nodeStarted'; readonly runId: string; readonly node: string }
-  | { readonly type: 'nodeRetried'; readonly runId: string; readonly node: string; readonly attempt: number; readonly message: string }
-  | { readonly type: 'nodeEnded'; readonly runId: string; readonly node: string; readonly status: 'done' | 'failed'; readonly durationMs: number; readonly attempts: number; readonly message?: string | undefined }
+  | {
+      readonly type: 'nodeRetried';
+      readonly runId: string;
+      readonly node: string;
+      readonly attempt: number;
+      readonly message: string;
+    }
+  | {
+      readonly type: 'nodeEnded';
+      readonly runId: string;
+      readonly node: string;
+      readonly status: 'done' | 'failed';
+      readonly durationMs: number;
+      readonly attempts: number;
+      readonly message?: string | undefined;
+    }
   | { readonly type: 'nodeSkipped'; readonly runId: string; readonly node: string; readonly reason: string }
-  | { readonly type: 'runEnded'; readonly runId: string; readonly status: 'success' | 'failed'; readonly durationMs: number; readonly skipped: readonly string[]; readonly message?: string | undefined }
-  | { readonly type: 'annotation'; readonly runId: string; readonly target: string; readonly label: string; readonly text: string };
+  | {
+      readonly type: 'runEnded';
+      readonly runId: string;
+      readonly status: 'success' | 'failed';
+      readonly durationMs: number;
+      readonly skipped: readonly string[];
+      readonly message?: string | undefined;
+    }
+  | {
+      readonly type: 'annotation';
+      readonly runId: string;
+      readonly target: string;
+      readonly label: string;
+      readonly text: string;
+    };
 
 /** What the page starts from: the graph, the runs known so far, and whether updates stream in. */
 export interface VizPageData {

@@ -40,7 +40,10 @@ export class LayoutCache {
     const file =
       this.folder === undefined
         ? undefined
-        : join(this.folder, `${createHash('sha256').update(this.#graphHash).update(key).digest('hex').slice(0, 32)}.json`);
+        : join(
+            this.folder,
+            `${createHash('sha256').update(this.#graphHash).update(key).digest('hex').slice(0, 32)}.json`,
+          );
     if (file !== undefined) {
       try {
         const stored = JSON.parse(readFileSync(file, 'utf8')) as Layout;

@@ -8,7 +8,11 @@ export interface Layout {
   readonly height: number;
   readonly boxes: Readonly<Record<string, { x: number; y: number; width: number; height: number }>>;
   /** Each arrow as a polyline, from its source box to its target box. */
-  readonly edges: readonly { readonly source: string; readonly target: string; readonly points: readonly number[] }[];
+  readonly edges: readonly {
+    readonly source: string;
+    readonly target: string;
+    readonly points: readonly number[];
+  }[];
   /** The horizontal band of each layer present in the view, top to bottom. */
   readonly bands: readonly { readonly layer: number; readonly y: number; readonly height: number }[];
 }
@@ -62,16 +66,25 @@ export async function layoutView(view: View, elk: ElkEngine): Promise<Layout> {
       id: box.id,
       width: boxWidth(box),
       height: BOX_HEIGHT,
-      ...(layered ? { layoutOptions: { 'elk.partitioning.partition': String(partitions.get(box.id) ?? 0) } } : {}),
+      ...(layered
+        ? { layoutOptions: { 'elk.partitioning.partition': String(partitions.get(box.id) ?? 0) } }
+        : {}),
     })),
-    edges: view.edges.map(
-      (edge, index): ElkExtendedEdge => ({ id: `e${index}`, sources: [edge.source], targets: [edge.target] }),
-    ),
+    edges: view.edges.map((edge, index): ElkExtendedEdge => ({
+      id: `e${index}`,
+      sources: [edge.source],
+      targets: [edge.target],
+    })),
   };
   const result = await elk.layout(graph);
   const boxes: Record<string, { x: number; y: number; width: number; height: number }> = {};
   for (const child of result.children ?? [])
-    boxes[child.id] = { x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 };
+    boxes[child.id] = {
+      x: child.x ?? 0,
+      y: child.y ?? 0,
+      width: child.width ?? 0,
+      height: child.height ?? 0,
+    };
   const edges = (result.edges ?? []).map((edge, index) => {
     const section = (edge as ElkExtendedEdge).sections?.[0];
     const points: number[] = [];

@@ -20,7 +20,11 @@ export function readPageAssets(options: { withElk: boolean }): PageAssets {
     if (!existsSync(path)) throw new VizAssetsMissingError(path);
     return readFileSync(path, 'utf8');
   };
-  return { script: read('page.js'), style: read('page.css'), elk: options.withElk ? read('elk.js') : undefined };
+  return {
+    script: read('page.js'),
+    style: read('page.css'),
+    elk: options.withElk ? read('elk.js') : undefined,
+  };
 }
 
 /** `<`, `&` and the JavaScript line separators escaped, so data can never close its script tag. */
@@ -59,7 +63,8 @@ export function renderPage(data: VizPageData, assets: PageAssets): string {
   ].join('; ');
   // A `</script` inside a bundled script would end it early; the bundles are ours, but check.
   for (const script of scripts)
-    if (/<\/script/i.test(script)) throw new Error('A bundled script contains "</script": it cannot be inlined.');
+    if (/<\/script/i.test(script))
+      throw new Error('A bundled script contains "</script": it cannot be inlined.');
   return [
     '<!doctype html>',
     '<html lang="en">',

@@ -61,7 +61,13 @@ export function vizPlugin(options: VizPluginOptions = {}): SluicePlugin & { read
       report(id)?.push({ type: 'nodeStarted', runId: id, node: node.name });
     },
     onNodeRetry({ error, node, catalog, attempt, runId: id }) {
-      report(id)?.push({ type: 'nodeRetried', runId: id, node: node.name, attempt, message: firstLine(catalog.redactor.redact(error.message)) });
+      report(id)?.push({
+        type: 'nodeRetried',
+        runId: id,
+        node: node.name,
+        attempt,
+        message: firstLine(catalog.redactor.redact(error.message)),
+      });
     },
     onNodeEnd({ node, catalog, runId: id, error, attempts, durationMs }) {
       report(id)?.push({
@@ -71,7 +77,10 @@ export function vizPlugin(options: VizPluginOptions = {}): SluicePlugin & { read
         status: error === undefined ? 'done' : 'failed',
         durationMs,
         attempts,
-        message: error === undefined ? undefined : firstLine(catalog.redactor.redact(`${error.name}: ${error.message}`)),
+        message:
+          error === undefined
+            ? undefined
+            : firstLine(catalog.redactor.redact(`${error.name}: ${error.message}`)),
       });
     },
     onNodeSkipped({ node, runId: id, reason }) {
@@ -81,7 +90,13 @@ export function vizPlugin(options: VizPluginOptions = {}): SluicePlugin & { read
       if (topic !== VIZ_ANNOTATION_TOPIC || runId === undefined || reporter === undefined) return;
       const { target, label, text } = (message ?? {}) as Partial<VizAnnotation>;
       if (typeof target !== 'string' || typeof label !== 'string' || typeof text !== 'string') return;
-      reporter.push({ type: 'annotation', runId, target, label: label.slice(0, 200), text: text.slice(0, 2_000) });
+      reporter.push({
+        type: 'annotation',
+        runId,
+        target,
+        label: label.slice(0, 200),
+        text: text.slice(0, 2_000),
+      });
     },
     async afterPipelineRun({ runParams, runResult }) {
       const sending = report(runParams.runId);

@@ -83,7 +83,8 @@ export function toVizRun(detail: RunDetail): VizRun {
     if (event.rows !== undefined) entry.rows = event.rows;
     if (event.columns !== undefined) entry.columns = event.columns;
     if (event.bytes !== undefined) entry.bytes = event.bytes;
-    if (event.schema !== undefined) entry.schema = event.schema.map((column) => `${column.name}: ${column.type}`);
+    if (event.schema !== undefined)
+      entry.schema = event.schema.map((column) => `${column.name}: ${column.type}`);
   }
   for (const artifact of detail.artifacts) {
     const entry = (datasets[artifact.dataset] ??= {});

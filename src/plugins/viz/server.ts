@@ -28,7 +28,15 @@ export interface VizServer {
   close(): Promise<void>;
 }
 
-const EVENT_TYPES = new Set(['runStarted', 'nodeStarted', 'nodeRetried', 'nodeEnded', 'nodeSkipped', 'runEnded', 'annotation']);
+const EVENT_TYPES = new Set([
+  'runStarted',
+  'nodeStarted',
+  'nodeRetried',
+  'nodeEnded',
+  'nodeSkipped',
+  'runEnded',
+  'annotation',
+]);
 const MAX_BODY_BYTES = 1 << 20;
 const LIVE_RUNS_KEPT = 20;
 const HEARTBEAT_MS = 15_000;
@@ -91,7 +99,8 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
 
   const routes = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     if (request.method === 'POST' && url.pathname === '/api/events') {
-      if (request.headers[TOKEN_HEADER] !== token) return send(response, 403, { error: 'a wrong or missing token' });
+      if (request.headers[TOKEN_HEADER] !== token)
+        return send(response, 403, { error: 'a wrong or missing token' });
       const body = await readBody(request);
       const events = JSON.parse(body) as unknown;
       if (!Array.isArray(events)) return send(response, 400, { error: 'expected an array of events' });
@@ -99,7 +108,8 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
       response.writeHead(204).end();
       return;
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, { error: 'read only' });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(response, 405, { error: 'read only' });
     if (url.pathname === '/') {
       const runs = await summaries();
       const run = liveRun() ?? (runs[0] === undefined ? null : ((await runById(runs[0].runId)) ?? null));
@@ -137,7 +147,8 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
 
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://viz.invalid');
-    if (!hostAllowed(request.headers.host, host)) return send(response, 421, { error: 'unexpected Host header' });
+    if (!hostAllowed(request.headers.host, host))
+      return send(response, 421, { error: 'unexpected Host header' });
     routes(request, response, url).catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, { error: (error as Error).message });
       else response.end();
@@ -152,7 +163,10 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         new VizServerError(`sluice viz cannot listen on ${host}:${options.port ?? 0}: ${error.message}`, {
-          hint: error.code === 'EADDRINUSE' ? 'Choose another --port, or leave it out for a free one.' : 'Check --host and --port.',
+          hint:
+            error.code === 'EADDRINUSE'
+              ? 'Choose another --port, or leave it out for a free one.'
+              : 'Check --host and --port.',
         }),
       ),
     );
@@ -176,11 +190,20 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
 }
 
 function summarize(run: VizRun): VizRunSummary {
-  return { runId: run.runId, pipelineName: run.pipelineName, status: run.status, startedAt: run.startedAt, durationMs: run.durationMs };
+  return {
+    runId: run.runId,
+    pipelineName: run.pipelineName,
+    status: run.status,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+  };
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   response.end(JSON.stringify(body));
 }
 

@@ -64,7 +64,8 @@ function collapsedContainer(namespace: string | null, collapsed: ReadonlySet<str
  */
 export function buildView(graph: VizGraph, options: ViewOptions): View {
   const collapsed = new Set(options.collapsed);
-  const pipeline = graph.pipelines.find((candidate) => candidate.name === options.pipeline) ?? graph.pipelines[0];
+  const pipeline =
+    graph.pipelines.find((candidate) => candidate.name === options.pipeline) ?? graph.pipelines[0];
   const inPipeline = new Set(pipeline?.nodeIds ?? []);
   const tags = new Set(options.tags);
   const layerIndex = new Map(graph.layers.map((layer, index) => [layer, index]));

@@ -95,5 +95,7 @@ export async function recordStatuses(page: Page): Promise<void> {
 }
 
 export function statusLog(page: Page): Promise<{ id: string; status: string; running: number }[]> {
-  return page.evaluate(() => (window as unknown as { statusLog: { id: string; status: string; running: number }[] }).statusLog);
+  return page.evaluate(
+    () => (window as unknown as { statusLog: { id: string; status: string; running: number }[] }).statusLog,
+  );
 }

@@ -21,7 +21,14 @@ import { vizPlugin } from '../../../src/plugins/viz/plugin.ts';
 import { defaultRunParams } from '../../../src/run-types/run-params.ts';
 
 const PARALLEL = join(import.meta.dirname, '..', '..', 'fixtures', 'viz', 'parallel');
-const EMPTY_GRAPH: VizGraph = { projectName: 'test', pipelines: [], nodes: [], datasets: [], edges: [], layers: [] };
+const EMPTY_GRAPH: VizGraph = {
+  projectName: 'test',
+  pipelines: [],
+  nodes: [],
+  datasets: [],
+  edges: [],
+  layers: [],
+};
 
 before(async () => {
   await ensurePageBuilt();
@@ -58,29 +65,57 @@ function collectEvents(url: string, until: (events: VizEvent[]) => boolean): Pro
   });
 }
 
-test('a parallel run shows several nodes running at once, and other plugins\' notes', async () => {
+test("a parallel run shows several nodes running at once, and other plugins' notes", async () => {
   const project = copyOf(PARALLEL, 'viz-parallel');
-  const server = await startVizServer({ projectPath: project, graph: EMPTY_GRAPH, history: await openRunHistory(project) });
+  const server = await startVizServer({
+    projectPath: project,
+    graph: EMPTY_GRAPH,
+    history: await openRunHistory(project),
+  });
   try {
-    const collected = collectEvents(server.url, (events) => events.some((event) => event.type === 'runEnded'));
-    const run = await sluice(['run', '--runner', 'parallel', '--progress', 'off', '--params', `project_path=${project}`], { cwd: project });
+    const collected = collectEvents(server.url, (events) =>
+      events.some((event) => event.type === 'runEnded'),
+    );
+    const run = await sluice(
+      ['run', '--runner', 'parallel', '--progress', 'off', '--params', `project_path=${project}`],
+      { cwd: project },
+    );
     assertExit(run, 0);
     const events = await collected;
-    const order = events.filter((event) => event.type === 'nodeStarted' || event.type === 'nodeEnded').map((event) => `${event.type} ${(event as { node: string }).node}`);
+    const order = events
+      .filter((event) => event.type === 'nodeStarted' || event.type === 'nodeEnded')
+      .map((event) => `${event.type} ${(event as { node: string }).node}`);
     const firstEnd = order.findIndex((entry) => entry.startsWith('nodeEnded'));
-    assert.deepEqual(order.slice(0, firstEnd).sort(), ['nodeStarted left', 'nodeStarted right'], order.join('\n'));
+    assert.deepEqual(
+      order.slice(0, firstEnd).sort(),
+      ['nodeStarted left', 'nodeStarted right'],
+      order.join('\n'),
+    );
     assert.equal(order.at(-1), 'nodeEnded join');
     const started = events.find((event) => event.type === 'runStarted');
     assert.ok(started?.type === 'runStarted' && started.runner === 'parallel');
     assert.deepEqual([...started.nodes].sort(), ['join', 'left', 'right']);
-    const notes = events.filter((event) => event.type === 'annotation').map((event) => event.type === 'annotation' && `${event.target} ${event.label}: ${event.text}`).sort();
-    assert.deepEqual(notes, ['node:join outputs: joined', 'node:left outputs: left_out', 'node:right outputs: right_out']);
+    const notes = events
+      .filter((event) => event.type === 'annotation')
+      .map((event) => event.type === 'annotation' && `${event.target} ${event.label}: ${event.text}`)
+      .sort();
+    assert.deepEqual(notes, [
+      'node:join outputs: joined',
+      'node:left outputs: left_out',
+      'node:right outputs: right_out',
+    ]);
     const ended = events.at(-1)!;
     assert.ok(ended.type === 'runEnded' && ended.status === 'success');
     // What a page opening now receives: the run so far, from the same reducer.
     const response = await fetch(new URL(`api/runs/${encodeURIComponent(started.runId)}`, server.url));
-    const snapshot = (await response.json()) as { nodes: Record<string, { status: string }>; annotations: Record<string, unknown> };
-    assert.deepEqual(Object.fromEntries(Object.entries(snapshot.nodes).map(([name, state]) => [name, state.status])), { left: 'done', right: 'done', join: 'done' });
+    const snapshot = (await response.json()) as {
+      nodes: Record<string, { status: string }>;
+      annotations: Record<string, unknown>;
+    };
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(snapshot.nodes).map(([name, state]) => [name, state.status])),
+      { left: 'done', right: 'done', join: 'done' },
+    );
     assert.ok(snapshot.annotations['node:left'] !== undefined);
   } finally {
     await server.close();
@@ -99,12 +134,18 @@ test('a viz server that is gone never fails or holds up a run', async () => {
   });
   mkdirSync(join(project, '.sluice', 'viz'), { recursive: true });
   // A live process (this test) that serves nothing there: the run's reports are refused.
-  writeFileSync(serverAddressFile(project), JSON.stringify({ url: `http://127.0.0.1:${port}/`, token: 'x', pid: process.pid }));
+  writeFileSync(
+    serverAddressFile(project),
+    JSON.stringify({ url: `http://127.0.0.1:${port}/`, token: 'x', pid: process.pid }),
+  );
   const refused = await sluice(['run', '--progress', 'off'], { cwd: project });
   assertExit(refused, 0);
   assert.doesNotMatch(refused.stderr, /sluice:viz|ECONNREFUSED|socket/i);
   // A process that is gone: the file is ignored.
-  writeFileSync(serverAddressFile(project), JSON.stringify({ url: `http://127.0.0.1:${port}/`, token: 'x', pid: 2 ** 22 + 7 }));
+  writeFileSync(
+    serverAddressFile(project),
+    JSON.stringify({ url: `http://127.0.0.1:${port}/`, token: 'x', pid: 2 ** 22 + 7 }),
+  );
   assertExit(await sluice(['run', '--progress', 'off'], { cwd: project }), 0);
   writeFileSync(serverAddressFile(project), 'not json');
   assertExit(await sluice(['run', '--progress', 'off'], { cwd: project }), 0);
@@ -112,21 +153,31 @@ test('a viz server that is gone never fails or holds up a run', async () => {
 
 test('the server takes reports only with its token, and answers loopback names only', async () => {
   const project = mkdtempSync(join(tmpdir(), 'sluice-viz-server-'));
-  const server = await startVizServer({ projectPath: project, graph: EMPTY_GRAPH, history: await openRunHistory(project) });
+  const server = await startVizServer({
+    projectPath: project,
+    graph: EMPTY_GRAPH,
+    history: await openRunHistory(project),
+  });
   try {
     const post = (headers: Record<string, string>) =>
       fetch(new URL('api/events', server.url), { method: 'POST', headers, body: '[]' });
     assert.equal((await post({})).status, 403);
     assert.equal((await post({ [TOKEN_HEADER]: 'guess' })).status, 403);
-    const { token } = JSON.parse((await import('node:fs')).readFileSync(serverAddressFile(project), 'utf8')) as { token: string };
+    const { token } = JSON.parse(
+      (await import('node:fs')).readFileSync(serverAddressFile(project), 'utf8'),
+    ) as { token: string };
     assert.equal((await post({ [TOKEN_HEADER]: token })).status, 204);
     assert.equal((await fetch(new URL('api/graph', server.url), { method: 'PUT' })).status, 405);
     assert.equal((await fetch(new URL('api/runs/nope', server.url))).status, 404);
     const rebound = await new Promise<number>((resolve, reject) => {
-      const outgoing = request(new URL('api/graph', server.url), { headers: { host: 'attacker.example' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const outgoing = request(
+        new URL('api/graph', server.url),
+        { headers: { host: 'attacker.example' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end();
     });
@@ -145,7 +196,11 @@ test('sluice viz binds 127.0.0.1 unless --host says otherwise, with a warning; a
   assert.doesNotMatch(local.output(), /Warning/);
   assert.equal(await local.stop(), 0);
   assert.equal(existsSync(serverAddressFile(project)), false);
-  assert.equal(existsSync(join(project, '.sluice', 'runs.db')), false, 'looking at a project creates no run store');
+  assert.equal(
+    existsSync(join(project, '.sluice', 'runs.db')),
+    false,
+    'looking at a project creates no run store',
+  );
   const exposed = await startViz(project, ['--host', '0.0.0.0']);
   assert.match(exposed.output(), /Warning: serving on 0\.0\.0\.0: anyone who can reach this address sees/);
   assert.match(exposed.url, /^http:\/\/0\.0\.0\.0:\d+\/$/);
@@ -157,19 +212,38 @@ test('sluice viz binds 127.0.0.1 unless --host says otherwise, with a warning; a
 
 test('a node a plugin skipped shows as skipped, with the reason, through the hook manager', async () => {
   const project = mkdtempSync(join(tmpdir(), 'sluice-viz-skip-'));
-  const server = await startVizServer({ projectPath: project, graph: EMPTY_GRAPH, history: await openRunHistory(project) });
+  const server = await startVizServer({
+    projectPath: project,
+    graph: EMPTY_GRAPH,
+    history: await openRunHistory(project),
+  });
   try {
     const hooks = createHookManager();
     hooks.register(vizPlugin());
     const identity = (value: unknown) => value;
-    const pipeline = new Pipeline([node(identity, 'a', 'b', { name: 'fresh' }), node(identity, 'b', 'c', { name: 'stale' })]);
+    const pipeline = new Pipeline([
+      node(identity, 'a', 'b', { name: 'fresh' }),
+      node(identity, 'b', 'c', { name: 'stale' }),
+    ]);
     const catalog = new DataCatalog();
     const runParams = defaultRunParams({ runId: 'skip-run', projectPath: project });
     await hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
-    await hooks.hook.onNodeSkipped.call({ node: pipeline.getNode('fresh'), catalog, runId: 'skip-run', reason: 'up to date' });
+    await hooks.hook.onNodeSkipped.call({
+      node: pipeline.getNode('fresh'),
+      catalog,
+      runId: 'skip-run',
+      reason: 'up to date',
+    });
     await hooks.hook.onNodeStart.call({ node: pipeline.getNode('stale'), catalog, runId: 'skip-run' });
     const failure = new Error('needs postgresql://u:pw-secret-value@db/x');
-    await hooks.hook.onNodeEnd.call({ node: pipeline.getNode('stale'), catalog, runId: 'skip-run', error: failure, attempts: 1, durationMs: 5 });
+    await hooks.hook.onNodeEnd.call({
+      node: pipeline.getNode('stale'),
+      catalog,
+      runId: 'skip-run',
+      error: failure,
+      attempts: 1,
+      durationMs: 5,
+    });
     await hooks.hook.onPipelineError.call({ error: failure, runParams, pipeline, catalog });
     const run = (await (await fetch(new URL('api/runs/skip-run', server.url))).json()) as {
       status: string;

@@ -26,7 +26,11 @@ async function sampleGraph(): Promise<VizGraph> {
   ]);
   const catalog = await DataCatalog.fromConfig({
     catalogConfig: {
-      raw: { type: 'json', filepath: 'https://user:hunter2-secret@example.invalid/raw.json', metadata: { layer: 'raw' } },
+      raw: {
+        type: 'json',
+        filepath: 'https://user:hunter2-secret@example.invalid/raw.json',
+        metadata: { layer: 'raw' },
+      },
       model: { type: 'json', filepath: 'data/model.json', metadata: { 'kedro-viz': { layer: 'models' } } },
     },
     parameters: { model: { alpha: 0.5 } },
@@ -44,9 +48,21 @@ async function sampleGraph(): Promise<VizGraph> {
 
 test('the model lists every node and dataset once, with edges in data-flow direction', async () => {
   const graph = await sampleGraph();
-  assert.deepEqual(graph.pipelines.map((pipeline) => pipeline.name), ['__default__', 'training']);
-  assert.deepEqual(graph.nodes.map((item) => item.name), ['prep.clean', 'prep.inner.featurize', 'train']);
-  assert.deepEqual(graph.datasets.map((item) => item.name).sort(), ['clean', 'features', 'model', 'params:model.alpha', 'raw']);
+  assert.deepEqual(
+    graph.pipelines.map((pipeline) => pipeline.name),
+    ['__default__', 'training'],
+  );
+  assert.deepEqual(
+    graph.nodes.map((item) => item.name),
+    ['prep.clean', 'prep.inner.featurize', 'train'],
+  );
+  assert.deepEqual(graph.datasets.map((item) => item.name).sort(), [
+    'clean',
+    'features',
+    'model',
+    'params:model.alpha',
+    'raw',
+  ]);
   assert.ok(graph.edges.some((edge) => edge.source === 'dataset:raw' && edge.target === 'node:prep.clean'));
   assert.ok(graph.edges.some((edge) => edge.source === 'node:train' && edge.target === 'dataset:model'));
   const train = graph.nodes.find((item) => item.name === 'train')!;
@@ -74,11 +90,19 @@ test('a collapsed namespace is one box holding its nodes and its inner datasets'
   assert.ok(!ids.includes('node:prep.clean') && !ids.includes('node:prep.inner.featurize'));
   assert.ok(!ids.includes('dataset:clean'), 'clean is read and written inside prep only');
   assert.ok(ids.includes('dataset:features'), 'features leaves the namespace');
-  assert.deepEqual(view.boxes.find((box) => box.id === 'namespace:prep')!.members, ['node:prep.clean', 'node:prep.inner.featurize']);
+  assert.deepEqual(view.boxes.find((box) => box.id === 'namespace:prep')!.members, [
+    'node:prep.clean',
+    'node:prep.inner.featurize',
+  ]);
   assert.ok(view.edges.some((edge) => edge.source === 'dataset:raw' && edge.target === 'namespace:prep'));
-  assert.ok(view.edges.some((edge) => edge.source === 'namespace:prep' && edge.target === 'dataset:features'));
+  assert.ok(
+    view.edges.some((edge) => edge.source === 'namespace:prep' && edge.target === 'dataset:features'),
+  );
   const tagged = buildView(graph, { pipeline: '__default__', tags: ['ml'], collapsed: [] });
-  assert.deepEqual(tagged.boxes.filter((box) => box.kind === 'node').map((box) => box.id), ['node:prep.inner.featurize', 'node:train']);
+  assert.deepEqual(
+    tagged.boxes.filter((box) => box.kind === 'node').map((box) => box.id),
+    ['node:prep.inner.featurize', 'node:train'],
+  );
 });
 
 test('layers become bands in order, and the layout is the same every time', async () => {
@@ -88,14 +112,25 @@ test('layers become bands in order, and the layout is the same every time', asyn
   const first = await layoutView(view, elk);
   const second = await layoutView(view, elk);
   assert.deepEqual(first, second);
-  assert.deepEqual(first.bands.map((band) => graph.layers[band.layer]), ['raw', 'models']);
+  assert.deepEqual(
+    first.bands.map((band) => graph.layers[band.layer]),
+    ['raw', 'models'],
+  );
   assert.ok(first.boxes['dataset:raw']!.y < first.boxes['dataset:model']!.y);
-  for (const edge of first.edges) assert.ok(edge.points.length >= 4, `${edge.source} → ${edge.target} is drawn`);
+  for (const edge of first.edges)
+    assert.ok(edge.points.length >= 4, `${edge.source} → ${edge.target} is drawn`);
 });
 
 test('the reducer takes a run from queued to its end', () => {
   const events: VizEvent[] = [
-    { type: 'runStarted', runId: 'r1', pipelineName: '__default__', runner: 'sequential', nodes: ['a', 'b', 'c'], startedAt: '2026-01-01T00:00:00Z' },
+    {
+      type: 'runStarted',
+      runId: 'r1',
+      pipelineName: '__default__',
+      runner: 'sequential',
+      nodes: ['a', 'b', 'c'],
+      startedAt: '2026-01-01T00:00:00Z',
+    },
     { type: 'nodeStarted', runId: 'r1', node: 'a' },
     { type: 'nodeRetried', runId: 'r1', node: 'a', attempt: 1, message: 'flaky' },
     { type: 'nodeEnded', runId: 'r1', node: 'a', status: 'done', durationMs: 12, attempts: 2 },
@@ -141,5 +176,8 @@ test('a reporter whose server refuses turns itself off and drops what it had', a
 test('retry policies in words', () => {
   assert.equal(describeRetries(undefined), null);
   assert.equal(describeRetries({ max: 0 }), null);
-  assert.equal(describeRetries({ max: 1, jitter: true, nonRetryable: [TypeError] }), '1 retry, jitter, never for TypeError');
+  assert.equal(
+    describeRetries({ max: 1, jitter: true, nonRetryable: [TypeError] }),
+    '1 retry, jitter, never for TypeError',
+  );
 });

@@ -46,9 +46,12 @@ declare const window: any;
 async function describedPipeline(project: string): Promise<{ nodes: string[]; datasets: string[] }> {
   const outcome = await sluice(['pipeline', 'describe', '--json'], { cwd: project });
   assertExit(outcome, 0);
-  const described = JSON.parse(outcome.stdout) as { nodes: { name: string; inputs: string[]; outputs: string[] }[] };
+  const described = JSON.parse(outcome.stdout) as {
+    nodes: { name: string; inputs: string[]; outputs: string[] }[];
+  };
   const datasets = new Set<string>();
-  for (const node of described.nodes) for (const name of [...node.inputs, ...node.outputs]) datasets.add(name.split('@')[0]!);
+  for (const node of described.nodes)
+    for (const name of [...node.inputs, ...node.outputs]) datasets.add(name.split('@')[0]!);
   return { nodes: described.nodes.map((node) => node.name), datasets: [...datasets] };
 }
 
@@ -68,17 +71,24 @@ describe('spaceflights on the page', () => {
     const expected = await describedPipeline(project);
     viz = await startViz(project);
     assert.match(viz.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const address = JSON.parse(readFileSync(join(project, '.sluice', 'viz', 'server.json'), 'utf8')) as { url: string };
+    const address = JSON.parse(readFileSync(join(project, '.sluice', 'viz', 'server.json'), 'utf8')) as {
+      url: string;
+    };
     assert.equal(address.url, viz.url);
 
     const page = await chromium.newPage();
     const seen = watchPage(page);
     await page.goto(viz.url);
     await page.waitForSelector('body[data-state="ready"]');
-    const ids = await page.locator('g.box').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('data-id')));
+    const ids = await page
+      .locator('g.box')
+      .evaluateAll((boxes) => boxes.map((box) => box.getAttribute('data-id')));
     assert.deepEqual(
       [...ids].sort(),
-      [...expected.nodes.map((name) => `node:${name}`), ...expected.datasets.map((name) => `dataset:${name}`)].sort(),
+      [
+        ...expected.nodes.map((name) => `node:${name}`),
+        ...expected.datasets.map((name) => `dataset:${name}`),
+      ].sort(),
     );
     assert.equal(await page.locator('.run-status').textContent(), 'no runs yet');
     await page.waitForSelector('body[data-stream="open"]');
@@ -97,16 +107,34 @@ describe('spaceflights on the page', () => {
     assertExit(run, 0);
     await page.waitForSelector('body[data-run="success"]');
 
-    assert.equal(await page.evaluate(() => (window as unknown as { pageMarker?: number }).pageMarker), 42, 'the page was not reloaded');
-    assert.deepEqual(await geometry(), before, 'nothing moved or changed size while the run updated the page');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { pageMarker?: number }).pageMarker),
+      42,
+      'the page was not reloaded',
+    );
+    assert.deepEqual(
+      await geometry(),
+      before,
+      'nothing moved or changed size while the run updated the page',
+    );
     const log = (await statusLog(page)).filter((entry) => entry.id.startsWith('node:'));
     const doneOrder = log.filter((entry) => entry.status === 'done').map((entry) => entry.id);
-    assert.deepEqual([...doneOrder].sort(), expected.nodes.map((name) => `node:${name}`).sort(), 'each node turned done once');
+    assert.deepEqual(
+      [...doneOrder].sort(),
+      expected.nodes.map((name) => `node:${name}`).sort(),
+      'each node turned done once',
+    );
     for (const id of doneOrder) {
       const statuses = log.filter((entry) => entry.id === id).map((entry) => entry.status);
-      assert.ok(statuses.indexOf('running') < statuses.indexOf('done'), `${id} ran, then was done: ${statuses.join(' → ')}`);
+      assert.ok(
+        statuses.indexOf('running') < statuses.indexOf('done'),
+        `${id} ran, then was done: ${statuses.join(' → ')}`,
+      );
     }
-    assert.ok(log.every((entry) => entry.running <= 1), 'the sequential runner runs one node at a time');
+    assert.ok(
+      log.every((entry) => entry.running <= 1),
+      'the sequential runner runs one node at a time',
+    );
     // Done one by one: each node is done before a later one starts, in the pipeline's order.
     const startOrder = log.filter((entry) => entry.status === 'running').map((entry) => entry.id);
     assert.deepEqual(doneOrder, startOrder);
@@ -128,7 +156,11 @@ describe('spaceflights on the page', () => {
     assert.match(options[0]!, / · __default__ · success$/);
     const expected = await describedPipeline(project);
     for (const name of expected.nodes)
-      assert.equal(await page.locator(`g.box[data-id="node:${name}"]`).getAttribute('data-status'), 'done', name);
+      assert.equal(
+        await page.locator(`g.box[data-id="node:${name}"]`).getAttribute('data-status'),
+        'done',
+        name,
+      );
     await page.locator('g.box[data-id="dataset:model_input_table"]').click();
     const recorded = (await page.locator('aside.panel pre').last().textContent()) ?? '';
     assert.match(recorded, /"saved by": "create_model_input_table"/);
@@ -180,10 +212,18 @@ describe('a hostile project on the page', () => {
     const page = await chromium.newPage();
     await page.goto(viz.url);
     await page.waitForSelector('body[data-state="ready"]');
-    const bands = await page.locator('g.band').evaluateAll((groups) =>
-      groups.map((group) => ({ layer: group.getAttribute('data-layer'), y: Number(group.querySelector('rect')!.getAttribute('y')) })),
+    const bands = await page
+      .locator('g.band')
+      .evaluateAll((groups) =>
+        groups.map((group) => ({
+          layer: group.getAttribute('data-layer'),
+          y: Number(group.querySelector('rect')!.getAttribute('y')),
+        })),
+      );
+    assert.deepEqual(
+      bands.map((band) => band.layer),
+      ['raw', 'intermediate', 'reporting'],
     );
-    assert.deepEqual(bands.map((band) => band.layer), ['raw', 'intermediate', 'reporting']);
     assert.ok(bands[0]!.y < bands[1]!.y && bands[1]!.y < bands[2]!.y);
     await page.close();
   });
@@ -200,9 +240,16 @@ describe('a hostile project on the page', () => {
     await page.waitForSelector('body[data-state="ready"]');
     assert.equal(await page.locator('g.box[data-id="node:prep.clean"]').count(), 0);
     assert.equal(await page.locator('g.box[data-id="node:prep.inner.count"]').count(), 0);
-    assert.equal(await page.locator('g.box[data-id="dataset:clean_numbers"]').count(), 0, 'a dataset inside the namespace goes with it');
+    assert.equal(
+      await page.locator('g.box[data-id="dataset:clean_numbers"]').count(),
+      0,
+      'a dataset inside the namespace goes with it',
+    );
     assert.equal(await page.locator('g.box[data-id="node:summarize"]').count(), 1);
-    assert.match((await page.locator('g.box[data-id="namespace:prep"] title').textContent()) ?? '', /^prep \(3 nodes\)$/);
+    assert.match(
+      (await page.locator('g.box[data-id="namespace:prep"] title').textContent()) ?? '',
+      /^prep \(3 nodes\)$/,
+    );
     // The namespace took the selection from the node inside it. Keyboard: Escape clears it, then
     // on the focused namespace box Enter selects it and Enter again expands it.
     assert.equal(await page.locator('aside.panel h2').textContent(), 'prep');
@@ -230,9 +277,14 @@ describe('a hostile project on the page', () => {
     await page.waitForSelector('body[data-state="ready"]');
     await page.keyboard.press('/');
     await page.keyboard.type('markup');
-    const matches = await page.locator('g.box.match').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('data-id')));
+    const matches = await page
+      .locator('g.box.match')
+      .evaluateAll((boxes) => boxes.map((box) => box.getAttribute('data-id')));
     // The node's derived name mentions its output, so it matches too.
-    assert.deepEqual(matches, [`node:prep.${XSS}([clean_numbers]) -> [<b>markup dataset</b>]`, 'dataset:<b>markup dataset</b>']);
+    assert.deepEqual(matches, [
+      `node:prep.${XSS}([clean_numbers]) -> [<b>markup dataset</b>]`,
+      'dataset:<b>markup dataset</b>',
+    ]);
     assert.ok((await page.locator('g.box.dimmed').count()) > 0);
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
@@ -304,7 +356,10 @@ describe('a hostile project on the page', () => {
     );
     await summarize.click();
     const message = (await page.locator('aside.panel pre.message').textContent()) ?? '';
-    assert.match(message, /cannot reach postgresql:\/\/viz:\*\*\*@db\.example\/sales <img src=x onerror=alert\(2\)>/);
+    assert.match(
+      message,
+      /cannot reach postgresql:\/\/viz:\*\*\*@db\.example\/sales <img src=x onerror=alert\(2\)>/,
+    );
     assert.ok(!message.includes('s3cretpass'), message);
     assert.equal(await page.locator('img').count(), 0);
     assert.deepEqual(seen.dialogs, []);
@@ -322,7 +377,10 @@ describe('a hostile project on the page', () => {
     assert.ok(existsSync(file));
     const html = readFileSync(file, 'utf8');
     assert.ok(!/<script[^>]+src=|<link[^>]+href=/i.test(html), 'the page loads nothing from elsewhere');
-    assert.ok(html.includes('remote_numbers') && !html.includes('s3cretpass'), 'credentials never reach the page');
+    assert.ok(
+      html.includes('remote_numbers') && !html.includes('s3cretpass'),
+      'credentials never reach the page',
+    );
     const page = await chromium.newPage();
     const seen = watchPage(page);
     const requests: string[] = [];
@@ -348,7 +406,11 @@ test('a generated 1,000-node pipeline is laid out and usable', async (t) => {
   if (chromium === undefined) return;
   const project = mkdtempSync(join(tmpdir(), 'sluice-viz-large-'));
   const graph = generatedGraph(1000);
-  const server = await startVizServer({ projectPath: project, graph, history: await openRunHistory(project) });
+  const server = await startVizServer({
+    projectPath: project,
+    graph,
+    history: await openRunHistory(project),
+  });
   try {
     for (const round of ['first open (layout computed)', 'second open (layout cached)']) {
       const page = await chromium.newPage();
@@ -364,7 +426,9 @@ test('a generated 1,000-node pipeline is laid out and usable', async (t) => {
       await page.keyboard.press('0');
       t.diagnostic(
         `1,000 nodes, ${graph.datasets.length} datasets, ${round}: laid out and drawn in ${Math.round(laidOut)} ms, ` +
-          `usable (a click opened the panel) in ${Math.round(usable)} ms; load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`,
+          `usable (a click opened the panel) in ${Math.round(usable)} ms; load average ${loadavg()
+            .map((value) => value.toFixed(2))
+            .join(' ')}`,
       );
       await page.close();
     }

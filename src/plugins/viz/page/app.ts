@@ -50,7 +50,11 @@ export class App {
     this.#status = h('p', { className: 'run-status', attrs: { role: 'status', 'aria-live': 'polite' } });
     this.#runSelect = h('select', { attrs: { 'aria-label': 'Run' } });
     this.#search = h('input', {
-      attrs: { type: 'search', placeholder: 'Search nodes and datasets (/)', 'aria-label': 'Search nodes and datasets' },
+      attrs: {
+        type: 'search',
+        placeholder: 'Search nodes and datasets (/)',
+        'aria-label': 'Search nodes and datasets',
+      },
     });
     this.#namespaceList = h('div', { className: 'menu-list' });
     const toolbar = this.#toolbar();
@@ -107,7 +111,9 @@ export class App {
     const pipelineSelect = h(
       'select',
       { attrs: { 'aria-label': 'Pipeline' } },
-      graph.pipelines.map((pipeline) => h('option', { text: pipeline.name, attrs: { value: pipeline.name } })),
+      graph.pipelines.map((pipeline) =>
+        h('option', { text: pipeline.name, attrs: { value: pipeline.name } }),
+      ),
     );
     pipelineSelect.addEventListener('change', () => {
       this.#options = { ...this.#options, pipeline: pipelineSelect.value };
@@ -171,7 +177,12 @@ export class App {
       box.checked = !collapsed.has(namespace);
       box.addEventListener('change', () => this.setCollapsed(namespace, !box.checked));
       const depth = namespace.split('.').length - 1;
-      rows.push(h('label', { attrs: { style: `padding-left:${depth}em` } }, [box, document.createTextNode(` ${namespace}`)]));
+      rows.push(
+        h('label', { attrs: { style: `padding-left:${depth}em` } }, [
+          box,
+          document.createTextNode(` ${namespace}`),
+        ]),
+      );
     }
     if (rows.length === 0) rows.push(h('p', { className: 'muted', text: 'no namespaces' }));
     this.#namespaceList.replaceChildren(...rows);
@@ -186,7 +197,8 @@ export class App {
     if (collapse && this.#selected !== null) {
       const name = this.#nameOf.get(this.#selected);
       const node = this.#data.graph.nodes.find((candidate) => candidate.name === name);
-      if (node?.namespace === namespace || node?.namespace?.startsWith(`${namespace}.`)) this.#selected = namespaceId(namespace);
+      if (node?.namespace === namespace || node?.namespace?.startsWith(`${namespace}.`))
+        this.#selected = namespaceId(namespace);
     }
     if (!collapse && this.#selected === namespaceId(namespace)) this.#selected = null;
     this.#renderNamespaceList();
@@ -220,7 +232,10 @@ export class App {
     const ordered: string[] = [];
     const visible = (id: string, namespace: string | null): string | undefined => {
       if (this.#graph.has(id)) return id;
-      const container = namespace === null ? undefined : this.#options.collapsed.find((ns) => namespace === ns || namespace.startsWith(`${ns}.`));
+      const container =
+        namespace === null
+          ? undefined
+          : this.#options.collapsed.find((ns) => namespace === ns || namespace.startsWith(`${ns}.`));
       return container === undefined ? undefined : namespaceId(container);
     };
     for (const item of [...this.#data.graph.nodes, ...this.#data.graph.datasets]) {
@@ -259,10 +274,17 @@ export class App {
   receive(event: VizEvent): void {
     const next = applyEvent(this.#liveRun, event);
     if (next === this.#liveRun) return;
-    const following = this.#run === null || this.#run.runId === this.#liveRun?.runId || event.type === 'runStarted';
+    const following =
+      this.#run === null || this.#run.runId === this.#liveRun?.runId || event.type === 'runStarted';
     this.#liveRun = next;
     if (next !== null) {
-      const summary: VizRunSummary = { runId: next.runId, pipelineName: next.pipelineName, status: next.status, startedAt: next.startedAt, durationMs: next.durationMs };
+      const summary: VizRunSummary = {
+        runId: next.runId,
+        pipelineName: next.pipelineName,
+        status: next.status,
+        startedAt: next.startedAt,
+        durationMs: next.durationMs,
+      };
       this.#runs = [summary, ...this.#runs.filter((run) => run.runId !== next.runId)];
       this.#renderRuns();
     }
@@ -299,7 +321,10 @@ export class App {
 
   #renderRuns(): void {
     const options = this.#runs.map((run) =>
-      h('option', { text: `${run.runId} · ${run.pipelineName} · ${run.status}`, attrs: { value: run.runId } }),
+      h('option', {
+        text: `${run.runId} · ${run.pipelineName} · ${run.status}`,
+        attrs: { value: run.runId },
+      }),
     );
     if (options.length === 0) options.push(h('option', { text: 'no runs yet', attrs: { value: '' } }));
     const current = this.#run?.runId ?? '';
@@ -317,8 +342,11 @@ export class App {
       document.body.dataset.run = '';
     } else {
       const counts = new Map<string, number>();
-      for (const state of Object.values(run.nodes)) counts.set(state.status, (counts.get(state.status) ?? 0) + 1);
-      const parts = ['running', 'done', 'failed', 'skipped', 'queued'].filter((status) => counts.has(status)).map((status) => `${counts.get(status)} ${status}`);
+      for (const state of Object.values(run.nodes))
+        counts.set(state.status, (counts.get(state.status) ?? 0) + 1);
+      const parts = ['running', 'done', 'failed', 'skipped', 'queued']
+        .filter((status) => counts.has(status))
+        .map((status) => `${counts.get(status)} ${status}`);
       this.#status.textContent = `${run.status} · ${parts.join(', ')}`;
       document.body.dataset.run = run.status;
     }

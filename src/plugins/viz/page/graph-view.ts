@@ -44,7 +44,12 @@ export class GraphView {
     private readonly events: GraphViewEvents,
     private readonly layerNames: readonly string[],
   ) {
-    this.svg = s('svg', { class: 'graph', tabindex: '0', role: 'application', 'aria-label': 'Pipeline flowchart' });
+    this.svg = s('svg', {
+      class: 'graph',
+      tabindex: '0',
+      role: 'application',
+      'aria-label': 'Pipeline flowchart',
+    });
     const defs = s('defs');
     const marker = s('marker', {
       id: 'arrow',
@@ -88,7 +93,11 @@ export class GraphView {
       const group = s('g', { class: 'band', 'data-layer': this.layerNames[band.layer] ?? '' });
       group.append(
         s('rect', { x: -2000, y: band.y, width: layout.width + 4000, height: band.height }),
-        s('text', { x: -BAND_LABEL_GAP, y: band.y + 16, class: 'band-label', 'text-anchor': 'end' }, this.layerNames[band.layer] ?? ''),
+        s(
+          'text',
+          { x: -BAND_LABEL_GAP, y: band.y + 16, class: 'band-label', 'text-anchor': 'end' },
+          this.layerNames[band.layer] ?? '',
+        ),
       );
       bands.append(group);
     }
@@ -143,7 +152,8 @@ export class GraphView {
       if (event.key === 'Enter' || event.key === ' ') {
         event.preventDefault();
         event.stopPropagation();
-        if (box.kind === 'namespace' && event.key === 'Enter' && this.#selected === box.id) this.events.expand(box.label);
+        if (box.kind === 'namespace' && event.key === 'Enter' && this.#selected === box.id)
+          this.events.expand(box.label);
         else this.events.select(box.id);
       }
     });
@@ -164,7 +174,10 @@ export class GraphView {
       const status = state?.status ?? 'none';
       if (group.getAttribute('data-status') !== status) group.setAttribute('data-status', status);
       const meta = group.querySelector('text.meta')!;
-      const text = state === undefined ? box.kind : `${state.status}${state.durationMs === undefined ? '' : ` · ${formatDuration(state.durationMs)}`}${(state.attempts ?? 1) > 1 ? ` · ${state.attempts} attempts` : ''}`;
+      const text =
+        state === undefined
+          ? box.kind
+          : `${state.status}${state.durationMs === undefined ? '' : ` · ${formatDuration(state.durationMs)}`}${(state.attempts ?? 1) > 1 ? ` · ${state.attempts} attempts` : ''}`;
       if (meta.textContent !== text) meta.textContent = text;
     }
   }
@@ -200,7 +213,10 @@ export class GraphView {
     const { width, height } = this.svg.getBoundingClientRect();
     if (width === 0 || height === 0) return;
     const left = layout.bands.length > 0 ? BAND_LABEL_MARGIN : 0;
-    const k = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.min(width / (layout.width + left + 40), height / (layout.height + 40), 1.5)));
+    const k = Math.min(
+      MAX_SCALE,
+      Math.max(MIN_SCALE, Math.min(width / (layout.width + left + 40), height / (layout.height + 40), 1.5)),
+    );
     this.setTransform({ k, x: (width - (layout.width - left) * k) / 2, y: (height - layout.height * k) / 2 });
   }
 
@@ -210,7 +226,11 @@ export class GraphView {
     if (placed === undefined) return;
     const { width, height } = this.svg.getBoundingClientRect();
     const k = Math.max(this.#transform.k, 0.8);
-    this.setTransform({ k, x: width / 2 - (placed.x + placed.width / 2) * k, y: height / 2 - (placed.y + placed.height / 2) * k });
+    this.setTransform({
+      k,
+      x: width / 2 - (placed.x + placed.width / 2) * k,
+      y: height / 2 - (placed.y + placed.height / 2) * k,
+    });
   }
 
   zoomBy(factor: number, cx?: number, cy?: number): void {
@@ -229,7 +249,10 @@ export class GraphView {
 
   setTransform(transform: Transform): void {
     this.#transform = transform;
-    this.#viewport.setAttribute('transform', `translate(${transform.x},${transform.y}) scale(${transform.k})`);
+    this.#viewport.setAttribute(
+      'transform',
+      `translate(${transform.x},${transform.y}) scale(${transform.k})`,
+    );
     this.events.transformed();
   }
 

@@ -19,7 +19,12 @@ export class Minimap {
   ) {
     this.element = h('canvas', {
       className: 'minimap',
-      attrs: { width: String(WIDTH), height: String(HEIGHT), 'aria-label': 'Minimap: click to move there', role: 'img' },
+      attrs: {
+        width: String(WIDTH),
+        height: String(HEIGHT),
+        'aria-label': 'Minimap: click to move there',
+        role: 'img',
+      },
     });
     container.append(this.element);
     let dragging = false;
@@ -49,8 +54,15 @@ export class Minimap {
 
   #fit(): { scale: number; offsetX: number; offsetY: number } {
     const layout = this.graph.layout!;
-    const scale = Math.min((WIDTH - 8) / Math.max(1, layout.width), (HEIGHT - 8) / Math.max(1, layout.height));
-    return { scale, offsetX: (WIDTH - layout.width * scale) / 2, offsetY: (HEIGHT - layout.height * scale) / 2 };
+    const scale = Math.min(
+      (WIDTH - 8) / Math.max(1, layout.width),
+      (HEIGHT - 8) / Math.max(1, layout.height),
+    );
+    return {
+      scale,
+      offsetX: (WIDTH - layout.width * scale) / 2,
+      offsetY: (HEIGHT - layout.height * scale) / 2,
+    };
   }
 
   /** Redraws on the next frame (many calls in one frame draw once). */
@@ -72,12 +84,22 @@ export class Minimap {
     const { scale, offsetX, offsetY } = this.#fit();
     for (const [id, box] of Object.entries(layout.boxes)) {
       context.fillStyle = styles.getPropertyValue(`--status-${this.statusOf(id)}`) || '#888';
-      context.fillRect(offsetX + box.x * scale, offsetY + box.y * scale, Math.max(1, box.width * scale), Math.max(1, box.height * scale));
+      context.fillRect(
+        offsetX + box.x * scale,
+        offsetY + box.y * scale,
+        Math.max(1, box.width * scale),
+        Math.max(1, box.height * scale),
+      );
     }
     const bounds = this.graph.svg.getBoundingClientRect();
     const t = this.graph.transform;
     context.strokeStyle = styles.getPropertyValue('--accent') || '#36c';
     context.lineWidth = 1.5;
-    context.strokeRect(offsetX + (-t.x / t.k) * scale, offsetY + (-t.y / t.k) * scale, (bounds.width / t.k) * scale, (bounds.height / t.k) * scale);
+    context.strokeRect(
+      offsetX + (-t.x / t.k) * scale,
+      offsetY + (-t.y / t.k) * scale,
+      (bounds.width / t.k) * scale,
+      (bounds.height / t.k) * scale,
+    );
   }
 }

@@ -26,10 +26,17 @@ export class Panel {
   ) {
     this.#nodes = new Map(graph.nodes.map((node) => [node.id, node]));
     this.#datasets = new Map(graph.datasets.map((dataset) => [dataset.id, dataset]));
-    const close = h('button', { className: 'close', text: '×', attrs: { type: 'button', 'aria-label': 'Close the panel (Escape)' } });
+    const close = h('button', {
+      className: 'close',
+      text: '×',
+      attrs: { type: 'button', 'aria-label': 'Close the panel (Escape)' },
+    });
     close.addEventListener('click', () => this.actions.close());
     this.#body = h('div', { className: 'panel-body' });
-    this.element = h('aside', { className: 'panel', attrs: { 'aria-label': 'Details', hidden: '' } }, [close, this.#body]);
+    this.element = h('aside', { className: 'panel', attrs: { 'aria-label': 'Details', hidden: '' } }, [
+      close,
+      this.#body,
+    ]);
     container.append(this.element);
   }
 
@@ -64,7 +71,10 @@ export class Panel {
       h('h2', { text: node.name }),
       fields([
         ['function', node.functionName],
-        ['source', node.source === null ? 'unknown' : `${node.source.file}:${node.source.line}:${node.source.column}`],
+        [
+          'source',
+          node.source === null ? 'unknown' : `${node.source.file}:${node.source.line}:${node.source.column}`,
+        ],
         ['namespace', node.namespace ?? '—'],
         ['pipelines', node.pipelines.join(', ')],
         ['tags', node.tags.length === 0 ? '—' : node.tags.join(', ')],
@@ -79,13 +89,20 @@ export class Panel {
         h(
           'dl',
           { className: 'parameters' },
-          node.parameters.flatMap((parameter) => [h('dt', { text: parameter.name }), h('dd', {}, [h('pre', { text: json(parameter.value) })])]),
+          node.parameters.flatMap((parameter) => [
+            h('dt', { text: parameter.name }),
+            h('dd', {}, [h('pre', { text: json(parameter.value) })]),
+          ]),
         ),
       );
     }
     const hooks = Object.entries(node.stepHooks);
     sections.push(h('h3', { text: 'Step hooks' }));
-    sections.push(hooks.length === 0 ? h('p', { className: 'muted', text: 'none' }) : fields(hooks.map(([name, list]) => [name, list.join(', ')])));
+    sections.push(
+      hooks.length === 0
+        ? h('p', { className: 'muted', text: 'none' })
+        : fields(hooks.map(([name, list]) => [name, list.join(', ')])),
+    );
     if (node.namespace !== null) {
       const top = node.namespace.split('.')[0]!;
       const collapse = h('button', { text: `Collapse namespace ${top}`, attrs: { type: 'button' } });
@@ -102,8 +119,12 @@ export class Panel {
     const filepath = description.filepath;
     delete description.filepath;
     delete description.type;
-    const producers = this.graph.edges.filter((edge) => edge.target === dataset.id).map((edge) => edge.source);
-    const consumers = this.graph.edges.filter((edge) => edge.source === dataset.id).map((edge) => edge.target);
+    const producers = this.graph.edges
+      .filter((edge) => edge.target === dataset.id)
+      .map((edge) => edge.source);
+    const consumers = this.graph.edges
+      .filter((edge) => edge.source === dataset.id)
+      .map((edge) => edge.target);
     const sections: HTMLElement[] = [
       h('p', { className: 'kind', text: dataset.kind === 'parameters' ? 'parameters' : 'dataset' }),
       h('h2', { text: dataset.name }),
@@ -114,19 +135,29 @@ export class Panel {
         ['pipelines', dataset.pipelines.join(', ')],
       ]),
     ];
-    if (dataset.kind === 'parameters') sections.push(h('h3', { text: 'Value' }), h('pre', { text: json(dataset.value) }));
-    else if (Object.keys(description).length > 0) sections.push(h('h3', { text: 'Settings' }), h('pre', { text: json(description) }));
+    if (dataset.kind === 'parameters')
+      sections.push(h('h3', { text: 'Value' }), h('pre', { text: json(dataset.value) }));
+    else if (Object.keys(description).length > 0)
+      sections.push(h('h3', { text: 'Settings' }), h('pre', { text: json(description) }));
     sections.push(this.#idLinks('Written by', producers), this.#idLinks('Read by', consumers));
     const recorded = run?.datasets?.[dataset.name];
     sections.push(h('h3', { text: 'Last run' }));
-    if (recorded === undefined) sections.push(h('p', { className: 'muted', text: run === null ? 'no runs yet' : 'nothing recorded for this dataset' }));
+    if (recorded === undefined)
+      sections.push(
+        h('p', {
+          className: 'muted',
+          text: run === null ? 'no runs yet' : 'nothing recorded for this dataset',
+        }),
+      );
     else sections.push(h('pre', { text: json(recorded) }));
     sections.push(...annotationSection(run, dataset.id));
     return sections;
   }
 
   #namespace(namespace: string, run: VizRun | null): HTMLElement[] {
-    const members = this.graph.nodes.filter((node) => node.namespace === namespace || node.namespace?.startsWith(`${namespace}.`));
+    const members = this.graph.nodes.filter(
+      (node) => node.namespace === namespace || node.namespace?.startsWith(`${namespace}.`),
+    );
     const expand = h('button', { text: 'Expand', attrs: { type: 'button' } });
     expand.addEventListener('click', () => this.actions.expand(namespace));
     const counts = new Map<string, number>();
@@ -139,18 +170,29 @@ export class Panel {
       h('h2', { text: namespace }),
       expand,
       fields([...counts.entries()].map(([status, count]) => [status, String(count)])),
-      this.#idLinks('Nodes', members.map((member) => member.id)),
+      this.#idLinks(
+        'Nodes',
+        members.map((member) => member.id),
+      ),
     ];
   }
 
   #links(title: string, names: readonly string[]): HTMLElement {
-    return this.#idLinks(title, names.map((name) => `dataset:${name.split('@')[0]}`), names);
+    return this.#idLinks(
+      title,
+      names.map((name) => `dataset:${name.split('@')[0]}`),
+      names,
+    );
   }
 
   #idLinks(title: string, ids: readonly string[], labels?: readonly string[]): HTMLElement {
     const list = h('ul', { className: 'links' });
     ids.forEach((id, index) => {
-      const button = h('button', { className: 'link', text: labels?.[index] ?? id.slice(id.indexOf(':') + 1), attrs: { type: 'button' } });
+      const button = h('button', {
+        className: 'link',
+        text: labels?.[index] ?? id.slice(id.indexOf(':') + 1),
+        attrs: { type: 'button' },
+      });
       button.addEventListener('click', () => this.actions.select(id));
       list.append(h('li', {}, [button]));
     });
@@ -162,7 +204,8 @@ export class Panel {
 function runSection(state: NodeRunState | undefined, run: VizRun | null): HTMLElement[] {
   const title = h('h3', { text: 'Last run' });
   if (run === null) return [title, h('p', { className: 'muted', text: 'no runs yet' })];
-  if (state === undefined) return [title, h('p', { className: 'muted', text: `not part of run ${run.runId}` })];
+  if (state === undefined)
+    return [title, h('p', { className: 'muted', text: `not part of run ${run.runId}` })];
   const rows: [string, string][] = [
     ['run', run.runId],
     ['status', state.status],
@@ -170,7 +213,8 @@ function runSection(state: NodeRunState | undefined, run: VizRun | null): HTMLEl
   if (state.durationMs !== undefined) rows.push(['duration', formatDuration(state.durationMs)]);
   if (state.attempts !== undefined) rows.push(['attempts', String(state.attempts)]);
   const sections = [title, fields(rows)];
-  if (state.message !== undefined) sections.push(h('pre', { className: `message ${state.status}`, text: state.message }));
+  if (state.message !== undefined)
+    sections.push(h('pre', { className: `message ${state.status}`, text: state.message }));
   return sections;
 }
 
@@ -181,7 +225,11 @@ function annotationSection(run: VizRun | null, id: string): HTMLElement[] {
 }
 
 function fields(rows: readonly (readonly [string, string])[]): HTMLElement {
-  return h('dl', { className: 'fields' }, rows.flatMap(([name, value]) => [h('dt', { text: name }), h('dd', { text: value })]));
+  return h(
+    'dl',
+    { className: 'fields' },
+    rows.flatMap(([name, value]) => [h('dt', { text: name }), h('dd', { text: value })]),
+  );
 }
 
 function json(value: unknown): string {
