@@ -3,7 +3,11 @@ import type { VizEvent } from './graph.ts';
 import type { ServerAddress } from './server-address.ts';
 import { TOKEN_HEADER } from './server-address.ts';
 
-const REQUEST_TIMEOUT_MS = 2_000;
+/**
+ * Long on purpose: the server may be busy for seconds laying out a large pipeline for a page, and
+ * a report waits in the background (the run never does, except for the bounded flush at its end).
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Sends a run's events to an open `sluice viz`, in the background: one request at a time, each
