@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
+import type { RetryPolicy } from '../../pipeline/retry-policy.ts';
 import { buildCatalog } from '../../project/build-catalog.ts';
 import { createProjectHooks } from '../../project/project-hooks.ts';
 import { DEFAULT_PIPELINE, loadSettings } from '../../project/settings.ts';
@@ -30,6 +31,20 @@ async function projectGraph(context: CliContext, env: string | undefined): Promi
   });
   const pipelines = new Map<string, Pipeline>();
   for (const name of settings.pipelineNames()) pipelines.set(name, await settings.pipeline(name));
+  // The retry policy a run would use: plugins may set it from configuration (hooks.yml).
+  const retries = new Map<string, RetryPolicy | undefined>();
+  for (const pipeline of pipelines.values())
+    for (const node of pipeline.nodes) {
+      if (retries.has(node.name)) continue;
+      try {
+        retries.set(
+          node.name,
+          (await manager.hook.nodeRetryPolicy.call({ node, runId })) ?? node.options.retries,
+        );
+      } catch {
+        retries.set(node.name, node.options.retries); // a bad hooks.yml is `sluice run`'s to report
+      }
+    }
   const locator = new FunctionLocator(context.projectPath);
   try {
     return describeGraph({
@@ -37,6 +52,7 @@ async function projectGraph(context: CliContext, env: string | undefined): Promi
       pipelines,
       catalog,
       sourceOf: (node) => locator.locate(node.func),
+      retryPolicyOf: (node) => retries.get(node.name),
     });
   } finally {
     locator.close();

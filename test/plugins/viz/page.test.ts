@@ -212,14 +212,12 @@ describe('a hostile project on the page', () => {
     const page = await chromium.newPage();
     await page.goto(viz.url);
     await page.waitForSelector('body[data-state="ready"]');
-    const bands = await page
-      .locator('g.band')
-      .evaluateAll((groups) =>
-        groups.map((group) => ({
-          layer: group.getAttribute('data-layer'),
-          y: Number(group.querySelector('rect')!.getAttribute('y')),
-        })),
-      );
+    const bands = await page.locator('g.band').evaluateAll((groups) =>
+      groups.map((group) => ({
+        layer: group.getAttribute('data-layer'),
+        y: Number(group.querySelector('rect')!.getAttribute('y')),
+      })),
+    );
     assert.deepEqual(
       bands.map((band) => band.layer),
       ['raw', 'intermediate', 'reporting'],
@@ -311,6 +309,7 @@ describe('a hostile project on the page', () => {
     assert.match((await field('source')) ?? '', /^src\/pipeline\.ts:\d+:\d+$/);
     assert.equal(await field('namespace'), 'prep');
     assert.equal(await field('tags'), 'prep');
+    assert.equal(await field('retries'), '3 retries, 200 ms exponential backoff', 'from conf/base/hooks.yml');
     assert.equal(await panel.locator('dl.parameters dt').textContent(), 'threshold');
     assert.equal(await panel.locator('dl.parameters dd').textContent(), '0');
     assert.match((await panel.textContent()) ?? '', /no runs yet/);
