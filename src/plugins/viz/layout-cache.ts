@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ELK from 'elkjs/lib/elk.bundled.js';
+import { ElkThread } from './elk-thread.ts';
 import type { VizGraph } from './graph.ts';
-import type { ElkEngine, Layout } from './layout.ts';
+import type { Layout } from './layout.ts';
 import { layoutView } from './layout.ts';
 import type { ViewOptions } from './view.ts';
 import { buildView, viewKey } from './view.ts';
 
 /**
- * Layouts computed by the server with ELK, kept in memory and in `.sluice/viz/layouts/` under a
+ * Layouts computed by the server with ELK (on a thread of its own), kept in memory and in `.sluice/viz/layouts/` under a
  * hash of the graph and the view: ELK takes seconds on a 1,000-node pipeline, so a page opened
  * again (or a server restarted on an unchanged project) gets its picture at once.
  */
 export class LayoutCache {
   readonly #memory = new Map<string, Promise<Layout>>();
   readonly #graphHash: string;
-  #elk: ElkEngine | undefined;
+  #elk: ElkThread | undefined;
 
   constructor(
     private readonly graph: VizGraph,
@@ -36,6 +36,11 @@ export class LayoutCache {
     return pending;
   }
 
+  /** Stops the layout thread. */
+  async close(): Promise<void> {
+    await this.#elk?.close();
+  }
+
   async #compute(options: ViewOptions, key: string): Promise<Layout> {
     const file =
       this.folder === undefined
@@ -52,7 +57,7 @@ export class LayoutCache {
         // Not cached yet, or unreadable: compute it.
       }
     }
-    this.#elk ??= new (ELK as unknown as new () => ElkEngine)();
+    this.#elk ??= new ElkThread();
     const layout = await layoutView(buildView(this.graph, options), this.#elk);
     if (file !== undefined) {
       try {

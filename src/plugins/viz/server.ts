@@ -175,6 +175,9 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   writeServerAddress(projectPath, { url, token, pid: process.pid });
+  // The first view's layout starts now, on ELK's thread, so that it is likely ready (or cached
+  // already) by the time someone opens the page; a failure shows when the page asks for it.
+  layouts.layout(defaultViewOptions(graph)).catch(() => undefined);
 
   return {
     url,
@@ -184,6 +187,7 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
       for (const stream of streams) stream.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await layouts.close();
       history.close();
     },
   };

@@ -14,7 +14,13 @@ export async function buildStaticPage(
   options: { layoutCacheFolder?: string | undefined } = {},
 ): Promise<string> {
   const assets = readPageAssets({ withElk: true });
-  const layout = await new LayoutCache(graph, options.layoutCacheFolder).layout(defaultViewOptions(graph));
+  const layouts = new LayoutCache(graph, options.layoutCacheFolder);
+  let layout;
+  try {
+    layout = await layouts.layout(defaultViewOptions(graph));
+  } finally {
+    await layouts.close();
+  }
   const runs = await history.list();
   const run = runs[0] === undefined ? null : ((await history.get(runs[0].runId)) ?? null);
   return renderPage({ graph, runs: run === null ? [] : [runs[0]!], run, live: false, layout }, assets);
