@@ -320,6 +320,8 @@ export type {
   ValidationStatus,
 } from './run-types/dataset-validation.ts';
 export type { DatasetAnnotations } from './io/catalog-annotations.ts';
+export { vizPlugin, VIZ_PLUGIN_NAME, VIZ_ANNOTATION_TOPIC } from './plugins/viz/index.ts';
+export type { VizPluginOptions, VizAnnotation } from './plugins/viz/index.ts';
 export { trackingPlugin, TRACKING_PLUGIN_NAME, TRACKING_ENV } from './plugins/tracking/index.ts';
 export type { TrackingOptions, TrackingPlugin } from './plugins/tracking/index.ts';
 export { openRunStore } from './run-store/index.ts';

@@ -165,6 +165,21 @@ export async function main(
     .option('--json', 'print JSON', false)
     .action(act(async () => (await import('./commands/pipeline.ts')).pipelineDescribeCommand));
 
+  const viz = program
+    .command('viz')
+    .description('Serve the pipeline page on 127.0.0.1, live while runs of the project go on.')
+    .option('--port <port>', 'the port (default: a free one)')
+    .option('--host <address>', 'listen on another address than 127.0.0.1 (exposes the page; warns)')
+    .option('--open', 'open the page in a browser', false)
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/viz.ts')).vizCommand));
+  viz
+    .command('build')
+    .description('Write the pipeline page as one self-contained HTML file that opens from file://.')
+    .option('--out <dir>', 'the folder to write index.html into', 'build/viz')
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/viz.ts')).vizBuildCommand));
+
   const runs = program
     .command('runs')
     .description('The recorded runs (the tracking plugin writes them to .sluice/runs.db).');

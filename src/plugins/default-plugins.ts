@@ -3,6 +3,7 @@ import { alertOnFailure, alertOnSuccess, alertsPlugin } from './alerts/index.ts'
 import { incrementalPlugin } from './incremental/index.ts';
 import type { StepHooksOptions, StepHooksPlugin } from './step-hooks/index.ts';
 import { stepHooksPlugin as stepHooksPluginWith } from './step-hooks/index.ts';
+import { vizPlugin } from './viz/index.ts';
 import { trackingPlugin } from './tracking/index.ts';
 import { validationPlugin } from './validation/index.ts';
 import { pathsPlugin } from './paths/index.ts';
@@ -45,6 +46,7 @@ export function defaultPlugins(
     telemetryPlugin(),
     metricsPlugin(),
     trackingPlugin(),
+    vizPlugin(),
   ];
   if (choices.incremental !== undefined)
     plugins.push(

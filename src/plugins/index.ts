@@ -40,6 +40,8 @@ export type {
   WebhookPayload,
   EmailMessage,
 } from './alerts/index.ts';
+export { vizPlugin, VIZ_PLUGIN_NAME, VIZ_ANNOTATION_TOPIC } from './viz/index.ts';
+export type { VizPluginOptions, VizAnnotation } from './viz/index.ts';
 export {
   validationPlugin,
   VALIDATION_PLUGIN_NAME,
