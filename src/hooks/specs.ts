@@ -128,9 +128,11 @@ export interface HookSpecs {
    */
   onRunMessage(args: { topic: string; message: unknown }): void;
   beforeDatasetLoaded(args: { datasetName: string; node: Node }): void;
-  afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
+  /** `durationMs`: how long the load took (the dataset's `load()` alone, no hooks). */
+  afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node; durationMs: number }): void;
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
-  afterDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
+  /** `durationMs`: how long the save took (the dataset's `save()` alone, no hooks). */
+  afterDatasetSaved(args: { datasetName: string; data: unknown; node: Node; durationMs: number }): void;
   beforeCommandRun(args: { projectMetadata: ProjectMetadata; commandArgs: readonly string[] }): void;
   afterCommandRun(args: {
     projectMetadata: ProjectMetadata;
@@ -228,7 +230,7 @@ export const SLUICE_HOOK_SPECS = [
   { name: 'beforeDatasetLoaded', args: ['datasetName', 'node'], description: 'Before an input is loaded.' },
   {
     name: 'afterDatasetLoaded',
-    args: ['datasetName', 'data', 'node'],
+    args: ['datasetName', 'data', 'node', 'durationMs'],
     description: 'After an input is loaded.',
   },
   {
@@ -238,7 +240,7 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'afterDatasetSaved',
-    args: ['datasetName', 'data', 'node'],
+    args: ['datasetName', 'data', 'node', 'durationMs'],
     description: 'After an output is saved.',
   },
   {

@@ -63,7 +63,7 @@ export interface RelayedEvent {
   /** onNodeRetry: the attempt that failed and the wait before the next. */
   readonly attempt?: number;
   readonly delayMs?: number;
-  /** onNodeEnd: attempts made and the time they took, in the worker. */
+  /** onNodeEnd: attempts made and the time they took, in the worker; dataset hooks: the load or save time. */
   readonly attempts?: number;
   readonly durationMs?: number;
 }
@@ -185,12 +185,13 @@ export function relayPlugin(
     beforeDatasetLoaded: last(({ datasetName, node }) =>
       send({ hook: 'beforeDatasetLoaded', nodeName: node.name, datasetName }),
     ),
-    afterDatasetLoaded: last(({ datasetName, data, node }) =>
+    afterDatasetLoaded: last(({ datasetName, data, node, durationMs }) =>
       send({
         hook: 'afterDatasetLoaded',
         nodeName: node.name,
         datasetName,
         data: describe(datasetName, data),
+        durationMs,
       }),
     ),
     beforeNodeRun: last(({ node, inputs, isAsync, runId }) =>
@@ -230,12 +231,13 @@ export function relayPlugin(
         data: describe(datasetName, data),
       }),
     ),
-    afterDatasetSaved: last(({ datasetName, data, node }) =>
+    afterDatasetSaved: last(({ datasetName, data, node, durationMs }) =>
       send({
         hook: 'afterDatasetSaved',
         nodeName: node.name,
         datasetName,
         data: describe(datasetName, data),
+        durationMs,
       }),
     ),
   };
@@ -329,7 +331,12 @@ export class RelayedEventDelivery {
         result = callers.beforeDatasetLoaded.call({ datasetName, node });
         break;
       case 'afterDatasetLoaded':
-        result = callers.afterDatasetLoaded.call({ datasetName, data, node });
+        result = callers.afterDatasetLoaded.call({
+          datasetName,
+          data,
+          node,
+          durationMs: event.durationMs ?? 0,
+        });
         break;
       case 'beforeNodeRun':
         result = callers.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
@@ -358,7 +365,12 @@ export class RelayedEventDelivery {
         result = callers.beforeDatasetSaved.call({ datasetName, data, node });
         break;
       case 'afterDatasetSaved':
-        result = callers.afterDatasetSaved.call({ datasetName, data, node });
+        result = callers.afterDatasetSaved.call({
+          datasetName,
+          data,
+          node,
+          durationMs: event.durationMs ?? 0,
+        });
         break;
     }
     return result;

@@ -244,16 +244,25 @@ function loadOne(node: Node, datasetName: string, context: NodeRunContext): unkn
 }
 
 function loadData(node: Node, datasetName: string, context: NodeRunContext): unknown {
+  // Timed only when someone listens: one clock read on each side of the load.
+  const startedAt = context.hooks.hook.afterDatasetLoaded.active ? performance.now() : 0;
   const data = context.catalog.get(datasetName).load();
   if (isPromiseLike(data))
-    return Promise.resolve(data).then((value) => afterLoad(node, datasetName, value, context));
-  return afterLoad(node, datasetName, data, context);
+    return Promise.resolve(data).then((value) => afterLoad(node, datasetName, value, startedAt, context));
+  return afterLoad(node, datasetName, data, startedAt, context);
 }
 
-function afterLoad(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+function afterLoad(
+  node: Node,
+  datasetName: string,
+  data: unknown,
+  startedAt: number,
+  context: NodeRunContext,
+): unknown {
   const caller = context.hooks.hook.afterDatasetLoaded;
   if (!caller.active) return data;
-  const after = invokeHook(node, 'afterDatasetLoaded', caller, { datasetName, data, node });
+  const durationMs = performance.now() - startedAt;
+  const after = invokeHook(node, 'afterDatasetLoaded', caller, { datasetName, data, node, durationMs });
   return isPromiseLike(after) ? Promise.resolve(after).then(() => data) : data;
 }
 
@@ -297,16 +306,28 @@ function saveOne(node: Node, datasetName: string, data: unknown, context: NodeRu
 }
 
 function saveData(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+  const startedAt = context.hooks.hook.afterDatasetSaved.active ? performance.now() : 0;
   const saved = context.catalog.get(datasetName).save(data);
   if (isPromiseLike(saved))
-    return Promise.resolve(saved).then(() => afterSave(node, datasetName, data, context));
-  return afterSave(node, datasetName, data, context);
+    return Promise.resolve(saved).then(() => afterSave(node, datasetName, data, startedAt, context));
+  return afterSave(node, datasetName, data, startedAt, context);
 }
 
-function afterSave(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+function afterSave(
+  node: Node,
+  datasetName: string,
+  data: unknown,
+  startedAt: number,
+  context: NodeRunContext,
+): unknown {
   const caller = context.hooks.hook.afterDatasetSaved;
   return caller.active
-    ? invokeHook(node, 'afterDatasetSaved', caller, { datasetName, data, node })
+    ? invokeHook(node, 'afterDatasetSaved', caller, {
+        datasetName,
+        data,
+        node,
+        durationMs: performance.now() - startedAt,
+      })
     : undefined;
 }
 

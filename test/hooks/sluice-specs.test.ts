@@ -30,9 +30,9 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
     onRunMessage: ['topic', 'message'],
     nodeRetryPolicy: ['node', 'runId'],
     beforeDatasetLoaded: ['datasetName', 'node'],
-    afterDatasetLoaded: ['datasetName', 'data', 'node'],
+    afterDatasetLoaded: ['datasetName', 'data', 'node', 'durationMs'],
     beforeDatasetSaved: ['datasetName', 'data', 'node'],
-    afterDatasetSaved: ['datasetName', 'data', 'node'],
+    afterDatasetSaved: ['datasetName', 'data', 'node', 'durationMs'],
     beforeCommandRun: ['projectMetadata', 'commandArgs'],
     afterCommandRun: ['projectMetadata', 'commandArgs', 'exitCode'],
   });
