@@ -110,8 +110,8 @@ describe('sluice new', { concurrency: true }, () => {
     assert.ok(existsSync(join(project, 'data/02_intermediate/daily_summary.json')));
     // stderr is a pipe, so the default progress display is plain lines, then the summary table.
     assert.deepEqual(done(run.stderr), ['clean_readings', 'summarize_days', 'write_report']);
-    assert.match(run.stderr, /^node +seconds +status$/m);
-    assert.match(run.stderr, /^write_report +\d+\.\d\d +done$/m);
+    assert.match(run.stderr, /^node +load +run +save +total +status +written to$/m);
+    assert.match(run.stderr, /^write_report( +\d+\.\d\d){4} +done +data\/08_reporting\/report\.txt$/m);
     assert.match(run.stderr, /^3 nodes: 3 done, 0 failed, 0 skipped in \d+\.\d\ds$/m);
     assert.equal(run.stdout, '', 'the starter prints nothing of its own unless NODE_TIMER=1');
 
