@@ -123,10 +123,23 @@ export async function main(
   const catalog = program.command('catalog').description('Inspect the data catalog.');
   catalog
     .command('list')
-    .description('List the datasets, each with its type and the pipelines that use it.')
+    .description('List the datasets with type, location and pipelines; flag entries that do not resolve.')
     .option('--pipeline <names>', 'only datasets of these pipelines', LIST)
     .option('--env <env>', 'the configuration environment')
     .action(act(async () => (await import('./commands/catalog.ts')).catalogListCommand));
+  catalog
+    .command('describe')
+    .description('Show one dataset fully: type, the factory pattern that produced it, settings, pipelines.')
+    .argument('<name>', 'a dataset name')
+    .option('--env <env>', 'the configuration environment')
+    .option('--json', 'print JSON', false)
+    .action(act(async () => (await import('./commands/catalog.ts')).catalogDescribeCommand));
+  catalog
+    .command('resolve')
+    .description("Print the catalog with factory patterns expanded for the pipelines' datasets, as YAML.")
+    .option('--pipeline <names>', 'only datasets of these pipelines', LIST)
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/catalog.ts')).catalogResolveCommand));
 
   const pipelines = program.command('pipeline').description('Inspect the registered pipelines.');
   pipelines
