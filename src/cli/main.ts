@@ -141,7 +141,7 @@ export async function main(
     .option('--env <env>', 'the configuration environment')
     .action(act(async () => (await import('./commands/catalog.ts')).catalogResolveCommand));
 
-  const pipelines = program.command('pipeline').description('Inspect the registered pipelines.');
+  const pipelines = program.command('pipeline').description('Inspect and create pipelines.');
   pipelines
     .command('list')
     .description('List the registered pipelines.')
@@ -152,6 +152,21 @@ export async function main(
     .argument('[name]', 'a registered pipeline (default __default__)')
     .option('--json', 'print JSON', false)
     .action(act(async () => (await import('./commands/pipeline.ts')).pipelineDescribeCommand));
+  pipelines
+    .command('create')
+    .description(
+      'Add a pipeline: src/pipelines/<name>/{nodes,pipeline}.ts and a test; register it in sluice.config.ts.',
+    )
+    .argument('<name>', 'the pipeline name (lowercase letters, digits, _)')
+    .action(act(async () => (await import('./commands/pipeline-create.ts')).pipelineCreateCommand));
+
+  program
+    .command('repl')
+    .description(
+      'An interactive session with the catalog, pipelines, session and context loaded (top-level await, .reload).',
+    )
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/repl.ts')).replCommand));
 
   program
     .command('info')
