@@ -4,6 +4,7 @@ import { ExitCode } from './exit-codes.ts';
 import type { ExitCodeValue } from './exit-codes.ts';
 import { exitCodeFor, formatError } from './report-error.ts';
 import { withCommandHooks } from './command-hooks.ts';
+import { SLUICE_VERSION } from '../version.ts';
 
 /** State one invocation shares between its parts. */
 export interface CliContext {
@@ -39,6 +40,7 @@ export async function main(
     .description('Reproducible data pipelines for TypeScript, built around lifecycle hooks.')
     .option('--project <path>', 'the project folder (holding sluice.config.ts)', '.')
     .option('--verbose', 'show stack traces and debug output', false)
+    .version(SLUICE_VERSION, '-V, --version', 'print the version of Sluice')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void stdout.write(text),
