@@ -163,6 +163,14 @@ export async function main(
     .action(act(async () => (await import('./commands/pipeline-create.ts')).pipelineCreateCommand));
 
   program
+    .command('typegen')
+    .description(
+      'Write src/sluice-datasets.d.ts: the types of the datasets and parameters, for the node functions.',
+    )
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/typegen.ts')).typegenCommand));
+
+  program
     .command('repl')
     .description(
       'An interactive session with the catalog, pipelines, session and context loaded (top-level await, .reload).',

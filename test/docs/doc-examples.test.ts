@@ -54,11 +54,10 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   types: ['node'],
   // What a project that installed Sluice sees, pointed at the sources so no build is needed.
-  baseUrl: REPO,
   paths: {
-    sluice: ['src/index.ts'],
-    'sluice/plugin': ['src/plugin-api/index.ts'],
-    'sluice/dataset': ['src/dataset-api/index.ts'],
+    sluice: [join(REPO, 'src/index.ts')],
+    'sluice/plugin': [join(REPO, 'src/plugin-api/index.ts')],
+    'sluice/dataset': [join(REPO, 'src/dataset-api/index.ts')],
   },
 };
 
