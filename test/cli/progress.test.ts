@@ -98,9 +98,9 @@ describe('progress display', { concurrency: true }, () => {
     assert.match(outcome.stderr, /\u001b\[\d+A/, 'moves the cursor up to redraw the block');
     assert.match(outcome.stderr, /sequential run · \d+\/7 nodes/);
     assert.deepEqual(started(outcome.stderr), [], 'no plain lines');
-    // eslint-disable-next-line no-control-regex
     assert.match(
       outcome.stderr,
+      // eslint-disable-next-line no-control-regex
       /^(\u001b\[[0-9;]*[A-Za-z]|\r)*node +load +run +save +total +status +written to$/m,
     );
     assert.match(outcome.stderr, /^7 nodes: 7 done, 0 failed, 0 skipped in \d+\.\d\ds$/m);
