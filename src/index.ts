@@ -19,8 +19,11 @@ export type {
   CheckArity,
   DatasetValues,
   DatasetWiring,
+  InputType,
   NodeFunction,
+  OutputType,
   ResultFor,
+  SluiceDatasets,
   WiringMismatch,
 } from './pipeline/wiring.ts';
 

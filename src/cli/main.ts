@@ -4,6 +4,7 @@ import { ExitCode } from './exit-codes.ts';
 import type { ExitCodeValue } from './exit-codes.ts';
 import { exitCodeFor, formatError } from './report-error.ts';
 import { withCommandHooks } from './command-hooks.ts';
+import { SLUICE_VERSION } from '../version.ts';
 
 /** State one invocation shares between its parts. */
 export interface CliContext {
@@ -39,6 +40,7 @@ export async function main(
     .description('Reproducible data pipelines for TypeScript, built around lifecycle hooks.')
     .option('--project <path>', 'the project folder (holding sluice.config.ts)', '.')
     .option('--verbose', 'show stack traces and debug output', false)
+    .version(SLUICE_VERSION, '-V, --version', 'print the version of Sluice')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void stdout.write(text),
@@ -131,10 +133,23 @@ export async function main(
   const catalog = program.command('catalog').description('Inspect the data catalog.');
   catalog
     .command('list')
-    .description('List the datasets, each with its type and the pipelines that use it.')
+    .description('List the datasets with type, location and pipelines; flag entries that do not resolve.')
     .option('--pipeline <names>', 'only datasets of these pipelines', LIST)
     .option('--env <env>', 'the configuration environment')
     .action(act(async () => (await import('./commands/catalog.ts')).catalogListCommand));
+  catalog
+    .command('describe')
+    .description('Show one dataset fully: type, the factory pattern that produced it, settings, pipelines.')
+    .argument('<name>', 'a dataset name')
+    .option('--env <env>', 'the configuration environment')
+    .option('--json', 'print JSON', false)
+    .action(act(async () => (await import('./commands/catalog.ts')).catalogDescribeCommand));
+  catalog
+    .command('resolve')
+    .description("Print the catalog with factory patterns expanded for the pipelines' datasets, as YAML.")
+    .option('--pipeline <names>', 'only datasets of these pipelines', LIST)
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/catalog.ts')).catalogResolveCommand));
 
   const branchData = program
     .command('branch-data')
@@ -153,7 +168,7 @@ export async function main(
     .option('--dry-run', 'only say what would be removed', false)
     .action(act(async () => (await import('./commands/branch-data.ts')).branchDataCleanCommand));
 
-  const pipelines = program.command('pipeline').description('Inspect the registered pipelines.');
+  const pipelines = program.command('pipeline').description('Inspect and create pipelines.');
   pipelines
     .command('list')
     .description('List the registered pipelines.')
@@ -164,6 +179,29 @@ export async function main(
     .argument('[name]', 'a registered pipeline (default __default__)')
     .option('--json', 'print JSON', false)
     .action(act(async () => (await import('./commands/pipeline.ts')).pipelineDescribeCommand));
+  pipelines
+    .command('create')
+    .description(
+      'Add a pipeline: src/pipelines/<name>/{nodes,pipeline}.ts and a test; register it in sluice.config.ts.',
+    )
+    .argument('<name>', 'the pipeline name (lowercase letters, digits, _)')
+    .action(act(async () => (await import('./commands/pipeline-create.ts')).pipelineCreateCommand));
+
+  program
+    .command('typegen')
+    .description(
+      'Write src/sluice-datasets.d.ts: the types of the datasets and parameters, for the node functions.',
+    )
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/typegen.ts')).typegenCommand));
+
+  program
+    .command('repl')
+    .description(
+      'An interactive session with the catalog, pipelines, session and context loaded (top-level await, .reload).',
+    )
+    .option('--env <env>', 'the configuration environment')
+    .action(act(async () => (await import('./commands/repl.ts')).replCommand));
 
   const viz = program
     .command('viz')

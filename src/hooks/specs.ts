@@ -156,16 +156,19 @@ export interface HookSpecs {
    */
   onRunMessage(args: { topic: string; message: unknown }): void;
   beforeDatasetLoaded(args: { datasetName: string; node: Node }): void;
-  afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node }): void;
+  /** `durationMs`: how long the load took (the dataset's `load()` alone, no hooks). */
+  afterDatasetLoaded(args: { datasetName: string; data: unknown; node: Node; durationMs: number }): void;
   beforeDatasetSaved(args: { datasetName: string; data: unknown; node: Node }): void;
   /**
-   * After an output is saved. `saved` is what the dataset reported about the write (rows, columns,
-   * bytes, the file and version written, metrics to log), undefined when it reported nothing.
+   * After an output is saved. `durationMs`: how long the save took (the dataset's `save()` alone,
+   * no hooks). `saved` is what the dataset reported about the write (rows, columns, bytes, the
+   * file and version written, metrics to log), undefined when it reported nothing.
    */
   afterDatasetSaved(args: {
     datasetName: string;
     data: unknown;
     node: Node;
+    durationMs: number;
     saved: SaveResult | undefined;
   }): void;
   /**
@@ -284,7 +287,7 @@ export const SLUICE_HOOK_SPECS = [
   { name: 'beforeDatasetLoaded', args: ['datasetName', 'node'], description: 'Before an input is loaded.' },
   {
     name: 'afterDatasetLoaded',
-    args: ['datasetName', 'data', 'node'],
+    args: ['datasetName', 'data', 'node', 'durationMs'],
     description: 'After an input is loaded.',
   },
   {
@@ -294,7 +297,7 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'afterDatasetSaved',
-    args: ['datasetName', 'data', 'node', 'saved'],
+    args: ['datasetName', 'data', 'node', 'durationMs', 'saved'],
     description: 'After an output is saved.',
   },
   {

@@ -21,23 +21,60 @@ export type DatasetValues = Record<string, unknown>;
 /** A value or a promise of it: node functions may be sync or async. */
 export type Awaitable<T> = T | PromiseLike<T>;
 
+/**
+ * The types of a project's datasets and parameters, by name, for the compiler: empty here, filled
+ * by the project through module augmentation (`sluice typegen` writes it from the catalog's Zod
+ * schemas, the dataset types and parameters.yml):
+ *
+ * ```ts
+ * declare module 'sluice' {
+ *   interface SluiceDatasets {
+ *     companies: Company[];
+ *     'params:model.test_size': number;
+ *   }
+ * }
+ * ```
+ *
+ * A name listed here types the node functions wired to it: `node(fn, 'companies', 'out')` fails to
+ * compile when `fn`'s parameter doesn't accept `Company[]`, an untyped parameter is inferred as
+ * `Company[]`, and a function wired to output `companies` must return one. Names not listed stay
+ * `any` (inputs) and `unknown` (outputs), so an empty interface changes nothing.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
+export interface SluiceDatasets {}
+
+/** The type of input dataset `Name`: its declared type, else `any` (as before types were declared). */
+export type InputType<Name> = Name extends keyof SluiceDatasets ? SluiceDatasets[Name] : any;
+
+/** The type output dataset `Name` must receive: its declared type, else anything. */
+export type OutputType<Name> = Name extends keyof SluiceDatasets ? SluiceDatasets[Name] : unknown;
+
+/** True when some name of the wiring is declared in {@link SluiceDatasets}. */
+type DeclaresAny<O> = [
+  Extract<O extends readonly string[] ? O[number] : O[keyof O], keyof SluiceDatasets>,
+] extends [never]
+  ? false
+  : true;
+
 /** The parameters a function wired with inputs `I` receives. */
 export type ArgumentsFor<I> = I extends null | undefined
   ? []
   : I extends string
-    ? [input: any]
+    ? [input: InputType<I>]
     : I extends readonly string[]
-      ? { -readonly [K in keyof I]: any }
-      : [inputs: { -readonly [K in keyof I]: any }];
+      ? { -readonly [K in keyof I]: InputType<I[K]> }
+      : [inputs: { -readonly [K in keyof I]: InputType<I[K]> }];
 
 /** What a function wired with outputs `O` must return (before awaiting). */
 export type ResultFor<O> = O extends null | undefined | readonly []
   ? unknown
   : O extends string
-    ? unknown
+    ? OutputType<O>
     : O extends readonly string[]
-      ? readonly unknown[]
-      : { readonly [K in keyof O]: unknown };
+      ? DeclaresAny<O> extends true
+        ? { readonly [K in keyof O]: OutputType<O[K]> }
+        : readonly unknown[]
+      : { readonly [K in keyof O]: OutputType<O[K]> };
 
 /** The function type that fits inputs `I` and outputs `O`. */
 export type NodeFunction<I extends DatasetWiring, O extends DatasetWiring> = (

@@ -66,7 +66,7 @@ export interface RelayedEvent {
   readonly delayMs?: number;
   /** afterDatasetSaved: what the dataset reported about the write (plain numbers and strings). */
   readonly saved?: SaveResult;
-  /** onNodeEnd: attempts made and the time they took, in the worker. */
+  /** onNodeEnd: attempts made and the time they took, in the worker; dataset hooks: the load or save time. */
   readonly attempts?: number;
   readonly durationMs?: number;
   /** onNodeSkipped: the reason the `nodeSkip` plugin gave. */
@@ -193,12 +193,13 @@ export function relayPlugin(
     beforeDatasetLoaded: last(({ datasetName, node }) =>
       send({ hook: 'beforeDatasetLoaded', nodeName: node.name, datasetName }),
     ),
-    afterDatasetLoaded: last(({ datasetName, data, node }) =>
+    afterDatasetLoaded: last(({ datasetName, data, node, durationMs }) =>
       send({
         hook: 'afterDatasetLoaded',
         nodeName: node.name,
         datasetName,
         data: describe(datasetName, data),
+        durationMs,
       }),
     ),
     beforeNodeRun: last(({ node, inputs, isAsync, runId }) =>
@@ -238,12 +239,13 @@ export function relayPlugin(
         data: describe(datasetName, data),
       }),
     ),
-    afterDatasetSaved: last(({ datasetName, data, node, saved }) =>
+    afterDatasetSaved: last(({ datasetName, data, node, durationMs, saved }) =>
       send({
         hook: 'afterDatasetSaved',
         nodeName: node.name,
         datasetName,
         data: describe(datasetName, data),
+        durationMs,
         ...(saved === undefined ? {} : { saved }),
       }),
     ),
@@ -341,7 +343,12 @@ export class RelayedEventDelivery {
         result = callers.beforeDatasetLoaded.call({ datasetName, node });
         break;
       case 'afterDatasetLoaded':
-        result = callers.afterDatasetLoaded.call({ datasetName, data, node });
+        result = callers.afterDatasetLoaded.call({
+          datasetName,
+          data,
+          node,
+          durationMs: event.durationMs ?? 0,
+        });
         break;
       case 'beforeNodeRun':
         result = callers.beforeNodeRun.call({ node, catalog, inputs, isAsync, runId });
@@ -370,7 +377,13 @@ export class RelayedEventDelivery {
         result = callers.beforeDatasetSaved.call({ datasetName, data, node });
         break;
       case 'afterDatasetSaved':
-        result = callers.afterDatasetSaved.call({ datasetName, data, node, saved: event.saved });
+        result = callers.afterDatasetSaved.call({
+          datasetName,
+          data,
+          node,
+          durationMs: event.durationMs ?? 0,
+          saved: event.saved,
+        });
         break;
     }
     return result;

@@ -286,16 +286,25 @@ function loadOne(node: Node, datasetName: string, context: NodeRunContext): unkn
 }
 
 function loadData(node: Node, datasetName: string, context: NodeRunContext): unknown {
+  // Timed only when someone listens: one clock read on each side of the load.
+  const startedAt = context.hooks.hook.afterDatasetLoaded.active ? performance.now() : 0;
   const data = context.catalog.get(datasetName).load();
   if (isPromiseLike(data))
-    return Promise.resolve(data).then((value) => afterLoad(node, datasetName, value, context));
-  return afterLoad(node, datasetName, data, context);
+    return Promise.resolve(data).then((value) => afterLoad(node, datasetName, value, startedAt, context));
+  return afterLoad(node, datasetName, data, startedAt, context);
 }
 
-function afterLoad(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+function afterLoad(
+  node: Node,
+  datasetName: string,
+  data: unknown,
+  startedAt: number,
+  context: NodeRunContext,
+): unknown {
   const caller = context.hooks.hook.afterDatasetLoaded;
   if (!caller.active) return data;
-  const after = invokeHook(node, 'afterDatasetLoaded', caller, { datasetName, data, node });
+  const durationMs = performance.now() - startedAt;
+  const after = invokeHook(node, 'afterDatasetLoaded', caller, { datasetName, data, node, durationMs });
   return isPromiseLike(after) ? Promise.resolve(after).then(() => data) : data;
 }
 
@@ -339,10 +348,13 @@ function saveOne(node: Node, datasetName: string, data: unknown, context: NodeRu
 }
 
 function saveData(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
+  const startedAt = context.hooks.hook.afterDatasetSaved.active ? performance.now() : 0;
   const saved = context.catalog.get(datasetName).save(data);
   if (isPromiseLike(saved))
-    return Promise.resolve(saved).then((result) => afterSave(node, datasetName, data, result, context));
-  return afterSave(node, datasetName, data, saved, context);
+    return Promise.resolve(saved).then((result) =>
+      afterSave(node, datasetName, data, result, startedAt, context),
+    );
+  return afterSave(node, datasetName, data, saved, startedAt, context);
 }
 
 function afterSave(
@@ -350,11 +362,18 @@ function afterSave(
   datasetName: string,
   data: unknown,
   result: SaveResult | void,
+  startedAt: number,
   context: NodeRunContext,
 ): unknown {
   const caller = context.hooks.hook.afterDatasetSaved;
   return caller.active
-    ? invokeHook(node, 'afterDatasetSaved', caller, { datasetName, data, node, saved: result ?? undefined })
+    ? invokeHook(node, 'afterDatasetSaved', caller, {
+        datasetName,
+        data,
+        node,
+        durationMs: performance.now() - startedAt,
+        saved: result ?? undefined,
+      })
     : undefined;
 }
 

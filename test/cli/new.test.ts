@@ -7,9 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { TestContext } from 'node:test';
 import { parse } from 'yaml';
-import { servicesRequired } from '../support/services.ts';
 import { SAFETY_NET_MS } from '../support/safety-net.ts';
 import {
   assertExit,
@@ -17,6 +15,7 @@ import {
   done,
   ensureBuilt,
   linkSluice,
+  registryOrSkip,
   REPO,
   sluice,
   STACK_FRAME,
@@ -103,6 +102,12 @@ describe('sluice new', { concurrency: true }, () => {
     assert.match(readFileSync(join(project, 'sluice.config.ts'), 'utf8'), /from 'sluice'/);
 
     linkSluice(project);
+    const links = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((match) => match[1]!);
+    assert.ok(links.length > 0);
+    for (const link of links) {
+      assert.doesNotMatch(link, /^https?:/, `${link}: the starter links only to files it has`);
+      assert.ok(existsSync(join(project, link)), `README link ${link} resolves once sluice is installed`);
+    }
     const run = await sluice(['run'], { cwd: project });
     assertExit(run, 0);
     const report = join(project, 'data/08_reporting/report.txt');
@@ -110,8 +115,8 @@ describe('sluice new', { concurrency: true }, () => {
     assert.ok(existsSync(join(project, 'data/02_intermediate/daily_summary.json')));
     // stderr is a pipe, so the default progress display is plain lines, then the summary table.
     assert.deepEqual(done(run.stderr), ['clean_readings', 'summarize_days', 'write_report']);
-    assert.match(run.stderr, /^node +seconds +status$/m);
-    assert.match(run.stderr, /^write_report +\d+\.\d\d +done$/m);
+    assert.match(run.stderr, /^node +load +run +save +total +status +written to$/m);
+    assert.match(run.stderr, /^write_report( +\d+\.\d\d){4} +done +data\/08_reporting\/report\.txt$/m);
     assert.match(run.stderr, /^3 nodes: 3 done, 0 failed, 0 skipped in \d+\.\d\ds$/m);
     assert.equal(run.stdout, '', 'the starter prints nothing of its own unless NODE_TIMER=1');
 
@@ -192,17 +197,3 @@ describe('sluice new', { concurrency: true }, () => {
     },
   );
 });
-
-/** `npm ping` honours the user's npm configuration (registry, proxy), as `npm install` will. */
-async function registryOrSkip(t: TestContext, cwd: string): Promise<boolean> {
-  const ping = await command('npm', ['ping', '--fetch-timeout', '8000', '--fetch-retries', '0'], {
-    cwd,
-  }).catch((error: Error) => ({ code: -1, output: error.message }));
-  if (ping.code === 0) return true;
-  const message = `the npm registry is not reachable (npm ping: exit ${ping.code})`;
-  if (servicesRequired)
-    throw new Error(`${message}, and SLUICE_REQUIRE_SERVICES=1 forbids skipping.\n${ping.output}`);
-  process.stderr.write(`\n!!! SKIPPED: ${message}. Connect to the registry to run "${t.name}".\n\n`);
-  t.skip(message);
-  return false;
-}

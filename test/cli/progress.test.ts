@@ -66,12 +66,13 @@ describe('progress display', { concurrency: true }, () => {
         .slice(outcome.stderr.indexOf('\nnode ') + 1)
         .trimEnd()
         .split('\n');
-      assert.match(table[0]!, /^node +seconds +status$/);
+      assert.match(table[0]!, /^node +load +run +save +total +status +written to$/);
       assert.deepEqual(
-        table.slice(1, -1).map((line) => line.split(/ +/)[0]),
+        table.slice(1, -2).map((line) => line.split(/ +/)[0]),
         ['double', 'square', 'stats.maximum', 'stats.minimum', 'shift', 'total', 'describe'],
       );
-      for (const line of table.slice(1, -1)) assert.match(line, /^\S+ +\d+\.\d\d +done$/);
+      for (const line of table.slice(1, -2)) assert.match(line, /^\S+( +\d+\.\d\d){4} +done\b/);
+      assert.match(table.at(-2)!, /^time: load .* in nodes; \d+\.\d\ds \(\d+\.\d%\) outside them$/);
       assert.match(table.at(-1)!, /^7 nodes: 7 done, 0 failed, 0 skipped in \d+\.\d\ds$/);
       assert.doesNotMatch(outcome.stderr, ANSI, 'no colours or cursor moves without a terminal');
       assert.equal(outcome.stdout, '', "progress goes to stderr; stdout stays the user's");
@@ -84,8 +85,8 @@ describe('progress display', { concurrency: true }, () => {
     assert.match(outcome.stderr, /^\[sluice\] ✗ shift \d+\.\d\ds: shift failed on purpose$/m);
     assert.deepEqual(failed(outcome.stderr), ['shift']);
     assert.deepEqual(skipped(outcome.stderr), ['total', 'describe']);
-    assert.match(outcome.stderr, /^shift +\d+\.\d\d +failed$/m);
-    assert.match(outcome.stderr, /^total +- +skipped$/m);
+    assert.match(outcome.stderr, /^shift +(\d+\.\d\d +){2}- +\d+\.\d\d +failed$/m);
+    assert.match(outcome.stderr, /^total +(- +){4}skipped$/m);
     assert.match(outcome.stderr, /^5 nodes: 2 done, 1 failed, 2 skipped in /m);
   });
 
@@ -97,8 +98,11 @@ describe('progress display', { concurrency: true }, () => {
     assert.match(outcome.stderr, /\u001b\[\d+A/, 'moves the cursor up to redraw the block');
     assert.match(outcome.stderr, /sequential run · \d+\/7 nodes/);
     assert.deepEqual(started(outcome.stderr), [], 'no plain lines');
-    // eslint-disable-next-line no-control-regex
-    assert.match(outcome.stderr, /^(\u001b\[[0-9;]*[A-Za-z]|\r)*node +seconds +status$/m);
+    assert.match(
+      outcome.stderr,
+      // eslint-disable-next-line no-control-regex
+      /^(\u001b\[[0-9;]*[A-Za-z]|\r)*node +load +run +save +total +status +written to$/m,
+    );
     assert.match(outcome.stderr, /^7 nodes: 7 done, 0 failed, 0 skipped in \d+\.\d\ds$/m);
     assert.equal(outcome.stdout, '');
   });

@@ -19,7 +19,9 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
 import { SAFETY_NET_MS } from '../support/safety-net.ts';
+import { servicesRequired } from '../support/services.ts';
 
 /** The checkout's root, without a trailing separator. */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
@@ -314,4 +316,18 @@ export function configure(project: string, settings: Readonly<Record<string, unk
 /** Adds `disableHooksForPlugins: [...]` to the project's sluice.config.ts. */
 export function disablePlugins(project: string, names: readonly string[]): void {
   configure(project, { disableHooksForPlugins: names });
+}
+
+/** `npm ping` honours the user's npm configuration (registry, proxy), as `npm install` will. */
+export async function registryOrSkip(t: TestContext, cwd: string): Promise<boolean> {
+  const ping = await command('npm', ['ping', '--fetch-timeout', '8000', '--fetch-retries', '0'], {
+    cwd,
+  }).catch((error: Error) => ({ code: -1, output: error.message }));
+  if (ping.code === 0) return true;
+  const message = `the npm registry is not reachable (npm ping: exit ${ping.code})`;
+  if (servicesRequired)
+    throw new Error(`${message}, and SLUICE_REQUIRE_SERVICES=1 forbids skipping.\n${ping.output}`);
+  process.stderr.write(`\n!!! SKIPPED: ${message}. Connect to the registry to run "${t.name}".\n\n`);
+  t.skip(message);
+  return false;
 }

@@ -156,7 +156,11 @@ test(
     ]) {
       assert.match(run.stderr, new RegExp(`\\[sluice\\] ✓ ${node} \\d+\\.\\d\\ds`));
     }
-    assert.match(run.stderr, /^node +seconds +status$/m);
+    assert.match(run.stderr, /^node +load +run +save +total +status +written to$/m);
+    assert.match(
+      run.stderr,
+      /^create_model_input_table( +\d+\.\d\d){4} +done +data\/03_primary\/model_input_table\.parquet$/m,
+    );
     assert.match(run.stderr, /6 nodes: 6 done, 0 failed, 0 skipped in \d+\.\d\ds/);
     // The raw data passed its Zod schemas and the companies' unique(id) expectation.
     assert.match(

@@ -206,11 +206,11 @@ test('sluice catalog list shows the final location and the rule; credentials in 
   assert.ok(!stdout.includes('PLAIN-SECRET-41'), stdout);
   assert.match(
     stdout,
-    /^remote +json +- +gs:\/\/reader:\*+@dev-bucket\/x\.json +rule "to_gcs" \(conf\/base\/paths\.yml:2:\d+\)$/m,
+    /^remote +json +gs:\/\/reader:\*+@dev-bucket\/x\.json +- +rule "to_gcs" \(conf\/base\/paths\.yml:2:\d+\)$/m,
   );
   assert.match(
     stdout,
-    /^near +json +- +\/mnt\/data\/near\.json +rule "local" \(conf\/base\/paths\.yml:3:\d+\)$/m,
+    /^near +json +\/mnt\/data\/near\.json +- +rule "local" \(conf\/base\/paths\.yml:3:\d+\)$/m,
   );
-  assert.match(stdout, /^kept +json +- +other\/kept\.json +-$/m);
+  assert.match(stdout, /^kept +json +other\/kept\.json +- +-$/m);
 });

@@ -189,12 +189,13 @@ test('plain mode: one line per event, then the summary table', async () => {
       '[sluice] ✓ total 0.03s',
       '[sluice] ▶ describe',
       '[sluice] ✓ describe 0.01s',
-      'node      seconds  status',
-      'double       0.12  done',
-      'square       0.04  done',
-      'shift        0.01  done',
-      'total        0.03  done',
-      'describe     0.01  done',
+      'node      load   run  save  total  status  written to',
+      'double    0.00  0.12  0.00   0.12  done    memory',
+      'square    0.00  0.04  0.00   0.04  done    memory',
+      'shift     0.00  0.01  0.00   0.01  done    memory',
+      'total     0.00  0.03  0.00   0.03  done    memory',
+      'describe  0.00  0.01  0.00   0.01  done    memory',
+      'time: load 0.00s + run 0.21s + save 0.00s + hooks 0.00s = 0.21s in nodes; 0.00s (0.0%) outside them',
       '5 nodes: 5 done, 0 failed, 0 skipped in 0.20s',
       '',
     ].join('\n'),
@@ -216,12 +217,13 @@ test('plain mode: a failed node shows its error first line; nodes behind it are 
       '[sluice] ✗ shift 0.01s: shift failed on purpose',
       '[sluice] - total skipped',
       '[sluice] - describe skipped',
-      'node      seconds  status',
-      'double       0.12  done',
-      'square       0.04  done',
-      'shift        0.01  failed',
-      'total           -  skipped',
-      'describe        -  skipped',
+      'node      load   run  save  total  status   written to',
+      'double    0.00  0.12  0.00   0.12  done     memory',
+      'square    0.00  0.04  0.00   0.04  done     memory',
+      'shift     0.00  0.01     -   0.01  failed',
+      'total        -     -     -      -  skipped',
+      'describe     -     -     -      -  skipped',
+      'time: load 0.00s + run 0.17s + save 0.00s + hooks 0.00s = 0.17s in nodes; 0.00s (0.0%) outside them',
       '5 nodes: 2 done, 1 failed, 2 skipped in 0.17s',
       '',
     ].join('\n'),
@@ -286,7 +288,7 @@ test('onlyMissingOutputs: the nodes the runner skipped (runResult.skippedNodes) 
     assert.equal(error, undefined);
     assert.ok(!text.includes('▶ square'));
     assert.ok(text.includes('[sluice] - square skipped\n'));
-    assert.match(text, /^square +- {2}skipped$/m);
+    assert.match(text, /^square +(- +){4}skipped$/m);
     assert.ok(text.endsWith('5 nodes: 4 done, 0 failed, 1 skipped in 0.17s\n'), text);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -347,7 +349,7 @@ test('live mode: the block is redrawn in place, then gives way to the summary', 
     'a frame shows shift failed',
   );
   const last = all.at(-1)!;
-  assert.ok(last.startsWith('node      seconds  status\n'), last);
+  assert.ok(last.startsWith('node      load   run  save  total  status   written to\n'), last);
   assert.ok(text.endsWith('5 nodes: 2 done, 1 failed, 2 skipped in 0.17s\n'));
 });
 
@@ -468,12 +470,18 @@ test("mode 'off' prints nothing and implements no hook; 'auto' follows the strea
   assert.ok(terminal.text.includes(`${ESC}2K`));
 });
 
-test('the plugin is a process:main plugin named sluice:progress, using no dataset hook', () => {
+test('the plugin is a process:main plugin named sluice:progress; without a summary it uses no dataset hook', () => {
   const plugin = progressPlugin({ stream: fakeStream(false).stream });
   assert.equal(plugin.name, 'sluice:progress');
   assert.equal(plugin.process, 'main');
   assert.deepEqual(
     Object.keys(plugin).filter((key) => key.includes('Dataset')),
+    ['afterDatasetLoaded', 'afterDatasetSaved'],
+  );
+  assert.deepEqual(
+    Object.keys(progressPlugin({ stream: fakeStream(false).stream, summary: false })).filter((key) =>
+      key.includes('Dataset'),
+    ),
     [],
   );
   assert.throws(
@@ -516,22 +524,27 @@ test('formatSummary aligns columns and totals the statuses', () => {
       { totalSeconds: 13.5 },
     ),
     [
-      'node             seconds  status',
-      'ingest.load_raw    12.35  done',
-      'clean               0.50  failed',
-      'report                 -  skipped',
+      'node             load    run  save  total  status   written to',
+      'ingest.load_raw     -  12.35     -      -  done',
+      'clean               -   0.50     -      -  failed',
+      'report              -      -     -      -  skipped',
       '3 nodes: 1 done, 1 failed, 1 skipped in 13.50s',
     ].join('\n'),
   );
   assert.equal(
     formatSummary([{ node: 'a', seconds: 1, status: 'done' }]),
-    ['node  seconds  status', 'a        1.00  done', '1 node: 1 done, 0 failed, 0 skipped in 1.00s'].join(
-      '\n',
-    ),
+    [
+      'node  load   run  save  total  status  written to',
+      'a        -  1.00     -      -  done',
+      '1 node: 1 done, 0 failed, 0 skipped in 1.00s',
+    ].join('\n'),
   );
   assert.equal(
     formatSummary([]),
-    ['node  seconds  status', '0 nodes: 0 done, 0 failed, 0 skipped in 0.00s'].join('\n'),
+    [
+      'node  load  run  save  total  status  written to',
+      '0 nodes: 0 done, 0 failed, 0 skipped in 0.00s',
+    ].join('\n'),
   );
   assert.equal(
     formatSummary([{ node: 'a', status: 'running' }])
@@ -623,12 +636,12 @@ test('relayed events: delivered the way RelayedEventDelivery delivers them, with
       '[sluice] ✗ shift 0.01s: shift failed in a worker',
       '[sluice] - total skipped',
       '[sluice] - describe skipped',
-      'node      seconds  status',
-      'double       0.12  done',
-      'square       0.04  done',
-      'shift        0.01  failed',
-      'total           -  skipped',
-      'describe        -  skipped',
+      'node      load   run  save  total  status   written to',
+      'double       -  0.12     -      -  done',
+      'square       -  0.04     -      -  done',
+      'shift        -  0.01     -      -  failed',
+      'total        -     -     -      -  skipped',
+      'describe     -     -     -      -  skipped',
       '5 nodes: 2 done, 1 failed, 2 skipped in 0.17s',
       '',
     ].join('\n'),
@@ -655,8 +668,10 @@ test('parallel runner: the fixture project, every node reaches done through rela
     for (const name of ['double', 'shift', 'total', 'square', 'describe']) {
       assert.match(text, new RegExp(`^\\[sluice\\] ▶ ${name}$`, 'm'), `${name} started`);
       assert.match(text, new RegExp(`^\\[sluice\\] ✓ ${name} \\d+\\.\\d\\ds$`, 'm'), `${name} done`);
-      assert.match(text, new RegExp(`^${name} +\\d+\\.\\d\\d {2}done$`, 'm'), `${name} in the summary`);
+      assert.match(text, new RegExp(`^${name} +(\\d+\\.\\d\\d +){4}done\\b`, 'm'), `${name} in the summary`);
     }
+    assert.match(text, /^double .* done +\S+\/out\/doubled\.json$/m, 'where double wrote its output');
+    assert.match(text, /^time: .* in nodes \(nodes overlapped: \d+\.\d\ds of wall time\)$/m);
     assert.match(text, /5 nodes: 5 done, 0 failed, 0 skipped in \d+\.\d\ds\n$/);
   } finally {
     await rm(dir, { recursive: true, force: true });

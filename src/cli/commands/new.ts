@@ -10,8 +10,8 @@ const SLUICE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..',
 
 /**
  * `sluice new <dir>`: writes a runnable starter project. Its `sluice` dependency is the running
- * Sluice: `^<version>` when Sluice was installed from a registry, or `file:<path>` when it runs
- * from a checkout, so `npm install && npx sluice run` works in both cases.
+ * Sluice, named the way it was installed (see {@link sluiceDependency}), so that
+ * `npm install && npx sluice run` in the new project works from any folder.
  */
 export async function newCommand(
   context: CliContext,
@@ -43,8 +43,7 @@ export async function newCommand(
   }
   await cp(join(SLUICE_ROOT, 'templates', 'starter'), target, { recursive: true });
   await rename(join(target, '_gitignore'), join(target, '.gitignore'));
-  const installedFromRegistry = SLUICE_ROOT.split(sep).includes('node_modules');
-  const dependency = installedFromRegistry ? `^${SLUICE_VERSION}` : `file:${SLUICE_ROOT}`;
+  const dependency = await sluiceDependency();
   for (const file of ['package.json', 'README.md']) {
     const path = join(target, file);
     const text = await readFile(path, 'utf8');
@@ -61,6 +60,34 @@ export async function newCommand(
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * How the new project should depend on the running Sluice:
+ * - run from a checkout: `file:<checkout>`;
+ * - installed in a project's node_modules (or npx's cache): what that project's package.json says
+ *   (`file:` specs, a tarball or a folder, made absolute so they hold from the new folder; a
+ *   registry range or a git URL as is);
+ * - otherwise `^<version>`.
+ */
+async function sluiceDependency(): Promise<string> {
+  const parts = SLUICE_ROOT.split(sep);
+  const at = parts.lastIndexOf('node_modules');
+  if (at === -1) return `file:${SLUICE_ROOT}`;
+  const owner = parts.slice(0, at).join(sep) || sep;
+  let spec: unknown;
+  try {
+    const manifest = JSON.parse(await readFile(join(owner, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, unknown>;
+      devDependencies?: Record<string, unknown>;
+    };
+    spec = manifest.dependencies?.sluice ?? manifest.devDependencies?.sluice;
+  } catch {
+    // No readable manifest above node_modules (a global install): fall back to the version.
+  }
+  if (typeof spec !== 'string' || spec === '' || spec.startsWith('workspace:')) return `^${SLUICE_VERSION}`;
+  if (spec.startsWith('file:')) return `file:${resolve(owner, spec.slice('file:'.length))}`;
+  return spec;
 }
 
 async function exists(path: string): Promise<boolean> {

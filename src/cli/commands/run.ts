@@ -75,6 +75,8 @@ export async function runCommand(context: CliContext, options: RunCommandOptions
     ...(incremental ? { incremental: { explain: options.explain === true } } : {}),
     log: (line) => void context.stderr.write(`${line}\n`),
   });
+  const { refreshDatasetTypesBeforeRun } = await import('./typegen.ts');
+  await refreshDatasetTypesBeforeRun(session.settings, session.env, context.stderr);
   const { progressPlugin, failedNodesPlugin } = await import('../../plugins/progress/index.ts');
   // Without a progress display, a failed node still gets one line naming it.
   session.hooks.register(

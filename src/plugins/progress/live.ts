@@ -76,7 +76,11 @@ export class LiveRenderer implements ProgressRenderer {
     if (this.#settings.summary) {
       const totalSeconds = run.elapsed(this.#settings.now()) / 1000;
       this.#settings.write(
-        `${this.#erase()}${formatSummary(run.summaryRows(), { totalSeconds, color: this.#settings.color })}\n`,
+        `${this.#erase()}${formatSummary(run.summaryRows(), {
+          totalSeconds,
+          concurrent: run.runner !== 'sequential',
+          color: this.#settings.color,
+        })}\n`,
       );
       this.#drawn = 0;
     } else {

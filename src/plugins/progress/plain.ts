@@ -73,7 +73,11 @@ export class PlainRenderer implements ProgressRenderer {
       if (entry.reason === undefined) text += `${plainLine(entry, this.#colors)}\n`;
     if (this.#settings.summary) {
       const totalSeconds = run.elapsed(this.#settings.now()) / 1000;
-      text += `${formatSummary(run.summaryRows(), { totalSeconds, color: this.#settings.color })}\n`;
+      text += `${formatSummary(run.summaryRows(), {
+        totalSeconds,
+        concurrent: run.runner !== 'sequential',
+        color: this.#settings.color,
+      })}\n`;
     }
     if (text !== '') this.#settings.write(text);
   }

@@ -1,4 +1,5 @@
-import type { Pipeline, SluicePlugin } from '../../plugin-api/index.ts';
+import { isAbsolute, relative } from 'node:path';
+import type { DataCatalog, Node, Pipeline, SluicePlugin } from '../../plugin-api/index.ts';
 import { definePlugin } from '../../plugin-api/index.ts';
 import { firstLine } from './format.ts';
 import { LiveRenderer } from './live.ts';
@@ -38,8 +39,8 @@ const MODES: readonly ProgressMode[] = ['auto', 'live', 'plain', 'off'];
 
 /**
  * The progress display: each node queued, running, done, failed or skipped, with its duration,
- * then a summary table. Built on the public hook API only (pipeline and node hooks, no dataset
- * hooks, so dataset events cost nothing). It is a `process: 'main'` plugin: on the parallel
+ * then a summary table of where the time went (loads, functions, saves) and where outputs were
+ * written. Built on the public hook API only (the dataset hooks only when the summary is on). It is a `process: 'main'` plugin: on the parallel
  * runner it stays in the main process and sees the workers' node events relayed, so it shows
  * every runner's nodes the same way.
  *
@@ -105,10 +106,52 @@ export function progressPlugin(options: ProgressOptions = {}): SluicePlugin {
     renderer.runEnded(ending, skippedEntries);
   };
 
+  let catalog: DataCatalog | undefined;
+  let projectPath = '';
+  /**
+   * The summary's columns: load and save times from the dataset hooks, each node's whole time from
+   * `onNodeStart` to `onNodeEnd` (on the display's clock), and where outputs went (described by the main process's catalog, so redacted).
+   */
+  const timeAccounting = () => ({
+    afterDatasetLoaded({ node, durationMs }: { node: Node; durationMs: number }) {
+      current().loaded(node.name, durationMs);
+    },
+    afterDatasetSaved({
+      node,
+      datasetName,
+      durationMs,
+    }: {
+      node: Node;
+      datasetName: string;
+      durationMs: number;
+    }) {
+      current().saved(
+        node.name,
+        durationMs,
+        catalog === undefined ? datasetName : whereSaved(catalog, datasetName, projectPath),
+      );
+    },
+    // First in and last out, so the node's total holds every other plugin's node hooks.
+    onNodeStart: {
+      tryfirst: true,
+      handler({ node }: { node: Node }) {
+        current().begun(node.name, now());
+      },
+    },
+    onNodeEnd: {
+      trylast: true,
+      handler({ node }: { node: Node }) {
+        current().completed(node.name, now());
+      },
+    },
+  });
+
   return definePlugin({
     name: PROGRESS_PLUGIN_NAME,
     process: 'main',
-    beforePipelineRun({ runParams, pipeline }) {
+    beforePipelineRun({ runParams, pipeline, catalog: runCatalog }) {
+      catalog = runCatalog;
+      projectPath = runParams.projectPath;
       begin(names(pipeline), runParams.runner);
     },
     // Last before the node's function and first after it, so that other plugins' hooks don't count.
@@ -138,6 +181,7 @@ export function progressPlugin(options: ProgressOptions = {}): SluicePlugin {
         renderer.nodeEnded(progress, progress.end(node.name, 'failed', now(), reason));
       },
     },
+    ...(options.summary === false ? {} : timeAccounting()),
     afterPipelineRun({ runParams, runResult, pipeline }) {
       finish(pipeline, runParams.runner, runResult.skippedNodes, undefined);
     },
@@ -145,6 +189,21 @@ export function progressPlugin(options: ProgressOptions = {}): SluicePlugin {
       finish(pipeline, runParams.runner, [], catalog.redactor.redactError(error));
     },
   });
+}
+
+/**
+ * Where a dataset writes, from its public description: its file (relative to the project when
+ * inside it), table or URL, else its type.
+ */
+function whereSaved(catalog: DataCatalog, datasetName: string, projectPath: string): string {
+  const description = catalog.describe(datasetName);
+  for (const key of ['filepath', 'path', 'table', 'url']) {
+    const value = description[key];
+    if (typeof value !== 'string' || value === '') continue;
+    const inside = projectPath !== '' && isAbsolute(value) && !relative(projectPath, value).startsWith('..');
+    return inside ? relative(projectPath, value) : value;
+  }
+  return description.type;
 }
 
 function names(pipeline: Pipeline): string[] {

@@ -14,6 +14,15 @@ export interface NodeProgress {
   error: string | undefined;
   /** Why a plugin skipped the node (`onNodeSkipped`), for nodes skipped that way. */
   reason?: string | undefined;
+  /** Loads and saves so far (every attempt), from `afterDatasetLoaded`/`afterDatasetSaved`. */
+  loadMs: number | undefined;
+  saveMs: number | undefined;
+  /** `now()` at `onNodeStart`. */
+  begunAt: number | undefined;
+  /** `onNodeStart` to `onNodeEnd`: the whole node, hooks and retries included. */
+  totalMs: number | undefined;
+  /** Where each saved output went. */
+  writtenTo: string[];
 }
 
 /**
@@ -50,6 +59,11 @@ export class RunProgress {
         startedAt: undefined,
         durationMs: undefined,
         error: undefined,
+        loadMs: undefined,
+        saveMs: undefined,
+        begunAt: undefined,
+        totalMs: undefined,
+        writtenTo: [],
       };
       this.#byName.set(name, entry);
       this.nodes.push(entry);
@@ -66,6 +80,35 @@ export class RunProgress {
     entry.error = undefined;
     this.running.add(entry);
     return entry;
+  }
+
+  /** An input of the node loaded in `ms`. */
+  loaded(name: string, ms: number): void {
+    const entry = this.node(name);
+    entry.loadMs = (entry.loadMs ?? 0) + ms;
+  }
+
+  /** An output of the node was saved in `ms`, to `where`. */
+  saved(name: string, ms: number, where: string): void {
+    const entry = this.node(name);
+    entry.saveMs = (entry.saveMs ?? 0) + ms;
+    entry.writtenTo.push(where);
+  }
+
+  /** The node's `onNodeStart`: loads and saves from an earlier run of it no longer count. */
+  begun(name: string, now: number): void {
+    const entry = this.node(name);
+    entry.begunAt = now;
+    entry.loadMs = undefined;
+    entry.saveMs = undefined;
+    entry.totalMs = undefined;
+    entry.writtenTo = [];
+  }
+
+  /** The node's `onNodeEnd`: its whole time, since `onNodeStart`. */
+  completed(name: string, now: number): void {
+    const entry = this.node(name);
+    if (entry.begunAt !== undefined) entry.totalMs = now - entry.begunAt;
   }
 
   /** The node ended: `done`, or `failed` with the error's first line. */
@@ -116,7 +159,11 @@ export class RunProgress {
   summaryRows(): SummaryRow[] {
     return this.nodes.map((entry) => ({
       node: entry.name,
-      seconds: entry.durationMs === undefined ? undefined : entry.durationMs / 1000,
+      seconds: seconds(entry.durationMs),
+      loadSeconds: seconds(entry.loadMs),
+      saveSeconds: seconds(entry.saveMs),
+      totalSeconds: seconds(entry.totalMs),
+      writtenTo: entry.writtenTo,
       status: entry.status,
       ...(entry.reason === undefined ? {} : { note: entry.reason }),
     }));
@@ -127,4 +174,8 @@ export class RunProgress {
     this.counts[status]++;
     entry.status = status;
   }
+}
+
+function seconds(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : ms / 1000;
 }

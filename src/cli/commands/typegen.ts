@@ -1,0 +1,55 @@
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadSettings } from '../../project/settings.ts';
+import type { ProjectSettings } from '../../project/settings.ts';
+import { DATASET_TYPES_FILE, datasetTypesSource } from '../dataset-types-file.ts';
+import type { CliContext } from '../main.ts';
+
+/**
+ * Writes `src/sluice-datasets.d.ts` when its content changed; returns whether it did. `sluice run`
+ * calls it for projects that have the file (they opted in with `sluice typegen`).
+ */
+export async function refreshDatasetTypes(settings: ProjectSettings, env: string): Promise<boolean> {
+  const path = join(settings.projectPath, DATASET_TYPES_FILE);
+  const source = await datasetTypesSource(settings, env);
+  const current = await readFile(path, 'utf8').catch(() => undefined);
+  if (current === source) return false;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, source);
+  return true;
+}
+
+/**
+ * `sluice typegen`: writes the types of the project's datasets and parameters (see
+ * `datasetTypesSource`) to `src/sluice-datasets.d.ts`, so that `tsc` checks each node function
+ * against the data it is wired to.
+ */
+export async function typegenCommand(context: CliContext, options: { env?: string }): Promise<void> {
+  const settings = await loadSettings(context.projectPath);
+  const changed = await refreshDatasetTypes(settings, options.env ?? settings.defaultEnv);
+  context.stdout.write(`${changed ? 'Wrote' : 'Up to date:'} ${DATASET_TYPES_FILE}\n`);
+}
+
+/**
+ * What `sluice run` does before running: refreshes `src/sluice-datasets.d.ts` when the project has
+ * one and it is stale (configuration, schemas or pipelines changed). The run goes on whatever
+ * happens here: a failure is one line on stderr.
+ */
+export async function refreshDatasetTypesBeforeRun(
+  settings: ProjectSettings,
+  env: string,
+  stderr: NodeJS.WritableStream,
+): Promise<void> {
+  try {
+    await access(join(settings.projectPath, DATASET_TYPES_FILE));
+  } catch {
+    return; // the project never ran `sluice typegen`
+  }
+  try {
+    if (await refreshDatasetTypes(settings, env)) stderr.write(`[sluice] refreshed ${DATASET_TYPES_FILE}\n`);
+  } catch (error) {
+    stderr.write(
+      `[sluice] could not refresh ${DATASET_TYPES_FILE}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
+    );
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * `sluice typegen` on a copy of the numbers fixture with a Zod schema on a CSV entry, a JSON input
+ * and nested parameters: the declaration it writes, env layering, `sluice run` refreshing it when
+ * stale, and the compiler then checking node functions against it (the project's own `sluice`).
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import ts from 'typescript';
+import { assertExit, copyProject, ensureBuilt, REPO, sluice, write } from './support.ts';
+
+let project: string;
+const DECLARATION = join('src', 'sluice-datasets.d.ts');
+
+before(() => {
+  ensureBuilt();
+  project = copyProject('numbers');
+  symlinkSync(join(REPO, 'node_modules', 'zod'), join(project, 'node_modules', 'zod'), 'dir');
+  appendFileSync(
+    join(project, 'conf', 'base', 'catalog.yml'),
+    [
+      '',
+      'readings:',
+      '  type: csv',
+      '  filepath: data/readings.csv',
+      '  schema: ./src/schemas.ts#Reading',
+      '',
+      'settings:',
+      '  type: json',
+      '  filepath: data/settings.json',
+      '',
+      'notes:',
+      '  type: text',
+      '  filepath: data/notes.txt',
+      '',
+    ].join('\n'),
+  );
+  appendFileSync(
+    join(project, 'conf', 'base', 'parameters.yml'),
+    'model:\n  test_size: 0.2\n  features: [a, b]\n',
+  );
+  write(
+    join(project, 'src', 'schemas.ts'),
+    "import { z } from 'zod';\nexport const Reading = z.object({ station: z.string(), celsius: z.number().nullable() });\n",
+  );
+});
+
+test('typegen writes the types of schemas, dataset types and parameters, layered by env', async () => {
+  const written = await sluice(['typegen'], { cwd: project });
+  assertExit(written, 0);
+  assert.match(written.stdout, /^Wrote src\/sluice-datasets\.d\.ts$/m);
+  const source = readFileSync(join(project, DECLARATION), 'utf8');
+  assert.match(source, /"readings": SchemaOutput<\(typeof import\("\.\/schemas\.ts"\)\)\["Reading"\]>\[\];/);
+  assert.match(source, /"settings": unknown;/, 'a json input with no schema is unknown');
+  assert.match(source, /"notes": string;/);
+  assert.doesNotMatch(source, /"doubled":/, 'a json output: only its producer knows its type');
+  assert.match(source, /"params:factor": number;/);
+  assert.match(source, /"params:label": string;/);
+  assert.match(source, /"params:model\.test_size": number;/);
+  assert.match(source, /"params:model\.features": string\[\];/);
+
+  const again = await sluice(['typegen'], { cwd: project });
+  assert.match(again.stdout, /^Up to date: /m);
+
+  // The staging env overrides factor (a number there too) and the file says which env it follows.
+  const staging = await sluice(['typegen', '--env', 'staging'], { cwd: project });
+  assertExit(staging, 0);
+  assert.match(readFileSync(join(project, DECLARATION), 'utf8'), /\(env staging\)/);
+
+  // `sluice run` refreshes a stale file: a new parameter appears without running typegen.
+  appendFileSync(join(project, 'conf', 'base', 'parameters.yml'), 'threshold: 5\n');
+  const run = await sluice(['run', '--pipeline', 'stats', '--progress', 'off'], { cwd: project });
+  assertExit(run, 0);
+  assert.match(run.stderr, /^\[sluice\] refreshed src\/sluice-datasets\.d\.ts$/m);
+  assert.match(readFileSync(join(project, DECLARATION), 'utf8'), /"params:threshold": number;/);
+});
+
+test('the compiler checks node functions against the generated types', async () => {
+  assertExit(await sluice(['typegen'], { cwd: project }), 0);
+  const check = join(project, 'src', 'typed-check.ts');
+  writeFileSync(
+    check,
+    [
+      "import { node } from 'sluice';",
+      '',
+      "node((rows) => rows.filter((row) => row.celsius !== null).map((row) => row.station), 'readings', 'stations');",
+      "node((size: number, features: string[]) => features.length * size, ['params:model.test_size', 'params:model.features'], 'score');",
+      '// @ts-expect-error: readings are rows of { station, celsius }, not numbers',
+      "node((values: number[]) => values.length, 'readings', 'count');",
+      '// @ts-expect-error: a json input with no schema is unknown',
+      "node((settings: { mode: string }) => settings.mode, 'settings', 'mode');",
+      '// @ts-expect-error: params:label is a string',
+      "node((label: number) => label, 'params:label', 'label_number');",
+      '',
+    ].join('\n'),
+  );
+  const program = ts.createProgram([check, join(project, DECLARATION)], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    skipLibCheck: true,
+    types: ['node'],
+    typeRoots: [join(REPO, 'node_modules', '@types')],
+  });
+  const problems = ts
+    .getPreEmitDiagnostics(program)
+    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  assert.deepEqual(problems, []);
+});
