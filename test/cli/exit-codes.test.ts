@@ -228,7 +228,7 @@ describe('sluice exit codes', { concurrency: true }, () => {
         /argument 'fast' is invalid\. Allowed choices are sequential, parallel, async, distributed\./,
       );
       assert.match(noCommand.stderr, /unknown command 'runn'/);
-      assert.match(noCommand.stderr, /Did you mean run\?/);
+      assert.match(noCommand.stderr, /Did you mean (one of )?run\b/);
       assert.match(missingValue.stderr, /option '--pipeline <name>' argument missing/);
     });
 

@@ -112,6 +112,15 @@ export function linkSluice(project: string): void {
   symlinkSync(REPO, join(project, 'node_modules', 'sluice'), 'dir');
 }
 
+/**
+ * A copy of examples/spaceflights outside the repository resolves what its package.json lists as
+ * `npm install` would: Sluice (this checkout) and zod (its schemas), linked from the repository.
+ */
+export function linkExampleDependencies(project: string): void {
+  linkSluice(project);
+  symlinkSync(join(REPO, 'node_modules', 'zod'), join(project, 'node_modules', 'zod'), 'dir');
+}
+
 /** Writes a file, creating its folder. */
 export function write(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });

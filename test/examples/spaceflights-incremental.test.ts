@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { linkExampleDependencies } from '../cli/support.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -36,8 +37,7 @@ before(() => {
       return !/^\/(node_modules|\.sluice)(\/|$)/.test(inside) && !/^\/data\/0[2-8]/.test(inside);
     },
   });
-  mkdirSync(join(project, 'node_modules'), { recursive: true });
-  symlinkSync(REPO, join(project, 'node_modules', 'sluice'), 'dir');
+  linkExampleDependencies(project);
 });
 
 after(() => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, ensureBuilt, linkSluice, REPO, tempDir } from '../../cli/support.ts';
+import { cleanEnv, ensureBuilt, linkExampleDependencies, REPO, tempDir } from '../../cli/support.ts';
 import { buildVizPage } from '../../../scripts/build-viz-page.ts';
 
 export const SPACEFLIGHTS = join(REPO, 'examples', 'spaceflights');
@@ -22,7 +22,7 @@ export function copyOf(source: string, label: string): string {
     recursive: true,
     filter: (path) => !path.includes('/node_modules') && !path.includes('/.sluice'),
   });
-  linkSluice(project);
+  linkExampleDependencies(project);
   return project;
 }
 
