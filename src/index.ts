@@ -186,6 +186,7 @@ export {
   InputOverrideError,
   NodeFailuresError,
   PluginHookError,
+  FrozenInputError,
 } from './runner/errors.ts';
 export type { NodeFailure } from './runner/errors.ts';
 

@@ -7,7 +7,8 @@ import { NodeInputError, NodeOutputError } from '../pipeline/errors.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
 import { isRetryable, retryDelay } from '../pipeline/retry-policy.ts';
 import { asError } from '../errors.ts';
-import { InputOverrideError, RunCancelledError, stopsTheRun } from './errors.ts';
+import { FrozenInputError, InputOverrideError, RunCancelledError, stopsTheRun } from './errors.ts';
+import { explainFrozenWrite } from './frozen-input.ts';
 import { invokeHook } from './invoke-hook.ts';
 
 /** What `runNode` needs besides the node. */
@@ -104,7 +105,7 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
         outputs = produced;
         break;
       } catch (thrown) {
-        const error = asError(thrown);
+        const error = saving ? asError(thrown) : explainFrozenWrite(node, inputs, asError(thrown), catalog);
         if (stopsTheRun(error)) throw error;
         // Saves are not retried: a partial save may have landed.
         if (policy !== undefined && !saving && attempts <= policy.max && mayRetry(policy, error)) {
@@ -164,7 +165,8 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
 
 /** Mistakes in the node's wiring won't go away on a second attempt. */
 function mayRetry(policy: RetryPolicy, error: Error): boolean {
-  if (error instanceof NodeInputError || error instanceof NodeOutputError) return false;
+  if (error instanceof NodeInputError || error instanceof NodeOutputError || error instanceof FrozenInputError)
+    return false;
   return isRetryable(policy, error);
 }
 
