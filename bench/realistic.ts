@@ -54,6 +54,9 @@ console.log(
 const generated = await generateData(DATA);
 log(`data: ${(generated.bytes / 1e6).toFixed(0)} MB in ${DATA}${generated.fresh ? ' (generated now)' : ''}`);
 
+// The projects import ../shared/ (the stopwatch plugin, the floor's I/O) and, for spaceflights,
+// ../../../examples/spaceflights: the same paths from bench/realistic/ and from here.
+cpSync(join(TEMPLATES, 'shared'), join(DATA, 'shared'), { recursive: true });
 for (const name of PIPELINES) {
   const project = join(DATA, name);
   if (name === 'spaceflights') {
@@ -63,7 +66,6 @@ for (const name of PIPELINES) {
     });
   }
   cpSync(join(TEMPLATES, name), project, { recursive: true });
-  for (const shared of ['timing.ts', 'floor-io.ts']) cpSync(join(TEMPLATES, 'shared', shared), join(project, shared));
   mkdirSync(join(project, 'node_modules'), { recursive: true });
   if (!existsSync(join(project, 'node_modules', 'sluice'))) symlinkSync(ROOT, join(project, 'node_modules', 'sluice'));
   // The floor is compiled once, as Sluice compiles a project once into .sluice/cache.
@@ -205,8 +207,8 @@ async function threadCeiling(): Promise<number> {
 console.log(`\n3. the ${generated.salesRows} records of (a), in this process (median of ${Math.max(REPEATS, 5)})`);
 const salesPath = join(DATA, 'io', 'data', '01_raw', 'sales.csv');
 const registry = createDatasetTypeRegistry();
-const csvDataset = (loadArgs: Record<string, unknown>) =>
-  registry.get('csv')!({ filepath: salesPath, load_args: loadArgs }, { name: 'sales' } as never);
+const csvDataset = async (loadArgs: Record<string, unknown>) =>
+  await registry.get('csv')!({ filepath: salesPath, load_args: loadArgs }, { name: 'sales' } as never);
 const median = async (fn: () => unknown): Promise<number> => {
   const times: number[] = [];
   for (let i = 0; i < Math.max(REPEATS, 5); i++) {
@@ -216,8 +218,8 @@ const median = async (fn: () => unknown): Promise<number> => {
   }
   return times.sort((a, b) => a - b)[times.length >> 1]!;
 };
-const inferring = csvDataset({});
-const asStrings = csvDataset({ infer: false });
+const inferring = await csvDataset({});
+const asStrings = await csvDataset({ infer: false });
 const csvLoadMs = await median(() => inferring.load());
 const csvStringsMs = await median(() => asStrings.load());
 const csvParseMs = await median(() =>

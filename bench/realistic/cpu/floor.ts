@@ -1,7 +1,7 @@
 /** (b) without a framework: the same node functions, the same libraries, called in order. */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { readCsv, writeJson } from './floor-io.ts';
+import { readCsv, writeJson } from '../shared/floor-io.ts';
 import { buildFeatures, evaluate, fitRidge, groupStats, kMeans, report } from './src/nodes.ts';
 import type { Event, User } from './src/nodes.ts';
 

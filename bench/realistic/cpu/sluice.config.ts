@@ -1,5 +1,5 @@
 import { defineConfig } from 'sluice';
-import { timing } from './timing.ts';
+import { timing } from '../shared/timing.ts';
 
 export default defineConfig({
   hooks: [timing()],

@@ -1,5 +1,5 @@
 /** (a) without a framework: the same node functions, the same libraries, called in order. */
-import { readCsv, writeJson, writeParquet } from './floor-io.ts';
+import { readCsv, writeJson, writeParquet } from '../shared/floor-io.ts';
 import { aggregateDaily, cleanSales, dailyReport, storeCategoryMix, topProducts } from './src/nodes.ts';
 import type { Sale } from './src/nodes.ts';
 

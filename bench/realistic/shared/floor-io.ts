@@ -14,22 +14,17 @@ type Row = Record<string, unknown>;
 
 /** Reads a CSV with a header; `types` names the non-string columns. An empty cell is null. */
 export function readCsv(path: string, types: Record<string, CellType>): Row[] {
-  let names: string[] | undefined;
-  let convert: ((cell: string) => unknown)[] = [];
-  const rows = parse(readFileSync(path, 'utf8'), {
-    bom: true,
-    skip_empty_lines: true,
-    on_record: (record: string[]) => {
-      if (names === undefined) {
-        names = record;
-        convert = names.map((name) => converter(types[name] ?? 'string'));
-        return null;
-      }
-      const row: Row = {};
-      for (let i = 0; i < names.length; i++) row[names[i]!] = convert[i]!(record[i] ?? '');
-      return row;
-    },
-  }) as unknown as Row[];
+  // Records, then rows: an on_record callback costs csv-parse two context objects per record.
+  const records = parse(readFileSync(path, 'utf8'), { bom: true, skip_empty_lines: true }) as string[][];
+  const names = records[0] ?? [];
+  const convert = names.map((name) => converter(types[name] ?? 'string'));
+  const rows = new Array<Row>(Math.max(0, records.length - 1));
+  for (let r = 1; r < records.length; r++) {
+    const record = records[r]!;
+    const row: Row = {};
+    for (let i = 0; i < names.length; i++) row[names[i]!] = convert[i]!(record[i] ?? '');
+    rows[r - 1] = row;
+  }
   return rows;
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { parse } from 'yaml';
-import { readCsv, writeJson, writeParquet } from './floor-io.ts';
+import { readCsv, writeJson, writeParquet } from '../shared/floor-io.ts';
 import {
   createModelInputTable,
   preprocessCompanies,

@@ -1,6 +1,6 @@
 import { defineConfig } from 'sluice';
 import { rowCounts } from './src/hooks.ts';
-import { timing } from './timing.ts';
+import { timing } from '../shared/timing.ts';
 
 // The example's own configuration, with bench:realistic's stopwatch added.
 export default defineConfig({
