@@ -27,8 +27,8 @@ export function listLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
       for (; i < count; i++) {
         const result = fns[i]!(args);
         if (result != null) {
-          results ??= newResults();
           if (isPromiseLike(result)) return continueListAsync(fns, impls, i, result, args, results);
+          results ??= newResults();
           results.push(result);
           results[SOURCES].push(impls[i]!.pluginName);
         }
@@ -41,19 +41,24 @@ export function listLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   };
 }
 
-/** Continues a list call once implementation `index` returned a promise; later ones wait for it. */
+/**
+ * Continues a list call once implementation `index` returned a promise; later ones wait for it.
+ * `results` holds what the synchronous implementations before it returned, if anything: it is
+ * created only when there is a result to keep, since async implementations usually return none.
+ */
 export async function continueListAsync(
   fns: Fn[],
   impls: HookImpl[],
   index: number,
   pending: PromiseLike<unknown>,
   args: object,
-  results: Results,
+  results: Results | undefined,
 ) {
   let i = index;
   try {
     const first = await pending;
     if (first != null) {
+      results ??= newResults();
       results.push(first);
       results[SOURCES].push(impls[index]!.pluginName);
     }
@@ -61,6 +66,7 @@ export async function continueListAsync(
       let result = fns[i]!(args);
       if (result != null && isPromiseLike(result)) result = await result;
       if (result != null) {
+        results ??= newResults();
         results.push(result);
         results[SOURCES].push(impls[i]!.pluginName);
       }
@@ -69,7 +75,7 @@ export async function continueListAsync(
     recordFailure(error, impls[i]!);
     throw error;
   }
-  return results.length === 0 ? NO_RESULTS : results;
+  return results === undefined || results.length === 0 ? NO_RESULTS : results;
 }
 
 /** A first-result hook: implementations in order until one returns something. */

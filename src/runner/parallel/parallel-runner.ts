@@ -133,8 +133,9 @@ export class ParallelRunner implements Runner {
       const mainLane = new MainThreadLane();
       try {
         await executeNodes(prepared.pipeline, {
-          // One more than the workers: a node waiting for the main thread leaves them all busy.
-          concurrency: this.mainThread ? count + 1 : count,
+          // A node in the main thread takes a worker's turn: as many nodes at once as threads
+          // were asked for, wherever they run.
+          concurrency: count,
           signal,
           continueOnFailure: options.continueOnFailure,
           state: prepared.state,
