@@ -107,7 +107,10 @@ async function measure(variant: string, count: number): Promise<number> {
       // One async implementation among sync ones, in the middle of the call order.
       const manager = new HookManager<Specs>([{ name: 'beforeNodeRun', args: ['node', 'runId'] }]);
       for (let i = 0; i < count; i++)
-        manager.register({ name: `p${i}`, beforeNodeRun: (i === count >> 1 ? asyncNoop : noop) as (a: Args) => void });
+        manager.register({
+          name: `p${i}`,
+          beforeNodeRun: (i === count >> 1 ? asyncNoop : noop) as (a: Args) => void,
+        });
       const caller = manager.hook.beforeNodeRun;
       return asyncRate(() => caller.call(args) as Promise<unknown>);
     }

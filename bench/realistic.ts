@@ -21,7 +21,7 @@
  * The last line is one JSON object for tools.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -67,7 +67,8 @@ for (const name of PIPELINES) {
   }
   cpSync(join(TEMPLATES, name), project, { recursive: true });
   mkdirSync(join(project, 'node_modules'), { recursive: true });
-  if (!existsSync(join(project, 'node_modules', 'sluice'))) symlinkSync(ROOT, join(project, 'node_modules', 'sluice'));
+  if (!existsSync(join(project, 'node_modules', 'sluice')))
+    symlinkSync(ROOT, join(project, 'node_modules', 'sluice'));
   // The floor is compiled once, as Sluice compiles a project once into .sluice/cache.
   await build({
     entryPoints: [join(project, 'floor.ts')],
@@ -101,7 +102,9 @@ function timeProcess(project: string, variant: Variant, env: Record<string, stri
   });
   const ms = performance.now() - started;
   if (result.status !== 0)
-    throw new Error(`${variant} run of ${project} failed (${result.status}):\n${result.stderr}${result.stdout}`);
+    throw new Error(
+      `${variant} run of ${project} failed (${result.status}):\n${result.stderr}${result.stdout}`,
+    );
   const rss = /SLUICE_BENCH_MAXRSS=(\d+)/.exec(result.stderr);
   return { ms, rssMb: rss === null ? Number.NaN : Number(rss[1]) / 1024 };
 }
@@ -179,7 +182,9 @@ async function workerStart(projectPath: string): Promise<number> {
 // ----------------------------------------------------------------- 2. the two-thread ceiling
 
 const ceiling = await threadCeiling();
-log(`\n2. two bare worker threads do ${ceiling.toFixed(2)}x the work of one here (the ceiling for the parallel runner)`);
+log(
+  `\n2. two bare worker threads do ${ceiling.toFixed(2)}x the work of one here (the ceiling for the parallel runner)`,
+);
 
 async function threadCeiling(): Promise<number> {
   const rounds = 3e8;
@@ -204,7 +209,9 @@ async function threadCeiling(): Promise<number> {
 
 // ----------------------------------------------------------------- 3. 200k records: CSV load and handover
 
-console.log(`\n3. the ${generated.salesRows} records of (a), in this process (median of ${Math.max(REPEATS, 5)})`);
+console.log(
+  `\n3. the ${generated.salesRows} records of (a), in this process (median of ${Math.max(REPEATS, 5)})`,
+);
 const salesPath = join(DATA, 'io', 'data', '01_raw', 'sales.csv');
 const registry = createDatasetTypeRegistry();
 const csvDataset = async (loadArgs: Record<string, unknown>) =>
@@ -225,10 +232,16 @@ const csvStringsMs = await median(() => asStrings.load());
 const csvParseMs = await median(() =>
   parse(readFileSync(salesPath, 'utf8'), { columns: true, bom: true, skip_empty_lines: true }),
 );
-log(`csv dataset, inference on (default)  ${fmt(csvLoadMs)} ms  ${(csvLoadMs / csvParseMs).toFixed(2)}x csv-parse`);
-log(`csv dataset, infer: false            ${fmt(csvStringsMs)} ms  ${(csvStringsMs / csvParseMs).toFixed(2)}x csv-parse`);
+log(
+  `csv dataset, inference on (default)  ${fmt(csvLoadMs)} ms  ${(csvLoadMs / csvParseMs).toFixed(2)}x csv-parse`,
+);
+log(
+  `csv dataset, infer: false            ${fmt(csvStringsMs)} ms  ${(csvStringsMs / csvParseMs).toFixed(2)}x csv-parse`,
+);
 log(`csv-parse alone (columns: true)      ${fmt(csvParseMs)} ms`);
-log(`type inference costs                 ${fmt(csvLoadMs - csvStringsMs)} ms (${((100 * (csvLoadMs - csvStringsMs)) / csvStringsMs).toFixed(0)}% of a load without it)`);
+log(
+  `type inference costs                 ${fmt(csvLoadMs - csvStringsMs)} ms (${((100 * (csvLoadMs - csvStringsMs)) / csvStringsMs).toFixed(0)}% of a load without it)`,
+);
 
 const rows = (await inferring.load()) as object[];
 const handover = async (copyMode: 'freeze' | 'deepcopy'): Promise<number> => {
@@ -246,8 +259,12 @@ const handover = async (copyMode: 'freeze' | 'deepcopy'): Promise<number> => {
 };
 const handoverMs = await handover('freeze');
 const deepcopyMs = await handover('deepcopy');
-log(`memory handover, freeze (default)    ${fmt(handoverMs)} ms  ${((100 * handoverMs) / csvLoadMs).toFixed(1)}% of the CSV load (save freezes, load hands the same value)`);
-log(`memory handover, deepcopy            ${fmt(deepcopyMs)} ms  ${((100 * deepcopyMs) / csvLoadMs).toFixed(0)}% (a structured clone on save and on load, as before)`);
+log(
+  `memory handover, freeze (default)    ${fmt(handoverMs)} ms  ${((100 * handoverMs) / csvLoadMs).toFixed(1)}% of the CSV load (save freezes, load hands the same value)`,
+);
+log(
+  `memory handover, deepcopy            ${fmt(deepcopyMs)} ms  ${((100 * deepcopyMs) / csvLoadMs).toFixed(0)}% (a structured clone on save and on load, as before)`,
+);
 
 // ----------------------------------------------------------------- the line for tools
 

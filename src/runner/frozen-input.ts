@@ -4,7 +4,8 @@ import type { Node } from '../pipeline/node.ts';
 import { FrozenInputError } from './errors.ts';
 
 /** V8's TypeErrors for a write to a frozen object or array (assign, add, delete, define, push, sort). */
-const FROZEN_WRITE = /read[- ]only property|object is not extensible|Cannot delete property|Cannot redefine property|Cannot freeze|frozen/;
+const FROZEN_WRITE =
+  /read[- ]only property|object is not extensible|Cannot delete property|Cannot redefine property|Cannot freeze|frozen/;
 
 /**
  * When a node failed by writing to a frozen value, names the node and the memory datasets whose
@@ -20,7 +21,9 @@ export function explainFrozenWrite(
   if (!(error instanceof TypeError) || !FROZEN_WRITE.test(error.message)) return error;
   const frozen = node.inputs.filter((name) => {
     const value = inputs[name];
-    return typeof value === 'object' && value !== null && Object.isFrozen(value) && handsOverFrozen(catalog, name);
+    return (
+      typeof value === 'object' && value !== null && Object.isFrozen(value) && handsOverFrozen(catalog, name)
+    );
   });
   return frozen.length === 0 ? error : new FrozenInputError(node.name, frozen, error);
 }

@@ -165,7 +165,11 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
 
 /** Mistakes in the node's wiring won't go away on a second attempt. */
 function mayRetry(policy: RetryPolicy, error: Error): boolean {
-  if (error instanceof NodeInputError || error instanceof NodeOutputError || error instanceof FrozenInputError)
+  if (
+    error instanceof NodeInputError ||
+    error instanceof NodeOutputError ||
+    error instanceof FrozenInputError
+  )
     return false;
   return isRetryable(policy, error);
 }

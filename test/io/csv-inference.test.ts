@@ -23,11 +23,62 @@ function byTheRule(cell: string): unknown {
 describe('CSV type inference', () => {
   it('decides the tricky cells as the rule does', () => {
     const cells = [
-      '', '0', '-0', '+1', '12', '007', '-007', '0.5', '00.5', '.5', '5.', '-.5', '+.', '.', '-', '+',
-      '1e5', '1E-3', '1e', '1e+', 'e5', '1.5e3', '0e0', '12a', 'a12', '1,325', '$1', '100%', ' 1', '1 ',
-      '9007199254740993', '9007199254740991', '-9007199254740993', '1.0', 'true', 'TRUE', 'True', 'tRuE',
-      'false', 'FALSE', 'fals', 'truee', 't', 'f', 'yes', 'NaN', 'Infinity', '-Infinity', '0x1F', '1_000',
-      '٣', '１', 'ｔrue', 'null', '2024-01-05', '2024-01-05T10:00:00Z',
+      '',
+      '0',
+      '-0',
+      '+1',
+      '12',
+      '007',
+      '-007',
+      '0.5',
+      '00.5',
+      '.5',
+      '5.',
+      '-.5',
+      '+.',
+      '.',
+      '-',
+      '+',
+      '1e5',
+      '1E-3',
+      '1e',
+      '1e+',
+      'e5',
+      '1.5e3',
+      '0e0',
+      '12a',
+      'a12',
+      '1,325',
+      '$1',
+      '100%',
+      ' 1',
+      '1 ',
+      '9007199254740993',
+      '9007199254740991',
+      '-9007199254740993',
+      '1.0',
+      'true',
+      'TRUE',
+      'True',
+      'tRuE',
+      'false',
+      'FALSE',
+      'fals',
+      'truee',
+      't',
+      'f',
+      'yes',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '0x1F',
+      '1_000',
+      '٣',
+      '１',
+      'ｔrue',
+      'null',
+      '2024-01-05',
+      '2024-01-05T10:00:00Z',
     ];
     for (const cell of cells) assert.deepEqual(inferCell(cell), byTheRule(cell), JSON.stringify(cell));
   });
@@ -35,7 +86,7 @@ describe('CSV type inference', () => {
   it('agrees with the rule on 100k random cells made of number-ish characters', () => {
     const alphabet = '0123456789+-.eEtrufalsTRUFALS x';
     let seed = 7;
-    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < 100_000; i++) {
       const length = 1 + Math.floor(next() * 7);
       let cell = '';
@@ -48,10 +99,12 @@ describe('CSV type inference', () => {
 describe('CSV number inference, exactness', () => {
   it('gives the same double as Number() for 200k random decimals of up to 15 digits', () => {
     let seed = 11;
-    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < 200_000; i++) {
       const integer = String(Math.floor(next() * 10 ** Math.floor(next() * 9)));
-      const fraction = String(Math.floor(next() * 10 ** 7)).padStart(Math.floor(next() * 8), '0').slice(0, 15 - integer.length);
+      const fraction = String(Math.floor(next() * 10 ** 7))
+        .padStart(Math.floor(next() * 8), '0')
+        .slice(0, 15 - integer.length);
       const cell = `${next() < 0.3 ? '-' : ''}${integer}${fraction === '' ? '' : `.${fraction}`}`;
       assert.ok(Object.is(inferCell(cell), byTheRule(cell)), cell);
     }

@@ -90,7 +90,10 @@ describe('memory handover in a run', () => {
     assert.ok(error instanceof FrozenInputError, `got ${String(error)}`);
     assert.equal(error.nodeName, 'zero_amounts');
     assert.deepEqual(error.datasets, ['rows']);
-    assert.match(error.message, /Node "zero_amounts" tried to change its input dataset "rows" at .*memory-handover\.test\.ts:\d+:\d+/);
+    assert.match(
+      error.message,
+      /Node "zero_amounts" tried to change its input dataset "rows" at .*memory-handover\.test\.ts:\d+:\d+/,
+    );
     assert.match(error.hint ?? '', /copy_mode: deepcopy/);
     assert.ok(error.cause instanceof TypeError);
     // onNodeError saw the explained error, once: it is not retried.

@@ -6,8 +6,21 @@ import { buildFeatures, evaluate, fitRidge, groupStats, kMeans, report } from '.
 import type { Event, User } from './src/nodes.ts';
 
 const parameters = parse(readFileSync('conf/base/parameters.yml', 'utf8'));
-const numbers = { x1: 'number', x2: 'number', x3: 'number', x4: 'number', x5: 'number', x6: 'number', y: 'number', user_id: 'number' } as const;
-const users = readCsv('data/01_raw/users.csv', { user_id: 'number', age: 'number', tenure: 'number' }) as unknown as User[];
+const numbers = {
+  x1: 'number',
+  x2: 'number',
+  x3: 'number',
+  x4: 'number',
+  x5: 'number',
+  x6: 'number',
+  y: 'number',
+  user_id: 'number',
+} as const;
+const users = readCsv('data/01_raw/users.csv', {
+  user_id: 'number',
+  age: 'number',
+  tenure: 'number',
+}) as unknown as User[];
 const scores = [];
 for (let i = 1; i <= 4; i++) {
   const events = readCsv(`data/01_raw/events_${i}.csv`, numbers) as unknown as Event[];

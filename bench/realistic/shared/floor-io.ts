@@ -49,7 +49,8 @@ export async function writeParquet(path: string, rows: readonly Row[]): Promise<
   const names = Object.keys(rows[0] ?? {});
   const sqlTypes = names.map((name) => {
     const value = rows.find((row) => row[name] !== null && row[name] !== undefined)?.[name];
-    if (typeof value === 'number') return rows.every((row) => row[name] === null || Number.isInteger(row[name])) ? 'BIGINT' : 'DOUBLE';
+    if (typeof value === 'number')
+      return rows.every((row) => row[name] === null || Number.isInteger(row[name])) ? 'BIGINT' : 'DOUBLE';
     if (typeof value === 'boolean') return 'BOOLEAN';
     return 'VARCHAR';
   });

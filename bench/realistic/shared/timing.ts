@@ -21,13 +21,17 @@ export function timing(): SluicePlugin {
   const started = new Map<string, number>();
   let memory = new Set<string>();
   const key = (node: { name: string }, what: string) => `${node.name}\u0000${what}`;
-  const stop = (node: { name: string }, what: string) => performance.now() - (started.get(key(node, what)) ?? performance.now());
+  const stop = (node: { name: string }, what: string) =>
+    performance.now() - (started.get(key(node, what)) ?? performance.now());
   return {
     name: 'bench-timing',
     beforePipelineRun: ({ catalog, pipeline }) => {
-      memory = new Set([...pipeline.datasets()].filter((name) => catalog.isEphemeral(name) && !name.startsWith('params:')));
+      memory = new Set(
+        [...pipeline.datasets()].filter((name) => catalog.isEphemeral(name) && !name.startsWith('params:')),
+      );
     },
-    beforeDatasetLoaded: ({ node, datasetName }) => void started.set(key(node, `l${datasetName}`), performance.now()),
+    beforeDatasetLoaded: ({ node, datasetName }) =>
+      void started.set(key(node, `l${datasetName}`), performance.now()),
     afterDatasetLoaded: ({ node, datasetName }) => {
       const ms = stop(node, `l${datasetName}`);
       if (memory.has(datasetName)) totals.handoverMs += ms;
@@ -35,7 +39,8 @@ export function timing(): SluicePlugin {
     },
     beforeNodeRun: ({ node }) => void started.set(key(node, 'run'), performance.now()),
     afterNodeRun: ({ node }) => void (totals.functionMs += stop(node, 'run')),
-    beforeDatasetSaved: ({ node, datasetName }) => void started.set(key(node, `s${datasetName}`), performance.now()),
+    beforeDatasetSaved: ({ node, datasetName }) =>
+      void started.set(key(node, `s${datasetName}`), performance.now()),
     afterDatasetSaved: ({ node, datasetName }) => {
       const ms = stop(node, `s${datasetName}`);
       if (memory.has(datasetName)) totals.handoverMs += ms;

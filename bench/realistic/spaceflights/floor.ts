@@ -12,8 +12,14 @@ import type { RawCompany, RawShuttle, Review } from './src/pipelines/data_proces
 import { evaluateModel, splitData, trainModel } from './src/pipelines/data_science/nodes.ts';
 
 const { model_options: options } = parse(readFileSync('conf/base/parameters_data_science.yml', 'utf8'));
-const companies = readCsv('data/01_raw/companies.csv', { id: 'number', total_fleet_count: 'number' }) as unknown as RawCompany[];
-const reviewColumns = readFileSync('data/01_raw/reviews.csv', 'utf8').slice(0, 400).split('\n')[0]!.split(',');
+const companies = readCsv('data/01_raw/companies.csv', {
+  id: 'number',
+  total_fleet_count: 'number',
+}) as unknown as RawCompany[];
+const reviewColumns = readFileSync('data/01_raw/reviews.csv', 'utf8')
+  .slice(0, 400)
+  .split('\n')[0]!
+  .split(',');
 const reviews = readCsv(
   'data/01_raw/reviews.csv',
   Object.fromEntries(reviewColumns.map((name) => [name.trim(), 'number' as const])),
@@ -25,7 +31,9 @@ const sheet = workbook.worksheets[0]!;
 const shuttles: Record<string, unknown>[] = [];
 let header: string[] | undefined;
 sheet.eachRow((row) => {
-  const values = (row.values as unknown[]).slice(1).map((value) => (value === undefined || value === '' ? null : value));
+  const values = (row.values as unknown[])
+    .slice(1)
+    .map((value) => (value === undefined || value === '' ? null : value));
   if (header === undefined) header = values.map(String);
   else shuttles.push(Object.fromEntries(header.map((name, i) => [name, values[i] ?? null])));
 });

@@ -88,7 +88,9 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     }
     if (records.length === 0) return [];
     const first = records[0]!;
-    const names = header ? headerNames(first) : positionalNames(first.length, Object.keys(this.#load.columns));
+    const names = header
+      ? headerNames(first)
+      : positionalNames(first.length, Object.keys(this.#load.columns));
     const converters = this.#converters(names);
     const start = header ? 1 : 0;
     const rows = new Array<CsvRow>(records.length - start);
@@ -99,7 +101,8 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
       for (; at < records.length; at++) {
         const record = records[at]!;
         const row: CsvRow = {};
-        for (column = 0; column < width; column++) row[names[column]!] = converters[column]!(record[column] ?? '');
+        for (column = 0; column < width; column++)
+          row[names[column]!] = converters[column]!(record[column] ?? '');
         rows[at - start] = row;
       }
     } catch (error) {

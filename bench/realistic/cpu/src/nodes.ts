@@ -37,7 +37,17 @@ const SEGMENTS = ['a', 'b', 'c', 'd'];
 export function buildFeatures(events: readonly Event[], users: readonly User[]): Features {
   const byId = new Map<number, User>();
   for (const user of users) byId.set(user.user_id, user);
-  const columns = ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'age', 'tenure', ...SEGMENTS.map((s) => `segment_${s}`)];
+  const columns = [
+    'x1',
+    'x2',
+    'x3',
+    'x4',
+    'x5',
+    'x6',
+    'age',
+    'tenure',
+    ...SEGMENTS.map((s) => `segment_${s}`),
+  ];
   const width = columns.length;
   const X = new Float64Array(events.length * width);
   const y = new Float64Array(events.length);
@@ -63,7 +73,8 @@ export function buildFeatures(events: readonly Event[], users: readonly User[]):
     const mean = sum / events.length;
     for (let row = 0; row < events.length; row++) squares += (X[row * width + column]! - mean) ** 2;
     const deviation = Math.sqrt(squares / events.length) || 1;
-    for (let row = 0; row < events.length; row++) X[row * width + column] = (X[row * width + column]! - mean) / deviation;
+    for (let row = 0; row < events.length; row++)
+      X[row * width + column] = (X[row * width + column]! - mean) / deviation;
   }
   return { columns, rows: events.length, X, y };
 }
@@ -74,7 +85,10 @@ export interface RidgeModel {
 }
 
 /** Ridge regression by full-batch gradient descent. */
-export function fitRidge(features: Features, options: { epochs: number; rate: number; lambda: number }): RidgeModel {
+export function fitRidge(
+  features: Features,
+  options: { epochs: number; rate: number; lambda: number },
+): RidgeModel {
   const { X, y, rows } = features;
   const width = features.columns.length;
   const weights = new Float64Array(width);
@@ -139,10 +153,12 @@ export function kMeans(features: Features, options: { k: number; iterations: num
     for (let row = 0; row < rows; row++) {
       const cluster = assignment[row]!;
       counts[cluster]! += 1;
-      for (let column = 0; column < width; column++) centres[cluster * width + column]! += X[row * width + column]!;
+      for (let column = 0; column < width; column++)
+        centres[cluster * width + column]! += X[row * width + column]!;
     }
     for (let cluster = 0; cluster < k; cluster++)
-      for (let column = 0; column < width; column++) centres[cluster * width + column]! /= counts[cluster] || 1;
+      for (let column = 0; column < width; column++)
+        centres[cluster * width + column]! /= counts[cluster] || 1;
   }
   const sizes = new Array<number>(k).fill(0);
   for (const cluster of assignment) sizes[cluster]! += 1;
@@ -176,7 +192,12 @@ export function groupStats(events: readonly Event[]): GroupStats[] {
 }
 
 /** The model's fit on its own branch, with the clustering and group statistics beside it. */
-export function evaluate(features: Features, model: RidgeModel, clusters: Clusters, stats: readonly GroupStats[]) {
+export function evaluate(
+  features: Features,
+  model: RidgeModel,
+  clusters: Clusters,
+  stats: readonly GroupStats[],
+) {
   const { X, y, rows } = features;
   const width = features.columns.length;
   let squares = 0;
@@ -184,11 +205,18 @@ export function evaluate(features: Features, model: RidgeModel, clusters: Cluste
   const mean = y.reduce((sum, value) => sum + value, 0) / rows;
   for (let row = 0; row < rows; row++) {
     let predicted = model.intercept;
-    for (let column = 0; column < width; column++) predicted += model.weights[column]! * X[row * width + column]!;
+    for (let column = 0; column < width; column++)
+      predicted += model.weights[column]! * X[row * width + column]!;
     squares += (predicted - y[row]!) ** 2;
     total += (y[row]! - mean) ** 2;
   }
-  return { r2: 1 - squares / total, rmse: Math.sqrt(squares / rows), clusters: clusters.sizes, inertia: clusters.inertia, groups: stats.length };
+  return {
+    r2: 1 - squares / total,
+    rmse: Math.sqrt(squares / rows),
+    clusters: clusters.sizes,
+    inertia: clusters.inertia,
+    groups: stats.length,
+  };
 }
 
 /** All branches' scores in one report. */

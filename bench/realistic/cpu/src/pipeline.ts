@@ -15,5 +15,10 @@ const branch = (i: number) => [
 
 export default new Pipeline([
   ...Array.from({ length: BRANCHES }, (_, i) => branch(i + 1)).flat(),
-  node(report, Array.from({ length: BRANCHES }, (_, i) => `scores_${i + 1}`), 'report', { name: 'report' }),
+  node(
+    report,
+    Array.from({ length: BRANCHES }, (_, i) => `scores_${i + 1}`),
+    'report',
+    { name: 'report' },
+  ),
 ]);

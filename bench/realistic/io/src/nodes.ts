@@ -31,7 +31,8 @@ export interface CleanSale {
 export function cleanSales(sales: readonly Sale[]): CleanSale[] {
   const cleaned: CleanSale[] = [];
   for (const sale of sales) {
-    if (sale.returned === true || sale.unit_price === null || sale.quantity === null || sale.quantity <= 0) continue;
+    if (sale.returned === true || sale.unit_price === null || sale.quantity === null || sale.quantity <= 0)
+      continue;
     const discount = sale.discount ?? 0;
     cleaned.push({
       order_id: sale.order_id,
@@ -78,11 +79,15 @@ export function aggregateDaily(sales: readonly CleanSale[]): DailySales[] {
     group.avg_discount = group.avg_discount / group.orders;
     group.revenue = Math.round(group.revenue * 100) / 100;
   }
-  return daily.sort((a, b) => (a.day === b.day ? a.region.localeCompare(b.region) : a.day.localeCompare(b.day)));
+  return daily.sort((a, b) =>
+    a.day === b.day ? a.region.localeCompare(b.region) : a.day.localeCompare(b.day),
+  );
 }
 
 /** The day totals, for a report. */
-export function dailyReport(daily: readonly DailySales[]): { day: string; revenue: number; orders: number }[] {
+export function dailyReport(
+  daily: readonly DailySales[],
+): { day: string; revenue: number; orders: number }[] {
   const days = new Map<string, { day: string; revenue: number; orders: number }>();
   for (const row of daily) {
     const day = days.get(row.day) ?? { day: row.day, revenue: 0, orders: 0 };
@@ -94,7 +99,9 @@ export function dailyReport(daily: readonly DailySales[]): { day: string; revenu
 }
 
 /** The 25 products with the most revenue. */
-export function topProducts(sales: readonly CleanSale[]): { product: string; revenue: number; quantity: number }[] {
+export function topProducts(
+  sales: readonly CleanSale[],
+): { product: string; revenue: number; quantity: number }[] {
   const products = new Map<string, { product: string; revenue: number; quantity: number }>();
   for (const sale of sales) {
     const product = products.get(sale.product) ?? { product: sale.product, revenue: 0, quantity: 0 };
@@ -106,7 +113,9 @@ export function topProducts(sales: readonly CleanSale[]): { product: string; rev
 }
 
 /** Revenue per store and category, for the analysts' Parquet extract. */
-export function storeCategoryMix(sales: readonly CleanSale[]): { store: string; category: string; revenue: number }[] {
+export function storeCategoryMix(
+  sales: readonly CleanSale[],
+): { store: string; category: string; revenue: number }[] {
   const mix = new Map<string, { store: string; category: string; revenue: number }>();
   for (const sale of sales) {
     const key = `${sale.store}|${sale.category}`;
