@@ -37,8 +37,12 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DATA = join(ROOT, '.bench-data', 'realistic');
 const TEMPLATES = join(ROOT, 'bench', 'realistic');
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
-const PIPELINES = ['io', 'cpu', 'spaceflights'] as const;
-type PipelineName = (typeof PIPELINES)[number];
+const ALL_PIPELINES = ['io', 'cpu', 'spaceflights'] as const;
+type PipelineName = (typeof ALL_PIPELINES)[number];
+/** BENCH_PIPELINES=cpu,io runs only those (the JSON line then lists only them). */
+const PIPELINES = ALL_PIPELINES.filter((name) =>
+  (process.env.BENCH_PIPELINES ?? ALL_PIPELINES.join(',')).split(',').includes(name),
+);
 const VARIANTS = ['sequential', 'async', 'parallel', 'floor'] as const;
 type Variant = (typeof VARIANTS)[number];
 

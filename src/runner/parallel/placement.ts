@@ -4,7 +4,7 @@ import { MemoryDataset } from '../../io/datasets/memory.ts';
 import type { Node } from '../../pipeline/node.ts';
 
 /**
- * Memory inputs of at least this many elements (array items, table rows, typed-array bytes / 64)
+ * Memory inputs of at least this many elements (array items, table rows, typed-array KiB)
  * make a node run in the main thread: a worker would get them only through a structured clone
  * there and, for its outputs, back, which costs more than the node itself on I/O-heavy pipelines
  * (docs/benchmarks.md, "Realistic pipelines").
@@ -34,8 +34,9 @@ export function hasLargeMemoryInputs(node: Node, catalog: DataCatalog): boolean 
 function sizeOf(value: unknown, depth = 0): number {
   if (typeof value !== 'object' || value === null) return 0;
   if (Array.isArray(value)) return value.length;
-  if (ArrayBuffer.isView(value)) return value.byteLength / 64;
-  if (value instanceof ArrayBuffer) return value.byteLength / 64;
+  // A typed array is copied as one block, far cheaper per byte than objects: one element per KiB.
+  if (ArrayBuffer.isView(value)) return value.byteLength / 1024;
+  if (value instanceof ArrayBuffer) return value.byteLength / 1024;
   const rows = (value as { numRows?: unknown }).numRows;
   if (typeof rows === 'number') return rows;
   if (depth > 0) return 0;
