@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'examples/*/node_modules/**', 'examples/*/data/**', '**/.sluice/**', 'test/fixtures/cli/preflight-tools/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'examples/*/node_modules/**', 'examples/*/data/**', '**/.sluice/**', 'test/fixtures/cli/preflight-tools/**', '.bench-data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,7 @@
  * (it measures the compiled package, as users run it).
  */
 import { fork } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import tapable from 'tapable';
@@ -103,6 +103,25 @@ async function measure(variant: string, count: number): Promise<number> {
         for (let i = 0; i < fns.length; i++) await fns[i]!(args);
       });
     }
+    case 'sluiceMixed': {
+      // One async implementation among sync ones, in the middle of the call order.
+      const manager = new HookManager<Specs>([{ name: 'beforeNodeRun', args: ['node', 'runId'] }]);
+      for (let i = 0; i < count; i++)
+        manager.register({
+          name: `p${i}`,
+          beforeNodeRun: (i === count >> 1 ? asyncNoop : noop) as (a: Args) => void,
+        });
+      const caller = manager.hook.beforeNodeRun;
+      return asyncRate(() => caller.call(args) as Promise<unknown>);
+    }
+    case 'sluiceSyncPlusAwait': {
+      // The same call with every implementation sync, plus one awaited async function: the budget.
+      const caller = sluiceManager(count, noop).hook.beforeNodeRun;
+      return asyncRate(async () => {
+        caller.call(args);
+        await asyncNoop(args);
+      });
+    }
     case 'tapableAsync': {
       const hook = new tapable.AsyncSeriesHook<[Args]>(['args']);
       for (let i = 0; i < count; i++) hook.tapPromise(`p${i}`, asyncNoop);
@@ -130,7 +149,16 @@ function inChild(variant: string, count: number): Promise<number> {
 
 const results: Record<string, number> = {};
 for (const count of [1, 10]) {
-  for (const variant of ['sluice', 'loop', 'tapable', 'sluiceAsync', 'loopAsync', 'tapableAsync']) {
+  for (const variant of [
+    'sluice',
+    'loop',
+    'tapable',
+    'sluiceAsync',
+    'loopAsync',
+    'tapableAsync',
+    'sluiceMixed',
+    'sluiceSyncPlusAwait',
+  ]) {
     results[`${variant}${count}`] = await inChild(variant, count);
   }
 }
@@ -149,6 +177,15 @@ for (const count of [1, 10]) {
     );
   }
 }
+for (const count of [1, 10]) {
+  const [mixed, budget] = [results[`sluiceMixed${count}`]!, results[`sluiceSyncPlusAwait${count}`]!];
+  console.log(
+    `${String(count).padStart(5)}  one async among sync: ${millions(mixed)} calls/s; all sync + one await: ${millions(budget)} (${(mixed / budget).toFixed(2)}x)`,
+  );
+}
+console.log(
+  `async, 10 implementations: sluice ${millions(results.sluiceAsync10!)} vs tapable AsyncSeriesHook ${millions(results.tapableAsync10!)} calls/s (${(results.sluiceAsync10! / results.tapableAsync10!).toFixed(2)}x); load ${loadavg()[0]!.toFixed(2)}`,
+);
 if (sink < 0) console.log(sink);
 console.log(
   JSON.stringify({

@@ -207,6 +207,7 @@ export {
   NodeSkipError,
   PluginHookError,
   NodeDataError,
+  FrozenInputError,
 } from './runner/errors.ts';
 export type { NodeFailure } from './runner/errors.ts';
 

@@ -27,8 +27,8 @@ export function listLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
       for (; i < count; i++) {
         const result = fns[i]!(args);
         if (result != null) {
-          results ??= newResults();
           if (isPromiseLike(result)) return continueListAsync(fns, impls, i, result, args, results);
+          results ??= newResults();
           results.push(result);
           results[SOURCES].push(impls[i]!.pluginName);
         }
@@ -41,26 +41,51 @@ export function listLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   };
 }
 
-/** Continues a list call once implementation `index` returned a promise; later ones wait for it. */
-export async function continueListAsync(
+/**
+ * Continues a list call once implementation `index` returned a promise; later ones wait for it.
+ * `results` holds what the synchronous implementations before it returned, if anything: it is
+ * created only when there is a result to keep, since async implementations usually return none.
+ * A `then` rather than an async function: one async implementation among sync ones then costs
+ * the caller one extra await and nothing more (docs/benchmarks.md, "Hooks").
+ */
+export function continueListAsync(
   fns: Fn[],
   impls: HookImpl[],
   index: number,
   pending: PromiseLike<unknown>,
   args: object,
-  results: Results,
-) {
-  let i = index;
+  results: Results | undefined,
+): Promise<Results | readonly never[]> {
+  return Promise.resolve(pending).then(
+    (first) => finishList(fns, impls, index, first, args, results),
+    (error: unknown) => {
+      recordFailure(error, impls[index]!);
+      throw error;
+    },
+  );
+}
+
+/** The rest of a list call after implementation `index` settled with `first`; sync until the next promise. */
+function finishList(
+  fns: Fn[],
+  impls: HookImpl[],
+  index: number,
+  first: unknown,
+  args: object,
+  results: Results | undefined,
+): Results | readonly never[] | Promise<Results | readonly never[]> {
+  if (first != null) {
+    results ??= newResults();
+    results.push(first);
+    results[SOURCES].push(impls[index]!.pluginName);
+  }
+  let i = index + 1;
   try {
-    const first = await pending;
-    if (first != null) {
-      results.push(first);
-      results[SOURCES].push(impls[index]!.pluginName);
-    }
-    for (i = index + 1; i < fns.length; i++) {
-      let result = fns[i]!(args);
-      if (result != null && isPromiseLike(result)) result = await result;
+    for (; i < fns.length; i++) {
+      const result = fns[i]!(args);
       if (result != null) {
+        if (isPromiseLike(result)) return awaitRestOfList(fns, impls, i, result, args, results);
+        results ??= newResults();
         results.push(result);
         results[SOURCES].push(impls[i]!.pluginName);
       }
@@ -69,7 +94,39 @@ export async function continueListAsync(
     recordFailure(error, impls[i]!);
     throw error;
   }
-  return results.length === 0 ? NO_RESULTS : results;
+  return results === undefined || results.length === 0 ? NO_RESULTS : results;
+}
+
+/**
+ * A second promise in the same call: an async function from here, whose `await` per
+ * implementation is cheaper than a promise returned from each `then` (which costs two more ticks).
+ */
+async function awaitRestOfList(
+  fns: Fn[],
+  impls: HookImpl[],
+  index: number,
+  pending: PromiseLike<unknown>,
+  args: object,
+  results: Results | undefined,
+): Promise<Results | readonly never[]> {
+  let i = index;
+  try {
+    let result: unknown = await pending;
+    for (;;) {
+      if (result != null) {
+        results ??= newResults();
+        results.push(result);
+        results[SOURCES].push(impls[i]!.pluginName);
+      }
+      if (++i >= fns.length) break;
+      result = fns[i]!(args);
+      if (result != null && isPromiseLike(result)) result = await result;
+    }
+  } catch (error) {
+    recordFailure(error, impls[i]!);
+    throw error;
+  }
+  return results === undefined || results.length === 0 ? NO_RESULTS : results;
 }
 
 /** A first-result hook: implementations in order until one returns something. */

@@ -60,7 +60,7 @@ export function generatedLoop(fns: Fn[], impls: HookImpl[], firstResult: boolean
     .map((_, i) =>
       firstResult
         ? `i = ${i}; r = f${i}(a); if (r != null) return typeof r.then === 'function' ? continueFirst(fns, impls, ${i}, r, a) : r;`
-        : `i = ${i}; r = f${i}(a); if (r != null) { res ??= newResults(); if (typeof r.then === 'function') return continueList(fns, impls, ${i}, r, a, res); res.push(r); res[SOURCES].push(impls[${i}].pluginName); }`,
+        : `i = ${i}; r = f${i}(a); if (r != null) { if (typeof r.then === 'function') return continueList(fns, impls, ${i}, r, a, res); res ??= newResults(); res.push(r); res[SOURCES].push(impls[${i}].pluginName); }`,
     )
     .join('\n');
   const ending = firstResult ? 'return undefined;' : 'return res ?? none;';

@@ -4,7 +4,7 @@ import type { DatasetFactory } from './dataset-registry.ts';
 import type { CopyMode } from './datasets/memory.ts';
 import { MemoryDataset } from './datasets/memory.ts';
 
-const COPY_MODES: readonly CopyMode[] = ['deepcopy', 'assign', 'auto'];
+const COPY_MODES: readonly CopyMode[] = ['freeze', 'deepcopy', 'assign', 'auto'];
 /** Settings a `type: memory` entry may have; `metadata` is free-form, as in Kedro. */
 const MEMORY_OPTIONS = ['copy_mode', 'metadata'];
 
@@ -34,7 +34,7 @@ export const memoryDatasetFromConfig: DatasetFactory = (options, context) => {
       `copy_mode must be one of ${COPY_MODES.join(', ')}, not ${typeof copyMode === 'string' ? `"${copyMode}"` : `a ${typeof copyMode}`}.${suggestion}`,
       {
         ...details,
-        hint: 'deepcopy protects data from nodes that mutate it; assign passes the same object (class instances such as Arrow tables); auto picks per value.',
+        hint: 'freeze (the default) shares one frozen value; deepcopy gives every node its own copy, for nodes that change their input; assign passes the same object unprotected; auto copies plain data and passes class instances.',
       },
     );
   }

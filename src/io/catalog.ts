@@ -475,7 +475,9 @@ export class DataCatalog {
         },
       );
     }
-    const dataset = new MemoryDataset(name, {}, { data: found.value });
+    // Parameters are copied, not frozen: the value is part of the configuration, which this
+    // catalog shares with its caller.
+    const dataset = new MemoryDataset(name, { copyMode: 'auto' }, { data: found.value });
     this.#datasets.set(name, dataset);
     return dataset;
   }

@@ -110,3 +110,37 @@ export class NodeFailuresError extends SluiceError {
     this.skippedNodes = skippedNodes;
   }
 }
+
+/**
+ * A node wrote to an input it shares with other nodes: memory datasets hand over one frozen value
+ * (`copy_mode: freeze`, the default) instead of a copy each. The cause is the TypeError JavaScript
+ * threw at the write, whose stack points at the line.
+ */
+export class FrozenInputError extends SluiceError {
+  readonly nodeName: string;
+  /** The node's inputs that hold frozen values: the write changed one of these. */
+  readonly datasets: readonly string[];
+
+  constructor(nodeName: string, datasets: readonly string[], cause: Error) {
+    const names = datasets.map((name) => `"${name}"`).join(', ');
+    const where = userFrame(cause);
+    super(
+      `Node "${nodeName}" tried to change its input ${datasets.length === 1 ? 'dataset' : 'datasets (one of)'} ${names}${where === undefined ? '' : ` at ${where}`}: ${cause.message}. Memory datasets hand every node the same frozen value, so that no node can change what another sees.`,
+      {
+        cause,
+        hint: `Change a copy instead (structuredClone(value), [...rows], { ...row }), or give this node its own copy: declare ${datasets.length === 1 ? 'it' : 'the dataset'} in conf/base/catalog.yml as \`${datasets[0]}: { type: memory, copy_mode: deepcopy }\`.`,
+      },
+    );
+    this.nodeName = nodeName;
+    this.datasets = datasets;
+  }
+}
+
+/** The first stack frame outside Node's internals, as `file:line:column`. */
+function userFrame(error: Error): string | undefined {
+  for (const line of (error.stack ?? '').split('\n').slice(1)) {
+    const match = /\(?((?:file:\/\/|\/)[^()\s]+:\d+:\d+)\)?\s*$/.exec(line.trim());
+    if (match !== null && !match[1]!.startsWith('node:')) return match[1];
+  }
+  return undefined;
+}

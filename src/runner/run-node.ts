@@ -8,7 +8,14 @@ import { NodeInputError, NodeOutputError } from '../pipeline/errors.ts';
 import type { RetryPolicy } from '../pipeline/retry-policy.ts';
 import { isRetryable, retryDelay } from '../pipeline/retry-policy.ts';
 import { asError } from '../errors.ts';
-import { InputOverrideError, NodeDataError, RunCancelledError, stopsTheRun } from './errors.ts';
+import {
+  FrozenInputError,
+  InputOverrideError,
+  NodeDataError,
+  RunCancelledError,
+  stopsTheRun,
+} from './errors.ts';
+import { explainFrozenWrite } from './frozen-input.ts';
 import { invokeHook } from './invoke-hook.ts';
 import type { NodeSkip } from '../hooks/specs.ts';
 import { servedOutputs } from './skip-node.ts';
@@ -120,7 +127,7 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
         outputs = produced;
         break;
       } catch (thrown) {
-        const error = asError(thrown);
+        const error = saving ? asError(thrown) : explainFrozenWrite(node, inputs, asError(thrown), catalog);
         if (stopsTheRun(error)) throw error;
         // Saves are not retried: a partial save may have landed.
         if (policy !== undefined && !saving && attempts <= policy.max && mayRetry(policy, error)) {
@@ -205,7 +212,12 @@ async function skipNode(node: Node, skip: NodeSkip, context: NodeRunContext): Pr
 
 /** Mistakes in the node's wiring, and data a plugin rejected, won't go away on a second attempt. */
 function mayRetry(policy: RetryPolicy, error: Error): boolean {
-  if (error instanceof NodeInputError || error instanceof NodeOutputError || error instanceof NodeDataError)
+  if (
+    error instanceof NodeInputError ||
+    error instanceof NodeOutputError ||
+    error instanceof NodeDataError ||
+    error instanceof FrozenInputError
+  )
     return false;
   return isRetryable(policy, error);
 }

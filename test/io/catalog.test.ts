@@ -306,7 +306,7 @@ describe('DataCatalog: memory settings from YAML', () => {
     const error = await rejectionOf(() => catalog.materialize(['m', 'n']));
     assert.match(
       error.message,
-      /Dataset "m" \(type memory\): copy_mode must be one of deepcopy, assign, auto, not "deep_copy"\. Did you mean "deepcopy"\?/,
+      /Dataset "m" \(type memory\): copy_mode must be one of freeze, deepcopy, assign, auto, not "deep_copy"\. Did you mean "deepcopy"\?/,
     );
     assert.match(
       error.message,

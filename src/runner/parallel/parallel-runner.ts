@@ -9,9 +9,11 @@ import type { RunResult } from '../../run-types/run-params.ts';
 import { collectFreeOutputs, prepareRun } from '../prepare.ts';
 import { mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
 import type { RunOptions, Runner } from '../runner.ts';
+import { runNode } from '../run-node.ts';
 import { executeNodes } from '../schedule.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import type { WorkerSetup } from './messages.ts';
+import { hasLargeMemoryInputs } from './placement.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import type { NodeResult } from './worker-handle.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -22,6 +24,12 @@ export { ParallelRunnerError } from './errors.ts';
 export interface ParallelRunnerOptions {
   /** Worker threads to start (never more than the pipeline has nodes). Default: one per core. */
   readonly maxWorkers?: number;
+  /**
+   * Run a node in the main thread, not on a worker, when its memory inputs are large (10k rows or
+   * more): copying them to a worker and its outputs back would cost more than the parallelism
+   * gains. At most one node at a time runs there. Default true.
+   */
+  readonly mainThread?: boolean;
   /**
    * After the run is cancelled, how long (ms) nodes still running on workers get to settle before
    * their threads are terminated, so that a node stuck in a loop can't keep the process alive.
@@ -40,7 +48,8 @@ const DISPATCH_ATTEMPTS = 3;
  * Runs independent nodes at the same time on worker threads, for CPU-bound pipelines. Each worker
  * loads the project by path, rebuilds its catalog and hooks, and runs nodes it is sent by name, so
  * node and dataset hooks fire in the worker (Kedro-Dagster's rule). Memory datasets live in the
- * main process and are copied to and from workers with each node. Plugins declared with
+ * main process and are copied to and from workers with each node; a node whose memory inputs are
+ * large runs in the main thread instead (`mainThread`), where they need no copy. Plugins declared with
  * `process: 'main'` receive the workers' node and dataset events here, relayed.
  *
  * A worker thread that dies fails only the node it was running, and a new thread takes its place
@@ -51,6 +60,7 @@ export class ParallelRunner implements Runner {
   readonly name: string = 'parallel';
   readonly maxWorkers: number;
   readonly cancelGraceMs: number;
+  readonly mainThread: boolean;
 
   constructor(options: ParallelRunnerOptions = {}) {
     const maxWorkers = options.maxWorkers ?? availableParallelism();
@@ -67,6 +77,7 @@ export class ParallelRunner implements Runner {
       );
     }
     this.cancelGraceMs = cancelGraceMs;
+    this.mainThread = options.mainThread ?? true;
   }
 
   async run(
@@ -119,13 +130,21 @@ export class ParallelRunner implements Runner {
       };
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
+      const context = { catalog, hooks, runId: options.runId, isAsync: setup.isAsync, signal };
+      const mainLane = new MainThreadLane();
       try {
         await executeNodes(prepared.pipeline, {
+          // A node in the main thread takes a worker's turn: as many nodes at once as threads
+          // were asked for, wherever they run.
           concurrency: count,
           signal,
           continueOnFailure: options.continueOnFailure,
           state: prepared.state,
           execute: async (node) => {
+            if (this.mainThread && hasLargeMemoryInputs(node, catalog)) {
+              await mainLane.run(() => runNode(node, context));
+              return;
+            }
             const inputs = ephemeralInputs(node, catalog);
             const { outputs, skipped } = await runOnPool(pool, node, inputs, signal);
             for (const [name, data] of Object.entries(outputs)) {
@@ -182,4 +201,15 @@ function ephemeralInputs(node: Node, catalog: DataCatalog): Record<string, unkno
     inputs[name] = catalog.get(name).load();
   }
   return inputs;
+}
+
+/** The main thread as a place to run nodes: one at a time, in the order they asked. */
+class MainThreadLane {
+  #last: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#last.then(task);
+    this.#last = result.catch(() => undefined);
+    return result;
+  }
 }

@@ -63,8 +63,12 @@ try {
     send({ type: 'started', nodeName });
     const node = pipeline.getNode(nodeName);
     // The main process owns memory data: the worker gets copies for one node, then lets them go.
-    for (const [name, data] of Object.entries(inputs))
-      catalog.add(name, new MemoryDataset(name, { copyMode: 'assign' }, { data }), { replace: true });
+    // They are this thread's own, so only the freeze rule still applies (a node behaves the same
+    // whichever runner runs it); a declared deepcopy would only copy the copy.
+    for (const [name, data] of Object.entries(inputs)) {
+      const copyMode = handsOverFrozen(catalog, name) ? 'freeze' : 'assign';
+      catalog.add(name, new MemoryDataset(name, { copyMode }, { data }), { replace: true });
+    }
     try {
       const outputs = await runNode(node, context);
       const ephemeral: Record<string, unknown> = {};
@@ -85,4 +89,9 @@ try {
   }
 } catch (error) {
   send({ type: 'setup-failed', error: serializeError(error) });
+}
+
+function handsOverFrozen(catalog: DataCatalog, name: string): boolean {
+  const declared = catalog.get(name);
+  return declared instanceof MemoryDataset && declared.copyMode === 'freeze';
 }

@@ -1,0 +1,48 @@
+/**
+ * Freezing plain data in place, so that a value handed from one node to the next can be shared
+ * instead of copied: a consumer that writes to it gets a TypeError (ES modules are strict mode)
+ * instead of silently changing what the producer and the other consumers see.
+ */
+
+/** Roots already frozen all the way down: handing the same value on again costs one lookup. */
+const frozenTrees = new WeakSet<object>();
+
+/**
+ * Freezes `value` and every plain object and array reachable from it through plain objects and
+ * arrays, and returns it. Class instances (Arrow tables, typed arrays, Map, Set, Date) are left as
+ * they are: typed arrays can't be frozen, and freezing a Map doesn't stop `set`. An object that is
+ * already frozen is not descended into, so a frozen row reused by a later node costs one check.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || !isPlainData(value)) return value;
+  if (frozenTrees.has(value)) return value;
+  // A stack rather than recursion: a deep structure (a long linked list) can't overflow it.
+  const pending: object[] = [Object.freeze(value)];
+  while (pending.length > 0) {
+    const next = pending.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(next)) {
+      for (let index = 0; index < next.length; index++) freezeChild(next[index], pending);
+    } else {
+      for (const key in next) freezeChild(next[key], pending);
+    }
+  }
+  frozenTrees.add(value);
+  return value;
+}
+
+/** True when `value` was frozen by `deepFreeze` (or is not something it would freeze). */
+export function isDeeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || !isPlainData(value)) return true;
+  return frozenTrees.has(value);
+}
+
+function freezeChild(child: unknown, pending: object[]): void {
+  if (typeof child !== 'object' || child === null || Object.isFrozen(child) || !isPlainData(child)) return;
+  pending.push(Object.freeze(child));
+}
+
+/** Plain objects and arrays: what structured data from a parser or a node is made of. */
+export function isPlainData(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
+}
