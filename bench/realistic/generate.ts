@@ -29,7 +29,12 @@ const WORDS =
     ' ',
   );
 
-async function writeLines(path: string, header: string, count: number, line: (index: number) => string): Promise<void> {
+async function writeLines(
+  path: string,
+  header: string,
+  count: number,
+  line: (index: number) => string,
+): Promise<void> {
   const out = createWriteStream(path);
   out.write(`${header}\n`);
   let buffer = '';
@@ -49,7 +54,9 @@ function quoted(text: string): string {
 }
 
 /** Writes the data under `root` unless it is there already; returns its size. */
-export async function generateData(root: string): Promise<{ bytes: number; fresh: boolean; salesRows: number }> {
+export async function generateData(
+  root: string,
+): Promise<{ bytes: number; fresh: boolean; salesRows: number }> {
   const marker = join(root, 'generated.txt');
   const files = [
     join(root, 'io', 'data', '01_raw', 'sales.csv'),
@@ -57,7 +64,8 @@ export async function generateData(root: string): Promise<{ bytes: number; fresh
     ...[1, 2, 3, 4].map((i) => join(root, 'cpu', 'data', '01_raw', `events_${i}.csv`)),
   ];
   const size = () => files.reduce((sum, file) => sum + statSync(file).size, 0);
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === VERSION) return { bytes: size(), fresh: false, salesRows: SALES_ROWS };
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === VERSION)
+    return { bytes: size(), fresh: false, salesRows: SALES_ROWS };
   mkdirSync(join(root, 'io', 'data', '01_raw'), { recursive: true });
   mkdirSync(join(root, 'cpu', 'data', '01_raw'), { recursive: true });
 
@@ -104,7 +112,12 @@ export async function generateData(root: string): Promise<{ bytes: number; fresh
     await writeLines(files[2 + file]!, 'user_id,category,x1,x2,x3,x4,x5,x6,y', EVENT_ROWS, () => {
       const xs = Array.from({ length: 6 }, () => next() * 10 - 5);
       const y = xs.reduce((sum, x, i) => sum + x * weights[i]!, 0) + (next() - 0.5) * 3;
-      return [Math.floor(next() * USERS), pick(eventCategories), ...xs.map((x) => x.toFixed(4)), y.toFixed(4)].join(',');
+      return [
+        Math.floor(next() * USERS),
+        pick(eventCategories),
+        ...xs.map((x) => x.toFixed(4)),
+        y.toFixed(4),
+      ].join(',');
     });
   }
   writeFileSync(marker, VERSION);
