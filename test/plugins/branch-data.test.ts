@@ -199,6 +199,6 @@ test('catalog list shows the branch location with its fallback', async () => {
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(
     listed.stdout,
-    /^doubled +json +__default__ +data\/doubled_feat\.json \(else data\/doubled\.json\) +branch "feat"$/m,
+    /^doubled +json +data\/doubled_feat\.json \(else data\/doubled\.json\) +__default__ +branch "feat"$/m,
   );
 });

@@ -69,15 +69,19 @@ test('plain: a run refused by beforePipelineRun prints its queued line and no sk
   const refused = await run('plain', true);
   assert.equal(refused, '[sluice] ○ 2 nodes queued (sequential runner)\n');
   const ran = await run('plain', false);
-  assert.match(ran, /^node +seconds +status$/m, 'a run that reached its nodes keeps its table');
+  assert.match(
+    ran,
+    /^node +load +run +save +total +status +written to$/m,
+    'a run that reached its nodes keeps its table',
+  );
 });
 
 test('live: a run refused by beforePipelineRun erases its block and prints no table', async () => {
   const refused = await run('live', true);
-  assert.doesNotMatch(refused, /seconds +status|skipped/);
+  assert.doesNotMatch(refused, /total +status|skipped/);
   // The block drawn at beforePipelineRun is erased: cursor up over it, then clear to the end.
   const erase = /(\d+)A\r$/.exec(refused.slice(0, -`${ESC}J`.length));
   assert.ok(refused.endsWith(`${ESC}J`) && erase !== null, JSON.stringify(refused.slice(-40)));
   const ran = await run('live', false);
-  assert.match(ran, /node +seconds +status/);
+  assert.match(ran, /node +load +run +save +total +status/);
 });
