@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import {
   createHookManager,
   DataCatalog,
+  defaultRunParams,
   definePlugin,
   JsonDataset,
   node,
@@ -17,29 +18,7 @@ import {
 import type { RunParams } from '../../src/index.ts';
 import { progressPlugin } from '../../src/plugins/index.ts';
 
-function runParams(): RunParams {
-  return {
-    runId: 'time-run',
-    projectPath: process.cwd(),
-    env: 'local',
-    confSource: 'conf',
-    pipelineName: '__default__',
-    tags: [],
-    nodeNames: [],
-    fromNodes: [],
-    toNodes: [],
-    fromInputs: [],
-    toOutputs: [],
-    namespaces: [],
-    runner: 'sequential',
-    isAsync: false,
-    loadVersions: {},
-    runtimeParams: {},
-    onlyMissingOutputs: false,
-    continueOnFailure: false,
-    sluiceVersion: 'test',
-  };
-}
+const runParams = (): RunParams => defaultRunParams({ runId: 'time-run', sluiceVersion: 'test' });
 
 /** `name  load  run  save  total  status  written to` → the cells. */
 function row(text: string, name: string): string[] {
