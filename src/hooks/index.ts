@@ -26,7 +26,13 @@ export { HookRegistrationError, HookCallError } from './errors.ts';
 export { destructuredArgumentNames } from './argument-names.ts';
 export { discoverPlugins, PluginDiscoveryError } from './discovery.ts';
 export type { DiscoveredPlugin, DiscoveryResult } from './discovery.ts';
-export type { HookSpecs, FirstResultHookSpecs, InputOverrides, ProjectMetadata } from './specs.ts';
+export type {
+  HookSpecs,
+  FirstResultHookSpecs,
+  InputOverrides,
+  ProjectMetadata,
+  WorkerName,
+} from './specs.ts';
 export { SLUICE_HOOK_SPECS } from './specs.ts';
 export { createHookManager, definePlugin } from './sluice-manager.ts';
 export type { SluiceHookManager, SluicePlugin, FirstResultHookName } from './sluice-manager.ts';

@@ -23,6 +23,16 @@ export interface NodeSkip {
   readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Where a node runs, as the node lifecycle hooks name it (their `worker` argument): `main` for the
+ * process that runs the pipeline (the sequential and async runners, and the parallel runner's
+ * main-thread lane), `thread <threadId>` for a parallel-runner worker thread, and
+ * `<host>:<pid>/slot <n>` for one concurrent slot of a distributed worker process. A short label
+ * for people and run stores, the same whichever process a plugin lives in (relayed events carry
+ * it); not meant to be parsed.
+ */
+export type WorkerName = string;
+
 /** What `beforeCommandRun` and `afterCommandRun` know about the project. */
 export interface ProjectMetadata {
   readonly projectPath: string;
@@ -76,13 +86,14 @@ export interface HookSpecs {
   /**
    * Once per node per run, before its first attempt (before its inputs load and before
    * `nodeRetryPolicy`). Paired with exactly one `onNodeEnd` unless an implementation of this hook
-   * throws.
+   * throws. `worker` says where the node runs (see {@link WorkerName}).
    */
-  onNodeStart(args: { node: Node; catalog: DataCatalog; runId: string }): void;
+  onNodeStart(args: { node: Node; catalog: DataCatalog; runId: string; worker: WorkerName }): void;
   /**
    * Once per node per run, after all its attempts: on success after its last output is saved, on
    * failure after `onNodeError`. `error` is undefined on success; a `PluginHookError` when a plugin
    * (not the node) failed. `attempts` counts the attempts made, `durationMs` spans all of them.
+   * `worker` says where the node ran (see {@link WorkerName}).
    */
   onNodeEnd(args: {
     node: Node;
@@ -91,13 +102,21 @@ export interface HookSpecs {
     error: Error | undefined;
     attempts: number;
     durationMs: number;
+    worker: WorkerName;
   }): void;
   /**
    * The node does not run in this run: a plugin decided its outputs are up to date or served them
    * (incremental runs, caches). Fires in place of every other node hook for that node; the node
-   * counts as done for scheduling. `reason` is a short phrase for people ("up to date").
+   * counts as done for scheduling. `reason` is a short phrase for people ("up to date"). `worker`
+   * says where it was skipped (see {@link WorkerName}).
    */
-  onNodeSkipped(args: { node: Node; catalog: DataCatalog; runId: string; reason: string }): void;
+  onNodeSkipped(args: {
+    node: Node;
+    catalog: DataCatalog;
+    runId: string;
+    reason: string;
+    worker: WorkerName;
+  }): void;
   /** Inputs are loaded. Return a record to replace some of them; records merge in call order. */
   beforeNodeRun(args: {
     node: Node;
@@ -126,7 +145,7 @@ export interface HookSpecs {
   /**
    * An attempt of a node with a retry policy failed and will be retried after `delayMs`.
    * `attempt` is the number of the attempt that failed (1 for the first). `onNodeError` fires only
-   * when the last attempt fails.
+   * when the last attempt fails. `worker` says where the node runs (see {@link WorkerName}).
    */
   onNodeRetry(args: {
     error: Error;
@@ -135,6 +154,7 @@ export interface HookSpecs {
     attempt: number;
     delayMs: number;
     runId: string;
+    worker: WorkerName;
   }): void;
   /**
    * First result: the retry policy for this node in this run, in place of `node.options.retries`
@@ -234,12 +254,12 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'onNodeStart',
-    args: ['node', 'catalog', 'runId'],
+    args: ['node', 'catalog', 'runId', 'worker'],
     description: 'Once per node, before its first attempt.',
   },
   {
     name: 'onNodeSkipped',
-    args: ['node', 'catalog', 'runId', 'reason'],
+    args: ['node', 'catalog', 'runId', 'reason', 'worker'],
     description: 'A plugin decided the node does not run (up to date, or outputs served).',
   },
   {
@@ -259,12 +279,12 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'onNodeRetry',
-    args: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId'],
+    args: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId', 'worker'],
     description: 'An attempt failed and will be retried.',
   },
   {
     name: 'onNodeEnd',
-    args: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs'],
+    args: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs', 'worker'],
     description: 'Once per node, after its last save or its onNodeError.',
   },
   {

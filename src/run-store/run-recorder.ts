@@ -55,12 +55,15 @@ const STATEMENTS = [
   `INSERT INTO runs (id, pipeline, env, runner, filters, started_at, status, host, pid, process_started, heartbeat_at, sluice_version)
    VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
   `INSERT INTO node_runs (run_id, node, status, attempts, started_at, worker) VALUES (?, ?, 'running', 0, ?, ?)
-   ON CONFLICT (run_id, node) DO UPDATE SET started_at = excluded.started_at`,
-  `INSERT INTO node_runs (run_id, node, status, attempts, started_at, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)
+   ON CONFLICT (run_id, node) DO UPDATE SET started_at = excluded.started_at,
+     worker = COALESCE(excluded.worker, node_runs.worker)`,
+  `INSERT INTO node_runs (run_id, node, status, attempts, started_at, duration_ms, error, worker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
    ON CONFLICT (run_id, node) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
-     duration_ms = excluded.duration_ms, error = excluded.error`,
-  `INSERT INTO node_runs (run_id, node, status, attempts, started_at, reason) VALUES (?, ?, 'skipped', 0, ?, ?)
-   ON CONFLICT (run_id, node) DO UPDATE SET status = 'skipped', reason = excluded.reason`,
+     duration_ms = excluded.duration_ms, error = excluded.error,
+     worker = COALESCE(excluded.worker, node_runs.worker)`,
+  `INSERT INTO node_runs (run_id, node, status, attempts, started_at, reason, worker) VALUES (?, ?, 'skipped', 0, ?, ?, ?)
+   ON CONFLICT (run_id, node) DO UPDATE SET status = 'skipped', reason = excluded.reason,
+     worker = COALESCE(excluded.worker, node_runs.worker)`,
   `INSERT INTO dataset_events (run_id, node, dataset, operation, at, version, rows, columns, bytes, schema)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   `INSERT OR REPLACE INTO node_params (run_id, node, name, value) VALUES (?, ?, ?, ?)`,
@@ -156,12 +159,23 @@ export class RunRecorder {
       attempts: number;
       durationMs: number;
       error?: string | undefined;
+      /** Where the node ended (a redelivered distributed node may end elsewhere than it started). */
+      worker?: string | undefined;
     },
     at: number,
   ): void {
     const error = outcome.error === undefined ? null : this.#options.redact(outcome.error);
     const startedAt = Math.round(at - outcome.durationMs);
-    const values = [this.runId, node, outcome.status, outcome.attempts, startedAt, outcome.durationMs, error];
+    const values = [
+      this.runId,
+      node,
+      outcome.status,
+      outcome.attempts,
+      startedAt,
+      outcome.durationMs,
+      error,
+      outcome.worker ?? null,
+    ];
     const waiting = this.#startRows.get(node);
     if (waiting !== undefined && !this.#finished) {
       // The start row is still queued: the end row takes its place.
@@ -173,8 +187,8 @@ export class RunRecorder {
     this.#add(Write.NodeEnd, values);
   }
 
-  nodeSkipped(node: string, reason: string, at: number): void {
-    this.#add(Write.NodeSkipped, [this.runId, node, at, this.#options.redact(reason)]);
+  nodeSkipped(node: string, reason: string, at: number, worker?: string): void {
+    this.#add(Write.NodeSkipped, [this.runId, node, at, this.#options.redact(reason), worker ?? null]);
   }
 
   datasetEvent(

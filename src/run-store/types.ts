@@ -44,7 +44,11 @@ export interface NodeRunRecord {
   readonly error: string | undefined;
   /** Why the node was skipped. */
   readonly reason: string | undefined;
-  /** Where the node ran. Not filled yet: relayed events don't name their worker (the column is kept). */
+  /**
+   * Where the node ran, as its lifecycle hooks named it (`WorkerName`): `main`, `thread 3` (a
+   * parallel worker thread), `host:pid/slot 1` (a distributed worker's slot). Undefined for nodes
+   * the runner never started and for runs recorded before it was filled.
+   */
   readonly worker: string | undefined;
   /** The values of the node's `params:` inputs. */
   readonly params: Readonly<Record<string, unknown>>;

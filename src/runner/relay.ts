@@ -3,6 +3,7 @@ import type { SluiceHookManager, SluicePlugin } from '../hooks/sluice-manager.ts
 import type { HookSpecs } from '../hooks/specs.ts';
 import type { DataCatalog } from '../io/catalog.ts';
 import type { DatasetDescription, SaveResult } from '../io/dataset.ts';
+import { dataShape } from '../io/data-shape.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { SluiceError } from '../errors.ts';
@@ -23,8 +24,17 @@ export class RelayedData {
     readonly description: DatasetDescription,
     /** `array`, `object`, `string`... or the class name of an instance. */
     readonly kind: string,
-    /** Items in an array, characters in a string, keys of a plain object. */
+    /** Items in an array, characters in a string, keys of a plain object, rows of an Arrow table. */
     readonly size: number | undefined,
+    /**
+     * Columns of table-like data (an array of records: the keys of its first record; an Arrow
+     * table: its own count), read where the node ran without a pass over the data. Filled on the
+     * `data` of dataset hooks only (`afterDatasetLoaded`, `beforeDatasetSaved`,
+     * `afterDatasetSaved`); undefined for anything else.
+     */
+    readonly columns?: number | undefined,
+    /** The column names and types, on the same terms as `columns`. */
+    readonly schema?: readonly { readonly name: string; readonly type: string }[] | undefined,
   ) {}
 }
 
@@ -71,9 +81,15 @@ export interface RelayedEvent {
   readonly durationMs?: number;
   /** onNodeSkipped: the reason the `nodeSkip` plugin gave. */
   readonly reason?: string;
+  /** onNodeStart, onNodeSkipped, onNodeRetry, onNodeEnd: where the node ran (`WorkerName`). */
+  readonly worker?: string;
 }
 
-type RelayedDataShape = Pick<RelayedData, 'datasetName' | 'description' | 'kind' | 'size'>;
+type RelayedDataShape = Pick<RelayedData, 'datasetName' | 'description' | 'kind' | 'size'> &
+  Partial<Pick<RelayedData, 'columns' | 'schema'>>;
+
+/** The worker of an event whose sender didn't name one. */
+const UNKNOWN_WORKER = 'unknown';
 
 export interface SerializedError {
   readonly name: string;
@@ -142,6 +158,22 @@ function summarize(datasetName: string, data: unknown, catalog: DataCatalog): Re
   return { datasetName, description: catalog.describe(datasetName), kind, size };
 }
 
+/**
+ * A dataset hook's data: the summary plus the columns and schema the tracking plugin records for
+ * loads and saves in process, read the same cheap way (`dataShape`: an Arrow table's own schema,
+ * the keys of an array's first record), so every runner records the same dataset stats.
+ */
+function summarizeWithShape(datasetName: string, data: unknown, catalog: DataCatalog): RelayedDataShape {
+  const summary = summarize(datasetName, data, catalog);
+  const shape = dataShape(data);
+  if (shape === undefined || (shape.columns === undefined && shape.schema === undefined)) return summary;
+  return {
+    ...summary,
+    ...(shape.columns === undefined ? {} : { columns: shape.columns }),
+    ...(shape.schema === undefined ? {} : { schema: shape.schema }),
+  };
+}
+
 function summarizeAll(
   values: Readonly<Record<string, unknown>>,
   catalog: DataCatalog,
@@ -163,14 +195,16 @@ export function relayPlugin(
   // Hooks must return nothing here: a beforeNodeRun result would be taken for input overrides.
   const send = (event: RelayedEvent): void => void post(event);
   const last = <T>(handler: T) => ({ trylast: true, handler });
-  const describe = (datasetName: string, data: unknown) => summarize(datasetName, data, catalog());
+  const describe = (datasetName: string, data: unknown) => summarizeWithShape(datasetName, data, catalog());
   return {
     name: 'sluice:relay',
-    onNodeStart: last(({ node, runId }) => send({ hook: 'onNodeStart', nodeName: node.name, runId })),
-    onNodeSkipped: last(({ node, runId, reason }) =>
-      send({ hook: 'onNodeSkipped', nodeName: node.name, runId, reason }),
+    onNodeStart: last(({ node, runId, worker }) =>
+      send({ hook: 'onNodeStart', nodeName: node.name, runId, worker }),
     ),
-    onNodeRetry: last(({ error, node, attempt, delayMs, runId }) =>
+    onNodeSkipped: last(({ node, runId, reason, worker }) =>
+      send({ hook: 'onNodeSkipped', nodeName: node.name, runId, reason, worker }),
+    ),
+    onNodeRetry: last(({ error, node, attempt, delayMs, runId, worker }) =>
       send({
         hook: 'onNodeRetry',
         nodeName: node.name,
@@ -178,15 +212,17 @@ export function relayPlugin(
         attempt,
         delayMs,
         runId,
+        worker,
       }),
     ),
-    onNodeEnd: last(({ node, runId, error, attempts, durationMs }) =>
+    onNodeEnd: last(({ node, runId, error, attempts, durationMs, worker }) =>
       send({
         hook: 'onNodeEnd',
         nodeName: node.name,
         runId,
         attempts,
         durationMs,
+        worker,
         ...(error === undefined ? {} : { error: serializeError(error) }),
       }),
     ),
@@ -310,14 +346,15 @@ export class RelayedEventDelivery {
     const isAsync = event.isAsync ?? false;
     const runId = event.runId ?? '';
     const datasetName = event.datasetName ?? '';
+    const worker = event.worker ?? UNKNOWN_WORKER;
     const callers = this.#callers;
     let result: unknown;
     switch (event.hook) {
       case 'onNodeStart':
-        result = callers.onNodeStart.call({ node, catalog, runId });
+        result = callers.onNodeStart.call({ node, catalog, runId, worker });
         break;
       case 'onNodeSkipped':
-        result = callers.onNodeSkipped.call({ node, catalog, runId, reason: event.reason ?? '' });
+        result = callers.onNodeSkipped.call({ node, catalog, runId, reason: event.reason ?? '', worker });
         break;
       case 'onNodeRetry':
         result = callers.onNodeRetry.call({
@@ -327,6 +364,7 @@ export class RelayedEventDelivery {
           attempt: event.attempt ?? 1,
           delayMs: event.delayMs ?? 0,
           runId,
+          worker,
         });
         break;
       case 'onNodeEnd':
@@ -337,6 +375,7 @@ export class RelayedEventDelivery {
           error: event.error === undefined ? undefined : deserializeError(event.error),
           attempts: event.attempts ?? 1,
           durationMs: event.durationMs ?? 0,
+          worker,
         });
         break;
       case 'beforeDatasetLoaded':
@@ -391,7 +430,14 @@ export class RelayedEventDelivery {
 }
 
 function revive(shape: RelayedDataShape): RelayedData {
-  return new RelayedData(shape.datasetName, shape.description, shape.kind, shape.size);
+  return new RelayedData(
+    shape.datasetName,
+    shape.description,
+    shape.kind,
+    shape.size,
+    shape.columns,
+    shape.schema,
+  );
 }
 
 function reviveAll(shapes: Record<string, RelayedDataShape> | undefined): Record<string, RelayedData> {

@@ -17,8 +17,9 @@ import {
 } from './errors.ts';
 import { explainFrozenWrite } from './frozen-input.ts';
 import { invokeHook } from './invoke-hook.ts';
-import type { NodeSkip } from '../hooks/specs.ts';
+import type { NodeSkip, WorkerName } from '../hooks/specs.ts';
 import { servedOutputs } from './skip-node.ts';
+import { MAIN_WORKER } from './worker-names.ts';
 
 /** What `runNode` needs besides the node. */
 export interface NodeRunContext {
@@ -34,6 +35,12 @@ export interface NodeRunContext {
    * runner counts it as skipped rather than completed.
    */
   readonly onSkipped?: ((node: Node, reason: string) => void) | undefined;
+  /**
+   * Where the node runs, passed as `worker` to the node lifecycle hooks (see `WorkerName`). Compute
+   * it once per process, thread or slot, not per node. Default `main`: the process that calls
+   * `runNode`.
+   */
+  readonly worker?: WorkerName | undefined;
 }
 
 type Values = Record<string, unknown>;
@@ -63,15 +70,16 @@ const NO_INPUTS: Values = Object.freeze({});
  */
 export async function runNode(node: Node, context: NodeRunContext): Promise<Values> {
   const { catalog, hooks, runId, isAsync } = context;
+  const worker = context.worker ?? MAIN_WORKER;
   // One property read when no plugin implements nodeSkip, as for nodeRetryPolicy below.
   if (hooks.hook.nodeSkip.active) {
     let skip = invokeHook(node, 'nodeSkip', hooks.hook.nodeSkip, { node, catalog, runId });
     if (isPromiseLike(skip)) skip = await skip;
-    if (skip !== undefined && skip !== null) return skipNode(node, skip, context);
+    if (skip !== undefined && skip !== null) return skipNode(node, skip, context, worker);
   }
   const startedAt = performance.now();
   if (hooks.hook.onNodeStart.active) {
-    const started = invokeHook(node, 'onNodeStart', hooks.hook.onNodeStart, { node, catalog, runId });
+    const started = invokeHook(node, 'onNodeStart', hooks.hook.onNodeStart, { node, catalog, runId, worker });
     if (isPromiseLike(started)) await started;
   }
   let attempts = 0;
@@ -140,6 +148,7 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
               attempt: attempts,
               delayMs,
               runId,
+              worker,
             });
             if (isPromiseLike(retrying)) await retrying;
           }
@@ -172,6 +181,7 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
       error: outcome,
       attempts,
       durationMs: performance.now() - startedAt,
+      worker,
     };
     try {
       const ended = invokeHook(node, 'onNodeEnd', hooks.hook.onNodeEnd, args);
@@ -189,7 +199,12 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
  * A plugin skipped the node: its served outputs go through the normal save path (dataset hooks
  * included), then `onNodeSkipped` fires, in place of every other node hook.
  */
-async function skipNode(node: Node, skip: NodeSkip, context: NodeRunContext): Promise<Values> {
+async function skipNode(
+  node: Node,
+  skip: NodeSkip,
+  context: NodeRunContext,
+  worker: WorkerName,
+): Promise<Values> {
   const { catalog, hooks, runId } = context;
   const served = servedOutputs(node, skip, catalog);
   for (const name of node.outputs) {
@@ -203,6 +218,7 @@ async function skipNode(node: Node, skip: NodeSkip, context: NodeRunContext): Pr
       catalog,
       runId,
       reason: skip.reason,
+      worker,
     });
     if (isPromiseLike(reported)) await reported;
   }

@@ -7,6 +7,7 @@ import { collectFreeOutputs, prepareRun } from './prepare.ts';
 import { runNode } from './run-node.ts';
 import type { RunOptions, Runner } from './runner.ts';
 import { executeNodes } from './schedule.ts';
+import { MAIN_WORKER } from './worker-names.ts';
 
 /** Runs one node at a time in Kedro's order: the topological layers, each sorted by name, flattened. */
 export class SequentialRunner implements Runner {
@@ -39,6 +40,7 @@ export async function runInProcess(
     runId: options.runId,
     isAsync: options.isAsync ?? false,
     signal: options.signal,
+    worker: MAIN_WORKER,
     onSkipped: (node: Node) => void skipped.add(node),
   };
   await executeNodes(prepared.pipeline, {

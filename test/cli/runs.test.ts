@@ -73,11 +73,18 @@ test('runs list, show, compare and prune, in text and JSON', async () => {
   const shown = await sluice(['runs', 'show', failed.id.slice(-4)], { cwd, env: ENV });
   assertExit(shown, 0);
   assert.match(shown.stdout, /^status\s+failed$/m);
-  assert.match(shown.stdout, /^upload\s+failed\s+1\s+\S+\s+upload of 3 rows refused: token \*\*\*/m);
+  assert.match(shown.stdout, /^upload\s+failed\s+1\s+\S+\s+main\s+upload of 3 rows refused: token \*\*\*/m);
   assert.match(shown.stdout, /^companies\s+load\s+prepare\s+3\s+3\s+-$/m);
   const detail = await json<RunDetail>(cwd, ['runs', 'show', first.id]);
   assert.equal(detail.nodes.length, 3);
   assert.deepEqual(Object.keys(detail.metrics).sort(), ['mae', 'r2']);
+  // The parallel run's nodes name the worker threads that ran them, in the table and in JSON.
+  const parallel = await json<RunDetail>(cwd, ['runs', 'show', second.id]);
+  for (const node of parallel.nodes) assert.match(node.worker ?? '', /^thread \d+$/, node.name);
+  const parallelShown = await sluice(['runs', 'show', second.id], { cwd, env: ENV });
+  assertExit(parallelShown, 0);
+  assert.match(parallelShown.stdout, /^node\s+status\s+attempts\s+duration\s+worker\s+note$/m);
+  assert.match(parallelShown.stdout, /^train\s+success\s+1\s+\S+\s+thread \d+\s*$/m);
 
   const compared = await sluice(['runs', 'compare', first.id.slice(-4), second.id.slice(-4)], {
     cwd,

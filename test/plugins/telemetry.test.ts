@@ -329,6 +329,7 @@ test('a node a plugin skips gets a span, a Prometheus count and a StatsD counter
     catalog,
     runId: runParams.runId,
     reason: 'up to date',
+    worker: 'main',
   });
   const scraped = await (await fetch(metrics.metricsUrl!)).text();
   assert.match(scraped, /^sluice_node_skipped_total\{pipeline="__default__",node="cached"\} 1$/m);

@@ -11,7 +11,7 @@ import { openRunStore } from '../../src/plugin-api/index.ts';
 import { serviceOrSkip } from '../support/services.ts';
 import type { WorkerProcess } from '../runner/distributed/workers.ts';
 import { startWorker, uniqueQueue } from '../runner/distributed/workers.ts';
-import { TOKEN, TOKEN_ENV, secretsInStore, writeTrackedProject } from './support.ts';
+import { TOKEN, TOKEN_ENV, placesOf, secretsInStore, writeTrackedProject } from './support.ts';
 
 const workers: WorkerProcess[] = [];
 after(async () => {
@@ -23,7 +23,10 @@ test('the distributed runner: every node, dataset event, metric and record is in
   process.env[TOKEN_ENV] = TOKEN;
   const project = writeTrackedProject();
   const queue = uniqueQueue('tracking');
-  workers.push(...(await Promise.all([1, 2].map(() => startWorker(project, queue, { [TOKEN_ENV]: TOKEN })))));
+  const started = await Promise.all(
+    [1, 2].map(() => startWorker(project, queue, { [TOKEN_ENV]: TOKEN }, ['--concurrency', '2'])),
+  );
+  workers.push(...started);
   const session = await Session.create({ projectPath: project, log: () => {} });
   await session
     .run({
@@ -52,13 +55,41 @@ test('the distributed runner: every node, dataset event, metric and record is in
     assert.deepEqual(saves.map((event) => event.dataset).sort(), ['features', 'metrics', 'model']);
     assert.equal(saves.find((event) => event.dataset === 'features')?.rows, 3);
     assert.ok((saves.find((event) => event.dataset === 'model')?.bytes ?? 0) > 0);
-    assert.equal(run.datasets.find((event) => event.dataset === 'companies')?.rows, 3);
+    const companies = run.datasets.find((event) => event.dataset === 'companies');
+    assert.equal(companies?.rows, 3);
+    assert.equal(companies?.columns, 3, 'columns read in the worker and relayed');
+    assert.deepEqual(
+      companies?.schema?.map((column) => column.name),
+      ['id', 'rating', 'size'],
+    );
+    // Each node names the worker process and slot that ran it: host and pid as the node saw them.
+    const places = placesOf(run);
+    const pids = new Set(started.map((worker) => worker.pid));
+    for (const entry of run.nodes) {
+      const place = places.get(entry.name);
+      if (place === undefined) {
+        // upload failed in its function, before the afterNodeRun that reports the place.
+        assert.match(entry.worker ?? '', /^[^:]+:\d+\/slot [12]$/, entry.name);
+        assert.ok(pids.has(Number(/:(\d+)\//.exec(entry.worker!)![1])), `${entry.name}: ${entry.worker}`);
+        continue;
+      }
+      assert.ok(pids.has(place.pid), `${entry.name} ran in one of the two workers`);
+      assert.match(
+        entry.worker ?? '',
+        new RegExp(`^${escape(place.host)}:${place.pid}/slot [12]$`),
+        entry.name,
+      );
+    }
     assert.deepEqual(Object.keys(run.metrics).sort(), ['mae', 'r2']);
     assert.deepEqual(run.artifacts.map((artifact) => artifact.dataset).sort(), ['metrics', 'model']);
     assert.deepEqual(run.params['params:model.alpha'], 0.5);
-    assert.equal(run.records.filter((record) => record.plugin === 'checker').length, 3);
+    assert.equal(run.records.filter((record) => record.kind === 'check').length, 3);
   } finally {
     store.close();
   }
   assert.deepEqual(secretsInStore(project), []);
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -2,7 +2,7 @@
  * A small tracked project, written fresh into a temporary folder for each test so that each has
  * its own `.sluice/runs.db`: companies (CSV, with credentials named) → prepare → features
  * (memory) → train → model (versioned JSON) → evaluate → metrics (`metrics` type). A project
- * plugin posts a record per node with `postRunRecord`. Pipelines: `__default__`, `failing` (adds
+ * plugin posts two records per node with `postRunRecord`: a check, and where the node ran. Pipelines: `__default__`, `failing` (adds
  * a node whose error quotes the credentials), `hold` (a node that waits until killed, after
  * writing `data/holding`).
  */
@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunDetail } from '../../src/plugin-api/index.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
 
@@ -65,11 +66,16 @@ export default defineConfig({
   );
   write(
     join(project, 'src', 'hooks.ts'),
-    `import { definePlugin, postRunRecord } from ${pluginFrom};
+    `import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
+import { definePlugin, postRunRecord } from ${pluginFrom};
 
 let post: ((topic: string, message: unknown) => void) | undefined;
 
-/** Records one check per node, from whichever process runs the node. */
+/**
+ * Records one check per node, from whichever process runs the node, and where the node's function
+ * ran (host, process, thread), as the ground truth for the worker column.
+ */
 export const checker = definePlugin({
   name: 'checker',
   afterContextCreated({ context }) {
@@ -77,6 +83,7 @@ export const checker = definePlugin({
   },
   afterNodeRun({ node, outputs }) {
     postRunRecord(post!, { plugin: 'checker', kind: 'check', node: node.name, key: 'outputs', value: { count: Object.keys(outputs).length } });
+    postRunRecord(post!, { plugin: 'checker', kind: 'ran-in', node: node.name, key: 'place', value: { host: hostname(), pid: process.pid, threadId } });
   },
 });
 `,
@@ -176,4 +183,13 @@ export function secretsInStore(project: string): string[] {
     for (const secret of SECRETS) if (bytes.includes(Buffer.from(secret))) found.push(`${file}: ${secret}`);
   }
   return found;
+}
+
+/** Where each node's function ran, as the project's `checker` plugin saw it from inside that process. */
+export function placesOf(run: RunDetail): Map<string, { host: string; pid: number; threadId: number }> {
+  const places = new Map<string, { host: string; pid: number; threadId: number }>();
+  for (const record of run.records)
+    if (record.kind === 'ran-in')
+      places.set(record.node!, record.value as { host: string; pid: number; threadId: number });
+  return places;
 }

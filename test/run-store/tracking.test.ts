@@ -12,6 +12,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { describe, test } from 'node:test';
 import {
   DataCatalog,
+  ParallelRunner,
   Pipeline,
   RunCancelledError,
   Session,
@@ -22,7 +23,7 @@ import {
 } from '../../src/index.ts';
 import type { RunDetail } from '../../src/plugin-api/index.ts';
 import { openRunStore } from '../../src/plugin-api/index.ts';
-import { SECRETS, TOKEN, TOKEN_ENV, secretsInStore, writeTrackedProject } from './support.ts';
+import { SECRETS, TOKEN, TOKEN_ENV, placesOf, secretsInStore, writeTrackedProject } from './support.ts';
 
 process.env[TOKEN_ENV] = TOKEN;
 const require = createRequire(import.meta.url);
@@ -74,16 +75,22 @@ function assertTrainingRecorded(run: RunDetail, runner: string): void {
 
   const event = (dataset: string, operation: 'load' | 'save', node: string) =>
     run.datasets.find((e) => e.dataset === dataset && e.operation === operation && e.node === node);
+  // The same rows, columns and schema whichever process loaded and saved (relayed from a worker).
   const companies = event('companies', 'load', 'prepare');
   assert.equal(companies?.rows, 3);
-  if (runner !== 'parallel') {
-    assert.equal(companies?.columns, 3);
-    assert.deepEqual(
-      companies?.schema?.map((column) => column.name),
-      ['id', 'rating', 'size'],
-    );
-  }
-  assert.equal(event('features', 'save', 'prepare')?.rows, 3);
+  assert.equal(companies?.columns, 3);
+  assert.deepEqual(
+    companies?.schema?.map((column) => column.name),
+    ['id', 'rating', 'size'],
+  );
+  const features = event('features', 'save', 'prepare');
+  assert.equal(features?.rows, 3);
+  assert.deepEqual(features?.schema, [
+    { name: 'id', type: 'number' },
+    { name: 'x', type: 'number' },
+    { name: 'y', type: 'number' },
+  ]);
+  assert.equal(event('features', 'load', 'train')?.columns, 3);
   const model = event('model', 'save', 'train');
   assert.equal(model?.version, run.id, 'a versioned save is recorded with its version (the run id)');
   assert.ok((model?.bytes ?? 0) > 0, 'the file save reports its bytes');
@@ -98,13 +105,32 @@ function assertTrainingRecorded(run: RunDetail, runner: string): void {
   for (const artifact of run.artifacts) assert.ok(existsSync(artifact.path!), `${artifact.path} exists`);
 
   assert.deepEqual(
-    run.records.map((record) => [record.plugin, record.kind, record.node, record.value]).sort(),
+    run.records
+      .filter((record) => record.kind === 'check')
+      .map((record) => [record.plugin, record.kind, record.node, record.value])
+      .sort(),
     [
       ['checker', 'check', 'evaluate', { count: 1 }],
       ['checker', 'check', 'prepare', { count: 1 }],
       ['checker', 'check', 'train', { count: 1 }],
     ],
   );
+  assertWorkersRecorded(run);
+}
+
+/**
+ * In-process nodes name `main`; nodes on a parallel worker thread name that thread's id, the one
+ * the node itself saw.
+ */
+function assertWorkersRecorded(run: RunDetail): void {
+  const places = placesOf(run);
+  assert.equal(places.size, run.nodes.length, 'every node said where it ran');
+  for (const entry of run.nodes) {
+    const { threadId, pid } = places.get(entry.name)!;
+    assert.equal(pid, process.pid, 'in-process and parallel nodes run in this process');
+    const expected = threadId === 0 ? 'main' : `thread ${threadId}`;
+    assert.equal(entry.worker, expected, `${entry.name} ran in thread ${threadId}`);
+  }
 }
 
 describe('every runner records the whole run', () => {
@@ -113,9 +139,57 @@ describe('every runner records the whole run', () => {
       const project = writeTrackedProject();
       const { runId, error } = await run(project, { runner });
       assert.equal(error, undefined);
-      assertTrainingRecorded(detail(project, runId), runner);
+      const recorded = detail(project, runId);
+      assertTrainingRecorded(recorded, runner);
+      if (runner !== 'parallel')
+        assert.deepEqual(new Set(recorded.nodes.map((entry) => entry.worker)), new Set(['main']));
     });
   }
+});
+
+test('a parallel run with 2 workers names the worker threads its nodes ran on', async () => {
+  const project = writeTrackedProject();
+  const { runId, error } = await run(project, { runner: new ParallelRunner({ maxWorkers: 2 }) });
+  assert.equal(error, undefined);
+  const recorded = detail(project, runId);
+  assertTrainingRecorded(recorded, 'parallel');
+  const threads = new Set([...placesOf(recorded).values()].map((place) => place.threadId));
+  assert.ok(!threads.has(0), 'small inputs: every node ran on a worker thread, none in the main one');
+  assert.ok(threads.size >= 1 && threads.size <= 2, `at most the pool's 2 threads: ${[...threads]}`);
+  assert.deepEqual(
+    new Set(recorded.nodes.map((entry) => entry.worker)),
+    new Set([...threads].map((id) => `thread ${id}`)),
+  );
+});
+
+/** A run's dataset events with what differs between two runs of the same data left out. */
+function datasetRows(recorded: RunDetail): unknown[] {
+  return recorded.datasets
+    .map((event) => ({
+      node: event.node,
+      dataset: event.dataset,
+      operation: event.operation,
+      version: event.version === recorded.id ? '<this run>' : event.version,
+      rows: event.rows,
+      columns: event.columns,
+      bytes: event.bytes,
+      schema: event.schema,
+    }))
+    .sort((a, b) =>
+      `${a.node} ${a.dataset} ${a.operation}`.localeCompare(`${b.node} ${b.dataset} ${b.operation}`),
+    );
+}
+
+test('a parallel run records the same dataset stats as a sequential one', async () => {
+  const project = writeTrackedProject();
+  const sequential = await run(project, { runner: 'sequential' });
+  const parallel = await run(project, { runner: new ParallelRunner({ maxWorkers: 2 }) });
+  assert.equal(sequential.error ?? parallel.error, undefined);
+  const expected = datasetRows(detail(project, sequential.runId));
+  // Loads and saves of every node, with columns and a schema where the data is a table.
+  assert.equal(expected.length, 7);
+  assert.ok(expected.some((row) => (row as { schema?: unknown }).schema !== undefined));
+  assert.deepEqual(datasetRows(detail(project, parallel.runId)), expected);
 });
 
 test('a failing run records its error once, and no secret reaches the database', async () => {
@@ -175,7 +249,7 @@ test('SLUICE_TRACKING=off records nothing', async () => {
   assert.equal(existsSync(`${project}/.sluice/runs.db`), false);
 });
 
-test('onNodeSkipped records the node as skipped, with the reason, and no attempt', async () => {
+test('onNodeSkipped records the node as skipped, with the reason, no attempt and its worker', async () => {
   const project = writeTrackedProject();
   const hooks = createHookManager();
   hooks.register(trackingPlugin());
@@ -185,15 +259,18 @@ test('onNodeSkipped records the node as skipped, with the reason, and no attempt
   const catalog = new DataCatalog();
   const runParams = defaultRunParams({ runId: 'skip-run-0001', projectPath: project });
   hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
-  hooks.hook.onNodeSkipped.call({ node: fresh, catalog, runId: runParams.runId, reason: 'up to date' });
-  hooks.hook.onNodeStart.call({ node: stale, catalog, runId: runParams.runId });
+  const { runId } = runParams;
+  hooks.hook.onNodeSkipped.call({ node: fresh, catalog, runId, reason: 'up to date', worker: 'thread 7' });
+  hooks.hook.onNodeStart.call({ node: stale, catalog, runId, worker: 'host-a:12/slot 1' });
+  // A redelivered node ends on another worker than it started on: the one that finished it stays.
   hooks.hook.onNodeEnd.call({
     node: stale,
     catalog,
-    runId: runParams.runId,
+    runId,
     error: undefined,
     attempts: 1,
     durationMs: 2,
+    worker: 'host-b:34/slot 2',
   });
   hooks.hook.afterPipelineRun.call({
     runParams,
@@ -203,10 +280,10 @@ test('onNodeSkipped records the node as skipped, with the reason, and no attempt
   });
   const run = detail(project, runParams.runId);
   assert.deepEqual(
-    run.nodes.map((entry) => [entry.name, entry.status, entry.attempts, entry.reason]).sort(),
+    run.nodes.map((entry) => [entry.name, entry.status, entry.attempts, entry.reason, entry.worker]).sort(),
     [
-      ['fresh', 'skipped', 0, 'up to date'],
-      ['stale', 'success', 1, undefined],
+      ['fresh', 'skipped', 0, 'up to date', 'thread 7'],
+      ['stale', 'success', 1, undefined, 'host-b:34/slot 2'],
     ],
   );
 });

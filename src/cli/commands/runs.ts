@@ -245,6 +245,7 @@ function formatRun(run: RunDetail, style: TerminalStyle): string {
         { title: 'status' },
         { title: 'attempts', right: true },
         { title: 'duration', right: true },
+        { title: 'worker', flexible: true },
         { title: 'note', flexible: true },
       ],
       run.nodes.map((node): Cell[] => [
@@ -252,6 +253,7 @@ function formatRun(run: RunDetail, style: TerminalStyle): string {
         paintStatus(colors, node.status, node.status, true),
         String(node.attempts),
         formatDuration(node.durationMs),
+        node.worker ?? '-',
         node.error?.split('\n')[0] ?? node.reason ?? '',
       ]),
       style,

@@ -60,7 +60,7 @@ interface Recording {
 
 /**
  * Records every run in the project's run store (`.sluice/runs.db`): the run and its filters, the
- * git commit, each node's status, attempts and time, each dataset load and save with rows,
+ * git commit, each node's status, attempts, time and worker, each dataset load and save with rows,
  * columns and bytes, the params nodes read, metrics (from `metrics` datasets), versioned outputs
  * as artifacts, and plugins' own records (`postRunRecord`). `sluice runs` reads it.
  *
@@ -172,19 +172,19 @@ export function trackingPlugin(options: TrackingOptions = {}): TrackingPlugin {
       end('failed', undefined);
       start(runParams, catalog);
     },
-    onNodeStart({ node }) {
+    onNodeStart({ node, worker }) {
       const current = recording;
       if (current === undefined) return;
       current.nodesSeen.add(node.name);
-      current.recorder.nodeStarted(node.name, Date.now());
+      current.recorder.nodeStarted(node.name, Date.now(), worker);
     },
-    onNodeSkipped({ node, reason }) {
+    onNodeSkipped({ node, reason, worker }) {
       const current = recording;
       if (current === undefined) return;
       current.nodesSeen.add(node.name);
-      current.recorder.nodeSkipped(node.name, reason, Date.now());
+      current.recorder.nodeSkipped(node.name, reason, Date.now(), worker);
     },
-    onNodeEnd({ node, error, attempts, durationMs }) {
+    onNodeEnd({ node, error, attempts, durationMs, worker }) {
       const current = recording;
       if (current === undefined) return;
       const recorder = current.recorder;
@@ -197,6 +197,7 @@ export function trackingPlugin(options: TrackingOptions = {}): TrackingPlugin {
           attempts,
           durationMs,
           error: error === undefined ? undefined : error.message,
+          worker,
         },
         Date.now(),
       );

@@ -16,6 +16,7 @@ import { CoordinatorLostError, ProjectMismatchError } from './errors.ts';
 import { ExchangeDataset } from './exchange-dataset.ts';
 import { projectFingerprint } from './fingerprint.ts';
 import type { JobReply, NodeDelivery, NodeJob, NodeJobHandler, RunMessage } from './transport.ts';
+import { WorkerSlots } from './worker-slots.ts';
 
 /** What a worker runs node jobs with. */
 export interface NodeJobHandlerOptions {
@@ -65,6 +66,7 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
   const keepRuns = options.keepRuns ?? 4;
   /** Idle copies per run, most recently used run last. */
   const idle = new Map<string, RunCopy[]>();
+  const slots = new WorkerSlots();
 
   const take = async (job: NodeJob, reply: JobReply, signal: AbortSignal): Promise<RunCopy> => {
     const copies = idle.get(job.runId);
@@ -97,6 +99,7 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
   return async (job, reply, signal, delivery?: NodeDelivery) => {
     let message: RunMessage;
     let skipped: string | undefined;
+    const slot = slots.take();
     try {
       if (signal.aborted) throw new RunCancelledError('before this worker started the node');
       const actual = await fingerprintFor(job);
@@ -119,6 +122,7 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
           runId: job.runId,
           isAsync: job.isAsync,
           signal,
+          worker: slots.name(slot),
           onSkipped: (_node, reason) => void (skipped = reason),
         });
       } finally {
@@ -127,6 +131,8 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
       message = { type: 'done', nodeName: job.nodeName, ...(skipped === undefined ? {} : { skipped }) };
     } catch (error) {
       message = { type: 'failed', nodeName: job.nodeName, error: serializeError(error) };
+    } finally {
+      slots.give(slot);
     }
     await reply.send(message);
   };

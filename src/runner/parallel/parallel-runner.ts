@@ -11,6 +11,7 @@ import { mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
 import type { RunOptions, Runner } from '../runner.ts';
 import { runNode } from '../run-node.ts';
 import { executeNodes } from '../schedule.ts';
+import { MAIN_WORKER } from '../worker-names.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import type { WorkerSetup } from './messages.ts';
 import { hasLargeMemoryInputs } from './placement.ts';
@@ -130,7 +131,15 @@ export class ParallelRunner implements Runner {
       };
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
-      const context = { catalog, hooks, runId: options.runId, isAsync: setup.isAsync, signal };
+      // Nodes with large memory inputs run here, in the main thread's lane.
+      const context = {
+        catalog,
+        hooks,
+        runId: options.runId,
+        isAsync: setup.isAsync,
+        signal,
+        worker: MAIN_WORKER,
+      };
       const mainLane = new MainThreadLane();
       try {
         await executeNodes(prepared.pipeline, {

@@ -7,6 +7,7 @@ import { deserializeError, serializeError } from '../relay.ts';
 import { asError } from '../../errors.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
+import { threadWorker } from '../worker-names.ts';
 
 /** A node's end on a worker: its ephemeral outputs, and the skip reason if a plugin skipped it. */
 export interface NodeResult {
@@ -32,6 +33,8 @@ export class WorkerHandle {
   readonly #worker: Worker;
   readonly #delivery: RelayedEventDelivery | undefined;
   readonly #hooks: SluiceHookManager;
+  /** The thread's `worker` name, taken while it lives (a dead thread's `threadId` is -1). */
+  readonly #name: string;
   #current: Assignment | undefined;
   /** Relayed events are delivered one after another, and all before the node's completion. */
   #deliveries: Promise<unknown> = Promise.resolve();
@@ -45,6 +48,7 @@ export class WorkerHandle {
     this.#worker = worker;
     this.#delivery = delivery;
     this.#hooks = hooks;
+    this.#name = threadWorker(worker.threadId);
     this.#exit = new Promise((resolve) => worker.once('exit', () => resolve()));
   }
 
@@ -250,6 +254,7 @@ export class WorkerHandle {
                 hook: 'onNodeEnd',
                 nodeName: current.nodeName,
                 error: serializeError(error),
+                worker: this.#name,
               }),
             );
     this.#deliveries = Promise.resolve();

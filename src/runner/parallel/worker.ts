@@ -3,7 +3,7 @@
  * catalog), looks each node up by name and runs it with `runNode`, so node and dataset hooks fire
  * here, in the process that runs the node. Functions never travel; only names and data do.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import type { DataCatalog } from '../../io/catalog.ts';
 import { isParameterName } from '../../io/catalog-parameters.ts';
 import { MemoryDataset } from '../../io/datasets/memory.ts';
@@ -13,6 +13,7 @@ import { importBuiltInPlugins } from '../../project/built-in-plugins.ts';
 import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
 import { runNode } from '../run-node.ts';
+import { threadWorker } from '../worker-names.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
 
 const port = parentPort!;
@@ -43,6 +44,7 @@ async function start(): Promise<{
       hooks,
       runId: setup.runId,
       isAsync: setup.isAsync,
+      worker: threadWorker(threadId),
       onSkipped: (node, reason) => void skipReasons.set(node.name, reason),
     },
   };

@@ -233,8 +233,14 @@ test('a node a plugin skipped shows as skipped, with the reason, through the hoo
       catalog,
       runId: 'skip-run',
       reason: 'up to date',
+      worker: 'main',
     });
-    await hooks.hook.onNodeStart.call({ node: pipeline.getNode('stale'), catalog, runId: 'skip-run' });
+    await hooks.hook.onNodeStart.call({
+      node: pipeline.getNode('stale'),
+      catalog,
+      runId: 'skip-run',
+      worker: 'main',
+    });
     const failure = new Error('needs postgresql://u:pw-secret-value@db/x');
     await hooks.hook.onNodeEnd.call({
       node: pipeline.getNode('stale'),
@@ -243,6 +249,7 @@ test('a node a plugin skipped shows as skipped, with the reason, through the hoo
       error: failure,
       attempts: 1,
       durationMs: 5,
+      worker: 'main',
     });
     await hooks.hook.onPipelineError.call({ error: failure, runParams, pipeline, catalog });
     const run = (await (await fetch(new URL('api/runs/skip-run', server.url))).json()) as {
