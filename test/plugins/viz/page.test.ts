@@ -310,6 +310,23 @@ describe('a hostile project on the page', () => {
     assert.equal(await field('namespace'), 'prep');
     assert.equal(await field('tags'), 'prep');
     assert.equal(await field('retries'), '3 retries, 200 ms exponential backoff', 'from conf/base/hooks.yml');
+    // Step hooks from conf/base/hooks.yml: one set on the node by name, one on its tag.
+    const stepHooks = async () =>
+      panel
+        .locator('dl.step-hooks dt')
+        .evaluateAll((terms) =>
+          terms.map((term) => [
+            term.textContent,
+            [...term.nextElementSibling!.querySelectorAll('.step-hook')].map((hook) => [
+              hook.querySelector('.hook')!.textContent,
+              hook.querySelector('.from')!.textContent,
+            ]),
+          ]),
+        );
+    assert.deepEqual(await stepHooks(), [
+      ['onSuccess', [['./src/hooks.ts#noteSuccess', 'tags.prep · conf/base/hooks.yml:9:5']]],
+      ['onFailure', [['./src/hooks.ts#pageOnCall', 'nodes.prep.clean · conf/base/hooks.yml:6:5']]],
+    ]);
     assert.equal(await panel.locator('dl.parameters dt').textContent(), 'threshold');
     assert.equal(await panel.locator('dl.parameters dd').textContent(), '0');
     assert.match((await panel.textContent()) ?? '', /no runs yet/);
@@ -317,6 +334,8 @@ describe('a hostile project on the page', () => {
     await page.keyboard.press('Escape');
     await page.locator('g.box[data-id="node:summarize"]').click();
     assert.equal(await field('retries'), '1 retry');
+    // Its own onFailure, set in code, wins over the one hooks.yml gives its tag.
+    assert.deepEqual(await stepHooks(), [['onFailure', [['keepCalm', 'node option']]]]);
     await panel.getByRole('button', { name: 'report', exact: true }).click();
     assert.equal(await panel.locator('h2').textContent(), 'report');
     assert.equal(await field('type'), 'json');
