@@ -244,6 +244,9 @@ export type {
   StepHooksPlugin,
   StepHookFailure,
   StepHookKind,
+  DescribedStepHook,
+  DescribedStepHooks,
+  SettingSource,
 } from './plugins/step-hooks/index.ts';
 export {
   alertsPlugin,

@@ -11,6 +11,8 @@ import { newRunId } from '../../session/run-id.ts';
 import { buildStaticPage, describeGraph, openRunHistory, startVizServer } from '../../plugins/viz/index.ts';
 import type { VizGraph } from '../../plugins/viz/index.ts';
 import { FunctionLocator } from '../../plugins/viz/index.ts';
+import { STEP_HOOKS_PLUGIN_NAME } from '../../plugins/step-hooks/index.ts';
+import type { StepHooksPlugin } from '../../plugins/step-hooks/index.ts';
 import { UsageError } from '../usage-error.ts';
 import type { CliContext } from '../main.ts';
 
@@ -46,6 +48,9 @@ async function projectGraph(context: CliContext, env: string | undefined): Promi
         retries.set(node.name, node.options.retries); // a bad hooks.yml is `sluice run`'s to report
       }
     }
+  // The step hooks a run would call, hooks.yml included, as the step-hooks plugin (or the project's
+  // own instance of it) resolves them; with the plugin turned off, none run.
+  const stepHooks = manager.getPlugin(STEP_HOOKS_PLUGIN_NAME) as Partial<StepHooksPlugin> | undefined;
   const locator = new FunctionLocator(context.projectPath);
   try {
     return describeGraph({
@@ -54,6 +59,8 @@ async function projectGraph(context: CliContext, env: string | undefined): Promi
       catalog,
       sourceOf: (node) => locator.locate(node.func),
       retryPolicyOf: (node) => retries.get(node.name),
+      stepHooksOf: (node) =>
+        typeof stepHooks?.describeStepHooks === 'function' ? stepHooks.describeStepHooks(node) : {},
     });
   } finally {
     locator.close();

@@ -21,7 +21,8 @@ export const HOOKS_CONFIG_KEY = 'hooks';
 export const STEP_HOOK_KINDS = ['onSuccess', 'onFailure', 'onRetry'] as const;
 export type StepHookKind = (typeof STEP_HOOK_KINDS)[number];
 
-const YAML_HOOK_KEYS: Readonly<Record<string, StepHookKind>> = {
+/** hooks.yml's key for each step hook. */
+export const YAML_HOOK_KEYS: Readonly<Record<string, StepHookKind>> = {
   on_success: 'onSuccess',
   on_failure: 'onFailure',
   on_retry: 'onRetry',

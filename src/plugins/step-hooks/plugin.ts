@@ -1,4 +1,5 @@
 import type {
+  Node,
   StepOutcome,
   ProjectContext,
   SluicePlugin,
@@ -6,7 +7,10 @@ import type {
   StepHookContext,
 } from '../../plugin-api/index.ts';
 import { PluginHookError, StepTracker, definePlugin, isPromiseLike } from '../../plugin-api/index.ts';
+import type { DescribedStepHooks } from './describe.ts';
+import { describeStepHooks } from './describe.ts';
 import type { StepHookKind } from './hooks-config.ts';
+import { HOOKS_CONFIG_KEY } from './hooks-config.ts';
 import { EMPTY_HOOKS_CONFIG, loadHooksConfig } from './hooks-config.ts';
 import type { StepHookFailure } from './invoke.ts';
 import { formatFailure, invokeHooks } from './invoke.ts';
@@ -39,6 +43,13 @@ export interface StepHooksPlugin extends SluicePlugin {
   readonly failures: readonly StepHookFailure[];
   /** Step hook functions called, per kind (failed ones included). */
   readonly calls: Readonly<Record<StepHookKind, number>>;
+  /**
+   * The step hooks a run would call for `node`, per kind, each with where it was set (node option,
+   * pipeline default, or which hooks.yml entry and line), by the precedence the plugin applies.
+   * hooks.yml is the one of the last project context created (`afterContextCreated`); before
+   * that, only the code's settings count. The pipeline page's side panel shows this.
+   */
+  describeStepHooks(node: Node): DescribedStepHooks;
 }
 
 /** What the plugin keeps between hooks, in this process. */
@@ -106,6 +117,14 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
     name: STEP_HOOKS_PLUGIN_NAME,
     failures: state.failures,
     calls: state.calls,
+    describeStepHooks(node: Node): DescribedStepHooks {
+      const loader = state.project?.config;
+      return describeStepHooks(
+        node,
+        state.plans.config,
+        loader === undefined ? undefined : (path) => loader.locate(HOOKS_CONFIG_KEY, path),
+      );
+    },
     async afterContextCreated({ context }) {
       state.project = context;
       state.resolver = new ReferenceResolver(context.projectPath, options.builtInHooks);

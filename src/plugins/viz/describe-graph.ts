@@ -1,6 +1,14 @@
 import type { DataCatalog, Node, Pipeline, RetryPolicy } from '../../plugin-api/index.ts';
 import { isParameterName, PARAMS_PREFIX, stripTranscoding } from '../../plugin-api/index.ts';
-import type { SourceLocation, VizDataset, VizEdge, VizGraph, VizNode, VizParameter } from './graph.ts';
+import type {
+  SourceLocation,
+  VizDataset,
+  VizEdge,
+  VizGraph,
+  VizNode,
+  VizParameter,
+  VizStepHook,
+} from './graph.ts';
 
 /** What {@link describeGraph} reads: the project's registered pipelines and its catalog. */
 export interface GraphSource {
@@ -12,6 +20,11 @@ export interface GraphSource {
   readonly retryPolicyOf?: ((node: Node) => RetryPolicy | undefined) | undefined;
   /** Where a node's function is defined, when it can be told. */
   readonly sourceOf?: ((node: Node) => SourceLocation | null) | undefined;
+  /**
+   * The step hooks a run would call for a node, with where each was set: the step-hooks plugin's
+   * `describeStepHooks` (hooks.yml included). Default: the node's own options only.
+   */
+  readonly stepHooksOf?: ((node: Node) => Readonly<Record<string, readonly VizStepHook[]>>) | undefined;
 }
 
 const STEP_HOOK_OPTIONS = ['onSuccess', 'onFailure', 'onRetry'] as const;
@@ -76,7 +89,7 @@ export function describeGraph(source: GraphSource): VizGraph {
       outputs: [...node.outputs],
       tags: [...node.tags],
       parameters: parametersOf(node, catalog),
-      stepHooks: stepHooksOf(node),
+      stepHooks: source.stepHooksOf?.(node) ?? stepHooksOf(node),
       retries: describeRetries(source.retryPolicyOf?.(node) ?? node.options.retries),
       pipelines: memberOf,
     });
@@ -179,19 +192,25 @@ function parametersOf(node: Node, catalog: DataCatalog): VizParameter[] {
   }));
 }
 
-function stepHooksOf(node: Node): Record<string, string[]> {
-  const hooks: Record<string, string[]> = {};
+/** Without the step-hooks plugin's description: the hooks set in code, on the node or its pipeline. */
+function stepHooksOf(node: Node): Record<string, VizStepHook[]> {
+  const hooks: Record<string, VizStepHook[]> = {};
+  const inherited: readonly string[] = node.options.inheritedBehaviour ?? [];
   for (const option of STEP_HOOK_OPTIONS) {
     const value = node.options[option];
     if (value === undefined) continue;
-    const list = Array.isArray(value) ? value : [value];
-    hooks[option] = list.map((hook: unknown) =>
-      typeof hook === 'string'
-        ? hook
-        : typeof hook === 'function'
-          ? hook.name || 'anonymous function'
-          : String(hook),
-    );
+    const list: unknown[] = Array.isArray(value) ? value : [value];
+    if (list.length === 0) continue;
+    const source = inherited.includes(option) ? 'pipeline-default' : 'node';
+    hooks[option] = list.map((hook) => ({
+      hook:
+        typeof hook === 'string'
+          ? hook
+          : typeof hook === 'function'
+            ? hook.name || 'anonymous function'
+            : String(hook),
+      source,
+    }));
   }
   return hooks;
 }

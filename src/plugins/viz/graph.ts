@@ -17,6 +17,18 @@ export interface VizParameter {
   readonly value: unknown;
 }
 
+/** One step hook of a node, and where it was set (the step-hooks plugin's `DescribedStepHook`). */
+export interface VizStepHook {
+  /** The function's name or the `module#export` reference as written. */
+  readonly hook: string;
+  /** `node` (its option), `pipeline-default`, `yaml-node`, `yaml-tag` or `yaml-pipeline`. */
+  readonly source: string;
+  /** For hooks.yml: the entry naming it, `nodes.train_model`, `tags.critical`, `pipeline`. */
+  readonly entry?: string | undefined;
+  /** For hooks.yml: `conf/base/hooks.yml:4:3`, when known. */
+  readonly location?: string | undefined;
+}
+
 /** A task node: one function of the pipeline. */
 export interface VizNode {
   readonly kind: 'node';
@@ -32,8 +44,12 @@ export interface VizNode {
   readonly outputs: readonly string[];
   readonly tags: readonly string[];
   readonly parameters: readonly VizParameter[];
-  /** `onSuccess`, `onFailure`, `onRetry`: the hooks' function names or `module#export` references. */
-  readonly stepHooks: Readonly<Record<string, readonly string[]>>;
+  /**
+   * `onSuccess`, `onFailure`, `onRetry`: the hooks a run would call for this node (from its options,
+   * its pipeline's defaults and hooks.yml, by the step-hooks plugin's precedence), each with where
+   * it was set. A kind that calls none is left out.
+   */
+  readonly stepHooks: Readonly<Record<string, readonly VizStepHook[]>>;
   /** The retry policy in words (`2 retries, 500 ms exponential`), or null for none. */
   readonly retries: string | null;
   /** The registered pipelines this node belongs to. */

@@ -25,4 +25,5 @@ export type {
   VizParameter,
   VizRun,
   VizRunSummary,
+  VizStepHook,
 } from './graph.ts';

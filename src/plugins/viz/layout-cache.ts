@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ElkThread } from './elk-thread.ts';
 import type { VizGraph } from './graph.ts';
 import type { Layout } from './layout.ts';
-import { layoutView } from './layout.ts';
+import { LAYOUT_VERSION, layoutView } from './layout.ts';
 import type { ViewOptions } from './view.ts';
 import { buildView, viewKey } from './view.ts';
 
@@ -22,7 +22,10 @@ export class LayoutCache {
     private readonly graph: VizGraph,
     private readonly folder: string | undefined,
   ) {
-    this.#graphHash = createHash('sha256').update(JSON.stringify(graph)).digest('hex');
+    this.#graphHash = createHash('sha256')
+      .update(`layout ${LAYOUT_VERSION}\n`)
+      .update(JSON.stringify(graph))
+      .digest('hex');
   }
 
   layout(options: ViewOptions): Promise<Layout> {

@@ -22,12 +22,26 @@ export interface ElkEngine {
   layout(graph: ElkNode): Promise<ElkNode>;
 }
 
+/**
+ * Changes whenever the same view would get another picture: part of the layout cache's key, so
+ * that layouts stored by an older Sluice are computed again.
+ */
+export const LAYOUT_VERSION = 2;
+
 export const BOX_HEIGHT = 36;
-const LARGE_VIEW = 150;
+/** Above this many boxes, a view is laid out with cheaper passes and stacked datasets. */
+export const LARGE_VIEW = 150;
 const CHARACTER_WIDTH = 7.2;
 const MIN_WIDTH = 90;
 /** Long names are cut in the box (the side panel and tooltip show them whole). */
 export const MAX_WIDTH = 280;
+/** The most outputs a box can carry stacked under it; a box with more keeps them apart. */
+const MAX_STACKED = 4;
+/** Between a box and the datasets stacked under it, and between those datasets. */
+const STACK_GAP = 24;
+const STACK_SPACING = 12;
+
+type Placed = { x: number; y: number; width: number; height: number };
 
 export function boxWidth(box: ViewBox): number {
   const label = box.kind === 'namespace' ? `${box.label} (${box.members.length})` : box.label;
@@ -35,16 +49,46 @@ export function boxWidth(box: ViewBox): number {
 }
 
 /**
+ * One box ELK places: a box alone, or (in a large view) a node or collapsed namespace with the
+ * datasets only it writes stacked in a row under it. A dataset has one writer, so stacking it
+ * there keeps every arrow in data-flow direction while ELK places half as many boxes.
+ */
+interface Stack {
+  readonly head: ViewBox;
+  readonly stacked: ViewBox[];
+}
+
+/** Choices `npm run bench:viz` compares; the page and the server leave them to the defaults. */
+export interface LayoutOptions {
+  /** Datasets in stacks under their writers: default above {@link LARGE_VIEW} boxes. */
+  readonly stackDatasets?: boolean | undefined;
+}
+
+/**
  * Layered (Sugiyama) layout top to bottom. Model order is kept where ELK may choose, so the same
  * view always gets the same picture. Catalog layers become partitions: every box of layer `raw`
  * sits above every box of layer `intermediate`, which gives each layer its own band.
+ *
+ * A large view costs ELK seconds on first use (its compiled Java runs cold, about 1 ms per box),
+ * so above {@link LARGE_VIEW} boxes it gets cheaper passes (longest-path layering, one
+ * crossing-minimisation round) and each dataset rides in a stack under the node that writes it:
+ * ELK places about half the boxes and the arrows between stacks, and the arrow from a node to its
+ * own dataset is drawn straight down.
  */
-export async function layoutView(view: View, elk: ElkEngine): Promise<Layout> {
+export async function layoutView(view: View, elk: ElkEngine, options: LayoutOptions = {}): Promise<Layout> {
   const partitions = partitionsOf(view);
   const layered = partitions !== undefined;
-  // Above 150 boxes ELK's thorough passes take minutes: cheaper layering and crossing
-  // minimisation keep a 1,000-node pipeline at a few seconds.
   const large = view.boxes.length > LARGE_VIEW;
+  const stacking = options.stackDatasets ?? large;
+  const stacks = stacking ? stacksOf(view) : view.boxes.map((head): Stack => ({ head, stacked: [] }));
+  const stackOf = new Map<string, Stack>();
+  for (const stack of stacks) {
+    stackOf.set(stack.head.id, stack);
+    for (const box of stack.stacked) stackOf.set(box.id, stack);
+  }
+  const between = view.edges
+    .map((edge, index) => ({ edge, index }))
+    .filter(({ edge }) => stackOf.get(edge.source) !== stackOf.get(edge.target));
   const graph: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -62,30 +106,34 @@ export async function layoutView(view: View, elk: ElkEngine): Promise<Layout> {
       'elk.randomSeed': '1',
       ...(layered ? { 'elk.partitioning.activate': 'true' } : {}),
     },
-    children: view.boxes.map((box) => ({
-      id: box.id,
-      width: boxWidth(box),
-      height: BOX_HEIGHT,
+    children: stacks.map((stack) => ({
+      id: stack.head.id,
+      ...stackSize(stack),
       ...(layered
-        ? { layoutOptions: { 'elk.partitioning.partition': String(partitions.get(box.id) ?? 0) } }
+        ? {
+            layoutOptions: {
+              'elk.partitioning.partition': String(
+                Math.max(...[stack.head, ...stack.stacked].map((box) => partitions.get(box.id) ?? 0)),
+              ),
+            },
+          }
         : {}),
     })),
-    edges: view.edges.map((edge, index): ElkExtendedEdge => ({
+    edges: between.map(({ edge, index }): ElkExtendedEdge => ({
       id: `e${index}`,
-      sources: [edge.source],
-      targets: [edge.target],
+      sources: [stackOf.get(edge.source)!.head.id],
+      targets: [stackOf.get(edge.target)!.head.id],
     })),
   };
   const result = await elk.layout(graph);
-  const boxes: Record<string, { x: number; y: number; width: number; height: number }> = {};
-  for (const child of result.children ?? [])
-    boxes[child.id] = {
-      x: child.x ?? 0,
-      y: child.y ?? 0,
-      width: child.width ?? 0,
-      height: child.height ?? 0,
-    };
-  const edges = (result.edges ?? []).map((edge, index) => {
+
+  const boxes: Record<string, Placed> = {};
+  for (const child of result.children ?? []) {
+    const stack = stackOf.get(child.id);
+    if (stack !== undefined) placeStack(stack, child.x ?? 0, child.y ?? 0, boxes);
+  }
+  const routed = new Map<number, number[]>();
+  for (const [position, edge] of (result.edges ?? []).entries()) {
     const section = (edge as ElkExtendedEdge).sections?.[0];
     const points: number[] = [];
     if (section !== undefined) {
@@ -93,7 +141,23 @@ export async function layoutView(view: View, elk: ElkEngine): Promise<Layout> {
       for (const bend of section.bendPoints ?? []) points.push(bend.x, bend.y);
       points.push(section.endPoint.x, section.endPoint.y);
     }
-    return { source: view.edges[index]!.source, target: view.edges[index]!.target, points };
+    routed.set(between[position]!.index, points);
+  }
+  const edges = view.edges.map((edge, index) => {
+    const source = boxes[edge.source]!;
+    const target = boxes[edge.target]!;
+    let points = routed.get(index);
+    if (points === undefined) points = [];
+    if (!stacking) return { source: edge.source, target: edge.target, points };
+    // A stack's arrows leave from the box they belong to (the dataset, not the stack's edge):
+    // bottom centre to top centre, through ELK's bend points.
+    const from = [source.x + source.width / 2, source.y + source.height];
+    const to = [target.x + target.width / 2, target.y];
+    return {
+      source: edge.source,
+      target: edge.target,
+      points: [...from, ...points.slice(2, Math.max(2, points.length - 2)), ...to],
+    };
   });
   return {
     key: view.key,
@@ -103,6 +167,59 @@ export async function layoutView(view: View, elk: ElkEngine): Promise<Layout> {
     edges,
     bands: layered ? bandsOf(view, boxes) : [],
   };
+}
+
+/**
+ * Each node or collapsed namespace with the datasets only it writes (at most
+ * {@link MAX_STACKED}; with more, none), in the view's order; every other box alone.
+ */
+function stacksOf(view: View): Stack[] {
+  const byId = new Map(view.boxes.map((box) => [box.id, box]));
+  const writers = new Map<string, string[]>();
+  for (const edge of view.edges)
+    (writers.get(edge.target) ?? writers.set(edge.target, []).get(edge.target)!).push(edge.source);
+  const outputs = new Map<string, ViewBox[]>();
+  for (const box of view.boxes) {
+    if (box.kind !== 'dataset' && box.kind !== 'parameters') continue;
+    const writer = writers.get(box.id);
+    if (writer?.length !== 1) continue;
+    const head = byId.get(writer[0]!);
+    if (head === undefined || (head.kind !== 'node' && head.kind !== 'namespace')) continue;
+    (outputs.get(head.id) ?? outputs.set(head.id, []).get(head.id)!).push(box);
+  }
+  const stacked = new Set<string>();
+  for (const [head, boxes] of outputs) {
+    if (boxes.length > MAX_STACKED) outputs.delete(head);
+    else for (const box of boxes) stacked.add(box.id);
+  }
+  return view.boxes
+    .filter((box) => !stacked.has(box.id))
+    .map((head) => ({ head, stacked: outputs.get(head.id) ?? [] }));
+}
+
+function stackSize(stack: Stack): { width: number; height: number } {
+  if (stack.stacked.length === 0) return { width: boxWidth(stack.head), height: BOX_HEIGHT };
+  return {
+    width: Math.max(boxWidth(stack.head), rowWidth(stack.stacked)),
+    height: 2 * BOX_HEIGHT + STACK_GAP,
+  };
+}
+
+function rowWidth(boxes: readonly ViewBox[]): number {
+  return boxes.reduce((sum, box) => sum + boxWidth(box), 0) + STACK_SPACING * (boxes.length - 1);
+}
+
+/** The head centred on top of the stack, its datasets in a centred row under it. */
+function placeStack(stack: Stack, x: number, y: number, boxes: Record<string, Placed>): void {
+  const { width } = stackSize(stack);
+  const headWidth = boxWidth(stack.head);
+  boxes[stack.head.id] = { x: x + (width - headWidth) / 2, y, width: headWidth, height: BOX_HEIGHT };
+  let left = x + (width - rowWidth(stack.stacked)) / 2;
+  for (const box of stack.stacked) {
+    const boxW = boxWidth(box);
+    boxes[box.id] = { x: left, y: y + BOX_HEIGHT + STACK_GAP, width: boxW, height: BOX_HEIGHT };
+    left += boxW + STACK_SPACING;
+  }
 }
 
 /**

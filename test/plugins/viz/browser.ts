@@ -3,7 +3,8 @@
  * downloaded browser). Without /usr/bin/chromium a test skips loudly on a user's machine and fails
  * under CI (SLUICE_REQUIRE_SERVICES=1), where .ci/run installs it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -22,6 +23,11 @@ export const CHROMIUM = '/usr/bin/chromium';
 export interface Browser {
   readonly context: BrowserContext;
   newPage(): Promise<Page>;
+  /**
+   * CPU time used so far by this browser's live processes (browser, GPU, renderers), in ms, from
+   * /proc; undefined where there is no /proc. A diagnostic for the tests' reports.
+   */
+  cpuMs(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,7 @@ export async function browserOrSkip(t: TestContext): Promise<Browser | undefined
       page.setDefaultTimeout(SAFETY_NET_MS / 4);
       return page;
     },
+    cpuMs: () => processesCpuMs(profile),
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -98,4 +105,26 @@ export function statusLog(page: Page): Promise<{ id: string; status: string; run
   return page.evaluate(
     () => (window as unknown as { statusLog: { id: string; status: string; running: number }[] }).statusLog,
   );
+}
+
+let ticksPerSecond: number | undefined;
+
+/** CPU time (user + system) of the live processes whose command line names `marker`, in ms. */
+function processesCpuMs(marker: string): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command's name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return (ticks / ticksPerSecond) * 1000;
 }

@@ -7,11 +7,12 @@ import { DataCatalog, node, Pipeline } from '../../../src/index.ts';
 import { describeGraph, describeRetries } from '../../../src/plugins/viz/describe-graph.ts';
 import type { VizEvent, VizGraph, VizRun } from '../../../src/plugins/viz/graph.ts';
 import type { ElkEngine } from '../../../src/plugins/viz/layout.ts';
-import { layoutView } from '../../../src/plugins/viz/layout.ts';
+import { LARGE_VIEW, layoutView } from '../../../src/plugins/viz/layout.ts';
 import { jsonForScript } from '../../../src/plugins/viz/page-html.ts';
 import { VizReporter } from '../../../src/plugins/viz/reporter.ts';
 import { applyEvent } from '../../../src/plugins/viz/run-state.ts';
 import { buildView, namespacesOf } from '../../../src/plugins/viz/view.ts';
+import { generatedGraph } from './generated-pipeline.ts';
 
 async function sampleGraph(): Promise<VizGraph> {
   const identity = (value: unknown) => value;
@@ -180,4 +181,57 @@ test('retry policies in words', () => {
     describeRetries({ max: 1, jitter: true, nonRetryable: [TypeError] }),
     '1 retry, jitter, never for TypeError',
   );
+});
+
+test('a large view stacks each dataset under its writer, and every arrow still points down', async () => {
+  const graph = generatedGraph(100);
+  const view = buildView(graph, { pipeline: '__default__', tags: [], collapsed: [] });
+  assert.ok(view.boxes.length > LARGE_VIEW, 'large enough to be stacked');
+  const elk = new (ELK as unknown as new () => ElkEngine)();
+  const sent: number[] = [];
+  const counting: ElkEngine = {
+    layout: (elkGraph) => {
+      sent.push(elkGraph.children?.length ?? 0);
+      return elk.layout(elkGraph);
+    },
+  };
+  const layout = await layoutView(view, counting);
+  assert.deepEqual(await layoutView(view, counting), layout, 'the same picture every time');
+  // The 10 source datasets and params:scale stand alone; each node carries the dataset it writes.
+  assert.deepEqual(sent, [111, 111]);
+  assert.deepEqual(Object.keys(layout.boxes).sort(), view.boxes.map((box) => box.id).sort());
+  const placed = Object.values(layout.boxes);
+  for (const [i, a] of placed.entries())
+    for (const b of placed.slice(i + 1))
+      assert.ok(
+        a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y,
+        'no two boxes overlap',
+      );
+  const writer = layout.boxes['node:group_3.step_53']!;
+  const written = layout.boxes['dataset:data_53']!;
+  assert.ok(written.y > writer.y + writer.height, 'a dataset sits under the node that writes it');
+  assert.equal(written.x + written.width / 2, writer.x + writer.width / 2, 'centred under it');
+  assert.equal(layout.edges.length, view.edges.length);
+  for (const edge of layout.edges) {
+    const points = edge.points;
+    const source = layout.boxes[edge.source]!;
+    const target = layout.boxes[edge.target]!;
+    assert.deepEqual(points.slice(0, 2), [source.x + source.width / 2, source.y + source.height]);
+    assert.deepEqual(points.slice(-2), [target.x + target.width / 2, target.y]);
+    assert.ok(target.y > source.y + source.height, `${edge.source} → ${edge.target} points down`);
+  }
+});
+
+test('stacked datasets keep their layer bands in data-flow order', async () => {
+  const graph = await sampleGraph();
+  const view = buildView(graph, { pipeline: '__default__', tags: [], collapsed: [] });
+  const elk = new (ELK as unknown as new () => ElkEngine)();
+  const layout = await layoutView(view, elk, { stackDatasets: true });
+  assert.deepEqual(
+    layout.bands.map((band) => graph.layers[band.layer]),
+    ['raw', 'models'],
+  );
+  const [raw, models] = layout.bands;
+  assert.ok(raw!.y + raw!.height <= models!.y, 'bands do not overlap');
+  assert.ok(layout.boxes['dataset:raw']!.y < layout.boxes['dataset:model']!.y);
 });

@@ -310,6 +310,23 @@ describe('a hostile project on the page', () => {
     assert.equal(await field('namespace'), 'prep');
     assert.equal(await field('tags'), 'prep');
     assert.equal(await field('retries'), '3 retries, 200 ms exponential backoff', 'from conf/base/hooks.yml');
+    // Step hooks from conf/base/hooks.yml: one set on the node by name, one on its tag.
+    const stepHooks = async () =>
+      panel
+        .locator('dl.step-hooks dt')
+        .evaluateAll((terms) =>
+          terms.map((term) => [
+            term.textContent,
+            [...term.nextElementSibling!.querySelectorAll('.step-hook')].map((hook) => [
+              hook.querySelector('.hook')!.textContent,
+              hook.querySelector('.from')!.textContent,
+            ]),
+          ]),
+        );
+    assert.deepEqual(await stepHooks(), [
+      ['onSuccess', [['./src/hooks.ts#noteSuccess', 'tags.prep · conf/base/hooks.yml:9:5']]],
+      ['onFailure', [['./src/hooks.ts#pageOnCall', 'nodes.prep.clean · conf/base/hooks.yml:6:5']]],
+    ]);
     assert.equal(await panel.locator('dl.parameters dt').textContent(), 'threshold');
     assert.equal(await panel.locator('dl.parameters dd').textContent(), '0');
     assert.match((await panel.textContent()) ?? '', /no runs yet/);
@@ -317,6 +334,8 @@ describe('a hostile project on the page', () => {
     await page.keyboard.press('Escape');
     await page.locator('g.box[data-id="node:summarize"]').click();
     assert.equal(await field('retries'), '1 retry');
+    // Its own onFailure, set in code, wins over the one hooks.yml gives its tag.
+    assert.deepEqual(await stepHooks(), [['onFailure', [['keepCalm', 'node option']]]]);
     await panel.getByRole('button', { name: 'report', exact: true }).click();
     assert.equal(await panel.locator('h2').textContent(), 'report');
     assert.equal(await field('type'), 'json');
@@ -405,31 +424,45 @@ test('a generated 1,000-node pipeline is laid out and usable', async (t) => {
   if (chromium === undefined) return;
   const project = mkdtempSync(join(tmpdir(), 'sluice-viz-large-'));
   const graph = generatedGraph(1000);
+  // The first round counts from the server's start: it lays the first view out as it starts.
+  let serverCpu = process.cpuUsage();
+  let browserCpu = chromium.cpuMs();
+  let started = performance.now();
   const server = await startVizServer({
     projectPath: project,
     graph,
     history: await openRunHistory(project),
   });
   try {
-    for (const round of ['first open (layout computed)', 'second open (layout cached)']) {
+    for (const round of ['first open (server started, layout computed)', 'second open (layout cached)']) {
       const page = await chromium.newPage();
-      const started = performance.now();
       await page.goto(server.url);
       await page.waitForSelector('body[data-state="ready"]');
       const laidOut = performance.now() - started;
       assert.equal(await page.locator('g.box.node').count(), 1000);
+      assert.equal(await page.locator('g.box.dataset, g.box.parameters').count(), graph.datasets.length);
       await page.locator('g.box[data-id="node:group_3.step_503"]').click();
       await page.waitForSelector('aside.panel:not([hidden])');
       const usable = performance.now() - started;
+      const used = process.cpuUsage(serverCpu);
+      const browserUsed = chromium.cpuMs();
       assert.equal(await page.locator('aside.panel h2').textContent(), 'group_3.step_503');
       await page.keyboard.press('0');
       t.diagnostic(
         `1,000 nodes, ${graph.datasets.length} datasets, ${round}: laid out and drawn in ${Math.round(laidOut)} ms, ` +
-          `usable (a click opened the panel) in ${Math.round(usable)} ms; load average ${loadavg()
+          `usable (a click opened the panel) in ${Math.round(usable)} ms; CPU time until usable: ` +
+          `${Math.round((used.user + used.system) / 1000)} ms in the server's process (ELK's thread included)` +
+          (browserCpu === undefined || browserUsed === undefined
+            ? ''
+            : `, ${Math.round(browserUsed - browserCpu)} ms in Chromium's`) +
+          `; load average ${loadavg()
             .map((value) => value.toFixed(2))
             .join(' ')}`,
       );
       await page.close();
+      serverCpu = process.cpuUsage();
+      browserCpu = chromium.cpuMs();
+      started = performance.now();
     }
   } finally {
     await server.close();

@@ -98,10 +98,9 @@ export class App {
       return;
     }
     if (drawing !== this.#drawn) return; // a newer view was asked for meanwhile
-    this.#graph.draw(view, layout);
+    this.#graph.draw(view, layout, fit);
     this.#showRun();
     this.#applySearch();
-    if (fit) this.#graph.fit();
     this.#minimap.update();
     document.body.dataset.state = 'ready';
   }

@@ -6,6 +6,11 @@ import { formatDuration, s, shorten } from './dom.ts';
 const CHARACTER_WIDTH = 7.2;
 const MIN_SCALE = 0.02;
 const MAX_SCALE = 4;
+/**
+ * Below this zoom a box's text is under 4 pixels high: unreadable, so it is not drawn at all,
+ * which spares the browser laying out thousands of labels when a large pipeline is fitted.
+ */
+const TEXT_SCALE = 0.3;
 /** Band labels sit left of the drawing, in this margin, so they never cover a box. */
 const BAND_LABEL_GAP = 16;
 const BAND_LABEL_MARGIN = 130;
@@ -81,10 +86,14 @@ export class GraphView {
     return this.#view;
   }
 
-  /** Draws a view with its layout, replacing what was there. */
-  draw(view: View, layout: Layout): void {
+  /** Draws a view with its layout, replacing what was there; `fit` first fits it to the screen. */
+  draw(view: View, layout: Layout, fit = false): void {
     this.#view = view;
     this.#layout = layout;
+    // Fitted before the new boxes go in: measuring the drawing's area then costs nothing, where
+    // afterwards it would first lay out every box and label at full size (half a second of the
+    // browser's time for 2,000 boxes), labels that a fitted large pipeline doesn't even draw.
+    if (fit) this.fit();
     this.#boxes.clear();
     this.#edges.length = 0;
     this.#viewport.replaceChildren();
@@ -249,6 +258,8 @@ export class GraphView {
 
   setTransform(transform: Transform): void {
     this.#transform = transform;
+    const far = transform.k < TEXT_SCALE;
+    if (this.svg.classList.contains('far') !== far) this.svg.classList.toggle('far', far);
     this.#viewport.setAttribute(
       'transform',
       `translate(${transform.x},${transform.y}) scale(${transform.k})`,

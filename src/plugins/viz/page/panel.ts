@@ -1,4 +1,4 @@
-import type { NodeRunState, VizDataset, VizGraph, VizNode, VizRun } from '../graph.ts';
+import type { NodeRunState, VizDataset, VizGraph, VizNode, VizRun, VizStepHook } from '../graph.ts';
 import { formatDuration, h } from './dom.ts';
 
 /** What the panel can ask the page to do. */
@@ -96,13 +96,7 @@ export class Panel {
         ),
       );
     }
-    const hooks = Object.entries(node.stepHooks);
-    sections.push(h('h3', { text: 'Step hooks' }));
-    sections.push(
-      hooks.length === 0
-        ? h('p', { className: 'muted', text: 'none' })
-        : fields(hooks.map(([name, list]) => [name, list.join(', ')])),
-    );
+    sections.push(...stepHookSection(node));
     if (node.namespace !== null) {
       const top = node.namespace.split('.')[0]!;
       const collapse = h('button', { text: `Collapse namespace ${top}`, attrs: { type: 'button' } });
@@ -216,6 +210,41 @@ function runSection(state: NodeRunState | undefined, run: VizRun | null): HTMLEl
   if (state.message !== undefined)
     sections.push(h('pre', { className: `message ${state.status}`, text: state.message }));
   return sections;
+}
+
+/** Each kind's hooks in the order a run calls them, each with where it was set. */
+function stepHookSection(node: VizNode): HTMLElement[] {
+  const kinds = Object.entries(node.stepHooks).filter(([, hooks]) => hooks.length > 0);
+  const title = h('h3', { text: 'Step hooks' });
+  if (kinds.length === 0) return [title, h('p', { className: 'muted', text: 'none' })];
+  return [
+    title,
+    h(
+      'dl',
+      { className: 'fields step-hooks' },
+      kinds.flatMap(([kind, hooks]) => [
+        h('dt', { text: kind }),
+        h(
+          'dd',
+          {},
+          hooks.map((hook) =>
+            h('div', { className: 'step-hook', attrs: { 'data-source': hook.source } }, [
+              h('span', { className: 'hook', text: hook.hook }),
+              h('span', { className: 'from', text: stepHookOrigin(hook) }),
+            ]),
+          ),
+        ),
+      ]),
+    ),
+  ];
+}
+
+/** `node option`, `pipeline default`, or the hooks.yml entry and where it is written. */
+function stepHookOrigin(hook: VizStepHook): string {
+  if (hook.source === 'node') return 'node option';
+  if (hook.source === 'pipeline-default') return 'pipeline default';
+  const entry = hook.entry ?? hook.source;
+  return hook.location === undefined ? `hooks.yml ${entry}` : `${entry} · ${hook.location}`;
 }
 
 function annotationSection(run: VizRun | null, id: string): HTMLElement[] {
