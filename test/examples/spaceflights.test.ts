@@ -162,10 +162,17 @@ test(
       /^create_model_input_table( +\d+\.\d\d){4} +done +data\/03_primary\/model_input_table\.parquet$/m,
     );
     assert.match(run.stderr, /6 nodes: 6 done, 0 failed, 0 skipped in \d+\.\d\ds/);
-    // The raw data passed its Zod schemas and the companies' unique(id) expectation.
+    // Every file dataset but the metrics passed its Zod schema (checked on save and on load), and
+    // the companies their unique(id) expectation.
     assert.match(
       run.stderr,
-      /^sluice validation: 3 check\(s\) of 3 dataset\(s\) \((?=[^)]*companies)(?=[^)]*shuttles)(?=[^)]*reviews)[^)]*\), all passed\.$/m,
+      /^sluice validation: 11 check\(s\) of 7 dataset\(s\) \((?=[^)]*companies)(?=[^)]*shuttles)(?=[^)]*reviews)(?=[^)]*model_input_table)(?=[^)]*regressor)[^)]*\), all passed\.$/m,
+    );
+    // The committed src/sluice-datasets.d.ts matches the catalog: `sluice run` had nothing to refresh.
+    assert.doesNotMatch(
+      run.stderr,
+      /refreshed src\/sluice-datasets\.d\.ts/,
+      'the committed declaration was stale: run `sluice typegen` in examples/spaceflights and commit it',
     );
 
     // The row-count hook: the raw files' sizes, and where the rows went.
@@ -270,7 +277,7 @@ test(
     const run = await sluiceRun('--runner', 'parallel');
     assert.match(run.stderr, /6 nodes queued \(parallel runner\)/);
     // Checked in the workers, announced to the main process.
-    assert.match(run.stderr, /^sluice validation: 3 check\(s\) of 3 dataset\(s\) .*, all passed\.$/m);
+    assert.match(run.stderr, /^sluice validation: 11 check\(s\) of 7 dataset\(s\) .*, all passed\.$/m);
     assert.match(run.stderr, /6 nodes: 6 done, 0 failed, 0 skipped/);
     assert.notEqual(run.runId, firstRun.runId);
 
