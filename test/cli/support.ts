@@ -113,12 +113,21 @@ export function linkSluice(project: string): void {
 }
 
 /**
- * A copy of examples/spaceflights outside the repository resolves what its package.json lists as
- * `npm install` would: Sluice (this checkout) and zod (its schemas), linked from the repository.
+ * examples/spaceflights, or a copy of it outside the repository, resolves what its package.json
+ * lists as `npm install` would: Sluice (this checkout) and the rest (zod for its schemas, exceljs
+ * and DuckDB for its .xlsx and Parquet files), linked from the repository's node_modules. Links
+ * already there are kept.
  */
 export function linkExampleDependencies(project: string): void {
-  linkSluice(project);
-  symlinkSync(join(REPO, 'node_modules', 'zod'), join(project, 'node_modules', 'zod'), 'dir');
+  const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  for (const name of Object.keys(manifest.dependencies)) {
+    const link = join(project, 'node_modules', name);
+    if (existsSync(link)) continue;
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(name === 'sluice' ? REPO : join(REPO, 'node_modules', name), link, 'dir');
+  }
 }
 
 /** Writes a file, creating its folder. */

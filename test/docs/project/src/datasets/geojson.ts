@@ -3,4 +3,4 @@ import { JsonDataset } from 'sluice';
 import type { DatasetFactory } from 'sluice';
 
 export const geoJsonFactory: DatasetFactory = (options, { name, projectPath }) =>
-  new JsonDataset(name, options, { projectPath });
+  new JsonDataset(name, { filepath: String(options.filepath) }, { projectPath });
