@@ -8,7 +8,7 @@ import { formatDuration, truncate } from './alert.ts';
 import type { Alerter, AlerterType } from './alerter.ts';
 import type { AlerterSettings } from './alerts-config.ts';
 import { AlertDeliveryError } from './errors.ts';
-import { importOptional } from '../../optional-package.ts';
+import { importOptional } from '../../plugin-api/index.ts';
 
 /** SMTP settings: host and port in alerts.yml or credentials; user and password from credentials. */
 export interface SmtpSettings {

@@ -9,7 +9,7 @@ import type { RunMetrics } from './run-metrics.ts';
 import { statsdPart } from './statsd-names.ts';
 import type { PrometheusSettings, StatsdSettings } from './telemetry-config.ts';
 import { loadTelemetrySettings } from './telemetry-config.ts';
-import { importOptional } from '../../optional-package.ts';
+import { importOptional } from '../../plugin-api/index.ts';
 
 /** The metrics plugin's name, as registered (and as `disableHooksForPlugins` names it). */
 export const METRICS_PLUGIN_NAME = 'sluice:metrics';

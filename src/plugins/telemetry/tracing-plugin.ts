@@ -8,7 +8,7 @@ import type { RelayedSpan } from './span-relay.ts';
 import { SPANS_TOPIC } from './span-relay.ts';
 import type { OtlpSettings } from './telemetry-config.ts';
 import { loadTelemetrySettings } from './telemetry-config.ts';
-import { importOptional } from '../../optional-package.ts';
+import { importOptional } from '../../plugin-api/index.ts';
 
 /** What tracing imports: optional peer dependencies of Sluice. */
 const OPENTELEMETRY_PACKAGES = [
