@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { diagnosticLine, expectedErrorLines } from '../support/type-check.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const EXAMPLE = join(REPO, 'examples', 'spaceflights');
@@ -41,13 +42,7 @@ function typecheckExample(extraFiles: readonly string[] = []): string[] {
   return ts
     .getPreEmitDiagnostics(program)
     .filter((diagnostic) => diagnostic.file === undefined || diagnostic.file.fileName.startsWith(EXAMPLE))
-    .map((diagnostic) => {
-      const where =
-        diagnostic.file === undefined
-          ? ''
-          : `${diagnostic.file.fileName}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}: `;
-      return `${where}${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
-    });
+    .map(diagnosticLine);
 }
 
 test('the example type-checks under its own strict settings, with every dataset typed', () => {
@@ -76,9 +71,7 @@ test('the example type-checks under its own strict settings, with every dataset 
 
 test("each @ts-expect-error in the example's miswired nodes is an error without its directive", () => {
   const source = readFileSync(MISWIRED, 'utf8');
-  const expected = source
-    .split('\n')
-    .flatMap((line, index) => (line.trim().startsWith('// @ts-expect-error') ? [index + 2] : []));
+  const expected = expectedErrorLines(source);
   assert.ok(expected.length >= 9, `${expected.length} expected errors`);
   // A sibling file, so that its relative imports resolve as the original's do.
   const stripped = join(dirname(MISWIRED), `stripped-${process.pid}.ts`);
