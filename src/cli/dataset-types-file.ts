@@ -99,9 +99,9 @@ type SchemaOutput<S> = S extends { _zod: { output: infer T } }
   : S extends { _output: infer T }
     ? T
     : unknown;
-type LoadedBy<C> = C extends abstract new (...args: any) => { load(): infer V }
+type LoadedBy<C> = C extends abstract new (...args: never) => { load(): infer V }
   ? Awaited<V>
-  : C extends (...args: any) => infer D
+  : C extends (...args: never) => infer D
     ? Awaited<D> extends { load(): infer V }
       ? Awaited<V>
       : unknown

@@ -48,6 +48,7 @@ function typecheckExample(extraFiles: readonly string[] = []): string[] {
 test('the example type-checks under its own strict settings, with every dataset typed', () => {
   assert.deepEqual(typecheckExample(), []);
   const declaration = readFileSync(join(EXAMPLE, 'src', 'sluice-datasets.d.ts'), 'utf8');
+  assert.doesNotMatch(declaration, /\bany\b/, 'the generated declaration says `any` nowhere');
   // Every dataset the pipelines use is declared, so no node function receives `any`.
   for (const name of [
     'companies',
