@@ -76,7 +76,9 @@ export async function datasetTypesSource(settings: ProjectSettings, env: string)
     if (name.startsWith('params:') || name === 'parameters') continue;
     const entry = resolver.resolve(name)?.config;
     let type =
-      entry === undefined ? undefined : valueType(entry, producers.has(name), settings.projectPath, fileDir, imports);
+      entry === undefined
+        ? undefined
+        : valueType(entry, producers.has(name), settings.projectPath, fileDir, imports);
     const producer = producers.get(name);
     if (type === undefined && producer !== undefined && (entry === undefined || entry.type === 'memory')) {
       exports ??= exportedFunctions(join(settings.projectPath, 'src'));
@@ -179,7 +181,9 @@ class TypeImports {
   }
 
   lines(): string[] {
-    return [...this.#aliases].map(([specifier, alias]) => `import type * as ${alias} from ${quote(specifier)};\n`);
+    return [...this.#aliases].map(
+      ([specifier, alias]) => `import type * as ${alias} from ${quote(specifier)};\n`,
+    );
   }
 }
 
