@@ -7,6 +7,7 @@
 
 // Errors: the base class every Sluice error extends.
 export { SluiceError } from './errors.ts';
+export { MissingPackageError } from './optional-package.ts';
 
 // Nodes: `node()` and the types its signature checks wiring with.
 export { node, Node } from './pipeline/node.ts';

@@ -34,6 +34,8 @@ export { loadSettings } from '../project/settings.ts';
 
 // Errors a plugin throws or inspects (also in `sluice`).
 export { SluiceError, asError } from '../errors.ts';
+// Optional packages: a plugin imports its heavy library at first use, and a missing one names itself.
+export { MissingPackageError, importOptional } from '../optional-package.ts';
 // Checks and descriptions of configuration values, for a plugin reading its own YAML.
 export { describeValue, isMapping } from '../values.ts';
 export { ConfigError } from '../config/errors.ts';

@@ -1,7 +1,8 @@
 /**
  * Built-in plugins are plugins on the public API: a file under src/plugins/ imports only what a
  * third-party plugin can import (an entry point of package.json "exports"), files of its own
- * plugin folder, Node's built-ins and the package's own dependencies.
+ * plugin folder, Node's built-ins and the package's own dependencies, optional peer dependencies
+ * included (loaded at first use through `importOptional`, which test/api/optional-package.test.ts checks).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -60,6 +61,7 @@ function typescriptFiles(folder: string): string[] {
 
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
 };
 const USER_ENTRY = 'src/index.ts';
 const AUTHOR_ENTRIES = new Set(entryPoints().map((entry) => entry.source));
@@ -73,7 +75,7 @@ function violation(file: string, site: ImportSite): string | undefined {
     const name = specifier.startsWith('@')
       ? specifier.split('/').slice(0, 2).join('/')
       : specifier.split('/')[0]!;
-    return name in manifest.dependencies
+    return name in manifest.dependencies || name in manifest.peerDependencies
       ? undefined
       : `"${specifier}" is not one of the package's dependencies`;
   }

@@ -8,7 +8,7 @@
  * where no prebuilt binary can be fetched, so this test takes minutes (docs/benchmarks.md).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -116,8 +116,57 @@ test(
     const readme = readFileSync(join(project, 'README.md'), 'utf8');
     for (const [, link] of readme.matchAll(/\]\(([^)]+)\)/g))
       assert.ok(existsSync(join(project, link!)), `the starter's README link ${link} resolves`);
+
+    // The heavy integrations are optional peers: the starter uses none, so none was installed...
+    const peers = readPeerDependencies();
+    for (const name of Object.keys(peers)) {
+      for (const folder of [project, site])
+        assert.ok(!existsSync(join(folder, 'node_modules', name)), `${name} is not installed in ${folder}`);
+    }
+    // ...and a feature that needs one says which, where it is used, and the command that adds it.
+    const catalogFile = join(project, 'conf', 'base', 'catalog.yml');
+    const catalog = readFileSync(catalogFile, 'utf8');
+    assert.match(catalog, /^readings:\n {2}type: csv\n {2}filepath: data\/01_raw\/readings\.csv$/m);
+    for (const [type, extension, needed] of [
+      ['excel', 'xlsx', 'exceljs'],
+      ['parquet', 'parquet', '@duckdb/node-api'],
+    ] as const) {
+      writeFileSync(join(project, 'data', '01_raw', `readings.${extension}`), '');
+      writeFileSync(
+        catalogFile,
+        catalog.replace(
+          'type: csv\n  filepath: data/01_raw/readings.csv',
+          `type: ${type}\n  filepath: data/01_raw/readings.${extension}`,
+        ),
+      );
+      const run = await command('npx', ['sluice', 'run'], { cwd: project, env });
+      assert.notEqual(run.code, 0);
+      assert.ok(
+        run.stderr.includes(
+          `Dataset "readings" (${type}, conf/base/catalog.yml:2:1) needs the package ${needed}, an optional dependency of Sluice that this project hasn't installed: run \`npm install ${needed}@${peers[needed]}\`.`,
+        ),
+        run.stderr,
+      );
+    }
+    writeFileSync(catalogFile, catalog);
+    const worker = await command('npx', ['sluice', 'worker'], { cwd: project, env });
+    assert.notEqual(worker.code, 0);
+    assert.ok(
+      worker.stderr.includes(
+        `\`sluice worker\` needs the packages bullmq, ioredis, optional dependencies of Sluice that this project hasn't installed: run \`npm install bullmq@${peers.bullmq} ioredis@${peers.ioredis}\`.`,
+      ),
+      worker.stderr,
+    );
   },
 );
+
+function readPeerDependencies(): Record<string, string> {
+  return (
+    JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+    }
+  ).peerDependencies;
+}
 
 function readPackageVersion(): string {
   return (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;

@@ -113,12 +113,23 @@ export function linkSluice(project: string): void {
 }
 
 /**
- * A copy of examples/spaceflights outside the repository resolves what its package.json lists as
- * `npm install` would: Sluice (this checkout) and zod (its schemas), linked from the repository.
+ * examples/spaceflights, or a copy of it outside the repository, resolves what its package.json
+ * lists as `npm install` would: Sluice (this checkout) and the rest (zod for its schemas, exceljs
+ * and DuckDB for its .xlsx and Parquet files), linked from the repository's node_modules. Links
+ * already there are kept. A project without a package.json (a test fixture) gets Sluice and zod.
  */
 export function linkExampleDependencies(project: string): void {
-  linkSluice(project);
-  symlinkSync(join(REPO, 'node_modules', 'zod'), join(project, 'node_modules', 'zod'), 'dir');
+  const manifestFile = join(project, 'package.json');
+  const manifest = existsSync(manifestFile)
+    ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as { dependencies?: Record<string, string> })
+    : {};
+  // Sluice and zod for projects (test fixtures) whose package.json lists nothing.
+  for (const name of new Set(['sluice', 'zod', ...Object.keys(manifest.dependencies ?? {})])) {
+    const link = join(project, 'node_modules', name);
+    if (existsSync(link)) continue;
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(name === 'sluice' ? REPO : join(REPO, 'node_modules', name), link, 'dir');
+  }
 }
 
 /** Writes a file, creating its folder. */

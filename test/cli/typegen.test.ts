@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { format } from 'prettier';
+import type { Options } from 'prettier';
 import ts from 'typescript';
 import { assertExit, copyProject, ensureBuilt, REPO, sluice, write } from './support.ts';
 
@@ -51,14 +53,21 @@ test('typegen writes the types of schemas, dataset types and parameters, layered
   assertExit(written, 0);
   assert.match(written.stdout, /^Wrote src\/sluice-datasets\.d\.ts$/m);
   const source = readFileSync(join(project, DECLARATION), 'utf8');
-  assert.match(source, /"readings": SchemaOutput<\(typeof import\("\.\/schemas\.ts"\)\)\["Reading"\]>\[\];/);
-  assert.match(source, /"settings": unknown;/, 'a json input with no schema is unknown');
-  assert.match(source, /"notes": string;/);
-  assert.doesNotMatch(source, /"doubled":/, 'a json output: only its producer knows its type');
-  assert.match(source, /"params:factor": number;/);
-  assert.match(source, /"params:label": string;/);
-  assert.match(source, /"params:model\.test_size": number;/);
-  assert.match(source, /"params:model\.features": string\[\];/);
+  assert.match(source, /^import type \* as schemas from '\.\/schemas\.ts';$/m);
+  assert.match(source, /^ {4}readings: SchemaOutput<typeof schemas\.Reading>\[\];$/m);
+  assert.match(source, /^ {4}settings: unknown;$/m, 'a json input with no schema is unknown');
+  assert.match(source, /^ {4}notes: string;$/m);
+  assert.doesNotMatch(source, /doubled:/, 'a json output: only a schema could say what loads back');
+  // A memory dataset: what its producer (`shift`, exported from src/nodes.ts) returns.
+  assert.match(source, /^ {4}shifted: Awaited<ReturnType<typeof nodes\.shift>>;$/m);
+  assert.match(source, /^ {4}'params:factor': number;$/m);
+  assert.match(source, /^ {4}'params:label': string;$/m);
+  assert.match(source, /^ {4}'params:model\.test_size': number;$/m);
+  assert.match(source, /^ {4}'params:model\.features': string\[\];$/m);
+
+  // Formatted as the project's Prettier would: formatting the project doesn't make it stale.
+  const prettierOptions = JSON.parse(readFileSync(join(REPO, '.prettierrc.json'), 'utf8')) as Options;
+  assert.equal(await format(source, { ...prettierOptions, parser: 'typescript' }), source);
 
   const again = await sluice(['typegen'], { cwd: project });
   assert.match(again.stdout, /^Up to date: /m);
@@ -73,7 +82,7 @@ test('typegen writes the types of schemas, dataset types and parameters, layered
   const run = await sluice(['run', '--pipeline', 'stats', '--progress', 'off'], { cwd: project });
   assertExit(run, 0);
   assert.match(run.stderr, /^\[sluice\] refreshed src\/sluice-datasets\.d\.ts$/m);
-  assert.match(readFileSync(join(project, DECLARATION), 'utf8'), /"params:threshold": number;/);
+  assert.match(readFileSync(join(project, DECLARATION), 'utf8'), /'params:threshold': number;/);
 });
 
 test('the compiler checks node functions against the generated types', async () => {
@@ -90,6 +99,8 @@ test('the compiler checks node functions against the generated types', async () 
       "node((values: number[]) => values.length, 'readings', 'count');",
       '// @ts-expect-error: a json input with no schema is unknown',
       "node((settings: { mode: string }) => settings.mode, 'settings', 'mode');",
+      '// @ts-expect-error: shifted is what shift returns, numbers, not text',
+      "node((text: string) => text.length, 'shifted', 'length');",
       '// @ts-expect-error: params:label is a string',
       "node((label: number) => label, 'params:label', 'label_number');",
       '',

@@ -17,6 +17,7 @@ import { ConfigLoader, DataCatalog } from '../../src/index.ts';
 import { uniqueQueue } from '../runner/distributed/workers.ts';
 import { SAFETY_NET_MS } from '../support/safety-net.ts';
 import { serviceOrSkip } from '../support/services.ts';
+import { linkExampleDependencies } from '../cli/support.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE = join(REPO, 'examples', 'spaceflights');
@@ -135,15 +136,12 @@ async function loadFromCatalog(name: string): Promise<unknown> {
 }
 
 before(() => {
-  // What `npm run demo` does first, done only when missing so the test stays fast.
+  // What `npm run demo` does first, done only when missing so the test stays fast: the build.
   if (!existsSync(join(REPO, 'dist', 'cli', 'main.js')))
     execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-  if (!existsSync(join(EXAMPLE, 'node_modules', 'sluice'))) {
-    execFileSync('npm', ['install', '--prefix', 'examples/spaceflights', '--no-audit', '--no-fund'], {
-      cwd: REPO,
-      stdio: 'ignore',
-    });
-  }
+  // Its dependencies, linked from the repository's node_modules rather than installed (no
+  // download, no npm in a test); `npm run demo` installs them.
+  linkExampleDependencies(EXAMPLE);
 });
 
 after(async () => {

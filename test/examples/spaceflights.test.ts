@@ -12,6 +12,7 @@ import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigLoader, DataCatalog, openRunStore } from '../../src/index.ts';
 import { SAFETY_NET_MS } from '../support/safety-net.ts';
+import { linkExampleDependencies } from '../cli/support.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE = join(REPO, 'examples', 'spaceflights');
@@ -41,15 +42,12 @@ interface RunOutcome {
 }
 
 before(() => {
-  // What `npm run demo` does first, done only when missing so the test stays fast.
+  // What `npm run demo` does first, done only when missing so the test stays fast: the build.
   if (!existsSync(join(REPO, 'dist', 'cli', 'main.js')))
     execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-  if (!existsSync(join(EXAMPLE, 'node_modules', 'sluice'))) {
-    execFileSync('npm', ['install', '--prefix', 'examples/spaceflights', '--no-audit', '--no-fund'], {
-      cwd: REPO,
-      stdio: 'ignore',
-    });
-  }
+  // Its dependencies, linked from the repository's node_modules rather than installed (no
+  // download, no npm in a test); `npm run demo` installs them.
+  linkExampleDependencies(EXAMPLE);
 });
 
 function modelVersions(): string[] {
@@ -162,10 +160,17 @@ test(
       /^create_model_input_table( +\d+\.\d\d){4} +done +data\/03_primary\/model_input_table\.parquet$/m,
     );
     assert.match(run.stderr, /6 nodes: 6 done, 0 failed, 0 skipped in \d+\.\d\ds/);
-    // The raw data passed its Zod schemas and the companies' unique(id) expectation.
+    // Every file dataset but the metrics passed its Zod schema (checked on save and on load), and
+    // the companies their unique(id) expectation.
     assert.match(
       run.stderr,
-      /^sluice validation: 3 check\(s\) of 3 dataset\(s\) \((?=[^)]*companies)(?=[^)]*shuttles)(?=[^)]*reviews)[^)]*\), all passed\.$/m,
+      /^sluice validation: 11 check\(s\) of 7 dataset\(s\) \((?=[^)]*companies)(?=[^)]*shuttles)(?=[^)]*reviews)(?=[^)]*model_input_table)(?=[^)]*regressor)[^)]*\), all passed\.$/m,
+    );
+    // The committed src/sluice-datasets.d.ts matches the catalog: `sluice run` had nothing to refresh.
+    assert.doesNotMatch(
+      run.stderr,
+      /refreshed src\/sluice-datasets\.d\.ts/,
+      'the committed declaration was stale: run `sluice typegen` in examples/spaceflights and commit it',
     );
 
     // The row-count hook: the raw files' sizes, and where the rows went.
@@ -270,7 +275,7 @@ test(
     const run = await sluiceRun('--runner', 'parallel');
     assert.match(run.stderr, /6 nodes queued \(parallel runner\)/);
     // Checked in the workers, announced to the main process.
-    assert.match(run.stderr, /^sluice validation: 3 check\(s\) of 3 dataset\(s\) .*, all passed\.$/m);
+    assert.match(run.stderr, /^sluice validation: 11 check\(s\) of 7 dataset\(s\) .*, all passed\.$/m);
     assert.match(run.stderr, /6 nodes: 6 done, 0 failed, 0 skipped/);
     assert.notEqual(run.runId, firstRun.runId);
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { diagnosticLine, expectedErrorLines } from '../support/type-check.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = join(REPO, 'test', 'fixtures', 'typed');
@@ -35,13 +36,7 @@ export function compile(files: readonly string[], extra: ts.CompilerOptions = {}
   return ts
     .getPreEmitDiagnostics(program)
     .filter((diagnostic) => diagnostic.file === undefined || !diagnostic.file.fileName.includes('/src/'))
-    .map((diagnostic) => {
-      const where =
-        diagnostic.file === undefined
-          ? ''
-          : `${diagnostic.file.fileName}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}: `;
-      return `${where}${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
-    });
+    .map(diagnosticLine);
 }
 
 test('declared dataset and parameter types check inputs, outputs, records, params and namespaced pipelines', () => {
@@ -54,9 +49,7 @@ test('with nothing declared, wiring stays as permissive as before', () => {
 
 test('the @ts-expect-error lines are what fail: without them, each of their lines is an error', () => {
   const source = readFileSync(join(FIXTURES, 'typed-pipeline.ts'), 'utf8');
-  const expected = source
-    .split('\n')
-    .flatMap((line, index) => (line.trim().startsWith('// @ts-expect-error') ? [index + 2] : []));
+  const expected = expectedErrorLines(source);
   assert.ok(expected.length >= 9, `${expected.length} expected errors`);
   const stripped = join(FIXTURES, `.stripped-${process.pid}.ts`);
   try {

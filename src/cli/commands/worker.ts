@@ -1,10 +1,6 @@
 import { defaultPlugins } from '../../plugins/default-plugins.ts';
 import { loadSettings } from '../../project/settings.ts';
-import {
-  assertQueueName,
-  BullmqWorkerTransport,
-  DEFAULT_STALL_SETTINGS,
-} from '../../runner/distributed/bullmq-transport.ts';
+import { loadBullmqTransport } from '../../runner/distributed/load-transport.ts';
 import {
   DEFAULT_COORDINATOR_HEARTBEAT_MS,
   DEFAULT_QUEUE,
@@ -39,6 +35,8 @@ export async function workerCommand(
   const concurrency = Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError(`--concurrency must be a whole number of at least 1, got "${options.concurrency}".`);
+  const { assertQueueName, BullmqWorkerTransport, DEFAULT_STALL_SETTINGS } =
+    await loadBullmqTransport('`sluice worker`');
   const settings = await loadSettings(context.projectPath);
   const distributed = settings.config.runner?.distributed ?? {};
   const queue = assertQueueName(options.queue ?? distributed.queue ?? DEFAULT_QUEUE);

@@ -75,7 +75,7 @@ export class DuckDBDatabaseFile {
 
   #use<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.#instance === undefined) {
-      const instance = acquireDuckDBFile(this.path);
+      const instance = acquireDuckDBFile(this.path, datasetSubject(this.#owner));
       this.#instance = instance;
       // A file that failed to open (locked by another process, not a DuckDB file) is retried by
       // the next operation rather than remembered.

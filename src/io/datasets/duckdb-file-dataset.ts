@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { SaveResult } from '../dataset.ts';
 import { MixedColumnError, UnsupportedValueError } from './column-inference.ts';
 import type { OptionReader } from './dataset-options.ts';
+import { datasetSubject } from './dataset-options.ts';
 import { sharedDuckDBInstance, withDuckDBConnection } from './duckdb-instance.ts';
 import type { DuckDBOptionError } from './duckdb-options.ts';
 import { renderColumnList, renderCopyOptions, renderNamedArguments } from './duckdb-options.ts';
@@ -103,14 +104,14 @@ export abstract class DuckDBFileDataset extends FileDataset<Row[] | ArrowTable, 
     const { columns, readArguments, shape } = this.#args;
     const selection = columns === undefined ? '*' : renderColumnList(columns);
     const source = `${this.#format.readFunction}(${quoteLiteral(path)}${readArguments === '' ? '' : `, ${readArguments}`})`;
-    const instance = await sharedDuckDBInstance();
+    const instance = await sharedDuckDBInstance(datasetSubject(this.owner));
     return withDuckDBConnection(instance, (connection) =>
       readQuery(connection, `SELECT ${selection} FROM ${source}`, shape),
     );
   }
 
   protected async write(temporaryPath: string, data: TabularData): Promise<void> {
-    const instance = await sharedDuckDBInstance();
+    const instance = await sharedDuckDBInstance(datasetSubject(this.owner));
     const options = `FORMAT ${this.#format.copyFormat}${this.#args.copyOptions === '' ? '' : `, ${this.#args.copyOptions}`}`;
     await withDuckDBConnection(instance, async (connection) => {
       // Each operation has its own connection, so one staging name never collides: temporary

@@ -11,6 +11,7 @@
  */
 import type * as DuckDBApi from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { importOptional } from '../../optional-package.ts';
 
 /** The `@duckdb/node-api` module namespace. */
 export type DuckDBModule = typeof DuckDBApi;
@@ -19,16 +20,29 @@ let modulePromise: Promise<DuckDBModule> | undefined;
 let sharedInstance: Promise<DuckDBInstance> | undefined;
 const fileInstances = new Map<string, { instance: Promise<DuckDBInstance>; users: number }>();
 
-/** Imports `@duckdb/node-api` once. */
-export function loadDuckDB(): Promise<DuckDBModule> {
-  modulePromise ??= import('@duckdb/node-api');
+/** What needs DuckDB when no dataset says so. */
+const DUCKDB_FEATURE = 'A DuckDB-backed dataset (parquet, duckdb_csv, duckdb_table, duckdb_query)';
+
+/**
+ * Imports `@duckdb/node-api` once (an optional peer dependency). `feature` names what needs it in
+ * the `MissingPackageError` thrown when it isn't installed; a failed import is retried by the next
+ * caller, so each dataset reports itself.
+ */
+export function loadDuckDB(feature: string = DUCKDB_FEATURE): Promise<DuckDBModule> {
+  if (modulePromise === undefined) {
+    const loading = importOptional(() => import('@duckdb/node-api'), ['@duckdb/node-api'], feature);
+    modulePromise = loading;
+    loading.catch(() => {
+      if (modulePromise === loading) modulePromise = undefined;
+    });
+  }
   return modulePromise;
 }
 
 /** The process-wide in-memory instance, created on first call. */
-export function sharedDuckDBInstance(): Promise<DuckDBInstance> {
+export function sharedDuckDBInstance(feature?: string): Promise<DuckDBInstance> {
   if (sharedInstance === undefined) {
-    const instance = createInstance(':memory:');
+    const instance = createInstance(':memory:', feature);
     sharedInstance = instance;
     // A failed start (a broken native binary) is retried by the next caller rather than cached.
     instance.catch(() => {
@@ -42,10 +56,10 @@ export function sharedDuckDBInstance(): Promise<DuckDBInstance> {
  * Opens (or shares) the instance for a database file. Every call must be matched by one
  * `releaseDuckDBFile(path)`.
  */
-export function acquireDuckDBFile(path: string): Promise<DuckDBInstance> {
+export function acquireDuckDBFile(path: string, feature?: string): Promise<DuckDBInstance> {
   let entry = fileInstances.get(path);
   if (entry === undefined) {
-    const instance = createInstance(path);
+    const instance = createInstance(path, feature);
     entry = { instance, users: 0 };
     fileInstances.set(path, entry);
     instance.catch(() => {
@@ -83,8 +97,8 @@ export async function withDuckDBConnection<T>(
   }
 }
 
-async function createInstance(path: string): Promise<DuckDBInstance> {
-  const { DuckDBInstance } = await loadDuckDB();
+async function createInstance(path: string, feature: string | undefined): Promise<DuckDBInstance> {
+  const { DuckDBInstance } = await loadDuckDB(feature);
   const instance = await DuckDBInstance.create(path);
   // Timestamps with a time zone are written in UTC, so a CSV saved on a laptop in Paris reads the
   // same on a server in Oregon. Setting it needs the ICU extension, which the npm build bundles;

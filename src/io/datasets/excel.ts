@@ -6,6 +6,8 @@ import { isPlainObject } from '../../values.ts';
 import { headerNames } from './column-names.ts';
 import { formatCell } from './csv-values.ts';
 import { didYouMean } from '../../suggest.ts';
+import { importOptional } from '../../optional-package.ts';
+import { datasetSubject } from './dataset-options.ts';
 
 /** One spreadsheet row: column name (from the header row) to value. */
 export type ExcelRow = Record<string, unknown>;
@@ -52,8 +54,13 @@ export class ExcelDataset extends FileDataset<ExcelRow[]> {
     this.#saveSheet = saveSheet;
   }
 
+  /** `exceljs`, an optional peer dependency, imported at first use. */
+  #exceljs() {
+    return importOptional(() => import('exceljs'), ['exceljs'], datasetSubject(this.owner));
+  }
+
   protected async read(path: string): Promise<ExcelRow[]> {
-    const { default: ExcelJS } = await import('exceljs');
+    const { default: ExcelJS } = await this.#exceljs();
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path);
     const sheets = workbook.worksheets;
@@ -98,7 +105,7 @@ export class ExcelDataset extends FileDataset<ExcelRow[]> {
       for (const key of Object.keys(row)) columns.add(key);
     }
     const names = [...columns];
-    const { default: ExcelJS } = await import('exceljs');
+    const { default: ExcelJS } = await this.#exceljs();
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet(this.#saveSheet);
     if (names.length > 0) sheet.addRow(names);

@@ -19,6 +19,7 @@ import type { OptionReader, OptionsOwner } from './dataset-options.ts';
 import { datasetSubject } from './dataset-options.ts';
 import { formatLocation } from '../../config-location.ts';
 import { resolveProjectPath } from './project-path.ts';
+import { MissingPackageError } from '../../optional-package.ts';
 
 /**
  * What a dataset gets besides its own options. A `DatasetFactoryContext` fits as is, so a factory
@@ -222,8 +223,13 @@ export abstract class FileDataset<T extends S, S = T> implements Dataset<T> {
   }
 
   /** Turns any error met while reading or writing `path` into a `DatasetError` that says what failed where. */
-  protected failure(operation: 'load' | 'save', path: string, error: unknown): DatasetError {
-    if (error instanceof DatasetError) return error;
+  protected failure(
+    operation: 'load' | 'save',
+    path: string,
+    error: unknown,
+  ): DatasetError | MissingPackageError {
+    // A missing optional package already names the dataset and the fix.
+    if (error instanceof DatasetError || error instanceof MissingPackageError) return error;
     const subject = datasetSubject(this.owner);
     const declared = formatLocation(this.settings.location);
     const checkPath = `Check "filepath"${declared === '' ? '' : ` in ${declared}`}`;

@@ -11,6 +11,7 @@ import { datasetSubject } from './dataset-options.ts';
 import { isPlainObject } from '../../values.ts';
 import { safeNumber } from './duckdb-read.ts';
 import { redactSecrets } from './redact.ts';
+import { MissingPackageError, importOptional } from '../../optional-package.ts';
 
 /**
  * The credentials entry a PostgreSQL dataset references, in either form:
@@ -141,8 +142,8 @@ export class PostgresConnection {
    * A `DatasetError` for a failure while `doing` something (`load table "public"."x"`). Its cause
    * is a redacted copy of the original error, so not even a debugger dump shows the password.
    */
-  failure(doing: string, error: unknown, hint?: string): DatasetError {
-    if (error instanceof DatasetError) return error;
+  failure(doing: string, error: unknown, hint?: string): DatasetError | MissingPackageError {
+    if (error instanceof DatasetError || error instanceof MissingPackageError) return error;
     const { message, code } = this.inspect(error);
     const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
     return new DatasetError(
@@ -157,7 +158,7 @@ export class PostgresConnection {
 
   #openPool(): Promise<Pool> {
     if (this.#pool === undefined) {
-      const opening = createPool(this.#settings);
+      const opening = createPool(this.#settings, datasetSubject(this.#owner));
       this.#pool = opening;
       opening.catch(() => {
         if (this.#pool === opening) this.#pool = undefined;
@@ -167,8 +168,8 @@ export class PostgresConnection {
   }
 }
 
-async function createPool(settings: PoolSettings): Promise<Pool> {
-  const pg = (await import('pg')).default;
+async function createPool(settings: PoolSettings, feature: string): Promise<Pool> {
+  const pg = (await importOptional(() => import('pg'), ['pg'], feature)).default;
   const pool = new pg.Pool({
     ...settings,
     max: 4,

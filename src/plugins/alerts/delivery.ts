@@ -3,6 +3,7 @@
  * failed delivery, reported and counted; it is never the run's error (unless fail_pipeline).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MissingPackageError } from '../../plugin-api/index.ts';
 import { AlertDeliveryError } from './errors.ts';
 
 export interface DeliveryPolicy {
@@ -64,7 +65,13 @@ export async function deliver(
       last =
         error instanceof AlertDeliveryError
           ? error
-          : new AlertDeliveryError(messageOf(error), { retryable: true });
+          : error instanceof MissingPackageError
+            ? // Another attempt would miss the same package (nodemailer for email alerts).
+              new AlertDeliveryError(error.message, {
+                retryable: false,
+                ...(error.hint ? { hint: error.hint } : {}),
+              })
+            : new AlertDeliveryError(messageOf(error), { retryable: true });
       const limited = stopReason(limits);
       if (limited !== undefined) return { ok: false, attempts: number, error: limited };
       if (signal.aborted && last.message.endsWith('timed out')) {

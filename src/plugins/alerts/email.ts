@@ -8,6 +8,7 @@ import { formatDuration, truncate } from './alert.ts';
 import type { Alerter, AlerterType } from './alerter.ts';
 import type { AlerterSettings } from './alerts-config.ts';
 import { AlertDeliveryError } from './errors.ts';
+import { importOptional } from '../../plugin-api/index.ts';
 
 /** SMTP settings: host and port in alerts.yml or credentials; user and password from credentials. */
 export interface SmtpSettings {
@@ -70,7 +71,11 @@ async function sendMail(
   target: string,
   timeoutMs: number,
 ): Promise<void> {
-  const { createTransport } = await import('nodemailer');
+  const { createTransport } = await importOptional(
+    () => import('nodemailer'),
+    ['nodemailer'],
+    `The email alerter "${target}" (type: email in alerts.yml)`,
+  );
   const transport = createTransport({
     host: smtp.host,
     port: smtp.port,

@@ -9,6 +9,7 @@ import type { RunMetrics } from './run-metrics.ts';
 import { statsdPart } from './statsd-names.ts';
 import type { PrometheusSettings, StatsdSettings } from './telemetry-config.ts';
 import { loadTelemetrySettings } from './telemetry-config.ts';
+import { importOptional } from '../../plugin-api/index.ts';
 
 /** The metrics plugin's name, as registered (and as `disableHooksForPlugins` names it). */
 export const METRICS_PLUGIN_NAME = 'sluice:metrics';
@@ -161,7 +162,14 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
     async beforePipelineRun({ runParams, catalog }) {
       failures.reset();
       if (prometheus === undefined && statsdSettings === undefined) return;
-      if (prometheus !== undefined) metrics ??= new (await import('./run-metrics.ts')).RunMetrics();
+      if (prometheus !== undefined) {
+        const { RunMetrics } = await importOptional(
+          () => import('./run-metrics.ts'),
+          ['prom-client'],
+          'Prometheus metrics (the prometheus block of telemetry.yml, or metricsPlugin({ prometheus }))',
+        );
+        metrics ??= new RunMetrics();
+      }
       const state: RunState = {
         pipeline: runParams.pipelineName,
         metrics: prometheus === undefined ? undefined : metrics,
@@ -175,7 +183,11 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
       state.metrics?.inProgress.set({ pipeline: state.pipeline }, 1);
       if (statsdSettings !== undefined) {
         const target = `${statsdSettings.host}:${statsdSettings.port}`;
-        const { default: StatsDClient } = await import('hot-shots');
+        const { default: StatsDClient } = await importOptional(
+          () => import('hot-shots'),
+          ['hot-shots'],
+          'StatsD metrics (the statsd block of telemetry.yml, or metricsPlugin({ statsd }))',
+        );
         state.statsd = new StatsDClient({
           host: statsdSettings.host,
           port: statsdSettings.port,

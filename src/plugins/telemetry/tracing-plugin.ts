@@ -8,6 +8,16 @@ import type { RelayedSpan } from './span-relay.ts';
 import { SPANS_TOPIC } from './span-relay.ts';
 import type { OtlpSettings } from './telemetry-config.ts';
 import { loadTelemetrySettings } from './telemetry-config.ts';
+import { importOptional } from '../../plugin-api/index.ts';
+
+/** What tracing imports: optional peer dependencies of Sluice. */
+const OPENTELEMETRY_PACKAGES = [
+  '@opentelemetry/api',
+  '@opentelemetry/core',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/resources',
+  '@opentelemetry/sdk-trace-base',
+];
 
 /** The tracing plugin's name, as registered (and as `disableHooksForPlugins` names it). */
 export const TELEMETRY_PLUGIN_NAME = 'sluice:telemetry';
@@ -55,7 +65,11 @@ export function telemetryPlugin(options: TelemetryOptions = {}): SluicePlugin & 
   // this plugin, and most never trace.
   let runtime: typeof TracingRuntime | undefined;
   const load = async (): Promise<void> => {
-    runtime ??= await import('./tracing-runtime.ts');
+    runtime ??= await importOptional(
+      () => import('./tracing-runtime.ts'),
+      OPENTELEMETRY_PACKAGES,
+      'Tracing (the otlp block of telemetry.yml, or telemetryPlugin({ otlp | spanExporter }))',
+    );
   };
   /** This process's tracer: exporting in the main process, posting spans to it from any other. */
   const tracerFor = (main: boolean): RunTracer | undefined => {

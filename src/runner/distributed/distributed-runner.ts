@@ -9,6 +9,7 @@ import { DistributedRunnerError } from './errors.ts';
 import { DEFAULT_EXCHANGE_LIMIT_BYTES } from './exchange-store.ts';
 import { projectFingerprint } from './fingerprint.ts';
 import { resolveRedisUrl } from './redis-url.ts';
+import { loadBullmqTransport } from './load-transport.ts';
 
 /** The queue coordinators and workers meet on when none is named. */
 export const DEFAULT_QUEUE = 'sluice';
@@ -58,7 +59,9 @@ export class DistributedRunner implements Runner {
       );
     }
     // BullMQ and ioredis load only when a run is distributed.
-    const { BullmqCoordinatorTransport, assertQueueName } = await import('./bullmq-transport.ts');
+    const { BullmqCoordinatorTransport, assertQueueName } = await loadBullmqTransport(
+      'The distributed runner (--runner distributed, or runner.default: distributed)',
+    );
     const settings = this.options;
     const transport = await BullmqCoordinatorTransport.open({
       redisUrl: resolveRedisUrl(settings.redisUrl),

@@ -143,7 +143,8 @@ function indexBy<T>(rows: readonly T[], key: (row: T) => unknown): Map<unknown, 
   return index;
 }
 
-function isComplete(row: Record<string, unknown>): boolean {
+/** True when no value of `row` is missing (null, undefined or NaN): then its type is `Complete`. */
+function isComplete<T extends object>(row: T): row is T & Complete<T> {
   return Object.values(row).every((value) => value !== null && value !== undefined && !Number.isNaN(value));
 }
 
@@ -165,7 +166,7 @@ export function createModelInputTable(
     for (const { shuttle_id: _sameAsShuttleId, ...review } of reviewsByShuttle.get(shuttleId) ?? []) {
       for (const { id: _sameAsCompanyId, ...company } of companiesById.get(shuttle.company_id) ?? []) {
         const row = { shuttle_id: shuttleId, ...shuttle, ...review, ...company };
-        if (isComplete(row)) table.push(row as ModelInputRow);
+        if (isComplete(row)) table.push(row);
       }
     }
   }

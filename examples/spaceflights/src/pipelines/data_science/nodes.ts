@@ -33,14 +33,17 @@ export interface LinearModel {
   trainingRows: number;
 }
 
-/** How the model does on the held-out rows. */
-export interface Metrics {
+/**
+ * How the model does on the held-out rows. A type, not an interface: the `metrics` dataset takes
+ * a record of numbers, and only a type alias counts as one (an interface could gain any member).
+ */
+export type Metrics = {
   r2: number;
   trainingRows: number;
   testRows: number;
   intercept: number;
   coefficients: Record<string, number>;
-}
+};
 
 /**
  * A seeded pseudo-random generator (mulberry32): numbers in [0, 1), the same sequence for the same
@@ -108,7 +111,7 @@ export function splitData(
 
   const shuffled = seededShuffle(table, seed);
   const featuresOf = (row: Record<string, unknown>): FeatureRow =>
-    Object.fromEntries(features.map((feature) => [feature, row[feature] as number | boolean]));
+    Object.fromEntries(features.map((feature) => [feature, numberOrBoolean(row[feature], feature)]));
   const test = shuffled.slice(0, testRows);
   const train = shuffled.slice(testRows);
   return [
@@ -117,6 +120,14 @@ export function splitData(
     train.map((row) => row[TARGET]),
     test.map((row) => row[TARGET]),
   ];
+}
+
+/** A feature's value, checked: the first row's types were, but a later row may differ. */
+function numberOrBoolean(value: unknown, feature: string): number | boolean {
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  throw new TypeError(
+    `Feature "${feature}" is ${JSON.stringify(value)}; the model needs a number or a boolean.`,
+  );
 }
 
 /** A row's features as numbers, in `features` order; booleans become 0 and 1. */

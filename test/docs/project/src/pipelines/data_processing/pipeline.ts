@@ -1,0 +1,3 @@
+import { Pipeline } from 'sluice';
+
+export default new Pipeline([]);
