@@ -82,7 +82,9 @@ export interface HookSpecs {
   /**
    * Once per node per run, after all its attempts: on success after its last output is saved, on
    * failure after `onNodeError`. `error` is undefined on success; a `PluginHookError` when a plugin
-   * (not the node) failed. `attempts` counts the attempts made, `durationMs` spans all of them.
+   * (not the node) failed. `attempts` counts the attempts made, `durationMs` spans all of them
+   * (waits between them included), `attemptDurationMs` is the last attempt's. On the distributed
+   * runner a node's attempts may run in different workers: these count them all.
    */
   onNodeEnd(args: {
     node: Node;
@@ -91,6 +93,7 @@ export interface HookSpecs {
     error: Error | undefined;
     attempts: number;
     durationMs: number;
+    attemptDurationMs: number;
   }): void;
   /**
    * The node does not run in this run: a plugin decided its outputs are up to date or served them
@@ -126,7 +129,8 @@ export interface HookSpecs {
   /**
    * An attempt of a node with a retry policy failed and will be retried after `delayMs`.
    * `attempt` is the number of the attempt that failed (1 for the first). `onNodeError` fires only
-   * when the last attempt fails.
+   * when the last attempt fails. `durationMs`: since the node started (earlier attempts and waits
+   * included); `attemptDurationMs`: the attempt that failed.
    */
   onNodeRetry(args: {
     error: Error;
@@ -135,6 +139,8 @@ export interface HookSpecs {
     attempt: number;
     delayMs: number;
     runId: string;
+    durationMs: number;
+    attemptDurationMs: number;
   }): void;
   /**
    * First result: the retry policy for this node in this run, in place of `node.options.retries`
@@ -259,12 +265,12 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'onNodeRetry',
-    args: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId'],
+    args: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId', 'durationMs', 'attemptDurationMs'],
     description: 'An attempt failed and will be retried.',
   },
   {
     name: 'onNodeEnd',
-    args: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs'],
+    args: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs', 'attemptDurationMs'],
     description: 'Once per node, after its last save or its onNodeError.',
   },
   {

@@ -66,9 +66,14 @@ export interface RelayedEvent {
   readonly delayMs?: number;
   /** afterDatasetSaved: what the dataset reported about the write (plain numbers and strings). */
   readonly saved?: SaveResult;
-  /** onNodeEnd: attempts made and the time they took, in the worker; dataset hooks: the load or save time. */
+  /**
+   * onNodeEnd: attempts made and the time they took, in the worker (onNodeRetry: so far); dataset
+   * hooks: the load or save time.
+   */
   readonly attempts?: number;
   readonly durationMs?: number;
+  /** onNodeRetry, onNodeEnd: the time of the attempt that just ended. */
+  readonly attemptDurationMs?: number;
   /** onNodeSkipped: the reason the `nodeSkip` plugin gave. */
   readonly reason?: string;
 }
@@ -170,7 +175,7 @@ export function relayPlugin(
     onNodeSkipped: last(({ node, runId, reason }) =>
       send({ hook: 'onNodeSkipped', nodeName: node.name, runId, reason }),
     ),
-    onNodeRetry: last(({ error, node, attempt, delayMs, runId }) =>
+    onNodeRetry: last(({ error, node, attempt, delayMs, runId, durationMs, attemptDurationMs }) =>
       send({
         hook: 'onNodeRetry',
         nodeName: node.name,
@@ -178,15 +183,18 @@ export function relayPlugin(
         attempt,
         delayMs,
         runId,
+        durationMs,
+        attemptDurationMs,
       }),
     ),
-    onNodeEnd: last(({ node, runId, error, attempts, durationMs }) =>
+    onNodeEnd: last(({ node, runId, error, attempts, durationMs, attemptDurationMs }) =>
       send({
         hook: 'onNodeEnd',
         nodeName: node.name,
         runId,
         attempts,
         durationMs,
+        attemptDurationMs,
         ...(error === undefined ? {} : { error: serializeError(error) }),
       }),
     ),
@@ -327,6 +335,8 @@ export class RelayedEventDelivery {
           attempt: event.attempt ?? 1,
           delayMs: event.delayMs ?? 0,
           runId,
+          durationMs: event.durationMs ?? 0,
+          attemptDurationMs: event.attemptDurationMs ?? 0,
         });
         break;
       case 'onNodeEnd':
@@ -337,6 +347,7 @@ export class RelayedEventDelivery {
           error: event.error === undefined ? undefined : deserializeError(event.error),
           attempts: event.attempts ?? 1,
           durationMs: event.durationMs ?? 0,
+          attemptDurationMs: event.attemptDurationMs ?? 0,
         });
         break;
       case 'beforeDatasetLoaded':

@@ -194,6 +194,7 @@ test('onNodeSkipped records the node as skipped, with the reason, and no attempt
     error: undefined,
     attempts: 1,
     durationMs: 2,
+    attemptDurationMs: 2,
   });
   hooks.hook.afterPipelineRun.call({
     runParams,

@@ -243,6 +243,7 @@ test('a node a plugin skipped shows as skipped, with the reason, through the hoo
       error: failure,
       attempts: 1,
       durationMs: 5,
+      attemptDurationMs: 5,
     });
     await hooks.hook.onPipelineError.call({ error: failure, runParams, pipeline, catalog });
     const run = (await (await fetch(new URL('api/runs/skip-run', server.url))).json()) as {
