@@ -332,6 +332,9 @@ async function liveWorkers(redis: Redis, set: string, queue: string): Promise<Wo
   return { alive: live.length, slots: live.reduce((sum, beat) => sum + (Number(beat) || 1), 0) };
 }
 
+/** How many bytes of the memory datasets it stored a worker keeps, for its later nodes to read. */
+const WORKER_KEPT_BYTES = 32 * 1024 * 1024;
+
 /** How many cancelled runs a worker remembers (a job of one taken after the cancel is refused). */
 const CANCELLED_RUNS_KEPT = 256;
 
@@ -372,6 +375,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
     this.exchange = new RedisExchangeStore(redis, {
       limitBytes: options.exchangeLimitBytes,
       ttlMs: options.runTtlMs,
+      keepWrittenBytes: WORKER_KEPT_BYTES,
     });
   }
 

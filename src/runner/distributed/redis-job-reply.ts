@@ -35,6 +35,8 @@ export class RedisJobReply implements JobReply {
   readonly #stream: string;
   #messages: RunMessage[] = [];
   #writes: ((commands: ChainableCommander) => void)[] = [];
+  /** What each write leaves in the store's own copies once it succeeded. */
+  #written: (() => void)[] = [];
   #next: Promise<void> | undefined;
   /** Lets the pending batch leave. */
   #release: (() => void) | undefined;
@@ -50,6 +52,7 @@ export class RedisJobReply implements JobReply {
         // Checked now, so that a value too big or not serialisable fails the node in its save.
         const bytes = store.encode(datasetName, nodeName, value);
         this.#writes.push((commands) => store.write(commands, putRunId, datasetName, bytes));
+        this.#written.push(() => store.keep(putRunId, datasetName, bytes));
         void this.#schedule(false).catch(() => {});
       },
       get: (getRunId, datasetName) => store.get(getRunId, datasetName),
@@ -86,8 +89,10 @@ export class RedisJobReply implements JobReply {
     if (this.#failure !== undefined) throw this.#failure;
     const messages = this.#messages;
     const writes = this.#writes;
+    const written = this.#written;
     this.#messages = [];
     this.#writes = [];
+    this.#written = [];
     const commands = this.#redis.multi();
     for (const write of writes) write(commands);
     // NOMKSTREAM: a message after the run ended (its stream removed) goes nowhere, never recreating it.
@@ -96,6 +101,7 @@ export class RedisJobReply implements JobReply {
       const results = await commands.exec();
       const failed = results?.find(([error]) => error !== null)?.[0];
       if (failed) throw failed;
+      for (const keep of written) keep();
     } catch (error) {
       this.#failure = error as Error;
       throw error;
