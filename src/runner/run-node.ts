@@ -27,7 +27,7 @@ export interface NodeRunContext {
   readonly runId: string;
   /** Load the node's inputs concurrently, and save its outputs concurrently. */
   readonly isAsync: boolean;
-  /** Cancels the wait between retries. */
+  /** Cancels the wait between retries (and ends a resumed node before its attempt). */
   readonly signal?: AbortSignal | undefined;
   /**
    * Told when a `nodeSkip` plugin kept the node from running (after `onNodeSkipped`), so that the
@@ -95,8 +95,8 @@ const NO_INPUTS: Values = Object.freeze({});
  * Steps 2-5 are an attempt. When the node's own work fails (a load, its function, a save) and its
  * retry policy allows another attempt, `onNodeRetry` fires and the attempt repeats after the
  * policy's wait (or is handed back to the caller, `handBackRetries`, which continues it with
- * `resume`); after the last one `onNodeError` fires. A failing hook implementation is not the node's failure: it becomes a
- * `PluginHookError`, with no retry and no `onNodeError`. Datasets and hooks that answer
+ * `resume`); after the last one `onNodeError` fires. A failing hook implementation is not the
+ * node's failure: it becomes a `PluginHookError`, with no retry and no `onNodeError`. Datasets and hooks that answer
  * synchronously are never awaited, so a run of memory datasets and sync hooks costs microseconds
  * per node.
  */
