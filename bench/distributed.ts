@@ -7,19 +7,30 @@
  *    exchange store) with one worker, against raw BullMQ doing the same round trip: a chain of jobs,
  *    each added once the previous one completed, taken by a bare BullMQ Worker in a child process.
  *    Sluice's figure is (run of the long chain - run of the short chain) / extra nodes, so the CLI's
- *    start-up and the session cancel out.
+ *    start-up and the session cancel out. Besides wall time, the CPU time the client processes
+ *    spent (coordinator and worker; producer and worker for raw BullMQ; from /proc, the Redis
+ *    server left out), which a loaded machine disturbs far less than wall time.
  * 2. Speed-up of 1, 2 and 4 workers on 8 independent CPU-bound nodes (~300 ms of integer mixing
  *    loops each), against the machine's ceiling: two bare processes running the same loop against one.
  * 1b. Redis commands per node: the same chains on a private `redis-server` this script starts (no
  *    other traffic), every command the clients send counted with MONITOR (commands inside BullMQ's
  *    Lua scripts left out: they cost no round trip). Independent of the machine's load.
+ *    BENCH_COMMANDS_DETAIL=1 also prints them per command name (EVALSHA by script), per node.
  * Prints the load average beside every figure and, last, one JSON line. BENCH_PARTS=overhead (or
  * commands, or speedup; comma-separated) runs those parts only.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -154,11 +165,29 @@ function startWorkers(project: string, queue: string, count: number, env: Record
  * `sluice run ...` in the project: the whole process's wall time, and the pipeline's own time as
  * the run summary prints it (start-up and session excluded).
  */
+const CLOCK_TICK_MS =
+  1000 / (Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100);
+
+/**
+ * CPU milliseconds (user + system) a process spent so far, from /proc (NaN elsewhere); with
+ * `children`, those of its children it waited for (a `spawnSync`ed coordinator).
+ */
+function cpuMsOf(pid: number | 'self', children = false): number {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return NaN;
+  const stat = readFileSync(file, 'utf8');
+  // The fields after the command name: state is field 3, utime/stime 14-15, cutime/cstime 16-17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const [user, system] = children ? [fields[13], fields[14]] : [fields[11], fields[12]];
+  return (Number(user) + Number(system)) * CLOCK_TICK_MS;
+}
+
 function timeRun(
   project: string,
   args: string[],
   progress: 'plain' | 'off' = 'plain',
-): { wallMs: number; pipelineMs: number } {
+): { wallMs: number; pipelineMs: number; cpuMs: number } {
+  const cpuBefore = cpuMsOf('self', true);
   const started = performance.now();
   // Without the progress display nothing may be relayed: the tracking plugin (process: 'main') is off too.
   const tracking = progress === 'off' ? ['--no-tracking'] : [];
@@ -169,10 +198,11 @@ function timeRun(
   if (result.status !== 0)
     throw new Error(`sluice run ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   const wallMs = performance.now() - started;
-  if (progress === 'off') return { wallMs, pipelineMs: NaN };
+  const cpuMs = cpuMsOf('self', true) - cpuBefore;
+  if (progress === 'off') return { wallMs, pipelineMs: NaN, cpuMs };
   const summary = / done, \d+ failed, \d+ skipped in (\d+\.\d+)s/.exec(result.stderr);
   if (!summary) throw new Error(`sluice run ${args.join(' ')} printed no summary:\n${result.stderr}`);
-  return { wallMs, pipelineMs: Number(summary[1]) * 1000 };
+  return { wallMs, pipelineMs: Number(summary[1]) * 1000, cpuMs };
 }
 
 const best = (runs: number, fn: () => number) => Math.min(...Array.from({ length: runs }, fn));
@@ -215,7 +245,11 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
   const producer = new Queue(rawQueue, { connection });
   const events = new QueueEvents(rawQueue, { connection });
   await events.waitUntilReady();
+  /** The CPU time the producer (this process) and the raw worker spent while `action` ran. */
+  let rawCpuMs = NaN;
   const rawChain = async (length: number) => {
+    const cpuBefore = process.cpuUsage();
+    const workerCpuBefore = cpuMsOf(rawWorker.child.pid!);
     const started = performance.now();
     let value = 0;
     for (let i = 0; i < length; i++) {
@@ -223,10 +257,17 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
       value = (await job.waitUntilFinished(events)) as number;
     }
     if (value !== length) throw new Error(`raw chain ended at ${value}, not ${length}`);
-    return performance.now() - started;
+    const wallMs = performance.now() - started;
+    const own = process.cpuUsage(cpuBefore);
+    rawCpuMs = (own.user + own.system) / 1000 + cpuMsOf(rawWorker.child.pid!) - workerCpuBefore;
+    return wallMs;
   };
-  const sluiceChain = (pipeline: string[], progress: 'plain' | 'off' = 'plain') =>
-    timeRun(chainProject, ['--runner', 'distributed', '--queue', queue, ...pipeline], progress);
+  /** A Sluice run, with the CPU time of its coordinator (this process's child) and of the worker. */
+  const sluiceChain = (pipeline: string[], progress: 'plain' | 'off' = 'plain') => {
+    const workerCpuBefore = cpuMsOf(worker!.child.pid!);
+    const timed = timeRun(chainProject, ['--runner', 'distributed', '--queue', queue, ...pipeline], progress);
+    return { ...timed, cpuMs: timed.cpuMs + cpuMsOf(worker!.child.pid!) - workerCpuBefore };
+  };
   try {
     sluiceChain(['--pipeline', 'short']); // warm the bundle cache and the worker
     await rawChain(SHORT_CHAIN);
@@ -235,6 +276,9 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
     let longPipeline = Infinity;
     let shortPipeline = Infinity;
     let rawMs = Infinity;
+    let longCpu = Infinity;
+    let shortCpu = Infinity;
+    let rawCpu = Infinity;
     for (let round = 0; round < ROUNDS; round++) {
       const long = sluiceChain([]);
       const short = sluiceChain(['--pipeline', 'short']);
@@ -242,9 +286,14 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
       shortPipeline = Math.min(shortPipeline, short.pipelineMs);
       // Without it there is no summary either, so the whole process is timed. Events are still
       // relayed: the failed-nodes report of `sluice run` is a `process: 'main'` plugin too.
-      longWall = Math.min(longWall, sluiceChain([], 'off').wallMs);
-      shortWall = Math.min(shortWall, sluiceChain(['--pipeline', 'short'], 'off').wallMs);
+      const longOff = sluiceChain([], 'off');
+      const shortOff = sluiceChain(['--pipeline', 'short'], 'off');
+      longWall = Math.min(longWall, longOff.wallMs);
+      shortWall = Math.min(shortWall, shortOff.wallMs);
+      longCpu = Math.min(longCpu, long.cpuMs, longOff.cpuMs);
+      shortCpu = Math.min(shortCpu, short.cpuMs, shortOff.cpuMs);
       rawMs = Math.min(rawMs, await rawChain(LONG_CHAIN));
+      rawCpu = Math.min(rawCpu, rawCpuMs);
     }
     const extra = LONG_CHAIN - SHORT_CHAIN;
     const perNode = (longPipeline - shortPipeline) / extra;
@@ -271,6 +320,14 @@ process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
     record('sluice_cli_over_raw', Number(ratioCli.toFixed(2)));
     console.log(
       `sluice / raw: ${ratio.toFixed(2)}x by the run summary's time, ${ratioCli.toFixed(2)}x by the whole CLI run (target at most 1.5x) (load ${load()})`,
+    );
+    const cpuPerNode = (longCpu - shortCpu) / extra;
+    const rawCpuPerJob = rawCpu / LONG_CHAIN;
+    record('sluice_cpu_ms_per_node', Number(cpuPerNode.toFixed(2)));
+    record('raw_bullmq_cpu_ms_per_job', Number(rawCpuPerJob.toFixed(2)));
+    record('sluice_cpu_over_raw', Number((cpuPerNode / rawCpuPerJob).toFixed(2)));
+    console.log(
+      `CPU time of the client processes (Redis server excluded): sluice ${cpuPerNode.toFixed(2)} ms/node (coordinator and worker; ${LONG_CHAIN} nodes ${longCpu.toFixed(0)} ms, ${SHORT_CHAIN} nodes ${shortCpu.toFixed(0)} ms), raw BullMQ ${rawCpuPerJob.toFixed(2)} ms/job (producer and worker): ${(cpuPerNode / rawCpuPerJob).toFixed(2)}x (load ${load()})`,
     );
   } finally {
     await producer.obliterate({ force: true }).catch(() => {});
@@ -310,10 +367,16 @@ if (PARTS.has('commands')) {
     const pinger = new Redis(url);
     const monitor = await client.monitor();
     let counted = 0;
+    let byName = new Map<string, number>();
     let marker: (() => void) | undefined;
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       if (args[0]?.toLowerCase() === 'echo' && args[1] === 'bench-marker') marker?.();
-      else if (!source.includes('lua')) counted++;
+      else if (!source.includes('lua')) {
+        counted++;
+        const name = args[0]?.toLowerCase() ?? '?';
+        const key = name === 'evalsha' ? `evalsha ${args[1]?.slice(0, 8)}` : name;
+        byName.set(key, (byName.get(key) ?? 0) + 1);
+      }
     });
     const marked = () =>
       new Promise<void>((resolveMarked) => {
@@ -323,6 +386,7 @@ if (PARTS.has('commands')) {
     const commandsOf = async (pipeline: string[]) => {
       await marked();
       counted = 0;
+      byName = new Map();
       process.env.SLUICE_REDIS_URL = url;
       try {
         timeRun(chainProject, ['--runner', 'distributed', '--queue', queue, ...pipeline], 'off');
@@ -335,7 +399,13 @@ if (PARTS.has('commands')) {
     try {
       await commandsOf(['--pipeline', 'short']); // warm the bundle cache and the worker
       const short = await commandsOf(['--pipeline', 'short']);
+      const shortByName = byName;
       const long = await commandsOf([]);
+      if (process.env.BENCH_COMMANDS_DETAIL === '1') {
+        const extra = LONG_CHAIN - SHORT_CHAIN;
+        for (const [name, count] of [...byName].sort((a, b) => b[1] - a[1]))
+          console.log(`  ${name}: ${((count - (shortByName.get(name) ?? 0)) / extra).toFixed(2)} per node`);
+      }
       const perNode = (long - short) / (LONG_CHAIN - SHORT_CHAIN);
       record('redis_commands_per_node', Number(perNode.toFixed(1)));
       console.log(

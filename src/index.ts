@@ -198,8 +198,8 @@ export {
   ExchangeValueNotSerializableError,
 } from './runner/distributed/errors.ts';
 export type { Runner, RunOptions, RunState, ProjectReference } from './runner/runner.ts';
-export { runNode } from './runner/run-node.ts';
-export type { NodeRunContext } from './runner/run-node.ts';
+export { RetryHandedBack, runNode } from './runner/run-node.ts';
+export type { NodeResume, NodeRunContext } from './runner/run-node.ts';
 export {
   RunCancelledError,
   MissingInputsError,

@@ -92,8 +92,10 @@ export interface HookSpecs {
   /**
    * Once per node per run, after all its attempts: on success after its last output is saved, on
    * failure after `onNodeError`. `error` is undefined on success; a `PluginHookError` when a plugin
-   * (not the node) failed. `attempts` counts the attempts made, `durationMs` spans all of them.
-   * `worker` says where the node ran (see {@link WorkerName}).
+   * (not the node) failed. `attempts` counts the attempts made, `durationMs` spans all of them
+   * (waits between them included), `attemptDurationMs` is the last attempt's. On the distributed
+   * runner a node's attempts may run in different workers: these count them all. `worker` says
+   * where the node ran (its last attempt; see {@link WorkerName}).
    */
   onNodeEnd(args: {
     node: Node;
@@ -102,6 +104,7 @@ export interface HookSpecs {
     error: Error | undefined;
     attempts: number;
     durationMs: number;
+    attemptDurationMs: number;
     worker: WorkerName;
   }): void;
   /**
@@ -145,7 +148,9 @@ export interface HookSpecs {
   /**
    * An attempt of a node with a retry policy failed and will be retried after `delayMs`.
    * `attempt` is the number of the attempt that failed (1 for the first). `onNodeError` fires only
-   * when the last attempt fails. `worker` says where the node runs (see {@link WorkerName}).
+   * when the last attempt fails. `durationMs`: since the node started (earlier attempts and waits
+   * included); `attemptDurationMs`: the attempt that failed. `worker` says where the node runs (see
+   * {@link WorkerName}).
    */
   onNodeRetry(args: {
     error: Error;
@@ -154,6 +159,8 @@ export interface HookSpecs {
     attempt: number;
     delayMs: number;
     runId: string;
+    durationMs: number;
+    attemptDurationMs: number;
     worker: WorkerName;
   }): void;
   /**
@@ -279,12 +286,22 @@ export const SLUICE_HOOK_SPECS = [
   },
   {
     name: 'onNodeRetry',
-    args: ['error', 'node', 'catalog', 'attempt', 'delayMs', 'runId', 'worker'],
+    args: [
+      'error',
+      'node',
+      'catalog',
+      'attempt',
+      'delayMs',
+      'runId',
+      'durationMs',
+      'attemptDurationMs',
+      'worker',
+    ],
     description: 'An attempt failed and will be retried.',
   },
   {
     name: 'onNodeEnd',
-    args: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs', 'worker'],
+    args: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs', 'attemptDurationMs', 'worker'],
     description: 'Once per node, after its last save or its onNodeError.',
   },
   {

@@ -71,8 +71,8 @@ export { RelayedData, isRelayed } from '../runner/relay.ts';
 export type { RelayedEvent } from '../runner/relay.ts';
 
 // Node outcomes: step outcomes from the node lifecycle hooks, with the node's parameters.
-export { StepTracker } from './step-tracker.ts';
-export type { StepOutcome } from './step-tracker.ts';
+export { endStepOutcome, retryStepOutcome } from './step-outcome.ts';
+export type { StepOutcome } from './step-outcome.ts';
 export { isParameterName, PARAMS_PREFIX, PARAMETERS_DATASET } from '../io/catalog-parameters.ts';
 export {
   TRANSCODING_SEPARATOR,

@@ -76,9 +76,14 @@ export interface RelayedEvent {
   readonly delayMs?: number;
   /** afterDatasetSaved: what the dataset reported about the write (plain numbers and strings). */
   readonly saved?: SaveResult;
-  /** onNodeEnd: attempts made and the time they took, in the worker; dataset hooks: the load or save time. */
+  /**
+   * onNodeEnd: attempts made and the time they took, in the worker (onNodeRetry: so far); dataset
+   * hooks: the load or save time.
+   */
   readonly attempts?: number;
   readonly durationMs?: number;
+  /** onNodeRetry, onNodeEnd: the time of the attempt that just ended. */
+  readonly attemptDurationMs?: number;
   /** onNodeSkipped: the reason the `nodeSkip` plugin gave. */
   readonly reason?: string;
   /** onNodeStart, onNodeSkipped, onNodeRetry, onNodeEnd: where the node ran (`WorkerName`). */
@@ -204,7 +209,7 @@ export function relayPlugin(
     onNodeSkipped: last(({ node, runId, reason, worker }) =>
       send({ hook: 'onNodeSkipped', nodeName: node.name, runId, reason, worker }),
     ),
-    onNodeRetry: last(({ error, node, attempt, delayMs, runId, worker }) =>
+    onNodeRetry: last(({ error, node, attempt, delayMs, runId, durationMs, attemptDurationMs, worker }) =>
       send({
         hook: 'onNodeRetry',
         nodeName: node.name,
@@ -212,16 +217,19 @@ export function relayPlugin(
         attempt,
         delayMs,
         runId,
+        durationMs,
+        attemptDurationMs,
         worker,
       }),
     ),
-    onNodeEnd: last(({ node, runId, error, attempts, durationMs, worker }) =>
+    onNodeEnd: last(({ node, runId, error, attempts, durationMs, attemptDurationMs, worker }) =>
       send({
         hook: 'onNodeEnd',
         nodeName: node.name,
         runId,
         attempts,
         durationMs,
+        attemptDurationMs,
         worker,
         ...(error === undefined ? {} : { error: serializeError(error) }),
       }),
@@ -364,6 +372,8 @@ export class RelayedEventDelivery {
           attempt: event.attempt ?? 1,
           delayMs: event.delayMs ?? 0,
           runId,
+          durationMs: event.durationMs ?? 0,
+          attemptDurationMs: event.attemptDurationMs ?? 0,
           worker,
         });
         break;
@@ -375,6 +385,7 @@ export class RelayedEventDelivery {
           error: event.error === undefined ? undefined : deserializeError(event.error),
           attempts: event.attempts ?? 1,
           durationMs: event.durationMs ?? 0,
+          attemptDurationMs: event.attemptDurationMs ?? 0,
           worker,
         });
         break;

@@ -28,7 +28,7 @@ export interface NodeRunContext {
   readonly runId: string;
   /** Load the node's inputs concurrently, and save its outputs concurrently. */
   readonly isAsync: boolean;
-  /** Cancels the wait between retries. */
+  /** Cancels the wait between retries (and ends a resumed node before its attempt). */
   readonly signal?: AbortSignal | undefined;
   /**
    * Told when a `nodeSkip` plugin kept the node from running (after `onNodeSkipped`), so that the
@@ -41,6 +41,44 @@ export interface NodeRunContext {
    * `runNode`.
    */
   readonly worker?: WorkerName | undefined;
+  /**
+   * Continue a node that an earlier call started (in this process or another): no `nodeSkip`, no
+   * `onNodeStart`; the attempts go on from `resume.attempt`, and `onNodeRetry`/`onNodeEnd` count
+   * attempts and time from the node's first start. The distributed runner's retries.
+   */
+  readonly resume?: NodeResume | undefined;
+  /**
+   * Hand a due retry back instead of waiting for it here: after `onNodeRetry`, `runNode` rejects
+   * with `RetryHandedBack` (no wait, no `onNodeEnd`), and the caller runs the next attempt later
+   * with `resume`, wherever it likes. Runners that keep the node in one process leave it off.
+   */
+  readonly handBackRetries?: boolean | undefined;
+}
+
+/** Where a node already started goes on: what `runNode` needs to continue it as one node. */
+export interface NodeResume {
+  /** The attempt to run now: 2 for the first retry. */
+  readonly attempt: number;
+  /**
+   * When the node started (`onNodeStart`), in epoch milliseconds (`Date.now()`), so that durations
+   * span processes; across machines they are as good as the machines' clocks agree.
+   */
+  readonly startedAtMs: number;
+}
+
+/**
+ * `runNode` with `handBackRetries` stopped at a due retry: `onNodeRetry` fired, and the next
+ * attempt is the caller's to run with `resume` once `delayMs` have passed. Not a failure.
+ */
+export class RetryHandedBack extends Error {
+  constructor(
+    readonly nodeName: string,
+    readonly resume: NodeResume,
+    readonly delayMs: number,
+  ) {
+    super(`Node "${nodeName}" hands attempt ${resume.attempt} back, to run in ${delayMs} ms.`);
+    this.name = 'RetryHandedBack';
+  }
 }
 
 type Values = Record<string, unknown>;
@@ -62,27 +100,40 @@ const NO_INPUTS: Values = Object.freeze({});
  * 6. `onNodeEnd`, once, after the last save or after `onNodeError`.
  *
  * Steps 2-5 are an attempt. When the node's own work fails (a load, its function, a save) and its
- * retry policy allows another attempt, `onNodeRetry` fires and the attempt repeats; after the last
- * one `onNodeError` fires. A failing hook implementation is not the node's failure: it becomes a
- * `PluginHookError`, with no retry and no `onNodeError`. Datasets and hooks that answer
+ * retry policy allows another attempt, `onNodeRetry` fires and the attempt repeats after the
+ * policy's wait (or is handed back to the caller, `handBackRetries`, which continues it with
+ * `resume`); after the last one `onNodeError` fires. A failing hook implementation is not the
+ * node's failure: it becomes a `PluginHookError`, with no retry and no `onNodeError`. Datasets and hooks that answer
  * synchronously are never awaited, so a run of memory datasets and sync hooks costs microseconds
  * per node.
  */
 export async function runNode(node: Node, context: NodeRunContext): Promise<Values> {
-  const { catalog, hooks, runId, isAsync } = context;
+  const { catalog, hooks, runId, isAsync, resume } = context;
   const worker = context.worker ?? MAIN_WORKER;
   // One property read when no plugin implements nodeSkip, as for nodeRetryPolicy below.
-  if (hooks.hook.nodeSkip.active) {
+  if (resume === undefined && hooks.hook.nodeSkip.active) {
     let skip = invokeHook(node, 'nodeSkip', hooks.hook.nodeSkip, { node, catalog, runId });
     if (isPromiseLike(skip)) skip = await skip;
     if (skip !== undefined && skip !== null) return skipNode(node, skip, context, worker);
   }
-  const startedAt = performance.now();
-  if (hooks.hook.onNodeStart.active) {
-    const started = invokeHook(node, 'onNodeStart', hooks.hook.onNodeStart, { node, catalog, runId, worker });
-    if (isPromiseLike(started)) await started;
-  }
+  // Times on this process's clock; a resumed node's start is moved onto it.
+  let startedAt = performance.now();
+  let attemptStartedAt = startedAt;
   let attempts = 0;
+  if (resume === undefined) {
+    if (hooks.hook.onNodeStart.active) {
+      const started = invokeHook(node, 'onNodeStart', hooks.hook.onNodeStart, {
+        node,
+        catalog,
+        runId,
+        worker,
+      });
+      if (isPromiseLike(started)) await started;
+    }
+  } else {
+    startedAt -= Math.max(0, Date.now() - resume.startedAtMs);
+    attempts = resume.attempt - 1;
+  }
   let outcome: Error | undefined;
   let outputs: Values | undefined;
   try {
@@ -93,6 +144,9 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
       if (isPromiseLike(configured)) configured = await configured;
       if (configured !== undefined) policy = configured;
     }
+    // The wait before a resumed attempt happened elsewhere; a cancellation during it ends the node
+    // here, as it would have ended the wait.
+    if (resume !== undefined && context.signal?.aborted) throw new RunCancelledError();
     // One attempt per turn: loads, the function, saves. Written inline (no per-attempt function or
     // result record) because it runs for every node.
     for (;;) {
@@ -141,6 +195,7 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
         if (policy !== undefined && !saving && attempts <= policy.max && mayRetry(policy, error)) {
           const delayMs = retryDelay(policy, attempts);
           if (hooks.hook.onNodeRetry.active) {
+            const now = performance.now();
             const retrying = invokeHook(node, 'onNodeRetry', hooks.hook.onNodeRetry, {
               error,
               node,
@@ -148,11 +203,20 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
               attempt: attempts,
               delayMs,
               runId,
+              durationMs: now - startedAt,
+              attemptDurationMs: now - attemptStartedAt,
               worker,
             });
             if (isPromiseLike(retrying)) await retrying;
           }
+          if (context.handBackRetries === true) {
+            // A cancelled run ends the node here, as the wait would have.
+            if (context.signal?.aborted) throw new RunCancelledError();
+            const startedAtMs = Date.now() - (performance.now() - startedAt);
+            throw new RetryHandedBack(node.name, { attempt: attempts + 1, startedAtMs }, delayMs);
+          }
           if (delayMs > 0) await wait(delayMs, context.signal);
+          attemptStartedAt = performance.now();
           continue;
         }
         if (hooks.hook.onNodeError.active) {
@@ -171,16 +235,20 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
       }
     }
   } catch (thrown) {
+    // Handed back: the node goes on elsewhere, and ends there.
+    if (thrown instanceof RetryHandedBack) throw thrown;
     outcome = asError(thrown);
   }
   if (hooks.hook.onNodeEnd.active) {
+    const now = performance.now();
     const args = {
       node,
       catalog,
       runId,
       error: outcome,
       attempts,
-      durationMs: performance.now() - startedAt,
+      durationMs: now - startedAt,
+      attemptDurationMs: attempts === 0 ? 0 : now - attemptStartedAt,
       worker,
     };
     try {

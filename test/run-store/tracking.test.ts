@@ -271,6 +271,7 @@ test('onNodeSkipped records the node as skipped, with the reason, no attempt and
     attempts: 1,
     durationMs: 2,
     worker: 'host-b:34/slot 2',
+    attemptDurationMs: 2,
   });
   hooks.hook.afterPipelineRun.call({
     runParams,

@@ -6,6 +6,8 @@ import {
   definePlugin,
   node,
   Pipeline,
+  RetryHandedBack,
+  RunCancelledError,
   runNode,
   type RetryPolicy,
 } from '../../src/index.ts';
@@ -209,4 +211,72 @@ test('an aborted signal cancels the wait between attempts', async () => {
     { name: 'RunCancelledError' },
   );
   assert.ok(new Pipeline([waiting]).size === 1);
+});
+
+test('handBackRetries: after onNodeRetry the retry is handed back (no wait, no onNodeEnd); resume continues the same node', async () => {
+  const events: string[] = [];
+  const hooks = createHookManager();
+  hooks.register(
+    definePlugin({
+      name: 'bracket',
+      nodeSkip: () => void events.push('nodeSkip'),
+      onNodeStart: ({ node }) => void events.push(`start:${node.name}`),
+      onNodeRetry: ({ attempt, delayMs, durationMs, attemptDurationMs }) =>
+        void events.push(`retry:${attempt}:${delayMs}:${durationMs >= attemptDurationMs}`),
+      onNodeEnd: ({ attempts, error, durationMs }) =>
+        void events.push(`end:${attempts}:${error?.message}:${durationMs >= 60_000}`),
+    }),
+  );
+  const flaky = node(failing(2), 'x', 'y', { name: 'flaky', retries: { max: 2, delayMs: 3_600_000 } });
+  const catalog = new DataCatalog().feed({ x: 1 });
+  const context = { catalog, hooks, runId: 'r', isAsync: false, handBackRetries: true };
+  const first = await runNode(flaky, context).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  assert.ok(first instanceof RetryHandedBack, String(first));
+  assert.equal(first.delayMs, 3_600_000, "the policy's wait, for the caller to keep");
+  assert.equal(first.resume.attempt, 2);
+  // The node started a minute ago elsewhere: its durations count from then.
+  const resume = { attempt: 2, startedAtMs: Date.now() - 60_000 };
+  const second = await runNode(flaky, { ...context, resume }).catch((error: unknown) => error);
+  assert.ok(second instanceof RetryHandedBack && second.resume.attempt === 3);
+  assert.ok(second.resume.startedAtMs <= resume.startedAtMs + 5, 'the start travels with the node');
+  const outputs = await runNode(flaky, { ...context, resume: second.resume });
+  assert.deepEqual(outputs, { y: 2 });
+  assert.deepEqual(events, [
+    'nodeSkip',
+    'start:flaky',
+    'retry:1:3600000:true',
+    'retry:2:3600000:true',
+    'end:3:undefined:true',
+  ]);
+});
+
+test('a resumed node of a cancelled run ends at once with RunCancelledError, with onNodeEnd', async () => {
+  const ended: string[] = [];
+  const hooks = createHookManager();
+  hooks.register(
+    definePlugin({
+      name: 'bracket',
+      onNodeEnd: ({ attempts, error }) => void ended.push(`${attempts} ${error?.name}`),
+    }),
+  );
+  let calls = 0;
+  const counted = node(() => ++calls, [], 'y', { name: 'counted', retries: { max: 2 } });
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(
+    runNode(counted, {
+      catalog: new DataCatalog(),
+      hooks,
+      runId: 'r',
+      isAsync: false,
+      signal: controller.signal,
+      resume: { attempt: 2, startedAtMs: Date.now() },
+    }),
+    RunCancelledError,
+  );
+  assert.equal(calls, 0);
+  assert.deepEqual(ended, ['1 RunCancelledError']);
 });

@@ -8,7 +8,8 @@ import type {
 import {
   NodeFailuresError,
   PluginHookError,
-  StepTracker,
+  endStepOutcome,
+  retryStepOutcome,
   definePlugin,
   isPromiseLike,
 } from '../../plugin-api/index.ts';
@@ -54,7 +55,6 @@ interface AlertSettings {
 
 /** What the plugin keeps between hooks, in this process. */
 interface AlertsState {
-  readonly tracker: StepTracker;
   /** The project of the last context created. */
   project: ProjectContext | undefined;
   /** The alerters of that project's alerts.yml; undefined before the first context. */
@@ -86,7 +86,6 @@ const NO_SETTINGS: AlertSettings = {
 export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const state: AlertsState = {
-    tracker: new StepTracker(),
     project: undefined,
     service: undefined,
     settings: NO_SETTINGS,
@@ -143,24 +142,20 @@ export function alertsPlugin(options: AlertsOptions = {}): AlertsPlugin {
     beforePipelineRun() {
       state.runStartedAt = performance.now();
     },
-    onNodeStart({ node, runId }) {
-      if (attached(node)) state.tracker.start(node, runId);
+    onNodeRetry(args) {
+      if (!attached(args.node)) return undefined;
+      return safely(() => alertFor('retry', retryStepOutcome(args)));
     },
-    onNodeRetry({ error, node, catalog, attempt, delayMs, runId }) {
-      if (!attached(node)) return undefined;
-      return safely(() =>
-        alertFor('retry', state.tracker.retry(node, error, attempt, delayMs, catalog, runId)),
-      );
-    },
-    onNodeEnd({ node, catalog, runId, error }) {
+    onNodeEnd(args) {
+      const { node, error } = args;
       const service = state.service;
       if (service === undefined || !service.active) return undefined;
       // A plugin's failure is not the node's; the run's pipeline alert reports it.
-      if (error instanceof PluginHookError) return void state.tracker.forget(node);
+      if (error instanceof PluginHookError) return undefined;
       return safely(() => {
         if (error !== undefined && state.settings.pipelineAlert) service.recordNodeFailure(node.name, error);
         if (!attached(node)) return undefined;
-        const outcome = state.tracker.end(node, error, catalog, runId);
+        const outcome = endStepOutcome(args);
         return alertFor(outcome.outcome, outcome);
       });
     },

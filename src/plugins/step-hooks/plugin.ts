@@ -6,7 +6,13 @@ import type {
   StepHook,
   StepHookContext,
 } from '../../plugin-api/index.ts';
-import { PluginHookError, StepTracker, definePlugin, isPromiseLike } from '../../plugin-api/index.ts';
+import {
+  PluginHookError,
+  definePlugin,
+  endStepOutcome,
+  isPromiseLike,
+  retryStepOutcome,
+} from '../../plugin-api/index.ts';
 import type { DescribedStepHooks } from './describe.ts';
 import { describeStepHooks } from './describe.ts';
 import type { StepHookKind } from './hooks-config.ts';
@@ -26,8 +32,6 @@ export const STEP_HOOKS_PLUGIN_NAME = 'sluice:step-hooks';
 export interface StepHooksOptions {
   /** Where a failed step hook's one line goes. Default: stderr. */
   readonly log?: ((line: string) => void) | undefined;
-  /** The clock for durations, in milliseconds. Default `performance.now`. */
-  readonly now?: (() => number) | undefined;
   /**
    * The step hooks a `sluice#<name>` reference names (Sluice's own: `alertOnFailure`,
    * `alertOnSuccess`; the `stepHooksPlugin` of the `sluice` module passes them). Without them,
@@ -60,7 +64,6 @@ interface StepHooksState {
   resolver: ReferenceResolver | undefined;
   /** This run's hooks.yml and per-node plans; a new context starts new ones. */
   plans: NodePlans;
-  readonly tracker: StepTracker;
   readonly failures: StepHookFailure[];
   readonly calls: Record<StepHookKind, number>;
 }
@@ -85,7 +88,6 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       (failure) => record(failure),
       log,
     ),
-    tracker: new StepTracker(options.now),
     failures: [],
     calls: { onSuccess: 0, onFailure: 0, onRetry: 0 },
   };
@@ -138,12 +140,10 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
       await checkHookTargets(state.plans.config, pipeline, registeredPipelines, state.project?.config);
       for (const node of pipeline.nodes) await state.plans.prepare(node);
     },
-    onNodeStart({ node, runId }) {
-      const begin = (plan: NodePlan) => {
-        if (plan.active) state.tracker.start(node, runId);
-      };
+    // Prepares the node's plan (its references imported) before its first attempt.
+    onNodeStart({ node }) {
       const plan = state.plans.planFor(node);
-      return isPromiseLike(plan) ? plan.then(begin) : begin(plan);
+      return isPromiseLike(plan) ? plan.then(() => undefined) : undefined;
     },
     // First, so that hooks.yml's policy wins over other plugins' answers.
     nodeRetryPolicy: {
@@ -153,20 +153,22 @@ export function stepHooksPlugin(options: StepHooksOptions = {}): StepHooksPlugin
         return isPromiseLike(plan) ? plan.then((ready) => ready.retries) : plan.retries;
       },
     },
-    onNodeRetry({ error, node, catalog, attempt, delayMs, runId }) {
-      const plan = state.plans.readyPlan(node);
+    // A node resumed in this process (the distributed runner's retries) had no onNodeStart here:
+    // nodeRetryPolicy, asked before every run of attempts, prepared its plan.
+    onNodeRetry(args) {
+      const plan = state.plans.readyPlan(args.node);
       if (!plan.active) return undefined;
-      return fire('onRetry', state.tracker.retry(node, error, attempt, delayMs, catalog, runId), plan);
+      return fire('onRetry', retryStepOutcome(args), plan);
     },
     // Last, so that every other plugin saw the node end first.
     onNodeEnd: {
       trylast: true,
-      handler({ node, catalog, runId, error }) {
-        const plan = state.plans.readyPlan(node);
+      handler(args) {
+        const plan = state.plans.readyPlan(args.node);
         if (!plan.active) return undefined;
         // A plugin's failure is not the node's: step hooks describe the node's own outcome.
-        if (error instanceof PluginHookError) return void state.tracker.forget(node);
-        const outcome = state.tracker.end(node, error, catalog, runId);
+        if (args.error instanceof PluginHookError) return undefined;
+        const outcome = endStepOutcome(args);
         return fire(outcome.outcome === 'success' ? 'onSuccess' : 'onFailure', outcome, plan);
       },
     },

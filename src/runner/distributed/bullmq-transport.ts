@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { deserialize } from 'node:v8';
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
@@ -215,18 +215,22 @@ export class BullmqCoordinatorTransport implements CoordinatorTransport {
           throw lostRedis(error);
         }
       },
-      withdraw: async (nodeName) => {
+      withdraw: async (nodeName, includeRetries) => {
         const jobId = jobIds.get(nodeName);
-        if (jobId === undefined) return false;
-        const job = await queue.getJob(jobId);
+        if (jobId === undefined) return undefined;
+        const job = (await queue.getJob(jobId)) as Job<NodeJob> | undefined;
         if (job === undefined || !['waiting', 'delayed', 'prioritized'].includes(await job.getState()))
-          return false;
+          return undefined;
+        // A job waiting for its retry belongs to a node that started: it runs on, as a running
+        // node does, unless the run was cancelled.
+        const resume = job.data.resume;
+        if (resume !== undefined && !includeRetries) return undefined;
         try {
           await job.remove();
           out.delete(jobId);
-          return true;
+          return { resume };
         } catch {
-          return false; // a worker took it meanwhile
+          return undefined; // a worker took it meanwhile
         }
       },
       workers: async () => {
@@ -328,6 +332,9 @@ async function liveWorkers(redis: Redis, set: string, queue: string): Promise<Wo
   return { alive: live.length, slots: live.reduce((sum, beat) => sum + (Number(beat) || 1), 0) };
 }
 
+/** How many bytes of the memory datasets it stored a worker keeps, for its later nodes to read. */
+const WORKER_KEPT_BYTES = 32 * 1024 * 1024;
+
 /** How many cancelled runs a worker remembers (a job of one taken after the cancel is refused). */
 const CANCELLED_RUNS_KEPT = 256;
 
@@ -368,6 +375,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
     this.exchange = new RedisExchangeStore(redis, {
       limitBytes: options.exchangeLimitBytes,
       ttlMs: options.runTtlMs,
+      keepWrittenBytes: WORKER_KEPT_BYTES,
     });
   }
 
@@ -395,10 +403,21 @@ export class BullmqWorkerTransport implements WorkerTransport {
     this.#subscriber = subscriber;
     const worker = new Worker<NodeJob>(
       this.queue,
-      async (job: Job<NodeJob>) => {
+      async (job: Job<NodeJob>, token?: string) => {
         const run = this.#serve(job.data);
         const reply = new RedisJobReply(redis, this.exchange, job.data.runId);
-        await handler(job.data, reply, run.cancel.signal, { redelivered: job.stalledCounter > 0 });
+        const handBack = await handler(job.data, reply, run.cancel.signal, {
+          redelivered: job.stalledCounter > 0,
+        });
+        if (handBack === undefined) return;
+        // The retry goes back on the queue, delayed by the policy's wait, and frees this slot.
+        // The attempt to run is written first: a worker lost between the two leaves the job
+        // active, and stall recovery then runs that attempt at once rather than the first again.
+        // BullMQ's own attempts stay 1 (moveToDelayed skips the count): the node's retry policy,
+        // asked where the node runs, decides.
+        await job.updateData({ ...job.data, resume: handBack.resume });
+        await job.moveToDelayed(Date.now() + handBack.delayMs, token);
+        throw new DelayedError();
       },
       {
         connection,

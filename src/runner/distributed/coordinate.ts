@@ -9,13 +9,14 @@ import { deliverRunMessage } from '../../project/build-catalog.ts';
 import type { ProjectReference } from '../../project/project-reference.ts';
 import type { RunResult } from '../../run-types/run-params.ts';
 import { collectFreeOutputs, prepareRun } from '../prepare.ts';
-import { deserializeError, mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
+import { deserializeError, mainProcessPlugins, RelayedEventDelivery, serializeError } from '../relay.ts';
 import type { RunOptions } from '../runner.ts';
 import { asError } from '../../errors.ts';
-import { stopsTheRun } from '../errors.ts';
+import { RunCancelledError, stopsTheRun } from '../errors.ts';
 import { executeNodes } from '../schedule.ts';
 import { DispatchSlots } from './dispatch-slots.ts';
 import { CoordinatorLostError, DistributedRunnerError, NoWorkerError } from './errors.ts';
+import type { NodeResume } from '../run-node.ts';
 import type { CoordinatorTransport, RunChannel, RunMessage, WorkerCapacity } from './transport.ts';
 
 /** How the coordinator waits for workers. */
@@ -33,6 +34,8 @@ interface Pending {
   /** `skipped`: the reason a `nodeSkip` plugin gave, when it skipped the node. */
   readonly resolve: (skipped: string | undefined) => void;
   readonly reject: (error: Error) => void;
+  /** Gives the node's dispatch slot back (once): its job waits for a retry, on no worker. */
+  readonly releaseSlot: () => void;
 }
 
 /**
@@ -42,7 +45,9 @@ interface Pending {
  * worker's `done` or `failed` on the run's channel. Relayed events reach the `process: 'main'`
  * plugins and posted messages reach `onRunMessage` in the order the workers sent them, before the
  * node counts as done. In-memory free outputs come back from the exchange into the coordinator's
- * catalog, so the run result holds them as on other runners.
+ * catalog, so the run result holds them as on other runners. A node whose attempt failed and
+ * whose retry went back on the queue (`retrying`) is still out, but frees its dispatch slot for
+ * the wait, so other nodes run meanwhile; only a cancellation takes such a job back.
  */
 export async function coordinateRun(
   pipeline: Pipeline,
@@ -80,6 +85,9 @@ export async function coordinateRun(
       case 'run-message':
         deliveries = deliveries.then(() => deliverRunMessage(hooks, message.topic, message.message));
         return;
+      case 'retrying':
+        pending.get(message.nodeName)?.releaseSlot();
+        return;
       case 'done':
       case 'failed': {
         const waiting = pending.get(message.nodeName);
@@ -104,13 +112,32 @@ export async function coordinateRun(
   // Nodes whose jobs were taken back, or never enqueued, once the run stopped: they neither ran nor failed.
   const withdrawn = new Set<string>();
   const slots = new DispatchSlots(1);
-  const withdraw = () => {
+  /**
+   * A cancelled node whose job waited for a retry: it had started, so it fails with
+   * `RunCancelledError` (as a node cancelled in its retry's wait on the other runners), and the
+   * `process: 'main'` plugins get its `onNodeEnd`, which no worker will fire.
+   */
+  const cancelRetry = (name: string, waiting: Pending, resume: NodeResume) => {
+    const error = new RunCancelledError('while the node waited for its retry');
+    const ended = delivery?.deliver({
+      hook: 'onNodeEnd',
+      nodeName: name,
+      runId,
+      error: serializeError(error),
+      attempts: resume.attempt - 1,
+      durationMs: Math.max(0, Date.now() - resume.startedAtMs),
+      attemptDurationMs: 0,
+    });
+    deliveries = deliveries.then(() => ended).catch(() => {});
+    void deliveries.then(() => waiting.reject(error));
+  };
+  const withdraw = (cancelled: boolean) => {
     for (const name of slots.close(notStarted)) withdrawn.add(name);
-    void withdrawQueued(channel, pending, withdrawn);
+    void withdrawQueued(channel, pending, withdrawn, cancelled ? cancelRetry : undefined);
   };
   // Cancelled: nothing more starts, and the workers abort the running nodes' signal.
   const onAbort = () => {
-    withdraw();
+    withdraw(true);
     void channel.cancel().catch(() => {});
   };
   let failure: { error: unknown } | undefined;
@@ -131,8 +158,14 @@ export async function coordinateRun(
       state: prepared.state,
       execute: async (node) => {
         await slots.acquire(node.name);
+        let holdsSlot = true;
+        const releaseSlot = () => {
+          if (!holdsSlot) return;
+          holdsSlot = false;
+          slots.release();
+        };
         const done = new Promise<string | undefined>((resolve, reject) =>
-          pending.set(node.name, { resolve, reject }),
+          pending.set(node.name, { resolve, reject, releaseSlot }),
         );
         let skipped: string | undefined;
         try {
@@ -151,10 +184,10 @@ export async function coordinateRun(
           pending.delete(node.name);
           // The run stops here, as on the other runners: nodes still queued must not start.
           if (!withdrawn.has(node.name) && (!options.continueOnFailure || stopsTheRun(asError(error))))
-            withdraw();
+            withdraw(signal?.aborted === true);
           throw error;
         } finally {
-          slots.release();
+          releaseSlot();
         }
         await fetchFreeOutputs(node, freeOutputs, catalog, transport, runId);
         return skipped === undefined ? undefined : 'skipped';
@@ -261,25 +294,31 @@ const notStarted = (name: string) =>
 
 /**
  * When the run stops (a failure, a cancellation): jobs no worker took yet are taken back, and
- * their nodes never start. Jobs already taken run to the end, like running nodes on other runners.
+ * their nodes never start. Jobs already taken run to the end, like running nodes on other runners,
+ * and so do nodes whose job waits for a retry, unless the run was cancelled (`cancelRetry` given):
+ * then their jobs are taken back too, and `cancelRetry` ends them.
  */
 async function withdrawQueued(
   channel: RunChannel,
   pending: Map<string, Pending>,
   withdrawn: Set<string>,
+  cancelRetry: ((name: string, waiting: Pending, resume: NodeResume) => void) | undefined,
 ): Promise<void> {
   for (const [name, waiting] of [...pending]) {
-    let taken = false;
+    let taken;
     try {
-      taken = await channel.withdraw(name);
+      taken = await channel.withdraw(name, cancelRetry !== undefined);
     } catch {
       // The job stays; its node settles like the running ones.
     }
-    if (taken && pending.get(name) === waiting) {
-      pending.delete(name);
-      withdrawn.add(name);
-      waiting.reject(notStarted(name));
+    if (taken === undefined || pending.get(name) !== waiting) continue;
+    pending.delete(name);
+    if (taken.resume !== undefined && cancelRetry !== undefined) {
+      cancelRetry(name, waiting, taken.resume);
+      continue;
     }
+    withdrawn.add(name);
+    waiting.reject(notStarted(name));
   }
 }
 

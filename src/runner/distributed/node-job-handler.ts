@@ -8,14 +8,21 @@ import type { BuiltInPlugins } from '../../project/built-in-plugins.ts';
 import type { OpenedProject } from '../../project/open-project.ts';
 import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
-import { runNode } from '../run-node.ts';
+import { RetryHandedBack, runNode } from '../run-node.ts';
 import { settle } from '../../maybe-promise.ts';
 import { defaultRunParams } from '../../run-types/run-params.ts';
 import { RunCancelledError } from '../errors.ts';
 import { CoordinatorLostError, ProjectMismatchError } from './errors.ts';
 import { ExchangeDataset } from './exchange-dataset.ts';
 import { projectFingerprint } from './fingerprint.ts';
-import type { JobReply, NodeDelivery, NodeJob, NodeJobHandler, RunMessage } from './transport.ts';
+import type {
+  JobReply,
+  NodeDelivery,
+  NodeJob,
+  NodeJobHandler,
+  RetryHandBack,
+  RunMessage,
+} from './transport.ts';
 import { WorkerSlots } from './worker-slots.ts';
 
 /** What a worker runs node jobs with. */
@@ -42,9 +49,13 @@ interface RunCopy {
  * run's memory datasets behind the exchange, and runs the node with `runNode`, so node and dataset
  * hooks fire here. Relayed events and run messages go back on the run's channel, then `done` or
  * `failed`. Whatever goes wrong is the node's failure, reported to the coordinator; it throws only
- * when even that report can't leave (Redis lost). The run's cancellation (`signal`) is the
- * project copy's `context.signal` and the node's `signal` in `runNode` (it stops a retry's wait);
- * a job of a run already cancelled fails with `RunCancelledError` without running.
+ * when even that report can't leave (Redis lost). A failed attempt whose retry is due is handed
+ * back (`runNode`'s `handBackRetries`): `onNodeRetry` fires here, the coordinator hears
+ * `retrying`, and the handler answers the transport with the retry, so that the wait holds no
+ * worker slot and the next attempt (a job with `resume`) runs on whichever worker takes it. The
+ * run's cancellation (`signal`) is the project copy's `context.signal` and the node's `signal` in
+ * `runNode`; a job of a run already cancelled fails with `RunCancelledError` without running (a
+ * resumed one ends in `runNode`, so its `onNodeEnd` fires).
  */
 export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
   const fingerprints = new Map<string, Promise<string>>();
@@ -100,8 +111,10 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
     let message: RunMessage;
     let skipped: string | undefined;
     const slot = slots.take();
+    let handBack: RetryHandBack | undefined;
     try {
-      if (signal.aborted) throw new RunCancelledError('before this worker started the node');
+      if (signal.aborted && job.resume === undefined)
+        throw new RunCancelledError('before this worker started the node');
       const actual = await fingerprintFor(job);
       if (actual !== job.fingerprint)
         throw new ProjectMismatchError(job.nodeName, job.fingerprint, actual, options.projectPath);
@@ -124,17 +137,28 @@ export function nodeJobHandler(options: NodeJobHandlerOptions): NodeJobHandler {
           signal,
           worker: slots.name(slot),
           onSkipped: (_node, reason) => void (skipped = reason),
+          resume: job.resume,
+          handBackRetries: true,
         });
       } finally {
         giveBack(job.runId, copy);
       }
       message = { type: 'done', nodeName: job.nodeName, ...(skipped === undefined ? {} : { skipped }) };
     } catch (error) {
-      message = { type: 'failed', nodeName: job.nodeName, error: serializeError(error) };
+      if (error instanceof RetryHandedBack) {
+        handBack = { resume: error.resume, delayMs: error.delayMs };
+        message = {
+          type: 'retrying',
+          nodeName: job.nodeName,
+          attempt: error.resume.attempt - 1,
+          delayMs: error.delayMs,
+        };
+      } else message = { type: 'failed', nodeName: job.nodeName, error: serializeError(error) };
     } finally {
       slots.give(slot);
     }
     await reply.send(message);
+    return handBack;
   };
 }
 

@@ -9,16 +9,30 @@ export interface RedisExchangeOptions {
   readonly limitBytes: number;
   /** How long a run's values live if nobody removes them (a coordinator that died). */
   readonly ttlMs: number;
+  /**
+   * Keep up to this many bytes of the values this process stored (a worker), most recent first,
+   * so that a later node here reads them without a round trip. 0 (the default) keeps none.
+   */
+  readonly keepWrittenBytes?: number;
 }
 
 /**
  * The exchange on Redis: one string key per memory dataset of a run (`sluice:run:<runId>:data:<name>`)
  * holding its V8-serialised value, plus a set naming them so that `clear` finds them without
  * scanning. Every key expires after `ttlMs`; the coordinator removes them as its run ends.
+ *
+ * A worker also keeps the encoded bytes of the values it stored lately (`keepWrittenBytes`): a
+ * node reading a value this worker's earlier node wrote decodes its own copy, as it would decode
+ * Redis's, without the round trip. Within a run a dataset has one writer, so the copy is Redis's
+ * value; only a node run twice (its first worker thought lost) may leave a different value in
+ * Redis than the first worker kept, and then only if the node gives different results each time.
  */
 export class RedisExchangeStore implements ExchangeStore {
   readonly #redis: Redis;
   readonly #options: RedisExchangeOptions;
+  /** Encoded values this process stored, by key, oldest first. */
+  readonly #kept = new Map<string, Buffer>();
+  #keptBytes = 0;
 
   constructor(redis: Redis, options: RedisExchangeOptions) {
     this.#redis = redis;
@@ -45,16 +59,41 @@ export class RedisExchangeStore implements ExchangeStore {
       .pexpire(index, ttlMs);
   }
 
+  /** Keeps a value this process stored, once its write succeeded (see `keepWrittenBytes`). */
+  keep(runId: string, datasetName: string, bytes: Buffer): void {
+    const limit = this.#options.keepWrittenBytes ?? 0;
+    const key = runKey(runId, 'data', datasetName);
+    this.#forget(key); // an older copy is stale, whether or not this one is kept
+    if (bytes.length > limit) return;
+    this.#kept.set(key, bytes);
+    this.#keptBytes += bytes.length;
+    for (const oldest of this.#kept.keys()) {
+      if (this.#keptBytes <= limit) break;
+      this.#forget(oldest);
+    }
+  }
+
+  #forget(key: string): void {
+    const bytes = this.#kept.get(key);
+    if (bytes === undefined) return;
+    this.#kept.delete(key);
+    this.#keptBytes -= bytes.length;
+  }
+
   async get(runId: string, datasetName: string): Promise<{ found: boolean; value?: unknown }> {
-    const bytes = await this.#redis.getBuffer(runKey(runId, 'data', datasetName));
+    const key = runKey(runId, 'data', datasetName);
+    const bytes = this.#kept.get(key) ?? (await this.#redis.getBuffer(key));
     return bytes === null ? { found: false } : { found: true, value: decodeExchangeValue(bytes) };
   }
 
   async has(runId: string, datasetName: string): Promise<boolean> {
-    return (await this.#redis.exists(runKey(runId, 'data', datasetName))) === 1;
+    const key = runKey(runId, 'data', datasetName);
+    return this.#kept.has(key) || (await this.#redis.exists(key)) === 1;
   }
 
   async clear(runId: string): Promise<void> {
+    for (const key of [...this.#kept.keys()])
+      if (key.startsWith(runKey(runId, 'data', ''))) this.#forget(key);
     const index = runKey(runId, 'datasets');
     const names = await this.#redis.smembers(index);
     await this.#redis.del(index, ...names.map((name) => runKey(runId, 'data', name)));

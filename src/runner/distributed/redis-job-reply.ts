@@ -9,10 +9,23 @@ import type { JobReply, RunMessage } from './transport.ts';
 export const BATCH_FIELD = 'b';
 
 /**
+ * How long relayed events and run messages may wait for the node's last word (`done`, `failed`,
+ * `retrying`) so that they leave with it, in one batch. A node quicker than this costs one
+ * transaction and one stream entry; a longer one's events reach the coordinator this much late.
+ */
+export const RELAY_HOLD_MS = 20;
+
+/** The messages that end a job's turn: they leave at the end of the current turn of the event loop. */
+const isLastWord = (message: RunMessage) =>
+  message.type === 'done' || message.type === 'failed' || message.type === 'retrying';
+
+/**
  * One job's way back to its run on Redis. Messages (relayed hook events, run messages, `done` or
- * `failed`) and exchange writes are queued and leave together once per turn of the event loop: one
- * MULTI holding the exchange writes and a single XADD of the messages as one entry. A no-op node
- * that relays a dozen hook events so costs one write and one round trip instead of a dozen, and a
+ * `failed`) and exchange writes are queued and leave together: one MULTI holding the exchange
+ * writes and a single XADD of the messages as one entry. The last word of a job leaves at the end
+ * of the turn of the event loop it was sent in, with everything queued before it; other messages
+ * and writes wait for it up to `RELAY_HOLD_MS`. A quick no-op node that relays a dozen hook events
+ * so costs one write and one round trip instead of a dozen (and the coordinator one read), and a
  * memory output is written in the same transaction as the `done` that announces it (never after).
  * Batches leave in order on one connection, so the run reads messages in the order they were sent.
  */
@@ -22,7 +35,12 @@ export class RedisJobReply implements JobReply {
   readonly #stream: string;
   #messages: RunMessage[] = [];
   #writes: ((commands: ChainableCommander) => void)[] = [];
+  /** What each write leaves in the store's own copies once it succeeded. */
+  #written: (() => void)[] = [];
   #next: Promise<void> | undefined;
+  /** Lets the pending batch leave. */
+  #release: (() => void) | undefined;
+  #hold: NodeJS.Timeout | undefined;
   /** A batch that failed (Redis lost): later sends fail with it, so `done` never follows a lost write. */
   #failure: Error | undefined;
 
@@ -34,7 +52,8 @@ export class RedisJobReply implements JobReply {
         // Checked now, so that a value too big or not serialisable fails the node in its save.
         const bytes = store.encode(datasetName, nodeName, value);
         this.#writes.push((commands) => store.write(commands, putRunId, datasetName, bytes));
-        void this.#schedule().catch(() => {});
+        this.#written.push(() => store.keep(putRunId, datasetName, bytes));
+        void this.#schedule(false).catch(() => {});
       },
       get: (getRunId, datasetName) => store.get(getRunId, datasetName),
       has: (hasRunId, datasetName) => store.has(hasRunId, datasetName),
@@ -44,15 +63,25 @@ export class RedisJobReply implements JobReply {
 
   send(message: RunMessage): Promise<void> {
     this.#messages.push(message);
-    return this.#schedule();
+    return this.#schedule(isLastWord(message));
   }
 
-  /** The batch that leaves at the end of this turn of the event loop. */
-  #schedule(): Promise<void> {
-    this.#next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      this.#next = undefined;
-      return this.#flush();
-    });
+  /**
+   * The pending batch: it leaves at the end of this turn of the event loop when `soon`, else once
+   * `RELAY_HOLD_MS` passed (or earlier, with a last word).
+   */
+  #schedule(soon: boolean): Promise<void> {
+    if (this.#next === undefined) {
+      this.#next = new Promise<void>((resolve) => (this.#release = resolve)).then(() => {
+        this.#next = undefined;
+        clearTimeout(this.#hold);
+        this.#hold = undefined;
+        return this.#flush();
+      });
+      if (!soon) this.#hold = setTimeout(this.#release!, RELAY_HOLD_MS);
+    }
+    // Releasing twice, or a batch already gone, is harmless: each callback holds its own batch's release.
+    if (soon) setImmediate(this.#release!);
     return this.#next;
   }
 
@@ -60,8 +89,10 @@ export class RedisJobReply implements JobReply {
     if (this.#failure !== undefined) throw this.#failure;
     const messages = this.#messages;
     const writes = this.#writes;
+    const written = this.#written;
     this.#messages = [];
     this.#writes = [];
+    this.#written = [];
     const commands = this.#redis.multi();
     for (const write of writes) write(commands);
     // NOMKSTREAM: a message after the run ended (its stream removed) goes nowhere, never recreating it.
@@ -70,6 +101,7 @@ export class RedisJobReply implements JobReply {
       const results = await commands.exec();
       const failed = results?.find(([error]) => error !== null)?.[0];
       if (failed) throw failed;
+      for (const keep of written) keep();
     } catch (error) {
       this.#failure = error as Error;
       throw error;

@@ -1,6 +1,7 @@
 import type { ProjectReference } from '../../project/project-reference.ts';
 import type { RunParams } from '../../run-types/run-params.ts';
 import type { RelayedEvent, SerializedError } from '../relay.ts';
+import type { NodeResume } from '../run-node.ts';
 import type { ExchangeStore } from './exchange-store.ts';
 
 /** One node of one run, as a job on the queue: names and plain data only. */
@@ -17,6 +18,17 @@ export interface NodeJob {
   readonly relay: boolean;
   /** The run's parameters, for a worker that reports the run's failure when its coordinator is lost. */
   readonly runParams?: RunParams | undefined;
+  /**
+   * Set on a job handed back for a retry: the node started already (its `onNodeStart` fired), and
+   * this delivery runs its attempt `resume.attempt`.
+   */
+  readonly resume?: NodeResume | undefined;
+}
+
+/** A due retry a worker handed back: the job goes back on the queue for `delayMs`, with `resume`. */
+export interface RetryHandBack {
+  readonly resume: NodeResume;
+  readonly delayMs: number;
 }
 
 /**
@@ -26,9 +38,25 @@ export interface NodeJob {
 export type RunMessage =
   | { readonly type: 'event'; readonly event: RelayedEvent }
   | { readonly type: 'run-message'; readonly topic: string; readonly message: unknown }
+  /**
+   * An attempt failed and the node's job went back on the queue for its retry (`onNodeRetry`
+   * fired): the node is neither done nor failed, and holds no worker slot until the retry is due.
+   */
+  | {
+      readonly type: 'retrying';
+      readonly nodeName: string;
+      readonly attempt: number;
+      readonly delayMs: number;
+    }
   /** The node ran (or a `nodeSkip` plugin skipped it, `skipped` being its reason); its in-memory outputs are in the exchange. */
   | { readonly type: 'done'; readonly nodeName: string; readonly skipped?: string }
   | { readonly type: 'failed'; readonly nodeName: string; readonly error: SerializedError };
+
+/** A job taken back from the queue before a worker ran it. */
+export interface WithdrawnJob {
+  /** Set when the job waited for a retry: the node had started. */
+  readonly resume?: NodeResume | undefined;
+}
 
 /** The live workers of a queue. */
 export interface WorkerCapacity {
@@ -41,8 +69,12 @@ export interface WorkerCapacity {
 export interface RunChannel {
   /** Puts a node job on the queue. */
   enqueue(job: NodeJob): Promise<void>;
-  /** Takes back a job no worker has taken yet; false when one already has it (or it is gone). */
-  withdraw(nodeName: string): Promise<boolean>;
+  /**
+   * Takes back a job no worker has taken yet: undefined when one already has it (or it is gone).
+   * A job waiting for a retry (its node started) is taken back only with `includeRetries` (the
+   * run was cancelled); the answer then holds where the node was (`resume`).
+   */
+  withdraw(nodeName: string, includeRetries: boolean): Promise<WithdrawnJob | undefined>;
   /** The workers that answered their heartbeat lately, and how many nodes they run at once in all. */
   workers(): Promise<WorkerCapacity>;
   /** Tells the workers running the run's nodes that it was cancelled (their nodes' `signal` aborts). */
@@ -87,14 +119,16 @@ export interface JobReply {
 
 /**
  * What a worker does with one job. `signal` is the run's cancellation as this worker hears of it:
- * it aborts when the coordinator cancels the run (SIGINT, SIGTERM).
+ * it aborts when the coordinator cancels the run (SIGINT, SIGTERM). It resolves to a
+ * `RetryHandBack` when the node's attempt failed and its retry is due later: the transport puts
+ * the job back on the queue (delayed, with `resume`) instead of completing it.
  */
 export type NodeJobHandler = (
   job: NodeJob,
   reply: JobReply,
   signal: AbortSignal,
   delivery?: NodeDelivery,
-) => Promise<void>;
+) => Promise<RetryHandBack | undefined>;
 
 /** How a job reached this worker. */
 export interface NodeDelivery {

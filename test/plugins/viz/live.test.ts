@@ -250,6 +250,7 @@ test('a node a plugin skipped shows as skipped, with the reason, through the hoo
       attempts: 1,
       durationMs: 5,
       worker: 'main',
+      attemptDurationMs: 5,
     });
     await hooks.hook.onPipelineError.call({ error: failure, runParams, pipeline, catalog });
     const run = (await (await fetch(new URL('api/runs/skip-run', server.url))).json()) as {

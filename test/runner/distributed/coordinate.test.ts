@@ -267,6 +267,81 @@ test('cancellation withdraws the jobs no worker took and fails the run with RunC
   assert.equal(transport.cancels, 1, 'the workers were told, so that running nodes see their signal abort');
 });
 
+test('a node waiting for its retry frees its dispatch slot: an independent node runs meanwhile', async () => {
+  const transport = new InProcessTransport();
+  transport.slots = 1;
+  const pipeline = new Pipeline([
+    node(id, 'seed', 'a_out', { name: 'a' }),
+    node(id, 'seed', 'b_out', { name: 'b' }),
+  ]);
+  const { run } = start(pipeline, transport);
+  assert.deepEqual(await transport.waitForQueued(1), ['a'], 'one slot: one job out');
+  transport.handBack('a', 1);
+  assert.deepEqual(await transport.waitForQueued(2), ['a', 'b'], "b takes the slot a's wait gave up");
+  await transport.complete('b');
+  await transport.complete('a');
+  const result = await run;
+  assert.deepEqual(result.completedNodes, ['b', 'a']);
+  assert.deepEqual(transport.enqueued, ['a', 'b'], 'the retry is the same job, not a new one');
+});
+
+test("a failure leaves a retry's job on the queue (its node runs on), and counts only the failed node", async () => {
+  const transport = new InProcessTransport();
+  const pipeline = new Pipeline([
+    node(id, 'seed', 'a_out', { name: 'a' }),
+    node(id, 'seed', 'b_out', { name: 'b' }),
+  ]);
+  const { outcome, state } = start(pipeline, transport);
+  await transport.waitForQueued(2);
+  transport.handBack('a', 1);
+  transport.fail('b', 'b broke');
+  // Let the coordinator withdraw what it would; a started, so its retry's job stays.
+  for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(
+    transport.queued.map((job) => `${job.nodeName}#${job.resume?.attempt}`),
+    ['a#2'],
+  );
+  await transport.complete('a');
+  const error = (await outcome) as Error;
+  assert.equal(error.message, 'b broke');
+  assert.deepEqual(state.completed, ['a']);
+  assert.deepEqual(
+    state.failed.map((failure) => failure.nodeName),
+    ['b'],
+  );
+});
+
+test("cancellation takes a retry's job back: its node fails with RunCancelledError, and process:'main' plugins get its onNodeEnd", async () => {
+  const ended: string[] = [];
+  const hooks = createHookManager();
+  hooks.register(
+    definePlugin({
+      name: 'watcher',
+      process: 'main',
+      onNodeEnd: ({ node, error, attempts }) => void ended.push(`${node.name} ${error?.name} ${attempts}`),
+    }),
+  );
+  const transport = new InProcessTransport();
+  const controller = new AbortController();
+  const { outcome, state } = start(new Pipeline([node(id, 'seed', 'a_out', { name: 'a' })]), transport, {
+    hooks,
+    signal: controller.signal,
+  });
+  await transport.waitForQueued(1);
+  transport.handBack('a', 2);
+  await transport.waitForQueued(1);
+  controller.abort('SIGINT');
+  const error = await outcome;
+  assert.ok(error instanceof RunCancelledError, String(error));
+  assert.equal(transport.queued.length, 0, "the retry's job was taken back");
+  assert.deepEqual(ended, ['a RunCancelledError 2'], 'the bracket of its relayed onNodeStart closes');
+  assert.deepEqual(
+    state.failed.map((failure) => failure.nodeName),
+    ['a'],
+    'it had started: a failure, not a node that never ran',
+  );
+});
+
 test('a run a worker already reported lost ends with CoordinatorLostError marked as reported, whatever its nodes did', async () => {
   const transport = new InProcessTransport();
   transport.reportedBy = 'worker-7';

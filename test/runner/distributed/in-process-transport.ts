@@ -62,11 +62,13 @@ export class InProcessTransport implements CoordinatorTransport {
         this.enqueued.push(job.nodeName);
         for (const wake of this.#waiters.splice(0)) wake();
       },
-      withdraw: async (nodeName) => {
+      withdraw: async (nodeName, includeRetries) => {
         const index = this.queued.findIndex((job) => job.nodeName === nodeName);
-        if (index < 0) return false;
+        if (index < 0) return undefined;
+        const { resume } = this.queued[index]!;
+        if (resume !== undefined && !includeRetries) return undefined;
         this.queued.splice(index, 1);
-        return true;
+        return { resume };
       },
       workers: async () => ({ alive: this.workers, slots: this.workers === 0 ? 0 : this.slots }),
       cancel: async () => {
@@ -93,6 +95,17 @@ export class InProcessTransport implements CoordinatorTransport {
     for (const [name, value] of Object.entries(outputs))
       await this.exchange.put(job.runId, name, nodeName, value);
     this.send({ type: 'done', nodeName });
+  }
+
+  /**
+   * Hands a queued job's failed attempt back for a retry, as a worker would: `retrying`, and the
+   * job back on the queue carrying where the node was.
+   */
+  handBack(nodeName: string, attempt: number, startedAtMs = Date.now()): void {
+    const job = this.#take(nodeName);
+    this.send({ type: 'retrying', nodeName, attempt, delayMs: 60_000 });
+    this.queued.push({ ...job, resume: { attempt: attempt + 1, startedAtMs } });
+    for (const wake of this.#waiters.splice(0)) wake();
   }
 
   fail(nodeName: string, message: string): void {

@@ -90,3 +90,33 @@ test('a value over the limit or not serialisable is refused before it reaches Re
   });
   assert.equal(await exchange.has(run, 'blob'), false);
 });
+
+test('a worker reads the values it stored from its own copies, each reader decoding its own, within the byte limit', async (t) => {
+  if (!(await serviceOrSkip(t, 'Redis', '127.0.0.1', 6379))) return;
+  redis ??= new Redis('redis://127.0.0.1:6379');
+  const exchange = new RedisExchangeStore(redis, {
+    limitBytes: 1024 * 1024,
+    ttlMs: 60_000,
+    keepWrittenBytes: 64,
+  });
+  const run = runId();
+  const small = exchange.encode('small', 'a', [1, 2]);
+  const large = exchange.encode('large', 'a', 'x'.repeat(100));
+  for (const [name, bytes] of [
+    ['small', small],
+    ['large', large],
+  ] as const) {
+    await exchange.write(redis.multi(), run, name, bytes).exec();
+    exchange.keep(run, name, bytes);
+  }
+  // Redis no longer has them: what is still found comes from this process's copies.
+  await redis.del(`sluice:run:${run}:data:small`, `sluice:run:${run}:data:large`);
+  const first = await exchange.get(run, 'small');
+  const second = await exchange.get(run, 'small');
+  assert.deepEqual(first, { found: true, value: [1, 2] });
+  assert.notEqual(first.value, second.value, 'every reader gets its own copy, as from Redis');
+  assert.deepEqual(await exchange.get(run, 'large'), { found: false }, 'over the byte limit: not kept');
+  assert.equal(await exchange.has(run, 'small'), true);
+  await exchange.clear(run);
+  assert.deepEqual(await exchange.get(run, 'small'), { found: false }, 'clear forgets the copies too');
+});
