@@ -71,11 +71,11 @@ export class HeldValues {
     return best;
   }
 
-  /** Throws if one of `names` was lost with a dead worker thread. */
-  assertNotLost(nodeName: string, names: readonly string[]): void {
+  /** Throws if one of `names` was lost with a dead worker thread (and the main thread has no copy). */
+  assertNotLost(nodeName: string, names: readonly string[], catalog: DataCatalog): void {
     for (const name of names) {
       const thread = this.#lost.get(name);
-      if (thread === undefined) continue;
+      if (thread === undefined || catalog.get(name).exists() === true) continue;
       throw new ParallelRunnerError(
         `Node "${nodeName}" can't run: its input "${name}" was kept by worker thread ${thread}, which died.`,
         {

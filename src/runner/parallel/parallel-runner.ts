@@ -219,7 +219,7 @@ export class ParallelRunner implements Runner {
             const memoryInputs = node.inputs.filter(
               (name) => catalog.isEphemeral(name) && !isParameterName(name),
             );
-            held.assertNotLost(node.name, memoryInputs);
+            held.assertNotLost(node.name, memoryInputs, catalog);
             const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
             const mainReason = !this.mainThread
               ? undefined
@@ -294,12 +294,18 @@ async function runOnPool(
   places: Places,
   node: Node,
   memoryInputs: readonly string[],
-  remote: readonly string[],
+  remoteAtFirst: readonly string[],
   keep: readonly string[],
   signal: AbortSignal | undefined,
 ): Promise<{ worker: WorkerHandle; result: NodeResult }> {
   const { held, catalog, pool, trace } = places;
+  let remote = remoteAtFirst;
   for (let attempt = 1; ; attempt++) {
+    if (attempt > 1) {
+      // The thread handed the node died: values it kept may be gone with it.
+      held.assertNotLost(node.name, memoryInputs, catalog);
+      remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
+    }
     // Large values only workers keep bind the node to their worker; small ones (the main thread
     // has a copy too) only make it preferred.
     const bound = held.bestHolder(remote);

@@ -41,6 +41,8 @@ interface Assignment {
  */
 export class WorkerHandle {
   readonly #worker: Worker;
+  /** Kept: `Worker.threadId` reads -1 once the thread has exited. */
+  readonly #threadId: number;
   readonly #delivery: DeliveryTarget;
   readonly #fetches = new Map<number, Fetch>();
   #nextFetch = 0;
@@ -56,6 +58,7 @@ export class WorkerHandle {
 
   private constructor(worker: Worker, delivery: DeliveryTarget, hooks: SluiceHookManager) {
     this.#worker = worker;
+    this.#threadId = worker.threadId;
     this.#delivery = delivery;
     this.#hooks = hooks;
     this.#exit = new Promise((resolve) => worker.once('exit', () => resolve()));
@@ -63,7 +66,7 @@ export class WorkerHandle {
 
   /** The worker thread's `threadId`, as `node:worker_threads` reports it inside the thread. */
   get threadId(): number {
-    return this.#worker.threadId;
+    return this.#threadId;
   }
 
   /** The thread is still running (it may be busy). */
