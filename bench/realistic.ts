@@ -90,6 +90,8 @@ const RSS_PRELOAD = join(TEMPLATES, 'shared', 'rss.mjs');
 interface Timed {
   ms: number;
   rssMb: number;
+  /** CPU time of the whole process (every thread), user + system. */
+  cpuMs: number;
 }
 
 function timeProcess(project: string, variant: Variant, env: Record<string, string> = {}): Timed {
@@ -110,7 +112,12 @@ function timeProcess(project: string, variant: Variant, env: Record<string, stri
       `${variant} run of ${project} failed (${result.status}):\n${result.stderr}${result.stdout}`,
     );
   const rss = /SLUICE_BENCH_MAXRSS=(\d+)/.exec(result.stderr);
-  return { ms, rssMb: rss === null ? Number.NaN : Number(rss[1]) / 1024 };
+  const cpu = /SLUICE_BENCH_CPU=(\d+)/.exec(result.stderr);
+  return {
+    ms,
+    rssMb: rss === null ? Number.NaN : Number(rss[1]) / 1024,
+    cpuMs: cpu === null ? Number.NaN : Number(cpu[1]) / 1000,
+  };
 }
 
 // ----------------------------------------------------------------- 1. the three pipelines
@@ -129,6 +136,7 @@ for (const name of PIPELINES) {
   timeProcess(project, 'sequential'); // compiles the project into .sluice/cache once, warms the page cache
   const best = Object.fromEntries(VARIANTS.map((variant) => [variant, Infinity])) as Record<Variant, number>;
   const rssMb = Object.fromEntries(VARIANTS.map((variant) => [variant, 0])) as Record<Variant, number>;
+  const cpuMs = Object.fromEntries(VARIANTS.map((variant) => [variant, Infinity])) as Record<Variant, number>;
   for (let round = 0; round < REPEATS; round++) {
     // Alternate the order so that no variant always runs first (or last) on a drifting machine.
     const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
@@ -136,6 +144,7 @@ for (const name of PIPELINES) {
       const timed = timeProcess(project, variant);
       best[variant] = Math.min(best[variant], timed.ms);
       rssMb[variant] = Math.max(rssMb[variant], timed.rssMb);
+      cpuMs[variant] = Math.min(cpuMs[variant], timed.cpuMs);
     }
   }
   const timingsFile = join(project, '.timings.json');
@@ -147,6 +156,10 @@ for (const name of PIPELINES) {
   log(
     `${name.padEnd(13)} sequential ${fmt(best.sequential)}  async ${fmt(best.async)}  parallel ${fmt(best.parallel)}  floor ${fmt(best.floor)} ms` +
       `  | seq/floor ${(best.sequential / best.floor).toFixed(2)}x  parallel/seq ${(best.parallel / best.sequential).toFixed(2)}x`,
+  );
+  // CPU time moves far less than wall time on a shared machine: what each runner costs in work.
+  log(
+    `${''.padEnd(13)} CPU ms (all threads, least of ${REPEATS}): sequential ${fmt(cpuMs.sequential)}  async ${fmt(cpuMs.async)}  parallel ${fmt(cpuMs.parallel)}  floor ${fmt(cpuMs.floor)}  | parallel/seq ${(cpuMs.parallel / cpuMs.sequential).toFixed(2)}x`,
   );
   log(
     `${''.padEnd(13)} peak RSS MB: sequential ${fmt(rssMb.sequential)}  async ${fmt(rssMb.async)}  parallel ${fmt(rssMb.parallel)}  floor ${fmt(rssMb.floor)}`,

@@ -185,6 +185,7 @@ export { AsyncRunner } from './runner/async-runner.ts';
 export type { AsyncRunnerOptions } from './runner/async-runner.ts';
 export { ParallelRunner, ParallelRunnerError } from './runner/parallel/parallel-runner.ts';
 export type { ParallelRunnerOptions } from './runner/parallel/parallel-runner.ts';
+export type { NodePlacementReason, ParallelTraceEvent } from './runner/parallel/trace.ts';
 export { DistributedRunner } from './runner/distributed/distributed-runner.ts';
 export type { DistributedRunnerOptions } from './runner/distributed/distributed-runner.ts';
 export {
@@ -197,7 +198,7 @@ export {
   ExchangeValueTooLargeError,
   ExchangeValueNotSerializableError,
 } from './runner/distributed/errors.ts';
-export type { Runner, RunOptions, RunState, ProjectReference } from './runner/runner.ts';
+export type { Runner, RunOptions, RunState, RunWarmUp, ProjectReference } from './runner/runner.ts';
 export { RetryHandedBack, runNode } from './runner/run-node.ts';
 export type { NodeResume, NodeRunContext } from './runner/run-node.ts';
 export {

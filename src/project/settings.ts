@@ -44,6 +44,8 @@ export interface RunnerSettings {
   distributed?: DistributedSettings;
   /** Worker threads for the parallel runner. Default: one per core. */
   maxWorkers?: number;
+  /** The parallel runner runs ready nodes in the main thread while its workers start. Default false. */
+  startInMainThread?: boolean;
   /** Nodes in flight at once for the async runner. Default 8. */
   concurrency?: number;
 }

@@ -1,6 +1,6 @@
 export { runNode } from './run-node.ts';
 export type { NodeRunContext } from './run-node.ts';
-export type { Runner, RunOptions, RunState } from './runner.ts';
+export type { Runner, RunOptions, RunState, RunWarmUp } from './runner.ts';
 export { newRunState } from './runner.ts';
 export { SequentialRunner } from './sequential-runner.ts';
 export { AsyncRunner } from './async-runner.ts';
@@ -19,6 +19,7 @@ export { resumeFromNodes, resumeCommand } from './resume.ts';
 export { nodesWithMissingOutputs } from './missing-outputs.ts';
 export { ParallelRunner, ParallelRunnerError } from './parallel/parallel-runner.ts';
 export type { ParallelRunnerOptions } from './parallel/parallel-runner.ts';
+export type { NodePlacementReason, ParallelTraceEvent } from './parallel/trace.ts';
 export type { ProjectReference } from './runner.ts';
 export { RelayedData, isRelayed } from './relay.ts';
 export type { RelayedEvent } from './relay.ts';

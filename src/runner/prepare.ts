@@ -25,6 +25,8 @@ export async function prepareRun(
   pipeline: Pipeline,
   catalog: DataCatalog,
   options: RunOptions,
+  /** Told each dataset released (the parallel runner frees copies its workers keep). */
+  onRelease?: (name: string) => void,
 ): Promise<PreparedRun> {
   const missing = findMissingInputs(pipeline, catalog);
   if (missing.length > 0) throw new MissingInputsError(missing);
@@ -41,7 +43,7 @@ export async function prepareRun(
     }
     toRun = nodes.length === pipeline.size ? pipeline : new Pipeline(nodes);
   }
-  return { pipeline: toRun, state, release: datasetReleaser(toRun, catalog) };
+  return { pipeline: toRun, state, release: datasetReleaser(toRun, catalog, onRelease) };
 }
 
 /**
@@ -49,7 +51,11 @@ export async function prepareRun(
  * free input of the pipeline, and an output nobody reads is released unless it is a free output.
  * Releasing frees a memory dataset's data; persisted datasets drop their caches.
  */
-function datasetReleaser(pipeline: Pipeline, catalog: DataCatalog): (node: Node) => void | Promise<void> {
+function datasetReleaser(
+  pipeline: Pipeline,
+  catalog: DataCatalog,
+  onRelease: ((name: string) => void) | undefined,
+): (node: Node) => void | Promise<void> {
   const remainingLoads = new Map<string, number>();
   for (const node of pipeline.nodes)
     for (const input of node.inputs) remainingLoads.set(input, (remainingLoads.get(input) ?? 0) + 1);
@@ -58,6 +64,7 @@ function datasetReleaser(pipeline: Pipeline, catalog: DataCatalog): (node: Node)
   return (node) => {
     const pending: Promise<unknown>[] = [];
     const release = (name: string) => {
+      onRelease?.(name);
       const released = catalog.get(name).release();
       if (isPromiseLike(released)) pending.push(Promise.resolve(released));
     };

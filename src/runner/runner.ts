@@ -62,10 +62,22 @@ export interface RunOptions {
 export interface Runner {
   /** `sequential`, `parallel`, `async`, or a custom runner's name; recorded in runParams. */
   readonly name: string;
+  /**
+   * Called by the session before it builds the catalog, with the options `run` will get (less
+   * `state` and `signal`), so that a runner can start slow things meanwhile (the parallel runner
+   * starts its worker threads). The session disposes the warm-up once the run is over, or if it
+   * never starts; `run` takes over what it can use.
+   */
+  warmUp?(hooks: SluiceHookManager, options: RunOptions): RunWarmUp | undefined;
   run(
     pipeline: Pipeline,
     catalog: DataCatalog,
     hooks: SluiceHookManager,
     options: RunOptions,
   ): Promise<RunResult>;
+}
+
+/** What `Runner.warmUp` started: disposing it stops whatever `run` did not take over. */
+export interface RunWarmUp {
+  dispose(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { AsyncRunner } from '../runner/async-runner.ts';
 import { DistributedRunner } from '../runner/distributed/distributed-runner.ts';
 import { ParallelRunner } from '../runner/parallel/parallel-runner.ts';
 import { resumeFromNodes } from '../runner/resume.ts';
-import type { Runner, RunState } from '../runner/runner.ts';
+import type { ProjectReference, Runner, RunState } from '../runner/runner.ts';
 import { newRunState } from '../runner/runner.ts';
 import { SequentialRunner } from '../runner/sequential-runner.ts';
 import type { ProjectContext } from '../run-types/project-context.ts';
@@ -176,6 +176,36 @@ export class Session {
     const loadVersions = options.loadVersions ?? {};
     const runner = this.#runner(options.runner);
     const pipelineName = options.pipelineName ?? DEFAULT_PIPELINE;
+    const project: ProjectReference = {
+      projectPath: this.projectPath,
+      env: this.env,
+      confSource: this.confSource,
+      runtimeParams: this.runtimeParams,
+      pipelineName,
+      loadVersions,
+      ...(this.#incremental === undefined ? {} : { incremental: this.#incremental }),
+      builtInPlugins: DEFAULT_PLUGINS_MODULE,
+    };
+    // Worker threads (the parallel runner) load the project while the catalog is built here.
+    const warmUp = runner.warmUp?.(this.hooks, {
+      runId: this.runId,
+      isAsync: options.isAsync ?? false,
+      project,
+    });
+    try {
+      return await this.#run(options, runner, project, loadVersions, pipelineName);
+    } finally {
+      await warmUp?.dispose();
+    }
+  }
+
+  async #run(
+    options: SessionRunOptions,
+    runner: Runner,
+    project: ProjectReference,
+    loadVersions: Readonly<Record<string, string>>,
+    pipelineName: string,
+  ): Promise<RunResult> {
     const { catalog } = await this.createCatalog(loadVersions, pipelineName, options.signal);
     const registered = await this.settings.pipeline(pipelineName);
     const pipeline = filterPipeline(registered, pipelineName, options);
@@ -232,16 +262,7 @@ export class Session {
         options: {
           state,
           ...(options.signal === undefined ? {} : { signal: options.signal }),
-          project: {
-            projectPath: this.projectPath,
-            env: this.env,
-            confSource: this.confSource,
-            runtimeParams: this.runtimeParams,
-            pipelineName: runParams.pipelineName,
-            loadVersions,
-            ...(this.#incremental === undefined ? {} : { incremental: this.#incremental }),
-            builtInPlugins: DEFAULT_PLUGINS_MODULE,
-          },
+          project,
         },
       });
       this.#report = {
@@ -302,9 +323,12 @@ export class Session {
           runnerSettings.concurrency === undefined ? {} : { concurrency: runnerSettings.concurrency },
         );
       case 'parallel':
-        return new ParallelRunner(
-          runnerSettings.maxWorkers === undefined ? {} : { maxWorkers: runnerSettings.maxWorkers },
-        );
+        return new ParallelRunner({
+          ...(runnerSettings.maxWorkers === undefined ? {} : { maxWorkers: runnerSettings.maxWorkers }),
+          ...(runnerSettings.startInMainThread === undefined
+            ? {}
+            : { startInMainThread: runnerSettings.startInMainThread }),
+        });
       case 'distributed':
         return new DistributedRunner(runnerSettings.distributed ?? {});
       default:

@@ -165,4 +165,23 @@ describe('a worker thread that dies mid-node', () => {
       assert.equal(lines.at(-1)?.hook, 'afterPipelineRun');
     }
   });
+
+  test('a large value kept by a thread that died is lost: its reader fails with ParallelRunnerError naming it', async () => {
+    const { error, session } = await runFaults({
+      maxWorkers: 1,
+      continueOnFailure: true,
+      pipelineName: 'lost-value',
+    });
+    assert.ok(error instanceof NodeFailuresError, `got ${String(error)}`);
+    assert.deepEqual(session.report?.state.completed, ['make_large']);
+    const [crashed, lost] = error.failures;
+    assert.equal(crashed?.nodeName, 'a_crash');
+    assert.equal(crashed?.error.message, 'A worker thread exited (code 3) while running node "a_crash".');
+    assert.equal(lost?.nodeName, 'count_large');
+    assert.ok(lost?.error instanceof ParallelRunnerError);
+    assert.match(
+      lost.error.message,
+      /^Node "count_large" can't run: its input "large" was kept by worker thread \d+, which died\.$/,
+    );
+  });
 });

@@ -1,40 +1,152 @@
 /**
- * The parallel runner runs a node in the main thread when its memory inputs are large (20k rows
- * here), so that they are not copied to a worker, and everything else on workers; the results are
- * the same either way. `mainThread: false` sends every node to a worker.
+ * Where the parallel runner puts nodes and which memory values cross threads, checked through its
+ * trace events (`onTrace`), never timings, on the `placement` fixture: `produce` makes 20k rows
+ * (large) and 5 (small); `count_rows` and `also_rows` read the 20k, `count_small` the 5.
+ *
+ * - While no worker has loaded the project, the main thread runs ready nodes itself; a node whose
+ *   large inputs the main thread holds then stays there (no copy to a worker).
+ * - A large value a worker produced stays in that worker, and its readers go there (affinity): it
+ *   never crosses threads. A small one is also copied to the main thread, once.
+ * - `mainThread: false` sends every node to a worker; the results are the same every way.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { ParallelTraceEvent } from '../../src/index.ts';
 import { ParallelRunner, Session } from '../../src/index.ts';
+import { withEnv } from '../session/support.ts';
 
 const PLACEMENT = fileURLToPath(new URL('../fixtures/projects/placement/', import.meta.url));
 
-async function run(mainThread: boolean) {
-  const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
-  const result = await session.run({ runner: new ParallelRunner({ maxWorkers: 1, mainThread }) });
-  return result.outputs as {
-    produced_in: number;
-    rows_summary: { sum: number; thread: number };
-    small_summary: { count: number; thread: number };
+interface Outputs {
+  produced_in: number;
+  rows_summary: { sum: number; thread: number };
+  both_summary: { count: number; thread: number };
+  small_summary: { count: number; thread: number };
+}
+
+async function run(options: {
+  maxWorkers: number;
+  mainThread: boolean;
+  gated: boolean;
+  startInMainThread?: boolean;
+}) {
+  const events: ParallelTraceEvent[] = [];
+  const gate = join(mkdtempSync(join(tmpdir(), 'sluice-gate-')), 'open');
+  const outputs = await withEnv(options.gated ? { SLUICE_PLACEMENT_GATE: gate } : {}, async () => {
+    const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
+    const runner = new ParallelRunner({
+      maxWorkers: options.maxWorkers,
+      mainThread: options.mainThread,
+      startInMainThread: options.startInMainThread ?? false,
+      onTrace: (event) => events.push(event),
+    });
+    return (await session.run({ runner })).outputs as unknown as Outputs;
+  });
+  const placed = (name: string) => {
+    const found = events.filter((event) => event.type === 'node' && event.node === name);
+    assert.equal(found.length, 1, `${name} placed once`);
+    return found[0] as Extract<ParallelTraceEvent, { type: 'node' }>;
   };
+  const copies = (dataset: string) =>
+    events.filter(
+      (event): event is Extract<ParallelTraceEvent, { type: 'copy' }> =>
+        event.type === 'copy' && event.dataset === dataset,
+    );
+  return { outputs, events, placed, copies };
 }
 
 const EXPECTED_SUM = Array.from({ length: 20_000 }, (_, id) => id % 7).reduce((a, b) => a + b, 0);
 
-test('a node with large memory inputs runs in the main thread, the others on workers', async () => {
-  const outputs = await run(true);
-  assert.notEqual(outputs.produced_in, 0, 'produce has no memory inputs: a worker');
-  assert.equal(outputs.rows_summary.thread, 0, 'count_rows reads 20k rows: the main thread');
-  assert.notEqual(outputs.small_summary.thread, 0, 'count_small reads 5 rows: a worker');
+function assertResults(outputs: Outputs): void {
   assert.equal(outputs.rows_summary.sum, EXPECTED_SUM);
+  assert.equal(outputs.both_summary.count, 20_005);
   assert.equal(outputs.small_summary.count, 5);
+}
+
+test('startInMainThread: while the workers load the project the main thread runs ready nodes, and keeps large values it made', async () => {
+  const { outputs, events, placed, copies } = await run({
+    maxWorkers: 2,
+    mainThread: true,
+    startInMainThread: true,
+    gated: true,
+  });
+  assert.deepEqual(
+    events[0],
+    { type: 'pool', startedIn: 'warm-up', workers: 2 },
+    'the session warmed the workers up',
+  );
+  assert.deepEqual(placed('produce'), {
+    type: 'node',
+    node: 'produce',
+    thread: 0,
+    reason: 'workers-starting',
+  });
+  // The gate opens inside produce: no worker can have been ready before it was placed.
+  const producedAt = events.indexOf(placed('produce'));
+  const readyAt = events.findIndex((event) => event.type === 'worker-ready');
+  assert.ok(readyAt === -1 || readyAt > producedAt, 'no worker was ready before produce was placed');
+  assert.equal(outputs.produced_in, 0);
+  for (const name of ['count_rows', 'also_rows'])
+    assert.deepEqual(placed(name), { type: 'node', node: name, thread: 0, reason: 'large-inputs' });
+  assert.equal(outputs.rows_summary.thread, 0);
+  assert.equal(outputs.both_summary.thread, 0);
+  assert.deepEqual(copies('rows'), [], 'the 20k rows never left the main thread');
+  // count_small runs in the main thread only if still no worker was ready when it was placed.
+  const small = placed('count_small');
+  assert.equal(outputs.small_summary.thread, small.thread);
+  if (small.thread === 0) assert.equal(small.reason, 'workers-starting');
+  assert.deepEqual(
+    copies('small').map((copy) => [copy.from, copy.to]),
+    small.thread === 0 ? [] : [[0, small.thread]],
+  );
+  assertResults(outputs);
+});
+
+test('a large value stays in the worker that made it, and its readers run there (affinity)', async () => {
+  const { outputs, placed, copies } = await run({ maxWorkers: 2, mainThread: false, gated: false });
+  const producer = placed('produce').thread;
+  assert.notEqual(producer, 0);
+  for (const name of ['count_rows', 'also_rows'])
+    assert.deepEqual(placed(name), { type: 'node', node: name, thread: producer, reason: 'affinity' });
+  assert.equal(outputs.rows_summary.thread, producer);
+  assert.equal(outputs.both_summary.thread, producer);
+  assert.deepEqual(copies('rows'), [], 'the 20k rows never crossed threads');
+  // The 5 rows go to the main thread once, as the worker finishes; from there to count_small if it
+  // ran on the other worker.
+  const small = placed('count_small');
+  assert.deepEqual(
+    copies('small').map((copy) => [copy.from, copy.to, copy.elements]),
+    [[producer, 0, 5], ...(small.thread === producer ? [] : [[0, small.thread, 5]])],
+  );
+  assert.equal(small.reason, small.thread === producer ? 'affinity' : 'any');
+  // Free outputs come back to the main thread, each once.
+  for (const name of ['rows_summary', 'both_summary', 'small_summary', 'produced_in'])
+    assert.equal(copies(name).length, 1, name);
+  assertResults(outputs);
 });
 
 test('mainThread: false runs every node on a worker, with the same results', async () => {
-  const outputs = await run(false);
+  const { outputs, events } = await run({ maxWorkers: 1, mainThread: false, gated: false });
+  const threads = events.flatMap((event) => (event.type === 'node' ? [event.thread] : []));
+  assert.equal(threads.length, 4);
+  assert.ok(threads.every((thread) => thread !== 0));
   assert.notEqual(outputs.rows_summary.thread, 0);
   assert.notEqual(outputs.small_summary.thread, 0);
-  assert.equal(outputs.rows_summary.sum, EXPECTED_SUM);
-  assert.equal(outputs.small_summary.count, 5);
+  assertResults(outputs);
+});
+
+test('a runner without warmUp starts its workers in run', async () => {
+  const { events } = await withEnv({}, async () => {
+    const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
+    const events: ParallelTraceEvent[] = [];
+    const runner = new ParallelRunner({ maxWorkers: 1, onTrace: (event) => events.push(event) });
+    // A stand-in runner without warmUp: the session can't start the workers early.
+    await session.run({ runner: { name: 'parallel', run: runner.run.bind(runner) } });
+    return { events };
+  });
+  assert.deepEqual(events[0], { type: 'pool', startedIn: 'run', workers: 1 });
 });

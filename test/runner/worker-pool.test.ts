@@ -189,3 +189,63 @@ test('open fails with the start-up error when a thread dies while loading the pr
     });
   });
 });
+
+test('begin returns before the threads are ready; acquire waits for the first one, opened for all', async () => {
+  const { start, started } = starter();
+  const pool = WorkerPool.begin(2, start);
+  try {
+    assert.equal(pool.alive, 0, 'nothing is ready yet when begin returns');
+    assert.equal(pool.starting, 2);
+    const first = await pool.acquire();
+    assert.ok(first.alive);
+    await pool.opened;
+    assert.equal(pool.alive, 2);
+    assert.equal(pool.starting, 0);
+    assert.equal(started.length, 2);
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+});
+
+test('acquire(preferred, only) waits for that thread even while another is idle; without only it takes the other', async () => {
+  const { start } = starter();
+  const pool = WorkerPool.begin(2, start);
+  try {
+    await pool.opened;
+    const held = await pool.acquire();
+    const bound = pool.acquire(held, true);
+    const events: string[] = [];
+    void bound.then(() => events.push('bound acquired'));
+    const other = await pool.acquire(held, false);
+    assert.notEqual(other, held, 'not bound: the idle thread');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(events, [], 'the bound waiter still waits for its thread');
+    pool.release(other);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(events, [], 'another thread freed is not the one asked for');
+    pool.release(held);
+    assert.equal(await bound, held);
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+});
+
+test('begin: a thread that dies while loading the project rejects every waiter with its error', async () => {
+  await withEnv({ SLUICE_FAULTS_EXIT_AT_START: '1' }, async () => {
+    const { start } = starter();
+    const pool = WorkerPool.begin(2, start);
+    const heard = new Promise<Error>((resolve) => pool.onOpenFailure(resolve));
+    try {
+      const expected = {
+        name: 'ParallelRunnerError',
+        message: 'A worker thread exited (code 5) while loading the project.',
+      };
+      await assert.rejects(pool.acquire(), expected);
+      assert.equal((await heard).message, expected.message);
+      await pool.opened;
+      await assert.rejects(pool.acquire(), expected, 'later waiters too');
+    } finally {
+      await pool.close(GRACE_MS);
+    }
+  });
+});

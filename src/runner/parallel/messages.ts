@@ -16,9 +16,18 @@ export type ToWorker =
   | {
       readonly type: 'run';
       readonly nodeName: string;
-      /** The node's ephemeral inputs (memory datasets), copied from the main process. */
+      /**
+       * The node's ephemeral inputs (memory datasets) this worker doesn't hold, copied from the
+       * main process.
+       */
       readonly inputs: Readonly<Record<string, unknown>>;
+      /** Ephemeral outputs that later nodes read: the worker keeps them, sending back only their size. */
+      readonly keep: readonly string[];
     }
+  /** Send these kept values to the main process (a node elsewhere needs them): `values` answers. */
+  | { readonly type: 'fetch'; readonly id: number; readonly names: readonly string[] }
+  /** No node needs these kept values any more. */
+  | { readonly type: 'release'; readonly names: readonly string[] }
   | { readonly type: 'stop' };
 
 /** Worker → main. Messages from one worker arrive in order, so relayed events precede `done`. */
@@ -32,9 +41,18 @@ export type FromWorker =
   | {
       readonly type: 'done';
       readonly nodeName: string;
-      /** The node's ephemeral outputs, to be saved into the main process's memory datasets. */
+      /** The node's ephemeral outputs not kept, to be saved into the main process's memory datasets. */
       readonly outputs: Readonly<Record<string, unknown>>;
+      /** Outputs the worker kept (asked for in `keep`), with their size in elements (`sizeOf`). */
+      readonly kept: Readonly<Record<string, number>>;
       /** Set when a `nodeSkip` plugin skipped the node: the reason it gave. */
       readonly skipped?: string;
     }
-  | { readonly type: 'failed'; readonly nodeName: string; readonly error: SerializedError };
+  | { readonly type: 'failed'; readonly nodeName: string; readonly error: SerializedError }
+  | {
+      readonly type: 'values';
+      readonly id: number;
+      readonly values: Readonly<Record<string, unknown>>;
+      /** Set when a value asked for was not there. */
+      readonly error?: SerializedError;
+    };

@@ -8,13 +8,15 @@ import type { Pipeline } from '../../pipeline/pipeline.ts';
 import type { RunResult } from '../../run-types/run-params.ts';
 import { collectFreeOutputs, prepareRun } from '../prepare.ts';
 import { mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
-import type { RunOptions, Runner } from '../runner.ts';
+import type { RunOptions, Runner, RunWarmUp } from '../runner.ts';
 import { runNode } from '../run-node.ts';
 import { executeNodes } from '../schedule.ts';
 import { MAIN_WORKER } from '../worker-names.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
+import { HeldValues } from './held-values.ts';
 import type { WorkerSetup } from './messages.ts';
-import { hasLargeMemoryInputs } from './placement.ts';
+import { hasLargeMemoryInputs, LARGE_MEMORY_INPUT, sizeOf } from './placement.ts';
+import type { NodePlacementReason, ParallelTraceEvent } from './trace.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import type { NodeResult } from './worker-handle.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -26,11 +28,21 @@ export interface ParallelRunnerOptions {
   /** Worker threads to start (never more than the pipeline has nodes). Default: one per core. */
   readonly maxWorkers?: number;
   /**
-   * Run a node in the main thread, not on a worker, when its memory inputs are large (10k rows or
-   * more): copying them to a worker and its outputs back would cost more than the parallelism
-   * gains. At most one node at a time runs there. Default true.
+   * Run a node in the main thread, not on a worker, when the main thread holds large memory
+   * inputs of it (10k rows or more): copying them to a worker would cost more than the
+   * parallelism gains. At most one node at a time runs there. Default true; false sends every
+   * node to a worker.
    */
   readonly mainThread?: boolean;
+  /**
+   * While no worker has loaded the project yet, run ready nodes in the main thread (one at a
+   * time) instead of waiting. Where a node runs then depends on how fast the workers start, so a
+   * node that can end or block its thread (`process.exit`, an endless loop) could take the main
+   * process with it: off by default. Needs `mainThread`.
+   */
+  readonly startInMainThread?: boolean;
+  /** Told where each node runs, each memory value copied between threads, each worker ready. */
+  readonly onTrace?: (event: ParallelTraceEvent) => void;
   /**
    * After the run is cancelled, how long (ms) nodes still running on workers get to settle before
    * their threads are terminated, so that a node stuck in a loop can't keep the process alive.
@@ -48,10 +60,14 @@ const DISPATCH_ATTEMPTS = 3;
 /**
  * Runs independent nodes at the same time on worker threads, for CPU-bound pipelines. Each worker
  * loads the project by path, rebuilds its catalog and hooks, and runs nodes it is sent by name, so
- * node and dataset hooks fire in the worker (Kedro-Dagster's rule). Memory datasets live in the
- * main process and are copied to and from workers with each node; a node whose memory inputs are
- * large runs in the main thread instead (`mainThread`), where they need no copy. Plugins declared with
+ * node and dataset hooks fire in the worker (Kedro-Dagster's rule). A memory output that later
+ * nodes read stays in the worker that produced it, and those nodes go to that worker (affinity); a
+ * value needed elsewhere is copied, once, through the main process. A node whose memory inputs in
+ * the main process are large runs in the main thread (`mainThread`), where they need no copy;
+ * with `startInMainThread`, so do ready nodes while the workers are still loading the project. Plugins declared with
  * `process: 'main'` receive the workers' node and dataset events here, relayed.
+ *
+ * Sessions call `warmUp` before they build the catalog, so the workers load the project meanwhile.
  *
  * A worker thread that dies fails only the node it was running, and a new thread takes its place
  * when a node needs one (see `WorkerPool`). After a cancellation, nodes still running
@@ -62,6 +78,10 @@ export class ParallelRunner implements Runner {
   readonly maxWorkers: number;
   readonly cancelGraceMs: number;
   readonly mainThread: boolean;
+  readonly startInMainThread: boolean;
+  readonly #onTrace: ((event: ParallelTraceEvent) => void) | undefined;
+  /** Workers `warmUp` started, until `run` takes them or their warm-up is disposed. */
+  #warm: WarmPool | undefined;
 
   constructor(options: ParallelRunnerOptions = {}) {
     const maxWorkers = options.maxWorkers ?? availableParallelism();
@@ -79,6 +99,36 @@ export class ParallelRunner implements Runner {
     }
     this.cancelGraceMs = cancelGraceMs;
     this.mainThread = options.mainThread ?? true;
+    this.startInMainThread = this.mainThread && (options.startInMainThread ?? false);
+    this.#onTrace = options.onTrace;
+  }
+
+  /**
+   * Starts the worker threads before the run, while the session builds the catalog: `run` with
+   * the same options takes them (if the catalog's save version or the run differ, it starts new
+   * ones). Disposing the returned warm-up stops them unless `run` took them.
+   */
+  warmUp(hooks: SluiceHookManager, options: RunOptions): RunWarmUp | undefined {
+    if (options.project === undefined) return undefined;
+    void this.#warm?.dispose(this.cancelGraceMs);
+    const setup = workerSetup(hooks, options, options.runId);
+    const warm = this.#startPool(setup, this.maxWorkers, hooks);
+    this.#warm = warm;
+    return { dispose: () => warm.dispose(this.cancelGraceMs) };
+  }
+
+  #trace(event: ParallelTraceEvent): void {
+    this.#onTrace?.(event);
+  }
+
+  #startPool(setup: WorkerSetup, size: number, hooks: SluiceHookManager): WarmPool {
+    return new WarmPool(setup, (warm) =>
+      WorkerPool.begin(size, async () => {
+        const handle = await WorkerHandle.start(setup, () => warm.delivery, hooks);
+        this.#trace({ type: 'worker-ready', thread: handle.threadId });
+        return handle;
+      }),
+    );
   }
 
   async run(
@@ -97,18 +147,14 @@ export class ParallelRunner implements Runner {
       );
     }
     const started = performance.now();
-    const prepared = await prepareRun(pipeline, catalog, options);
-    const relay = mainProcessPlugins(hooks).length > 0;
-    const delivery = relay ? new RelayedEventDelivery(hooks, prepared.pipeline, catalog) : undefined;
-    const setup: WorkerSetup = {
-      project,
-      runId: options.runId,
-      saveVersion: catalog.saveVersion ?? options.runId,
-      isAsync: options.isAsync ?? false,
-      relay,
-    };
+    const held = new HeldValues();
+    const prepared = await prepareRun(pipeline, catalog, options, (name) => held.release(name));
+    const setup = workerSetup(hooks, options, catalog.saveVersion ?? options.runId);
     const count = Math.max(1, Math.min(this.maxWorkers, prepared.pipeline.size));
+    const warm = this.#warm;
+    this.#warm = undefined;
     if (prepared.pipeline.size === 0) {
+      await warm?.dispose(this.cancelGraceMs);
       await executeNodes(prepared.pipeline, {
         concurrency: 1,
         signal: options.signal,
@@ -116,8 +162,22 @@ export class ParallelRunner implements Runner {
         execute: async () => {},
       });
     } else {
+      let workers: WarmPool;
+      if (warm !== undefined && warm.take(setup, count)) {
+        workers = warm;
+      } else {
+        await warm?.dispose(this.cancelGraceMs);
+        workers = this.#startPool(setup, count, hooks);
+        workers.take(setup, count);
+      }
+      this.#trace({
+        type: 'pool',
+        startedIn: workers === warm ? 'warm-up' : 'run',
+        workers: workers.pool.size,
+      });
+      if (setup.relay) workers.delivery = new RelayedEventDelivery(hooks, prepared.pipeline, catalog);
+      const pool = workers.pool;
       const graceMs = this.cancelGraceMs;
-      const pool = await WorkerPool.open(count, () => WorkerHandle.start(setup, delivery, hooks), graceMs);
       const { signal } = options;
       // A node that doesn't settle within the grace period (a synchronous infinite loop ignores
       // every signal) has its thread terminated, so the cancelled run ends instead of waiting.
@@ -131,7 +191,14 @@ export class ParallelRunner implements Runner {
       };
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
-      // Nodes with large memory inputs run here, in the main thread's lane.
+      // A worker that can't load the project ends the run with its error, as if it had never begun.
+      let startupFailure: Error | undefined;
+      const stopScheduling = new AbortController();
+      pool.onOpenFailure((error) => {
+        startupFailure = error;
+        stopScheduling.abort();
+      });
+      // Nodes placed in the main thread's lane run with this context.
       const context = {
         catalog,
         hooks,
@@ -141,29 +208,67 @@ export class ParallelRunner implements Runner {
         worker: MAIN_WORKER,
       };
       const mainLane = new MainThreadLane();
+      const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
+      const places = {
+        held,
+        catalog,
+        pool,
+        trace: (event: ParallelTraceEvent) => this.#trace(event),
+      };
       try {
         await executeNodes(prepared.pipeline, {
           // A node in the main thread takes a worker's turn: as many nodes at once as threads
           // were asked for, wherever they run.
           concurrency: count,
-          signal,
+          signal:
+            signal === undefined ? stopScheduling.signal : AbortSignal.any([signal, stopScheduling.signal]),
           continueOnFailure: options.continueOnFailure,
           state: prepared.state,
           execute: async (node) => {
-            if (this.mainThread && hasLargeMemoryInputs(node, catalog)) {
-              await mainLane.run(() => runNode(node, context));
+            const memoryInputs = node.inputs.filter(
+              (name) => catalog.isEphemeral(name) && !isParameterName(name),
+            );
+            held.assertNotLost(node.name, memoryInputs, catalog);
+            const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
+            const mainReason = !this.mainThread
+              ? undefined
+              : hasLargeMemoryInputs(node, catalog)
+                ? 'large-inputs'
+                : this.startInMainThread && pool.alive === 0 && remote.length === 0 && mainLane.idle
+                  ? 'workers-starting'
+                  : undefined;
+            if (mainReason !== undefined) {
+              await mainLane.run(async () => {
+                this.#trace({ type: 'node', node: node.name, thread: 0, reason: mainReason });
+                await fetchToMain(places, remote);
+                await runNode(node, context);
+              });
               return;
             }
-            const inputs = ephemeralInputs(node, catalog);
-            const { outputs, skipped } = await runOnPool(pool, node, inputs, signal);
-            for (const [name, data] of Object.entries(outputs)) {
+            const keep = node.outputs.filter((name) => read.has(name) && catalog.isEphemeral(name));
+            const { worker, result } = await runOnPool(places, node, memoryInputs, remote, keep, signal);
+            for (const [name, data] of Object.entries(result.outputs)) {
+              this.#trace({
+                type: 'copy',
+                dataset: name,
+                from: worker.threadId,
+                to: 0,
+                elements: sizeOf(data),
+              });
               const saved = catalog.get(name).save(data);
               if (isPromiseLike(saved)) await saved;
             }
-            return skipped === undefined ? undefined : 'skipped';
+            for (const [name, elements] of Object.entries(result.kept)) held.add(name, worker, elements);
+            return result.skipped === undefined ? undefined : 'skipped';
           },
           afterNode: prepared.release,
         });
+        // A worker that could not load the project fails the run even if the others did all the
+        // work: the project is broken for some thread (the old pool waited for all of them first).
+        await pool.opened;
+        if (startupFailure !== undefined) throw startupFailure;
+      } catch (error) {
+        throw startupFailure ?? error;
       } finally {
         signal?.removeEventListener('abort', onAbort);
         clearTimeout(graceTimer);
@@ -179,20 +284,59 @@ export class ParallelRunner implements Runner {
   }
 }
 
+/** What placing a node and moving its inputs needs. */
+interface Places {
+  readonly held: HeldValues;
+  readonly catalog: DataCatalog;
+  readonly pool: WorkerPool<WorkerHandle>;
+  readonly trace: (event: ParallelTraceEvent) => void;
+}
+
 /**
- * Runs `node` on a worker from the pool. A worker that dies before it started the node is no
- * reason to fail it: the node goes to another worker (a replacement, if need be).
+ * Runs `node` on a worker from the pool: the one that keeps most of its memory inputs if any
+ * (waiting for it when they are large, else only if it is free), otherwise the first free one.
+ * Inputs that worker doesn't keep are sent from the main process, fetched there first if only
+ * another worker has them. A worker that dies before it started the node is no reason to fail
+ * it: the node goes to another worker (a replacement, if need be).
  */
 async function runOnPool(
-  pool: WorkerPool<WorkerHandle>,
+  places: Places,
   node: Node,
-  inputs: Readonly<Record<string, unknown>>,
+  memoryInputs: readonly string[],
+  remoteAtFirst: readonly string[],
+  keep: readonly string[],
   signal: AbortSignal | undefined,
-): Promise<NodeResult> {
+): Promise<{ worker: WorkerHandle; result: NodeResult }> {
+  const { held, catalog, pool, trace } = places;
+  let remote = remoteAtFirst;
   for (let attempt = 1; ; attempt++) {
-    const worker = await pool.acquire();
+    if (attempt > 1) {
+      // The thread handed the node died: values it kept may be gone with it.
+      held.assertNotLost(node.name, memoryInputs, catalog);
+      remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
+    }
+    // Large values only workers keep bind the node to their worker; small ones (the main thread
+    // has a copy too) only make it preferred.
+    const bound = held.bestHolder(remote);
+    const preferred = bound ?? held.bestHolder(memoryInputs);
+    const only = bound !== undefined && bound.elements >= LARGE_MEMORY_INPUT;
+    const worker = await pool.acquire(preferred?.worker, only);
     try {
-      return await worker.run(node, inputs);
+      const reason: NodePlacementReason = memoryInputs.some((name) => held.holds(worker, name))
+        ? 'affinity'
+        : 'any';
+      trace({ type: 'node', node: node.name, thread: worker.threadId, reason });
+      const missing = memoryInputs.filter((name) => !held.holds(worker, name));
+      await fetchToMain(
+        places,
+        missing.filter((name) => held.onlyInWorkers(name, catalog)),
+      );
+      const inputs: Record<string, unknown> = {};
+      for (const name of missing) {
+        inputs[name] = catalog.get(name).load();
+        trace({ type: 'copy', dataset: name, from: 0, to: worker.threadId, elements: sizeOf(inputs[name]) });
+      }
+      return { worker, result: await worker.run(node, inputs, keep) };
     } catch (error) {
       const retry = error instanceof NodeNotStartedError && attempt < DISPATCH_ATTEMPTS && !signal?.aborted;
       if (!retry) throw error;
@@ -202,22 +346,83 @@ async function runOnPool(
   }
 }
 
-/** The node's inputs that only the main process holds: memory datasets, not parameters. */
-function ephemeralInputs(node: Node, catalog: DataCatalog): Record<string, unknown> {
-  const inputs: Record<string, unknown> = {};
-  for (const name of node.inputs) {
-    if (!catalog.isEphemeral(name) || isParameterName(name)) continue;
-    inputs[name] = catalog.get(name).load();
+/**
+ * Copies values that only workers keep into the main process's memory datasets, once: later
+ * readers elsewhere get them from there.
+ */
+async function fetchToMain(places: Places, names: readonly string[]): Promise<void> {
+  const { held, catalog, trace } = places;
+  const byHolder = new Map<WorkerHandle, string[]>();
+  for (const name of names) {
+    const holder = held.holderOf(name);
+    if (holder === undefined)
+      throw new ParallelRunnerError(`No worker thread keeps memory dataset "${name}" any more.`);
+    byHolder.set(holder, [...(byHolder.get(holder) ?? []), name]);
   }
-  return inputs;
+  for (const [holder, held] of byHolder) {
+    const values = await holder.fetch(held);
+    for (const [name, data] of Object.entries(values)) {
+      trace({ type: 'copy', dataset: name, from: holder.threadId, to: 0, elements: sizeOf(data) });
+      const saved = catalog.get(name).save(data);
+      if (isPromiseLike(saved)) await saved;
+    }
+  }
+}
+
+/** What the workers are started with, from the run's options. */
+function workerSetup(hooks: SluiceHookManager, options: RunOptions, saveVersion: string): WorkerSetup {
+  return {
+    project: options.project!,
+    runId: options.runId,
+    saveVersion,
+    isAsync: options.isAsync ?? false,
+    relay: mainProcessPlugins(hooks).length > 0,
+  };
+}
+
+/** A started pool of workers, before and during the run that takes it. */
+class WarmPool {
+  readonly pool: WorkerPool<WorkerHandle>;
+  /** Where relayed events go; set by the run that takes the pool. */
+  delivery: RelayedEventDelivery | undefined;
+  readonly #key: string;
+  #taken = false;
+  #disposed = false;
+
+  constructor(setup: WorkerSetup, start: (pool: WarmPool) => WorkerPool<WorkerHandle>) {
+    this.#key = JSON.stringify(setup);
+    this.pool = start(this);
+  }
+
+  /** The run takes the pool, if its workers were started for that run and are enough. */
+  take(setup: WorkerSetup, count: number): boolean {
+    if (this.#taken || this.#disposed || JSON.stringify(setup) !== this.#key || this.pool.size < count)
+      return false;
+    this.#taken = true;
+    return true;
+  }
+
+  /** Stops the workers unless a run took them. */
+  async dispose(graceMs: number): Promise<void> {
+    if (this.#taken || this.#disposed) return;
+    this.#disposed = true;
+    await this.pool.close(graceMs);
+  }
 }
 
 /** The main thread as a place to run nodes: one at a time, in the order they asked. */
 class MainThreadLane {
   #last: Promise<unknown> = Promise.resolve();
+  #queued = 0;
+
+  /** Nothing runs or waits here. */
+  get idle(): boolean {
+    return this.#queued === 0;
+  }
 
   run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.#last.then(task);
+    this.#queued++;
+    const result = this.#last.then(task).finally(() => this.#queued--);
     this.#last = result.catch(() => undefined);
     return result;
   }

@@ -31,7 +31,7 @@ export function hasLargeMemoryInputs(node: Node, catalog: DataCatalog): boolean 
 }
 
 /** Elements in a value, one level into plain objects (a record of columns or of tables). */
-function sizeOf(value: unknown, depth = 0): number {
+export function sizeOf(value: unknown, depth = 0): number {
   if (typeof value !== 'object' || value === null) return 0;
   if (Array.isArray(value)) return value.length;
   // A typed array is copied as one block, far cheaper per byte than objects: one element per KiB.

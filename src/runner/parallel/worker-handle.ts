@@ -11,8 +11,19 @@ import { threadWorker } from '../worker-names.ts';
 
 /** A node's end on a worker: its ephemeral outputs, and the skip reason if a plugin skipped it. */
 export interface NodeResult {
+  /** Outputs sent back to the main process. */
   readonly outputs: Readonly<Record<string, unknown>>;
+  /** Outputs the worker kept for later nodes, with their size in elements. */
+  readonly kept: Readonly<Record<string, number>>;
   readonly skipped: string | undefined;
+}
+
+/** Where relayed events go; a function when the run that delivers them is not built yet. */
+export type DeliveryTarget = RelayedEventDelivery | undefined | (() => RelayedEventDelivery | undefined);
+
+interface Fetch {
+  readonly resolve: (values: Readonly<Record<string, unknown>>) => void;
+  readonly reject: (error: Error) => void;
 }
 
 /** What a worker thread is doing, seen from the main process. */
@@ -31,7 +42,11 @@ interface Assignment {
  */
 export class WorkerHandle {
   readonly #worker: Worker;
-  readonly #delivery: RelayedEventDelivery | undefined;
+  /** Kept: `Worker.threadId` reads -1 once the thread has exited. */
+  readonly #threadId: number;
+  readonly #delivery: DeliveryTarget;
+  readonly #fetches = new Map<number, Fetch>();
+  #nextFetch = 0;
   readonly #hooks: SluiceHookManager;
   /** The thread's `worker` name, taken while it lives (a dead thread's `threadId` is -1). */
   readonly #name: string;
@@ -44,12 +59,18 @@ export class WorkerHandle {
   readonly #exitListeners: (() => void)[] = [];
   readonly #exit: Promise<void>;
 
-  private constructor(worker: Worker, delivery: RelayedEventDelivery | undefined, hooks: SluiceHookManager) {
+  private constructor(worker: Worker, delivery: DeliveryTarget, hooks: SluiceHookManager) {
     this.#worker = worker;
+    this.#threadId = worker.threadId;
     this.#delivery = delivery;
     this.#hooks = hooks;
     this.#name = threadWorker(worker.threadId);
     this.#exit = new Promise((resolve) => worker.once('exit', () => resolve()));
+  }
+
+  /** The worker thread's `threadId`, as `node:worker_threads` reports it inside the thread. */
+  get threadId(): number {
+    return this.#threadId;
   }
 
   /** The thread is still running (it may be busy). */
@@ -79,10 +100,11 @@ export class WorkerHandle {
    */
   static start(
     setup: WorkerSetup,
-    delivery: RelayedEventDelivery | undefined,
+    delivery: DeliveryTarget,
     hooks: SluiceHookManager,
   ): Promise<WorkerHandle> {
     const worker = new Worker(workerEntry(), { workerData: setup });
+    const threadId = worker.threadId;
     const handle = new WorkerHandle(worker, delivery, hooks);
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -120,6 +142,11 @@ export class WorkerHandle {
       });
       worker.once('exit', (code) => {
         handle.#exited = true;
+        const lost = new ParallelRunnerError(
+          `Worker thread ${threadId} exited (code ${code}) before it could send the values it kept.`,
+        );
+        for (const fetch of handle.#fetches.values()) fetch.reject(lost);
+        handle.#fetches.clear();
         if (!ready)
           reject(
             new ParallelRunnerError(`A worker thread exited (code ${code}) while loading the project.`, {
@@ -142,15 +169,44 @@ export class WorkerHandle {
     });
   }
 
-  /** Runs `node` on this worker; resolves with its ephemeral outputs. */
-  run(node: Node, inputs: Readonly<Record<string, unknown>>): Promise<NodeResult> {
+  /**
+   * Runs `node` on this worker, sending it `inputs` (the memory inputs it doesn't hold); resolves
+   * with its ephemeral outputs. Those named in `keep` stay in the worker (see `fetch`, `release`).
+   */
+  run(
+    node: Node,
+    inputs: Readonly<Record<string, unknown>>,
+    keep: readonly string[] = [],
+  ): Promise<NodeResult> {
     if (this.#exited)
       return Promise.reject(new NodeNotStartedError(`The worker thread for node "${node.name}" had exited.`));
     return new Promise((resolve, reject) => {
       this.#current = { nodeName: node.name, started: false, resolve, reject };
-      const message: ToWorker = { type: 'run', nodeName: node.name, inputs };
+      const message: ToWorker = { type: 'run', nodeName: node.name, inputs, keep };
       this.#worker.postMessage(message);
     });
+  }
+
+  /**
+   * Copies values this worker kept to the main process. Answered between nodes: if the worker is
+   * running one, once it settles.
+   */
+  fetch(names: readonly string[]): Promise<Readonly<Record<string, unknown>>> {
+    if (this.#exited)
+      return Promise.reject(
+        new ParallelRunnerError(`Worker thread ${this.threadId} had exited with the values it kept.`),
+      );
+    const id = this.#nextFetch++;
+    return new Promise((resolve, reject) => {
+      this.#fetches.set(id, { resolve, reject });
+      this.#worker.postMessage({ type: 'fetch', id, names } satisfies ToWorker);
+    });
+  }
+
+  /** Lets the worker drop values it kept. */
+  release(names: readonly string[]): void {
+    if (!this.#exited && names.length > 0)
+      this.#worker.postMessage({ type: 'release', names } satisfies ToWorker);
   }
 
   /**
@@ -183,13 +239,24 @@ export class WorkerHandle {
     await this.#exit;
   }
 
+  #deliveryNow(): RelayedEventDelivery | undefined {
+    return typeof this.#delivery === 'function' ? this.#delivery() : this.#delivery;
+  }
+
   #receive(message: FromWorker): void {
     if (message.type === 'started') {
       if (this.#current?.nodeName === message.nodeName) this.#current.started = true;
       return;
     }
+    if (message.type === 'values') {
+      const fetch = this.#fetches.get(message.id);
+      this.#fetches.delete(message.id);
+      if (message.error === undefined) fetch?.resolve(message.values);
+      else fetch?.reject(deserializeError(message.error));
+      return;
+    }
     if (message.type === 'event') {
-      const delivery = this.#delivery;
+      const delivery = this.#deliveryNow();
       if (delivery !== undefined)
         this.#deliveries = this.#deliveries.then(() => delivery.deliver(message.event));
       return;
@@ -210,7 +277,7 @@ export class WorkerHandle {
     deliveries.then(
       () =>
         message.type === 'done'
-          ? current.resolve({ outputs: message.outputs, skipped: message.skipped })
+          ? current.resolve({ outputs: message.outputs, kept: message.kept, skipped: message.skipped })
           : current.reject(deserializeError(message.error)),
       (relayError: unknown) => current.reject(asError(relayError)),
     );
@@ -235,7 +302,7 @@ export class WorkerHandle {
       return;
     }
     const error = failure(current.nodeName);
-    const delivery = this.#delivery;
+    const delivery = this.#deliveryNow();
     const report =
       delivery === undefined
         ? this.#deliveries

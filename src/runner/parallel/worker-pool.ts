@@ -14,6 +14,8 @@ export interface PoolMember {
 }
 
 interface Waiter<T> {
+  /** The thread this waiter is for (it holds the node's inputs); undefined: any thread. */
+  readonly only: T | undefined;
   readonly resolve: (member: T) => void;
   readonly reject: (error: Error) => void;
 }
@@ -36,6 +38,11 @@ export class WorkerPool<T extends PoolMember> {
   #died = 0;
   /** Why the last replacement failed to start; no more are tried after one fails. */
   #startFailure: Error | undefined;
+  /** Why one of the first `size` threads failed to start (`begin`): the pool is of no use then. */
+  #openFailure: Error | undefined;
+  readonly #openFailureListeners: ((error: Error) => void)[] = [];
+  /** Settles once every thread `begin` started is ready or failed. */
+  #opened: Promise<void> = Promise.resolve();
   #closed = false;
 
   private constructor(size: number, start: () => Promise<T>) {
@@ -66,6 +73,34 @@ export class WorkerPool<T extends PoolMember> {
     return pool;
   }
 
+  /**
+   * Starts `size` threads in the background and returns at once: `acquire` waits for the first
+   * one ready, so a caller can do other work (build the catalog, run a node itself) meanwhile. If
+   * any of them fails to start, every waiter (present and future) is rejected with its error and
+   * `onOpenFailure` listeners hear it; `close` stops the others.
+   */
+  static begin<T extends PoolMember>(size: number, start: () => Promise<T>): WorkerPool<T> {
+    const pool = new WorkerPool(size, start);
+    pool.#opened = Promise.all(Array.from({ length: size }, () => pool.#replace(true))).then(() => undefined);
+    return pool;
+  }
+
+  /** Settles (never rejects) once every thread `begin` started is ready or has failed to start. */
+  get opened(): Promise<void> {
+    return this.#opened;
+  }
+
+  /** Threads still loading the project. */
+  get starting(): number {
+    return this.#starting;
+  }
+
+  /** Calls `listener` if one of the threads `begin` started fails to start. */
+  onOpenFailure(listener: (error: Error) => void): void {
+    if (this.#openFailure !== undefined) queueMicrotask(() => listener(this.#openFailure!));
+    else this.#openFailureListeners.push(listener);
+  }
+
   /** Threads alive, busy or idle. */
   get alive(): number {
     return this.#members.size;
@@ -76,11 +111,25 @@ export class WorkerPool<T extends PoolMember> {
     return this.#died;
   }
 
-  /** An idle thread: at once if there is one, else once one is released or a replacement is ready. */
-  acquire(): Promise<T> {
+  /**
+   * An idle thread: at once if there is one, else once one is released or a replacement is ready.
+   * With `preferred`, that thread if it is idle; with `only` as well, that thread and no other
+   * (waiting for it if busy; rejected if it dies first).
+   */
+  acquire(preferred?: T, only = false): Promise<T> {
     if (this.#closed) return Promise.reject(new ParallelRunnerError('The worker pool is closed.'));
+    if (this.#openFailure !== undefined) return Promise.reject(this.#openFailure);
+    if (preferred !== undefined) {
+      const at = this.#idle.indexOf(preferred);
+      if (at >= 0 && preferred.alive) {
+        this.#idle.splice(at, 1);
+        return Promise.resolve(preferred);
+      }
+      if (only && !this.#members.has(preferred))
+        return Promise.reject(new ParallelRunnerError('The worker thread asked for has exited.'));
+    }
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
+      this.#waiters.push({ only: only ? preferred : undefined, resolve, reject });
       this.#serve();
     });
   }
@@ -104,6 +153,7 @@ export class WorkerPool<T extends PoolMember> {
     const closed = new ParallelRunnerError('The worker pool is closed.');
     for (const waiter of this.#waiters.splice(0)) waiter.reject(closed);
     this.#idle.length = 0;
+    this.#openFailureListeners.length = 0;
     await Promise.all([...this.#members].map((member) => member.stop(graceMs)));
   }
 
@@ -122,25 +172,44 @@ export class WorkerPool<T extends PoolMember> {
   /** Matches waiters with idle threads, starts replacements for the rest, fails them if none can come. */
   #serve(): void {
     if (this.#closed) return;
-    while (this.#waiters.length > 0 && this.#idle.length > 0) {
-      const member = this.#idle.shift()!;
-      if (member.alive) this.#waiters.shift()!.resolve(member);
+    if (this.#openFailure !== undefined) {
+      for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#openFailure);
+      return;
     }
+    for (let at = 0; at < this.#idle.length;) {
+      const member = this.#idle[at]!;
+      // A waiter bound to this thread first (it holds that node's inputs), else the oldest free one.
+      let index = this.#waiters.findIndex((waiter) => waiter.only === member);
+      if (index < 0) index = this.#waiters.findIndex((waiter) => waiter.only === undefined);
+      if (index < 0 || !member.alive) {
+        at++;
+        continue;
+      }
+      this.#idle.splice(at, 1);
+      this.#waiters.splice(index, 1)[0]!.resolve(member);
+    }
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.only === undefined || this.#members.has(waiter.only)) continue;
+      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+      waiter.reject(new ParallelRunnerError('The worker thread asked for has exited.'));
+    }
+    const unbound = this.#waiters.filter((waiter) => waiter.only === undefined).length;
     while (
       this.#startFailure === undefined &&
-      this.#waiters.length > this.#starting &&
+      unbound > this.#starting &&
       this.#members.size + this.#starting < this.size
     )
-      this.#replace();
+      void this.#replace();
     if (this.#waiters.length > 0 && this.#members.size === 0 && this.#starting === 0) {
       const error = this.#noneLeft();
       for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
     }
   }
 
-  #replace(): void {
+  /** Starts a thread; `opening`: one of the first `size` (`begin`), whose failure ends the pool. */
+  #replace(opening = false): Promise<void> {
     this.#starting++;
-    this.#start().then(
+    return this.#start().then(
       (member) => {
         this.#starting--;
         if (this.#closed) {
@@ -152,7 +221,13 @@ export class WorkerPool<T extends PoolMember> {
       },
       (error: unknown) => {
         this.#starting--;
-        this.#startFailure = asError(error);
+        if (this.#closed) return;
+        if (opening) {
+          if (this.#openFailure === undefined) {
+            this.#openFailure = asError(error);
+            for (const listener of this.#openFailureListeners.splice(0)) listener(this.#openFailure);
+          }
+        } else this.#startFailure = asError(error);
         this.#serve();
       },
     );

@@ -15,6 +15,7 @@ import { relayPlugin, serializeError } from '../relay.ts';
 import { runNode } from '../run-node.ts';
 import { threadWorker } from '../worker-names.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
+import { LARGE_MEMORY_INPUT, sizeOf } from './placement.ts';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
@@ -54,39 +55,84 @@ try {
   const { pipeline, catalog, context } = await start();
   send({ type: 'ready' });
   port.on('message', (message: ToWorker) => {
-    if (message.type === 'stop') {
-      port.close();
-      return;
-    }
-    void runOne(message.nodeName, message.inputs);
+    if (message.type === 'stop') port.close();
+    else if (message.type === 'run') void runOne(message.nodeName, message.inputs, message.keep);
+    else if (message.type === 'fetch') void fetchKept(message.id, message.names);
+    else void releaseKept(message.names);
   });
 
-  async function runOne(nodeName: string, inputs: Readonly<Record<string, unknown>>): Promise<void> {
+  async function runOne(
+    nodeName: string,
+    inputs: Readonly<Record<string, unknown>>,
+    keep: readonly string[],
+  ): Promise<void> {
     send({ type: 'started', nodeName });
     const node = pipeline.getNode(nodeName);
-    // The main process owns memory data: the worker gets copies for one node, then lets them go.
-    // They are this thread's own, so only the freeze rule still applies (a node behaves the same
-    // whichever runner runs it); a declared deepcopy would only copy the copy.
+    // Inputs sent with the node are copies for this node only; they are let go afterwards. They
+    // are this thread's own, so only the freeze rule still applies (a node behaves the same
+    // whichever runner runs it); a declared deepcopy would only copy the copy. Inputs not sent are
+    // values this worker kept from an earlier node, in the project's own memory datasets.
     for (const [name, data] of Object.entries(inputs)) {
       const copyMode = handsOverFrozen(catalog, name) ? 'freeze' : 'assign';
       catalog.add(name, new MemoryDataset(name, { copyMode }, { data }), { replace: true });
     }
+    const kept: Record<string, number> = {};
     try {
       const outputs = await runNode(node, context);
       const ephemeral: Record<string, unknown> = {};
-      for (const name of node.outputs) if (catalog.isEphemeral(name)) ephemeral[name] = outputs[name];
+      for (const name of node.outputs) {
+        if (!catalog.isEphemeral(name)) continue;
+        // A later node reads it: it stays here (saved by runNode), and that node comes here. A
+        // small value also goes to the main process at once, so that a reader placed elsewhere
+        // needn't wait for this worker to answer between two of its nodes.
+        const dataset = catalog.get(name);
+        if (keep.includes(name) && dataset instanceof MemoryDataset && dataset.exists()) {
+          kept[name] = sizeOf(outputs[name]);
+          if (kept[name] < LARGE_MEMORY_INPUT) ephemeral[name] = outputs[name];
+        } else ephemeral[name] = outputs[name];
+      }
       const skipped = skipReasons.get(nodeName);
       skipReasons.delete(nodeName);
-      send({ type: 'done', nodeName, outputs: ephemeral, ...(skipped === undefined ? {} : { skipped }) });
+      send({
+        type: 'done',
+        nodeName,
+        outputs: ephemeral,
+        kept,
+        ...(skipped === undefined ? {} : { skipped }),
+      });
     } catch (error) {
       skipReasons.delete(nodeName);
       send({ type: 'failed', nodeName, error: serializeError(error) });
     } finally {
       for (const name of [...node.inputs, ...node.outputs]) {
         if (!catalog.isEphemeral(name) || isParameterName(name)) continue;
+        // Kept values (this node's or earlier ones') wait for the main process's `release`.
+        if (name in kept || (!(name in inputs) && node.inputs.includes(name))) continue;
         const released = catalog.get(name).release();
         if (isPromiseLike(released)) await released;
       }
+    }
+  }
+
+  async function fetchKept(id: number, names: readonly string[]): Promise<void> {
+    const values: Record<string, unknown> = {};
+    try {
+      for (const name of names) {
+        const dataset = catalog.get(name);
+        if (!(dataset instanceof MemoryDataset) || !dataset.exists())
+          throw new Error(`Worker thread has no value for memory dataset "${name}".`);
+        values[name] = dataset.load();
+      }
+      send({ type: 'values', id, values });
+    } catch (error) {
+      send({ type: 'values', id, values: {}, error: serializeError(error) });
+    }
+  }
+
+  async function releaseKept(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      const released = catalog.get(name).release();
+      if (isPromiseLike(released)) await released;
     }
   }
 } catch (error) {

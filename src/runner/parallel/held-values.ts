@@ -1,0 +1,96 @@
+import type { DataCatalog } from '../../io/catalog.ts';
+import { isPromiseLike } from '../../maybe-promise.ts';
+import { ParallelRunnerError } from './errors.ts';
+import type { WorkerHandle } from './worker-handle.ts';
+
+/**
+ * Memory values the parallel runner's workers keep instead of sending them to the main thread:
+ * which worker holds each one (a value fetched elsewhere is held there too), and its size. A
+ * value whose only holder died is lost: a node that reads it fails, saying so.
+ */
+export class HeldValues {
+  readonly #holders = new Map<string, Set<WorkerHandle>>();
+  readonly #elements = new Map<string, number>();
+  /** Dataset name → the thread that held it when that thread died. */
+  readonly #lost = new Map<string, number>();
+  readonly #watched = new WeakSet<WorkerHandle>();
+
+  /** `worker` keeps `name`'s value, of `elements` elements. */
+  add(name: string, worker: WorkerHandle, elements: number): void {
+    let holders = this.#holders.get(name);
+    if (holders === undefined) this.#holders.set(name, (holders = new Set()));
+    holders.add(worker);
+    this.#elements.set(name, elements);
+    this.#lost.delete(name);
+    if (this.#watched.has(worker)) return;
+    this.#watched.add(worker);
+    worker.onExit(() => {
+      for (const [held, set] of this.#holders) {
+        if (!set.delete(worker) || set.size > 0) continue;
+        this.#holders.delete(held);
+        this.#lost.set(held, worker.threadId);
+      }
+    });
+  }
+
+  /** True when `worker` keeps `name`. */
+  holds(worker: WorkerHandle, name: string): boolean {
+    return this.#holders.get(name)?.has(worker) ?? false;
+  }
+
+  /** The value of `name` is only in workers (the main thread has no copy). */
+  onlyInWorkers(name: string, catalog: DataCatalog): boolean {
+    if (!this.#holders.has(name)) return false;
+    const exists = catalog.get(name).exists();
+    return isPromiseLike(exists) || !exists;
+  }
+
+  /** Size of `name`'s value, as its worker measured it. */
+  elements(name: string): number {
+    return this.#elements.get(name) ?? 0;
+  }
+
+  /** A living worker that keeps `name`, if any. */
+  holderOf(name: string): WorkerHandle | undefined {
+    for (const worker of this.#holders.get(name) ?? []) if (worker.alive) return worker;
+    return undefined;
+  }
+
+  /**
+   * The worker keeping the largest share of `names` (by elements), and how many elements it
+   * keeps of them; undefined when workers keep none of them.
+   */
+  bestHolder(names: readonly string[]): { worker: WorkerHandle; elements: number } | undefined {
+    const shares = new Map<WorkerHandle, number>();
+    for (const name of names)
+      for (const worker of this.#holders.get(name) ?? [])
+        shares.set(worker, (shares.get(worker) ?? 0) + this.elements(name) + 1);
+    let best: { worker: WorkerHandle; elements: number } | undefined;
+    for (const [worker, elements] of shares)
+      if (best === undefined || elements > best.elements) best = { worker, elements };
+    return best;
+  }
+
+  /** Throws if one of `names` was lost with a dead worker thread (and the main thread has no copy). */
+  assertNotLost(nodeName: string, names: readonly string[], catalog: DataCatalog): void {
+    for (const name of names) {
+      const thread = this.#lost.get(name);
+      if (thread === undefined || catalog.get(name).exists() === true) continue;
+      throw new ParallelRunnerError(
+        `Node "${nodeName}" can't run: its input "${name}" was kept by worker thread ${thread}, which died.`,
+        {
+          hint: `Fix what ended that thread (its node's failure is reported above), or declare "${name}" as a file dataset in catalog.yml so its value outlives a thread.`,
+        },
+      );
+    }
+  }
+
+  /** No node needs `name` any more: its holders drop it. */
+  release(name: string): void {
+    const holders = this.#holders.get(name);
+    if (holders === undefined) return;
+    this.#holders.delete(name);
+    this.#elements.delete(name);
+    for (const worker of holders) worker.release([name]);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * What the parallel runner did, as it happened: where each node ran and why, each memory value
+ * that crossed between threads, and when the workers became ready. For tests, benchmarks and
+ * tools that check placement by events rather than timings (`ParallelRunnerOptions.onTrace`).
+ * Thread 0 is the main thread; the others are worker `threadId`s.
+ */
+export type ParallelTraceEvent =
+  /** The run took its worker threads: started by `warmUp` while the catalog was built, or now. */
+  | { readonly type: 'pool'; readonly startedIn: 'warm-up' | 'run'; readonly workers: number }
+  /** A worker thread finished loading the project and can take nodes. */
+  | { readonly type: 'worker-ready'; readonly thread: number }
+  /** A node was placed on a thread, before it ran. */
+  | {
+      readonly type: 'node';
+      readonly node: string;
+      readonly thread: number;
+      readonly reason: NodePlacementReason;
+    }
+  /** A memory dataset's value was copied (structured clone) from one thread to another. */
+  | {
+      readonly type: 'copy';
+      readonly dataset: string;
+      readonly from: number;
+      readonly to: number;
+      /** Its size: array items, table rows, typed-array KiB, one level into plain objects. */
+      readonly elements: number;
+    };
+
+/**
+ * Why a node ran where it did:
+ * - `large-inputs`: the main thread holds large memory inputs of it (a copy would cost more);
+ * - `workers-starting`: no worker had loaded the project yet, and the main thread was free;
+ * - `affinity`: the worker that keeps (some of) its memory inputs;
+ * - `any`: the first free worker.
+ */
+export type NodePlacementReason = 'large-inputs' | 'workers-starting' | 'affinity' | 'any';
