@@ -2,7 +2,8 @@
  * Hook dispatch speed: calls per second of one hook with 1 and 10 no-op implementations, for the
  * Sluice manager, a bare `for` loop over the functions (the floor) and tapable's SyncHook, plus
  * the async path. Prints a table and a final JSON line. Run: `npm run build && npm run bench:hooks`
- * (it measures the compiled package, as users run it).
+ * (it measures the compiled package, as users run it). Wall clock swings with the machine's load:
+ * bench/hooks-instructions.sh counts the instructions of the async variants instead.
  */
 import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';

@@ -20,6 +20,7 @@ export type WrapperFn = (args: object, next: () => unknown) => unknown;
 /** A list hook: every implementation in order, collecting the non-empty results. */
 export function listLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   const count = fns.length;
+  const shape = newAsyncShape();
   return (args) => {
     let results: Results | undefined;
     let i = 0;
@@ -27,7 +28,7 @@ export function listLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
       for (; i < count; i++) {
         const result = fns[i]!(args);
         if (result != null) {
-          if (isPromiseLike(result)) return continueListAsync(fns, impls, i, result, args, results);
+          if (isPromiseLike(result)) return continueListAsync(fns, impls, i, result, args, results, shape);
           results ??= newResults();
           results.push(result);
           results[SOURCES].push(impls[i]!.pluginName);
@@ -42,11 +43,24 @@ export function listLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
 }
 
 /**
+ * What a compiled call remembers of its last async call, to pick the cheaper continuation next
+ * time: with one promise in a call, the call's promise is that promise's `then`; with several, one
+ * promise of its own settled at the end (a `then` callback returning a promise costs two ticks).
+ */
+export interface AsyncShape {
+  severalPromises: boolean;
+}
+
+export function newAsyncShape(): AsyncShape {
+  return { severalPromises: false };
+}
+
+/**
  * Continues a list call once implementation `index` returned a promise; later ones wait for it.
  * `results` holds what the synchronous implementations before it returned, if anything: it is
  * created only when there is a result to keep, since async implementations usually return none.
- * A `then` rather than an async function: one async implementation among sync ones then costs
- * the caller one extra await and nothing more (docs/benchmarks.md, "Hooks").
+ * No async function and no closure per step: one state object per call, whose two callbacks are
+ * handed to each pending promise's `then` (docs/benchmarks.md, "Async hook path").
  */
 export function continueListAsync(
   fns: Fn[],
@@ -55,78 +69,96 @@ export function continueListAsync(
   pending: PromiseLike<unknown>,
   args: object,
   results: Results | undefined,
-): Promise<Results | readonly never[]> {
-  return Promise.resolve(pending).then(
-    (first) => finishList(fns, impls, index, first, args, results),
-    (error: unknown) => {
-      recordFailure(error, impls[index]!);
-      throw error;
-    },
-  );
+  shape: AsyncShape,
+): Promise<ListResult> {
+  const run = new ListContinuation(fns, impls, index, args, results, shape);
+  if (!shape.severalPromises) return adopt(pending).then(run.onValue, run.onError) as Promise<ListResult>;
+  const own = run.ownPromise();
+  run.wait(pending);
+  return own;
 }
 
-/** The rest of a list call after implementation `index` settled with `first`; sync until the next promise. */
-function finishList(
-  fns: Fn[],
-  impls: HookImpl[],
-  index: number,
-  first: unknown,
-  args: object,
-  results: Results | undefined,
-): Results | readonly never[] | Promise<Results | readonly never[]> {
-  if (first != null) {
-    results ??= newResults();
-    results.push(first);
-    results[SOURCES].push(impls[index]!.pluginName);
+type ListResult = Results | readonly never[];
+
+/** The state of one list call after its first promise: where it is, what it has, how it ends. */
+class ListContinuation {
+  /** The implementation whose promise is pending. */
+  index: number;
+  /** Set once the call has a promise of its own; until then the first `then` carries the outcome. */
+  resolve: ((results: ListResult) => void) | undefined = undefined;
+  reject: ((error: unknown) => void) | undefined = undefined;
+  readonly onValue = (value: unknown): ListResult | Promise<ListResult> | undefined => this.advance(value);
+  readonly onError = (error: unknown): void => {
+    recordFailure(error, this.impls[this.index]!);
+    if (this.reject === undefined) throw error;
+    this.reject(error);
+  };
+
+  constructor(
+    readonly fns: Fn[],
+    readonly impls: HookImpl[],
+    index: number,
+    readonly args: object,
+    public results: Results | undefined,
+    readonly shape: AsyncShape,
+  ) {
+    this.index = index;
   }
-  let i = index + 1;
-  try {
-    for (; i < fns.length; i++) {
-      const result = fns[i]!(args);
-      if (result != null) {
-        if (isPromiseLike(result)) return awaitRestOfList(fns, impls, i, result, args, results);
-        results ??= newResults();
-        results.push(result);
-        results[SOURCES].push(impls[i]!.pluginName);
+
+  ownPromise(): Promise<ListResult> {
+    return new Promise<ListResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /** Continues once `pending` settles; a foreign thenable is adopted first, as `await` would. */
+  wait(pending: PromiseLike<unknown>): void {
+    adopt(pending).then(this.onValue, this.onError);
+  }
+
+  /**
+   * Keeps the pending implementation's value, then runs the next ones synchronously until a
+   * promise. Returns the outcome while the call has no promise of its own.
+   */
+  advance(value: unknown): ListResult | Promise<ListResult> | undefined {
+    const { fns, impls, args } = this;
+    let i = this.index;
+    let results = this.results;
+    try {
+      for (;;) {
+        if (value != null) {
+          results ??= newResults();
+          results.push(value);
+          results[SOURCES].push(impls[i]!.pluginName);
+        }
+        if (++i >= fns.length) break;
+        value = fns[i]!(args);
+        if (value != null && isPromiseLike(value)) {
+          this.index = i;
+          this.results = results;
+          this.shape.severalPromises = true;
+          const own = this.resolve === undefined ? this.ownPromise() : undefined;
+          this.wait(value);
+          return own;
+        }
       }
+    } catch (error) {
+      recordFailure(error, impls[i]!);
+      if (this.reject === undefined) throw error;
+      this.reject(error);
+      return undefined;
     }
-  } catch (error) {
-    recordFailure(error, impls[i]!);
-    throw error;
+    const outcome = results === undefined || results.length === 0 ? NO_RESULTS : results;
+    if (this.resolve === undefined) return outcome;
+    this.resolve(outcome);
+    return undefined;
   }
-  return results === undefined || results.length === 0 ? NO_RESULTS : results;
 }
 
-/**
- * A second promise in the same call: an async function from here, whose `await` per
- * implementation is cheaper than a promise returned from each `then` (which costs two more ticks).
- */
-async function awaitRestOfList(
-  fns: Fn[],
-  impls: HookImpl[],
-  index: number,
-  pending: PromiseLike<unknown>,
-  args: object,
-  results: Results | undefined,
-): Promise<Results | readonly never[]> {
-  let i = index;
-  try {
-    let result: unknown = await pending;
-    for (;;) {
-      if (result != null) {
-        results ??= newResults();
-        results.push(result);
-        results[SOURCES].push(impls[i]!.pluginName);
-      }
-      if (++i >= fns.length) break;
-      result = fns[i]!(args);
-      if (result != null && isPromiseLike(result)) result = await result;
-    }
-  } catch (error) {
-    recordFailure(error, impls[i]!);
-    throw error;
-  }
-  return results === undefined || results.length === 0 ? NO_RESULTS : results;
+/** A native promise as it is; a foreign thenable adopted first, as `await` would. */
+function adopt(pending: PromiseLike<unknown>): Promise<unknown> {
+  return pending instanceof Promise ? pending : Promise.resolve(pending);
 }
 
 /** A first-result hook: implementations in order until one returns something. */

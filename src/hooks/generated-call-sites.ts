@@ -6,7 +6,8 @@
  * process forbids code generation from strings.
  */
 import type { CompiledCall, Fn } from './call-loops.ts';
-import { continueFirstAsync, continueListAsync } from './call-loops.ts';
+import type { AsyncShape } from './call-loops.ts';
+import { continueFirstAsync, continueListAsync, newAsyncShape } from './call-loops.ts';
 import { recordFailure } from './failure-source.ts';
 import type { HookImpl } from './implementation.ts';
 import { NO_RESULTS, SOURCES, newResults } from './results.ts';
@@ -60,7 +61,7 @@ export function generatedLoop(fns: Fn[], impls: HookImpl[], firstResult: boolean
     .map((_, i) =>
       firstResult
         ? `i = ${i}; r = f${i}(a); if (r != null) return typeof r.then === 'function' ? continueFirst(fns, impls, ${i}, r, a) : r;`
-        : `i = ${i}; r = f${i}(a); if (r != null) { if (typeof r.then === 'function') return continueList(fns, impls, ${i}, r, a, res); res ??= newResults(); res.push(r); res[SOURCES].push(impls[${i}].pluginName); }`,
+        : `i = ${i}; r = f${i}(a); if (r != null) { if (typeof r.then === 'function') return continueList(fns, impls, ${i}, r, a, res, shape); res ??= newResults(); res.push(r); res[SOURCES].push(impls[${i}].pluginName); }`,
     )
     .join('\n');
   const ending = firstResult ? 'return undefined;' : 'return res ?? none;';
@@ -73,6 +74,7 @@ export function generatedLoop(fns: Fn[], impls: HookImpl[], firstResult: boolean
     'newResults',
     'SOURCES',
     'recordFailure',
+    'shape',
     `${declarations}\nreturn function call(a) {\nlet r, res, i = 0;\ntry {\n${steps}\n} catch (error) {\nrecordFailure(error, impls[i]);\nthrow error;\n}\n${ending}\n};`,
   ) as (
     fns: Fn[],
@@ -83,6 +85,7 @@ export function generatedLoop(fns: Fn[], impls: HookImpl[], firstResult: boolean
     create: typeof newResults,
     sources: typeof SOURCES,
     record: typeof recordFailure,
+    shape: AsyncShape,
   ) => CompiledCall;
   return factory(
     fns,
@@ -93,5 +96,6 @@ export function generatedLoop(fns: Fn[], impls: HookImpl[], firstResult: boolean
     newResults,
     SOURCES,
     recordFailure,
+    newAsyncShape(),
   );
 }

@@ -306,3 +306,72 @@ test('the promise counter does see promises (control): an async implementation c
   assert.ok(isThenable(pending));
   assert.deepEqual(list(await pending), [1]);
 });
+
+// ---- the continuation adapts to the hook's last async call; results and failures must not ----
+
+test('repeated calls with one, then several promises: same order, results and failure names each time', async () => {
+  const { hookFailureSource } = await import('../../src/plugin-api/index.ts');
+  const manager = makeManager();
+  // Call order: p4 (sync), p3 (async), p2 (sync), p1 (async when x > 1), p0 (throws or rejects when asked).
+  manager.register(
+    {
+      h: ({ x }: { x: number }) => {
+        if (x === 3) throw new Error('sync p0');
+        if (x === 4) return Promise.reject(new Error('async p0'));
+        return 'p0';
+      },
+    },
+    'p0',
+  );
+  manager.register({ h: ({ x }: { x: number }) => (x > 1 ? Promise.resolve('p1') : 'p1') }, 'p1');
+  manager.register({ h: () => null }, 'p2');
+  manager.register({ h: async () => 'p3' }, 'p3');
+  manager.register({ h: () => 'p4' }, 'p4');
+  for (const round of [1, 2, 3]) {
+    // One promise in the call, then several (which changes the continuation), then one again.
+    for (const x of [1, 2, 1, 2]) {
+      assert.deepEqual(
+        list(await manager.hook.h.call({ x })),
+        ['p4', 'p3', 'p1', 'p0'],
+        `round ${round}, x ${x}`,
+      );
+    }
+    for (const [x, message] of [
+      [3, 'sync p0'],
+      [4, 'async p0'],
+    ] as const) {
+      const pending = manager.hook.h.call({ x });
+      assert.ok(isThenable(pending));
+      const error = await (pending as Promise<unknown>).then(
+        () => assert.fail('expected a rejection'),
+        (reason: unknown) => reason as Error,
+      );
+      assert.equal(error.message, message);
+      assert.deepEqual(hookFailureSource(error), { pluginName: 'p0', hookName: 'h' });
+    }
+  }
+});
+
+test('a rejection of the first promise after the hook saw several names its implementation', async () => {
+  const { hookFailureSource } = await import('../../src/plugin-api/index.ts');
+  const manager = makeManager();
+  let fail = false;
+  manager.register({ h: async () => 'last' }, 'last');
+  manager.register(
+    {
+      h: async () => {
+        if (fail) throw new Error('first fails');
+        return 'first';
+      },
+    },
+    'first',
+  );
+  assert.deepEqual(list(await manager.hook.h.call({ x: 1 })), ['first', 'last']);
+  fail = true;
+  const error = await (manager.hook.h.call({ x: 1 }) as Promise<unknown>).then(
+    () => assert.fail('expected a rejection'),
+    (reason: unknown) => reason as Error,
+  );
+  assert.equal(error.message, 'first fails');
+  assert.deepEqual(hookFailureSource(error), { pluginName: 'first', hookName: 'h' });
+});
