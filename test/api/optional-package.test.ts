@@ -43,12 +43,12 @@ test('a missing package fails the feature with the package, the feature and the 
   assert.ok(error instanceof SluiceError);
   assert.deepEqual(error.packages, [ABSENT]);
   assert.equal(error.feature, feature);
-  assert.equal(error.installCommand, `npm install ${ABSENT}`);
+  assert.equal(error.installCommand, `npm install "${ABSENT}"`);
   assert.equal(
     error.message,
-    `${feature} needs the package ${ABSENT}, an optional dependency of Sluice that this project hasn't installed: run \`npm install ${ABSENT}\`.`,
+    `${feature} needs the package ${ABSENT}, an optional dependency of Sluice that this project hasn't installed: run \`npm install "${ABSENT}"\`.`,
   );
-  assert.equal(error.hint, `Run \`npm install ${ABSENT}\` in the project folder.`);
+  assert.equal(error.hint, `Run \`npm install "${ABSENT}"\` in the project folder.`);
   assert.equal((error.cause as NodeJS.ErrnoException).code, 'ERR_MODULE_NOT_FOUND');
 });
 
@@ -59,7 +59,7 @@ test('a group of packages is installed together, each at the range Sluice is tes
   );
   assert.equal(
     error.installCommand,
-    `npm install bullmq@${manifest.peerDependencies.bullmq} ioredis@${manifest.peerDependencies.ioredis}`,
+    `npm install "bullmq@${manifest.peerDependencies.bullmq}" "ioredis@${manifest.peerDependencies.ioredis}"`,
   );
   assert.match(
     error.message,
