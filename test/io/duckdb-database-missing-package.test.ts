@@ -1,31 +1,22 @@
 /**
  * duckdb_table and duckdb_query in a project without `@duckdb/node-api`: loading and saving fail
  * with the `MissingPackageError` (its install command and hint), as the docs promise, not a
- * `DatasetError` that buries it. The package is hidden by a resolve hook that resolves it from a
- * folder with no node_modules, so Node's own resolver fails the import for real.
+ * `DatasetError` that buries it. The package is hidden (`hidePackage`): Node's own resolver fails
+ * the import for real.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { MissingPackageError } from '../../src/optional-package.ts';
 import { DuckDBQueryDataset } from '../../src/io/datasets/duckdb-query.ts';
 import { DuckDBTableDataset } from '../../src/io/datasets/duckdb-table.ts';
+import { hidePackage } from '../support/hide-package.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'sluice-duckdb-absent-'));
 
-before(() => {
-  // node:test runs each file in its own process, so nothing else here has imported DuckDB.
-  const nowhere = pathToFileURL(join(folder, 'nowhere.mjs')).href;
-  const hook = `export async function resolve(specifier, context, nextResolve) {
-    if (specifier === '@duckdb/node-api') return nextResolve(specifier, { ...context, parentURL: ${JSON.stringify(nowhere)} });
-    return nextResolve(specifier, context);
-  }`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-});
+before(() => hidePackage('@duckdb/node-api'));
 
 async function missingPackage(promise: Promise<unknown>): Promise<MissingPackageError> {
   const error = await promise.then(

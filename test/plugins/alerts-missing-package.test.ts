@@ -2,32 +2,22 @@
  * An email alerter in a project without nodemailer: the delivery fails at once with the
  * `MissingPackageError`'s message and install hint, not after retries that would miss it again,
  * and the error names the alerter and its line in alerts.yml (as the alerts.yml errors do), not the
- * SMTP server. nodemailer is hidden by a resolve hook that resolves it from a folder without
- * node_modules, so Node's own resolver fails the import for real.
+ * SMTP server. nodemailer is hidden (`hidePackage`): Node's own resolver fails the import for real.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { ConfigLoader } from '../../src/config/config-loader.ts';
 import { MissingPackageError } from '../../src/index.ts';
 import { loadAlertsConfig } from '../../src/plugins/alerts/alerts-config.ts';
 import { deliver } from '../../src/plugins/alerts/delivery.ts';
+import { hidePackage } from '../support/hide-package.ts';
 
 const project = mkdtempSync(join(tmpdir(), 'sluice-alerts-absent-'));
 
-before(() => {
-  // node:test runs each file in its own process, so nothing else here has imported nodemailer.
-  const nowhere = pathToFileURL(join(project, 'nowhere.mjs')).href;
-  const hook = `export async function resolve(specifier, context, nextResolve) {
-    if (specifier === 'nodemailer') return nextResolve(specifier, { ...context, parentURL: ${JSON.stringify(nowhere)} });
-    return nextResolve(specifier, context);
-  }`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-});
+before(() => hidePackage('nodemailer'));
 
 test('the email alerter without nodemailer: one attempt, the error names the alerter and its alerts.yml line', async () => {
   mkdirSync(join(project, 'conf', 'base'), { recursive: true });
