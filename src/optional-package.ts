@@ -18,11 +18,14 @@ export class MissingPackageError extends SluiceError {
   readonly packages: readonly string[];
   /** What needs them: `Dataset "companies" (parquet, conf/base/catalog.yml:4:3)`, `the distributed runner`. */
   readonly feature: string;
-  /** `npm install pg@^8.23.1`: the versions Sluice is tested with. */
+  /**
+   * `npm install "pg@^8.23.1"`: the versions Sluice is tested with. Each spec is quoted because `^`
+   * is an escape character in cmd.exe and a glob operator in zsh with extendedglob.
+   */
   readonly installCommand: string;
 
   constructor(packages: readonly string[], feature: string, options: { cause?: unknown } = {}) {
-    const installCommand = `npm install ${packages.map(withTestedRange).join(' ')}`;
+    const installCommand = `npm install ${packages.map((name) => `"${withTestedRange(name)}"`).join(' ')}`;
     const one = packages.length === 1;
     const names = one ? `the package ${packages[0]}` : `the packages ${packages.join(', ')}`;
     super(

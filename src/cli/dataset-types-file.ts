@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { ConfigLoader } from '../config/config-loader.ts';
 import { CatalogResolver } from '../io/catalog-resolver.ts';
+import { importModule } from '../module-loader.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { ProjectSettings } from '../project/settings.ts';
 
@@ -40,8 +41,11 @@ const FIXED_TYPES: Readonly<Record<string, string>> = {
  *   schema that no node produces: `unknown`;
  * - a memory dataset (a name the catalog doesn't declare, or `type: memory`) with no schema: what
  *   its producing node's function returns (its element for list outputs, its key for record
- *   outputs), when that function is exported under its own name from exactly one file of `src/`;
- *   a memory dataset hands the value over as it is, so that type is what consumers receive;
+ *   outputs), when that function is exported under its own name from exactly one file of `src/`
+ *   (checked by importing that file: the export must be the node's function, not a schema or a
+ *   constant that shares its name) and every pipeline that produces the dataset uses that same
+ *   function; a memory dataset hands the value over as it is, so that type is what consumers
+ *   receive;
  * - every parameter, nested ones by path (`params:model.test_size`), typed from its YAML value.
  *
  * Entries matched by a factory pattern are typed under the names the pipelines use. Everything
@@ -61,11 +65,14 @@ export async function datasetTypesSource(settings: ProjectSettings, env: string)
   });
   const resolver = new CatalogResolver(config.get('catalog'));
   const used = new Set<string>();
-  const producers = new Map<string, Node>();
+  // Every node that produces each dataset, across all the registered pipelines.
+  const producers = new Map<string, Set<Node>>();
   for (const name of settings.pipelineNames()) {
     const pipeline = await settings.pipeline(name);
     for (const dataset of pipeline.datasets()) used.add(dataset);
-    for (const node of pipeline.nodes) for (const output of node.outputs) producers.set(output, node);
+    for (const node of pipeline.nodes)
+      for (const output of node.outputs)
+        producers.set(output, (producers.get(output) ?? new Set()).add(node));
   }
   const fileDir = dirname(join(settings.projectPath, DATASET_TYPES_FILE));
   const imports = new TypeImports();
@@ -79,10 +86,10 @@ export async function datasetTypesSource(settings: ProjectSettings, env: string)
       entry === undefined
         ? undefined
         : valueType(entry, producers.has(name), settings.projectPath, fileDir, imports);
-    const producer = producers.get(name);
-    if (type === undefined && producer !== undefined && (entry === undefined || entry.type === 'memory')) {
+    const producing = producers.get(name);
+    if (type === undefined && producing !== undefined && (entry === undefined || entry.type === 'memory')) {
       exports ??= exportedFunctions(join(settings.projectPath, 'src'));
-      type = producedType(producer, name, await exports, fileDir, imports);
+      type = await producedType([...producing], name, await exports, settings.projectPath, fileDir, imports);
     }
     if (type !== undefined) entries.push([name, type]);
   }
@@ -201,28 +208,64 @@ function propertyKey(name: string): string {
 }
 
 /**
- * The type of output `name` of `producer`, from its function's declared return type:
- * `Awaited<ReturnType<typeof nodes.split>>[0]`. Undefined when the function
- * is anonymous or not exported from exactly one file under its own name.
+ * The type of output `name` of its producing nodes, from their function's declared return type:
+ * `Awaited<ReturnType<typeof nodes.split>>[0]`. Undefined when the function is anonymous, is not
+ * exported from exactly one file under its own name, that export is something else of the same
+ * name (a Zod schema, a constant), or the pipelines produce the dataset with different functions
+ * or at different places of their outputs: any of these would give a wrong type.
  */
-function producedType(
-  producer: Node,
+async function producedType(
+  producers: readonly Node[],
   name: string,
   exports: ReadonlyMap<string, string[]>,
+  projectPath: string,
   fileDir: string,
   imports: TypeImports,
-): string | undefined {
-  const functionName = producer.func.name;
+): Promise<string | undefined> {
+  const func = producers[0]!.func;
+  if (producers.some((producer) => producer.func !== func)) return undefined;
+  const accesses = new Set(producers.map((producer) => outputAccess(producer, name)));
+  const [access] = accesses;
+  if (accesses.size !== 1 || access === undefined) return undefined;
+  const functionName = func.name;
   const files = exports.get(functionName);
   if (functionName === '' || files === undefined || files.length !== 1) return undefined;
+  if (!(await exportsFunction(files[0]!, functionName, func, projectPath))) return undefined;
   let specifier = relative(fileDir, files[0]!).split(sep).join('/');
   if (!specifier.startsWith('.')) specifier = `./${specifier}`;
-  const returned = `Awaited<ReturnType<${imports.typeOf(specifier, functionName)}>>`;
+  return `Awaited<ReturnType<${imports.typeOf(specifier, functionName)}>>${access}`;
+}
+
+/** How output `name` is reached in what `producer` returns: `''` (all of it), `[0]`, `['key']`. */
+function outputAccess(producer: Node, name: string): string | undefined {
   const wiring = producer.outputWiring;
-  if (typeof wiring === 'string') return returned;
-  if (Array.isArray(wiring)) return `${returned}[${wiring.indexOf(name)}]`;
+  if (typeof wiring === 'string') return '';
+  if (Array.isArray(wiring)) return `[${wiring.indexOf(name)}]`;
   const key = Object.entries(wiring ?? {}).find(([, dataset]) => dataset === name)?.[0];
-  return key === undefined ? undefined : `${returned}[${quote(key)}]`;
+  return key === undefined ? undefined : `[${quote(key)}]`;
+}
+
+/**
+ * Whether `file`'s export `name` is the node's function `func`. The file is imported through the
+ * loader the pipelines went through: under tsx that is the very module the pipelines use, so the
+ * export is `func` itself; the bundling loader compiles each entry on its own, so there the file
+ * is a second copy and its export is the same function when it compiles to the same code.
+ */
+async function exportsFunction(
+  file: string,
+  name: string,
+  func: Node['func'],
+  projectPath: string,
+): Promise<boolean> {
+  let exported: unknown;
+  try {
+    exported = (await importModule(file, projectPath))[name];
+  } catch {
+    return false; // A module that fails on its own can't be checked: its outputs stay untyped.
+  }
+  if (exported === func) return true;
+  const code = Function.prototype.toString;
+  return typeof exported === 'function' && code.call(exported) === code.call(func);
 }
 
 const EXPORTED_FUNCTION =

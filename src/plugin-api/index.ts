@@ -18,6 +18,7 @@ export type { Pipeline } from '../pipeline/pipeline.ts';
 export type { RegisteredPipelines } from '../pipeline/registered-pipelines.ts';
 export type { RetryPolicy } from '../pipeline/retry-policy.ts';
 export type { StepHook, StepHookContext, StepHookReference } from '../pipeline/step-hook.ts';
+export { stepHookLabel } from './step-hook-label.ts';
 export type { DataCatalog } from '../io/catalog.ts';
 export type { DatasetDescription } from '../io/dataset.ts';
 // Moving datasets after the catalog is created (path rules, branch data): `catalog.rewriteLocations`.

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../../src/errors.ts';
@@ -43,12 +43,12 @@ test('a missing package fails the feature with the package, the feature and the 
   assert.ok(error instanceof SluiceError);
   assert.deepEqual(error.packages, [ABSENT]);
   assert.equal(error.feature, feature);
-  assert.equal(error.installCommand, `npm install ${ABSENT}`);
+  assert.equal(error.installCommand, `npm install "${ABSENT}"`);
   assert.equal(
     error.message,
-    `${feature} needs the package ${ABSENT}, an optional dependency of Sluice that this project hasn't installed: run \`npm install ${ABSENT}\`.`,
+    `${feature} needs the package ${ABSENT}, an optional dependency of Sluice that this project hasn't installed: run \`npm install "${ABSENT}"\`.`,
   );
-  assert.equal(error.hint, `Run \`npm install ${ABSENT}\` in the project folder.`);
+  assert.equal(error.hint, `Run \`npm install "${ABSENT}"\` in the project folder.`);
   assert.equal((error.cause as NodeJS.ErrnoException).code, 'ERR_MODULE_NOT_FOUND');
 });
 
@@ -59,7 +59,7 @@ test('a group of packages is installed together, each at the range Sluice is tes
   );
   assert.equal(
     error.installCommand,
-    `npm install bullmq@${manifest.peerDependencies.bullmq} ioredis@${manifest.peerDependencies.ioredis}`,
+    `npm install "bullmq@${manifest.peerDependencies.bullmq}" "ioredis@${manifest.peerDependencies.ioredis}"`,
   );
   assert.match(
     error.message,
@@ -136,11 +136,6 @@ test('every import of an optional package in src/ is a type import or goes throu
   const offenders: string[] = [];
   for (const file of listSources(join(REPO, 'src'))) {
     const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/^(import|export)(?! type)[^;]*?from '([^']+)';/gms)) {
-      const specifier = match[2]!;
-      if (optional.some((name) => specifier === name || specifier.startsWith(`${name}/`)))
-        offenders.push(`${file}: ${match[0].split('\n')[0]}`);
-    }
     for (const match of source.matchAll(/import\('([^']+)'\)/g)) {
       const specifier = match[1]!;
       const at = match.index;
@@ -149,19 +144,58 @@ test('every import of an optional package in src/ is a type import or goes throu
         offenders.push(`${file}: import('${specifier}') outside importOptional`);
     }
   }
-  // The modules that import them statically are themselves loaded through importOptional.
-  const allowed = [
-    'run-tracer.ts',
-    'reporting-exporter.ts',
-    'tracing-runtime.ts',
-    'run-metrics.ts',
-    'bullmq-transport.ts',
-  ];
-  assert.deepEqual(
-    offenders.filter((offender) => !allowed.some((name) => offender.includes(`/${name}:`))),
-    [],
-  );
+  assert.deepEqual(offenders, []);
 });
+
+test('no module statically reachable from an entry point imports an optional package (except for types)', () => {
+  // Some modules (the OpenTelemetry tracer, the BullMQ transport) import optional packages
+  // statically; that is safe only while nothing loads them except through importOptional's
+  // dynamic import. So walk every non-type static import from the entry points and require that
+  // none of the modules reached imports an optional package.
+  const optional = Object.keys(manifest.peerDependencies);
+  const isOptional = (specifier: string) =>
+    optional.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+  const entries = ['src/index.ts', 'src/plugin-api/index.ts', 'src/dataset-api/index.ts', 'src/cli/main.ts'];
+  const reached = new Map<string, string>(); // module -> the module that imported it first
+  const queue = entries.map((entry) => join(REPO, entry));
+  for (const entry of queue) reached.set(entry, '(entry point)');
+  const offenders: string[] = [];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    for (const specifier of staticImports(readFileSync(file, 'utf8'))) {
+      if (isOptional(specifier)) {
+        offenders.push(`${relative(REPO, file)} imports ${specifier} (reached via ${reached.get(file)})`);
+      } else if (specifier.startsWith('.')) {
+        const target = join(dirname(file), specifier);
+        if (!reached.has(target)) {
+          reached.set(target, relative(REPO, file));
+          queue.push(target);
+        }
+      }
+    }
+  }
+  assert.deepEqual(offenders, []);
+  // The walk must see the modules that load the heavy ones, and not the heavy ones themselves.
+  const seen = [...reached.keys()].map((file) => relative(REPO, file));
+  for (const loader of [
+    'src/plugins/telemetry/tracing-plugin.ts',
+    'src/plugins/telemetry/metrics-plugin.ts',
+    'src/runner/distributed/load-transport.ts',
+    'src/io/datasets/duckdb-instance.ts',
+  ])
+    assert.ok(seen.includes(loader), `${loader} is reached`);
+  for (const heavy of ['tracing-runtime.ts', 'run-tracer.ts', 'run-metrics.ts', 'bullmq-transport.ts'])
+    assert.ok(!seen.some((file) => file.endsWith(`/${heavy}`)), `${heavy} is not statically reached`);
+});
+
+/** The specifiers of a module's static imports and re-exports, type-only ones left out. */
+function staticImports(source: string): string[] {
+  const specifiers: string[] = [];
+  for (const match of source.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+'([^']+)';/gm))
+    specifiers.push(match[1]!);
+  for (const match of source.matchAll(/^import\s+'([^']+)';/gm)) specifiers.push(match[1]!);
+  return specifiers;
+}
 
 function listSources(folder: string): string[] {
   return readdirSync(folder, { recursive: true, withFileTypes: true })

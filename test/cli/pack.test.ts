@@ -143,7 +143,7 @@ test(
       assert.notEqual(run.code, 0);
       assert.ok(
         run.stderr.includes(
-          `Dataset "readings" (${type}, conf/base/catalog.yml:2:1) needs the package ${needed}, an optional dependency of Sluice that this project hasn't installed: run \`npm install ${needed}@${peers[needed]}\`.`,
+          `Dataset "readings" (${type}, conf/base/catalog.yml:2:1) needs the package ${needed}, an optional dependency of Sluice that this project hasn't installed: run \`npm install "${needed}@${peers[needed]}"\`.`,
         ),
         run.stderr,
       );
@@ -153,7 +153,7 @@ test(
     assert.notEqual(worker.code, 0);
     assert.ok(
       worker.stderr.includes(
-        `\`sluice worker\` needs the packages bullmq, ioredis, optional dependencies of Sluice that this project hasn't installed: run \`npm install bullmq@${peers.bullmq} ioredis@${peers.ioredis}\`.`,
+        `\`sluice worker\` needs the packages bullmq, ioredis, optional dependencies of Sluice that this project hasn't installed: run \`npm install "bullmq@${peers.bullmq}" "ioredis@${peers.ioredis}"\`.`,
       ),
       worker.stderr,
     );

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -16,6 +17,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,9 +128,23 @@ export function linkExampleDependencies(project: string): void {
   // Sluice and zod for projects (test fixtures) whose package.json lists nothing.
   for (const name of new Set(['sluice', 'zod', ...Object.keys(manifest.dependencies ?? {})])) {
     const link = join(project, 'node_modules', name);
-    if (existsSync(link)) continue;
+    const present = entryAt(link);
+    if (present !== undefined && (!present.isSymbolicLink() || existsSync(link))) continue;
+    // A dangling link (its target moved or was deleted) is replaced; existsSync follows links, so
+    // it alone would call it absent and symlinkSync would then fail with EEXIST.
+    if (present !== undefined) rmSync(link);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(name === 'sluice' ? REPO : join(REPO, 'node_modules', name), link, 'dir');
+  }
+}
+
+/** The entry at `path` itself (a link, not its target), or undefined when there is none. */
+function entryAt(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 

@@ -5,7 +5,7 @@
  * history across runs, skipped nodes.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -189,6 +189,54 @@ test('a parallel run records the same dataset stats as a sequential one', async 
   // Loads and saves of every node, with columns and a schema where the data is a table.
   assert.equal(expected.length, 7);
   assert.ok(expected.some((row) => (row as { schema?: unknown }).schema !== undefined));
+  assert.deepEqual(datasetRows(detail(project, parallel.runId)), expected);
+});
+
+test('a table-like object of its own class gets the same rows, columns and schema on every runner', async () => {
+  // Any object with a numeric numRows is a table to the tracking plugin (not only Arrow's Table):
+  // the parallel worker reads its columns and schema, and the main process must keep them.
+  const project = writeTrackedProject();
+  appendFileSync(
+    join(project, 'src', 'pipelines.ts'),
+    `
+class Grid {
+  readonly numRows = 2;
+  readonly numCols = 2;
+  readonly schema = { fields: [{ name: 'city', type: 'Utf8' }, { name: 'people', type: 'Int32' }] };
+}
+export const grids = new Pipeline([node(() => new Grid(), [], 'grid', { name: 'make_grid' })]);
+`,
+  );
+  const config = join(project, 'sluice.config.ts');
+  writeFileSync(
+    config,
+    readFileSync(config, 'utf8').replace(
+      '  pipelines: {\n',
+      "  pipelines: {\n    grids: () => import('./src/pipelines.ts').then((m) => m.grids),\n",
+    ),
+  );
+  const sequential = await run(project, { runner: 'sequential', pipelineName: 'grids' });
+  const parallel = await run(project, {
+    runner: new ParallelRunner({ maxWorkers: 2 }),
+    pipelineName: 'grids',
+  });
+  assert.equal(sequential.error ?? parallel.error, undefined);
+  const expected = datasetRows(detail(project, sequential.runId));
+  assert.deepEqual(expected, [
+    {
+      node: 'make_grid',
+      dataset: 'grid',
+      operation: 'save',
+      version: undefined,
+      rows: 2,
+      columns: 2,
+      bytes: undefined,
+      schema: [
+        { name: 'city', type: 'Utf8' },
+        { name: 'people', type: 'Int32' },
+      ],
+    },
+  ]);
   assert.deepEqual(datasetRows(detail(project, parallel.runId)), expected);
 });
 

@@ -1,6 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { MissingPackageError } from '../../optional-package.ts';
 import { DatasetError } from '../dataset.ts';
 import type { OptionsOwner } from './dataset-options.ts';
 import { datasetSubject } from './dataset-options.ts';
@@ -52,9 +53,13 @@ export class DuckDBDatabaseFile {
     return this.#use(use);
   }
 
-  /** A `DatasetError` for a failure while `doing` something (`load table "x"`), with a hint for DuckDB's usual errors. */
-  failure(doing: string, error: unknown, hint?: string): DatasetError {
-    if (error instanceof DatasetError) return error;
+  /**
+   * A `DatasetError` for a failure while `doing` something (`load table "x"`), with a hint for
+   * DuckDB's usual errors. A missing `@duckdb/node-api` already names the dataset and the install
+   * command, so it passes through as the `MissingPackageError` it is.
+   */
+  failure(doing: string, error: unknown, hint?: string): DatasetError | MissingPackageError {
+    if (error instanceof DatasetError || error instanceof MissingPackageError) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new DatasetError(
       `${datasetSubject(this.#owner)} could not ${doing} in DuckDB database ${this.path}: ${message}`,

@@ -12,6 +12,7 @@
 import type * as DuckDBApi from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { importOptional } from '../../optional-package.ts';
+import { DUCKDB_PACKAGES } from './dataset-packages.ts';
 
 /** The `@duckdb/node-api` module namespace. */
 export type DuckDBModule = typeof DuckDBApi;
@@ -30,7 +31,7 @@ const DUCKDB_FEATURE = 'A DuckDB-backed dataset (parquet, duckdb_csv, duckdb_tab
  */
 export function loadDuckDB(feature: string = DUCKDB_FEATURE): Promise<DuckDBModule> {
   if (modulePromise === undefined) {
-    const loading = importOptional(() => import('@duckdb/node-api'), ['@duckdb/node-api'], feature);
+    const loading = importOptional(() => import('@duckdb/node-api'), DUCKDB_PACKAGES, feature);
     modulePromise = loading;
     loading.catch(() => {
       if (modulePromise === loading) modulePromise = undefined;

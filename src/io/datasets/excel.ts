@@ -8,6 +8,7 @@ import { formatCell } from './csv-values.ts';
 import { didYouMean } from '../../suggest.ts';
 import { importOptional } from '../../optional-package.ts';
 import { datasetSubject } from './dataset-options.ts';
+import { EXCEL_PACKAGES } from './dataset-packages.ts';
 
 /** One spreadsheet row: column name (from the header row) to value. */
 export type ExcelRow = Record<string, unknown>;
@@ -56,7 +57,7 @@ export class ExcelDataset extends FileDataset<ExcelRow[]> {
 
   /** `exceljs`, an optional peer dependency, imported at first use. */
   #exceljs() {
-    return importOptional(() => import('exceljs'), ['exceljs'], datasetSubject(this.owner));
+    return importOptional(() => import('exceljs'), EXCEL_PACKAGES, datasetSubject(this.owner));
   }
 
   protected async read(path: string): Promise<ExcelRow[]> {

@@ -12,6 +12,7 @@ import { isPlainObject } from '../../values.ts';
 import { safeNumber } from './duckdb-read.ts';
 import { redactSecrets } from './redact.ts';
 import { MissingPackageError, importOptional } from '../../optional-package.ts';
+import { POSTGRES_PACKAGES } from './dataset-packages.ts';
 
 /**
  * The credentials entry a PostgreSQL dataset references, in either form:
@@ -169,7 +170,7 @@ export class PostgresConnection {
 }
 
 async function createPool(settings: PoolSettings, feature: string): Promise<Pool> {
-  const pg = (await importOptional(() => import('pg'), ['pg'], feature)).default;
+  const pg = (await importOptional(() => import('pg'), POSTGRES_PACKAGES, feature)).default;
   const pool = new pg.Pool({
     ...settings,
     max: 4,

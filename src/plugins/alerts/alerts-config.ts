@@ -39,6 +39,8 @@ export const ALERTS_CONFIG_KEY = 'alerts';
 /** What every alerter has besides its destination. */
 export interface AlerterSettings {
   readonly name: string;
+  /** Where alerts.yml declares the alerter, for errors that show up only when it sends. */
+  readonly location?: ConfigLocation | undefined;
   readonly events: ReadonlySet<AlertKind>;
   readonly delivery: DeliveryPolicy;
 }
@@ -158,6 +160,7 @@ class AlertsReader {
     }
     const common: AlerterSettings = {
       name,
+      location: this.#config.locate(ALERTS_CONFIG_KEY, path),
       events: this.#events(settings.events, [...path, 'events']),
       delivery:
         settings.delivery === undefined

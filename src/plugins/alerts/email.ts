@@ -8,7 +8,7 @@ import { formatDuration, truncate } from './alert.ts';
 import type { Alerter, AlerterType } from './alerter.ts';
 import type { AlerterSettings } from './alerts-config.ts';
 import { AlertDeliveryError } from './errors.ts';
-import { importOptional } from '../../plugin-api/index.ts';
+import { formatLocation, importOptional } from '../../plugin-api/index.ts';
 
 /** SMTP settings: host and port in alerts.yml or credentials; user and password from credentials. */
 export interface SmtpSettings {
@@ -50,6 +50,9 @@ export function emailMessage(alert: Alert, subjectPrefix: string): EmailMessage 
 export function emailAlerter(settings: AlerterSettings & { smtp: SmtpSettings }): Alerter {
   const { smtp } = settings;
   const target = `smtp://${smtp.host}:${smtp.port}`;
+  // Named like the alerts.yml errors: the alerter and where it is declared, not the SMTP server.
+  const declared = formatLocation(settings.location);
+  const feature = `The email alerter "${settings.name}" (email${declared === '' ? ', in alerts.yml' : `, ${declared}`})`;
   return {
     name: settings.name,
     type: 'email' satisfies AlerterType,
@@ -59,7 +62,7 @@ export function emailAlerter(settings: AlerterSettings & { smtp: SmtpSettings })
     delivery: settings.delivery,
     prepare(alert) {
       const message = emailMessage(alert, smtp.subjectPrefix);
-      return (signal) => sendMail(smtp, message, signal, target, settings.delivery.timeoutMs);
+      return (signal) => sendMail(smtp, message, signal, target, feature, settings.delivery.timeoutMs);
     },
   };
 }
@@ -69,13 +72,10 @@ async function sendMail(
   message: EmailMessage,
   signal: AbortSignal,
   target: string,
+  feature: string,
   timeoutMs: number,
 ): Promise<void> {
-  const { createTransport } = await importOptional(
-    () => import('nodemailer'),
-    ['nodemailer'],
-    `The email alerter "${target}" (type: email in alerts.yml)`,
-  );
+  const { createTransport } = await importOptional(() => import('nodemailer'), ['nodemailer'], feature);
   const transport = createTransport({
     host: smtp.host,
     port: smtp.port,

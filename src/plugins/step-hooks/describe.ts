@@ -3,8 +3,8 @@
  * Which setting wins is precedence.ts's decision (`settingsFor`, the same call a run makes); this
  * only names each winner and the place it comes from.
  */
-import type { ConfigLocation, Node, StepHookReference } from '../../plugin-api/index.ts';
-import { formatLocation } from '../../plugin-api/index.ts';
+import type { ConfigLocation, Node } from '../../plugin-api/index.ts';
+import { formatLocation, stepHookLabel } from '../../plugin-api/index.ts';
 import type { HooksConfig, HooksEntry, StepHookKind } from './hooks-config.ts';
 import { STEP_HOOK_KINDS, YAML_HOOK_KEYS } from './hooks-config.ts';
 import type { SettingSource } from './precedence.ts';
@@ -41,7 +41,7 @@ export function describeStepHooks(
     if (setting === undefined) continue;
     const hooks: DescribedStepHook[] =
       'code' in setting
-        ? setting.code.map((reference) => ({ hook: codeLabel(reference), source: setting.source }))
+        ? setting.code.map((reference) => ({ hook: stepHookLabel(reference), source: setting.source }))
         : setting.hooks.map((hook) => {
             const entry = entryNaming(kind, hook.hook, setting.source, node, config);
             const key = Object.keys(YAML_HOOK_KEYS).find((name) => YAML_HOOK_KEYS[name] === kind)!;
@@ -56,11 +56,6 @@ export function describeStepHooks(
     if (hooks.length > 0) described[kind] = hooks;
   }
   return described;
-}
-
-function codeLabel(reference: StepHookReference<any>): string {
-  if (typeof reference === 'string') return reference;
-  return typeof reference === 'function' ? reference.name || 'anonymous function' : String(reference);
 }
 
 /**

@@ -10,10 +10,14 @@ import { dataShape, isRelayed } from '../../plugin-api/index.ts';
 export function datasetStats(data: unknown, saved: SaveResult | undefined): DatasetEventStats {
   if (saved !== undefined && (saved.rows !== undefined || saved.bytes !== undefined)) return saved;
   if (isRelayed(data)) {
-    const tabular = (data.kind === 'array' || data.kind === 'Table') && data.size !== undefined;
-    if (!tabular) return saved ?? NOTHING_KNOWN;
-    // The worker read the columns and schema the same way `dataShape` reads them here.
+    // The worker read the columns and schema the same way `dataShape` reads them here, whatever
+    // the data's class (an Arrow table, any object with a numeric numRows, an array of records).
+    // Without them, `size` is still a row count, except for what dataShape doesn't count in rows:
+    // a string's characters and a plain object's keys.
     const { size: rows, columns, schema } = data;
+    const shaped = columns !== undefined || schema !== undefined;
+    const sizeIsRows = data.kind !== 'string' && data.kind !== 'object';
+    if (rows === undefined || (!shaped && !sizeIsRows)) return saved ?? NOTHING_KNOWN;
     return {
       ...saved,
       rows,

@@ -1,5 +1,5 @@
 import type { DataCatalog, Node, Pipeline, RetryPolicy } from '../../plugin-api/index.ts';
-import { isParameterName, PARAMS_PREFIX, stripTranscoding } from '../../plugin-api/index.ts';
+import { isParameterName, PARAMS_PREFIX, stepHookLabel, stripTranscoding } from '../../plugin-api/index.ts';
 import type {
   SourceLocation,
   VizDataset,
@@ -203,12 +203,7 @@ function stepHooksOf(node: Node): Record<string, VizStepHook[]> {
     if (list.length === 0) continue;
     const source = inherited.includes(option) ? 'pipeline-default' : 'node';
     hooks[option] = list.map((hook) => ({
-      hook:
-        typeof hook === 'string'
-          ? hook
-          : typeof hook === 'function'
-            ? hook.name || 'anonymous function'
-            : String(hook),
+      hook: stepHookLabel(hook),
       source,
     }));
   }

@@ -26,7 +26,7 @@ export interface ElkEngine {
  * Changes whenever the same view would get another picture: part of the layout cache's key, so
  * that layouts stored by an older Sluice are computed again.
  */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 export const BOX_HEIGHT = 36;
 /** Above this many boxes, a view is laid out with cheaper passes and stacked datasets. */
@@ -51,7 +51,8 @@ export function boxWidth(box: ViewBox): number {
 /**
  * One box ELK places: a box alone, or (in a large view) a node or collapsed namespace with the
  * datasets only it writes stacked in a row under it. A dataset has one writer, so stacking it
- * there keeps every arrow in data-flow direction while ELK places half as many boxes.
+ * there keeps every arrow in data-flow direction while ELK places half as many boxes. Only the
+ * datasets in the writer's own layer band ride with it: a stack is one ELK box in one partition.
  */
 interface Stack {
   readonly head: ViewBox;
@@ -80,7 +81,9 @@ export async function layoutView(view: View, elk: ElkEngine, options: LayoutOpti
   const layered = partitions !== undefined;
   const large = view.boxes.length > LARGE_VIEW;
   const stacking = options.stackDatasets ?? large;
-  const stacks = stacking ? stacksOf(view) : view.boxes.map((head): Stack => ({ head, stacked: [] }));
+  const stacks = stacking
+    ? stacksOf(view, partitions)
+    : view.boxes.map((head): Stack => ({ head, stacked: [] }));
   const stackOf = new Map<string, Stack>();
   for (const stack of stacks) {
     stackOf.set(stack.head.id, stack);
@@ -112,9 +115,8 @@ export async function layoutView(view: View, elk: ElkEngine, options: LayoutOpti
       ...(layered
         ? {
             layoutOptions: {
-              'elk.partitioning.partition': String(
-                Math.max(...[stack.head, ...stack.stacked].map((box) => partitions.get(box.id) ?? 0)),
-              ),
+              // A stack holds the head's partition only (see stacksOf).
+              'elk.partitioning.partition': String(partitions.get(stack.head.id) ?? 0),
             },
           }
         : {}),
@@ -171,9 +173,11 @@ export async function layoutView(view: View, elk: ElkEngine, options: LayoutOpti
 
 /**
  * Each node or collapsed namespace with the datasets only it writes (at most
- * {@link MAX_STACKED}; with more, none), in the view's order; every other box alone.
+ * {@link MAX_STACKED}; with more, none), in the view's order; every other box alone. With layer
+ * bands, a dataset joins its writer's stack only in the writer's partition: a node that writes a
+ * raw and a primary dataset would otherwise carry the raw one down into the primary band.
  */
-function stacksOf(view: View): Stack[] {
+function stacksOf(view: View, partitions: ReadonlyMap<string, number> | undefined): Stack[] {
   const byId = new Map(view.boxes.map((box) => [box.id, box]));
   const writers = new Map<string, string[]>();
   for (const edge of view.edges)
@@ -185,6 +189,7 @@ function stacksOf(view: View): Stack[] {
     if (writer?.length !== 1) continue;
     const head = byId.get(writer[0]!);
     if (head === undefined || (head.kind !== 'node' && head.kind !== 'namespace')) continue;
+    if (partitions !== undefined && partitions.get(box.id) !== partitions.get(head.id)) continue;
     (outputs.get(head.id) ?? outputs.set(head.id, []).get(head.id)!).push(box);
   }
   const stacked = new Set<string>();

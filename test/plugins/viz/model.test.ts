@@ -12,7 +12,7 @@ import { jsonForScript } from '../../../src/plugins/viz/page-html.ts';
 import { VizReporter } from '../../../src/plugins/viz/reporter.ts';
 import { applyEvent } from '../../../src/plugins/viz/run-state.ts';
 import { buildView, namespacesOf } from '../../../src/plugins/viz/view.ts';
-import { generatedGraph } from './generated-pipeline.ts';
+import { generatedGraph, generatedPipeline } from './generated-pipeline.ts';
 
 async function sampleGraph(): Promise<VizGraph> {
   const identity = (value: unknown) => value;
@@ -234,4 +234,53 @@ test('stacked datasets keep their layer bands in data-flow order', async () => {
   const [raw, models] = layout.bands;
   assert.ok(raw!.y + raw!.height <= models!.y, 'bands do not overlap');
   assert.ok(layout.boxes['dataset:raw']!.y < layout.boxes['dataset:model']!.y);
+});
+
+test('a large view stacks only the outputs in its writer’s layer band, so bands never overlap', async () => {
+  // `ingest` writes a raw and a primary dataset. Stacked together, both would ride in one ELK box
+  // in the primary band, and the raw band would reach down into it.
+  const ingest = (rows: unknown) => [rows, rows];
+  const summarize = (raw: unknown, primary: unknown) => [raw, primary];
+  const pipeline = new Pipeline([
+    ...generatedPipeline(100).nodes,
+    node(ingest, 'download', ['raw_copy', 'primary_table'], { name: 'ingest' }),
+    node(summarize, ['raw_copy', 'primary_table'], 'summary', { name: 'summarize' }),
+  ]);
+  const catalog = await DataCatalog.fromConfig({
+    catalogConfig: {
+      download: { type: 'json', filepath: 'data/download.json', metadata: { layer: 'raw' } },
+      raw_copy: { type: 'json', filepath: 'data/raw_copy.json', metadata: { layer: 'raw' } },
+      primary_table: { type: 'json', filepath: 'data/primary.json', metadata: { layer: 'primary' } },
+    },
+    projectPath: '/project',
+  });
+  const graph = describeGraph({
+    projectName: 'generated-layers',
+    pipelines: new Map([['__default__', pipeline]]),
+    catalog,
+  });
+  const view = buildView(graph, { pipeline: '__default__', tags: [], collapsed: [] });
+  assert.ok(view.boxes.length > LARGE_VIEW, 'large enough to be stacked');
+  const elk = new (ELK as unknown as new () => ElkEngine)();
+  const layout = await layoutView(view, elk);
+  assert.deepEqual(
+    layout.bands.map((band) => graph.layers[band.layer]),
+    ['raw', 'primary'],
+  );
+  const [raw, primary] = layout.bands;
+  assert.ok(raw!.y + raw!.height <= primary!.y, 'bands do not overlap');
+  const within = (id: string, band: { y: number; height: number }) => {
+    const box = layout.boxes[id]!;
+    return box.y >= band.y && box.y + box.height <= band.y + band.height;
+  };
+  for (const id of ['dataset:download', 'dataset:raw_copy']) assert.ok(within(id, raw!), `${id} in raw`);
+  assert.ok(within('dataset:primary_table', primary!), 'primary_table in primary');
+  // The raw output still rides under its writer.
+  const writer = layout.boxes['node:ingest']!;
+  const rawCopy = layout.boxes['dataset:raw_copy']!;
+  assert.equal(
+    rawCopy.x + rawCopy.width / 2,
+    writer.x + writer.width / 2,
+    'raw_copy is stacked under ingest',
+  );
 });
