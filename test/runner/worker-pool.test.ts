@@ -249,3 +249,36 @@ test('begin: a thread that dies while loading the project rejects every waiter w
     }
   });
 });
+
+test('close waits for a thread still loading the project, then stops it, before it resolves', async () => {
+  const events: string[] = [];
+  let releaseStart!: () => void;
+  const gate = new Promise<void>((resolve) => (releaseStart = resolve));
+  const member = (name: string) => ({
+    alive: true,
+    onExit: () => {},
+    stop: async () => void events.push(`${name} stopped`),
+    terminate: async () => {},
+  });
+  let starts = 0;
+  const pool = WorkerPool.begin(2, async () => {
+    const name = `thread ${++starts}`;
+    if (name === 'thread 2') await gate;
+    events.push(`${name} ready`);
+    return member(name);
+  });
+  await pool.acquire();
+  const closed = pool.close(GRACE_MS).then(() => events.push('closed'));
+  // The second thread is still loading: close must not have finished.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(events, ['thread 1 ready', 'thread 1 stopped']);
+  releaseStart();
+  await closed;
+  assert.deepEqual(events, [
+    'thread 1 ready',
+    'thread 1 stopped',
+    'thread 2 ready',
+    'thread 2 stopped',
+    'closed',
+  ]);
+});

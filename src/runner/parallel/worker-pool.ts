@@ -43,6 +43,8 @@ export class WorkerPool<T extends PoolMember> {
   readonly #openFailureListeners: ((error: Error) => void)[] = [];
   /** Settles once every thread `begin` started is ready or failed. */
   #opened: Promise<void> = Promise.resolve();
+  /** Threads being started, settled once each is adopted, stopped (pool closed) or failed. */
+  readonly #startups = new Set<Promise<void>>();
   #closed = false;
 
   private constructor(size: number, start: () => Promise<T>) {
@@ -154,7 +156,9 @@ export class WorkerPool<T extends PoolMember> {
     for (const waiter of this.#waiters.splice(0)) waiter.reject(closed);
     this.#idle.length = 0;
     this.#openFailureListeners.length = 0;
-    await Promise.all([...this.#members].map((member) => member.stop(graceMs)));
+    // A thread still opening the project is waited for and stopped too: the run's last hook
+    // (afterPipelineRun, onPipelineError) must come after every thread's afterContextCreated.
+    await Promise.all([...[...this.#members].map((member) => member.stop(graceMs)), ...this.#startups]);
   }
 
   #adopt(member: T): void {
@@ -209,13 +213,10 @@ export class WorkerPool<T extends PoolMember> {
   /** Starts a thread; `opening`: one of the first `size` (`begin`), whose failure ends the pool. */
   #replace(opening = false): Promise<void> {
     this.#starting++;
-    return this.#start().then(
+    const startup = this.#start().then(
       (member) => {
         this.#starting--;
-        if (this.#closed) {
-          void member.stop(0);
-          return;
-        }
+        if (this.#closed) return member.stop(0);
         this.#adopt(member);
         this.#serve();
       },
@@ -231,6 +232,8 @@ export class WorkerPool<T extends PoolMember> {
         this.#serve();
       },
     );
+    this.#startups.add(startup);
+    return startup.finally(() => this.#startups.delete(startup));
   }
 
   #noneLeft(): ParallelRunnerError {
