@@ -73,7 +73,7 @@ export function continueListAsync(
 ): Promise<ListResult> {
   const run = new ListContinuation(fns, impls, index, args, results, shape);
   if (!shape.severalPromises) return adopt(pending).then(run.onValue, run.onError) as Promise<ListResult>;
-  const own = run.ownPromise();
+  const own = run.ownPromise() as Promise<ListResult>;
   run.wait(pending);
   return own;
 }
@@ -85,9 +85,9 @@ class ListContinuation {
   /** The implementation whose promise is pending. */
   index: number;
   /** Set once the call has a promise of its own; until then the first `then` carries the outcome. */
-  resolve: ((results: ListResult) => void) | undefined = undefined;
+  resolve: ((outcome: unknown) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
-  readonly onValue = (value: unknown): ListResult | Promise<ListResult> | undefined => this.advance(value);
+  readonly onValue = (value: unknown): unknown => this.advance(value);
   readonly onError = (error: unknown): void => {
     recordFailure(error, this.impls[this.index]!);
     if (this.reject === undefined) throw error;
@@ -105,8 +105,8 @@ class ListContinuation {
     this.index = index;
   }
 
-  ownPromise(): Promise<ListResult> {
-    return new Promise<ListResult>((resolve, reject) => {
+  ownPromise(): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
@@ -121,7 +121,7 @@ class ListContinuation {
    * Keeps the pending implementation's value, then runs the next ones synchronously until a
    * promise. Returns the outcome while the call has no promise of its own.
    */
-  advance(value: unknown): ListResult | Promise<ListResult> | undefined {
+  advance(value: unknown): unknown {
     const { fns, impls, args } = this;
     let i = this.index;
     let results = this.results;
@@ -164,13 +164,14 @@ function adopt(pending: PromiseLike<unknown>): Promise<unknown> {
 /** A first-result hook: implementations in order until one returns something. */
 export function firstResultLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   const count = fns.length;
+  const shape = newAsyncShape();
   return (args) => {
     let i = 0;
     try {
       for (; i < count; i++) {
         const result = fns[i]!(args);
         if (result != null) {
-          if (isPromiseLike(result)) return continueFirstAsync(fns, impls, i, result, args);
+          if (isPromiseLike(result)) return continueFirstAsync(fns, impls, i, result, args, shape);
           return result;
         }
       }
@@ -182,28 +183,53 @@ export function firstResultLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   };
 }
 
-/** Continues a first-result call once implementation `index` returned a promise. */
-export async function continueFirstAsync(
+/**
+ * Continues a first-result call once implementation `index` returned a promise, the way
+ * `continueListAsync` continues a list call: no async function, one state object per call.
+ */
+export function continueFirstAsync(
   fns: Fn[],
   impls: HookImpl[],
   index: number,
   pending: PromiseLike<unknown>,
   args: object,
-) {
-  let i = index;
-  try {
-    const first = await pending;
-    if (first != null) return first;
-    for (i = index + 1; i < fns.length; i++) {
-      let result = fns[i]!(args);
-      if (result != null && isPromiseLike(result)) result = await result;
-      if (result != null) return result;
+  shape: AsyncShape,
+): Promise<unknown> {
+  const run = new FirstResultContinuation(fns, impls, index, args, undefined, shape);
+  if (!shape.severalPromises) return adopt(pending).then(run.onValue, run.onError);
+  const own = run.ownPromise();
+  run.wait(pending);
+  return own;
+}
+
+/** A list call's continuation that ends at the first non-empty value instead of collecting them. */
+class FirstResultContinuation extends ListContinuation {
+  override advance(value: unknown): unknown {
+    const { fns, impls, args } = this;
+    let i = this.index;
+    try {
+      while (value == null) {
+        if (++i >= fns.length) break;
+        value = fns[i]!(args);
+        if (value != null && isPromiseLike(value)) {
+          this.index = i;
+          this.shape.severalPromises = true;
+          const own = this.resolve === undefined ? this.ownPromise() : undefined;
+          this.wait(value);
+          return own;
+        }
+      }
+    } catch (error) {
+      recordFailure(error, impls[i]!);
+      if (this.reject === undefined) throw error;
+      this.reject(error);
+      return undefined;
     }
-  } catch (error) {
-    recordFailure(error, impls[i]!);
-    throw error;
+    const answer = value ?? undefined;
+    if (this.resolve === undefined) return answer;
+    this.resolve(answer);
+    return undefined;
   }
-  return undefined;
 }
 
 /**
