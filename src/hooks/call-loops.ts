@@ -88,11 +88,7 @@ class ListContinuation {
   resolve: ((outcome: unknown) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
   readonly onValue = (value: unknown): unknown => this.advance(value);
-  readonly onError = (error: unknown): void => {
-    recordFailure(error, this.impls[this.index]!);
-    if (this.reject === undefined) throw error;
-    this.reject(error);
-  };
+  readonly onError = (error: unknown): void => this.fail(error, this.impls[this.index]!);
 
   constructor(
     readonly fns: Fn[],
@@ -135,23 +131,37 @@ class ListContinuation {
         if (++i >= fns.length) break;
         value = fns[i]!(args);
         if (value != null && isPromiseLike(value)) {
-          this.index = i;
           this.results = results;
-          this.shape.severalPromises = true;
-          const own = this.resolve === undefined ? this.ownPromise() : undefined;
-          this.wait(value);
-          return own;
+          return this.waitAgain(i, value);
         }
       }
     } catch (error) {
-      recordFailure(error, impls[i]!);
-      if (this.reject === undefined) throw error;
-      this.reject(error);
-      return undefined;
+      return this.fail(error, impls[i]!);
     }
-    const outcome = results === undefined || results.length === 0 ? NO_RESULTS : results;
+    return this.end(results === undefined || results.length === 0 ? NO_RESULTS : results);
+  }
+
+  /** Implementation `index` returned a promise too: from now on the call has a promise of its own. */
+  protected waitAgain(index: number, pending: PromiseLike<unknown>): Promise<unknown> | undefined {
+    this.index = index;
+    this.shape.severalPromises = true;
+    const own = this.resolve === undefined ? this.ownPromise() : undefined;
+    this.wait(pending);
+    return own;
+  }
+
+  /** Settles the call with `outcome`, or returns it while the first `then` carries the outcome. */
+  protected end(outcome: unknown): unknown {
     if (this.resolve === undefined) return outcome;
     this.resolve(outcome);
+    return undefined;
+  }
+
+  /** Names `impl` as the failure's source, then rejects the call (or throws while `then` carries it). */
+  protected fail(error: unknown, impl: HookImpl): undefined {
+    recordFailure(error, impl);
+    if (this.reject === undefined) throw error;
+    this.reject(error);
     return undefined;
   }
 }
@@ -211,24 +221,12 @@ class FirstResultContinuation extends ListContinuation {
       while (value == null) {
         if (++i >= fns.length) break;
         value = fns[i]!(args);
-        if (value != null && isPromiseLike(value)) {
-          this.index = i;
-          this.shape.severalPromises = true;
-          const own = this.resolve === undefined ? this.ownPromise() : undefined;
-          this.wait(value);
-          return own;
-        }
+        if (value != null && isPromiseLike(value)) return this.waitAgain(i, value);
       }
     } catch (error) {
-      recordFailure(error, impls[i]!);
-      if (this.reject === undefined) throw error;
-      this.reject(error);
-      return undefined;
+      return this.fail(error, impls[i]!);
     }
-    const answer = value ?? undefined;
-    if (this.resolve === undefined) return answer;
-    this.resolve(answer);
-    return undefined;
+    return this.end(value ?? undefined);
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Next } from './helpers.ts';
-import { addPlain, addWrapper, deferred, flush, isThenable, makeManager } from './helpers.ts';
+import { addPlain, addWrapper, deferred, flush, isThenable, makeManager, onBothPaths } from './helpers.ts';
 
 const firstResult = () => makeManager({ firstResult: true });
 
@@ -260,19 +260,6 @@ test('firstResult on the loop path (more than 64 implementations)', async () => 
     asyncManager.register({ h: async () => (i === 10 ? 'async ten' : undefined) }, `a${i}`);
   assert.equal(await asyncManager.hook.h.call({ x: 1 }), 'async ten');
 });
-
-/** Runs `body` with calls compiled on the generated call sites, then on the plain loops. */
-async function onBothPaths(body: (path: string) => Promise<void>): Promise<void> {
-  const { useGeneratedCallSites } = await import('../../src/hooks/generated-call-sites.ts');
-  for (const generated of [true, false]) {
-    const previous = useGeneratedCallSites(generated);
-    try {
-      await body(generated ? 'generated' : 'loop');
-    } finally {
-      useGeneratedCallSites(previous);
-    }
-  }
-}
 
 test('firstResult async, repeated calls with one, then several promises: same answer and failure names each time', async () => {
   const { hookFailureSource } = await import('../../src/plugin-api/index.ts');
