@@ -19,8 +19,8 @@ const asyncNoop = async (a) => {
 };
 
 /** `beforeNodeRun` with ten implementations, the i-th being `pick(i)`. */
-function tenImplementations(pick) {
-  const manager = new HookManager([{ name: 'beforeNodeRun', args: ['node', 'runId'] }]);
+function tenImplementations(pick, firstResult = false) {
+  const manager = new HookManager([{ name: 'beforeNodeRun', args: ['node', 'runId'], firstResult }]);
   for (let i = 0; i < 10; i++) manager.register({ name: `p${i}`, beforeNodeRun: pick(i) });
   return manager.hook.beforeNodeRun;
 }
@@ -40,6 +40,11 @@ const variants = {
   /** One async implementation among ten, in the middle of the call order. */
   sluiceMixed: () => {
     const caller = tenImplementations((i) => (i === 5 ? asyncNoop : noop));
+    return () => caller.call(args);
+  },
+  /** The same on a first-result hook where nothing answers: all ten run, as in a list hook. */
+  sluiceFirstMixed: () => {
+    const caller = tenImplementations((i) => (i === 5 ? asyncNoop : noop), true);
     return () => caller.call(args);
   },
   /** The budget: ten sync implementations, then one awaited async function. */

@@ -12,7 +12,7 @@ count() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null node $FLAGS bench/hooks-calls.mjs "$1" "$2" 2>&1 |
     grep -o 'Collected : [0-9]*' | awk '{print $3}'
 }
-for variant in "${@:-sluiceAsync tapableAsync sluiceMixed syncPlusAwait}"; do
+for variant in "${@:-sluiceAsync tapableAsync sluiceMixed sluiceFirstMixed syncPlusAwait}"; do
   for v in $variant; do
     a=$(count "$v" "$N2")
     b=$(count "$v" "$N1")

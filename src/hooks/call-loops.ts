@@ -73,7 +73,7 @@ export function continueListAsync(
 ): Promise<ListResult> {
   const run = new ListContinuation(fns, impls, index, args, results, shape);
   if (!shape.severalPromises) return adopt(pending).then(run.onValue, run.onError) as Promise<ListResult>;
-  const own = run.ownPromise();
+  const own = run.ownPromise() as Promise<ListResult>;
   run.wait(pending);
   return own;
 }
@@ -85,14 +85,10 @@ class ListContinuation {
   /** The implementation whose promise is pending. */
   index: number;
   /** Set once the call has a promise of its own; until then the first `then` carries the outcome. */
-  resolve: ((results: ListResult) => void) | undefined = undefined;
+  resolve: ((outcome: unknown) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
-  readonly onValue = (value: unknown): ListResult | Promise<ListResult> | undefined => this.advance(value);
-  readonly onError = (error: unknown): void => {
-    recordFailure(error, this.impls[this.index]!);
-    if (this.reject === undefined) throw error;
-    this.reject(error);
-  };
+  readonly onValue = (value: unknown): unknown => this.advance(value);
+  readonly onError = (error: unknown): void => this.fail(error, this.impls[this.index]!);
 
   constructor(
     readonly fns: Fn[],
@@ -105,8 +101,8 @@ class ListContinuation {
     this.index = index;
   }
 
-  ownPromise(): Promise<ListResult> {
-    return new Promise<ListResult>((resolve, reject) => {
+  ownPromise(): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
@@ -121,7 +117,7 @@ class ListContinuation {
    * Keeps the pending implementation's value, then runs the next ones synchronously until a
    * promise. Returns the outcome while the call has no promise of its own.
    */
-  advance(value: unknown): ListResult | Promise<ListResult> | undefined {
+  advance(value: unknown): unknown {
     const { fns, impls, args } = this;
     let i = this.index;
     let results = this.results;
@@ -135,23 +131,37 @@ class ListContinuation {
         if (++i >= fns.length) break;
         value = fns[i]!(args);
         if (value != null && isPromiseLike(value)) {
-          this.index = i;
           this.results = results;
-          this.shape.severalPromises = true;
-          const own = this.resolve === undefined ? this.ownPromise() : undefined;
-          this.wait(value);
-          return own;
+          return this.waitAgain(i, value);
         }
       }
     } catch (error) {
-      recordFailure(error, impls[i]!);
-      if (this.reject === undefined) throw error;
-      this.reject(error);
-      return undefined;
+      return this.fail(error, impls[i]!);
     }
-    const outcome = results === undefined || results.length === 0 ? NO_RESULTS : results;
+    return this.end(results === undefined || results.length === 0 ? NO_RESULTS : results);
+  }
+
+  /** Implementation `index` returned a promise too: from now on the call has a promise of its own. */
+  protected waitAgain(index: number, pending: PromiseLike<unknown>): Promise<unknown> | undefined {
+    this.index = index;
+    this.shape.severalPromises = true;
+    const own = this.resolve === undefined ? this.ownPromise() : undefined;
+    this.wait(pending);
+    return own;
+  }
+
+  /** Settles the call with `outcome`, or returns it while the first `then` carries the outcome. */
+  protected end(outcome: unknown): unknown {
     if (this.resolve === undefined) return outcome;
     this.resolve(outcome);
+    return undefined;
+  }
+
+  /** Names `impl` as the failure's source, then rejects the call (or throws while `then` carries it). */
+  protected fail(error: unknown, impl: HookImpl): undefined {
+    recordFailure(error, impl);
+    if (this.reject === undefined) throw error;
+    this.reject(error);
     return undefined;
   }
 }
@@ -164,13 +174,14 @@ function adopt(pending: PromiseLike<unknown>): Promise<unknown> {
 /** A first-result hook: implementations in order until one returns something. */
 export function firstResultLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   const count = fns.length;
+  const shape = newAsyncShape();
   return (args) => {
     let i = 0;
     try {
       for (; i < count; i++) {
         const result = fns[i]!(args);
         if (result != null) {
-          if (isPromiseLike(result)) return continueFirstAsync(fns, impls, i, result, args);
+          if (isPromiseLike(result)) return continueFirstAsync(fns, impls, i, result, args, shape);
           return result;
         }
       }
@@ -182,28 +193,41 @@ export function firstResultLoop(fns: Fn[], impls: HookImpl[]): CompiledCall {
   };
 }
 
-/** Continues a first-result call once implementation `index` returned a promise. */
-export async function continueFirstAsync(
+/**
+ * Continues a first-result call once implementation `index` returned a promise, the way
+ * `continueListAsync` continues a list call: no async function, one state object per call.
+ */
+export function continueFirstAsync(
   fns: Fn[],
   impls: HookImpl[],
   index: number,
   pending: PromiseLike<unknown>,
   args: object,
-) {
-  let i = index;
-  try {
-    const first = await pending;
-    if (first != null) return first;
-    for (i = index + 1; i < fns.length; i++) {
-      let result = fns[i]!(args);
-      if (result != null && isPromiseLike(result)) result = await result;
-      if (result != null) return result;
+  shape: AsyncShape,
+): Promise<unknown> {
+  const run = new FirstResultContinuation(fns, impls, index, args, undefined, shape);
+  if (!shape.severalPromises) return adopt(pending).then(run.onValue, run.onError);
+  const own = run.ownPromise();
+  run.wait(pending);
+  return own;
+}
+
+/** A list call's continuation that ends at the first non-empty value instead of collecting them. */
+class FirstResultContinuation extends ListContinuation {
+  override advance(value: unknown): unknown {
+    const { fns, impls, args } = this;
+    let i = this.index;
+    try {
+      while (value == null) {
+        if (++i >= fns.length) break;
+        value = fns[i]!(args);
+        if (value != null && isPromiseLike(value)) return this.waitAgain(i, value);
+      }
+    } catch (error) {
+      return this.fail(error, impls[i]!);
     }
-  } catch (error) {
-    recordFailure(error, impls[i]!);
-    throw error;
+    return this.end(value ?? undefined);
   }
-  return undefined;
 }
 
 /**

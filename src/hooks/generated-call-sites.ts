@@ -54,17 +54,79 @@ export function shouldGenerate(count: number): boolean {
  * `listLoop`/`firstResultLoop` unrolled, with the same results, async continuations and failure
  * naming. The generated code contains no user input, only indexes. `i` tracks the implementation
  * being called, so that one catch can name it (`hookFailureSource`) without a try per call.
+ *
+ * After a promise, `resume(k, args, results, value)` runs the implementations after `k`, also
+ * with one call site each (a `switch` entered at `k`). A call that meets one promise allocates one
+ * function for it: the promise's `then` gets `resume` bound to where the call is, and a rejection
+ * handler made once per implementation. Bound rather than a closure: a new closure's first call
+ * goes through V8's lazy-compile stub (about 60 instructions), a bound function's does not. A
+ * call that meets a second promise hands over to `continueListAsync`/`continueFirstAsync`, which
+ * settle one promise of their own at the end (cheaper than a chain of `then`s returning
+ * promises), and the hook's next calls start there (docs/benchmarks.md, "Async hook path").
  */
 export function generatedLoop(fns: Fn[], impls: HookImpl[], firstResult: boolean): CompiledCall {
-  const declarations = fns.map((_, i) => `const f${i} = fns[${i}];`).join('\n');
-  const steps = fns
-    .map((_, i) =>
-      firstResult
-        ? `i = ${i}; r = f${i}(a); if (r != null) return typeof r.then === 'function' ? continueFirst(fns, impls, ${i}, r, a) : r;`
-        : `i = ${i}; r = f${i}(a); if (r != null) { if (typeof r.then === 'function') return continueList(fns, impls, ${i}, r, a, res, shape); res ??= newResults(); res.push(r); res[SOURCES].push(impls[${i}].pluginName); }`,
+  const count = fns.length;
+  const indexes = fns.map((_, i) => i);
+  const declarations = indexes
+    .map((i) => `const f${i} = fns[${i}], e${i} = (e) => { recordFailure(e, impls[${i}]); throw e; };`)
+    .join('\n');
+  // What implementation `i` returned, `v`, not a promise: the answer, or one more result.
+  const keep = (i: number) =>
+    firstResult
+      ? `return v;`
+      : `res ??= newResults(); res.push(v); res[SOURCES].push(impls[${i}].pluginName);`;
+  // A native promise is recognised without looking up `then`.
+  const isThenable = `(v instanceof Promise || typeof v.then === 'function')`;
+  const steps = indexes
+    .map(
+      (i) =>
+        `i = ${i}; v = f${i}(a); if (v != null) { if (${isThenable}) return wait(${i}, v, a, res, e${i}); ${keep(i)} }`,
     )
     .join('\n');
+  const resumeCases = indexes
+    .map((k) => {
+      const next =
+        k + 1 < count
+          ? `\ni = ${k + 1}; v = f${k + 1}(a); if (v != null && ${isThenable}) return several(${k + 1}, v, a, res);`
+          : '';
+      return `case ${k}: if (v != null) { ${keep(k)} }${next}`;
+    })
+    .join('\n');
   const ending = firstResult ? 'return undefined;' : 'return res ?? none;';
+  const handOver = firstResult
+    ? 'continueFirst(fns, impls, k, p, a, shape)'
+    : 'continueList(fns, impls, k, p, a, res, shape)';
+  const source = `${declarations}
+function wait(k, p, a, res, rejected) {
+  if (shape.severalPromises) return ${handOver};
+  return (p instanceof Promise ? p : Promise.resolve(p)).then(resume.bind(undefined, k, a, res), rejected);
+}
+function several(k, p, a, res) {
+  shape.severalPromises = true;
+  return ${handOver};
+}
+function resume(k, a, res, v) {
+  let i = k;
+  try {
+    switch (k) {
+${resumeCases}
+    }
+  } catch (error) {
+    recordFailure(error, impls[i]);
+    throw error;
+  }
+  ${ending}
+}
+return function call(a) {
+let v, res, i = 0;
+try {
+${steps}
+} catch (error) {
+recordFailure(error, impls[i]);
+throw error;
+}
+${ending}
+};`;
   const factory = new Function(
     'fns',
     'impls',
@@ -75,7 +137,7 @@ export function generatedLoop(fns: Fn[], impls: HookImpl[], firstResult: boolean
     'SOURCES',
     'recordFailure',
     'shape',
-    `${declarations}\nreturn function call(a) {\nlet r, res, i = 0;\ntry {\n${steps}\n} catch (error) {\nrecordFailure(error, impls[i]);\nthrow error;\n}\n${ending}\n};`,
+    source,
   ) as (
     fns: Fn[],
     impls: HookImpl[],

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
 import { test } from 'node:test';
 import type { Next } from './helpers.ts';
-import { addPlain, addWrapper, deferred, flush, isThenable, list, makeManager } from './helpers.ts';
+import {
+  addPlain,
+  addWrapper,
+  deferred,
+  flush,
+  isThenable,
+  list,
+  makeManager,
+  onBothPaths,
+} from './helpers.ts';
 
 /** Counts the promises created while `fn` runs (synchronously). */
 function promisesCreatedBy(fn: () => void): number {
@@ -374,4 +383,56 @@ test('a rejection of the first promise after the hook saw several names its impl
   );
   assert.equal(error.message, 'first fails');
   assert.deepEqual(hookFailureSource(error), { pluginName: 'first', hookName: 'h' });
+});
+
+test('each result of an async call remembers its plugin, on both paths, with one promise and with several', async () => {
+  const { resultSources } = await import('../../src/hooks/results.ts');
+  await onBothPaths(async (path) => {
+    const manager = makeManager();
+    // Call order: p4 (sync), p3 (async), p2 (sync, nothing), p1 (sync; async when x > 1), p0 (sync).
+    manager.register({ h: () => 'r0' }, 'p0');
+    manager.register({ h: ({ x }: { x: number }) => (x > 1 ? Promise.resolve('r1') : 'r1') }, 'p1');
+    manager.register({ h: () => undefined }, 'p2');
+    manager.register({ h: async () => 'r3' }, 'p3');
+    manager.register({ h: () => 'r4' }, 'p4');
+    for (const x of [1, 2, 1]) {
+      const results = (await manager.hook.h.call({ x })) as unknown[];
+      assert.deepEqual(results, ['r4', 'r3', 'r1', 'r0'], `${path}, x ${x}`);
+      assert.deepEqual(resultSources(results), ['p4', 'p3', 'p1', 'p0'], `${path}, x ${x}`);
+    }
+  });
+});
+
+test('a sync throw after the only promise of a call names the implementation that threw, on both paths', async () => {
+  const { hookFailureSource } = await import('../../src/plugin-api/index.ts');
+  await onBothPaths(async (path) => {
+    const manager = makeManager();
+    // Call order: before (sync), async, between (sync), thrower, never.
+    const events: string[] = [];
+    addPlain(manager, events, 'never');
+    manager.register(
+      {
+        h: () => {
+          throw new Error('sync after the promise');
+        },
+      },
+      'thrower',
+    );
+    addPlain(manager, events, 'between');
+    manager.register({ h: async () => 'async' }, 'async');
+    addPlain(manager, events, 'before');
+    for (const round of [1, 2]) {
+      const error = await (manager.hook.h.call({ x: 1 }) as Promise<unknown>).then(
+        () => assert.fail('expected a rejection'),
+        (reason: unknown) => reason as Error,
+      );
+      assert.equal(error.message, 'sync after the promise');
+      assert.deepEqual(
+        hookFailureSource(error),
+        { pluginName: 'thrower', hookName: 'h' },
+        `${path}, round ${round}`,
+      );
+    }
+    assert.deepEqual(events, ['before', 'between', 'before', 'between']);
+  });
 });

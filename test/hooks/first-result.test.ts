@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Next } from './helpers.ts';
-import { addPlain, addWrapper, deferred, flush, isThenable, makeManager } from './helpers.ts';
+import { addPlain, addWrapper, deferred, flush, isThenable, makeManager, onBothPaths } from './helpers.ts';
 
 const firstResult = () => makeManager({ firstResult: true });
 
@@ -259,4 +259,135 @@ test('firstResult on the loop path (more than 64 implementations)', async () => 
   for (let i = 0; i < 70; i++)
     asyncManager.register({ h: async () => (i === 10 ? 'async ten' : undefined) }, `a${i}`);
   assert.equal(await asyncManager.hook.h.call({ x: 1 }), 'async ten');
+});
+
+test('firstResult async, repeated calls with one, then several promises: same answer and failure names each time', async () => {
+  const { hookFailureSource } = await import('../../src/plugin-api/index.ts');
+  await onBothPaths(async (path) => {
+    const manager = firstResult();
+    const calls: string[] = [];
+    // Call order: p4 (async, no answer), p3 (sync, no answer), p2 (async when x > 1, no answer),
+    // p1 (answers; throws or rejects when asked), p0 (never reached).
+    manager.register({ h: () => (calls.push('p0'), 'p0') }, 'p0');
+    manager.register(
+      {
+        h: ({ x }: { x: number }) => {
+          calls.push('p1');
+          if (x === 3) throw new Error('sync p1');
+          if (x === 4) return Promise.reject(new Error('async p1'));
+          return 'p1';
+        },
+      },
+      'p1',
+    );
+    manager.register(
+      { h: ({ x }: { x: number }) => (calls.push('p2'), x > 1 ? Promise.resolve(null) : undefined) },
+      'p2',
+    );
+    manager.register({ h: () => void calls.push('p3') }, 'p3');
+    manager.register({ h: async () => void calls.push('p4') }, 'p4');
+    for (const round of [1, 2]) {
+      for (const x of [1, 2, 1, 2]) {
+        calls.length = 0;
+        const pending = manager.hook.h.call({ x });
+        assert.ok(isThenable(pending));
+        assert.equal(await pending, 'p1', `${path}, round ${round}, x ${x}`);
+        assert.deepEqual(calls, ['p4', 'p3', 'p2', 'p1']);
+      }
+      for (const [x, message] of [
+        [3, 'sync p1'],
+        [4, 'async p1'],
+      ] as const) {
+        const error = await (manager.hook.h.call({ x }) as Promise<unknown>).then(
+          () => assert.fail('expected a rejection'),
+          (reason: unknown) => reason as Error,
+        );
+        assert.equal(error.message, message);
+        assert.deepEqual(hookFailureSource(error), { pluginName: 'p1', hookName: 'h' }, `${path}, x ${x}`);
+      }
+    }
+  });
+});
+
+test('firstResult async: a rejection of the first promise names its implementation, with one promise and after several', async () => {
+  const { hookFailureSource } = await import('../../src/plugin-api/index.ts');
+  await onBothPaths(async (path) => {
+    const manager = firstResult();
+    let fail = false;
+    manager.register({ h: async () => 'last' }, 'last');
+    manager.register(
+      { h: async () => (fail ? Promise.reject(new Error('first fails')) : undefined) },
+      'first',
+    );
+    for (const several of [false, true]) {
+      // Before the hook met several promises in a call, then after.
+      fail = false;
+      if (several) assert.equal(await manager.hook.h.call({ x: 1 }), 'last');
+      fail = true;
+      const error = await (manager.hook.h.call({ x: 1 }) as Promise<unknown>).then(
+        () => assert.fail('expected a rejection'),
+        (reason: unknown) => reason as Error,
+      );
+      assert.equal(error.message, 'first fails');
+      assert.deepEqual(hookFailureSource(error), { pluginName: 'first', hookName: 'h' }, path);
+    }
+  });
+});
+
+test('firstResult async: a foreign thenable answers, or is "no result" when it resolves to nothing', async () => {
+  await onBothPaths(async (path) => {
+    const manager = firstResult();
+    let answer: unknown = 'thenable answer';
+    manager.register({ h: () => 'sync fallback' }, 'fallback');
+    const thenable = { then: (resolve: (value: unknown) => void) => resolve(answer) };
+    manager.register({ h: () => thenable }, 'thenable');
+    assert.equal(await manager.hook.h.call({ x: 1 }), 'thenable answer', path);
+    answer = undefined;
+    assert.equal(await manager.hook.h.call({ x: 1 }), 'sync fallback', path);
+  });
+});
+
+test('firstResult async: a wrapper sees the answer of a sync implementation after a promise, and a rejection', async () => {
+  const { hookFailureSource } = await import('../../src/plugin-api/index.ts');
+  await onBothPaths(async (path) => {
+    const manager = firstResult();
+    const seen: string[] = [];
+    let fail = false;
+    manager.register(
+      {
+        h: () => {
+          if (fail) throw new Error('sync after async');
+          return 'sync answer';
+        },
+      },
+      'sync',
+    );
+    manager.register({ h: async () => undefined }, 'async');
+    manager.register(
+      {
+        h: {
+          wrapper: true,
+          handler: async (_args: { x: number }, next: Next) => {
+            try {
+              const inner = await next();
+              seen.push(`got ${String(inner)}`);
+              return inner;
+            } catch (error) {
+              seen.push(`caught ${(error as Error).message}`);
+              throw error;
+            }
+          },
+        },
+      },
+      'w',
+    );
+    assert.equal(await manager.hook.h.call({ x: 1 }), 'sync answer');
+    fail = true;
+    const error = await (manager.hook.h.call({ x: 1 }) as Promise<unknown>).then(
+      () => assert.fail('expected a rejection'),
+      (reason: unknown) => reason as Error,
+    );
+    assert.deepEqual(hookFailureSource(error), { pluginName: 'sync', hookName: 'h' }, path);
+    assert.deepEqual(seen, ['got sync answer', 'caught sync after async'], path);
+  });
 });

@@ -2,6 +2,7 @@
  * Small helpers shared by the hook manager tests: a one-hook manager (`h`, receiving `{ x }`),
  * recording implementations, and deferred promises to prove async ordering.
  */
+import { useGeneratedCallSites } from '../../src/hooks/generated-call-sites.ts';
 import { HookManager } from '../../src/hooks/index.ts';
 import type { HookSpecDefinition } from '../../src/hooks/index.ts';
 
@@ -116,4 +117,16 @@ export function thrown(fn: () => unknown): Error {
  */
 export function list(value: unknown): unknown {
   return Array.isArray(value) ? [...(value as unknown[])] : value;
+}
+
+/** Runs `body` with calls compiled on the generated call sites, then on the plain loops. */
+export async function onBothPaths(body: (path: 'generated' | 'loop') => Promise<void>): Promise<void> {
+  for (const generated of [true, false]) {
+    const previous = useGeneratedCallSites(generated);
+    try {
+      await body(generated ? 'generated' : 'loop');
+    } finally {
+      useGeneratedCallSites(previous);
+    }
+  }
 }
