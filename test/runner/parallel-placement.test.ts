@@ -150,3 +150,42 @@ test('a runner without warmUp starts its workers in run', async () => {
   });
   assert.deepEqual(events[0], { type: 'pool', startedIn: 'run', workers: 1 });
 });
+
+test('a run starts no more workers than nodes can run at once: a chain gets one thread', async () => {
+  const events: ParallelTraceEvent[] = [];
+  const outputs = await withEnv({}, async () => {
+    const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
+    const runner = new ParallelRunner({
+      maxWorkers: 3,
+      mainThread: false,
+      onTrace: (event) => events.push(event),
+    });
+    // produce -> count_rows is a chain.
+    return (await session.run({ runner, nodeNames: ['produce', 'count_rows'] }))
+      .outputs as unknown as Outputs;
+  });
+  assert.deepEqual(events[0], { type: 'pool', startedIn: 'warm-up', workers: 1 });
+  const ready = events.filter((event) => event.type === 'worker-ready');
+  assert.equal(ready.length, 1, 'one worker thread started, not maxWorkers');
+  const threads = events.flatMap((event) => (event.type === 'node' ? [event.thread] : []));
+  assert.deepEqual(threads, [ready[0]!.thread, ready[0]!.thread]);
+  assert.equal(outputs.rows_summary.sum, EXPECTED_SUM);
+});
+
+test('more workers start only while nodes wait for one, up to the nodes that can run at once', async () => {
+  // produce, then count_rows and also_rows bound to its worker (20k rows it keeps) and
+  // count_small free to go anywhere: three can run at once, so two threads with maxWorkers 2.
+  const { events, placed } = await run({ maxWorkers: 2, mainThread: false, gated: false });
+  assert.deepEqual(events[0], { type: 'pool', startedIn: 'warm-up', workers: 2 });
+  const ready = events.filter((event) => event.type === 'worker-ready');
+  assert.ok(ready.length >= 1 && ready.length <= 2, `${ready.length} worker threads started`);
+  // A second thread is only started once a node waits: never before produce was placed.
+  const producedAt = events.indexOf(placed('produce'));
+  if (ready.length === 2)
+    assert.ok(events.indexOf(ready[1]!) > producedAt, 'the second thread started on demand');
+  // Every node ran on one of them (a thread that became ready late may have run none).
+  const readyThreads = ready.map((event) => (event as { thread: number }).thread);
+  for (const event of events)
+    if (event.type === 'node')
+      assert.ok(readyThreads.includes(event.thread), `${event.node} on a started thread`);
+});

@@ -13,6 +13,7 @@ import { runNode } from '../run-node.ts';
 import { executeNodes } from '../schedule.ts';
 import { MAIN_WORKER } from '../worker-names.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
+import { concurrencyWidth } from './concurrency-width.ts';
 import { HeldValues } from './held-values.ts';
 import type { WorkerSetup } from './messages.ts';
 import { hasLargeMemoryInputs, LARGE_MEMORY_INPUT, sizeOf } from './placement.ts';
@@ -25,7 +26,10 @@ export { ParallelRunnerError } from './errors.ts';
 
 /** Options of {@link ParallelRunner}. */
 export interface ParallelRunnerOptions {
-  /** Worker threads to start (never more than the pipeline has nodes). Default: one per core. */
+  /**
+   * Worker threads to run at most. Default: one per core. A run starts one, and more only while
+   * nodes wait for a thread, up to the most nodes of its pipeline that can run at once.
+   */
   readonly maxWorkers?: number;
   /**
    * Run a node in the main thread, not on a worker, when the main thread holds large memory
@@ -112,6 +116,8 @@ export class ParallelRunner implements Runner {
     if (options.project === undefined) return undefined;
     void this.#warm?.dispose(this.cancelGraceMs);
     const setup = workerSetup(hooks, options, options.runId);
+    // One thread: every run on a worker needs it. The run knows how many more its pipeline can
+    // use, and they start when a node waits for one.
     const warm = this.#startPool(setup, this.maxWorkers, hooks);
     this.#warm = warm;
     return { dispose: () => warm.dispose(this.cancelGraceMs) };
@@ -123,11 +129,15 @@ export class ParallelRunner implements Runner {
 
   #startPool(setup: WorkerSetup, size: number, hooks: SluiceHookManager): WarmPool {
     return new WarmPool(setup, (warm) =>
-      WorkerPool.begin(size, async () => {
-        const handle = await WorkerHandle.start(setup, () => warm.delivery, hooks);
-        this.#trace({ type: 'worker-ready', thread: handle.threadId });
-        return handle;
-      }),
+      WorkerPool.begin(
+        size,
+        async () => {
+          const handle = await WorkerHandle.start(setup, () => warm.delivery, hooks);
+          this.#trace({ type: 'worker-ready', thread: handle.threadId });
+          return handle;
+        },
+        1,
+      ),
     );
   }
 
@@ -150,7 +160,8 @@ export class ParallelRunner implements Runner {
     const held = new HeldValues();
     const prepared = await prepareRun(pipeline, catalog, options, (name) => held.release(name));
     const setup = workerSetup(hooks, options, catalog.saveVersion ?? options.runId);
-    const count = Math.max(1, Math.min(this.maxWorkers, prepared.pipeline.size));
+    // No more threads than nodes that can ever run at once: a chain needs one.
+    const count = Math.max(1, concurrencyWidth(prepared.pipeline, this.maxWorkers));
     const warm = this.#warm;
     this.#warm = undefined;
     if (prepared.pipeline.size === 0) {
@@ -163,13 +174,14 @@ export class ParallelRunner implements Runner {
       });
     } else {
       let workers: WarmPool;
-      if (warm !== undefined && warm.take(setup, count)) {
+      if (warm !== undefined && warm.take(setup)) {
         workers = warm;
       } else {
         await warm?.dispose(this.cancelGraceMs);
         workers = this.#startPool(setup, count, hooks);
-        workers.take(setup, count);
+        workers.take(setup);
       }
+      workers.pool.resize(count);
       this.#trace({
         type: 'pool',
         startedIn: workers === warm ? 'warm-up' : 'run',
@@ -394,10 +406,9 @@ class WarmPool {
     this.pool = start(this);
   }
 
-  /** The run takes the pool, if its workers were started for that run and are enough. */
-  take(setup: WorkerSetup, count: number): boolean {
-    if (this.#taken || this.#disposed || JSON.stringify(setup) !== this.#key || this.pool.size < count)
-      return false;
+  /** The run takes the pool, if its workers were started for that run. */
+  take(setup: WorkerSetup): boolean {
+    if (this.#taken || this.#disposed || JSON.stringify(setup) !== this.#key) return false;
     this.#taken = true;
     return true;
   }
