@@ -76,8 +76,8 @@ test('startInMainThread: while the workers load the project the main thread runs
   });
   assert.deepEqual(
     events[0],
-    { type: 'pool', startedIn: 'warm-up', workers: 2 },
-    'the session warmed the workers up',
+    { type: 'pool', startedIn: 'warm-up', workers: 1 },
+    'the session warmed the workers up; the main thread is the second lane',
   );
   assert.deepEqual(placed('produce'), {
     type: 'node',
@@ -95,10 +95,10 @@ test('startInMainThread: while the workers load the project the main thread runs
   assert.equal(outputs.rows_summary.thread, 0);
   assert.equal(outputs.both_summary.thread, 0);
   assert.deepEqual(copies('rows'), [], 'the 20k rows never left the main thread');
-  // count_small runs in the main thread only if still no worker was ready when it was placed.
+  // count_small runs in the main thread only if it was free and no worker was when it was placed.
   const small = placed('count_small');
   assert.equal(outputs.small_summary.thread, small.thread);
-  if (small.thread === 0) assert.equal(small.reason, 'workers-starting');
+  if (small.thread === 0) assert.ok(['workers-starting', 'main-free'].includes(small.reason), small.reason);
   assert.deepEqual(
     copies('small').map((copy) => [copy.from, copy.to]),
     small.thread === 0 ? [] : [[0, small.thread]],
@@ -188,4 +188,28 @@ test('more workers start only while nodes wait for one, up to the nodes that can
   for (const event of events)
     if (event.type === 'node')
       assert.ok(readyThreads.includes(event.thread), `${event.node} on a started thread`);
+});
+
+test('startInMainThread counts the main thread as a lane: a chain runs there, with no worker thread', async () => {
+  const events: ParallelTraceEvent[] = [];
+  const outputs = await withEnv({}, async () => {
+    const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
+    const runner = new ParallelRunner({
+      maxWorkers: 2,
+      startInMainThread: true,
+      onTrace: (event) => events.push(event),
+    });
+    return (await session.run({ runner, nodeNames: ['produce', 'count_rows'] }))
+      .outputs as unknown as Outputs;
+  });
+  assert.deepEqual(
+    events.filter((event) => event.type === 'pool' || event.type === 'node'),
+    [
+      { type: 'pool', startedIn: 'run', workers: 0 },
+      { type: 'node', node: 'produce', thread: 0, reason: 'main-free' },
+      { type: 'node', node: 'count_rows', thread: 0, reason: 'main-free' },
+    ],
+  );
+  assert.equal(outputs.rows_summary.thread, 0);
+  assert.equal(outputs.rows_summary.sum, EXPECTED_SUM);
 });

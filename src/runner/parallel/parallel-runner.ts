@@ -39,10 +39,12 @@ export interface ParallelRunnerOptions {
    */
   readonly mainThread?: boolean;
   /**
-   * While no worker has loaded the project yet, run ready nodes in the main thread (one at a
-   * time) instead of waiting. Where a node runs then depends on how fast the workers start, so a
-   * node that can end or block its thread (`process.exit`, an endless loop) could take the main
-   * process with it: off by default. Needs `mainThread`.
+   * Count the main thread as one of the lanes: it runs a ready node (one at a time) whenever it is
+   * free and no worker is, from the start of the run while the workers still load the project, and
+   * one worker fewer is started (on 2 cores: the main thread and one worker). Where a node runs
+   * then depends on how fast the workers start, so a node that can end or block its thread
+   * (`process.exit`, an endless loop) could take the main process with it: off by default. Needs
+   * `mainThread`.
    */
   readonly startInMainThread?: boolean;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
@@ -160,17 +162,38 @@ export class ParallelRunner implements Runner {
     const held = new HeldValues();
     const prepared = await prepareRun(pipeline, catalog, options, (name) => held.release(name));
     const setup = workerSetup(hooks, options, catalog.saveVersion ?? options.runId);
-    // No more threads than nodes that can ever run at once: a chain needs one.
-    const count = Math.max(1, concurrencyWidth(prepared.pipeline, this.maxWorkers));
+    // No more lanes than nodes that can ever run at once: a chain needs one. The main thread is
+    // one of them when it runs any node (startInMainThread), so one worker fewer starts.
+    const lanes = Math.max(1, concurrencyWidth(prepared.pipeline, this.maxWorkers));
+    const count = this.startInMainThread ? lanes - 1 : lanes;
     const warm = this.#warm;
     this.#warm = undefined;
-    if (prepared.pipeline.size === 0) {
+    // Nodes a `nodeSkip` plugin skipped in the main thread.
+    const skippedHere = new Set<Node>();
+    const mainContext = {
+      catalog,
+      hooks,
+      runId: options.runId,
+      isAsync: setup.isAsync,
+      signal: options.signal,
+      worker: MAIN_WORKER,
+      onSkipped: (node: Node) => void skippedHere.add(node),
+    };
+    if (prepared.pipeline.size === 0 || count === 0) {
+      // No node, or one lane only and the main thread takes it: no worker thread at all.
       await warm?.dispose(this.cancelGraceMs);
+      if (prepared.pipeline.size > 0) this.#trace({ type: 'pool', startedIn: 'run', workers: 0 });
       await executeNodes(prepared.pipeline, {
         concurrency: 1,
         signal: options.signal,
+        continueOnFailure: options.continueOnFailure,
         state: prepared.state,
-        execute: async () => {},
+        execute: async (node) => {
+          this.#trace({ type: 'node', node: node.name, thread: 0, reason: 'main-free' });
+          await runNode(node, mainContext);
+          return skippedHere.has(node) ? 'skipped' : undefined;
+        },
+        afterNode: prepared.release,
       });
     } else {
       let workers: WarmPool;
@@ -210,15 +233,6 @@ export class ParallelRunner implements Runner {
         startupFailure = error;
         stopScheduling.abort();
       });
-      // Nodes placed in the main thread's lane run with this context.
-      const context = {
-        catalog,
-        hooks,
-        runId: options.runId,
-        isAsync: setup.isAsync,
-        signal,
-        worker: MAIN_WORKER,
-      };
       const mainLane = new MainThreadLane();
       const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
       const places = {
@@ -229,9 +243,9 @@ export class ParallelRunner implements Runner {
       };
       try {
         await executeNodes(prepared.pipeline, {
-          // A node in the main thread takes a worker's turn: as many nodes at once as threads
-          // were asked for, wherever they run.
-          concurrency: count,
+          // A node in the main thread takes a lane: as many nodes at once as lanes, wherever
+          // they run.
+          concurrency: lanes,
           signal:
             signal === undefined ? stopScheduling.signal : AbortSignal.any([signal, stopScheduling.signal]),
           continueOnFailure: options.continueOnFailure,
@@ -246,16 +260,18 @@ export class ParallelRunner implements Runner {
               ? undefined
               : hasLargeMemoryInputs(node, catalog)
                 ? 'large-inputs'
-                : this.startInMainThread && pool.alive === 0 && remote.length === 0 && mainLane.idle
-                  ? 'workers-starting'
+                : this.startInMainThread && remote.length === 0 && mainLane.idle && pool.idle === 0
+                  ? pool.alive === 0
+                    ? 'workers-starting'
+                    : 'main-free'
                   : undefined;
             if (mainReason !== undefined) {
-              await mainLane.run(async () => {
+              return mainLane.run(async () => {
                 this.#trace({ type: 'node', node: node.name, thread: 0, reason: mainReason });
                 await fetchToMain(places, remote);
-                await runNode(node, context);
+                await runNode(node, mainContext);
+                return skippedHere.has(node) ? 'skipped' : undefined;
               });
-              return;
             }
             const keep = node.outputs.filter((name) => read.has(name) && catalog.isEphemeral(name));
             const { worker, result } = await runOnPool(places, node, memoryInputs, remote, keep, signal);

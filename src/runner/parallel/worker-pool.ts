@@ -120,6 +120,11 @@ export class WorkerPool<T extends PoolMember> {
     else this.#openFailureListeners.push(listener);
   }
 
+  /** Threads alive and free to take a node now. */
+  get idle(): number {
+    return this.#idle.filter((member) => member.alive).length;
+  }
+
   /** Threads alive, busy or idle. */
   get alive(): number {
     return this.#members.size;
