@@ -115,12 +115,14 @@ export class ParallelRunner implements Runner {
    * ones). Disposing the returned warm-up stops them unless `run` took them.
    */
   warmUp(hooks: SluiceHookManager, options: RunOptions): RunWarmUp | undefined {
-    if (options.project === undefined) return undefined;
+    // With the main thread as a lane, it runs the first node itself: a thread starts only when a
+    // node waits for one (a pipeline whose work all goes through the main thread needs none).
+    if (options.project === undefined || this.startInMainThread) return undefined;
     void this.#warm?.dispose(this.cancelGraceMs);
     const setup = workerSetup(hooks, options, options.runId);
     // One thread: every run on a worker needs it. The run knows how many more its pipeline can
     // use, and they start when a node waits for one.
-    const warm = this.#startPool(setup, this.maxWorkers, hooks);
+    const warm = this.#startPool(setup, this.maxWorkers, hooks, 1);
     this.#warm = warm;
     return { dispose: () => warm.dispose(this.cancelGraceMs) };
   }
@@ -129,7 +131,8 @@ export class ParallelRunner implements Runner {
     this.#onTrace?.(event);
   }
 
-  #startPool(setup: WorkerSetup, size: number, hooks: SluiceHookManager): WarmPool {
+  /** Starts `initial` of `size` threads now; the others start when nodes wait for one. */
+  #startPool(setup: WorkerSetup, size: number, hooks: SluiceHookManager, initial: number): WarmPool {
     return new WarmPool(setup, (warm) =>
       WorkerPool.begin(
         size,
@@ -138,7 +141,7 @@ export class ParallelRunner implements Runner {
           this.#trace({ type: 'worker-ready', thread: handle.threadId });
           return handle;
         },
-        1,
+        initial,
       ),
     );
   }
@@ -201,7 +204,7 @@ export class ParallelRunner implements Runner {
         workers = warm;
       } else {
         await warm?.dispose(this.cancelGraceMs);
-        workers = this.#startPool(setup, count, hooks);
+        workers = this.#startPool(setup, count, hooks, this.startInMainThread ? 0 : 1);
         workers.take(setup);
       }
       workers.pool.resize(count);
@@ -260,13 +263,19 @@ export class ParallelRunner implements Runner {
               ? undefined
               : hasLargeMemoryInputs(node, catalog)
                 ? 'large-inputs'
-                : this.startInMainThread && remote.length === 0 && mainLane.idle && pool.idle === 0
-                  ? pool.alive === 0
-                    ? 'workers-starting'
-                    : 'main-free'
+                : this.startInMainThread && remote.length === 0 && pool.idle === 0
+                  ? mainLane.idle
+                    ? pool.alive === 0
+                      ? 'workers-starting'
+                      : 'main-free'
+                    : // Starting the first thread for this node would cost more than waiting
+                      // for the main thread when all it has to do are nodes bound to it.
+                      mainLane.onlyBound && pool.alive + pool.starting === 0
+                      ? 'main-queued'
+                      : undefined
                   : undefined;
             if (mainReason !== undefined) {
-              return mainLane.run(async () => {
+              return mainLane.run(mainReason === 'large-inputs', async () => {
                 this.#trace({ type: 'node', node: node.name, thread: 0, reason: mainReason });
                 await fetchToMain(places, remote);
                 await runNode(node, mainContext);
@@ -441,15 +450,27 @@ class WarmPool {
 class MainThreadLane {
   #last: Promise<unknown> = Promise.resolve();
   #queued = 0;
+  /** Of those, nodes that could have run elsewhere (not bound here by large inputs). */
+  #unbound = 0;
 
   /** Nothing runs or waits here. */
   get idle(): boolean {
     return this.#queued === 0;
   }
 
-  run<T>(task: () => Promise<T>): Promise<T> {
+  /** Everything running or waiting here is bound here: it will not free a worker's work. */
+  get onlyBound(): boolean {
+    return this.#unbound === 0;
+  }
+
+  /** Runs `task` after the others; `bound`: its node can only run here (large inputs). */
+  run<T>(bound: boolean, task: () => Promise<T>): Promise<T> {
     this.#queued++;
-    const result = this.#last.then(task).finally(() => this.#queued--);
+    if (!bound) this.#unbound++;
+    const result = this.#last.then(task).finally(() => {
+      this.#queued--;
+      if (!bound) this.#unbound--;
+    });
     this.#last = result.catch(() => undefined);
     return result;
   }

@@ -33,7 +33,10 @@ export type ParallelTraceEvent =
  *   (`startInMainThread`);
  * - `main-free`: the main thread was free and no worker was (`startInMainThread`: the main
  *   thread is one of the lanes);
+ * - `main-queued`: no worker thread had started, and the main thread was busy only with nodes
+ *   that must run there (`large-inputs`): the node waits for it rather than start a thread;
  * - `affinity`: the worker that keeps (some of) its memory inputs;
  * - `any`: the first free worker.
  */
-export type NodePlacementReason = 'large-inputs' | 'workers-starting' | 'main-free' | 'affinity' | 'any';
+export type NodePlacementReason =
+  'large-inputs' | 'workers-starting' | 'main-free' | 'main-queued' | 'affinity' | 'any';
