@@ -70,10 +70,13 @@ const DISPATCH_ATTEMPTS = 3;
  * nodes read stays in the worker that produced it, and those nodes go to that worker (affinity); a
  * value needed elsewhere is copied, once, through the main process. A node whose memory inputs in
  * the main process are large runs in the main thread (`mainThread`), where they need no copy;
- * with `startInMainThread`, so do ready nodes while the workers are still loading the project. Plugins declared with
- * `process: 'main'` receive the workers' node and dataset events here, relayed.
+ * with `startInMainThread`, the main thread is one of the lanes and runs any ready node when it
+ * and no worker is free. Plugins declared with `process: 'main'` receive the workers' node and
+ * dataset events here, relayed.
  *
- * Sessions call `warmUp` before they build the catalog, so the workers load the project meanwhile.
+ * A run uses no more threads than its pipeline has nodes that can run at once (`concurrencyWidth`),
+ * and starts them one at a time as nodes wait for one. Sessions call `warmUp` before they build
+ * the catalog, so the first worker loads the project meanwhile.
  *
  * A worker thread that dies fails only the node it was running, and a new thread takes its place
  * when a node needs one (see `WorkerPool`). After a cancellation, nodes still running
