@@ -9,7 +9,8 @@
  *       regression by gradient descent, k-means, group-by statistics.
  *   (c) spaceflights: examples/spaceflights as it is.
  *
- * Each is run by the compiled CLI with the sequential, async and parallel runners, and as plain
+ * Each is run by the compiled CLI with the sequential, async and parallel runners (the parallel one
+ * also with `startInMainThread`: `parallel+main`), and as plain
  * TypeScript with the same libraries and no framework (the floor, bundled once by esbuild), in
  * alternating order, BENCH_REPEATS times (default 3); the best wall time and the largest peak RSS
  * (all threads) are printed. A separate sequential run with a stopwatch plugin splits the time
