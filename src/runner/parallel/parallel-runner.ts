@@ -262,21 +262,30 @@ export class ParallelRunner implements Runner {
             );
             held.assertNotLost(node.name, memoryInputs, catalog);
             const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
-            const mainReason = !this.mainThread
-              ? undefined
-              : hasLargeMemoryInputs(node, catalog)
-                ? 'large-inputs'
-                : this.startInMainThread && remote.length === 0 && pool.idle === 0
-                  ? mainLane.idle
-                    ? pool.alive === 0
-                      ? 'workers-starting'
-                      : 'main-free'
-                    : // Starting the first thread for this node would cost more than waiting
-                      // for the main thread when all it has to do are nodes bound to it.
-                      mainLane.onlyBound && pool.alive + pool.starting === 0
-                      ? 'main-queued'
-                      : undefined
-                  : undefined;
+            const placeInMain = (): NodePlacementReason | undefined =>
+              !this.mainThread
+                ? undefined
+                : hasLargeMemoryInputs(node, catalog)
+                  ? 'large-inputs'
+                  : this.startInMainThread && remote.length === 0 && pool.idle === 0
+                    ? mainLane.idle
+                      ? pool.alive === 0
+                        ? 'workers-starting'
+                        : 'main-free'
+                      : // Starting the first thread for this node would cost more than waiting
+                        // for the main thread when all it has to do are nodes bound to it.
+                        mainLane.onlyBound && pool.alive + pool.starting === 0
+                        ? 'main-queued'
+                        : undefined
+                    : undefined;
+            let mainReason = placeInMain();
+            if (mainReason !== undefined && mainReason !== 'large-inputs' && pool.alive > 0) {
+              // A worker that finished says so in a message, which waits for the event loop: a
+              // main thread going from node to node in microtasks would never see it free and
+              // take every node itself. Hear the workers first.
+              await new Promise((resolve) => setImmediate(resolve));
+              mainReason = placeInMain();
+            }
             if (mainReason !== undefined) {
               return mainLane.run(mainReason === 'large-inputs', async () => {
                 this.#trace({ type: 'node', node: node.name, thread: 0, reason: mainReason });
