@@ -44,7 +44,10 @@ export interface RunnerSettings {
   distributed?: DistributedSettings;
   /** Worker threads for the parallel runner. Default: one per core. */
   maxWorkers?: number;
-  /** The parallel runner runs ready nodes in the main thread while its workers start. Default false. */
+  /**
+   * The parallel runner counts the main thread as one of its lanes: it runs ready nodes there
+   * whenever it and no worker is free, and starts one worker fewer. Default false.
+   */
   startInMainThread?: boolean;
   /** Nodes in flight at once for the async runner. Default 8. */
   concurrency?: number;

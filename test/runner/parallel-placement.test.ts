@@ -17,7 +17,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ParallelTraceEvent } from '../../src/index.ts';
 import { ParallelRunner, Session } from '../../src/index.ts';
-import { withEnv } from '../session/support.ts';
+import { BASIC, freshDataDir, withEnv } from '../session/support.ts';
 
 const PLACEMENT = fileURLToPath(new URL('../fixtures/projects/placement/', import.meta.url));
 
@@ -67,7 +67,7 @@ function assertResults(outputs: Outputs): void {
   assert.equal(outputs.small_summary.count, 5);
 }
 
-test('startInMainThread: while the workers load the project the main thread runs ready nodes, and keeps large values it made', async () => {
+test('startInMainThread: the main thread runs ready nodes, keeps large values it made, and no thread starts while it only has nodes bound to it', async () => {
   const { outputs, events, placed, copies } = await run({
     maxWorkers: 2,
     mainThread: true,
@@ -76,8 +76,8 @@ test('startInMainThread: while the workers load the project the main thread runs
   });
   assert.deepEqual(
     events[0],
-    { type: 'pool', startedIn: 'warm-up', workers: 2 },
-    'the session warmed the workers up',
+    { type: 'pool', startedIn: 'run', workers: 1 },
+    'no warm-up: the main thread is one lane, one worker at most the other',
   );
   assert.deepEqual(placed('produce'), {
     type: 'node',
@@ -95,14 +95,15 @@ test('startInMainThread: while the workers load the project the main thread runs
   assert.equal(outputs.rows_summary.thread, 0);
   assert.equal(outputs.both_summary.thread, 0);
   assert.deepEqual(copies('rows'), [], 'the 20k rows never left the main thread');
-  // count_small runs in the main thread only if still no worker was ready when it was placed.
+  // count_small is ready while the main thread is free (no worker had started) or busy with the
+  // readers of the 20k rows, which must run there: it waits for the main thread rather than start
+  // a worker thread for itself.
   const small = placed('count_small');
-  assert.equal(outputs.small_summary.thread, small.thread);
-  if (small.thread === 0) assert.equal(small.reason, 'workers-starting');
-  assert.deepEqual(
-    copies('small').map((copy) => [copy.from, copy.to]),
-    small.thread === 0 ? [] : [[0, small.thread]],
-  );
+  assert.equal(small.thread, 0);
+  assert.ok(['workers-starting', 'main-queued'].includes(small.reason), small.reason);
+  assert.equal(outputs.small_summary.thread, 0);
+  assert.deepEqual(copies('small'), []);
+  assert.equal(readyAt, -1, 'no worker thread started');
   assertResults(outputs);
 });
 
@@ -149,4 +150,93 @@ test('a runner without warmUp starts its workers in run', async () => {
     return { events };
   });
   assert.deepEqual(events[0], { type: 'pool', startedIn: 'run', workers: 1 });
+});
+
+test('a run starts no more workers than nodes can run at once: a chain gets one thread', async () => {
+  const events: ParallelTraceEvent[] = [];
+  const outputs = await withEnv({}, async () => {
+    const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
+    const runner = new ParallelRunner({
+      maxWorkers: 3,
+      mainThread: false,
+      onTrace: (event) => events.push(event),
+    });
+    // produce -> count_rows is a chain.
+    return (await session.run({ runner, nodeNames: ['produce', 'count_rows'] }))
+      .outputs as unknown as Outputs;
+  });
+  assert.deepEqual(events[0], { type: 'pool', startedIn: 'warm-up', workers: 1 });
+  const ready = events.filter((event) => event.type === 'worker-ready');
+  assert.equal(ready.length, 1, 'one worker thread started, not maxWorkers');
+  const threads = events.flatMap((event) => (event.type === 'node' ? [event.thread] : []));
+  assert.deepEqual(threads, [ready[0]!.thread, ready[0]!.thread]);
+  assert.equal(outputs.rows_summary.sum, EXPECTED_SUM);
+});
+
+test('more workers start only while nodes wait for one, up to the nodes that can run at once', async () => {
+  // produce, then count_rows and also_rows bound to its worker (20k rows it keeps) and
+  // count_small free to go anywhere: three can run at once, so two threads with maxWorkers 2.
+  const { events, placed } = await run({ maxWorkers: 2, mainThread: false, gated: false });
+  assert.deepEqual(events[0], { type: 'pool', startedIn: 'warm-up', workers: 2 });
+  const ready = events.filter((event) => event.type === 'worker-ready');
+  assert.ok(ready.length >= 1 && ready.length <= 2, `${ready.length} worker threads started`);
+  // A second thread is only started once a node waits: never before produce was placed.
+  const producedAt = events.indexOf(placed('produce'));
+  if (ready.length === 2)
+    assert.ok(events.indexOf(ready[1]!) > producedAt, 'the second thread started on demand');
+  // Every node ran on one of them (a thread that became ready late may have run none).
+  const readyThreads = ready.map((event) => (event as { thread: number }).thread);
+  for (const event of events)
+    if (event.type === 'node')
+      assert.ok(readyThreads.includes(event.thread), `${event.node} on a started thread`);
+});
+
+test('startInMainThread counts the main thread as a lane: a chain runs there, with no worker thread', async () => {
+  const events: ParallelTraceEvent[] = [];
+  const outputs = await withEnv({}, async () => {
+    const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
+    const runner = new ParallelRunner({
+      maxWorkers: 2,
+      startInMainThread: true,
+      onTrace: (event) => events.push(event),
+    });
+    return (await session.run({ runner, nodeNames: ['produce', 'count_rows'] }))
+      .outputs as unknown as Outputs;
+  });
+  assert.deepEqual(
+    events.filter((event) => event.type === 'pool' || event.type === 'node'),
+    [
+      { type: 'pool', startedIn: 'run', workers: 0 },
+      { type: 'node', node: 'produce', thread: 0, reason: 'main-free' },
+      { type: 'node', node: 'count_rows', thread: 0, reason: 'main-free' },
+    ],
+  );
+  assert.equal(outputs.rows_summary.thread, 0);
+  assert.equal(outputs.rows_summary.sum, EXPECTED_SUM);
+});
+
+test('startInMainThread: the first worker thread starts when a node waits while the main thread runs one that could run elsewhere', async () => {
+  // basic: double and square both read numbers (a file); with 2 lanes the main thread is one.
+  const { dataDir } = freshDataDir(BASIC);
+  const events: ParallelTraceEvent[] = [];
+  const session = await Session.create({
+    projectPath: BASIC,
+    runtimeParams: { data_dir: dataDir },
+    log: () => {},
+  });
+  const runner = new ParallelRunner({
+    maxWorkers: 2,
+    startInMainThread: true,
+    onTrace: (event) => events.push(event),
+  });
+  await session.run({ runner });
+  assert.deepEqual(events[0], { type: 'pool', startedIn: 'run', workers: 1 });
+  const ready = events.filter((event) => event.type === 'worker-ready');
+  assert.equal(ready.length, 1, 'one worker thread, the main thread being the other lane');
+  const nodes = events.filter((event) => event.type === 'node');
+  assert.deepEqual(nodes[0], { type: 'node', node: 'double', thread: 0, reason: 'workers-starting' });
+  // square waited for a lane while double ran in the main thread: that started the thread.
+  const square = nodes.find((event) => event.node === 'square')!;
+  assert.equal(square.thread, (ready[0] as { thread: number }).thread);
+  assert.ok(events.indexOf(ready[0]!) < events.indexOf(square), 'square ran once the thread was ready');
 });

@@ -282,3 +282,44 @@ test('close waits for a thread still loading the project, then stops it, before 
     'closed',
   ]);
 });
+
+test('begin with fewer initial threads: another starts only when a waiter finds none idle or starting, up to size', async () => {
+  const { start, started } = starter();
+  const pool = WorkerPool.begin(3, start, 1);
+  try {
+    assert.equal(pool.starting, 1, 'one thread at first');
+    const first = await pool.acquire();
+    pool.release(first);
+    assert.equal(await pool.acquire(), first, 'an idle thread is reused: nothing new starts');
+    assert.equal(pool.starting, 0);
+    const second = pool.acquire();
+    assert.equal(pool.starting, 1, 'a waiter with every thread busy starts one more');
+    const secondThread = await second;
+    assert.notEqual(secondThread, first);
+    pool.resize(2);
+    const third = pool.acquire();
+    assert.equal(pool.starting, 0, 'not past the size');
+    pool.release(first);
+    assert.equal(await third, first);
+    await pool.opened;
+    assert.equal(started.length, 2);
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+});
+
+test('begin with no initial thread: a failure of the first thread started on demand fails the pool', async () => {
+  await withEnv({ SLUICE_FAULTS_EXIT_AT_START: '1' }, async () => {
+    const { start } = starter();
+    const pool = WorkerPool.begin(2, start, 0);
+    try {
+      assert.equal(pool.starting, 0);
+      await assert.rejects(pool.acquire(), {
+        name: 'ParallelRunnerError',
+        message: 'A worker thread exited (code 5) while loading the project.',
+      });
+    } finally {
+      await pool.close(GRACE_MS);
+    }
+  });
+});

@@ -4,6 +4,8 @@ import { timing } from '../shared/timing.ts';
 
 // The example's own configuration, with bench:realistic's stopwatch added.
 export default defineConfig({
+  // bench:realistic's `parallel+main` variant: the parallel runner with startInMainThread.
+  runner: { startInMainThread: process.env['SLUICE_BENCH_START_IN_MAIN'] === '1' },
   hooks: [rowCounts(), timing()],
   pipelines: {
     __default__: ['data_processing', 'data_science'],

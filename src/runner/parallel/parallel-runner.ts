@@ -13,6 +13,7 @@ import { runNode } from '../run-node.ts';
 import { executeNodes } from '../schedule.ts';
 import { MAIN_WORKER } from '../worker-names.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
+import { concurrencyWidth } from './concurrency-width.ts';
 import { HeldValues } from './held-values.ts';
 import type { WorkerSetup } from './messages.ts';
 import { hasLargeMemoryInputs, LARGE_MEMORY_INPUT, sizeOf } from './placement.ts';
@@ -25,7 +26,10 @@ export { ParallelRunnerError } from './errors.ts';
 
 /** Options of {@link ParallelRunner}. */
 export interface ParallelRunnerOptions {
-  /** Worker threads to start (never more than the pipeline has nodes). Default: one per core. */
+  /**
+   * Worker threads to run at most. Default: one per core. A run starts one, and more only while
+   * nodes wait for a thread, up to the most nodes of its pipeline that can run at once.
+   */
   readonly maxWorkers?: number;
   /**
    * Run a node in the main thread, not on a worker, when the main thread holds large memory
@@ -35,10 +39,12 @@ export interface ParallelRunnerOptions {
    */
   readonly mainThread?: boolean;
   /**
-   * While no worker has loaded the project yet, run ready nodes in the main thread (one at a
-   * time) instead of waiting. Where a node runs then depends on how fast the workers start, so a
-   * node that can end or block its thread (`process.exit`, an endless loop) could take the main
-   * process with it: off by default. Needs `mainThread`.
+   * Count the main thread as one of the lanes: it runs a ready node (one at a time) whenever it is
+   * free and no worker is, from the start of the run while the workers still load the project, and
+   * one worker fewer is started (on 2 cores: the main thread and one worker). Where a node runs
+   * then depends on how fast the workers start, so a node that can end or block its thread
+   * (`process.exit`, an endless loop) could take the main process with it: off by default. Needs
+   * `mainThread`.
    */
   readonly startInMainThread?: boolean;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
@@ -64,10 +70,13 @@ const DISPATCH_ATTEMPTS = 3;
  * nodes read stays in the worker that produced it, and those nodes go to that worker (affinity); a
  * value needed elsewhere is copied, once, through the main process. A node whose memory inputs in
  * the main process are large runs in the main thread (`mainThread`), where they need no copy;
- * with `startInMainThread`, so do ready nodes while the workers are still loading the project. Plugins declared with
- * `process: 'main'` receive the workers' node and dataset events here, relayed.
+ * with `startInMainThread`, the main thread is one of the lanes and runs any ready node when it
+ * and no worker is free. Plugins declared with `process: 'main'` receive the workers' node and
+ * dataset events here, relayed.
  *
- * Sessions call `warmUp` before they build the catalog, so the workers load the project meanwhile.
+ * A run uses no more threads than its pipeline has nodes that can run at once (`concurrencyWidth`),
+ * and starts them one at a time as nodes wait for one. Sessions call `warmUp` before they build
+ * the catalog, so the first worker loads the project meanwhile.
  *
  * A worker thread that dies fails only the node it was running, and a new thread takes its place
  * when a node needs one (see `WorkerPool`). After a cancellation, nodes still running
@@ -109,10 +118,14 @@ export class ParallelRunner implements Runner {
    * ones). Disposing the returned warm-up stops them unless `run` took them.
    */
   warmUp(hooks: SluiceHookManager, options: RunOptions): RunWarmUp | undefined {
-    if (options.project === undefined) return undefined;
+    // With the main thread as a lane, it runs the first node itself: a thread starts only when a
+    // node waits for one (a pipeline whose work all goes through the main thread needs none).
+    if (options.project === undefined || this.startInMainThread) return undefined;
     void this.#warm?.dispose(this.cancelGraceMs);
     const setup = workerSetup(hooks, options, options.runId);
-    const warm = this.#startPool(setup, this.maxWorkers, hooks);
+    // One thread: every run on a worker needs it. The run knows how many more its pipeline can
+    // use, and they start when a node waits for one.
+    const warm = this.#startPool(setup, this.maxWorkers, hooks, 1);
     this.#warm = warm;
     return { dispose: () => warm.dispose(this.cancelGraceMs) };
   }
@@ -121,13 +134,18 @@ export class ParallelRunner implements Runner {
     this.#onTrace?.(event);
   }
 
-  #startPool(setup: WorkerSetup, size: number, hooks: SluiceHookManager): WarmPool {
+  /** Starts `initial` of `size` threads now; the others start when nodes wait for one. */
+  #startPool(setup: WorkerSetup, size: number, hooks: SluiceHookManager, initial: number): WarmPool {
     return new WarmPool(setup, (warm) =>
-      WorkerPool.begin(size, async () => {
-        const handle = await WorkerHandle.start(setup, () => warm.delivery, hooks);
-        this.#trace({ type: 'worker-ready', thread: handle.threadId });
-        return handle;
-      }),
+      WorkerPool.begin(
+        size,
+        async () => {
+          const handle = await WorkerHandle.start(setup, () => warm.delivery, hooks);
+          this.#trace({ type: 'worker-ready', thread: handle.threadId });
+          return handle;
+        },
+        initial,
+      ),
     );
   }
 
@@ -150,26 +168,49 @@ export class ParallelRunner implements Runner {
     const held = new HeldValues();
     const prepared = await prepareRun(pipeline, catalog, options, (name) => held.release(name));
     const setup = workerSetup(hooks, options, catalog.saveVersion ?? options.runId);
-    const count = Math.max(1, Math.min(this.maxWorkers, prepared.pipeline.size));
+    // No more lanes than nodes that can ever run at once: a chain needs one. The main thread is
+    // one of them when it runs any node (startInMainThread), so one worker fewer starts.
+    const lanes = Math.max(1, concurrencyWidth(prepared.pipeline, this.maxWorkers));
+    const count = this.startInMainThread ? lanes - 1 : lanes;
     const warm = this.#warm;
     this.#warm = undefined;
-    if (prepared.pipeline.size === 0) {
+    // Nodes a `nodeSkip` plugin skipped in the main thread.
+    const skippedHere = new Set<Node>();
+    const mainContext = {
+      catalog,
+      hooks,
+      runId: options.runId,
+      isAsync: setup.isAsync,
+      signal: options.signal,
+      worker: MAIN_WORKER,
+      onSkipped: (node: Node) => void skippedHere.add(node),
+    };
+    if (prepared.pipeline.size === 0 || count === 0) {
+      // No node, or one lane only and the main thread takes it: no worker thread at all.
       await warm?.dispose(this.cancelGraceMs);
+      if (prepared.pipeline.size > 0) this.#trace({ type: 'pool', startedIn: 'run', workers: 0 });
       await executeNodes(prepared.pipeline, {
         concurrency: 1,
         signal: options.signal,
+        continueOnFailure: options.continueOnFailure,
         state: prepared.state,
-        execute: async () => {},
+        execute: async (node) => {
+          this.#trace({ type: 'node', node: node.name, thread: 0, reason: 'main-free' });
+          await runNode(node, mainContext);
+          return skippedHere.has(node) ? 'skipped' : undefined;
+        },
+        afterNode: prepared.release,
       });
     } else {
       let workers: WarmPool;
-      if (warm !== undefined && warm.take(setup, count)) {
+      if (warm !== undefined && warm.take(setup)) {
         workers = warm;
       } else {
         await warm?.dispose(this.cancelGraceMs);
-        workers = this.#startPool(setup, count, hooks);
-        workers.take(setup, count);
+        workers = this.#startPool(setup, count, hooks, this.startInMainThread ? 0 : 1);
+        workers.take(setup);
       }
+      workers.pool.resize(count);
       this.#trace({
         type: 'pool',
         startedIn: workers === warm ? 'warm-up' : 'run',
@@ -198,15 +239,6 @@ export class ParallelRunner implements Runner {
         startupFailure = error;
         stopScheduling.abort();
       });
-      // Nodes placed in the main thread's lane run with this context.
-      const context = {
-        catalog,
-        hooks,
-        runId: options.runId,
-        isAsync: setup.isAsync,
-        signal,
-        worker: MAIN_WORKER,
-      };
       const mainLane = new MainThreadLane();
       const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
       const places = {
@@ -217,9 +249,9 @@ export class ParallelRunner implements Runner {
       };
       try {
         await executeNodes(prepared.pipeline, {
-          // A node in the main thread takes a worker's turn: as many nodes at once as threads
-          // were asked for, wherever they run.
-          concurrency: count,
+          // A node in the main thread takes a lane: as many nodes at once as lanes, wherever
+          // they run.
+          concurrency: lanes,
           signal:
             signal === undefined ? stopScheduling.signal : AbortSignal.any([signal, stopScheduling.signal]),
           continueOnFailure: options.continueOnFailure,
@@ -230,20 +262,37 @@ export class ParallelRunner implements Runner {
             );
             held.assertNotLost(node.name, memoryInputs, catalog);
             const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
-            const mainReason = !this.mainThread
-              ? undefined
-              : hasLargeMemoryInputs(node, catalog)
-                ? 'large-inputs'
-                : this.startInMainThread && pool.alive === 0 && remote.length === 0 && mainLane.idle
-                  ? 'workers-starting'
-                  : undefined;
+            const placeInMain = (): NodePlacementReason | undefined =>
+              !this.mainThread
+                ? undefined
+                : hasLargeMemoryInputs(node, catalog)
+                  ? 'large-inputs'
+                  : this.startInMainThread && remote.length === 0 && pool.idle === 0
+                    ? mainLane.idle
+                      ? pool.alive === 0
+                        ? 'workers-starting'
+                        : 'main-free'
+                      : // Starting the first thread for this node would cost more than waiting
+                        // for the main thread when all it has to do are nodes bound to it.
+                        mainLane.onlyBound && pool.alive + pool.starting === 0
+                        ? 'main-queued'
+                        : undefined
+                    : undefined;
+            let mainReason = placeInMain();
+            if (mainReason !== undefined && mainReason !== 'large-inputs' && pool.alive > 0) {
+              // A worker that finished says so in a message, which waits for the event loop: a
+              // main thread going from node to node in microtasks would never see it free and
+              // take every node itself. Hear the workers first.
+              await new Promise((resolve) => setImmediate(resolve));
+              mainReason = placeInMain();
+            }
             if (mainReason !== undefined) {
-              await mainLane.run(async () => {
+              return mainLane.run(mainReason === 'large-inputs', async () => {
                 this.#trace({ type: 'node', node: node.name, thread: 0, reason: mainReason });
                 await fetchToMain(places, remote);
-                await runNode(node, context);
+                await runNode(node, mainContext);
+                return skippedHere.has(node) ? 'skipped' : undefined;
               });
-              return;
             }
             const keep = node.outputs.filter((name) => read.has(name) && catalog.isEphemeral(name));
             const { worker, result } = await runOnPool(places, node, memoryInputs, remote, keep, signal);
@@ -394,10 +443,9 @@ class WarmPool {
     this.pool = start(this);
   }
 
-  /** The run takes the pool, if its workers were started for that run and are enough. */
-  take(setup: WorkerSetup, count: number): boolean {
-    if (this.#taken || this.#disposed || JSON.stringify(setup) !== this.#key || this.pool.size < count)
-      return false;
+  /** The run takes the pool, if its workers were started for that run. */
+  take(setup: WorkerSetup): boolean {
+    if (this.#taken || this.#disposed || JSON.stringify(setup) !== this.#key) return false;
     this.#taken = true;
     return true;
   }
@@ -414,15 +462,27 @@ class WarmPool {
 class MainThreadLane {
   #last: Promise<unknown> = Promise.resolve();
   #queued = 0;
+  /** Of those, nodes that could have run elsewhere (not bound here by large inputs). */
+  #unbound = 0;
 
   /** Nothing runs or waits here. */
   get idle(): boolean {
     return this.#queued === 0;
   }
 
-  run<T>(task: () => Promise<T>): Promise<T> {
+  /** Everything running or waiting here is bound here: it will not free a worker's work. */
+  get onlyBound(): boolean {
+    return this.#unbound === 0;
+  }
+
+  /** Runs `task` after the others; `bound`: its node can only run here (large inputs). */
+  run<T>(bound: boolean, task: () => Promise<T>): Promise<T> {
     this.#queued++;
-    const result = this.#last.then(task).finally(() => this.#queued--);
+    if (!bound) this.#unbound++;
+    const result = this.#last.then(task).finally(() => {
+      this.#queued--;
+      if (!bound) this.#unbound--;
+    });
     this.#last = result.catch(() => undefined);
     return result;
   }

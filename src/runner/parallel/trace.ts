@@ -29,8 +29,14 @@ export type ParallelTraceEvent =
 /**
  * Why a node ran where it did:
  * - `large-inputs`: the main thread holds large memory inputs of it (a copy would cost more);
- * - `workers-starting`: no worker had loaded the project yet, and the main thread was free;
+ * - `workers-starting`: no worker had loaded the project yet, and the main thread was free
+ *   (`startInMainThread`);
+ * - `main-free`: the main thread was free and no worker was (`startInMainThread`: the main
+ *   thread is one of the lanes);
+ * - `main-queued`: no worker thread had started, and the main thread was busy only with nodes
+ *   that must run there (`large-inputs`): the node waits for it rather than start a thread;
  * - `affinity`: the worker that keeps (some of) its memory inputs;
  * - `any`: the first free worker.
  */
-export type NodePlacementReason = 'large-inputs' | 'workers-starting' | 'affinity' | 'any';
+export type NodePlacementReason =
+  'large-inputs' | 'workers-starting' | 'main-free' | 'main-queued' | 'affinity' | 'any';

@@ -29,26 +29,28 @@ interface Waiter<T> {
  * `acquire` rejects with `ParallelRunnerError` rather than waiting for a thread that will never come.
  */
 export class WorkerPool<T extends PoolMember> {
-  readonly size: number;
+  #size: number;
   readonly #start: () => Promise<T>;
   readonly #members = new Set<T>();
   readonly #idle: T[] = [];
   readonly #waiters: Waiter<T>[] = [];
   #starting = 0;
+  /** Threads ever started; the first `size` (while none died) are the pool's opening ones. */
+  #started = 0;
   #died = 0;
   /** Why the last replacement failed to start; no more are tried after one fails. */
   #startFailure: Error | undefined;
   /** Why one of the first `size` threads failed to start (`begin`): the pool is of no use then. */
   #openFailure: Error | undefined;
   readonly #openFailureListeners: ((error: Error) => void)[] = [];
-  /** Settles once every thread `begin` started is ready or failed. */
-  #opened: Promise<void> = Promise.resolve();
+  /** Opening threads' starts; `opened` settles once each is ready or failed. */
+  readonly #opening: Promise<void>[] = [];
   /** Threads being started, settled once each is adopted, stopped (pool closed) or failed. */
   readonly #startups = new Set<Promise<void>>();
   #closed = false;
 
   private constructor(size: number, start: () => Promise<T>) {
-    this.size = size;
+    this.#size = size;
     this.#start = start;
   }
 
@@ -71,25 +73,42 @@ export class WorkerPool<T extends PoolMember> {
       await Promise.all(members.map((member) => member.stop(stopGraceMs)));
       throw failure.reason;
     }
+    pool.#started = size;
     for (const member of members) pool.#adopt(member);
     return pool;
   }
 
   /**
-   * Starts `size` threads in the background and returns at once: `acquire` waits for the first
-   * one ready, so a caller can do other work (build the catalog, run a node itself) meanwhile. If
-   * any of them fails to start, every waiter (present and future) is rejected with its error and
+   * Starts `initial` of `size` threads in the background and returns at once: `acquire` waits for
+   * the first one ready, so a caller can do other work (build the catalog, run a node itself)
+   * meanwhile. The others start only when a node waits for a thread and none is idle or starting
+   * for it, so a pipeline that never has two nodes ready at once costs one thread. If any of the
+   * first `size` fails to start, every waiter (present and future) is rejected with its error and
    * `onOpenFailure` listeners hear it; `close` stops the others.
    */
-  static begin<T extends PoolMember>(size: number, start: () => Promise<T>): WorkerPool<T> {
+  static begin<T extends PoolMember>(size: number, start: () => Promise<T>, initial = size): WorkerPool<T> {
     const pool = new WorkerPool(size, start);
-    pool.#opened = Promise.all(Array.from({ length: size }, () => pool.#replace(true))).then(() => undefined);
+    for (let started = 0; started < Math.min(initial, size); started++) void pool.#replace();
     return pool;
   }
 
-  /** Settles (never rejects) once every thread `begin` started is ready or has failed to start. */
+  /** How many threads the pool runs at most. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * Changes how many threads the pool may run (a run sizes it to its pipeline once it knows it).
+   * Threads already started stay; more start only when nodes wait for them.
+   */
+  resize(size: number): void {
+    this.#size = size;
+    this.#serve();
+  }
+
+  /** Settles (never rejects) once every opening thread started so far is ready or has failed to start. */
   get opened(): Promise<void> {
-    return this.#opened;
+    return Promise.all(this.#opening).then(() => undefined);
   }
 
   /** Threads still loading the project. */
@@ -101,6 +120,11 @@ export class WorkerPool<T extends PoolMember> {
   onOpenFailure(listener: (error: Error) => void): void {
     if (this.#openFailure !== undefined) queueMicrotask(() => listener(this.#openFailure!));
     else this.#openFailureListeners.push(listener);
+  }
+
+  /** Threads alive and free to take a node now. */
+  get idle(): number {
+    return this.#idle.filter((member) => member.alive).length;
   }
 
   /** Threads alive, busy or idle. */
@@ -201,7 +225,7 @@ export class WorkerPool<T extends PoolMember> {
     while (
       this.#startFailure === undefined &&
       unbound > this.#starting &&
-      this.#members.size + this.#starting < this.size
+      this.#members.size + this.#starting < this.#size
     )
       void this.#replace();
     if (this.#waiters.length > 0 && this.#members.size === 0 && this.#starting === 0) {
@@ -210,10 +234,15 @@ export class WorkerPool<T extends PoolMember> {
     }
   }
 
-  /** Starts a thread; `opening`: one of the first `size` (`begin`), whose failure ends the pool. */
-  #replace(opening = false): Promise<void> {
+  /**
+   * Starts a thread. One of the first `size`, while none died, is an opening one: its failure
+   * ends the pool (the project can't be opened). A replacement's failure only stops further ones.
+   */
+  #replace(): Promise<void> {
+    const opening = this.#started < this.#size && this.#died === 0;
+    this.#started++;
     this.#starting++;
-    const startup = this.#start().then(
+    const started = this.#start().then(
       (member) => {
         this.#starting--;
         if (this.#closed) return member.stop(0);
@@ -232,8 +261,9 @@ export class WorkerPool<T extends PoolMember> {
         this.#serve();
       },
     );
-    this.#startups.add(startup);
-    return startup.finally(() => this.#startups.delete(startup));
+    if (opening) this.#opening.push(started);
+    this.#startups.add(started);
+    return started.finally(() => this.#startups.delete(started));
   }
 
   #noneLeft(): ParallelRunnerError {
