@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { datasetTypesSource } from '../../src/cli/dataset-types-file.ts';
 import { loadSettings } from '../../src/project/settings.ts';
 import { assertExit, ensureBuilt, linkSluice, REPO, sluice, tempDir, write } from './support.ts';
+import { STARTER_COMPILER_OPTIONS } from '../support/type-check.ts';
 
 let project: string;
 
@@ -118,13 +119,7 @@ test('sluice typegen: only exports that are the node function, only when produce
   assertTypes(readFileSync(declaration, 'utf8'));
   // The declaration compiles (a ReturnType of a Zod schema would not).
   const program = ts.createProgram([declaration], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
+    ...STARTER_COMPILER_OPTIONS,
     types: [],
   });
   const problems = ts

@@ -11,6 +11,7 @@ import { format } from 'prettier';
 import type { Options } from 'prettier';
 import ts from 'typescript';
 import { assertExit, copyProject, ensureBuilt, REPO, sluice, write } from './support.ts';
+import { STARTER_COMPILER_OPTIONS } from '../support/type-check.ts';
 
 let project: string;
 const DECLARATION = join('src', 'sluice-datasets.d.ts');
@@ -107,13 +108,7 @@ test('the compiler checks node functions against the generated types', async () 
     ].join('\n'),
   );
   const program = ts.createProgram([check, join(project, DECLARATION)], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
+    ...STARTER_COMPILER_OPTIONS,
     types: ['node'],
     typeRoots: [join(REPO, 'node_modules', '@types')],
   });

@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { ensureBuilt } from '../cli/support.ts';
+import { STARTER_COMPILER_OPTIONS } from '../support/type-check.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const DOCS = join(REPO, 'docs');
@@ -45,14 +46,7 @@ export function tsBlocks(file: string, markdown: string): DocBlock[] {
 }
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
-  // The starter's tsconfig.json.
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  noEmit: true,
-  allowImportingTsExtensions: true,
-  skipLibCheck: true,
+  ...STARTER_COMPILER_OPTIONS,
   types: ['node'],
   // What a project that installed Sluice sees, pointed at the sources so no build is needed.
   paths: {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { diagnosticLine, expectedErrorLines } from '../support/type-check.ts';
+import { STARTER_COMPILER_OPTIONS, diagnosticLine, expectedErrorLines } from '../support/type-check.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = join(REPO, 'test', 'fixtures', 'typed');
@@ -17,13 +17,7 @@ const FIXTURES = join(REPO, 'test', 'fixtures', 'typed');
 /** The diagnostics of `files` under the starter's strict settings, `sluice` mapped to src/. */
 export function compile(files: readonly string[], extra: ts.CompilerOptions = {}): string[] {
   const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
+    ...STARTER_COMPILER_OPTIONS,
     types: ['node'],
     paths: {
       sluice: [join(REPO, 'src/index.ts')],
