@@ -6,11 +6,13 @@
  * until the picture is taken. Needs `npm run build` first.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { linkExampleDependencies } from '../test/cli/support.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/plugins/viz/browser.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(REPO, 'bin', 'sluice.js');
@@ -24,8 +26,8 @@ cpSync(join(REPO, 'examples', 'spaceflights'), project, {
   recursive: true,
   filter: (path) => !path.includes('/node_modules') && !path.includes('/.sluice'),
 });
-mkdirSync(join(project, 'node_modules'));
-symlinkSync(REPO, join(project, 'node_modules', 'sluice'), 'dir');
+// Sluice and what the example's package.json lists (zod for its schemas, exceljs, DuckDB).
+linkExampleDependencies(project);
 const release = join(work, 'release');
 writeFileSync(
   join(project, 'src', 'hold.ts'),
@@ -72,17 +74,8 @@ const url = await new Promise<string>((resolve, reject) => {
 
 const profile = join(work, 'profile');
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  executablePath: CHROMIUM,
+  args: CHROMIUM_ARGS,
   viewport: { width: 1280, height: 860 },
   colorScheme: 'light',
 });
