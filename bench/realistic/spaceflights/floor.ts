@@ -1,8 +1,24 @@
-/** (c) spaceflights without a framework: the example's node functions, the same libraries, in order. */
+/**
+ * (c) spaceflights without a framework: the example's node functions, the same libraries, in order.
+ * The example's catalog checks each dataset against a Zod schema (and companies' ids for
+ * uniqueness), so the floor does the same work, once per dataset: raw data after reading it,
+ * intermediate data after making it. (Sluice checks an intermediate dataset twice, before saving
+ * it and after its consumer loads it back: that second check is the framework's cost.)
+ */
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { parse } from 'yaml';
+import type { ZodType } from 'zod';
 import { readCsv, writeJson, writeParquet } from '../shared/floor-io.ts';
+import {
+  Company,
+  LinearModel,
+  ModelInputRow,
+  PreprocessedCompany,
+  PreprocessedShuttle,
+  Review,
+  Shuttle,
+} from './src/schemas.ts';
 import {
   createModelInputTable,
   preprocessCompanies,
@@ -11,11 +27,25 @@ import {
 import type { RawCompany, RawShuttle, Review } from './src/pipelines/data_processing/nodes.ts';
 import { evaluateModel, splitData, trainModel } from './src/pipelines/data_science/nodes.ts';
 
+/** Every row must match; stops at the first that doesn't, as a run fails at its first bad dataset. */
+function check(name: string, rows: readonly unknown[], schema: ZodType): void {
+  for (let i = 0; i < rows.length; i++) {
+    const result = schema.safeParse(rows[i]);
+    if (!result.success) throw new Error(`${name} row ${i}: ${result.error.message}`);
+  }
+}
+
 const { model_options: options } = parse(readFileSync('conf/base/parameters_data_science.yml', 'utf8'));
 const companies = readCsv('data/01_raw/companies.csv', {
   id: 'number',
   total_fleet_count: 'number',
 }) as unknown as RawCompany[];
+check('companies', companies, Company);
+const ids = new Set<unknown>();
+for (const company of companies) {
+  if (ids.has(company.id)) throw new Error(`companies: id ${String(company.id)} is not unique`);
+  ids.add(company.id);
+}
 const reviewColumns = readFileSync('data/01_raw/reviews.csv', 'utf8')
   .slice(0, 400)
   .split('\n')[0]!
@@ -24,6 +54,7 @@ const reviews = readCsv(
   'data/01_raw/reviews.csv',
   Object.fromEntries(reviewColumns.map((name) => [name.trim(), 'number' as const])),
 ) as unknown as Review[];
+check('reviews', reviews, Review);
 
 const workbook = new ExcelJS.Workbook();
 await workbook.xlsx.readFile('data/01_raw/shuttles.xlsx');
@@ -38,13 +69,19 @@ sheet.eachRow((row) => {
   else shuttles.push(Object.fromEntries(header.map((name, i) => [name, values[i] ?? null])));
 });
 
+check('shuttles', shuttles, Shuttle);
+
 const preprocessedCompanies = preprocessCompanies(companies);
+check('preprocessed_companies', preprocessedCompanies, PreprocessedCompany);
 await writeParquet('data/02_intermediate/preprocessed_companies.parquet', preprocessedCompanies as never);
 const preprocessedShuttles = preprocessShuttles(shuttles as unknown as RawShuttle[]);
+check('preprocessed_shuttles', preprocessedShuttles, PreprocessedShuttle);
 await writeParquet('data/02_intermediate/preprocessed_shuttles.parquet', preprocessedShuttles as never);
 const table = createModelInputTable(preprocessedShuttles, preprocessedCompanies, reviews);
+check('model_input_table', table, ModelInputRow);
 await writeParquet('data/03_primary/model_input_table.parquet', table as never);
 const [xTrain, xTest, yTrain, yTest] = splitData(table, options);
 const regressor = trainModel(xTrain, yTrain, options.features);
+check('regressor', [regressor], LinearModel);
 writeJson(`data/06_models/regressor.json/floor/regressor.json`, regressor);
 writeJson('data/08_reporting/metrics.json', evaluateModel(regressor, xTest, yTest));
