@@ -45,8 +45,10 @@ export interface RunnerSettings {
   /** Worker threads for the parallel runner. Default: one per core. */
   maxWorkers?: number;
   /**
-   * The parallel runner counts the main thread as one of its lanes: it runs ready nodes there
-   * whenever it and no worker is free, and starts one worker fewer. Default false.
+   * The parallel runner counts the main thread as one of its lanes: it runs a ready node there
+   * whenever it is free (a node waiting for a lane takes whichever frees first), and starts one
+   * worker fewer. Default true; false runs every node without large inputs in the main process on
+   * a worker thread, where a node that crashes or hangs fails alone (docs/running.md).
    */
   startInMainThread?: boolean;
   /** Nodes in flight at once for the async runner. Default 8. */
