@@ -48,3 +48,20 @@ test('a claim another lane took first is skipped, and a claim the lane takes is 
   lane.release();
   assert.ok(lane.idle);
 });
+
+test('with a worker busy, a node that could run on it gets the freed main thread only after the event loop turned: a worker heard meanwhile can take it', async () => {
+  const lane = new MainThreadLane(() => true);
+  await lane.acquire(false);
+  const claim = new LaneClaim();
+  let granted = false;
+  void lane.acquire(false, claim).then(() => (granted = true));
+  lane.release();
+  await Promise.resolve();
+  assert.equal(granted, false, 'not granted in the same turn');
+  assert.equal(lane.idle, false, 'the lane is held for it meanwhile');
+  assert.equal(claim.take(), true, 'the worker, heard meanwhile, takes the node');
+  await tick();
+  await tick();
+  assert.equal(granted, false, 'the main thread never runs it');
+  assert.ok(lane.idle);
+});

@@ -43,10 +43,18 @@ export class MainThreadLane {
   /** The node running here, if any: whether it is bound here. */
   #running: { readonly bound: boolean } | undefined;
   readonly #waiting: Waiting[] = [];
+  readonly #workersBusy: () => boolean;
+  /** A grant put off until the workers' messages have been heard (see `release`). */
+  #deferred = false;
+
+  /** `workersBusy`: some worker thread is running a node (it may have finished, unheard). */
+  constructor(workersBusy: () => boolean = () => false) {
+    this.#workersBusy = workersBusy;
+  }
 
   /** Nothing runs or waits here. */
   get idle(): boolean {
-    return this.#running === undefined && this.#stillWaiting().length === 0;
+    return this.#running === undefined && !this.#deferred && this.#stillWaiting().length === 0;
   }
 
   /** Everything running or waiting here is bound here: none of it would free a worker's work. */
@@ -69,6 +77,22 @@ export class MainThreadLane {
   /** The caller's node settled: the next one waiting (and not taken elsewhere) gets the lane. */
   release(): void {
     this.#running = undefined;
+    const next = this.#stillWaiting()[0];
+    if (next?.claim !== undefined && this.#workersBusy()) {
+      // A node that could run on a worker gets the main thread only once the workers have been
+      // heard (see `workersHeard`).
+      this.#deferred = true;
+      void workersHeard().then(() => {
+        this.#deferred = false;
+        this.#grantNext();
+      });
+      return;
+    }
+    this.#grantNext();
+  }
+
+  #grantNext(): void {
+    if (this.#running !== undefined || this.#deferred) return;
     for (let next = this.#waiting.shift(); next !== undefined; next = this.#waiting.shift()) {
       if (next.claim !== undefined && !next.claim.take()) continue;
       this.#running = { bound: next.bound };
@@ -80,4 +104,14 @@ export class MainThreadLane {
   #stillWaiting(): Waiting[] {
     return this.#waiting.filter((waiting) => waiting.claim?.taken !== true);
   }
+}
+
+/**
+ * Resolves after two turns of the event loop, so that it has polled for messages in between. A
+ * worker that finished a node says so in a message, which waits for the event loop: a main
+ * thread going from node to node in microtasks would never see it free, and take every node
+ * itself while the worker sits idle.
+ */
+export function workersHeard(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }

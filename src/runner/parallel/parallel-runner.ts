@@ -16,7 +16,7 @@ import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import { concurrencyWidth } from './concurrency-width.ts';
 import { HeldValues } from './held-values.ts';
 import type { WorkerSetup } from './messages.ts';
-import { LaneClaim, MainThreadLane } from './main-thread-lane.ts';
+import { LaneClaim, MainThreadLane, workersHeard } from './main-thread-lane.ts';
 import { hasLargeMemoryInputs, LARGE_MEMORY_INPUT, sizeOf } from './placement.ts';
 import type { NodePlacementReason, ParallelTraceEvent } from './trace.ts';
 import { WorkerHandle } from './worker-handle.ts';
@@ -243,7 +243,7 @@ export class ParallelRunner implements Runner {
         startupFailure = error;
         stopScheduling.abort();
       });
-      const mainLane = new MainThreadLane();
+      const mainLane = new MainThreadLane(() => pool.alive > pool.idle);
       const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
       const places = {
         held,
@@ -270,8 +270,12 @@ export class ParallelRunner implements Runner {
         }
         if (!this.startInMainThread || remote.length > 0) return { thread: 'pool' };
         if (mainLane.idle) {
+          const reason = pool.alive === 0 ? 'workers-starting' : 'main-free';
           await mainLane.acquire(false);
-          return { thread: 'main', reason: pool.alive === 0 ? 'workers-starting' : 'main-free' };
+          // A busy worker may have finished unheard: with the main thread taken, hear it before
+          // this node holds the thread, so that the next ready node goes to that worker.
+          if (pool.alive > pool.idle) await workersHeard();
+          return { thread: 'main', reason };
         }
         if (pool.idle > 0) return { thread: 'pool' };
         if (mainLane.onlyBound && pool.alive + pool.starting === 0) {
