@@ -28,8 +28,10 @@ export { ParallelRunnerError } from './errors.ts';
 /** Options of {@link ParallelRunner}. */
 export interface ParallelRunnerOptions {
   /**
-   * Worker threads to run at most. Default: one per core. A run starts one, and more only while
-   * nodes wait for a thread, up to the most nodes of its pipeline that can run at once.
+   * Lanes (nodes running at once) at most, the main thread counting as one of them when it is a
+   * lane (`startInMainThread`, the default): with 2, the main thread and one worker thread.
+   * Default: one per core. A run starts threads only while nodes wait for one, up to the most
+   * nodes of its pipeline that can run at once.
    */
   readonly maxWorkers?: number;
   /**
