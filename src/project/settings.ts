@@ -42,7 +42,7 @@ export interface RunnerSettings {
   default?: 'sequential' | 'parallel' | 'async' | 'distributed';
   /** The distributed runner's Redis, queue and limits. */
   distributed?: DistributedSettings;
-  /** Worker threads for the parallel runner. Default: one per core. */
+  /** Lanes for the parallel runner (the main thread one of them by default). Default: one per core. */
   maxWorkers?: number;
   /**
    * The parallel runner counts the main thread as one of its lanes: it runs a ready node there
