@@ -42,11 +42,13 @@ export interface RunnerSettings {
   default?: 'sequential' | 'parallel' | 'async' | 'distributed';
   /** The distributed runner's Redis, queue and limits. */
   distributed?: DistributedSettings;
-  /** Worker threads for the parallel runner. Default: one per core. */
+  /** Lanes for the parallel runner (the main thread one of them by default). Default: one per core. */
   maxWorkers?: number;
   /**
-   * The parallel runner counts the main thread as one of its lanes: it runs ready nodes there
-   * whenever it and no worker is free, and starts one worker fewer. Default false.
+   * The parallel runner counts the main thread as one of its lanes: it runs a ready node there
+   * whenever it is free (a node waiting for a lane takes whichever frees first), and starts one
+   * worker fewer. Default true; false runs every node without large inputs in the main process on
+   * a worker thread, where a node that crashes or hangs fails alone (docs/running.md).
    */
   startInMainThread?: boolean;
   /** Nodes in flight at once for the async runner. Default 8. */

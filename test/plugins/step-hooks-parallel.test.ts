@@ -1,16 +1,19 @@
 /**
  * Step hooks on the parallel runner, unchanged: the built-in plugin is registered in every worker
  * thread, so hooks run where the node runs, with the node's real params and errors, and YAML
- * retries reach the worker's runNode.
+ * retries reach the worker's runNode. Every node runs on a worker (`startInMainThread: false`):
+ * the worker side is what is tested.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { threadId } from 'node:worker_threads';
+import { ParallelRunner } from '../../src/index.ts';
 import type { FixtureRun } from './step-hooks-support.ts';
 import { runFixture, stepHookCalls } from './step-hooks-support.ts';
 
+const onWorkers = () => new ParallelRunner({ startInMainThread: false });
 let run: Promise<FixtureRun> | undefined;
-const parallelRun = () => (run ??= runFixture({ runner: 'parallel' }));
+const parallelRun = () => (run ??= runFixture({ runner: onWorkers() }));
 
 test('on the parallel runner: onRetry 2, onSuccess 1, onFailure 0, in worker threads', async () => {
   const { error, lines } = await parallelRun();
@@ -47,7 +50,7 @@ test('on the parallel runner: the same precedence, params and failed-hook log li
 });
 
 test("on the parallel runner: a throwing onFailure hook does not mask the node's error", async () => {
-  const { error, lines } = await runFixture({ runner: 'parallel' }, { crash: true });
+  const { error, lines } = await runFixture({ runner: onWorkers() }, { crash: true });
   assert.equal(error?.message, 'crash failed on purpose');
   assert.deepEqual(
     lines.filter((line) => line.hook === 'logFailure').map((line) => [line.node, line.error]),

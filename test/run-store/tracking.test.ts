@@ -149,7 +149,9 @@ describe('every runner records the whole run', () => {
 
 test('a parallel run with 2 workers names the worker threads its nodes ran on', async () => {
   const project = writeTrackedProject();
-  const { runId, error } = await run(project, { runner: new ParallelRunner({ maxWorkers: 2 }) });
+  const { runId, error } = await run(project, {
+    runner: new ParallelRunner({ maxWorkers: 2, startInMainThread: false }),
+  });
   assert.equal(error, undefined);
   const recorded = detail(project, runId);
   assertTrainingRecorded(recorded, 'parallel');
@@ -183,7 +185,9 @@ function datasetRows(recorded: RunDetail): unknown[] {
 test('a parallel run records the same dataset stats as a sequential one', async () => {
   const project = writeTrackedProject();
   const sequential = await run(project, { runner: 'sequential' });
-  const parallel = await run(project, { runner: new ParallelRunner({ maxWorkers: 2 }) });
+  const parallel = await run(project, {
+    runner: new ParallelRunner({ maxWorkers: 2, startInMainThread: false }),
+  });
   assert.equal(sequential.error ?? parallel.error, undefined);
   const expected = datasetRows(detail(project, sequential.runId));
   // Loads and saves of every node, with columns and a schema where the data is a table.
@@ -217,7 +221,7 @@ export const grids = new Pipeline([node(() => new Grid(), [], 'grid', { name: 'm
   );
   const sequential = await run(project, { runner: 'sequential', pipelineName: 'grids' });
   const parallel = await run(project, {
-    runner: new ParallelRunner({ maxWorkers: 2 }),
+    runner: new ParallelRunner({ maxWorkers: 2, startInMainThread: false }),
     pipelineName: 'grids',
   });
   assert.equal(sequential.error ?? parallel.error, undefined);

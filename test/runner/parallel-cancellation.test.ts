@@ -52,7 +52,8 @@ for (const { maxWorkers, continueOnFailure } of [
       const error = await session
         .run({
           pipelineName: 'spin',
-          runner: new ParallelRunner({ maxWorkers, cancelGraceMs: GRACE_MS }),
+          // spin never settles: only on a worker can its thread be terminated.
+          runner: new ParallelRunner({ maxWorkers, cancelGraceMs: GRACE_MS, startInMainThread: false }),
           continueOnFailure,
           signal: controller.signal,
         })

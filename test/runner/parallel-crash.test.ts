@@ -41,7 +41,8 @@ async function runFaults(
     try {
       await session.run({
         pipelineName: options.pipelineName ?? 'crash',
-        runner: new ParallelRunner({ maxWorkers: options.maxWorkers }),
+        // Isolation is what is tested: no node may run in the main thread.
+        runner: new ParallelRunner({ maxWorkers: options.maxWorkers, startInMainThread: false }),
         continueOnFailure: options.continueOnFailure,
       });
       return { lines: readRecord<Line>(record), session };

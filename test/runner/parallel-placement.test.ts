@@ -8,6 +8,9 @@
  * - A large value a worker produced stays in that worker, and its readers go there (affinity): it
  *   never crosses threads. A small one is also copied to the main thread, once.
  * - `mainThread: false` sends every node to a worker; the results are the same every way.
+ *
+ * And on the `lanes` fixture (two independent nodes, then one reading both), the default: the main
+ * thread is one of the lanes, and a node waiting for a lane takes whichever frees first.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -17,7 +20,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ParallelTraceEvent } from '../../src/index.ts';
 import { ParallelRunner, Session } from '../../src/index.ts';
-import { BASIC, freshDataDir, withEnv } from '../session/support.ts';
+import { withEnv } from '../session/support.ts';
 
 const PLACEMENT = fileURLToPath(new URL('../fixtures/projects/placement/', import.meta.url));
 
@@ -144,7 +147,11 @@ test('a runner without warmUp starts its workers in run', async () => {
   const { events } = await withEnv({}, async () => {
     const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
     const events: ParallelTraceEvent[] = [];
-    const runner = new ParallelRunner({ maxWorkers: 1, onTrace: (event) => events.push(event) });
+    const runner = new ParallelRunner({
+      maxWorkers: 1,
+      startInMainThread: false,
+      onTrace: (event) => events.push(event),
+    });
     // A stand-in runner without warmUp: the session can't start the workers early.
     await session.run({ runner: { name: 'parallel', run: runner.run.bind(runner) } });
     return { events };
@@ -215,28 +222,70 @@ test('startInMainThread counts the main thread as a lane: a chain runs there, wi
   assert.equal(outputs.rows_summary.sum, EXPECTED_SUM);
 });
 
-test('startInMainThread: the first worker thread starts when a node waits while the main thread runs one that could run elsewhere', async () => {
-  // basic: double and square both read numbers (a file); with 2 lanes the main thread is one.
-  const { dataDir } = freshDataDir(BASIC);
+const LANES = fileURLToPath(new URL('../fixtures/projects/lanes/', import.meta.url));
+
+/** A run of the `lanes` fixture with the default runner options (and `maxWorkers: 2`). */
+async function runLanes(env: Record<string, string>) {
   const events: ParallelTraceEvent[] = [];
-  const session = await Session.create({
-    projectPath: BASIC,
-    runtimeParams: { data_dir: dataDir },
-    log: () => {},
+  const outputs = await withEnv(env, async () => {
+    const session = await Session.create({ projectPath: LANES, log: () => {} });
+    const runner = new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) });
+    return (await session.run({ runner })).outputs as { threads: { a: number; b: number; c: number } };
   });
-  const runner = new ParallelRunner({
-    maxWorkers: 2,
-    startInMainThread: true,
-    onTrace: (event) => events.push(event),
-  });
-  await session.run({ runner });
-  assert.deepEqual(events[0], { type: 'pool', startedIn: 'run', workers: 1 });
+  const nodes = events.filter(
+    (event): event is Extract<ParallelTraceEvent, { type: 'node' }> => event.type === 'node',
+  );
+  return { events, nodes, threads: outputs.threads };
+}
+
+const gateFile = () => join(mkdtempSync(join(tmpdir(), 'sluice-lanes-')), 'open');
+
+test('the main thread is a lane by default: a node waiting for a worker still opening the project runs in the main thread once it frees', async () => {
+  // No worker can be ready before c_join: b_second waits for a lane while a_first runs.
+  const { events, nodes, threads } = await runLanes({ SLUICE_LANES_WORKER_GATE: gateFile() });
+  assert.deepEqual(events[0], { type: 'pool', startedIn: 'run', workers: 1 }, 'no warm-up');
+  assert.deepEqual(nodes, [
+    { type: 'node', node: 'a_first', thread: 0, reason: 'workers-starting' },
+    { type: 'node', node: 'b_second', thread: 0, reason: 'main-free' },
+    { type: 'node', node: 'c_join', thread: 0, reason: 'workers-starting' },
+  ]);
+  assert.deepEqual(threads, { a: 0, b: 0, c: 0 });
+});
+
+test('the main thread is a lane by default: a node waiting for a lane goes to the worker when it frees first, and the next ready node to the free main thread', async () => {
+  // a_first holds the main thread until b_second has run: b_second can only run on the worker.
+  const { events, nodes, threads } = await runLanes({ SLUICE_LANES_HOLD_FIRST: gateFile() });
   const ready = events.filter((event) => event.type === 'worker-ready');
-  assert.equal(ready.length, 1, 'one worker thread, the main thread being the other lane');
-  const nodes = events.filter((event) => event.type === 'node');
-  assert.deepEqual(nodes[0], { type: 'node', node: 'double', thread: 0, reason: 'workers-starting' });
-  // square waited for a lane while double ran in the main thread: that started the thread.
-  const square = nodes.find((event) => event.node === 'square')!;
-  assert.equal(square.thread, (ready[0] as { thread: number }).thread);
-  assert.ok(events.indexOf(ready[0]!) < events.indexOf(square), 'square ran once the thread was ready');
+  assert.equal(ready.length, 1, 'one worker thread: the main thread is the other lane');
+  const worker = (ready[0] as { thread: number }).thread;
+  assert.deepEqual(nodes, [
+    { type: 'node', node: 'a_first', thread: 0, reason: 'workers-starting' },
+    { type: 'node', node: 'b_second', thread: worker, reason: 'any' },
+    { type: 'node', node: 'c_join', thread: 0, reason: 'main-free' },
+  ]);
+  assert.deepEqual(threads, { a: 0, b: worker, c: 0 });
+});
+
+test('startInMainThread: false runs every node without large inputs on a worker', async () => {
+  const events: ParallelTraceEvent[] = [];
+  const outputs = await withEnv({}, async () => {
+    const session = await Session.create({ projectPath: LANES, log: () => {} });
+    const runner = new ParallelRunner({
+      maxWorkers: 2,
+      startInMainThread: false,
+      onTrace: (event) => events.push(event),
+    });
+    assert.equal(runner.startInMainThread, false);
+    return (await session.run({ runner })).outputs as { threads: { a: number; b: number; c: number } };
+  });
+  assert.equal(events[0]?.type, 'pool');
+  assert.equal((events[0] as { startedIn: string }).startedIn, 'warm-up');
+  for (const event of events) if (event.type === 'node') assert.notEqual(event.thread, 0, event.node);
+  assert.ok(Object.values(outputs.threads).every((thread) => thread !== 0));
+});
+
+test('the defaults: the main thread is a lane; mainThread: false turns both off', () => {
+  assert.equal(new ParallelRunner().startInMainThread, true);
+  assert.equal(new ParallelRunner().mainThread, true);
+  assert.equal(new ParallelRunner({ mainThread: false }).startInMainThread, false);
 });

@@ -323,3 +323,21 @@ test('begin with no initial thread: a failure of the first thread started on dem
     }
   });
 });
+
+test('acquire with an aborted signal withdraws the waiter: it is rejected and the thread started for it is handed to the next caller', async () => {
+  const { start, started } = starter();
+  const pool = WorkerPool.begin(1, start, 0);
+  try {
+    const withdraw = new AbortController();
+    const withdrawn = pool.acquire(undefined, false, withdraw.signal);
+    assert.equal(pool.starting, 1, 'the waiter started a thread');
+    withdraw.abort();
+    await assert.rejects(withdrawn, { name: 'ParallelRunnerError', message: /withdrawn/ });
+    const next = await pool.acquire();
+    assert.equal(started.length, 1, 'no second thread');
+    assert.equal(next, started[0]);
+    await assert.rejects(pool.acquire(undefined, false, withdraw.signal), { name: 'ParallelRunnerError' });
+  } finally {
+    await pool.close(GRACE_MS);
+  }
+});

@@ -23,9 +23,12 @@ const session = await Session.create({
   runtimeParams: { data_dir: dataDir! },
   log: (line) => process.stderr.write(`${line}\n`),
 });
-// Two workers whatever the machine, so that the tests know how many nodes start at once.
+// Two workers whatever the machine, so that the tests know how many nodes start at once, and
+// every node on one of them (a cancelled node's thread can be terminated).
 const chosen: Runner | 'sequential' | 'async' =
-  runner === 'parallel' ? new ParallelRunner({ maxWorkers: 2 }) : (runner as 'sequential' | 'async');
+  runner === 'parallel'
+    ? new ParallelRunner({ maxWorkers: 2, startInMainThread: false })
+    : (runner as 'sequential' | 'async');
 try {
   await session.run({ pipelineName: pipelineName!, runner: chosen, signal: controller.signal });
   process.stdout.write(`${JSON.stringify({ outcome: 'finished' })}\n`);

@@ -16,6 +16,7 @@ import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import { concurrencyWidth } from './concurrency-width.ts';
 import { HeldValues } from './held-values.ts';
 import type { WorkerSetup } from './messages.ts';
+import { LaneClaim, MainThreadLane, workersHeard } from './main-thread-lane.ts';
 import { hasLargeMemoryInputs, LARGE_MEMORY_INPUT, sizeOf } from './placement.ts';
 import type { NodePlacementReason, ParallelTraceEvent } from './trace.ts';
 import { WorkerHandle } from './worker-handle.ts';
@@ -27,8 +28,10 @@ export { ParallelRunnerError } from './errors.ts';
 /** Options of {@link ParallelRunner}. */
 export interface ParallelRunnerOptions {
   /**
-   * Worker threads to run at most. Default: one per core. A run starts one, and more only while
-   * nodes wait for a thread, up to the most nodes of its pipeline that can run at once.
+   * Lanes (nodes running at once) at most, the main thread counting as one of them when it is a
+   * lane (`startInMainThread`, the default): with 2, the main thread and one worker thread.
+   * Default: one per core. A run starts threads only while nodes wait for one, up to the most
+   * nodes of its pipeline that can run at once.
    */
   readonly maxWorkers?: number;
   /**
@@ -39,12 +42,15 @@ export interface ParallelRunnerOptions {
    */
   readonly mainThread?: boolean;
   /**
-   * Count the main thread as one of the lanes: it runs a ready node (one at a time) whenever it is
-   * free and no worker is, from the start of the run while the workers still load the project, and
-   * one worker fewer is started (on 2 cores: the main thread and one worker). Where a node runs
-   * then depends on how fast the workers start, so a node that can end or block its thread
-   * (`process.exit`, an endless loop) could take the main process with it: off by default. Needs
-   * `mainThread`.
+   * Count the main thread as one of the lanes (default true; needs `mainThread`). It runs a ready
+   * node whenever it is free, from the start of the run while the workers still load the project,
+   * and a node waiting for a worker runs there if the main thread frees first; one worker fewer is
+   * started (on 2 cores: the main thread and one worker), none for a chain. So the parallel runner
+   * is never much slower than the sequential one, but a node may run in the main process, with no
+   * isolation: one that ends or blocks its thread (`process.exit`, a native crash, an endless
+   * loop) takes the run with it, as on the sequential runner, and cancellation can't terminate it.
+   * false runs only nodes whose large inputs are in the main thread there, every other node on a
+   * worker, where such a node fails alone.
    */
   readonly startInMainThread?: boolean;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
@@ -69,14 +75,14 @@ const DISPATCH_ATTEMPTS = 3;
  * node and dataset hooks fire in the worker (Kedro-Dagster's rule). A memory output that later
  * nodes read stays in the worker that produced it, and those nodes go to that worker (affinity); a
  * value needed elsewhere is copied, once, through the main process. A node whose memory inputs in
- * the main process are large runs in the main thread (`mainThread`), where they need no copy;
- * with `startInMainThread`, the main thread is one of the lanes and runs any ready node when it
- * and no worker is free. Plugins declared with `process: 'main'` receive the workers' node and
- * dataset events here, relayed.
+ * the main process are large runs in the main thread (`mainThread`), where they need no copy. By
+ * default (`startInMainThread`) the main thread is one of the lanes: it runs a ready node whenever
+ * it is free, and a node waiting for a worker goes to whichever lane frees first. Plugins
+ * declared with `process: 'main'` receive the workers' node and dataset events here, relayed.
  *
  * A run uses no more threads than its pipeline has nodes that can run at once (`concurrencyWidth`),
- * and starts them one at a time as nodes wait for one. Sessions call `warmUp` before they build
- * the catalog, so the first worker loads the project meanwhile.
+ * and starts them one at a time as nodes wait for one. Without `startInMainThread`, sessions call
+ * `warmUp` before they build the catalog, so the first worker loads the project meanwhile.
  *
  * A worker thread that dies fails only the node it was running, and a new thread takes its place
  * when a node needs one (see `WorkerPool`). After a cancellation, nodes still running
@@ -108,7 +114,7 @@ export class ParallelRunner implements Runner {
     }
     this.cancelGraceMs = cancelGraceMs;
     this.mainThread = options.mainThread ?? true;
-    this.startInMainThread = this.mainThread && (options.startInMainThread ?? false);
+    this.startInMainThread = this.mainThread && (options.startInMainThread ?? true);
     this.#onTrace = options.onTrace;
   }
 
@@ -239,13 +245,66 @@ export class ParallelRunner implements Runner {
         startupFailure = error;
         stopScheduling.abort();
       });
-      const mainLane = new MainThreadLane();
+      const mainLane = new MainThreadLane(() => pool.alive > pool.idle);
       const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
       const places = {
         held,
         catalog,
         pool,
         trace: (event: ParallelTraceEvent) => this.#trace(event),
+      };
+      /**
+       * Where `node` runs. In the main thread when its large inputs are there; with the main
+       * thread as a lane, there too when it is free (it has the warm code and every value the
+       * main process holds), else in whichever lane frees first, the main thread or a worker
+       * (work-stealing: a node waiting for a thread still opening the project runs in the main
+       * thread if that frees first). A node whose large inputs only a worker keeps goes there.
+       */
+      const chooseLane = async (
+        node: Node,
+        memoryInputs: readonly string[],
+        remote: readonly string[],
+      ): Promise<Lane> => {
+        if (!this.mainThread) return { thread: 'pool' };
+        if (hasLargeMemoryInputs(node, catalog)) {
+          await mainLane.acquire(true);
+          return { thread: 'main', reason: 'large-inputs' };
+        }
+        if (!this.startInMainThread || remote.length > 0) return { thread: 'pool' };
+        if (mainLane.idle) {
+          const reason = pool.alive === 0 ? 'workers-starting' : 'main-free';
+          await mainLane.acquire(false);
+          // A busy worker may have finished unheard: with the main thread taken, hear it before
+          // this node holds the thread, so that the next ready node goes to that worker.
+          if (pool.alive > pool.idle) await workersHeard();
+          return { thread: 'main', reason };
+        }
+        if (pool.idle > 0) return { thread: 'pool' };
+        if (mainLane.onlyBound && pool.alive + pool.starting === 0) {
+          // Starting the first thread for this node would cost more than waiting for the main
+          // thread when all it has to do are nodes bound to it.
+          await mainLane.acquire(false);
+          return { thread: 'main', reason: 'main-queued' };
+        }
+        const claim = new LaneClaim();
+        const preferred = held.bestHolder(memoryInputs)?.worker;
+        const viaPool = pool.acquire(preferred, false, claim.signal).then(
+          (worker): Lane | Promise<never> => {
+            if (claim.take()) return { thread: 'pool', worker };
+            pool.release(worker);
+            return new Promise<never>(() => {});
+          },
+          (error: unknown): Promise<never> => {
+            // Withdrawn: the main thread took the node. Otherwise no worker can come (the
+            // project failed to open in one, or none is left): the node fails with that error.
+            if (!claim.take()) return new Promise<never>(() => {});
+            throw error;
+          },
+        );
+        const viaMain = mainLane
+          .acquire(false, claim)
+          .then((): Lane => ({ thread: 'main', reason: 'main-free' }));
+        return Promise.race([viaPool, viaMain]);
       };
       try {
         await executeNodes(prepared.pipeline, {
@@ -262,40 +321,27 @@ export class ParallelRunner implements Runner {
             );
             held.assertNotLost(node.name, memoryInputs, catalog);
             const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
-            const placeInMain = (): NodePlacementReason | undefined =>
-              !this.mainThread
-                ? undefined
-                : hasLargeMemoryInputs(node, catalog)
-                  ? 'large-inputs'
-                  : this.startInMainThread && remote.length === 0 && pool.idle === 0
-                    ? mainLane.idle
-                      ? pool.alive === 0
-                        ? 'workers-starting'
-                        : 'main-free'
-                      : // Starting the first thread for this node would cost more than waiting
-                        // for the main thread when all it has to do are nodes bound to it.
-                        mainLane.onlyBound && pool.alive + pool.starting === 0
-                        ? 'main-queued'
-                        : undefined
-                    : undefined;
-            let mainReason = placeInMain();
-            if (mainReason !== undefined && mainReason !== 'large-inputs' && pool.alive > 0) {
-              // A worker that finished says so in a message, which waits for the event loop: a
-              // main thread going from node to node in microtasks would never see it free and
-              // take every node itself. Hear the workers first.
-              await new Promise((resolve) => setImmediate(resolve));
-              mainReason = placeInMain();
-            }
-            if (mainReason !== undefined) {
-              return mainLane.run(mainReason === 'large-inputs', async () => {
-                this.#trace({ type: 'node', node: node.name, thread: 0, reason: mainReason });
+            const lane = await chooseLane(node, memoryInputs, remote);
+            if (lane.thread === 'main') {
+              try {
+                this.#trace({ type: 'node', node: node.name, thread: 0, reason: lane.reason });
                 await fetchToMain(places, remote);
                 await runNode(node, mainContext);
                 return skippedHere.has(node) ? 'skipped' : undefined;
-              });
+              } finally {
+                mainLane.release();
+              }
             }
             const keep = node.outputs.filter((name) => read.has(name) && catalog.isEphemeral(name));
-            const { worker, result } = await runOnPool(places, node, memoryInputs, remote, keep, signal);
+            const { worker, result } = await runOnPool(
+              places,
+              node,
+              memoryInputs,
+              remote,
+              keep,
+              signal,
+              lane.worker,
+            );
             for (const [name, data] of Object.entries(result.outputs)) {
               this.#trace({
                 type: 'copy',
@@ -333,6 +379,14 @@ export class ParallelRunner implements Runner {
   }
 }
 
+/**
+ * Where a node runs: in the main thread (which it holds until it settles), or on the pool, on
+ * `worker` if one was already acquired for it.
+ */
+type Lane =
+  | { readonly thread: 'main'; readonly reason: NodePlacementReason }
+  | { readonly thread: 'pool'; readonly worker?: WorkerHandle };
+
 /** What placing a node and moving its inputs needs. */
 interface Places {
   readonly held: HeldValues;
@@ -342,7 +396,8 @@ interface Places {
 }
 
 /**
- * Runs `node` on a worker from the pool: the one that keeps most of its memory inputs if any
+ * Runs `node` on a worker from the pool (`acquired`, if one was already taken for it): the one
+ * that keeps most of its memory inputs if any
  * (waiting for it when they are large, else only if it is free), otherwise the first free one.
  * Inputs that worker doesn't keep are sent from the main process, fetched there first if only
  * another worker has them. A worker that dies before it started the node is no reason to fail
@@ -355,6 +410,7 @@ async function runOnPool(
   remoteAtFirst: readonly string[],
   keep: readonly string[],
   signal: AbortSignal | undefined,
+  acquired: WorkerHandle | undefined,
 ): Promise<{ worker: WorkerHandle; result: NodeResult }> {
   const { held, catalog, pool, trace } = places;
   let remote = remoteAtFirst;
@@ -369,7 +425,8 @@ async function runOnPool(
     const bound = held.bestHolder(remote);
     const preferred = bound ?? held.bestHolder(memoryInputs);
     const only = bound !== undefined && bound.elements >= LARGE_MEMORY_INPUT;
-    const worker = await pool.acquire(preferred?.worker, only);
+    const worker =
+      attempt === 1 && acquired !== undefined ? acquired : await pool.acquire(preferred?.worker, only);
     try {
       const reason: NodePlacementReason = memoryInputs.some((name) => held.holds(worker, name))
         ? 'affinity'
@@ -455,35 +512,5 @@ class WarmPool {
     if (this.#taken || this.#disposed) return;
     this.#disposed = true;
     await this.pool.close(graceMs);
-  }
-}
-
-/** The main thread as a place to run nodes: one at a time, in the order they asked. */
-class MainThreadLane {
-  #last: Promise<unknown> = Promise.resolve();
-  #queued = 0;
-  /** Of those, nodes that could have run elsewhere (not bound here by large inputs). */
-  #unbound = 0;
-
-  /** Nothing runs or waits here. */
-  get idle(): boolean {
-    return this.#queued === 0;
-  }
-
-  /** Everything running or waiting here is bound here: it will not free a worker's work. */
-  get onlyBound(): boolean {
-    return this.#unbound === 0;
-  }
-
-  /** Runs `task` after the others; `bound`: its node can only run here (large inputs). */
-  run<T>(bound: boolean, task: () => Promise<T>): Promise<T> {
-    this.#queued++;
-    if (!bound) this.#unbound++;
-    const result = this.#last.then(task).finally(() => {
-      this.#queued--;
-      if (!bound) this.#unbound--;
-    });
-    this.#last = result.catch(() => undefined);
-    return result;
   }
 }

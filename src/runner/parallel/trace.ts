@@ -31,8 +31,8 @@ export type ParallelTraceEvent =
  * - `large-inputs`: the main thread holds large memory inputs of it (a copy would cost more);
  * - `workers-starting`: no worker had loaded the project yet, and the main thread was free
  *   (`startInMainThread`);
- * - `main-free`: the main thread was free and no worker was (`startInMainThread`: the main
- *   thread is one of the lanes);
+ * - `main-free`: the main thread was free, or freed before any worker for a node waiting for a
+ *   lane (`startInMainThread`: the main thread is one of the lanes);
  * - `main-queued`: no worker thread had started, and the main thread was busy only with nodes
  *   that must run there (`large-inputs`): the node waits for it rather than start a thread;
  * - `affinity`: the worker that keeps (some of) its memory inputs;

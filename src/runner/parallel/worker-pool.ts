@@ -140,11 +140,14 @@ export class WorkerPool<T extends PoolMember> {
   /**
    * An idle thread: at once if there is one, else once one is released or a replacement is ready.
    * With `preferred`, that thread if it is idle; with `only` as well, that thread and no other
-   * (waiting for it if busy; rejected if it dies first).
+   * (waiting for it if busy; rejected if it dies first). Aborting `signal` withdraws a caller
+   * still waiting (the main thread took its node): it is rejected, and starts no thread any more.
    */
-  acquire(preferred?: T, only = false): Promise<T> {
+  acquire(preferred?: T, only = false, signal?: AbortSignal): Promise<T> {
     if (this.#closed) return Promise.reject(new ParallelRunnerError('The worker pool is closed.'));
     if (this.#openFailure !== undefined) return Promise.reject(this.#openFailure);
+    if (signal?.aborted)
+      return Promise.reject(new ParallelRunnerError('The wait for a worker thread was withdrawn.'));
     if (preferred !== undefined) {
       const at = this.#idle.indexOf(preferred);
       if (at >= 0 && preferred.alive) {
@@ -155,7 +158,18 @@ export class WorkerPool<T extends PoolMember> {
         return Promise.reject(new ParallelRunnerError('The worker thread asked for has exited.'));
     }
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ only: only ? preferred : undefined, resolve, reject });
+      const waiter: Waiter<T> = { only: only ? preferred : undefined, resolve, reject };
+      this.#waiters.push(waiter);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const at = this.#waiters.indexOf(waiter);
+          if (at < 0) return;
+          this.#waiters.splice(at, 1);
+          reject(new ParallelRunnerError('The wait for a worker thread was withdrawn.'));
+        },
+        { once: true },
+      );
       this.#serve();
     });
   }
