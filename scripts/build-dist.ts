@@ -1,0 +1,121 @@
+/**
+ * Builds dist/'s JavaScript: one esbuild bundle of src/ with code splitting, so that starting the
+ * CLI or a worker thread loads a few files instead of hundreds (docs/architecture.md, "The build";
+ * the start-up figures are in docs/benchmarks.md). tsc still writes the .d.ts files. Part of
+ * `npm run build`.
+ *
+ * All entry points are built together, so the modules they share live once, in shared chunk files:
+ * a user's pipeline (which imports `sluice`) and the CLI see the same classes. Each entry keeps
+ * the path tsc would give it (dist/index.js, dist/cli/main.js, ...); the other modules move into
+ * dist/chunks/, which is why the code finds its package's files from the package root
+ * (src/package-files.ts), never from its own URL.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(REPO, 'dist');
+
+/**
+ * Modules loaded by URL at run time rather than imported, as paths under src/ without extension:
+ * the parallel runner's thread and the built-in plugins that thread imports
+ * (src/package-files.ts `entryModule`).
+ */
+export const RUNTIME_ENTRIES = ['runner/parallel/worker', 'plugins/default-plugins'] as const;
+
+/** Internal modules the benchmarks import from dist/ (bench/realistic.ts times one worker's start). */
+const BENCHMARK_ENTRIES = ['runner/parallel/worker-handle'] as const;
+
+/**
+ * Every entry point, as a path under src/ without extension: package.json's exports, the module
+ * bin/sluice.js imports, {@link RUNTIME_ENTRIES} and the modules benchmarks import.
+ */
+export function entryPoints(): string[] {
+  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | { import?: string }>;
+  };
+  const fromDist = (path: string) => /^\.\/dist\/(.+)\.js$/.exec(path)?.[1];
+  const exported = Object.values(manifest.exports).map((target) =>
+    fromDist(typeof target === 'string' ? target : (target.import ?? '')),
+  );
+  const bin = readFileSync(join(REPO, 'bin', 'sluice.js'), 'utf8');
+  const fromBin = [...bin.matchAll(/import\('\.\.\/dist\/(.+?)\.js'\)/g)].map((match) => match[1]);
+  const entries = [...exported, ...fromBin, ...RUNTIME_ENTRIES, ...BENCHMARK_ENTRIES].filter(
+    (entry): entry is string => entry !== undefined,
+  );
+  return [...new Set(entries)];
+}
+
+/** Removes the JavaScript of an earlier build (its chunk names differ); the .d.ts files are tsc's. */
+function removeEarlierBuild(folder: string): void {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (relative(DIST, path) !== 'viz-page') removeEarlierBuild(path);
+    } else if (/\.js(\.map)?$/.test(entry.name)) rmSync(path);
+  }
+}
+
+export async function buildDist(): Promise<{ entries: number; files: number }> {
+  rmSync(join(DIST, 'chunks'), { recursive: true, force: true });
+  try {
+    removeEarlierBuild(DIST);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const entries = entryPoints();
+  const result = await build({
+    absWorkingDir: REPO,
+    entryPoints: entries.map((entry) => ({ in: join('src', `${entry}.ts`), out: entry })),
+    outdir: DIST,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  refuseRenamedClasses(result.outputFiles);
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.contents);
+  }
+  return { entries: entries.length, files: Object.keys(result.metafile.outputs).length };
+}
+
+/**
+ * Fails when esbuild renamed a class because two modules in one chunk declare the same name: the
+ * class's `name` would change (`SluiceError` subclasses report `new.target.name`). esbuild's
+ * `keepNames` would keep it, but it wraps every function, closures on the hot path included, in a
+ * naming call, so a rename is refused instead.
+ */
+function refuseRenamedClasses(files: readonly { path: string; text: string }[]): void {
+  const declared = new Set<string>();
+  for (const entry of readdirSync(join(REPO, 'src'), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const source = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    for (const match of source.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)/g)) declared.add(match[1]!);
+  }
+  for (const file of files) {
+    if (!file.path.endsWith('.js')) continue;
+    for (const match of file.text.matchAll(/\bclass\s+([A-Za-z_$][\w$]*?)(\d+)\b/g)) {
+      const [renamed, original] = match;
+      if (declared.has(original!) && !declared.has(renamed.replace(/^class\s+/, '')))
+        throw new Error(
+          `esbuild renamed class ${original} in ${relative(REPO, file.path)}: two modules bundled together declare a class of that name. Rename one of them, so that each class keeps its name.`,
+        );
+    }
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { entries, files } = await buildDist();
+  console.log(`dist/: ${entries} entry points, ${files} files (JavaScript and source maps)`);
+}
