@@ -25,12 +25,16 @@ const DIST = join(REPO, 'dist');
  */
 export const RUNTIME_ENTRIES = ['runner/parallel/worker', 'plugins/default-plugins'] as const;
 
-/** Internal modules the benchmarks import from dist/ (bench/realistic.ts times one worker's start). */
-const BENCHMARK_ENTRIES = ['runner/parallel/worker-handle'] as const;
+/**
+ * Internal modules that benchmarks and tests import from dist/ by path: bench/realistic.ts times
+ * one worker thread's start, test/cli/report-error.test.ts runs the error report in a thread.
+ * package.json's exports keep them out of users' reach.
+ */
+const INTERNAL_ENTRIES = ['runner/parallel/worker-handle', 'cli/report-error'] as const;
 
 /**
  * Every entry point, as a path under src/ without extension: package.json's exports, the module
- * bin/sluice.js imports, {@link RUNTIME_ENTRIES} and the modules benchmarks import.
+ * bin/sluice.js imports, {@link RUNTIME_ENTRIES} and {@link INTERNAL_ENTRIES}.
  */
 export function entryPoints(): string[] {
   const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
@@ -42,7 +46,7 @@ export function entryPoints(): string[] {
   );
   const bin = readFileSync(join(REPO, 'bin', 'sluice.js'), 'utf8');
   const fromBin = [...bin.matchAll(/import\('\.\.\/dist\/(.+?)\.js'\)/g)].map((match) => match[1]);
-  const entries = [...exported, ...fromBin, ...RUNTIME_ENTRIES, ...BENCHMARK_ENTRIES].filter(
+  const entries = [...exported, ...fromBin, ...RUNTIME_ENTRIES, ...INTERNAL_ENTRIES].filter(
     (entry): entry is string => entry !== undefined,
   );
   return [...new Set(entries)];

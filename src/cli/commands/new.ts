@@ -7,7 +7,7 @@ import type { CliContext } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** The folder of Sluice's own package. */
-const SLUICE_ROOT = fileURLToPath(packageFile('.'));
+const SLUICE_ROOT = resolve(fileURLToPath(packageFile('.')));
 
 /**
  * `sluice new <dir>`: writes a runnable starter project. Its `sluice` dependency is the running
