@@ -86,37 +86,53 @@ export async function buildDist(): Promise<{ entries: number; files: number }> {
     write: false,
     logLevel: 'warning',
   });
-  refuseRenamedClasses(result.outputFiles);
+  const declared = declaredClasses();
   for (const file of result.outputFiles) {
     mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.contents);
+    const path = relative(REPO, file.path);
+    writeFileSync(
+      file.path,
+      path.endsWith('.js') ? keepClassNames(file.text, declared, path) : file.contents,
+    );
   }
   return { entries: entries.length, files: Object.keys(result.metafile.outputs).length };
 }
 
-/**
- * Fails when esbuild renamed a class because two modules in one chunk declare the same name: the
- * class's `name` would change (`SluiceError` subclasses report `new.target.name`). esbuild's
- * `keepNames` would keep it, but it wraps every function, closures on the hot path included, in a
- * naming call, so a rename is refused instead.
- */
-function refuseRenamedClasses(files: readonly { path: string; text: string }[]): void {
+/** Every class name declared in src/. */
+function declaredClasses(): Set<string> {
   const declared = new Set<string>();
   for (const entry of readdirSync(join(REPO, 'src'), { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
     const source = readFileSync(join(entry.parentPath, entry.name), 'utf8');
     for (const match of source.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)/g)) declared.add(match[1]!);
   }
-  for (const file of files) {
-    if (!file.path.endsWith('.js')) continue;
-    for (const match of file.text.matchAll(/\bclass\s+([A-Za-z_$][\w$]*?)(\d+)\b/g)) {
-      const [renamed, original] = match;
-      if (declared.has(original!) && !declared.has(renamed.replace(/^class\s+/, '')))
+  return declared;
+}
+
+/**
+ * Gives every bundled class the name it has in src/. esbuild turns a top-level class into
+ * `var Pipeline = class _Pipeline {` when its body refers to itself, and renames one whose name
+ * collides with another module's in the same chunk (`var Pipeline2 = class {`): either way the
+ * class's `name` would change, and names show (`SluiceError` subclasses report `new.target.name`,
+ * messages say "an object of class Pipeline"). A static block, on the header's line so that the
+ * source map's lines hold, sets the name back. esbuild's `keepNames` would keep names too, but it
+ * wraps every function, closures on the hot path included, in a naming call.
+ */
+export function keepClassNames(text: string, declared: ReadonlySet<string>, file: string): string {
+  return text.replace(
+    /\bvar ([A-Za-z_$][\w$]*) = class(?: ([A-Za-z_$][\w$]*))?((?: extends [\w$.]+)?) \{/g,
+    (header, binding: string, inner: string | undefined) => {
+      const original = [binding, inner?.replace(/^_/, ''), binding.replace(/\d+$/, '')].find(
+        (name) => name !== undefined && declared.has(name),
+      );
+      if (original === undefined)
         throw new Error(
-          `esbuild renamed class ${original} in ${relative(REPO, file.path)}: two modules bundled together declare a class of that name. Rename one of them, so that each class keeps its name.`,
+          `${file}: no class of src/ matches "${header}"; scripts/build-dist.ts can't name it.`,
         );
-    }
-  }
+      if ((inner ?? binding) === original) return header;
+      return `${header} static { Object.defineProperty(this, "name", { value: ${JSON.stringify(original)} }); }`;
+    },
+  );
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

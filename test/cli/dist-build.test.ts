@@ -51,18 +51,27 @@ test('every entry point of the build has its source, its file in dist/ and its t
   assert.deepEqual(strays, []);
 });
 
-test("every export of package.json imports in plain Node, and a thread's modules load by URL", () => {
+test("every export of package.json imports in plain Node with its classes' names, and a thread's modules load by URL", () => {
   const imports = Object.keys(manifest.exports)
     .filter((subpath) => subpath !== './package.json')
     .map((subpath) => `sluice${subpath.slice(1)}`);
   const printed = plainNode(`
     const counts = {};
-    for (const specifier of ${JSON.stringify(imports)})
-      counts[specifier] = Object.keys(await import(specifier)).length;
+    const renamed = [];
+    for (const specifier of ${JSON.stringify(imports)}) {
+      const exports = await import(specifier);
+      counts[specifier] = Object.keys(exports).length;
+      for (const [name, value] of Object.entries(exports))
+        if (typeof value === 'function' && /^class\\b/.test(Function.prototype.toString.call(value)) && value.name !== name)
+          renamed.push(specifier + ' ' + name + ' is named ' + value.name);
+    }
+    counts.renamed = renamed;
     const plugins = await import(new URL('dist/plugins/default-plugins.js', import.meta.resolve('sluice/package.json')));
     counts.defaultPlugins = plugins.defaultPlugins().length;
     console.log(JSON.stringify(counts));`);
-  const counts = JSON.parse(printed) as Record<string, number>;
+  const { renamed, ...counts } = JSON.parse(printed) as Record<string, number> & { renamed: string[] };
+  // The bundle keeps each class's name as written (scripts/build-dist.ts, keepClassNames).
+  assert.deepEqual(renamed, []);
   for (const specifier of imports) assert.ok(counts[specifier]! > 0, `${specifier} exports something`);
   assert.ok(counts.defaultPlugins! > 0, 'dist/plugins/default-plugins.js exports defaultPlugins');
 });
