@@ -29,9 +29,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse/sync';
 import { build } from 'esbuild';
-import { MemoryDataset } from '../dist/index.js';
-import { createDatasetTypeRegistry } from '../dist/io/builtin-datasets.js';
-import { createHookManager } from '../dist/index.js';
+import { createDatasetTypeRegistry, createHookManager, MemoryDataset } from '../dist/index.js';
 import { WorkerHandle } from '../dist/runner/parallel/worker-handle.js';
 import { generateData } from './realistic/generate.ts';
 

@@ -31,6 +31,28 @@ export async function importModule(
   >;
 }
 
+/**
+ * The project files the bundles in `.sluice/cache/` were built from: every project module imported
+ * through {@link importModule} so far, and every project file those import (dynamic imports
+ * included). Undefined when `path` itself has no bundle (imported under a TypeScript-aware
+ * loader, or not imported yet), since the list is then incomplete.
+ */
+export function bundledSources(path: string, projectPath = dirname(path)): string[] | undefined {
+  const recordFile = recordFileOf(resolve(path), resolve(projectPath));
+  if (readRecord(recordFile) === undefined) return undefined;
+  const sources = new Set<string>();
+  for (const name of readdirSync(dirname(recordFile)))
+    if (name.endsWith('.json'))
+      for (const source of Object.keys(readRecord(join(dirname(recordFile), name))?.inputs ?? {}))
+        sources.add(source);
+  return [...sources];
+}
+
+function recordFileOf(entry: string, projectPath: string): string {
+  const key = createHash('sha256').update(entry).digest('hex').slice(0, 16);
+  return join(projectPath, '.sluice', 'cache', 'modules', `${key}.json`);
+}
+
 /** Which bundle serves an entry, and the source files it was built from, with their stamps. */
 interface CacheRecord {
   readonly folder: string;
@@ -41,9 +63,9 @@ interface CacheRecord {
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 async function compiledEntry(entry: string, projectPath: string): Promise<string> {
-  const cacheRoot = join(projectPath, '.sluice', 'cache', 'modules');
-  const key = createHash('sha256').update(entry).digest('hex').slice(0, 16);
-  const recordFile = join(cacheRoot, `${key}.json`);
+  const recordFile = recordFileOf(entry, projectPath);
+  const cacheRoot = dirname(recordFile);
+  const key = basename(recordFile, '.json');
   const output = (folder: string) => join(cacheRoot, folder, basename(entry).replace(/\.[mc]?tsx?$/, '.mjs'));
   const cached = readRecord(recordFile);
   if (cached !== undefined && isFresh(cached)) return output(cached.folder);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SluiceError } from './errors.ts';
+import { packageFile } from './package-files.ts';
 
 /**
  * Heavy integrations most projects don't use (DuckDB, PostgreSQL, Excel, OpenTelemetry, StatsD,
@@ -76,7 +77,7 @@ export function missingPackageName(error: unknown): string | undefined {
 export function optionalPackages(): Readonly<Record<string, string>> {
   peerDependencies ??=
     (
-      JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as {
         peerDependencies?: Record<string, string>;
       }
     ).peerDependencies ?? {};

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { packageFile } from './package-files.ts';
 
-/** Sluice's own version, from its package.json (the same file in src/ and dist/ layouts). */
+/** Sluice's own version, from its package.json. */
 export const SLUICE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }
 ).version;

@@ -276,8 +276,9 @@ export class HookManager<
       const value = (plugin as Record<string, unknown>)[key];
       const caller = this.#callers.get(key);
       if (caller === undefined) {
-        const looksLikeHook = HOOK_LIKE.test(key) || nearest(key, this.#callers.keys()) !== undefined;
-        if (looksLikeHook && (typeof value === 'function' || isImplementationObject(value))) {
+        // Only a function can be a misspelt hook; a plugin's other fields cost no edit distances.
+        if (typeof value !== 'function' && !isImplementationObject(value)) continue;
+        if (HOOK_LIKE.test(key) || nearest(key, this.#callers.keys()) !== undefined) {
           throw new HookRegistrationError(
             pluginName,
             key,

@@ -57,6 +57,3 @@ export function defaultPlugins(
     );
   return plugins;
 }
-
-/** This module's URL: a parallel worker thread imports `defaultPlugins` from it (project/built-in-plugins.ts). */
-export const DEFAULT_PLUGINS_MODULE: string = import.meta.url;

@@ -15,7 +15,8 @@ import type { ProjectContext } from '../run-types/project-context.ts';
 import type { DiscoveryResult } from '../hooks/discovery.ts';
 import { buildCatalog } from '../project/build-catalog.ts';
 import { createProjectHooks } from '../project/project-hooks.ts';
-import { DEFAULT_PLUGINS_MODULE, defaultPlugins } from '../plugins/default-plugins.ts';
+import { defaultPlugins } from '../plugins/default-plugins.ts';
+import { entryModule } from '../package-files.ts';
 import { checkRun } from './check-run.ts';
 import { filterPipeline } from './filter-pipeline.ts';
 import type { UnsavedOutput } from './unsaved-outputs.ts';
@@ -31,6 +32,12 @@ import type { IncrementalSettings } from '../project/settings.ts';
 import { DEFAULT_PIPELINE, incrementalSettings, loadSettings } from '../project/settings.ts';
 import { SLUICE_VERSION } from '../version.ts';
 import { projectMetadata } from './project-metadata.ts';
+
+/**
+ * The module a parallel worker thread imports `defaultPlugins` from (project/built-in-plugins.ts):
+ * an entry point of the build, so a file of its own in dist/.
+ */
+const DEFAULT_PLUGINS_MODULE: string = entryModule('plugins/default-plugins').href;
 
 /** How to open a project. */
 export interface SessionOptions {

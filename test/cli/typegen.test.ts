@@ -1,10 +1,10 @@
 /**
  * `sluice typegen` on a copy of the numbers fixture with a Zod schema on a CSV entry, a JSON input
  * and nested parameters: the declaration it writes, env layering, `sluice run` refreshing it when
- * stale, and the compiler then checking node functions against it (the project's own `sluice`).
+ * stale (and only then), and the compiler then checking node functions against it (the project's own `sluice`).
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { format } from 'prettier';
@@ -116,4 +116,45 @@ test('the compiler checks node functions against the generated types', async () 
     .getPreEmitDiagnostics(program)
     .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
   assert.deepEqual(problems, []);
+});
+
+test('`sluice run` reads nothing while no input of the types changed, and refreshes when one did', async () => {
+  const run = () => sluice(['run', '--pipeline', 'stats', '--progress', 'off'], { cwd: project });
+  const declaration = join(project, DECLARATION);
+  assertExit(await sluice(['typegen'], { cwd: project }), 0);
+  // A whole second, so that the stamp can be set back exactly below.
+  const second = Math.floor(Date.now() / 1000) - 60;
+  utimesSync(declaration, second, second);
+  assertExit(await run(), 0); // records the inputs the file was generated from
+
+  // Proof that a run with unchanged inputs doesn't regenerate: a hand edit that keeps the file's
+  // size and modification time goes unnoticed.
+  const written = readFileSync(declaration, 'utf8');
+  writeFileSync(declaration, written.replace('// Written by', '// WRITTEN BY'));
+  utimesSync(declaration, second, second);
+  const unchanged = await run();
+  assertExit(unchanged, 0);
+  assert.doesNotMatch(unchanged.stderr, /refreshed/);
+  assert.match(readFileSync(declaration, 'utf8'), /WRITTEN BY/);
+
+  // Any other edit of the file is noticed.
+  writeFileSync(declaration, written.replace('// Written by', '// WRITTEN BY '));
+  assert.match((await run()).stderr, /^\[sluice\] refreshed src\/sluice-datasets\.d\.ts$/m);
+  assert.equal(readFileSync(declaration, 'utf8'), written);
+
+  // A changed parameter, a changed source file.
+  appendFileSync(join(project, 'conf', 'base', 'parameters.yml'), 'ceiling: 9\n');
+  assert.match((await run()).stderr, /^\[sluice\] refreshed /m);
+  assert.match(readFileSync(declaration, 'utf8'), /'params:ceiling': number;/);
+  assert.doesNotMatch((await run()).stderr, /refreshed/);
+  write(
+    join(project, 'src', 'schemas.ts'),
+    "import { z } from 'zod';\nexport const Reading = z.object({ station: z.string(), celsius: z.number().nullable() });\nexport const Station = z.object({ id: z.string() });\n",
+  );
+  appendFileSync(
+    join(project, 'conf', 'base', 'catalog.yml'),
+    '\nstations:\n  type: json\n  filepath: data/stations.json\n  schema: ./src/schemas.ts#Station\n',
+  );
+  assert.match((await run()).stderr, /^\[sluice\] refreshed /m);
+  assert.match(readFileSync(declaration, 'utf8'), /stations: SchemaOutput<typeof schemas\.Station>;/);
 });

@@ -1,12 +1,13 @@
 import { access, cp, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../package-files.ts';
 import { SLUICE_VERSION } from '../../version.ts';
 import type { CliContext } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
 
-/** The folder of Sluice's own package (the same from src/ under tsx and from dist/). */
-const SLUICE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The folder of Sluice's own package. */
+const SLUICE_ROOT = resolve(fileURLToPath(packageFile('.')));
 
 /**
  * `sluice new <dir>`: writes a runnable starter project. Its `sluice` dependency is the running

@@ -3,6 +3,11 @@ import { dirname, join } from 'node:path';
 import { loadSettings } from '../../project/settings.ts';
 import type { ProjectSettings } from '../../project/settings.ts';
 import { DATASET_TYPES_FILE, datasetTypesSource } from '../dataset-types-file.ts';
+import {
+  datasetTypesCurrent,
+  datasetTypesInputs,
+  recordDatasetTypesInputs,
+} from '../dataset-types-inputs.ts';
 import type { CliContext } from '../main.ts';
 
 /**
@@ -32,7 +37,8 @@ export async function typegenCommand(context: CliContext, options: { env?: strin
 
 /**
  * What `sluice run` does before running: refreshes `src/sluice-datasets.d.ts` when the project has
- * one and it is stale (configuration, schemas or pipelines changed). The run goes on whatever
+ * one and it is stale (configuration, schemas or pipelines changed). Unless one of its inputs
+ * changed since it was last generated (dataset-types-inputs.ts), nothing is read. The run goes on whatever
  * happens here: a failure is one line on stderr.
  */
 export async function refreshDatasetTypesBeforeRun(
@@ -46,7 +52,10 @@ export async function refreshDatasetTypesBeforeRun(
     return; // the project never ran `sluice typegen`
   }
   try {
+    const inputs = await datasetTypesInputs(settings, env);
+    if (inputs !== undefined && (await datasetTypesCurrent(settings.projectPath, inputs))) return;
     if (await refreshDatasetTypes(settings, env)) stderr.write(`[sluice] refreshed ${DATASET_TYPES_FILE}\n`);
+    if (inputs !== undefined) await recordDatasetTypesInputs(settings.projectPath, inputs);
   } catch (error) {
     stderr.write(
       `[sluice] could not refresh ${DATASET_TYPES_FILE}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,

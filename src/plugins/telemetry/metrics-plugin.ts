@@ -3,7 +3,8 @@ import { basename, join } from 'node:path';
 import type { StatsD } from 'hot-shots';
 import type { DataCatalog, Node, ProjectContext, SluicePlugin } from '../../plugin-api/index.ts';
 import { definePlugin, isRelayed } from '../../plugin-api/index.ts';
-import { MetricsEndpoint, pushMetrics } from './metrics-endpoint.ts';
+// node:http loads only for a run that serves or pushes metrics, not on every run.
+import type { MetricsEndpoint } from './metrics-endpoint.ts';
 import { ReportedOnce } from './reported-once.ts';
 import type { RunMetrics } from './run-metrics.ts';
 import { statsdPart } from './statsd-names.ts';
@@ -132,13 +133,11 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
     const gateway = prometheus?.pushgateway;
     const pushed =
       gateway !== undefined && metrics !== undefined
-        ? pushMetrics(
-            metrics.registry,
-            gateway,
-            prometheus!.job,
-            ending.pipeline,
-            prometheus!.timeoutMs,
-          ).catch((failure: unknown) => failures.failure('the Prometheus push', gateway, failure))
+        ? import('./metrics-endpoint.ts')
+            .then(({ pushMetrics }) =>
+              pushMetrics(metrics.registry, gateway, prometheus!.job, ending.pipeline, prometheus!.timeoutMs),
+            )
+            .catch((failure: unknown) => failures.failure('the Prometheus push', gateway, failure))
         : undefined;
     await Promise.all([pushed, bounded(Promise.all(closing), prometheus?.timeoutMs ?? 3000)]);
     run = undefined;
@@ -200,7 +199,8 @@ export function metricsPlugin(options: MetricsOptions = {}): MetricsPlugin {
         });
       }
       if (prometheus?.port !== undefined && state.metrics !== undefined) {
-        const endpoint = new MetricsEndpoint(state.metrics.registry);
+        const { MetricsEndpoint } = await import('./metrics-endpoint.ts');
+        const endpoint: MetricsEndpoint = new MetricsEndpoint(state.metrics.registry);
         try {
           log(
             `sluice: Prometheus metrics at ${await endpoint.listen(prometheus.host, prometheus.port)} while the run lasts.`,

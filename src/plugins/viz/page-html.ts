@@ -4,8 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { VizAssetsMissingError } from './errors.ts';
 import type { VizPageData } from './graph.ts';
 
-/** dist/viz-page/, from this file in src/plugins/viz/ (a checkout) or dist/plugins/viz/ (a package). */
-const ASSETS = new URL('../../../dist/viz-page/', import.meta.url);
+/**
+ * dist/viz-page/, where `npm run build` writes the page (scripts/build-viz-page.ts). Found from
+ * Sluice's package.json by self-reference, not from this module's URL: the build bundles this code
+ * into a chunk file elsewhere in dist/ (docs/architecture.md, "The build").
+ */
+const ASSETS = new URL('dist/viz-page/', import.meta.resolve('sluice/package.json'));
 
 /** The bundled page: its script, its style sheet, and ELK for static exports. */
 export interface PageAssets {

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import type { VizEvent } from './graph.ts';
 import type { ServerAddress } from './server-address.ts';
 import { TOKEN_HEADER } from './server-address.ts';
@@ -50,7 +49,9 @@ export class VizReporter {
     this.#sending = undefined;
   }
 
-  #post(body: string): Promise<boolean> {
+  async #post(body: string): Promise<boolean> {
+    // Loaded at the first report: most runs have no `sluice viz` open, and start faster without it.
+    const { request } = await import('node:http');
     return new Promise((resolve) => {
       let target: URL;
       try {

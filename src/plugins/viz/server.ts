@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -145,6 +144,8 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
     send(response, 404, { error: 'not found' });
   };
 
+  // Imported here: the plugins' shared code loads on every run, which needs no HTTP server.
+  const { createServer } = await import('node:http');
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://viz.invalid');
     if (!hostAllowed(request.headers.host, host))

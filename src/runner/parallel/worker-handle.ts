@@ -8,6 +8,7 @@ import { asError } from '../../errors.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
 import { threadWorker } from '../worker-names.ts';
+import { entryModule, packageFile, RUNNING_FROM_SOURCE } from '../../package-files.ts';
 
 /** A node's end on a worker: its ephemeral outputs, and the skip reason if a plugin skipped it. */
 export interface NodeResult {
@@ -337,9 +338,9 @@ const CRASH_HINT =
 const UNCAUGHT_HINT =
   'An error thrown outside the node’s own promise (a timer or event callback, an unawaited promise) ends its thread: await it inside the node instead.';
 
-/** The worker's entry: compiled JS directly, or under tsx the JS bootstrap that loads the TS worker. */
+/** The worker's entry: the built worker, or under tsx the JS bootstrap that loads the TS worker. */
 function workerEntry(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./worker-bootstrap.mjs', import.meta.url)
-    : new URL('./worker.js', import.meta.url);
+  return RUNNING_FROM_SOURCE
+    ? packageFile('src/runner/parallel/worker-bootstrap.mjs')
+    : entryModule('runner/parallel/worker');
 }
