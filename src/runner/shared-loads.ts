@@ -74,7 +74,7 @@ export class SharedLoads {
 
   /**
    * Node `nodeName` will load `name` in this thread; `later`: more readers of `name` are still to
-   * come after it (here or elsewhere), so its load is kept for them until `drop(name)`.
+   * come after it (here or elsewhere), so its load is kept for them until `noneLater(name)`.
    */
   plan(nodeName: string, name: string, later: boolean): void {
     if (this.#unshareable.has(name)) return;
@@ -146,12 +146,15 @@ export class SharedLoads {
     }
   }
 
-  /** No more readers of `name` will come to this thread: its value is let go. */
-  drop(name: string): void {
+  /**
+   * No reader of `name` other than those planned already will come to this thread: once they have
+   * loaded it, its value is let go (at once if none is left).
+   */
+  noneLater(name: string): void {
     const share = this.#shares.get(name);
     if (share === undefined) return;
-    share.waiting.clear();
-    this.#release(share);
+    share.waiting.delete(LATER);
+    if (share.waiting.size === 0) this.#release(share);
   }
 
   /** Lets every value go (the run is over). */
