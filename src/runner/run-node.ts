@@ -99,7 +99,8 @@ const NO_INPUTS: Values = Object.freeze({});
  * 0. `nodeSkip`: a plugin's reason to skip the node ends here, with its served outputs saved and
  *    `onNodeSkipped` fired in place of every hook below;
  * 1. `onNodeStart`, once, then the retry policy (`nodeRetryPolicy`, else `node.options.retries`);
- * 2. for each input in declared order: `beforeDatasetLoaded`, load, `afterDatasetLoaded`;
+ * 2. for each input in declared order: `beforeDatasetLoaded`, load, `afterDatasetLoaded` (the load
+ *    may hand over a value loaded once for several nodes: `sharedLoads`);
  * 3. `beforeNodeRun`, whose results are records of input overrides, merged in call order;
  * 4. the node's function, then `afterNodeRun`;
  * 5. for each output in declared order: `beforeDatasetSaved`, save, `afterDatasetSaved`;
