@@ -56,16 +56,18 @@ export class SharedLoads {
    * that a run without shared loads costs `runNode` one property read per load.
    */
   static forPipeline(pipeline: Pipeline, catalog: DataCatalog): SharedLoads | undefined {
-    const readers = new Map<string, string[]>();
+    // Asked per input first, so that a pipeline of memory datasets allocates nothing here.
+    let readers: Map<string, string[]> | undefined;
     for (const node of pipeline.nodes)
       for (const name of node.inputs) {
-        const list = readers.get(name);
-        if (list === undefined) readers.set(name, [node.name]);
-        else if (!list.includes(node.name)) list.push(node.name);
+        const list = readers?.get(name);
+        if (list !== undefined) {
+          if (!list.includes(node.name)) list.push(node.name);
+        } else if (catalog.sharesLoads(name)) (readers ??= new Map()).set(name, [node.name]);
       }
     let shared: SharedLoads | undefined;
-    for (const [name, nodes] of readers) {
-      if (nodes.length < 2 || !catalog.sharesLoads(name)) continue;
+    for (const [name, nodes] of readers ?? []) {
+      if (nodes.length < 2) continue;
       shared ??= new SharedLoads(catalog);
       for (const nodeName of nodes) shared.#share(name).waiting.add(nodeName);
     }

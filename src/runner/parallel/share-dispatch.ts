@@ -15,11 +15,13 @@ export class ShareDispatch {
   readonly #toSend = new Map<string, number>();
 
   constructor(pipeline: Pipeline, catalog: DataCatalog) {
-    const readers = new Map<string, number>();
     for (const node of pipeline.nodes)
-      for (const name of new Set(node.inputs)) readers.set(name, (readers.get(name) ?? 0) + 1);
-    for (const [name, count] of readers)
-      if (count > 1 && catalog.sharesLoads(name)) this.#toSend.set(name, count);
+      for (const name of new Set(node.inputs)) {
+        const counted = this.#toSend.get(name);
+        if (counted !== undefined) this.#toSend.set(name, counted + 1);
+        else if (catalog.sharesLoads(name)) this.#toSend.set(name, 1);
+      }
+    for (const [name, count] of this.#toSend) if (count < 2) this.#toSend.delete(name);
   }
 
   /** True when the run has no dataset to share: the runner needn't plan anything. */
