@@ -155,7 +155,7 @@ export class FrozenInputError extends SluiceError {
         : []),
       ...(sharedLoads.length > 0
         ? [
-            `add \`share_loads: false\` to the catalog entry of ${datasets.length === 1 ? 'it' : `"${sharedLoads[0]}"`} so each node reads its own (or \`runner: { shareLoads: false }\` in sluice.config.ts for the whole project)`,
+            `add \`share_loads: false\` to the catalog entry of "${sharedLoads[0]}" so each node reads its own (or \`runner: { shareLoads: false }\` in sluice.config.ts for the whole project)`,
           ]
         : []),
     ].join('; or ');
