@@ -320,20 +320,18 @@ export class ParallelRunner implements Runner {
               });
             }
             const keep = node.outputs.filter((name) => read.has(name) && catalog.isEphemeral(name));
-            const { worker, result } = await runOnPool(
-              places,
-              node,
-              memoryInputs,
-              remote,
-              keep,
-              signal,
-              share,
-            );
+            let placed: { worker: WorkerHandle; result: NodeResult };
+            try {
+              placed = await runOnPool(places, node, memoryInputs, remote, keep, signal, share);
+            } catch (error) {
+              // A failed node may have saved some of its outputs before it failed.
+              if (mainShared !== undefined) markSaved(places, persistedOutputs(node, catalog));
+              throw error;
+            }
+            const { worker, result } = placed;
             if (mainShared !== undefined) {
               held.setSharing(worker, result.sharing);
-              const saved = persistedOutputs(node, catalog);
-              for (const name of saved) mainShared.saved(name);
-              held.saved(saved, worker);
+              markSaved(places, persistedOutputs(node, catalog), worker);
             }
             for (const [name, data] of Object.entries(result.outputs)) {
               this.#trace({
@@ -471,6 +469,16 @@ async function fetchToMain(places: Places, names: readonly string[]): Promise<vo
       if (isPromiseLike(saved)) await saved;
     }
   }
+}
+
+/**
+ * `names` were saved by a node in `by` (a worker; the main thread saw its own saves already): the
+ * other threads' shared loads of what they overwrote are stale.
+ */
+function markSaved(places: Places, names: readonly string[], by?: WorkerHandle): void {
+  if (names.length === 0) return;
+  for (const name of names) places.mainShared?.saved(name);
+  places.held.saved(names, by);
 }
 
 /** The node's outputs stored outside memory: saving them may overwrite what a thread shares. */
