@@ -17,25 +17,33 @@ const PROJECT = fileURLToPath(new URL('../fixtures/projects/shared-loads/', impo
 
 type Summary = { total: number; thread: number; frozen: boolean };
 
-async function run() {
+async function run(pipelineName?: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-shared-loads-'));
   try {
     writeFileSync(join(dataDir, 'events.csv'), 'id,amount\n1,10\n2,20\n3,30\n');
     const log = join(dataDir, 'loads.log');
     writeFileSync(log, '');
     const events: ParallelTraceEvent[] = [];
-    const outputs = await withEnv({ SLUICE_LOAD_LOG: log }, async () => {
-      const session = await Session.create({
-        projectPath: PROJECT,
-        runtimeParams: { data_dir: dataDir },
-        log: () => {},
-      });
-      const runner = new ParallelRunner({ maxWorkers: 2, mainThread: false, onTrace: (e) => events.push(e) });
-      return (await session.run({ runner })).outputs;
-    });
+    const outputs = await withEnv(
+      { SLUICE_LOAD_LOG: log, SLUICE_REWRITE_GATE: join(dataDir, 'rewritten') },
+      async () => {
+        const session = await Session.create({
+          projectPath: PROJECT,
+          runtimeParams: { data_dir: dataDir },
+          log: () => {},
+        });
+        const runner = new ParallelRunner({
+          maxWorkers: 2,
+          mainThread: false,
+          onTrace: (e) => events.push(e),
+        });
+        return (await session.run({ runner, ...(pipelineName === undefined ? {} : { pipelineName }) }))
+          .outputs;
+      },
+    );
     const reads = readFileSync(log, 'utf8').split('\n').filter(Boolean).map(Number);
     const summaries = Object.values(outputs) as Summary[];
-    return { reads, summaries, events };
+    return { reads, summaries, events, outputs: outputs as Record<string, Summary> };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -64,5 +72,18 @@ test('parallel: each worker thread reads a file several nodes read once, and han
         here.every((summary) => summary.frozen),
         `thread ${thread}`,
       );
+  }
+});
+
+test('parallel: a save to another name for the file, in another thread, makes the next reader read it again', async () => {
+  for (let round = 0; round < 3; round++) {
+    const { outputs, events } = await run('alias');
+    const threadOf = (name: string) =>
+      events.find(
+        (event): event is Extract<ParallelTraceEvent, { type: 'node' }> =>
+          event.type === 'node' && event.node === name,
+      )?.thread;
+    assert.notEqual(threadOf('reader_0'), threadOf('rewrite'), 'reader_0 waits for rewrite: two threads');
+    assert.equal(outputs['summary_last']?.total, 900, `round ${round}: the last reader saw the old rows`);
   }
 });

@@ -94,6 +94,15 @@ export class HeldValues {
   }
 
   /**
+   * `worker` is about to load `names` and keep them for later readers: it counts as holding them
+   * from now on, so that a save elsewhere before its node ends reaches it (`saved`).
+   */
+  addSharing(worker: WorkerHandle, names: readonly string[]): void {
+    if (names.length === 0) return;
+    this.#sharing.set(worker, new Set([...(this.#sharing.get(worker) ?? []), ...names]));
+  }
+
+  /**
    * The living worker holding shared loads of the most of `names`: a node that reads them is
    * better placed there when it is free, since it would not read the files again.
    */

@@ -427,6 +427,10 @@ async function runOnPool(
         held.unshare(name, worker);
         mainShared?.noneLater(name);
       }
+      held.addSharing(
+        worker,
+        shared.filter((name) => share[name]),
+      );
       trace({ type: 'node', node: node.name, thread: worker.threadId, reason });
       const missing = memoryInputs.filter((name) => !held.holds(worker, name));
       await fetchToMain(
