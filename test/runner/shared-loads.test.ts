@@ -208,6 +208,32 @@ describe('shared loads in one process', () => {
     assert.deepEqual(seen[2], [{ id: 9, amount: 90 }]);
   });
 
+  it('a versioned dataset is read once, at the version the run loads', async () => {
+    reads.clear();
+    const file = join(dir, `versioned-${Math.random().toString(36).slice(2)}.csv`);
+    const registry = createDatasetTypeRegistry().register(
+      'counted_csv',
+      (options, context) => new CountingCsv(context.name, options as unknown as CsvDatasetOptions, context),
+    );
+    const catalogFor = (saveVersion: string) =>
+      DataCatalog.fromConfig({
+        catalogConfig: { events: { type: 'counted_csv', filepath: file, versioned: true } },
+        projectPath: dir,
+        registry,
+        saveVersion,
+      });
+    await (await catalogFor('2026-01-01T00.00.00.000Z')).save('events', [{ id: 1, amount: 1 }]);
+    await (await catalogFor('2026-01-02T00.00.00.000Z')).save('events', [{ id: 2, amount: 2 }]);
+    const catalog = await catalogFor('2026-01-03T00.00.00.000Z');
+    reads.clear();
+    const seen: unknown[] = [];
+    const { error } = await runWith(readers(3, seen), catalog);
+    assert.equal(error, undefined);
+    assert.equal(reads.get('events'), 1);
+    assert.ok(seen.every((value) => value === seen[0]));
+    assert.deepEqual(seen[0], [{ id: 2, amount: 2 }], 'the latest version, for every reader');
+  });
+
   it('validation-style afterDatasetLoaded plugins see the one shared value for every reader', async () => {
     const catalog = await catalogOf();
     const values: unknown[] = [];
