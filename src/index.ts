@@ -201,6 +201,7 @@ export {
 export type { Runner, RunOptions, RunState, RunWarmUp, ProjectReference } from './runner/runner.ts';
 export { RetryHandedBack, runNode } from './runner/run-node.ts';
 export type { NodeResume, NodeRunContext } from './runner/run-node.ts';
+export { SharedLoads } from './runner/shared-loads.ts';
 export {
   RunCancelledError,
   MissingInputsError,

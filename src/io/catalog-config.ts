@@ -26,6 +26,12 @@ export interface CatalogEntry {
   options: Record<string, unknown>;
   /** `schema`, `expectations`, `validation`: settings for plugins, never passed to the dataset. */
   annotations: DatasetAnnotations;
+  /**
+   * `share_loads` as written: false makes every node that reads the dataset load it itself, instead
+   * of a run loading it once for all of them (docs/catalog.md, "Shared loads"). Never passed to the
+   * dataset; checked when the dataset is built.
+   */
+  shareLoads: unknown;
   /** The catalog key the settings come from: the name itself, or the pattern that matched. */
   source: string;
   /** Where that key is written, when known. */
@@ -122,13 +128,14 @@ export class CatalogDefinition {
   entry(name: string): CatalogEntry | undefined {
     const resolved = this.resolver.resolve(name);
     if (resolved === undefined) return undefined;
-    const { type, ...options } = resolved.config;
+    const { type, share_loads: shareLoads, ...options } = resolved.config;
     const annotations = takeAnnotations(options);
     return {
       name,
       type: type as string,
       options,
       annotations,
+      shareLoads,
       source: resolved.pattern ?? name,
       location: resolved.location,
     };
@@ -157,6 +164,16 @@ export class CatalogDefinition {
       location: entry.location,
     };
     try {
+      if (entry.shareLoads !== undefined && typeof entry.shareLoads !== 'boolean') {
+        throw new CatalogError(
+          `share_loads must be true or false, got ${JSON.stringify(entry.shareLoads)}.`,
+          {
+            ...details,
+            location: this.locate(entry.source, ['share_loads']) ?? entry.location,
+            hint: 'Write `share_loads: false` so that every node reading this dataset loads it itself; leave it out to share one load.',
+          },
+        );
+      }
       const options = structuredClone(entry.options);
       let usesCredentials = false;
       const credentials = this.#takeCredentials(entry, options, details, () => {

@@ -24,6 +24,7 @@ export function guardDataset(dataset: Dataset, redactor: Redactor): Dataset {
     release: () => guard(() => dataset.release()),
     describe: (): DatasetDescription => redactor.redactValue(dataset.describe()),
     ...(dataset.ephemeral === undefined ? {} : { ephemeral: dataset.ephemeral }),
+    ...(dataset.shareLoads === undefined ? {} : { shareLoads: dataset.shareLoads }),
   };
   return guarded;
 }

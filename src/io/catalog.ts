@@ -263,6 +263,21 @@ export class DataCatalog {
     return entry === undefined || entry.type === 'memory';
   }
 
+  /**
+   * True when a run may load `name` once and hand the same deep-frozen value to each node that
+   * reads it (docs/catalog.md, "Shared loads"): a built persisted dataset, not opted out with
+   * `share_loads: false` in its entry, whose class doesn't say `shareLoads = false`. Memory
+   * datasets and parameters are never shared this way (they hand over their own value already).
+   */
+  sharesLoads(name: string): boolean {
+    if (isParameterName(name)) return false;
+    const dataset = this.#datasets.get(name);
+    if (dataset === undefined || dataset.ephemeral === true || dataset.shareLoads === false) return false;
+    // Added datasets have no entry: only the class decides.
+    if (!this.#types.has(name)) return true;
+    return this.#definition?.entry(name)?.shareLoads !== false;
+  }
+
   /** The dataset's type: as written in the catalog for configured ones, else what the dataset calls itself. */
   typeOf(name: string): string {
     const built = this.#types.get(name);

@@ -43,6 +43,14 @@ export interface Dataset<T = unknown> {
    * between processes and to find where a failed run can resume from.
    */
   readonly ephemeral?: boolean;
+  /**
+   * False when two loads in one run may differ, or when what `load()` returns is not a value to
+   * hand to several nodes: a live query, an HTTP API, a stream, lazy partition loaders. Such a
+   * dataset is read once per consumer even when several nodes of a run read it. Undefined or true:
+   * a run loads it once and hands every consumer the same deep-frozen value, when that value is
+   * plain data (docs/catalog.md, "Shared loads").
+   */
+  readonly shareLoads?: boolean;
 }
 
 /**

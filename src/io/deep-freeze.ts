@@ -36,6 +36,39 @@ export function isDeeplyFrozen(value: unknown): boolean {
   return frozenTrees.has(value);
 }
 
+/**
+ * Freezes `value` like `deepFreeze` when everything reachable from it is plain data (plain objects,
+ * arrays, primitives), and returns true; returns false, at the first class instance found, when
+ * some part can't be made read-only (a `Date`, a `Map`, a typed array). What was frozen before the
+ * walk stopped stays frozen: give the caller a value of its own then.
+ */
+export function freezePlainData(value: unknown): boolean {
+  if (typeof value === 'function') return false;
+  if (typeof value !== 'object' || value === null) return true;
+  if (!isPlainData(value)) return false;
+  if (frozenTrees.has(value)) return true;
+  const pending: object[] = [Object.freeze(value)];
+  while (pending.length > 0) {
+    const next = pending.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(next)) {
+      for (let index = 0; index < next.length; index++)
+        if (!freezePlainChild(next[index], pending)) return false;
+    } else {
+      for (const key in next) if (!freezePlainChild(next[key], pending)) return false;
+    }
+  }
+  frozenTrees.add(value);
+  return true;
+}
+
+function freezePlainChild(child: unknown, pending: object[]): boolean {
+  if (typeof child === 'function') return false;
+  if (typeof child !== 'object' || child === null) return true;
+  if (!isPlainData(child)) return false;
+  if (!Object.isFrozen(child)) pending.push(Object.freeze(child));
+  return true;
+}
+
 function freezeChild(child: unknown, pending: object[]): void {
   if (typeof child !== 'object' || child === null || Object.isFrozen(child) || !isPlainData(child)) return;
   pending.push(Object.freeze(child));

@@ -9,11 +9,13 @@ export class FallbackDataset implements Dataset {
   readonly #primary: Dataset;
   readonly #fallback: Dataset;
   readonly #fallbackLocation: string;
+  readonly shareLoads: boolean;
 
   constructor(primary: Dataset, fallback: Dataset, fallbackLocation: string) {
     this.#primary = primary;
     this.#fallback = fallback;
     this.#fallbackLocation = fallbackLocation;
+    this.shareLoads = primary.shareLoads !== false && fallback.shareLoads !== false;
   }
 
   async load(): Promise<unknown> {

@@ -95,6 +95,7 @@ export { didYouMean, nearest } from '../suggest.ts';
 export { importModule } from '../module-loader.ts';
 export type { MaybePromise } from '../maybe-promise.ts';
 export { isPromiseLike } from '../maybe-promise.ts';
+export { isDeeplyFrozen } from '../io/deep-freeze.ts';
 
 // Data checks: rejecting a node's data, announcing results, naming code from YAML.
 export { announce } from './announce.ts';

@@ -53,6 +53,12 @@ export interface RunnerSettings {
   startInMainThread?: boolean;
   /** Nodes in flight at once for the async runner. Default 8. */
   concurrency?: number;
+  /**
+   * Load a persisted dataset that several nodes of a run read once per thread, and hand each of
+   * them the same frozen value (docs/catalog.md, "Shared loads"). Default true; false reads it
+   * once per node, as Kedro does. One dataset opts out with `share_loads: false` in the catalog.
+   */
+  shareLoads?: boolean;
 }
 
 /**

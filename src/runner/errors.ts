@@ -120,19 +120,55 @@ export class FrozenInputError extends SluiceError {
   readonly nodeName: string;
   /** The node's inputs that hold frozen values: the write changed one of these. */
   readonly datasets: readonly string[];
+  /**
+   * Of those, the persisted datasets whose load the run shares between the nodes that read them
+   * (docs/catalog.md, "Shared loads"); the others are memory datasets.
+   */
+  readonly sharedLoads: readonly string[];
 
-  constructor(nodeName: string, datasets: readonly string[], cause: Error) {
+  constructor(
+    nodeName: string,
+    datasets: readonly string[],
+    cause: Error,
+    sharedLoads: readonly string[] = [],
+  ) {
     const names = datasets.map((name) => `"${name}"`).join(', ');
     const where = userFrame(cause);
+    const memory = datasets.filter((name) => !sharedLoads.includes(name));
+    const why = [
+      ...(memory.length > 0
+        ? [
+            'Memory datasets hand every node the same frozen value, so that no node can change what another sees.',
+          ]
+        : []),
+      ...(sharedLoads.length > 0
+        ? [
+            `A dataset that several nodes read is loaded once per run and every one of them gets the same frozen value, as if each had read the file itself.`,
+          ]
+        : []),
+    ].join(' ');
+    const optOuts = [
+      ...(memory.length > 0
+        ? [
+            `declare ${datasets.length === 1 ? 'it' : `"${memory[0]}"`} in conf/base/catalog.yml as \`${memory[0]}: { type: memory, copy_mode: deepcopy }\``,
+          ]
+        : []),
+      ...(sharedLoads.length > 0
+        ? [
+            `add \`share_loads: false\` to the catalog entry of "${sharedLoads[0]}" so each node reads its own (or \`runner: { shareLoads: false }\` in sluice.config.ts for the whole project)`,
+          ]
+        : []),
+    ].join('; or ');
     super(
-      `Node "${nodeName}" tried to change its input ${datasets.length === 1 ? 'dataset' : 'datasets (one of)'} ${names}${where === undefined ? '' : ` at ${where}`}: ${cause.message}. Memory datasets hand every node the same frozen value, so that no node can change what another sees.`,
+      `Node "${nodeName}" tried to change its input ${datasets.length === 1 ? 'dataset' : 'datasets (one of)'} ${names}${where === undefined ? '' : ` at ${where}`}: ${cause.message}. ${why}`,
       {
         cause,
-        hint: `Change a copy instead (structuredClone(value), [...rows], { ...row }), or give this node its own copy: declare ${datasets.length === 1 ? 'it' : 'the dataset'} in conf/base/catalog.yml as \`${datasets[0]}: { type: memory, copy_mode: deepcopy }\`.`,
+        hint: `Change a copy instead (structuredClone(value), [...rows], { ...row }), or give this node its own copy: ${optOuts}.`,
       },
     );
     this.nodeName = nodeName;
     this.datasets = datasets;
+    this.sharedLoads = sharedLoads;
   }
 }
 

@@ -8,9 +8,10 @@ const FROZEN_WRITE =
   /read[- ]only property|object is not extensible|Cannot delete property|Cannot redefine property|Cannot freeze|frozen/;
 
 /**
- * When a node failed by writing to a frozen value, names the node and the memory datasets whose
- * frozen values it received, and says how to opt into a copy (`FrozenInputError`). Any other
- * error is returned as it is. Runs only on a failure, never on the hot path.
+ * When a node failed by writing to a frozen value, names the node and the datasets whose frozen
+ * values it received (memory datasets, and persisted ones whose load the run shared), and says how
+ * to opt into a copy (`FrozenInputError`). Any other error is returned as it is. Runs only on a
+ * failure, never on the hot path.
  */
 export function explainFrozenWrite(
   node: Node,
@@ -22,10 +23,27 @@ export function explainFrozenWrite(
   const frozen = node.inputs.filter((name) => {
     const value = inputs[name];
     return (
-      typeof value === 'object' && value !== null && Object.isFrozen(value) && handsOverFrozen(catalog, name)
+      typeof value === 'object' &&
+      value !== null &&
+      Object.isFrozen(value) &&
+      (handsOverFrozen(catalog, name) || sharesLoads(catalog, name))
     );
   });
-  return frozen.length === 0 ? error : new FrozenInputError(node.name, frozen, error);
+  if (frozen.length === 0) return error;
+  return new FrozenInputError(
+    node.name,
+    frozen,
+    error,
+    frozen.filter((name) => sharesLoads(catalog, name)),
+  );
+}
+
+function sharesLoads(catalog: DataCatalog, name: string): boolean {
+  try {
+    return catalog.sharesLoads(name);
+  } catch {
+    return false;
+  }
 }
 
 function handsOverFrozen(catalog: DataCatalog, name: string): boolean {

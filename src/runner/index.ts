@@ -1,5 +1,6 @@
 export { runNode } from './run-node.ts';
 export type { NodeRunContext } from './run-node.ts';
+export { SharedLoads } from './shared-loads.ts';
 export type { Runner, RunOptions, RunState, RunWarmUp } from './runner.ts';
 export { newRunState } from './runner.ts';
 export { SequentialRunner } from './sequential-runner.ts';

@@ -18,6 +18,7 @@ import {
 import { explainFrozenWrite } from './frozen-input.ts';
 import { invokeHook } from './invoke-hook.ts';
 import type { NodeSkip, WorkerName } from '../hooks/specs.ts';
+import type { SharedLoads } from './shared-loads.ts';
 import { servedOutputs } from './skip-node.ts';
 import { MAIN_WORKER } from './worker-names.ts';
 
@@ -53,6 +54,11 @@ export interface NodeRunContext {
    * with `resume`, wherever it likes. Runners that keep the node in one process leave it off.
    */
   readonly handBackRetries?: boolean | undefined;
+  /**
+   * Persisted datasets that several nodes read, loaded once in this thread and handed to each
+   * reader frozen (`SharedLoads`); saves drop what they overwrite. Undefined: every load reads.
+   */
+  readonly sharedLoads?: SharedLoads | undefined;
 }
 
 /** Where a node already started goes on: what `runNode` needs to continue it as one node. */
@@ -93,7 +99,8 @@ const NO_INPUTS: Values = Object.freeze({});
  * 0. `nodeSkip`: a plugin's reason to skip the node ends here, with its served outputs saved and
  *    `onNodeSkipped` fired in place of every hook below;
  * 1. `onNodeStart`, once, then the retry policy (`nodeRetryPolicy`, else `node.options.retries`);
- * 2. for each input in declared order: `beforeDatasetLoaded`, load, `afterDatasetLoaded`;
+ * 2. for each input in declared order: `beforeDatasetLoaded`, load, `afterDatasetLoaded` (the load
+ *    may hand over a value loaded once for several nodes: `sharedLoads`);
  * 3. `beforeNodeRun`, whose results are records of input overrides, merged in call order;
  * 4. the node's function, then `afterNodeRun`;
  * 5. for each output in declared order: `beforeDatasetSaved`, save, `afterDatasetSaved`;
@@ -384,7 +391,9 @@ function loadOne(node: Node, datasetName: string, context: NodeRunContext): unkn
 function loadData(node: Node, datasetName: string, context: NodeRunContext): unknown {
   // Timed only when someone listens: one clock read on each side of the load.
   const startedAt = context.hooks.hook.afterDatasetLoaded.active ? performance.now() : 0;
-  const data = context.catalog.get(datasetName).load();
+  const shared = context.sharedLoads;
+  const data =
+    shared === undefined ? context.catalog.get(datasetName).load() : shared.load(node, datasetName);
   if (isPromiseLike(data))
     return Promise.resolve(data).then((value) => afterLoad(node, datasetName, value, startedAt, context));
   return afterLoad(node, datasetName, data, startedAt, context);
@@ -445,11 +454,17 @@ function saveOne(node: Node, datasetName: string, data: unknown, context: NodeRu
 
 function saveData(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
   const startedAt = context.hooks.hook.afterDatasetSaved.active ? performance.now() : 0;
+  // A shared value of what this overwrites is dropped before (no reader gets it during the write)
+  // and after (no load that ran during the write is kept).
+  const shared = context.sharedLoads;
+  shared?.saved(datasetName);
   const saved = context.catalog.get(datasetName).save(data);
   if (isPromiseLike(saved))
-    return Promise.resolve(saved).then((result) =>
-      afterSave(node, datasetName, data, result, startedAt, context),
-    );
+    return Promise.resolve(saved).then((result) => {
+      shared?.saved(datasetName);
+      return afterSave(node, datasetName, data, result, startedAt, context);
+    });
+  shared?.saved(datasetName);
   return afterSave(node, datasetName, data, saved, startedAt, context);
 }
 

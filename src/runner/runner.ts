@@ -52,6 +52,12 @@ export interface RunOptions {
    * run's failure from elsewhere (a distributed worker, when the coordinator is lost) carry them.
    */
   readonly runParams?: RunParams;
+  /**
+   * Load a persisted dataset that several nodes read once per thread, and hand each reader the same
+   * frozen value (docs/catalog.md, "Shared loads"). Default true; `runner: { shareLoads: false }`
+   * in `sluice.config.ts` turns it off for a project, `share_loads: false` for one catalog entry.
+   */
+  readonly shareLoads?: boolean;
 }
 
 /**

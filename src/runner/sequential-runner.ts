@@ -7,6 +7,7 @@ import { collectFreeOutputs, prepareRun } from './prepare.ts';
 import { runNode } from './run-node.ts';
 import type { RunOptions, Runner } from './runner.ts';
 import { executeNodes } from './schedule.ts';
+import { SharedLoads } from './shared-loads.ts';
 import { MAIN_WORKER } from './worker-names.ts';
 
 /** Runs one node at a time in Kedro's order: the topological layers, each sorted by name, flattened. */
@@ -34,6 +35,8 @@ export async function runInProcess(
   const started = performance.now();
   const prepared = await prepareRun(pipeline, catalog, options);
   const skipped = new Set<Node>();
+  const sharedLoads =
+    options.shareLoads === false ? undefined : SharedLoads.forPipeline(prepared.pipeline, catalog);
   const context = {
     catalog,
     hooks,
@@ -42,18 +45,29 @@ export async function runInProcess(
     signal: options.signal,
     worker: MAIN_WORKER,
     onSkipped: (node: Node) => void skipped.add(node),
+    sharedLoads,
   };
-  await executeNodes(prepared.pipeline, {
-    concurrency,
-    signal: options.signal,
-    continueOnFailure: options.continueOnFailure,
-    state: prepared.state,
-    execute: async (node) => {
-      await runNode(node, context);
-      return skipped.has(node) ? 'skipped' : undefined;
-    },
-    afterNode: prepared.release,
-  });
+  try {
+    await executeNodes(prepared.pipeline, {
+      concurrency,
+      signal: options.signal,
+      continueOnFailure: options.continueOnFailure,
+      state: prepared.state,
+      execute: async (node) => {
+        try {
+          await runNode(node, context);
+        } finally {
+          // Failed and skipped nodes read nothing more: what only they still needed is let go.
+          sharedLoads?.finished(node);
+        }
+        return skipped.has(node) ? 'skipped' : undefined;
+      },
+      afterNode: prepared.release,
+    });
+  } finally {
+    // Nodes behind a failure never ran: what they would have read is let go with the run.
+    sharedLoads?.clear();
+  }
   return {
     outputs: await collectFreeOutputs(prepared.pipeline, catalog),
     completedNodes: [...prepared.state.completed],

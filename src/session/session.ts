@@ -270,6 +270,7 @@ export class Session {
           state,
           ...(options.signal === undefined ? {} : { signal: options.signal }),
           project,
+          shareLoads: this.settings.config.runner?.shareLoads ?? true,
         },
       });
       this.#report = {

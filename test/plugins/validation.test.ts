@@ -227,7 +227,8 @@ test('a node with a retry policy is not retried on bad data: one attempt, no onN
 for (const runner of ['parallel', 'async'] as const) {
   test(`on the ${runner} runner the checks run where the node runs and each result reaches the main process once`, async () => {
     const root = peopleProject({
-      catalogExtra: '  validation: { mode: warn }\n',
+      // Each reader loads its own value, so each has a check of its own to relay.
+      catalogExtra: '  validation: { mode: warn }\n  share_loads: false\n',
       nodes: `
         node((rows: { age: unknown }[]) => rows.filter((row) => typeof row.age === 'number' && row.age >= 0), 'people', 'people_out', { name: 'clean' }),
         node((rows: unknown[]) => rows.length, 'people', 'count', { name: 'count' }),`,
@@ -290,4 +291,42 @@ test('the run store keeps every check of the run, through the hook the validatio
   } finally {
     store.close();
   }
+});
+
+test('a shared load is checked once for all its readers; with share_loads: false each reader checks its own', async () => {
+  const nodes = `
+node((rows: unknown[]) => rows.length, 'people', 'count_a', { name: 'count_a' }),
+node((rows: unknown[]) => rows.length, 'people', 'count_b', { name: 'count_b' }),
+node((rows: unknown[]) => rows.length, 'people', 'count_c', { name: 'count_c' }),`;
+  const loads = (run: Awaited<ReturnType<typeof runProject>>) =>
+    results(run).filter((result) => result.datasetName === 'people' && result.stage === 'load');
+  const shared = await runProject(peopleProject({ nodes, catalogExtra: '  validation: { mode: warn }\n' }));
+  assert.equal(shared.error, undefined);
+  assert.deepEqual(
+    loads(shared).map((result) => [result.nodeName, result.status]),
+    [['count_a', 'warned']],
+    'one check of the one frozen value',
+  );
+  const unshared = await runProject(
+    peopleProject({ nodes, catalogExtra: '  validation: { mode: warn }\n  share_loads: false\n' }),
+  );
+  assert.deepEqual(
+    loads(unshared).map((result) => result.nodeName),
+    ['count_a', 'count_b', 'count_c'],
+  );
+});
+
+test('a shared load that fails its schema fails every reader that gets it, not only the first', async () => {
+  const nodes = `
+node((rows: unknown[]) => rows.length, 'people', 'count_a', { name: 'count_a', onFailure: failed }),
+node((rows: unknown[]) => rows.length, 'people', 'count_b', { name: 'count_b', onFailure: failed }),`;
+  const run = await runProject(peopleProject({ nodes }), { continueOnFailure: true });
+  assert.ok(run.error instanceof NodeFailuresError, String(run.error));
+  assert.deepEqual(
+    run.records.filter((entry) => entry.kind === 'onNodeError').map((entry) => [entry.node, entry.error]),
+    [
+      ['count_a', 'DatasetValidationError'],
+      ['count_b', 'DatasetValidationError'],
+    ],
+  );
 });

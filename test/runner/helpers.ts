@@ -130,6 +130,8 @@ export interface RunWithOptions {
   onlyMissingOutputs?: boolean;
   signal?: AbortSignal;
   state?: RunState;
+  /** `RunOptions.shareLoads`; default: the runner's default (shared). */
+  shareLoads?: boolean;
 }
 
 /** Runs `pipeline` inside the pipeline-hook bracket, with a fresh recorder registered last (called first). */
@@ -157,7 +159,11 @@ export async function runWith(
       hooks,
       runner,
       runParams,
-      options: { state, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+      options: {
+        state,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.shareLoads === undefined ? {} : { shareLoads: options.shareLoads }),
+      },
     });
     return { result, recording, state };
   } catch (error) {

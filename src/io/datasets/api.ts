@@ -61,6 +61,9 @@ const BODY_EXCERPT = 300;
  * and URLs in messages have their userinfo and query values masked.
  */
 export class ApiDataset<T = unknown> implements Dataset<T> {
+  /** Each load asks the API again: the answer may change between two nodes of a run. */
+  readonly shareLoads = false;
+
   readonly name: string;
   readonly #owner: OptionsOwner;
   readonly #url: URL;

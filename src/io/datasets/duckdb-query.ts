@@ -33,6 +33,9 @@ export interface DuckDBQueryDatasetOptions {
  * `SELECT * FROM 'data/01_raw/*.parquet'`.
  */
 export class DuckDBQueryDataset implements Dataset<Row[] | ArrowTable> {
+  /** A live query: each node that reads it runs it again, as it would without sharing. */
+  readonly shareLoads = false;
+
   readonly name: string;
   readonly #query: QueryText;
   readonly #params: unknown[] | undefined;

@@ -54,6 +54,9 @@ const STAGING_TABLE = 'sluice_staged_data';
  * leaves the table as it was. Column types for rows are inferred as for `parquet`.
  */
 export class DuckDBTableDataset implements Dataset<Row[] | ArrowTable> {
+  /** Another process may write the table during the run: each node reads it again. */
+  readonly shareLoads = false;
+
   readonly name: string;
   readonly table: string;
   readonly schema: string | undefined;

@@ -55,6 +55,9 @@ const SAMPLE_PARTITION = '<partition>';
  * aside and renames it into place. A load sees the old set or the new one, never a mix.
  */
 export class PartitionedDataset<T = unknown> extends FileDataset<PartitionLoaders<T>, PartitionsToSave<T>> {
+  /** `load()` returns lazy loaders, each reading its partition when called: nothing to share. */
+  readonly shareLoads = false;
+
   readonly #registry: DatasetTypeRegistry;
   readonly #partitionType: string;
   readonly #partitionOptions: Record<string, unknown>;

@@ -27,6 +27,9 @@ export interface SqlQueryDatasetOptions {
  * Values are typed as for `sql_table`.
  */
 export class SqlQueryDataset implements Dataset<Row[]> {
+  /** A live query: each node that reads it runs it again, as it would without sharing. */
+  readonly shareLoads = false;
+
   readonly name: string;
   readonly #query: QueryText;
   readonly #params: unknown[] | undefined;

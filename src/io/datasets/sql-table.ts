@@ -62,6 +62,9 @@ const MAX_ROWS_PER_INSERT = 1000;
  * string, timestamps as `Date`s, jsonb as objects).
  */
 export class SqlTableDataset implements Dataset<Row[]> {
+  /** Another process may write the table during the run: each node reads it again. */
+  readonly shareLoads = false;
+
   readonly name: string;
   readonly table: string;
   readonly schema: string | undefined;

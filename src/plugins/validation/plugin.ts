@@ -5,7 +5,13 @@ import type {
   ProjectContext,
   SluicePlugin,
 } from '../../plugin-api/index.ts';
-import { ModuleReferences, announce, definePlugin, isPromiseLike } from '../../plugin-api/index.ts';
+import {
+  ModuleReferences,
+  announce,
+  definePlugin,
+  isDeeplyFrozen,
+  isPromiseLike,
+} from '../../plugin-api/index.ts';
 import type { DatasetPlan } from './dataset-plan.ts';
 import { planDataset } from './dataset-plan.ts';
 import { DatasetValidationError, ValidationSettingsError } from './errors.ts';
@@ -99,6 +105,27 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
     return isPromiseLike(result) ? result.then(conclude) : conclude(result);
   };
 
+  /**
+   * Frozen values that passed a plan (or only warned) on load. A frozen value can't change, and
+   * every node that reads a shared load or a memory dataset gets the same one: checked once.
+   */
+  let checkedFrozen = new WeakMap<DatasetPlan, WeakSet<object>>();
+
+  const checkLoad = (slot: PlanSlot, data: unknown, subject: ValidationSubject): void | Promise<void> => {
+    if (slot === null) return undefined;
+    if (isPromiseLike(slot)) return slot.then((plan) => checkLoad(plan, data, subject));
+    if (!isFrozenValue(data)) return check(slot, data, subject);
+    let checked = checkedFrozen.get(slot);
+    if (checked?.has(data) === true) return undefined;
+    const remember = () => {
+      if (checked === undefined) checkedFrozen.set(slot, (checked = new WeakSet()));
+      checked.add(data);
+    };
+    // A failure throws before `remember`: the next reader's load is checked (and fails) again.
+    const done = check(slot, data, subject);
+    return isPromiseLike(done) ? done.then(remember) : remember();
+  };
+
   return definePlugin({
     name: VALIDATION_PLUGIN_NAME,
     results,
@@ -111,6 +138,7 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
     afterCatalogCreated({ catalog: created }) {
       catalog = created;
       plans = new Map();
+      checkedFrozen = new WeakMap();
     },
     async validatePipelineRun({ pipeline, catalog: runCatalog }) {
       // Main process, before anything runs: every schema and expectation of the run must resolve.
@@ -129,7 +157,7 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
     afterDatasetLoaded({ datasetName, data, node }) {
       const slot = plans.get(datasetName) ?? planFor(datasetName);
       if (slot === null) return undefined;
-      return check(slot, data, subjectOf(datasetName, node, project, 'load'));
+      return checkLoad(slot, data, subjectOf(datasetName, node, project, 'load'));
     },
     // First, so that no other plugin records a node whose outputs are about to be rejected.
     afterNodeRun: {
@@ -172,6 +200,11 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
       );
     },
   });
+}
+
+/** An object frozen all the way down: what a shared load or a memory dataset hands every reader. */
+function isFrozenValue(data: unknown): data is object {
+  return typeof data === 'object' && data !== null && Object.isFrozen(data) && isDeeplyFrozen(data);
 }
 
 function subjectOf(

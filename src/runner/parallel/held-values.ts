@@ -14,6 +14,8 @@ export class HeldValues {
   /** Dataset name → the thread that held it when that thread died. */
   readonly #lost = new Map<string, number>();
   readonly #watched = new WeakSet<WorkerHandle>();
+  /** Per worker, the persisted datasets whose shared load it holds (`SharedLoads`), as it last said. */
+  readonly #sharing = new Map<WorkerHandle, ReadonlySet<string>>();
 
   /** `worker` keeps `name`'s value, of `elements` elements. */
   add(name: string, worker: WorkerHandle, elements: number): void {
@@ -83,6 +85,53 @@ export class HeldValues {
         },
       );
     }
+  }
+
+  /** `worker` holds shared loads of `names` now (what it said after its last node). */
+  setSharing(worker: WorkerHandle, names: readonly string[]): void {
+    if (names.length === 0) this.#sharing.delete(worker);
+    else this.#sharing.set(worker, new Set(names));
+  }
+
+  /**
+   * `worker` is about to load `names` and keep them for later readers: it counts as holding them
+   * from now on, so that a save elsewhere before its node ends reaches it (`saved`).
+   */
+  addSharing(worker: WorkerHandle, names: readonly string[]): void {
+    if (names.length === 0) return;
+    this.#sharing.set(worker, new Set([...(this.#sharing.get(worker) ?? []), ...names]));
+  }
+
+  /**
+   * The living worker holding shared loads of the most of `names`: a node that reads them is
+   * better placed there when it is free, since it would not read the files again.
+   */
+  bestSharer(names: readonly string[]): WorkerHandle | undefined {
+    if (names.length === 0 || this.#sharing.size === 0) return undefined;
+    let best: WorkerHandle | undefined;
+    let most = 0;
+    for (const [worker, held] of this.#sharing) {
+      if (!worker.alive) continue;
+      let count = 0;
+      for (const name of names) if (held.has(name)) count++;
+      if (count > most) [best, most] = [worker, count];
+    }
+    return best;
+  }
+
+  /** No more readers of shared load `name` will be sent to workers but `except`: they let it go. */
+  unshare(name: string, except?: WorkerHandle): void {
+    for (const [worker, held] of this.#sharing) {
+      if (worker === except || !held.has(name)) continue;
+      worker.unshare([name]);
+      const rest = [...held].filter((other) => other !== name);
+      this.setSharing(worker, rest);
+    }
+  }
+
+  /** Another thread saved `names`: every worker holding shared loads checks which are stale. */
+  saved(names: readonly string[], except?: WorkerHandle): void {
+    for (const worker of this.#sharing.keys()) if (worker !== except) worker.saved(names);
   }
 
   /** No node needs `name` any more: its holders drop it. */

@@ -23,11 +23,20 @@ export type ToWorker =
       readonly inputs: Readonly<Record<string, unknown>>;
       /** Ephemeral outputs that later nodes read: the worker keeps them, sending back only their size. */
       readonly keep: readonly string[];
+      /**
+       * The node's persisted inputs whose load this worker shares (`SharedLoads`), each with
+       * whether more readers of it come after this node (then the worker keeps the value).
+       */
+      readonly share: Readonly<Record<string, boolean>>;
     }
   /** Send these kept values to the main process (a node elsewhere needs them): `values` answers. */
   | { readonly type: 'fetch'; readonly id: number; readonly names: readonly string[] }
   /** No node needs these kept values any more. */
   | { readonly type: 'release'; readonly names: readonly string[] }
+  /** No more readers of these shared loads will come to this worker (`SharedLoads.noneLater`). */
+  | { readonly type: 'unshare'; readonly names: readonly string[] }
+  /** Another thread saved these datasets: shared loads of what they overwrote are stale. */
+  | { readonly type: 'saved'; readonly names: readonly string[] }
   | { readonly type: 'stop' };
 
 /** Worker → main. Messages from one worker arrive in order, so relayed events precede `done`. */
@@ -45,6 +54,8 @@ export type FromWorker =
       readonly outputs: Readonly<Record<string, unknown>>;
       /** Outputs the worker kept (asked for in `keep`), with their size in elements (`sizeOf`). */
       readonly kept: Readonly<Record<string, number>>;
+      /** The persisted datasets whose shared load the worker holds now, for later readers. */
+      readonly sharing: readonly string[];
       /** Set when a `nodeSkip` plugin skipped the node: the reason it gave. */
       readonly skipped?: string;
     }

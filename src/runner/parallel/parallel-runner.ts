@@ -11,12 +11,14 @@ import { mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
 import type { RunOptions, Runner, RunWarmUp } from '../runner.ts';
 import { runNode } from '../run-node.ts';
 import { executeNodes } from '../schedule.ts';
+import { SharedLoads } from '../shared-loads.ts';
 import { MAIN_WORKER } from '../worker-names.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
 import { concurrencyWidth } from './concurrency-width.ts';
 import { HeldValues } from './held-values.ts';
 import type { WorkerSetup } from './messages.ts';
 import { LaneClaim, MainThreadLane, workersHeard } from './main-thread-lane.ts';
+import { NO_SHARE, ShareDispatch } from './share-dispatch.ts';
 import { hasLargeMemoryInputs, LARGE_MEMORY_INPUT, sizeOf } from './placement.ts';
 import type { NodePlacementReason, ParallelTraceEvent } from './trace.ts';
 import { WorkerHandle } from './worker-handle.ts';
@@ -182,6 +184,9 @@ export class ParallelRunner implements Runner {
     this.#warm = undefined;
     // Nodes a `nodeSkip` plugin skipped in the main thread.
     const skippedHere = new Set<Node>();
+    const shares = options.shareLoads === false ? undefined : new ShareDispatch(prepared.pipeline, catalog);
+    // The main thread's own shared loads, for the nodes it runs; each worker has its own.
+    const mainShared = shares === undefined || shares.empty ? undefined : new SharedLoads(catalog);
     const mainContext = {
       catalog,
       hooks,
@@ -190,23 +195,37 @@ export class ParallelRunner implements Runner {
       signal: options.signal,
       worker: MAIN_WORKER,
       onSkipped: (node: Node) => void skippedHere.add(node),
+      sharedLoads: mainShared,
+    };
+    /** Runs `node` here, planning its shared loads (`share`, from `ShareDispatch.send`) in this thread. */
+    const runHere = async (node: Node, share: Readonly<Record<string, boolean>>) => {
+      for (const name in share) mainShared?.plan(node.name, name, share[name]!);
+      try {
+        await runNode(node, mainContext);
+      } finally {
+        mainShared?.finished(node);
+      }
+      return skippedHere.has(node) ? 'skipped' : undefined;
     };
     if (prepared.pipeline.size === 0 || count === 0) {
       // No node, or one lane only and the main thread takes it: no worker thread at all.
       await warm?.dispose(this.cancelGraceMs);
       if (prepared.pipeline.size > 0) this.#trace({ type: 'pool', startedIn: 'run', workers: 0 });
-      await executeNodes(prepared.pipeline, {
-        concurrency: 1,
-        signal: options.signal,
-        continueOnFailure: options.continueOnFailure,
-        state: prepared.state,
-        execute: async (node) => {
-          this.#trace({ type: 'node', node: node.name, thread: 0, reason: 'main-free' });
-          await runNode(node, mainContext);
-          return skippedHere.has(node) ? 'skipped' : undefined;
-        },
-        afterNode: prepared.release,
-      });
+      try {
+        await executeNodes(prepared.pipeline, {
+          concurrency: 1,
+          signal: options.signal,
+          continueOnFailure: options.continueOnFailure,
+          state: prepared.state,
+          execute: async (node) => {
+            this.#trace({ type: 'node', node: node.name, thread: 0, reason: 'main-free' });
+            return runHere(node, shares?.send(node) ?? NO_SHARE);
+          },
+          afterNode: prepared.release,
+        });
+      } finally {
+        mainShared?.clear();
+      }
     } else {
       let workers: WarmPool;
       if (warm !== undefined && warm.take(setup)) {
@@ -251,6 +270,7 @@ export class ParallelRunner implements Runner {
         held,
         catalog,
         pool,
+        mainShared,
         trace: (event: ParallelTraceEvent) => this.#trace(event),
       };
       /**
@@ -264,6 +284,7 @@ export class ParallelRunner implements Runner {
         node: Node,
         memoryInputs: readonly string[],
         remote: readonly string[],
+        share: Readonly<Record<string, boolean>>,
       ): Promise<Lane> => {
         if (!this.mainThread) return { thread: 'pool' };
         if (hasLargeMemoryInputs(node, catalog)) {
@@ -287,7 +308,9 @@ export class ParallelRunner implements Runner {
           return { thread: 'main', reason: 'main-queued' };
         }
         const claim = new LaneClaim();
-        const preferred = held.bestHolder(memoryInputs)?.worker;
+        const preferred =
+          held.bestHolder(memoryInputs)?.worker ??
+          (share === NO_SHARE ? undefined : held.bestSharer(Object.keys(share)));
         const viaPool = pool.acquire(preferred, false, claim.signal).then(
           (worker): Lane | Promise<never> => {
             if (claim.take()) return { thread: 'pool', worker };
@@ -316,32 +339,41 @@ export class ParallelRunner implements Runner {
           continueOnFailure: options.continueOnFailure,
           state: prepared.state,
           execute: async (node) => {
+            const share = shares?.send(node) ?? NO_SHARE;
             const memoryInputs = node.inputs.filter(
               (name) => catalog.isEphemeral(name) && !isParameterName(name),
             );
             held.assertNotLost(node.name, memoryInputs, catalog);
             const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
-            const lane = await chooseLane(node, memoryInputs, remote);
+            const lane = await chooseLane(node, memoryInputs, remote, share);
             if (lane.thread === 'main') {
               try {
                 this.#trace({ type: 'node', node: node.name, thread: 0, reason: lane.reason });
+                for (const name in share) if (!share[name]) held.unshare(name);
                 await fetchToMain(places, remote);
-                await runNode(node, mainContext);
-                return skippedHere.has(node) ? 'skipped' : undefined;
+                try {
+                  return await runHere(node, share);
+                } finally {
+                  if (mainShared !== undefined) held.saved(persistedOutputs(node, catalog));
+                }
               } finally {
                 mainLane.release();
               }
             }
             const keep = node.outputs.filter((name) => read.has(name) && catalog.isEphemeral(name));
-            const { worker, result } = await runOnPool(
-              places,
-              node,
-              memoryInputs,
-              remote,
-              keep,
-              signal,
-              lane.worker,
-            );
+            let placed: { worker: WorkerHandle; result: NodeResult };
+            try {
+              placed = await runOnPool(places, node, memoryInputs, remote, keep, signal, share, lane.worker);
+            } catch (error) {
+              // A failed node may have saved some of its outputs before it failed.
+              if (mainShared !== undefined) markSaved(places, persistedOutputs(node, catalog));
+              throw error;
+            }
+            const { worker, result } = placed;
+            if (mainShared !== undefined) {
+              held.setSharing(worker, result.sharing);
+              markSaved(places, persistedOutputs(node, catalog), worker);
+            }
             for (const [name, data] of Object.entries(result.outputs)) {
               this.#trace({
                 type: 'copy',
@@ -367,6 +399,7 @@ export class ParallelRunner implements Runner {
       } finally {
         signal?.removeEventListener('abort', onAbort);
         clearTimeout(graceTimer);
+        mainShared?.clear();
         await pool.close(graceMs);
       }
     }
@@ -392,13 +425,16 @@ interface Places {
   readonly held: HeldValues;
   readonly catalog: DataCatalog;
   readonly pool: WorkerPool<WorkerHandle>;
+  /** The main thread's shared loads; undefined when the run shares none. */
+  readonly mainShared: SharedLoads | undefined;
   readonly trace: (event: ParallelTraceEvent) => void;
 }
 
 /**
  * Runs `node` on a worker from the pool (`acquired`, if one was already taken for it): the one
- * that keeps most of its memory inputs if any
- * (waiting for it when they are large, else only if it is free), otherwise the first free one.
+ * that keeps most of its memory inputs if any (waiting for it when they are large, else only if it
+ * is free), else the one that holds shared loads of its persisted inputs if it is free, otherwise
+ * the first free one.
  * Inputs that worker doesn't keep are sent from the main process, fetched there first if only
  * another worker has them. A worker that dies before it started the node is no reason to fail
  * it: the node goes to another worker (a replacement, if need be).
@@ -410,9 +446,11 @@ async function runOnPool(
   remoteAtFirst: readonly string[],
   keep: readonly string[],
   signal: AbortSignal | undefined,
+  share: Readonly<Record<string, boolean>>,
   acquired: WorkerHandle | undefined,
 ): Promise<{ worker: WorkerHandle; result: NodeResult }> {
-  const { held, catalog, pool, trace } = places;
+  const { held, catalog, pool, trace, mainShared } = places;
+  const shared = share === NO_SHARE ? [] : Object.keys(share);
   let remote = remoteAtFirst;
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
@@ -425,12 +463,28 @@ async function runOnPool(
     const bound = held.bestHolder(remote);
     const preferred = bound ?? held.bestHolder(memoryInputs);
     const only = bound !== undefined && bound.elements >= LARGE_MEMORY_INPUT;
+    // Never waits for the sharer: reading the file again costs less than a lane left idle.
+    const sharer = preferred === undefined ? held.bestSharer(shared) : undefined;
     const worker =
-      attempt === 1 && acquired !== undefined ? acquired : await pool.acquire(preferred?.worker, only);
+      attempt === 1 && acquired !== undefined
+        ? acquired
+        : await pool.acquire(preferred?.worker ?? sharer, only);
     try {
       const reason: NodePlacementReason = memoryInputs.some((name) => held.holds(worker, name))
         ? 'affinity'
-        : 'any';
+        : sharer === worker
+          ? 'shared-load'
+          : 'any';
+      // The last reader of a shared load goes here: the other threads let theirs go.
+      for (const name of shared) {
+        if (share[name]) continue;
+        held.unshare(name, worker);
+        mainShared?.noneLater(name);
+      }
+      held.addSharing(
+        worker,
+        shared.filter((name) => share[name]),
+      );
       trace({ type: 'node', node: node.name, thread: worker.threadId, reason });
       const missing = memoryInputs.filter((name) => !held.holds(worker, name));
       await fetchToMain(
@@ -442,7 +496,7 @@ async function runOnPool(
         inputs[name] = catalog.get(name).load();
         trace({ type: 'copy', dataset: name, from: 0, to: worker.threadId, elements: sizeOf(inputs[name]) });
       }
-      return { worker, result: await worker.run(node, inputs, keep) };
+      return { worker, result: await worker.run(node, inputs, keep, share) };
     } catch (error) {
       const retry = error instanceof NodeNotStartedError && attempt < DISPATCH_ATTEMPTS && !signal?.aborted;
       if (!retry) throw error;
@@ -473,6 +527,21 @@ async function fetchToMain(places: Places, names: readonly string[]): Promise<vo
       if (isPromiseLike(saved)) await saved;
     }
   }
+}
+
+/**
+ * `names` were saved by a node in `by` (a worker; the main thread saw its own saves already): the
+ * other threads' shared loads of what they overwrote are stale.
+ */
+function markSaved(places: Places, names: readonly string[], by?: WorkerHandle): void {
+  if (names.length === 0) return;
+  for (const name of names) places.mainShared?.saved(name);
+  places.held.saved(names, by);
+}
+
+/** The node's outputs stored outside memory: saving them may overwrite what a thread shares. */
+function persistedOutputs(node: Node, catalog: DataCatalog): string[] {
+  return node.outputs.filter((name) => !catalog.isEphemeral(name));
 }
 
 /** What the workers are started with, from the run's options. */

@@ -36,7 +36,9 @@ export type ParallelTraceEvent =
  * - `main-queued`: no worker thread had started, and the main thread was busy only with nodes
  *   that must run there (`large-inputs`): the node waits for it rather than start a thread;
  * - `affinity`: the worker that keeps (some of) its memory inputs;
+ * - `shared-load`: the worker that holds the shared load of (some of) its persisted inputs, which
+ *   it needn't read again (docs/catalog.md, "Shared loads"); taken only when that worker is free;
  * - `any`: the first free worker.
  */
 export type NodePlacementReason =
-  'large-inputs' | 'workers-starting' | 'main-free' | 'main-queued' | 'affinity' | 'any';
+  'large-inputs' | 'workers-starting' | 'main-free' | 'main-queued' | 'affinity' | 'shared-load' | 'any';

@@ -16,6 +16,8 @@ export interface NodeResult {
   readonly outputs: Readonly<Record<string, unknown>>;
   /** Outputs the worker kept for later nodes, with their size in elements. */
   readonly kept: Readonly<Record<string, number>>;
+  /** Persisted datasets whose shared load the worker holds after the node (`SharedLoads`). */
+  readonly sharing: readonly string[];
   readonly skipped: string | undefined;
 }
 
@@ -173,17 +175,19 @@ export class WorkerHandle {
   /**
    * Runs `node` on this worker, sending it `inputs` (the memory inputs it doesn't hold); resolves
    * with its ephemeral outputs. Those named in `keep` stay in the worker (see `fetch`, `release`).
+   * `share`: the persisted inputs whose load the worker shares, and whether readers come later.
    */
   run(
     node: Node,
     inputs: Readonly<Record<string, unknown>>,
     keep: readonly string[] = [],
+    share: Readonly<Record<string, boolean>> = {},
   ): Promise<NodeResult> {
     if (this.#exited)
       return Promise.reject(new NodeNotStartedError(`The worker thread for node "${node.name}" had exited.`));
     return new Promise((resolve, reject) => {
       this.#current = { nodeName: node.name, started: false, resolve, reject };
-      const message: ToWorker = { type: 'run', nodeName: node.name, inputs, keep };
+      const message: ToWorker = { type: 'run', nodeName: node.name, inputs, keep, share };
       this.#worker.postMessage(message);
     });
   }
@@ -208,6 +212,18 @@ export class WorkerHandle {
   release(names: readonly string[]): void {
     if (!this.#exited && names.length > 0)
       this.#worker.postMessage({ type: 'release', names } satisfies ToWorker);
+  }
+
+  /** Tells the worker that no more readers of these shared loads will come to it. */
+  unshare(names: readonly string[]): void {
+    if (!this.#exited && names.length > 0)
+      this.#worker.postMessage({ type: 'unshare', names } satisfies ToWorker);
+  }
+
+  /** Tells the worker that another thread saved these datasets (its shared loads of them are stale). */
+  saved(names: readonly string[]): void {
+    if (!this.#exited && names.length > 0)
+      this.#worker.postMessage({ type: 'saved', names } satisfies ToWorker);
   }
 
   /**
@@ -278,7 +294,12 @@ export class WorkerHandle {
     deliveries.then(
       () =>
         message.type === 'done'
-          ? current.resolve({ outputs: message.outputs, kept: message.kept, skipped: message.skipped })
+          ? current.resolve({
+              outputs: message.outputs,
+              kept: message.kept,
+              sharing: message.sharing,
+              skipped: message.skipped,
+            })
           : current.reject(deserializeError(message.error)),
       (relayError: unknown) => current.reject(asError(relayError)),
     );

@@ -13,6 +13,7 @@ import { importBuiltInPlugins } from '../../project/built-in-plugins.ts';
 import { openProject } from '../../project/open-project.ts';
 import { relayPlugin, serializeError } from '../relay.ts';
 import { runNode } from '../run-node.ts';
+import { SharedLoads } from '../shared-loads.ts';
 import { threadWorker } from '../worker-names.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
 import { LARGE_MEMORY_INPUT, sizeOf } from './placement.ts';
@@ -27,6 +28,7 @@ async function start(): Promise<{
   pipeline: Pipeline;
   catalog: DataCatalog;
   context: Parameters<typeof runNode>[1];
+  shared: SharedLoads;
 }> {
   const { pipeline, catalog, hooks } = await openProject({
     project: setup.project,
@@ -37,9 +39,12 @@ async function start(): Promise<{
       setup.relay ? [relayPlugin((event) => send({ type: 'event', event }), catalog)] : [],
     post: (topic, message) => send({ type: 'run-message', topic, message }),
   });
+  // This thread's own shared loads; the main thread plans which to keep, node by node.
+  const shared = new SharedLoads(catalog);
   return {
     pipeline,
     catalog,
+    shared,
     context: {
       catalog,
       hooks,
@@ -47,17 +52,21 @@ async function start(): Promise<{
       isAsync: setup.isAsync,
       worker: threadWorker(threadId),
       onSkipped: (node, reason) => void skipReasons.set(node.name, reason),
+      sharedLoads: shared,
     },
   };
 }
 
 try {
-  const { pipeline, catalog, context } = await start();
+  const { pipeline, catalog, context, shared } = await start();
   send({ type: 'ready' });
   port.on('message', (message: ToWorker) => {
     if (message.type === 'stop') port.close();
-    else if (message.type === 'run') void runOne(message.nodeName, message.inputs, message.keep);
+    else if (message.type === 'run')
+      void runOne(message.nodeName, message.inputs, message.keep, message.share);
     else if (message.type === 'fetch') void fetchKept(message.id, message.names);
+    else if (message.type === 'unshare') for (const name of message.names) shared.noneLater(name);
+    else if (message.type === 'saved') for (const name of message.names) shared.saved(name);
     else void releaseKept(message.names);
   });
 
@@ -65,9 +74,11 @@ try {
     nodeName: string,
     inputs: Readonly<Record<string, unknown>>,
     keep: readonly string[],
+    share: Readonly<Record<string, boolean>>,
   ): Promise<void> {
     send({ type: 'started', nodeName });
     const node = pipeline.getNode(nodeName);
+    for (const name in share) shared.plan(nodeName, name, share[name]!);
     // Inputs sent with the node are copies for this node only; they are let go afterwards. They
     // are this thread's own, so only the freeze rule still applies (a node behaves the same
     // whichever runner runs it); a declared deepcopy would only copy the copy. Inputs not sent are
@@ -93,15 +104,19 @@ try {
       }
       const skipped = skipReasons.get(nodeName);
       skipReasons.delete(nodeName);
+      // A skipped node loaded nothing: what only it was to read here is let go before `done`.
+      shared.finished(node);
       send({
         type: 'done',
         nodeName,
         outputs: ephemeral,
         kept,
+        sharing: shared.heldNames(),
         ...(skipped === undefined ? {} : { skipped }),
       });
     } catch (error) {
       skipReasons.delete(nodeName);
+      shared.finished(node);
       send({ type: 'failed', nodeName, error: serializeError(error) });
     } finally {
       for (const name of [...node.inputs, ...node.outputs]) {

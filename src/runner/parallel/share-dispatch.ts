@@ -1,0 +1,51 @@
+import type { DataCatalog } from '../../io/catalog.ts';
+import type { Node } from '../../pipeline/node.ts';
+import type { Pipeline } from '../../pipeline/pipeline.ts';
+
+/** A node without shared inputs: nothing to plan. */
+export const NO_SHARE: Readonly<Record<string, boolean>> = Object.freeze({});
+
+/**
+ * The parallel runner's side of shared loads: which persisted datasets several nodes of the run
+ * read (those the catalog lets share), and how many of their readers are still to be sent to a
+ * thread. Each thread keeps its own `SharedLoads`; this tells it, node by node, whether readers
+ * come after the one it got, so that it keeps a load only while one may.
+ */
+export class ShareDispatch {
+  readonly #toSend = new Map<string, number>();
+
+  constructor(pipeline: Pipeline, catalog: DataCatalog) {
+    for (const node of pipeline.nodes)
+      for (const name of new Set(node.inputs)) {
+        const counted = this.#toSend.get(name);
+        if (counted !== undefined) this.#toSend.set(name, counted + 1);
+        else if (catalog.sharesLoads(name)) this.#toSend.set(name, 1);
+      }
+    for (const [name, count] of this.#toSend) if (count < 2) this.#toSend.delete(name);
+  }
+
+  /** True when the run has no dataset to share: the runner needn't plan anything. */
+  get empty(): boolean {
+    return this.#toSend.size === 0;
+  }
+
+  /**
+   * `node` is being sent to a thread: its shared inputs, each with whether readers of it remain
+   * to be sent after it. Call it once per node.
+   */
+  send(node: Node): Readonly<Record<string, boolean>> {
+    let share: Record<string, boolean> | undefined;
+    for (const name of node.inputs) {
+      const left = this.#toSend.get(name);
+      if (left === undefined || share?.[name] !== undefined) continue;
+      this.#toSend.set(name, left - 1);
+      (share ??= {})[name] = left - 1 > 0;
+    }
+    return share ?? NO_SHARE;
+  }
+
+  /** The datasets the run shares. */
+  names(): IterableIterator<string> {
+    return this.#toSend.keys();
+  }
+}

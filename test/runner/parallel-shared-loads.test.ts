@@ -1,0 +1,89 @@
+/**
+ * Shared loads on the parallel runner: each thread that runs readers of a persisted dataset reads
+ * it once and hands its readers the same frozen value; no value crosses threads for it. Reads are
+ * counted by the fixture's CSV dataset, one log line per read with its thread.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { ParallelTraceEvent } from '../../src/index.ts';
+import { ParallelRunner, Session } from '../../src/index.ts';
+import { withEnv } from '../session/support.ts';
+
+const PROJECT = fileURLToPath(new URL('../fixtures/projects/shared-loads/', import.meta.url));
+
+type Summary = { total: number; thread: number; frozen: boolean };
+
+async function run(pipelineName?: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-shared-loads-'));
+  try {
+    writeFileSync(join(dataDir, 'events.csv'), 'id,amount\n1,10\n2,20\n3,30\n');
+    const log = join(dataDir, 'loads.log');
+    writeFileSync(log, '');
+    const events: ParallelTraceEvent[] = [];
+    const outputs = await withEnv(
+      { SLUICE_LOAD_LOG: log, SLUICE_REWRITE_GATE: join(dataDir, 'rewritten') },
+      async () => {
+        const session = await Session.create({
+          projectPath: PROJECT,
+          runtimeParams: { data_dir: dataDir },
+          log: () => {},
+        });
+        const runner = new ParallelRunner({
+          maxWorkers: 2,
+          mainThread: false,
+          onTrace: (e) => events.push(e),
+        });
+        return (await session.run({ runner, ...(pipelineName === undefined ? {} : { pipelineName }) }))
+          .outputs;
+      },
+    );
+    const reads = readFileSync(log, 'utf8').split('\n').filter(Boolean).map(Number);
+    const summaries = Object.values(outputs) as Summary[];
+    return { reads, summaries, events, outputs: outputs as Record<string, Summary> };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+test('parallel: each worker thread reads a file several nodes read once, and hands its readers the frozen rows', async () => {
+  const { reads, summaries, events } = await run();
+  assert.equal(summaries.length, 4);
+  assert.ok(summaries.every((summary) => summary.total === 60));
+  const threads = new Set(summaries.map((summary) => summary.thread));
+  // One read per thread that ran readers, in that thread; with 4 readers on 2 threads, one thread
+  // ran two or more of them and read the file once for them.
+  assert.deepEqual([...new Set(reads)].sort(), [...threads].sort());
+  assert.equal(reads.length, threads.size, `reads ${reads.join(',')} on threads ${[...threads].join(',')}`);
+  assert.ok(reads.length < 4);
+  assert.equal(
+    events.filter((event) => event.type === 'copy' && event.dataset === 'events').length,
+    0,
+    'a shared load never crosses threads',
+  );
+  // The last reader in a thread gets the kept value (frozen); a thread's only reader gets its own.
+  for (const thread of threads) {
+    const here = summaries.filter((summary) => summary.thread === thread);
+    if (here.length > 1)
+      assert.ok(
+        here.every((summary) => summary.frozen),
+        `thread ${thread}`,
+      );
+  }
+});
+
+test('parallel: a save to another name for the file, in another thread, makes the next reader read it again', async () => {
+  for (let round = 0; round < 3; round++) {
+    const { outputs, events } = await run('alias');
+    const threadOf = (name: string) =>
+      events.find(
+        (event): event is Extract<ParallelTraceEvent, { type: 'node' }> =>
+          event.type === 'node' && event.node === name,
+      )?.thread;
+    assert.notEqual(threadOf('reader_0'), threadOf('rewrite'), 'reader_0 waits for rewrite: two threads');
+    assert.equal(outputs['summary_last']?.total, 900, `round ${round}: the last reader saw the old rows`);
+  }
+});
