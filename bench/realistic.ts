@@ -12,7 +12,8 @@
  * Each is run by the compiled CLI with the sequential, async and parallel runners (the parallel one
  * as it comes, the main thread one of its lanes, and with `startInMainThread: false`, every node
  * without large inputs on a worker: `parallel-workers`), and as plain
- * TypeScript with the same libraries and no framework (the floor, bundled once by esbuild), in
+ * TypeScript with the same libraries and no framework (the floor, bundled once by esbuild; for
+ * spaceflights also a floor that reads its persisted intermediate datasets back as Sluice does), in
  * alternating order, BENCH_REPEATS times (default 3); the best wall time and the largest peak RSS
  * (all threads) are printed. A separate sequential run with a stopwatch plugin splits the time
  * into loads, node functions, saves and memory handover; worker start-up is one worker thread
@@ -44,7 +45,13 @@ const PIPELINES = ALL_PIPELINES.filter((name) =>
   (process.env.BENCH_PIPELINES ?? ALL_PIPELINES.join(',')).split(',').includes(name),
 );
 /** `parallelWorkers`: the parallel runner with `startInMainThread: false` (nodes on workers). */
-const VARIANTS = ['sequential', 'async', 'parallel', 'parallelWorkers', 'floor'] as const;
+/**
+ * `floorReadBack` (spaceflights only, the one pipeline whose nodes read persisted datasets that
+ * other nodes wrote): the floor keeping Sluice's contract that a node reads its persisted inputs
+ * from their files, and checks them there.
+ */
+const VARIANTS = ['sequential', 'async', 'parallel', 'parallelWorkers', 'floor', 'floorReadBack'] as const;
+const READ_BACK_PIPELINES: readonly PipelineName[] = ['spaceflights'];
 type Variant = (typeof VARIANTS)[number];
 
 const load = () => loadavg()[0]!.toFixed(2);
@@ -97,7 +104,7 @@ interface Timed {
 
 function timeProcess(project: string, variant: Variant, env: Record<string, string> = {}): Timed {
   const args =
-    variant === 'floor'
+    variant === 'floor' || variant === 'floorReadBack'
       ? ['floor.mjs']
       : [
           join(ROOT, 'bin', 'sluice.js'),
@@ -112,7 +119,12 @@ function timeProcess(project: string, variant: Variant, env: Record<string, stri
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--import', RSS_PRELOAD, ...args], {
     cwd: project,
-    env: { ...process.env, SLUICE_BENCH_WORKERS_ONLY: workersOnly, ...env },
+    env: {
+      ...process.env,
+      SLUICE_BENCH_WORKERS_ONLY: workersOnly,
+      FLOOR_READ_BACK: variant === 'floorReadBack' ? '1' : '0',
+      ...env,
+    },
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
   });
@@ -151,6 +163,7 @@ for (const name of PIPELINES) {
     // Alternate the order so that no variant always runs first (or last) on a drifting machine.
     const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
     for (const variant of order) {
+      if (variant === 'floorReadBack' && !READ_BACK_PIPELINES.includes(name)) continue;
       const timed = timeProcess(project, variant);
       best[variant] = Math.min(best[variant], timed.ms);
       rssMb[variant] = Math.max(rssMb[variant], timed.rssMb);
@@ -167,6 +180,10 @@ for (const name of PIPELINES) {
     `${name.padEnd(13)} sequential ${fmt(best.sequential)}  async ${fmt(best.async)}  parallel ${fmt(best.parallel)}  parallel-workers ${fmt(best.parallelWorkers)}  floor ${fmt(best.floor)} ms` +
       `  | seq/floor ${(best.sequential / best.floor).toFixed(2)}x  parallel/seq ${(best.parallel / best.sequential).toFixed(2)}x  parallel-workers/seq ${(best.parallelWorkers / best.sequential).toFixed(2)}x`,
   );
+  if (READ_BACK_PIPELINES.includes(name))
+    log(
+      `${''.padEnd(13)} floor reading its persisted intermediate datasets back from their files and checking them there, as Sluice's nodes do: ${fmt(best.floorReadBack)} ms (CPU ${fmt(cpuMs.floorReadBack)})  | seq/that floor ${(best.sequential / best.floorReadBack).toFixed(2)}x`,
+    );
   // CPU time moves far less than wall time on a shared machine: what each runner costs in work.
   log(
     `${''.padEnd(13)} CPU ms (all threads, least of ${REPEATS}): sequential ${fmt(cpuMs.sequential)}  async ${fmt(cpuMs.async)}  parallel ${fmt(cpuMs.parallel)}  parallel-workers ${fmt(cpuMs.parallelWorkers)}  floor ${fmt(cpuMs.floor)}  | parallel/seq ${(cpuMs.parallel / cpuMs.sequential).toFixed(2)}x  parallel-workers/seq ${(cpuMs.parallelWorkers / cpuMs.sequential).toFixed(2)}x`,
@@ -309,6 +326,7 @@ console.log(
             parallel_ms: round(best.parallel),
             parallel_workers_ms: round(best.parallelWorkers),
             floor_ms: round(best.floor),
+            ...(READ_BACK_PIPELINES.includes(name) ? { floor_read_back_ms: round(best.floorReadBack) } : {}),
             peak_rss_mb: round(
               Math.max(rssMb.sequential, rssMb.async, rssMb.parallel, rssMb.parallelWorkers),
             ),
