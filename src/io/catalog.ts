@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { didYouMean } from '../suggest.ts';
 import { createDatasetTypeRegistry } from './builtin-datasets.ts';
 import type { DatasetAnnotations } from './catalog-annotations.ts';
@@ -379,6 +380,25 @@ export class DataCatalog {
     const location = resolveLocation(entry, this.#rewriters) ?? null;
     this.#locations.set(name, location);
     return location ?? undefined;
+  }
+
+  /**
+   * Where `name`'s data lives, spelled one way for comparison: a file path made absolute against
+   * the project (so `./data/a.csv`, `data/a.csv` and its absolute path agree), a URL normalised.
+   * Two names with the same key read and write the same data. Undefined without a location.
+   */
+  storageKeyOf(name: string): string | undefined {
+    const location = this.locationOf(name);
+    if (location === undefined) return undefined;
+    if (location.key === 'url') {
+      try {
+        return new URL(location.location).href;
+      } catch {
+        return location.location;
+      }
+    }
+    const root = this.#definition?.projectPath;
+    return root === undefined ? resolve(location.location) : resolve(root, location.location);
   }
 
   /**

@@ -18,7 +18,7 @@ interface Share {
   readonly name: string;
   /** Nodes (by name) that will load it here and haven't yet; `LATER` for readers still to come. */
   readonly waiting: Set<string>;
-  /** Where its data lives (`locationOf`), so that a save to an alias drops the value too. */
+  /** Where its data lives (`storageKeyOf`), so that a save through an alias drops the value too. */
   readonly location: string | undefined;
   /** True while `value` holds the frozen value, or the promise of it while the first load runs. */
   held: boolean;
@@ -224,7 +224,7 @@ export class SharedLoads {
   #locationOf(name: string): string | undefined {
     let location = this.#locations.get(name);
     if (location === undefined) {
-      location = this.#catalog.locationOf(name)?.location ?? null;
+      location = this.#catalog.storageKeyOf(name) ?? null;
       this.#locations.set(name, location);
     }
     return location ?? undefined;

@@ -17,7 +17,7 @@ const PROJECT = fileURLToPath(new URL('../fixtures/projects/shared-loads/', impo
 
 type Summary = { total: number; thread: number; frozen: boolean };
 
-async function run(pipelineName?: string) {
+async function run(mainThreadLane: boolean, pipelineName?: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-shared-loads-'));
   try {
     writeFileSync(join(dataDir, 'events.csv'), 'id,amount\n1,10\n2,20\n3,30\n');
@@ -34,7 +34,8 @@ async function run(pipelineName?: string) {
         });
         const runner = new ParallelRunner({
           maxWorkers: 2,
-          mainThread: false,
+          // With the main thread as a lane (the default), it is one of the two threads.
+          ...(mainThreadLane ? {} : { mainThread: false }),
           onTrace: (e) => events.push(e),
         });
         return (await session.run({ runner, ...(pipelineName === undefined ? {} : { pipelineName }) }))
@@ -49,41 +50,48 @@ async function run(pipelineName?: string) {
   }
 }
 
-test('parallel: each worker thread reads a file several nodes read once, and hands its readers the frozen rows', async () => {
-  const { reads, summaries, events } = await run();
-  assert.equal(summaries.length, 4);
-  assert.ok(summaries.every((summary) => summary.total === 60));
-  const threads = new Set(summaries.map((summary) => summary.thread));
-  // One read per thread that ran readers, in that thread; with 4 readers on 2 threads, one thread
-  // ran two or more of them and read the file once for them.
-  assert.deepEqual([...new Set(reads)].sort(), [...threads].sort());
-  assert.equal(reads.length, threads.size, `reads ${reads.join(',')} on threads ${[...threads].join(',')}`);
-  assert.ok(reads.length < 4);
-  assert.equal(
-    events.filter((event) => event.type === 'copy' && event.dataset === 'events').length,
-    0,
-    'a shared load never crosses threads',
-  );
-  // The last reader in a thread gets the kept value (frozen); a thread's only reader gets its own.
-  for (const thread of threads) {
-    const here = summaries.filter((summary) => summary.thread === thread);
-    if (here.length > 1)
-      assert.ok(
-        here.every((summary) => summary.frozen),
-        `thread ${thread}`,
-      );
-  }
-});
+for (const [lanes, mainThreadLane] of [
+  ['two worker threads', false],
+  ['the main thread and a worker thread', true],
+] as const) {
+  test(`parallel, ${lanes}: each thread reads a file several nodes read once, and hands its readers the frozen rows`, async () => {
+    const { reads, summaries, events } = await run(mainThreadLane);
+    assert.equal(summaries.length, 4);
+    assert.ok(summaries.every((summary) => summary.total === 60));
+    const threads = new Set(summaries.map((summary) => summary.thread));
+    if (mainThreadLane)
+      assert.ok(threads.has(0), 'the main thread ran readers (it takes the first while the worker starts)');
+    // One read per thread that ran readers, in that thread; with 4 readers on 2 threads, one thread
+    // ran two or more of them and read the file once for them.
+    assert.deepEqual([...new Set(reads)].sort(), [...threads].sort());
+    assert.equal(reads.length, threads.size, `reads ${reads.join(',')} on threads ${[...threads].join(',')}`);
+    assert.ok(reads.length < 4);
+    assert.equal(
+      events.filter((event) => event.type === 'copy' && event.dataset === 'events').length,
+      0,
+      'a shared load never crosses threads',
+    );
+    // The last reader in a thread gets the kept value (frozen); a thread's only reader gets its own.
+    for (const thread of threads) {
+      const here = summaries.filter((summary) => summary.thread === thread);
+      if (here.length > 1)
+        assert.ok(
+          here.every((summary) => summary.frozen),
+          `thread ${thread}`,
+        );
+    }
+  });
 
-test('parallel: a save to another name for the file, in another thread, makes the next reader read it again', async () => {
-  for (let round = 0; round < 3; round++) {
-    const { outputs, events } = await run('alias');
-    const threadOf = (name: string) =>
-      events.find(
-        (event): event is Extract<ParallelTraceEvent, { type: 'node' }> =>
-          event.type === 'node' && event.node === name,
-      )?.thread;
-    assert.notEqual(threadOf('reader_0'), threadOf('rewrite'), 'reader_0 waits for rewrite: two threads');
-    assert.equal(outputs['summary_last']?.total, 900, `round ${round}: the last reader saw the old rows`);
-  }
-});
+  test(`parallel, ${lanes}: a save to another name for the file, in another thread, makes the next reader read it again`, async () => {
+    for (let round = 0; round < 3; round++) {
+      const { outputs, events } = await run(mainThreadLane, 'alias');
+      const threadOf = (name: string) =>
+        events.find(
+          (event): event is Extract<ParallelTraceEvent, { type: 'node' }> =>
+            event.type === 'node' && event.node === name,
+        )?.thread;
+      assert.notEqual(threadOf('reader_0'), threadOf('rewrite'), 'reader_0 waits for rewrite: two threads');
+      assert.equal(outputs['summary_last']?.total, 900, `round ${round}: the last reader saw the old rows`);
+    }
+  });
+}

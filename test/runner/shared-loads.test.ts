@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CsvDatasetOptions, DatasetFactoryContext, SluicePlugin } from '../../src/index.ts';
 import {
@@ -51,8 +51,14 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 type Row = Record<string, unknown>;
 
-/** A catalog with `events` (and `events_alias`, the same file) as counting CSV datasets. */
-async function catalogOf(entries: Record<string, Record<string, unknown>> = {}): Promise<DataCatalog> {
+/**
+ * A catalog with `events` (and `events_alias`, the same file, spelled by `aliasPath`) as counting
+ * CSV datasets.
+ */
+async function catalogOf(
+  entries: Record<string, Record<string, unknown>> = {},
+  aliasPath: (file: string) => string = (file) => file,
+): Promise<DataCatalog> {
   reads.clear();
   const file = join(dir, `events-${Math.random().toString(36).slice(2)}.csv`);
   writeFileSync(file, 'id,amount\n1,10\n2,20\n3,30\n');
@@ -66,7 +72,7 @@ async function catalogOf(entries: Record<string, Record<string, unknown>> = {}):
   return DataCatalog.fromConfig({
     catalogConfig: {
       events: { type: 'counted_csv', filepath: file, ...entries.events },
-      events_alias: { type: 'counted_csv', filepath: file, ...entries.events_alias },
+      events_alias: { type: 'counted_csv', filepath: aliasPath(file), ...entries.events_alias },
     },
     projectPath: dir,
     registry,
@@ -182,31 +188,36 @@ describe('shared loads in one process', () => {
     assert.equal(reads.get('events'), 3);
   });
 
-  it('a save to another name for the same file drops the shared value: the next reader reads the file again', async () => {
-    const catalog = await catalogOf();
-    const seen: unknown[] = [];
-    // first reads, rewrite reads and saves through the alias, last reads after it (it needs `done`).
-    const pipeline = new Pipeline([
-      node((rows: Row[]) => void seen.push(rows), 'events', null, { name: 'a_first' }),
-      node(
-        (rows: Row[]) => {
-          seen.push(rows);
-          return { events_alias: [{ id: 9, amount: 90 }], done: true };
-        },
-        'events',
-        { events_alias: 'events_alias', done: 'done' },
-        { name: 'b_rewrite' },
-      ),
-      node((rows: Row[], _done: unknown) => void seen.push(rows), ['events', 'done'], null, {
-        name: 'c_last',
-      }),
-    ]);
-    const { error } = await runWith(pipeline, catalog);
-    assert.equal(error, undefined);
-    assert.equal(reads.get('events'), 2, 'once for a and b, again after the save');
-    assert.equal(seen[0], seen[1]);
-    assert.deepEqual(seen[2], [{ id: 9, amount: 90 }]);
-  });
+  for (const [spelling, aliasPath] of [
+    ['the same path', (file: string) => file],
+    ['a relative path with ./', (file: string) => `./${basename(file)}`],
+    ['a path through another folder', (file: string) => join('sub', '..', basename(file))],
+  ] as const)
+    it(`a save to another name for the same file (${spelling}) drops the shared value: the next reader reads the file again`, async () => {
+      const catalog = await catalogOf({}, aliasPath);
+      const seen: unknown[] = [];
+      // first reads, rewrite reads and saves through the alias, last reads after it (it needs `done`).
+      const pipeline = new Pipeline([
+        node((rows: Row[]) => void seen.push(rows), 'events', null, { name: 'a_first' }),
+        node(
+          (rows: Row[]) => {
+            seen.push(rows);
+            return { events_alias: [{ id: 9, amount: 90 }], done: true };
+          },
+          'events',
+          { events_alias: 'events_alias', done: 'done' },
+          { name: 'b_rewrite' },
+        ),
+        node((rows: Row[], _done: unknown) => void seen.push(rows), ['events', 'done'], null, {
+          name: 'c_last',
+        }),
+      ]);
+      const { error } = await runWith(pipeline, catalog);
+      assert.equal(error, undefined);
+      assert.equal(reads.get('events'), 2, 'once for a and b, again after the save');
+      assert.equal(seen[0], seen[1]);
+      assert.deepEqual(seen[2], [{ id: 9, amount: 90 }]);
+    });
 
   it('a versioned dataset is read once, at the version the run loads', async () => {
     reads.clear();

@@ -198,8 +198,10 @@ export class ParallelRunner implements Runner {
       sharedLoads: mainShared,
     };
     /** Runs `node` here, planning its shared loads (`share`, from `ShareDispatch.send`) in this thread. */
-    const runHere = async (node: Node, share: Readonly<Record<string, boolean>>) => {
+    const planHere = (node: Node, share: Readonly<Record<string, boolean>>) => {
       for (const name in share) mainShared?.plan(node.name, name, share[name]!);
+    };
+    const runHere = async (node: Node) => {
       try {
         await runNode(node, mainContext);
       } finally {
@@ -219,7 +221,8 @@ export class ParallelRunner implements Runner {
           state: prepared.state,
           execute: async (node) => {
             this.#trace({ type: 'node', node: node.name, thread: 0, reason: 'main-free' });
-            return runHere(node, shares?.send(node) ?? NO_SHARE);
+            planHere(node, shares?.send(node) ?? NO_SHARE);
+            return runHere(node);
           },
           afterNode: prepared.release,
         });
@@ -284,7 +287,7 @@ export class ParallelRunner implements Runner {
         node: Node,
         memoryInputs: readonly string[],
         remote: readonly string[],
-        share: Readonly<Record<string, boolean>>,
+        sharedNames: readonly string[],
       ): Promise<Lane> => {
         if (!this.mainThread) return { thread: 'pool' };
         if (hasLargeMemoryInputs(node, catalog)) {
@@ -310,7 +313,7 @@ export class ParallelRunner implements Runner {
         const claim = new LaneClaim();
         const preferred =
           held.bestHolder(memoryInputs)?.worker ??
-          (share === NO_SHARE ? undefined : held.bestSharer(Object.keys(share)));
+          (sharedNames.length === 0 ? undefined : held.bestSharer(sharedNames));
         const viaPool = pool.acquire(preferred, false, claim.signal).then(
           (worker): Lane | Promise<never> => {
             if (claim.take()) return { thread: 'pool', worker };
@@ -339,54 +342,77 @@ export class ParallelRunner implements Runner {
           continueOnFailure: options.continueOnFailure,
           state: prepared.state,
           execute: async (node) => {
-            const share = shares?.send(node) ?? NO_SHARE;
-            const memoryInputs = node.inputs.filter(
-              (name) => catalog.isEphemeral(name) && !isParameterName(name),
-            );
-            held.assertNotLost(node.name, memoryInputs, catalog);
-            const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
-            const lane = await chooseLane(node, memoryInputs, remote, share);
-            if (lane.thread === 'main') {
-              try {
-                this.#trace({ type: 'node', node: node.name, thread: 0, reason: lane.reason });
-                for (const name in share) if (!share[name]) held.unshare(name);
-                await fetchToMain(places, remote);
-                try {
-                  return await runHere(node, share);
-                } finally {
-                  if (mainShared !== undefined) held.saved(persistedOutputs(node, catalog));
-                }
-              } finally {
-                mainLane.release();
-              }
-            }
-            const keep = node.outputs.filter((name) => read.has(name) && catalog.isEphemeral(name));
-            let placed: { worker: WorkerHandle; result: NodeResult };
+            // A node's shared inputs are counted as read when it starts on a thread, and planned
+            // there in the same step, so that readers are counted in the order they run in.
+            let share: Readonly<Record<string, boolean>> | undefined;
+            const sendShare = () => (share ??= shares?.send(node) ?? NO_SHARE);
             try {
-              placed = await runOnPool(places, node, memoryInputs, remote, keep, signal, share, lane.worker);
+              const sharedNames = shares?.sharedInputs(node) ?? [];
+              const memoryInputs = node.inputs.filter(
+                (name) => catalog.isEphemeral(name) && !isParameterName(name),
+              );
+              held.assertNotLost(node.name, memoryInputs, catalog);
+              const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
+              const lane = await chooseLane(node, memoryInputs, remote, sharedNames);
+              if (lane.thread === 'main') {
+                try {
+                  this.#trace({ type: 'node', node: node.name, thread: 0, reason: lane.reason });
+                  const share = sendShare();
+                  for (const name in share) if (!share[name]) held.unshare(name);
+                  planHere(node, share);
+                  await fetchToMain(places, remote);
+                  try {
+                    return await runHere(node);
+                  } finally {
+                    if (mainShared !== undefined) held.saved(persistedOutputs(node, catalog));
+                  }
+                } finally {
+                  mainLane.release();
+                }
+              }
+              const keep = node.outputs.filter((name) => read.has(name) && catalog.isEphemeral(name));
+              let placed: { worker: WorkerHandle; result: NodeResult };
+              try {
+                placed = await runOnPool(
+                  places,
+                  node,
+                  memoryInputs,
+                  remote,
+                  keep,
+                  signal,
+                  sendShare,
+                  sharedNames,
+                  lane.worker,
+                );
+              } catch (error) {
+                // A failed node may have saved some of its outputs before it failed.
+                if (mainShared !== undefined) markSaved(places, persistedOutputs(node, catalog));
+                throw error;
+              }
+              const { worker, result } = placed;
+              if (mainShared !== undefined) {
+                held.setSharing(worker, result.sharing);
+                markSaved(places, persistedOutputs(node, catalog), worker);
+              }
+              for (const [name, data] of Object.entries(result.outputs)) {
+                this.#trace({
+                  type: 'copy',
+                  dataset: name,
+                  from: worker.threadId,
+                  to: 0,
+                  elements: sizeOf(data),
+                });
+                const saved = catalog.get(name).save(data);
+                if (isPromiseLike(saved)) await saved;
+              }
+              for (const [name, elements] of Object.entries(result.kept)) held.add(name, worker, elements);
+              return result.skipped === undefined ? undefined : 'skipped';
             } catch (error) {
-              // A failed node may have saved some of its outputs before it failed.
-              if (mainShared !== undefined) markSaved(places, persistedOutputs(node, catalog));
+              // It failed before it started (no lane, an input lost): it reads nothing, and if it
+              // was the last reader of a shared load, no thread keeps that load for it.
+              if (share === undefined && shares !== undefined) letGo(places, sendShare());
               throw error;
             }
-            const { worker, result } = placed;
-            if (mainShared !== undefined) {
-              held.setSharing(worker, result.sharing);
-              markSaved(places, persistedOutputs(node, catalog), worker);
-            }
-            for (const [name, data] of Object.entries(result.outputs)) {
-              this.#trace({
-                type: 'copy',
-                dataset: name,
-                from: worker.threadId,
-                to: 0,
-                elements: sizeOf(data),
-              });
-              const saved = catalog.get(name).save(data);
-              if (isPromiseLike(saved)) await saved;
-            }
-            for (const [name, elements] of Object.entries(result.kept)) held.add(name, worker, elements);
-            return result.skipped === undefined ? undefined : 'skipped';
           },
           afterNode: prepared.release,
         });
@@ -446,11 +472,12 @@ async function runOnPool(
   remoteAtFirst: readonly string[],
   keep: readonly string[],
   signal: AbortSignal | undefined,
-  share: Readonly<Record<string, boolean>>,
+  sendShare: () => Readonly<Record<string, boolean>>,
+  shared: readonly string[],
   acquired: WorkerHandle | undefined,
 ): Promise<{ worker: WorkerHandle; result: NodeResult }> {
   const { held, catalog, pool, trace, mainShared } = places;
-  const shared = share === NO_SHARE ? [] : Object.keys(share);
+  let share: Readonly<Record<string, boolean>> | undefined;
   let remote = remoteAtFirst;
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
@@ -475,16 +502,6 @@ async function runOnPool(
         : sharer === worker
           ? 'shared-load'
           : 'any';
-      // The last reader of a shared load goes here: the other threads let theirs go.
-      for (const name of shared) {
-        if (share[name]) continue;
-        held.unshare(name, worker);
-        mainShared?.noneLater(name);
-      }
-      held.addSharing(
-        worker,
-        shared.filter((name) => share[name]),
-      );
       trace({ type: 'node', node: node.name, thread: worker.threadId, reason });
       const missing = memoryInputs.filter((name) => !held.holds(worker, name));
       await fetchToMain(
@@ -496,6 +513,17 @@ async function runOnPool(
         inputs[name] = catalog.get(name).load();
         trace({ type: 'copy', dataset: name, from: 0, to: worker.threadId, elements: sizeOf(inputs[name]) });
       }
+      share ??= sendShare();
+      // The last reader of a shared load goes here: the other threads let theirs go.
+      for (const name in share) {
+        if (share[name]) continue;
+        held.unshare(name, worker);
+        mainShared?.noneLater(name);
+      }
+      held.addSharing(
+        worker,
+        Object.keys(share).filter((name) => share![name]),
+      );
       return { worker, result: await worker.run(node, inputs, keep, share) };
     } catch (error) {
       const retry = error instanceof NodeNotStartedError && attempt < DISPATCH_ATTEMPTS && !signal?.aborted;
@@ -537,6 +565,15 @@ function markSaved(places: Places, names: readonly string[], by?: WorkerHandle):
   if (names.length === 0) return;
   for (const name of names) places.mainShared?.saved(name);
   places.held.saved(names, by);
+}
+
+/** No reader of the shared loads `share` marks as ending (false) is to come: every thread lets them go. */
+function letGo(places: Places, share: Readonly<Record<string, boolean>>): void {
+  for (const name in share) {
+    if (share[name]) continue;
+    places.held.unshare(name);
+    places.mainShared?.noneLater(name);
+  }
 }
 
 /** The node's outputs stored outside memory: saving them may overwrite what a thread shares. */

@@ -44,6 +44,11 @@ export class ShareDispatch {
     return share ?? NO_SHARE;
   }
 
+  /** `node`'s inputs the run shares, without counting it as sent. */
+  sharedInputs(node: Node): string[] {
+    return node.inputs.filter((name) => this.#toSend.has(name));
+  }
+
   /** The datasets the run shares. */
   names(): IterableIterator<string> {
     return this.#toSend.keys();
