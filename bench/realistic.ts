@@ -13,7 +13,8 @@
  * as it comes, the main thread one of its lanes, and with `startInMainThread: false`, every node
  * without large inputs on a worker: `parallel-workers`), and as plain
  * TypeScript with the same libraries and no framework (the floor, bundled once by esbuild; for
- * spaceflights also a floor that reads its persisted intermediate datasets back as Sluice does), in
+ * spaceflights also a floor that reads its persisted intermediate datasets back as Sluice does; for
+ * cpu also the floor split by hand over two threads), in
  * alternating order, BENCH_REPEATS times (default 3); the best wall time and the largest peak RSS
  * (all threads) are printed. A separate sequential run with a stopwatch plugin splits the time
  * into loads, node functions, saves and memory handover; worker start-up is one worker thread
@@ -45,13 +46,25 @@ const PIPELINES = ALL_PIPELINES.filter((name) =>
   (process.env.BENCH_PIPELINES ?? ALL_PIPELINES.join(',')).split(',').includes(name),
 );
 /** `parallelWorkers`: the parallel runner with `startInMainThread: false` (nodes on workers). */
+const VARIANTS = [
+  'sequential',
+  'async',
+  'parallel',
+  'parallelWorkers',
+  'floor',
+  'floorReadBack',
+  'floorThreads',
+] as const;
 /**
- * `floorReadBack` (spaceflights only, the one pipeline whose nodes read persisted datasets that
- * other nodes wrote): the floor keeping Sluice's contract that a node reads its persisted inputs
- * from their files, and checks them there.
+ * Floors run for one pipeline only. `floorReadBack` (spaceflights, the one pipeline whose nodes
+ * read persisted datasets that other nodes wrote): the floor keeping Sluice's contract that a node
+ * reads its persisted inputs from their files, and checks them there. `floorThreads` (cpu): the
+ * floor's work split by hand over two threads, this workload's own ceiling for a parallel runner.
  */
-const VARIANTS = ['sequential', 'async', 'parallel', 'parallelWorkers', 'floor', 'floorReadBack'] as const;
-const READ_BACK_PIPELINES: readonly PipelineName[] = ['spaceflights'];
+const ONLY_FOR: Partial<Record<Variant, readonly PipelineName[]>> = {
+  floorReadBack: ['spaceflights'],
+  floorThreads: ['cpu'],
+};
 type Variant = (typeof VARIANTS)[number];
 
 const load = () => loadavg()[0]!.toFixed(2);
@@ -104,7 +117,7 @@ interface Timed {
 
 function timeProcess(project: string, variant: Variant, env: Record<string, string> = {}): Timed {
   const args =
-    variant === 'floor' || variant === 'floorReadBack'
+    variant === 'floor' || variant === 'floorReadBack' || variant === 'floorThreads'
       ? ['floor.mjs']
       : [
           join(ROOT, 'bin', 'sluice.js'),
@@ -123,6 +136,7 @@ function timeProcess(project: string, variant: Variant, env: Record<string, stri
       ...process.env,
       SLUICE_BENCH_WORKERS_ONLY: workersOnly,
       FLOOR_READ_BACK: variant === 'floorReadBack' ? '1' : '0',
+      FLOOR_THREADS: variant === 'floorThreads' ? '2' : '1',
       ...env,
     },
     encoding: 'utf8',
@@ -163,7 +177,7 @@ for (const name of PIPELINES) {
     // Alternate the order so that no variant always runs first (or last) on a drifting machine.
     const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
     for (const variant of order) {
-      if (variant === 'floorReadBack' && !READ_BACK_PIPELINES.includes(name)) continue;
+      if (ONLY_FOR[variant]?.includes(name) === false) continue;
       const timed = timeProcess(project, variant);
       best[variant] = Math.min(best[variant], timed.ms);
       rssMb[variant] = Math.max(rssMb[variant], timed.rssMb);
@@ -180,7 +194,11 @@ for (const name of PIPELINES) {
     `${name.padEnd(13)} sequential ${fmt(best.sequential)}  async ${fmt(best.async)}  parallel ${fmt(best.parallel)}  parallel-workers ${fmt(best.parallelWorkers)}  floor ${fmt(best.floor)} ms` +
       `  | seq/floor ${(best.sequential / best.floor).toFixed(2)}x  parallel/seq ${(best.parallel / best.sequential).toFixed(2)}x  parallel-workers/seq ${(best.parallelWorkers / best.sequential).toFixed(2)}x`,
   );
-  if (READ_BACK_PIPELINES.includes(name))
+  if (ONLY_FOR.floorThreads!.includes(name))
+    log(
+      `${''.padEnd(13)} floor on two threads (its work split by hand: two branches in the main thread, two in a worker): ${fmt(best.floorThreads)} ms (CPU ${fmt(cpuMs.floorThreads)}), ${(best.floor / best.floorThreads).toFixed(2)}x faster than the floor: this workload's ceiling here  | parallel ${(best.sequential / best.parallel).toFixed(2)}x faster than sequential`,
+    );
+  if (ONLY_FOR.floorReadBack!.includes(name))
     log(
       `${''.padEnd(13)} floor reading its persisted intermediate datasets back from their files and checking them there, as Sluice's nodes do: ${fmt(best.floorReadBack)} ms (CPU ${fmt(cpuMs.floorReadBack)})  | seq/that floor ${(best.sequential / best.floorReadBack).toFixed(2)}x`,
     );
@@ -326,7 +344,12 @@ console.log(
             parallel_ms: round(best.parallel),
             parallel_workers_ms: round(best.parallelWorkers),
             floor_ms: round(best.floor),
-            ...(READ_BACK_PIPELINES.includes(name) ? { floor_read_back_ms: round(best.floorReadBack) } : {}),
+            ...(ONLY_FOR.floorReadBack!.includes(name)
+              ? { floor_read_back_ms: round(best.floorReadBack) }
+              : {}),
+            ...(ONLY_FOR.floorThreads!.includes(name)
+              ? { floor_two_threads_ms: round(best.floorThreads) }
+              : {}),
             peak_rss_mb: round(
               Math.max(rssMb.sequential, rssMb.async, rssMb.parallel, rssMb.parallelWorkers),
             ),
