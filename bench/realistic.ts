@@ -10,8 +10,8 @@
  *   (c) spaceflights: examples/spaceflights as it is.
  *
  * Each is run by the compiled CLI with the sequential, async and parallel runners (the parallel one
- * as it comes, the main thread one of its lanes, and with `startInMainThread: false`, every node
- * without large inputs on a worker: `parallel-workers`), and as plain
+ * as it comes, every node without large inputs on a worker, and with `startInMainThread`, the
+ * main thread one of its lanes: `parallel+main`), and as plain
  * TypeScript with the same libraries and no framework (the floor, bundled once by esbuild; for
  * spaceflights also a floor that reads its persisted intermediate datasets back as Sluice does; for
  * cpu also the floor split by hand over two threads), in
@@ -45,12 +45,12 @@ type PipelineName = (typeof ALL_PIPELINES)[number];
 const PIPELINES = ALL_PIPELINES.filter((name) =>
   (process.env.BENCH_PIPELINES ?? ALL_PIPELINES.join(',')).split(',').includes(name),
 );
-/** `parallelWorkers`: the parallel runner with `startInMainThread: false` (nodes on workers). */
+/** `parallelMain`: the parallel runner with `startInMainThread` (the main thread one of its lanes). */
 const VARIANTS = [
   'sequential',
   'async',
   'parallel',
-  'parallelWorkers',
+  'parallelMain',
   'floor',
   'floorReadBack',
   'floorThreads',
@@ -125,16 +125,16 @@ function timeProcess(project: string, variant: Variant, env: Record<string, stri
           '--progress',
           'off',
           '--runner',
-          variant === 'parallelWorkers' ? 'parallel' : variant,
+          variant === 'parallelMain' ? 'parallel' : variant,
         ];
-  // The projects' sluice.config.ts turn it into `runner: { startInMainThread: false }`.
-  const workersOnly = variant === 'parallelWorkers' ? '1' : '0';
+  // The projects' sluice.config.ts turn it into `runner: { startInMainThread: true }`.
+  const startInMain = variant === 'parallelMain' ? '1' : '0';
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--import', RSS_PRELOAD, ...args], {
     cwd: project,
     env: {
       ...process.env,
-      SLUICE_BENCH_WORKERS_ONLY: workersOnly,
+      SLUICE_BENCH_START_IN_MAIN: startInMain,
       FLOOR_READ_BACK: variant === 'floorReadBack' ? '1' : '0',
       FLOOR_THREADS: variant === 'floorThreads' ? '2' : '1',
       ...env,
@@ -191,8 +191,8 @@ for (const name of PIPELINES) {
   const workerStartMs = await workerStart(project);
   figures[name] = { best, rssMb, shares, workerStartMs };
   log(
-    `${name.padEnd(13)} sequential ${fmt(best.sequential)}  async ${fmt(best.async)}  parallel ${fmt(best.parallel)}  parallel-workers ${fmt(best.parallelWorkers)}  floor ${fmt(best.floor)} ms` +
-      `  | seq/floor ${(best.sequential / best.floor).toFixed(2)}x  parallel/seq ${(best.parallel / best.sequential).toFixed(2)}x  parallel-workers/seq ${(best.parallelWorkers / best.sequential).toFixed(2)}x`,
+    `${name.padEnd(13)} sequential ${fmt(best.sequential)}  async ${fmt(best.async)}  parallel ${fmt(best.parallel)}  parallel+main ${fmt(best.parallelMain)}  floor ${fmt(best.floor)} ms` +
+      `  | seq/floor ${(best.sequential / best.floor).toFixed(2)}x  parallel/seq ${(best.parallel / best.sequential).toFixed(2)}x  parallel+main/seq ${(best.parallelMain / best.sequential).toFixed(2)}x`,
   );
   if (ONLY_FOR.floorThreads!.includes(name))
     log(
@@ -204,10 +204,10 @@ for (const name of PIPELINES) {
     );
   // CPU time moves far less than wall time on a shared machine: what each runner costs in work.
   log(
-    `${''.padEnd(13)} CPU ms (all threads, least of ${REPEATS}): sequential ${fmt(cpuMs.sequential)}  async ${fmt(cpuMs.async)}  parallel ${fmt(cpuMs.parallel)}  parallel-workers ${fmt(cpuMs.parallelWorkers)}  floor ${fmt(cpuMs.floor)}  | parallel/seq ${(cpuMs.parallel / cpuMs.sequential).toFixed(2)}x  parallel-workers/seq ${(cpuMs.parallelWorkers / cpuMs.sequential).toFixed(2)}x`,
+    `${''.padEnd(13)} CPU ms (all threads, least of ${REPEATS}): sequential ${fmt(cpuMs.sequential)}  async ${fmt(cpuMs.async)}  parallel ${fmt(cpuMs.parallel)}  parallel+main ${fmt(cpuMs.parallelMain)}  floor ${fmt(cpuMs.floor)}  | parallel/seq ${(cpuMs.parallel / cpuMs.sequential).toFixed(2)}x  parallel+main/seq ${(cpuMs.parallelMain / cpuMs.sequential).toFixed(2)}x`,
   );
   log(
-    `${''.padEnd(13)} peak RSS MB: sequential ${fmt(rssMb.sequential)}  async ${fmt(rssMb.async)}  parallel ${fmt(rssMb.parallel)}  parallel-workers ${fmt(rssMb.parallelWorkers)}  floor ${fmt(rssMb.floor)}`,
+    `${''.padEnd(13)} peak RSS MB: sequential ${fmt(rssMb.sequential)}  async ${fmt(rssMb.async)}  parallel ${fmt(rssMb.parallel)}  parallel+main ${fmt(rssMb.parallelMain)}  floor ${fmt(rssMb.floor)}`,
   );
   const part = (ms: number) => `${fmt(ms)} ms (${((100 * ms) / wallMs).toFixed(0)}%)`;
   log(
@@ -342,7 +342,7 @@ console.log(
             sequential_ms: round(best.sequential),
             async_ms: round(best.async),
             parallel_ms: round(best.parallel),
-            parallel_workers_ms: round(best.parallelWorkers),
+            parallel_main_ms: round(best.parallelMain),
             floor_ms: round(best.floor),
             ...(ONLY_FOR.floorReadBack!.includes(name)
               ? { floor_read_back_ms: round(best.floorReadBack) }
@@ -350,9 +350,7 @@ console.log(
             ...(ONLY_FOR.floorThreads!.includes(name)
               ? { floor_two_threads_ms: round(best.floorThreads) }
               : {}),
-            peak_rss_mb: round(
-              Math.max(rssMb.sequential, rssMb.async, rssMb.parallel, rssMb.parallelWorkers),
-            ),
+            peak_rss_mb: round(Math.max(rssMb.sequential, rssMb.async, rssMb.parallel, rssMb.parallelMain)),
           },
         ];
       }),

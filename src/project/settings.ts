@@ -42,13 +42,14 @@ export interface RunnerSettings {
   default?: 'sequential' | 'parallel' | 'async' | 'distributed';
   /** The distributed runner's Redis, queue and limits. */
   distributed?: DistributedSettings;
-  /** Lanes for the parallel runner (the main thread one of them by default). Default: one per core. */
+  /** Lanes for the parallel runner (the main thread one of them with `startInMainThread`). Default: one per core. */
   maxWorkers?: number;
   /**
    * The parallel runner counts the main thread as one of its lanes: it runs a ready node there
    * whenever it is free (a node waiting for a lane takes whichever frees first), and starts one
-   * worker fewer. Default true; false runs every node without large inputs in the main process on
-   * a worker thread, where a node that crashes or hangs fails alone (docs/running.md).
+   * worker fewer. Default false: every node without large inputs in the main process runs on a
+   * worker thread, where a node that crashes or hangs fails alone, and the main thread is always
+   * free to hand workers their next node (docs/running.md).
    */
   startInMainThread?: boolean;
   /** Nodes in flight at once for the async runner. Default 8. */

@@ -229,7 +229,11 @@ async function runLanes(env: Record<string, string>) {
   const events: ParallelTraceEvent[] = [];
   const outputs = await withEnv(env, async () => {
     const session = await Session.create({ projectPath: LANES, log: () => {} });
-    const runner = new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) });
+    const runner = new ParallelRunner({
+      maxWorkers: 2,
+      startInMainThread: true,
+      onTrace: (event) => events.push(event),
+    });
     return (await session.run({ runner })).outputs as { threads: { a: number; b: number; c: number } };
   });
   const nodes = events.filter(
@@ -240,7 +244,7 @@ async function runLanes(env: Record<string, string>) {
 
 const gateFile = () => join(mkdtempSync(join(tmpdir(), 'sluice-lanes-')), 'open');
 
-test('the main thread is a lane by default: a node waiting for a worker still opening the project runs in the main thread once it frees', async () => {
+test('startInMainThread: a node waiting for a worker still opening the project runs in the main thread once it frees', async () => {
   // No worker can be ready before c_join: b_second waits for a lane while a_first runs.
   const { events, nodes, threads } = await runLanes({ SLUICE_LANES_WORKER_GATE: gateFile() });
   assert.deepEqual(events[0], { type: 'pool', startedIn: 'run', workers: 1 }, 'no warm-up');
@@ -252,7 +256,7 @@ test('the main thread is a lane by default: a node waiting for a worker still op
   assert.deepEqual(threads, { a: 0, b: 0, c: 0 });
 });
 
-test('the main thread is a lane by default: a node waiting for a lane goes to the worker when it frees first, and the next ready node to the free main thread', async () => {
+test('startInMainThread: a node waiting for a lane goes to the worker when it frees first, and the next ready node to the free main thread', async () => {
   // a_first holds the main thread until b_second has run: b_second can only run on the worker.
   const { events, nodes, threads } = await runLanes({ SLUICE_LANES_HOLD_FIRST: gateFile() });
   const ready = events.filter((event) => event.type === 'worker-ready');
@@ -266,26 +270,31 @@ test('the main thread is a lane by default: a node waiting for a lane goes to th
   assert.deepEqual(threads, { a: 0, b: worker, c: 0 });
 });
 
-test('startInMainThread: false runs every node without large inputs on a worker', async () => {
-  const events: ParallelTraceEvent[] = [];
-  const outputs = await withEnv({}, async () => {
-    const session = await Session.create({ projectPath: LANES, log: () => {} });
-    const runner = new ParallelRunner({
-      maxWorkers: 2,
-      startInMainThread: false,
-      onTrace: (event) => events.push(event),
+for (const [label, options] of [
+  ['startInMainThread: false', { startInMainThread: false }],
+  ['by default', {}],
+] as const)
+  test(`${label}, every node without large inputs runs on a worker`, async () => {
+    const events: ParallelTraceEvent[] = [];
+    const outputs = await withEnv({}, async () => {
+      const session = await Session.create({ projectPath: LANES, log: () => {} });
+      const runner = new ParallelRunner({
+        maxWorkers: 2,
+        ...options,
+        onTrace: (event) => events.push(event),
+      });
+      assert.equal(runner.startInMainThread, false);
+      return (await session.run({ runner })).outputs as { threads: { a: number; b: number; c: number } };
     });
-    assert.equal(runner.startInMainThread, false);
-    return (await session.run({ runner })).outputs as { threads: { a: number; b: number; c: number } };
+    assert.equal(events[0]?.type, 'pool');
+    assert.equal((events[0] as { startedIn: string }).startedIn, 'warm-up');
+    for (const event of events) if (event.type === 'node') assert.notEqual(event.thread, 0, event.node);
+    assert.ok(Object.values(outputs.threads).every((thread) => thread !== 0));
   });
-  assert.equal(events[0]?.type, 'pool');
-  assert.equal((events[0] as { startedIn: string }).startedIn, 'warm-up');
-  for (const event of events) if (event.type === 'node') assert.notEqual(event.thread, 0, event.node);
-  assert.ok(Object.values(outputs.threads).every((thread) => thread !== 0));
-});
 
-test('the defaults: the main thread is a lane; mainThread: false turns both off', () => {
-  assert.equal(new ParallelRunner().startInMainThread, true);
+test('the defaults: the main thread runs only nodes on its large values; mainThread: false turns that off too', () => {
+  assert.equal(new ParallelRunner().startInMainThread, false);
+  assert.equal(new ParallelRunner({ startInMainThread: true }).startInMainThread, true);
   assert.equal(new ParallelRunner().mainThread, true);
   assert.equal(new ParallelRunner({ mainThread: false }).startInMainThread, false);
 });

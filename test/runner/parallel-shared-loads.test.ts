@@ -34,8 +34,8 @@ async function run(mainThreadLane: boolean, pipelineName?: string) {
         });
         const runner = new ParallelRunner({
           maxWorkers: 2,
-          // With the main thread as a lane (the default), it is one of the two threads.
-          ...(mainThreadLane ? {} : { mainThread: false }),
+          // With the main thread as a lane, it is one of the two threads.
+          ...(mainThreadLane ? { startInMainThread: true } : { mainThread: false }),
           onTrace: (e) => events.push(e),
         });
         return (await session.run({ runner, ...(pipelineName === undefined ? {} : { pipelineName }) }))

@@ -4,8 +4,8 @@ import { timing } from '../shared/timing.ts';
 
 // The example's own configuration, with bench:realistic's stopwatch added.
 export default defineConfig({
-  // bench:realistic's `parallel-workers` variant: the parallel runner without the main thread as a lane.
-  runner: process.env['SLUICE_BENCH_WORKERS_ONLY'] === '1' ? { startInMainThread: false } : {},
+  // bench:realistic's `parallel+main` variant: the parallel runner with the main thread as a lane.
+  runner: process.env['SLUICE_BENCH_START_IN_MAIN'] === '1' ? { startInMainThread: true } : {},
   hooks: [rowCounts(), timing()],
   pipelines: {
     __default__: ['data_processing', 'data_science'],

@@ -47,7 +47,7 @@ export class MainThreadLane {
   /** A grant put off until the workers' messages have been heard (see `release`). */
   #deferred = false;
 
-  /** `workersBusy`: some worker thread is running a node (it may have finished, unheard). */
+  /** `workersBusy`: some worker thread runs a node or opens the project (it may be free, unheard). */
   constructor(workersBusy: () => boolean = () => false) {
     this.#workersBusy = workersBusy;
   }

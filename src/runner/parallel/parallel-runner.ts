@@ -30,9 +30,9 @@ export { ParallelRunnerError } from './errors.ts';
 /** Options of {@link ParallelRunner}. */
 export interface ParallelRunnerOptions {
   /**
-   * Lanes (nodes running at once) at most, the main thread counting as one of them when it is a
-   * lane (`startInMainThread`, the default): with 2, the main thread and one worker thread.
-   * Default: one per core. A run starts threads only while nodes wait for one, up to the most
+   * Lanes (nodes running at once) at most: worker threads, or, with `startInMainThread`, the main
+   * thread and one worker thread fewer (with 2: the main thread and one worker). Default: one per
+   * core. A run starts threads only while nodes wait for one, up to the most
    * nodes of its pipeline that can run at once.
    */
   readonly maxWorkers?: number;
@@ -44,15 +44,17 @@ export interface ParallelRunnerOptions {
    */
   readonly mainThread?: boolean;
   /**
-   * Count the main thread as one of the lanes (default true; needs `mainThread`). It runs a ready
+   * Count the main thread as one of the lanes (default false; needs `mainThread`). It runs a ready
    * node whenever it is free, from the start of the run while the workers still load the project,
    * and a node waiting for a worker runs there if the main thread frees first; one worker fewer is
-   * started (on 2 cores: the main thread and one worker), none for a chain. So the parallel runner
-   * is never much slower than the sequential one, but a node may run in the main process, with no
-   * isolation: one that ends or blocks its thread (`process.exit`, a native crash, an endless
-   * loop) takes the run with it, as on the sequential runner, and cancellation can't terminate it.
-   * false runs only nodes whose large inputs are in the main thread there, every other node on a
-   * worker, where such a node fails alone.
+   * started (on 2 cores: the main thread and one worker), none for a chain. Good for chains and for
+   * nodes on large values the main thread holds; but while the main thread runs a synchronous
+   * node, it can't hand a worker its next node, so independent CPU-bound nodes lose much of the
+   * second core (docs/running.md). A node there also has no isolation: one that ends or blocks
+   * its thread (`process.exit`, a native crash, an endless loop) takes the run with it, as on the
+   * sequential runner, and cancellation can't terminate it. Off (the default), only nodes whose
+   * large inputs are in the main thread run there, every other node on a worker, where such a
+   * node fails alone.
    */
   readonly startInMainThread?: boolean;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
@@ -77,9 +79,9 @@ const DISPATCH_ATTEMPTS = 3;
  * node and dataset hooks fire in the worker (Kedro-Dagster's rule). A memory output that later
  * nodes read stays in the worker that produced it, and those nodes go to that worker (affinity); a
  * value needed elsewhere is copied, once, through the main process. A node whose memory inputs in
- * the main process are large runs in the main thread (`mainThread`), where they need no copy. By
- * default (`startInMainThread`) the main thread is one of the lanes: it runs a ready node whenever
- * it is free, and a node waiting for a worker goes to whichever lane frees first. Plugins
+ * the main process are large runs in the main thread (`mainThread`), where they need no copy. With
+ * `startInMainThread` the main thread is one of the lanes: it runs a ready node whenever it is
+ * free, and a node waiting for a worker goes to whichever lane frees first. Plugins
  * declared with `process: 'main'` receive the workers' node and dataset events here, relayed.
  *
  * A run uses no more threads than its pipeline has nodes that can run at once (`concurrencyWidth`),
@@ -116,7 +118,7 @@ export class ParallelRunner implements Runner {
     }
     this.cancelGraceMs = cancelGraceMs;
     this.mainThread = options.mainThread ?? true;
-    this.startInMainThread = this.mainThread && (options.startInMainThread ?? true);
+    this.startInMainThread = this.mainThread && (options.startInMainThread ?? false);
     this.#onTrace = options.onTrace;
   }
 
@@ -267,7 +269,8 @@ export class ParallelRunner implements Runner {
         startupFailure = error;
         stopScheduling.abort();
       });
-      const mainLane = new MainThreadLane(() => pool.alive > pool.idle);
+      // A worker still opening the project may be ready unheard, as a busy one may be free unheard.
+      const mainLane = new MainThreadLane(() => pool.alive > pool.idle || pool.starting > 0);
       const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
       const places = {
         held,
@@ -298,9 +301,10 @@ export class ParallelRunner implements Runner {
         if (mainLane.idle) {
           const reason = pool.alive === 0 ? 'workers-starting' : 'main-free';
           await mainLane.acquire(false);
-          // A busy worker may have finished unheard: with the main thread taken, hear it before
-          // this node holds the thread, so that the next ready node goes to that worker.
-          if (pool.alive > pool.idle) await workersHeard();
+          // A busy worker may have finished unheard, a starting one be ready unheard: with the
+          // main thread taken, hear them before this node holds the thread, so that the next
+          // ready node goes to that worker.
+          if (pool.alive > pool.idle || pool.starting > 0) await workersHeard();
           return { thread: 'main', reason };
         }
         if (pool.idle > 0) return { thread: 'pool' };
