@@ -12,7 +12,6 @@ import type { Outcome, SluiceOptions } from './support.ts';
 import {
   assertExit,
   auditPluginSource,
-  configure,
   copyProject,
   disablePlugins,
   ensureBuilt,
@@ -46,8 +45,6 @@ before(async () => {
   ensureBuilt();
   withAudit = copyProject('numbers');
   installPackage(withAudit, AUDIT, auditPluginSource(AUDIT));
-  // Its parallel run checks that workers discover the package: every node goes to a worker.
-  configure(withAudit, { runner: { startInMainThread: false } });
   auditDisabled = copyProject('numbers');
   installPackage(auditDisabled, AUDIT, auditPluginSource(AUDIT));
   disablePlugins(auditDisabled, [AUDIT]);

@@ -4,7 +4,7 @@
  * recorded whole, and a run killed with SIGKILL shown as interrupted by the next command.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
@@ -22,15 +22,6 @@ const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
 
 function project(): string {
   const folder = writeTrackedProject('package');
-  // Its parallel runs put every node on a worker: `runs show` is checked for their thread names.
-  const config = join(folder, 'sluice.config.ts');
-  writeFileSync(
-    config,
-    readFileSync(config, 'utf8').replace(
-      '  hooks: [checker],\n',
-      '  hooks: [checker],\n  runner: { startInMainThread: false },\n',
-    ),
-  );
   linkSluice(folder);
   return folder;
 }
