@@ -153,6 +153,30 @@ describe('a worker thread that dies mid-node', () => {
     );
   });
 
+  test('a thread that dies of an uncaught error while the main thread is still busy with its messages: the node ran, it is not re-run', async () => {
+    // Node reports the uncaught error on a channel of its own, which can overtake the thread's
+    // `started` message: the node must not be taken for one that never started (and re-run).
+    for (let round = 0; round < 3; round++) {
+      const { error, lines } = await runFaults({
+        maxWorkers: 1,
+        continueOnFailure: false,
+        pipelineName: 'throw-later-after-chatter',
+      });
+      assert.ok(error instanceof ParallelRunnerError, `got ${String(error)}`);
+      assert.equal(
+        error.message,
+        'A worker thread died of an uncaught error while running node "throw_later": thrown from a timer (3)',
+      );
+      assert.deepEqual(
+        lines
+          .filter((line) => line.hook === 'beforeNodeRun' && line.plugin === 'watcher')
+          .map((line) => line.subject),
+        ['chatter', 'throw_later'],
+        'throw_later started once',
+      );
+    }
+  });
+
   test('a worker thread that dies between nodes costs no node: the next node runs on another thread and the run succeeds', async () => {
     for (const continueOnFailure of [false, true]) {
       const { error, lines, session } = await runFaults({

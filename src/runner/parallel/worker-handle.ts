@@ -57,6 +57,12 @@ export class WorkerHandle {
   /** Relayed events are delivered one after another, and all before the node's completion. */
   #deliveries: Promise<unknown> = Promise.resolve();
   #exited = false;
+  /**
+   * The uncaught error the thread is dying of. Node reports it on a channel of its own, which
+   * can be heard before the thread's last messages (`started` among them): so the node's fate is
+   * decided at exit, when Node has delivered everything the thread sent.
+   */
+  #uncaught: Error | undefined;
   /** Why the main process terminated the thread, to report instead of a bare exit code. */
   #terminatedBecause: string | undefined;
   readonly #exitListeners: (() => void)[] = [];
@@ -78,7 +84,7 @@ export class WorkerHandle {
 
   /** The thread is still running (it may be busy). */
   get alive(): boolean {
-    return !this.#exited;
+    return !this.#exited && this.#uncaught === undefined;
   }
 
   /** The thread is running and has no node. */
@@ -135,13 +141,7 @@ export class WorkerHandle {
           );
           return;
         }
-        handle.#crashed(
-          (nodeName) =>
-            new ParallelRunnerError(
-              `A worker thread died of an uncaught error while running node "${nodeName}": ${error.message}`,
-              { cause: error, hint: UNCAUGHT_HINT },
-            ),
-        );
+        handle.#uncaught = error;
       });
       worker.once('exit', (code) => {
         handle.#exited = true;
@@ -157,15 +157,21 @@ export class WorkerHandle {
             }),
           );
         const terminated = handle.#terminatedBecause;
+        const uncaught = handle.#uncaught;
         handle.#crashed((nodeName) =>
-          terminated === undefined
+          terminated !== undefined
             ? new ParallelRunnerError(
-                `A worker thread exited (code ${code}) while running node "${nodeName}".`,
-                { hint: CRASH_HINT },
-              )
-            : new ParallelRunnerError(
                 `Node "${nodeName}" was stopped: its worker thread was terminated ${terminated}.`,
-              ),
+              )
+            : uncaught !== undefined
+              ? new ParallelRunnerError(
+                  `A worker thread died of an uncaught error while running node "${nodeName}": ${uncaught.message}`,
+                  { cause: uncaught, hint: UNCAUGHT_HINT },
+                )
+              : new ParallelRunnerError(
+                  `A worker thread exited (code ${code}) while running node "${nodeName}".`,
+                  { hint: CRASH_HINT },
+                ),
         );
         for (const listener of handle.#exitListeners.splice(0)) listener();
       });
@@ -183,7 +189,7 @@ export class WorkerHandle {
     keep: readonly string[] = [],
     share: Readonly<Record<string, boolean>> = {},
   ): Promise<NodeResult> {
-    if (this.#exited)
+    if (!this.alive)
       return Promise.reject(new NodeNotStartedError(`The worker thread for node "${node.name}" had exited.`));
     return new Promise((resolve, reject) => {
       this.#current = { nodeName: node.name, started: false, resolve, reject };
