@@ -18,7 +18,22 @@ export interface ScheduleOptions {
   readonly execute: (node: Node) => Promise<NodeOutcome | void>;
   /** Called after each node completes, before its children are scheduled. */
   readonly afterNode?: ((node: Node) => void | Promise<void>) | undefined;
+  /**
+   * Lets the runner steer which ready node takes a free slot: called once each time free slots
+   * are filled, it returns a preference (or none). The earliest ready node it `wants`, among the
+   * first `PICK_WINDOW` in run order, goes first; otherwise the earliest ready node.
+   */
+  readonly prefer?: (() => NodePreference | undefined) | undefined;
 }
+
+/** A runner's wish for the next node (see `ScheduleOptions.prefer`). */
+export interface NodePreference {
+  /** True to take `node` now. Called in run order; a `true` means the node is taken. */
+  wants(node: Node): boolean;
+}
+
+/** How many ready nodes a preference is asked about, at most, per free slot. */
+export const PICK_WINDOW = 32;
 
 /**
  * Runs a pipeline's nodes as their dependencies allow, at most `concurrency` at a time. Among
@@ -92,8 +107,10 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
   try {
     while (true) {
       const stopping = firstError !== undefined || signal?.aborted === true;
+      const preference =
+        !stopping && running < options.concurrency && ready.size > 1 ? options.prefer?.() : undefined;
       while (!stopping && running < options.concurrency && ready.size > 0) {
-        const node = ready.pop()!;
+        const node = preference === undefined ? ready.pop()! : ready.popPreferred(preference);
         running++;
         options.execute(node).then(
           (outcome) =>
@@ -163,6 +180,26 @@ class MinHeap<T> {
       [items[parent], items[index]] = [items[index]!, items[parent]!];
       index = parent;
     }
+  }
+
+  /**
+   * The first item in key order, among the first `PICK_WINDOW`, that `preference` wants; else
+   * the first item. Only called when there is one.
+   */
+  popPreferred(preference: { wants(item: T): boolean }): T {
+    const passed: T[] = [];
+    let chosen: T | undefined;
+    while (this.#items.length > 0 && passed.length < PICK_WINDOW) {
+      const item = this.pop()!;
+      if (preference.wants(item)) {
+        chosen = item;
+        break;
+      }
+      passed.push(item);
+    }
+    if (chosen === undefined) chosen = passed.shift()!;
+    for (const item of passed) this.push(item);
+    return chosen;
   }
 
   pop(): T | undefined {

@@ -20,12 +20,17 @@ type Summary = { total: number; thread: number; frozen: boolean };
 async function run(mainThreadLane: boolean, pipelineName?: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-shared-loads-'));
   try {
-    writeFileSync(join(dataDir, 'events.csv'), 'id,amount\n1,10\n2,20\n3,30\n');
+    for (const file of ['events', 'events_a', 'events_b', 'events_c'])
+      writeFileSync(join(dataDir, `${file}.csv`), 'id,amount\n1,10\n2,20\n3,30\n');
     const log = join(dataDir, 'loads.log');
     writeFileSync(log, '');
     const events: ParallelTraceEvent[] = [];
     const outputs = await withEnv(
-      { SLUICE_LOAD_LOG: log, SLUICE_REWRITE_GATE: join(dataDir, 'rewritten') },
+      {
+        SLUICE_LOAD_LOG: log,
+        SLUICE_REWRITE_GATE: join(dataDir, 'rewritten'),
+        SLUICE_BRANCH_BARRIER: dataDir,
+      },
       async () => {
         const session = await Session.create({
           projectPath: PROJECT,
@@ -42,9 +47,12 @@ async function run(mainThreadLane: boolean, pipelineName?: string) {
           .outputs;
       },
     );
-    const reads = readFileSync(log, 'utf8').split('\n').filter(Boolean).map(Number);
+    const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const readsOf = (dataset: string) =>
+      lines.filter((line) => line.endsWith(` ${dataset}`)).map((line) => Number(line.split(' ')[0]));
+    const reads = readsOf('events');
     const summaries = Object.values(outputs) as Summary[];
-    return { reads, summaries, events, outputs: outputs as Record<string, Summary> };
+    return { reads, readsOf, summaries, events, outputs: outputs as Record<string, Summary> };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -95,3 +103,33 @@ for (const [lanes, mainThreadLane] of [
     }
   });
 }
+
+test("parallel, more branches than threads: a thread freed by a branch takes that branch's next node, so its file is read once and its values stay there", async () => {
+  // Branches a and b start together on the two workers (a barrier). In run order the third
+  // branch's first node comes before their later nodes; without a preference for the thread that
+  // holds a node's inputs, the freed thread would take it, and a's and b's later nodes would land
+  // on whichever thread freed next.
+  for (let round = 0; round < 2; round++) {
+    const { outputs, readsOf, events } = await run(false, 'branches');
+    for (const x of ['a', 'b']) {
+      const evaluated = outputs[`evaluated_${x}`] as unknown as { threads: number[]; total: number };
+      assert.equal(evaluated.total, 123, `branch ${x}`);
+      const [features, ...rest] = evaluated.threads;
+      assert.deepEqual(
+        rest,
+        [features, features, features],
+        `round ${round}: branch ${x} stayed on one thread`,
+      );
+      assert.deepEqual(readsOf(`events_${x}`), [features], `events_${x} was read once, there`);
+      assert.ok(
+        !events.some((event) => event.type === 'copy' && event.dataset === `features_${x}` && event.to !== 0),
+        `features_${x} never went to another worker`,
+      );
+    }
+    assert.notEqual(
+      (outputs['evaluated_a'] as unknown as { threads: number[] }).threads[0],
+      (outputs['evaluated_b'] as unknown as { threads: number[] }).threads[0],
+    );
+    assert.equal((outputs['evaluated_c'] as unknown as { total: number }).total, 123);
+  }
+});

@@ -14,6 +14,9 @@ import {
   Pipeline,
   SequentialRunner,
 } from '../../src/index.ts';
+import { newRunState } from '../../src/runner/runner.ts';
+import { executeNodes, PICK_WINDOW } from '../../src/runner/schedule.ts';
+import type { NodePreference } from '../../src/runner/schedule.ts';
 import { count, fed, nodeOrder, pause, recorder, runWith } from './helpers.ts';
 
 const id = (v: unknown) => v;
@@ -195,4 +198,56 @@ test('a run fills the state it is given as it goes', async () => {
   ]);
   await runWith(pipeline, fed({ seed: 1 }), { state });
   assert.deepEqual(state.completed, ['one', 'two']);
+});
+
+/** Runs `pipeline` through `executeNodes` with `concurrency` slots and `prefer`, recording start order. */
+async function startOrder(
+  pipeline: Pipeline,
+  concurrency: number,
+  prefer?: () => NodePreference | undefined,
+): Promise<string[]> {
+  const started: string[] = [];
+  await executeNodes(pipeline, {
+    concurrency,
+    state: newRunState(),
+    execute: async (n) => {
+      started.push(n.name);
+      await pause(1);
+    },
+    prefer,
+  });
+  return started;
+}
+
+test('executeNodes: a preference takes the earliest ready node it wants; without one, run order', async () => {
+  const pipeline = new Pipeline(
+    ['a', 'b', 'c', 'd'].map((name) => node(id, 'seed', `${name}_out`, { name })),
+  );
+  assert.deepEqual(await startOrder(pipeline, 1), ['a', 'b', 'c', 'd']);
+  const asked: string[] = [];
+  const wantsC = () => ({
+    wants: (n: { name: string }) => {
+      asked.push(n.name);
+      return n.name === 'c';
+    },
+  });
+  assert.deepEqual(await startOrder(pipeline, 1, wantsC), ['c', 'a', 'b', 'd']);
+  // Asked in run order, and only while two or more nodes are ready.
+  assert.deepEqual(asked, ['a', 'b', 'c', 'a', 'b', 'd', 'b', 'd']);
+  // A preference that wants nothing changes nothing.
+  assert.deepEqual(await startOrder(pipeline, 1, () => ({ wants: () => false })), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(await startOrder(pipeline, 1, () => undefined), ['a', 'b', 'c', 'd']);
+});
+
+test('executeNodes: a preference is asked about the first PICK_WINDOW ready nodes only', async () => {
+  const names = Array.from({ length: PICK_WINDOW + 5 }, (_, i) => `n_${String(i).padStart(3, '0')}`);
+  const pipeline = new Pipeline(names.map((name) => node(id, 'seed', `${name}_out`, { name })));
+  const last = names.at(-1)!;
+  const order = await startOrder(pipeline, 1, () => ({ wants: (n) => n.name === last }));
+  // Out of the window while more than PICK_WINDOW nodes wait: it goes when it comes into it.
+  assert.equal(order.indexOf(last), names.length - PICK_WINDOW);
+  assert.deepEqual(
+    order.filter((name) => name !== last),
+    names.slice(0, -1),
+  );
 });

@@ -1,5 +1,7 @@
 import type { DataCatalog } from '../../io/catalog.ts';
 import { isPromiseLike } from '../../maybe-promise.ts';
+import type { Node } from '../../pipeline/node.ts';
+import type { NodePreference } from '../schedule.ts';
 import { ParallelRunnerError } from './errors.ts';
 import type { WorkerHandle } from './worker-handle.ts';
 
@@ -117,6 +119,33 @@ export class HeldValues {
       if (count > most) [best, most] = [worker, count];
     }
     return best;
+  }
+
+  /**
+   * Steers the next ready nodes to `idle` workers that already hold one of their inputs (a value
+   * kept, or a shared load): a worker freed by a branch's node takes that branch's next node, so
+   * its values needn't cross threads and its files needn't be read twice. One node per worker;
+   * undefined when the idle workers hold nothing.
+   */
+  preferFor(idle: readonly WorkerHandle[]): NodePreference | undefined {
+    const free = new Set(idle.filter((worker) => this.#sharing.has(worker) || this.#keepsAny(worker)));
+    if (free.size === 0) return undefined;
+    return {
+      wants: (node: Node) => {
+        for (const worker of free) {
+          if (!node.inputs.some((name) => this.holds(worker, name) || this.#sharing.get(worker)?.has(name)))
+            continue;
+          free.delete(worker);
+          return true;
+        }
+        return false;
+      },
+    };
+  }
+
+  #keepsAny(worker: WorkerHandle): boolean {
+    for (const holders of this.#holders.values()) if (holders.has(worker)) return true;
+    return false;
   }
 
   /** No more readers of shared load `name` will be sent to workers but `except`: they let it go. */

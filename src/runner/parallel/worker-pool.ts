@@ -127,6 +127,11 @@ export class WorkerPool<T extends PoolMember> {
     return this.#idle.filter((member) => member.alive).length;
   }
 
+  /** The threads alive and free to take a node now. */
+  get idleMembers(): readonly T[] {
+    return this.#idle.filter((member) => member.alive);
+  }
+
   /** Threads alive, busy or idle. */
   get alive(): number {
     return this.#members.size;
