@@ -122,30 +122,37 @@ export class HeldValues {
   }
 
   /**
-   * Steers the next ready nodes to `idle` workers that already hold one of their inputs (a value
-   * kept, or a shared load): a worker freed by a branch's node takes that branch's next node, so
-   * its values needn't cross threads and its files needn't be read twice. One node per worker;
-   * undefined when the idle workers hold nothing.
+   * Steers the next ready nodes to `idle` workers that hold one of their inputs (a value kept, or
+   * a shared load) that some other worker of the `alive` ones lacks: a worker freed by a branch's
+   * node takes that branch's next node, so its values needn't cross threads and its files needn't
+   * be read twice. An input every worker holds (a file all branches read) draws no node anywhere.
+   * One node per worker; undefined when no idle worker holds such an input.
    */
-  preferFor(idle: readonly WorkerHandle[]): NodePreference | undefined {
-    const free = new Set(idle.filter((worker) => this.#sharing.has(worker) || this.#keepsAny(worker)));
-    if (free.size === 0) return undefined;
+  preferFor(idle: readonly WorkerHandle[], alive: number): NodePreference | undefined {
+    const distinct = new Map<WorkerHandle, Set<string>>();
+    const holdersOf = new Map<string, WorkerHandle[]>();
+    for (const [name, holders] of this.#holders) holdersOf.set(name, [...holders]);
+    for (const [worker, names] of this.#sharing)
+      for (const name of names) holdersOf.set(name, [...(holdersOf.get(name) ?? []), worker]);
+    for (const worker of idle) {
+      const names = new Set<string>();
+      for (const [name, holders] of holdersOf) {
+        if (!holders.includes(worker)) continue;
+        if (new Set(holders.filter((holder) => holder.alive)).size < alive) names.add(name);
+      }
+      if (names.size > 0) distinct.set(worker, names);
+    }
+    if (distinct.size === 0) return undefined;
     return {
       wants: (node: Node) => {
-        for (const worker of free) {
-          if (!node.inputs.some((name) => this.holds(worker, name) || this.#sharing.get(worker)?.has(name)))
-            continue;
-          free.delete(worker);
+        for (const [worker, names] of distinct) {
+          if (!node.inputs.some((name) => names.has(name))) continue;
+          distinct.delete(worker);
           return true;
         }
         return false;
       },
     };
-  }
-
-  #keepsAny(worker: WorkerHandle): boolean {
-    for (const holders of this.#holders.values()) if (holders.has(worker)) return true;
-    return false;
   }
 
   /** No more readers of shared load `name` will be sent to workers but `except`: they let it go. */

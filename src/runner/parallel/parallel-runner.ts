@@ -419,7 +419,7 @@ export class ParallelRunner implements Runner {
             }
           },
           afterNode: prepared.release,
-          prefer: () => held.preferFor(pool.idleMembers),
+          prefer: () => held.preferFor(pool.idleMembers, pool.alive),
         });
         // A worker that could not load the project fails the run even if the others did all the
         // work: the project is broken for some thread (the old pool waited for all of them first).
