@@ -11,12 +11,14 @@
  */
 import type * as DuckDBApi from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { createRequire } from 'node:module';
 import { importOptional } from '../../optional-package.ts';
 import { DUCKDB_PACKAGES } from './dataset-packages.ts';
 
 /** The `@duckdb/node-api` module namespace. */
 export type DuckDBModule = typeof DuckDBApi;
 
+const requirePackage = createRequire(import.meta.url);
 let modulePromise: Promise<DuckDBModule> | undefined;
 let sharedInstance: Promise<DuckDBInstance> | undefined;
 const fileInstances = new Map<string, { instance: Promise<DuckDBInstance>; users: number }>();
@@ -31,7 +33,14 @@ const DUCKDB_FEATURE = 'A DuckDB-backed dataset (parquet, duckdb_csv, duckdb_tab
  */
 export function loadDuckDB(feature: string = DUCKDB_FEATURE): Promise<DuckDBModule> {
   if (modulePromise === undefined) {
-    const loading = importOptional(() => import('@duckdb/node-api'), DUCKDB_PACKAGES, feature);
+    // `require`, not `import()`: the package is CommonJS, and an import first has Node's ESM
+    // loader scan its source for export names, about 90 ms more on every thread that opens DuckDB
+    // (docs/benchmarks.md, "DuckDB: require, not import").
+    const loading = importOptional(
+      async () => requirePackage('@duckdb/node-api') as DuckDBModule,
+      DUCKDB_PACKAGES,
+      feature,
+    );
     modulePromise = loading;
     loading.catch(() => {
       if (modulePromise === loading) modulePromise = undefined;
