@@ -30,6 +30,8 @@ export interface ScheduleOptions {
 export interface NodePreference {
   /** True to take `node` now. Called in run order; a `true` means the node is taken. */
   wants(node: Node): boolean;
+  /** True once it can want nothing more this round: the rest go in run order, unasked. */
+  readonly exhausted?: boolean;
 }
 
 /** How many ready nodes a preference is asked about, at most, per free slot. */
@@ -186,20 +188,20 @@ class MinHeap<T> {
    * The first item in key order, among the first `PICK_WINDOW`, that `preference` wants; else
    * the first item. Only called when there is one.
    */
-  popPreferred(preference: { wants(item: T): boolean }): T {
+  popPreferred(preference: { wants(item: T): boolean; readonly exhausted?: boolean | undefined }): T {
+    if (preference.exhausted) return this.pop()!;
     const passed: T[] = [];
-    let chosen: T | undefined;
-    while (this.#items.length > 0 && passed.length < PICK_WINDOW) {
-      const item = this.pop()!;
-      if (preference.wants(item)) {
-        chosen = item;
-        break;
+    try {
+      while (this.#items.length > 0 && passed.length < PICK_WINDOW) {
+        const item = this.pop()!;
+        passed.push(item);
+        if (preference.wants(item)) return passed.pop()!;
       }
-      passed.push(item);
+      return passed.shift()!;
+    } finally {
+      // Also when `wants` throws: no ready node is lost.
+      for (const item of passed) this.push(item);
     }
-    if (chosen === undefined) chosen = passed.shift()!;
-    for (const item of passed) this.push(item);
-    return chosen;
   }
 
   pop(): T | undefined {

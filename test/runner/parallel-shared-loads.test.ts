@@ -105,11 +105,11 @@ for (const [lanes, mainThreadLane] of [
 }
 
 test("parallel, more branches than threads: a thread freed by a branch takes that branch's next node, so its file is read once and its values stay there", async () => {
-  // Branches a and b start together on the two workers (a barrier). In run order the third
-  // branch's first node comes before their later nodes; without a preference for the thread that
-  // holds a node's inputs, the freed thread would take it, and a's and b's later nodes would land
-  // on whichever thread freed next. Both threads hold `events`, which every branch's first node
-  // reads: that draws nothing.
+  // Branches a and b start together on the two workers, then go in lockstep (the fixture's
+  // `step`). In run order the third branch's first node comes before their later nodes; without a
+  // preference for the thread that holds a node's inputs, the freed thread would take it, and a's
+  // and b's later nodes would land on whichever thread freed next. Both threads hold `events`,
+  // which every branch's first node reads: that draws nothing.
   for (let round = 0; round < 2; round++) {
     const { outputs, readsOf, events } = await run(false, 'branches');
     for (const x of ['a', 'b']) {

@@ -21,6 +21,11 @@ export class HeldValues {
 
   /** `worker` keeps `name`'s value, of `elements` elements. */
   add(name: string, worker: WorkerHandle, elements: number): void {
+    if (!worker.alive) {
+      // It died after it finished the node (its exit was heard before the node's end).
+      this.#lost.set(name, worker.threadId);
+      return;
+    }
     let holders = this.#holders.get(name);
     if (holders === undefined) this.#holders.set(name, (holders = new Set()));
     holders.add(worker);
@@ -123,36 +128,42 @@ export class HeldValues {
 
   /**
    * Steers the next ready nodes to `idle` workers that hold one of their inputs (a value kept, or
-   * a shared load) that some other worker of the `alive` ones lacks: a worker freed by a branch's
+   * a shared load) that some other of the `members` workers lacks: a worker freed by a branch's
    * node takes that branch's next node, so its values needn't cross threads and its files needn't
    * be read twice. An input every worker holds (a file all branches read) draws no node anywhere.
-   * One node per worker; undefined when no idle worker holds such an input.
+   * A node is wanted only by the worker the runner would send it to (`bestHolder`, else
+   * `bestSharer`, as in `runOnPool`), and each idle worker wants one node per round. Undefined when
+   * nothing is held. The work is done per node asked about: a round costs no more than the nodes
+   * it looks at, however many values are held.
    */
-  preferFor(idle: readonly WorkerHandle[], alive: number): NodePreference | undefined {
-    const distinct = new Map<WorkerHandle, Set<string>>();
-    const holdersOf = new Map<string, WorkerHandle[]>();
-    for (const [name, holders] of this.#holders) holdersOf.set(name, [...holders]);
-    for (const [worker, names] of this.#sharing)
-      for (const name of names) holdersOf.set(name, [...(holdersOf.get(name) ?? []), worker]);
-    for (const worker of idle) {
-      const names = new Set<string>();
-      for (const [name, holders] of holdersOf) {
-        if (!holders.includes(worker)) continue;
-        if (new Set(holders.filter((holder) => holder.alive)).size < alive) names.add(name);
-      }
-      if (names.size > 0) distinct.set(worker, names);
-    }
-    if (distinct.size === 0) return undefined;
+  preferFor(idle: readonly WorkerHandle[], members: number): NodePreference | undefined {
+    if (idle.length === 0 || (this.#holders.size === 0 && this.#sharing.size === 0)) return undefined;
+    const free = new Set(idle);
     return {
+      get exhausted() {
+        return free.size === 0;
+      },
       wants: (node: Node) => {
-        for (const [worker, names] of distinct) {
-          if (!node.inputs.some((name) => names.has(name))) continue;
-          distinct.delete(worker);
-          return true;
-        }
-        return false;
+        const target = this.bestHolder(node.inputs)?.worker ?? this.bestSharer(node.inputs);
+        if (target === undefined || !free.has(target)) return false;
+        if (!node.inputs.some((name) => this.#heldHere(target, name) && this.#holderCount(name) < members))
+          return false;
+        free.delete(target);
+        return true;
       },
     };
+  }
+
+  #heldHere(worker: WorkerHandle, name: string): boolean {
+    return this.holds(worker, name) || (this.#sharing.get(worker)?.has(name) ?? false);
+  }
+
+  /** How many living workers hold `name`, as a kept value or a shared load. */
+  #holderCount(name: string): number {
+    const holders = new Set<WorkerHandle>();
+    for (const worker of this.#holders.get(name) ?? []) if (worker.alive) holders.add(worker);
+    for (const [worker, names] of this.#sharing) if (worker.alive && names.has(name)) holders.add(worker);
+    return holders.size;
   }
 
   /** No more readers of shared load `name` will be sent to workers but `except`: they let it go. */

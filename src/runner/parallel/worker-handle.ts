@@ -158,15 +158,16 @@ export class WorkerHandle {
           );
         const terminated = handle.#terminatedBecause;
         const uncaught = handle.#uncaught;
+        // An uncaught error comes first: it may have ended the thread before a terminate did.
         handle.#crashed((nodeName) =>
-          terminated !== undefined
+          uncaught !== undefined
             ? new ParallelRunnerError(
-                `Node "${nodeName}" was stopped: its worker thread was terminated ${terminated}.`,
+                `A worker thread died of an uncaught error while running node "${nodeName}": ${uncaught.message}`,
+                { cause: uncaught, hint: UNCAUGHT_HINT },
               )
-            : uncaught !== undefined
+            : terminated !== undefined
               ? new ParallelRunnerError(
-                  `A worker thread died of an uncaught error while running node "${nodeName}": ${uncaught.message}`,
-                  { cause: uncaught, hint: UNCAUGHT_HINT },
+                  `Node "${nodeName}" was stopped: its worker thread was terminated ${terminated}.`,
                 )
               : new ParallelRunnerError(
                   `A worker thread exited (code ${code}) while running node "${nodeName}".`,
