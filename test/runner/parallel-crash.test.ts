@@ -52,6 +52,18 @@ async function runFaults(
   });
 }
 
+/** Runs `pipelineName` on one worker; its throw_later node's thread dies of an uncaught error. */
+async function diesOfUncaughtError(pipelineName: string): Promise<Outcome & { error: ParallelRunnerError }> {
+  const outcome = await runFaults({ maxWorkers: 1, continueOnFailure: false, pipelineName });
+  const { error } = outcome;
+  assert.ok(error instanceof ParallelRunnerError, `got ${String(error)}`);
+  assert.equal(
+    error.message,
+    'A worker thread died of an uncaught error while running node "throw_later": thrown from a timer (3)',
+  );
+  return { ...outcome, error };
+}
+
 const CRASH_MESSAGE = 'A worker thread exited (code 3) while running node "crash".';
 
 /** Where each node's beforeNodeRun fired in a worker: node name → thread id. */
@@ -136,16 +148,7 @@ describe('a worker thread that dies mid-node', () => {
   });
 
   test('a worker thread that dies of an error thrown outside the node fails that node with ParallelRunnerError naming it', async () => {
-    const { error, lines } = await runFaults({
-      maxWorkers: 1,
-      continueOnFailure: false,
-      pipelineName: 'throw-later',
-    });
-    assert.ok(error instanceof ParallelRunnerError, `got ${String(error)}`);
-    assert.equal(
-      error.message,
-      'A worker thread died of an uncaught error while running node "throw_later": thrown from a timer (3)',
-    );
+    const { error, lines } = await diesOfUncaughtError('throw-later');
     assert.equal((error.cause as Error | undefined)?.message, 'thrown from a timer (3)');
     assert.deepEqual(
       lines.filter((line) => line.hook === 'onNodeError').map((line) => [line.plugin, line.subject]),
@@ -157,16 +160,7 @@ describe('a worker thread that dies mid-node', () => {
     // Node reports the uncaught error on a channel of its own, which can overtake the thread's
     // `started` message: the node must not be taken for one that never started (and re-run).
     for (let round = 0; round < 3; round++) {
-      const { error, lines } = await runFaults({
-        maxWorkers: 1,
-        continueOnFailure: false,
-        pipelineName: 'throw-later-after-chatter',
-      });
-      assert.ok(error instanceof ParallelRunnerError, `got ${String(error)}`);
-      assert.equal(
-        error.message,
-        'A worker thread died of an uncaught error while running node "throw_later": thrown from a timer (3)',
-      );
+      const { lines } = await diesOfUncaughtError('throw-later-after-chatter');
       assert.deepEqual(
         lines
           .filter((line) => line.hook === 'beforeNodeRun' && line.plugin === 'watcher')
