@@ -33,7 +33,16 @@ export interface FormatSummaryOptions {
   readonly concurrent?: boolean | undefined;
   /** Colour the header, the statuses and the totals with ANSI codes. Default false. */
   readonly color?: boolean | undefined;
+  /**
+   * True when the parallel runner never ran two nodes at once (`RunProgress.ranOneAtATime`): a
+   * last line says the sequential runner would run this pipeline without the worker threads.
+   */
+  readonly oneAtATime?: boolean | undefined;
 }
+
+/** The summary's last line when the parallel runner never ran two nodes at once. */
+export const ONE_AT_A_TIME_NOTE =
+  "No two nodes ran at once: here the parallel runner's worker threads only added their start-up. The sequential runner, or `runner: { startInMainThread: true }`, runs this pipeline without it (docs/running.md).";
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -86,8 +95,9 @@ const STATUS_ORDER: readonly ProgressStatus[] = ['done', 'failed', 'skipped', 'r
  * function, save, and its total from start to end, hooks included), its status and where its
  * outputs were written; when node times are known, a line that adds them up against the wall time
  * and prints the rest nothing accounts for; then a totals line such as
- * `5 nodes: 4 done, 1 failed, 0 skipped in 1.23s`. Nodes that never started show `-`. Pure: the same rows give the same
- * text. No trailing newline.
+ * `5 nodes: 4 done, 1 failed, 0 skipped in 1.23s`; and when the parallel runner never ran two
+ * nodes at once (`oneAtATime`), a line saying that the sequential runner avoids its start-up.
+ * Nodes that never started show `-`. Pure: the same rows give the same text. No trailing newline.
  */
 export function formatSummary(rows: readonly SummaryRow[], options: FormatSummaryOptions = {}): string {
   const colors = options.color === true ? COLORS : NO_COLORS;
@@ -133,6 +143,7 @@ export function formatSummary(rows: readonly SummaryRow[], options: FormatSummar
   lines.push(
     `${rows.length} ${rows.length === 1 ? 'node' : 'nodes'}: ${parts.join(', ')} in ${total.toFixed(2)}s`,
   );
+  if (options.oneAtATime === true) lines.push(colors.dim(ONE_AT_A_TIME_NOTE));
   return lines.join('\n');
 }
 

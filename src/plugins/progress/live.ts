@@ -79,6 +79,7 @@ export class LiveRenderer implements ProgressRenderer {
         `${this.#erase()}${formatSummary(run.summaryRows(), {
           totalSeconds,
           concurrent: run.runner !== 'sequential',
+          oneAtATime: run.ranOneAtATime,
           color: this.#settings.color,
         })}\n`,
       );

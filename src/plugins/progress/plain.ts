@@ -76,6 +76,7 @@ export class PlainRenderer implements ProgressRenderer {
       text += `${formatSummary(run.summaryRows(), {
         totalSeconds,
         concurrent: run.runner !== 'sequential',
+        oneAtATime: run.ranOneAtATime,
         color: this.#settings.color,
       })}\n`;
     }

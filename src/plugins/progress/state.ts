@@ -41,6 +41,10 @@ export class RunProgress {
   /** Nodes that finished (done or failed), in the order they did. */
   readonly finished: NodeProgress[] = [];
   readonly #byName = new Map<string, NodeProgress>();
+  /** Nodes between `onNodeStart` and `onNodeEnd` now. */
+  readonly #open = new Set<string>();
+  /** The most nodes that were between `onNodeStart` and `onNodeEnd` at once. */
+  peakOverlap = 0;
 
   constructor(nodeNames: readonly string[], runner: string, startedAt: number) {
     this.runner = runner;
@@ -98,6 +102,8 @@ export class RunProgress {
   /** The node's `onNodeStart`: loads and saves from an earlier run of it no longer count. */
   begun(name: string, now: number): void {
     const entry = this.node(name);
+    this.#open.add(name);
+    this.peakOverlap = Math.max(this.peakOverlap, this.#open.size);
     entry.begunAt = now;
     entry.loadMs = undefined;
     entry.saveMs = undefined;
@@ -108,6 +114,7 @@ export class RunProgress {
   /** The node's `onNodeEnd`: its whole time, since `onNodeStart`. */
   completed(name: string, now: number): void {
     const entry = this.node(name);
+    this.#open.delete(name);
     if (entry.begunAt !== undefined) entry.totalMs = now - entry.begunAt;
   }
 
@@ -154,6 +161,19 @@ export class RunProgress {
   /** Milliseconds since the run started (until it ended). */
   elapsed(now: number): number {
     return (this.endedAt ?? now) - this.startedAt;
+  }
+
+  /**
+   * The parallel runner ran two or more nodes, all of them successfully, but never two at once:
+   * its worker threads could only add their start-up (the summary says so).
+   */
+  get ranOneAtATime(): boolean {
+    return (
+      this.runner === 'parallel' &&
+      this.peakOverlap === 1 &&
+      this.finished.length > 1 &&
+      this.counts.failed === 0
+    );
   }
 
   summaryRows(): SummaryRow[] {
