@@ -167,6 +167,9 @@ export async function coordinateRun(
         const done = new Promise<string | undefined>((resolve, reject) =>
           pending.set(node.name, { resolve, reject, releaseSlot }),
         );
+        // A worker can fail the node before `enqueue` resolves: the rejection is awaited below,
+        // and must not count as unhandled meanwhile.
+        done.catch(() => {});
         let skipped: string | undefined;
         try {
           await channel.enqueue({

@@ -365,3 +365,32 @@ test('the exchange refuses a value over its limit, naming the dataset, the node 
       /Persist "big_table" in the catalog/.test((error as ExchangeValueTooLargeError).hint ?? ''),
   );
 });
+
+test('a worker that fails a node before its enqueue has resolved: the run fails with that error, and no rejection goes unhandled', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const transport = new InProcessTransport();
+    const openRun = transport.openRun.bind(transport);
+    transport.openRun = async (runId, receive) => {
+      const channel = await openRun(runId, receive);
+      return {
+        ...channel,
+        // A fast worker: the node's failure arrives while Redis has yet to confirm the enqueue.
+        enqueue: async (job) => {
+          await channel.enqueue(job);
+          transport.fail(job.nodeName, `${job.nodeName} failed at once`);
+          await new Promise((resolve) => setImmediate(resolve));
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+      };
+    };
+    const { outcome } = start(diamond(), transport);
+    const error = (await outcome) as Error;
+    assert.equal(error.message, 'a failed at once');
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
