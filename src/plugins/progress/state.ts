@@ -44,7 +44,7 @@ export class RunProgress {
   /** Nodes between `onNodeStart` and `onNodeEnd` now. */
   readonly #open = new Set<string>();
   /** The most nodes that were between `onNodeStart` and `onNodeEnd` at once. */
-  peakOverlap = 0;
+  #peakOverlap = 0;
 
   constructor(nodeNames: readonly string[], runner: string, startedAt: number) {
     this.runner = runner;
@@ -103,7 +103,7 @@ export class RunProgress {
   begun(name: string, now: number): void {
     const entry = this.node(name);
     this.#open.add(name);
-    this.peakOverlap = Math.max(this.peakOverlap, this.#open.size);
+    this.#peakOverlap = Math.max(this.#peakOverlap, this.#open.size);
     entry.begunAt = now;
     entry.loadMs = undefined;
     entry.saveMs = undefined;
@@ -170,7 +170,7 @@ export class RunProgress {
   get ranOneAtATime(): boolean {
     return (
       this.runner === 'parallel' &&
-      this.peakOverlap === 1 &&
+      this.#peakOverlap === 1 &&
       this.finished.length > 1 &&
       this.counts.failed === 0
     );

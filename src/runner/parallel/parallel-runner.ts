@@ -481,7 +481,7 @@ async function runOnPool(
   shared: readonly string[],
   acquired: WorkerHandle | undefined,
 ): Promise<{ worker: WorkerHandle; result: NodeResult }> {
-  const { held, catalog, pool, trace, mainShared } = places;
+  const { held, catalog, pool, trace } = places;
   let share: Readonly<Record<string, boolean>> | undefined;
   let remote = remoteAtFirst;
   for (let attempt = 1; ; attempt++) {
@@ -520,11 +520,7 @@ async function runOnPool(
       }
       share ??= sendShare();
       // The last reader of a shared load goes here: the other threads let theirs go.
-      for (const name in share) {
-        if (share[name]) continue;
-        held.unshare(name, worker);
-        mainShared?.noneLater(name);
-      }
+      letGo(places, share, worker);
       held.addSharing(
         worker,
         Object.keys(share).filter((name) => share![name]),
@@ -572,11 +568,14 @@ function markSaved(places: Places, names: readonly string[], by?: WorkerHandle):
   places.held.saved(names, by);
 }
 
-/** No reader of the shared loads `share` marks as ending (false) is to come: every thread lets them go. */
-function letGo(places: Places, share: Readonly<Record<string, boolean>>): void {
+/**
+ * No reader of the shared loads `share` marks as ending (false) is to come: every thread but
+ * `except` (where their last reader runs) lets them go.
+ */
+function letGo(places: Places, share: Readonly<Record<string, boolean>>, except?: WorkerHandle): void {
   for (const name in share) {
     if (share[name]) continue;
-    places.held.unshare(name);
+    places.held.unshare(name, except);
     places.mainShared?.noneLater(name);
   }
 }
