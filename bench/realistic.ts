@@ -45,11 +45,16 @@ type PipelineName = (typeof ALL_PIPELINES)[number];
 const PIPELINES = ALL_PIPELINES.filter((name) =>
   (process.env.BENCH_PIPELINES ?? ALL_PIPELINES.join(',')).split(',').includes(name),
 );
-/** `parallelMain`: the parallel runner with `startInMainThread` (the main thread one of its lanes). */
+/**
+ * `parallel` is the runner's default, which may run serially in the main thread when past runs
+ * (the warm-up's among them) say lanes can't pay (`serialBelow`); `parallelWorkers` never does
+ * (`serialBelow: 0`); `parallelMain`: `startInMainThread` (the main thread one of the lanes).
+ */
 const VARIANTS = [
   'sequential',
   'async',
   'parallel',
+  'parallelWorkers',
   'parallelMain',
   'floor',
   'floorReadBack',
@@ -125,10 +130,10 @@ function timeProcess(project: string, variant: Variant, env: Record<string, stri
           '--progress',
           'off',
           '--runner',
-          variant === 'parallelMain' ? 'parallel' : variant,
+          variant === 'parallelMain' || variant === 'parallelWorkers' ? 'parallel' : variant,
         ];
-  // The projects' sluice.config.ts turn it into `runner: { startInMainThread: true }`.
-  const startInMain = variant === 'parallelMain' ? '1' : '0';
+  // The projects' sluice.config.ts turn it into `startInMainThread: true` (1) or `serialBelow: 0` (off).
+  const startInMain = variant === 'parallelMain' ? '1' : variant === 'parallelWorkers' ? 'off' : '0';
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--import', RSS_PRELOAD, ...args], {
     cwd: project,
@@ -191,8 +196,8 @@ for (const name of PIPELINES) {
   const workerStartMs = await workerStart(project);
   figures[name] = { best, rssMb, shares, workerStartMs };
   log(
-    `${name.padEnd(13)} sequential ${fmt(best.sequential)}  async ${fmt(best.async)}  parallel ${fmt(best.parallel)}  parallel+main ${fmt(best.parallelMain)}  floor ${fmt(best.floor)} ms` +
-      `  | seq/floor ${(best.sequential / best.floor).toFixed(2)}x  parallel/seq ${(best.parallel / best.sequential).toFixed(2)}x  parallel+main/seq ${(best.parallelMain / best.sequential).toFixed(2)}x`,
+    `${name.padEnd(13)} sequential ${fmt(best.sequential)}  async ${fmt(best.async)}  parallel ${fmt(best.parallel)}  parallel+workers ${fmt(best.parallelWorkers)}  parallel+main ${fmt(best.parallelMain)}  floor ${fmt(best.floor)} ms` +
+      `  | seq/floor ${(best.sequential / best.floor).toFixed(2)}x  parallel/seq ${(best.parallel / best.sequential).toFixed(2)}x  parallel+workers/seq ${(best.parallelWorkers / best.sequential).toFixed(2)}x  parallel+main/seq ${(best.parallelMain / best.sequential).toFixed(2)}x`,
   );
   if (ONLY_FOR.floorThreads!.includes(name))
     log(
@@ -342,6 +347,7 @@ console.log(
             sequential_ms: round(best.sequential),
             async_ms: round(best.async),
             parallel_ms: round(best.parallel),
+            parallel_workers_ms: round(best.parallelWorkers),
             parallel_main_ms: round(best.parallelMain),
             floor_ms: round(best.floor),
             ...(ONLY_FOR.floorReadBack!.includes(name)
@@ -350,7 +356,15 @@ console.log(
             ...(ONLY_FOR.floorThreads!.includes(name)
               ? { floor_two_threads_ms: round(best.floorThreads) }
               : {}),
-            peak_rss_mb: round(Math.max(rssMb.sequential, rssMb.async, rssMb.parallel, rssMb.parallelMain)),
+            peak_rss_mb: round(
+              Math.max(
+                rssMb.sequential,
+                rssMb.async,
+                rssMb.parallel,
+                rssMb.parallelWorkers,
+                rssMb.parallelMain,
+              ),
+            ),
           },
         ];
       }),

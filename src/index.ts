@@ -217,7 +217,14 @@ export type { NodeFailure } from './runner/errors.ts';
 // Plugins: writing one (`definePlugin`, the hook specs), a manager to run with, the built-in ones.
 export { createHookManager, definePlugin } from './hooks/sluice-manager.ts';
 export type { SluiceHookManager, SluicePlugin } from './hooks/sluice-manager.ts';
-export type { HookSpecs, InputOverrides, NodeSkip, ProjectMetadata, WorkerName } from './hooks/specs.ts';
+export type {
+  HookSpecs,
+  InputOverrides,
+  NodeDurationEstimates,
+  NodeSkip,
+  ProjectMetadata,
+  WorkerName,
+} from './hooks/specs.ts';
 export type { HookArgs, HookName, HookReturn, ImplementationOrder } from './hooks/plugin.ts';
 export { HookRegistrationError, HookCallError } from './hooks/errors.ts';
 export { PluginDiscoveryError } from './hooks/discovery.ts';

@@ -33,6 +33,9 @@ export interface NodeSkip {
  */
 export type WorkerName = string;
 
+/** Expected node durations in milliseconds, by node name (see `nodeDurationEstimates`). */
+export type NodeDurationEstimates = Readonly<Record<string, number>>;
+
 /** What `beforeCommandRun` and `afterCommandRun` know about the project. */
 export interface ProjectMetadata {
   readonly projectPath: string;
@@ -70,6 +73,15 @@ export interface HookSpecs {
     registeredPipelines: RegisteredPipelines;
   }): void;
   beforePipelineRun(args: { runParams: RunParams; pipeline: Pipeline; catalog: DataCatalog }): void;
+  /**
+   * First result: how long each node of `pipeline` is expected to take, in milliseconds by node
+   * name (nodes left out are unknown). Asked once per run, in the main process, after
+   * `beforePipelineRun`, by the parallel runner: it starts first the ready node with the longest
+   * estimated work still ahead of it, and runs serially a pipeline its lanes can't shorten enough
+   * (`serialBelow`). The tracking plugin answers from the run store's recent runs. Return nothing
+   * to keep the pipeline's run order.
+   */
+  nodeDurationEstimates(args: { pipeline: Pipeline; runId: string }): NodeDurationEstimates | undefined;
   afterPipelineRun(args: {
     runParams: RunParams;
     runResult: RunResult;
@@ -220,6 +232,7 @@ export const ANNOUNCED_HOOKS = ['afterDatasetValidated'] as const satisfies read
 
 /** Hooks of `HookSpecs` that stop at the first result. Extend with augmentation like `HookSpecs`. */
 export interface FirstResultHookSpecs {
+  nodeDurationEstimates: true;
   nodeRetryPolicy: true;
   nodeSkip: true;
 }
@@ -248,6 +261,12 @@ export const SLUICE_HOOK_SPECS = [
     name: 'beforePipelineRun',
     args: ['runParams', 'pipeline', 'catalog'],
     description: 'Before the first node.',
+  },
+  {
+    name: 'nodeDurationEstimates',
+    args: ['pipeline', 'runId'],
+    firstResult: true,
+    description: 'Expected node durations, for ordering ready nodes (first result).',
   },
   {
     name: 'afterPipelineRun',

@@ -8,7 +8,14 @@
 // Writing a plugin: `definePlugin`, the hook specs and what hooks receive (also in `sluice`).
 export { definePlugin } from '../hooks/sluice-manager.ts';
 export type { SluicePlugin } from '../hooks/sluice-manager.ts';
-export type { HookSpecs, InputOverrides, NodeSkip, ProjectMetadata, WorkerName } from '../hooks/specs.ts';
+export type {
+  HookSpecs,
+  InputOverrides,
+  NodeDurationEstimates,
+  NodeSkip,
+  ProjectMetadata,
+  WorkerName,
+} from '../hooks/specs.ts';
 export type { HookArgs, HookName, HookReturn, ImplementationOrder } from '../hooks/plugin.ts';
 export type { ProjectContext } from '../run-types/project-context.ts';
 export type { RunParams, RunResult } from '../run-types/run-params.ts';

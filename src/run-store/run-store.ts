@@ -246,6 +246,38 @@ export class RunStore {
     }));
   }
 
+  /**
+   * How long each of `nodes` usually takes, in ms by node name: the median of its successful
+   * runs (every attempt and wait included) among the store's `lastRuns` most recent runs (default
+   * 5), whatever their pipeline or runner. A node with no such run is left out.
+   */
+  nodeDurations(nodes: readonly string[], options: { lastRuns?: number } = {}): Record<string, number> {
+    const lastRuns = Math.max(0, Math.floor(options.lastRuns ?? 5));
+    const rows = this.#database
+      .prepare(
+        `SELECT n.node AS node, n.duration_ms AS ms
+         FROM (SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?) r
+         JOIN node_runs n ON n.run_id = r.id
+         WHERE n.status = 'success' AND n.duration_ms IS NOT NULL`,
+      )
+      .all(lastRuns) as { node: string; ms: number }[];
+    const wanted = new Set(nodes);
+    const durations = new Map<string, number[]>();
+    for (const { node, ms } of rows) {
+      if (!wanted.has(node)) continue;
+      let list = durations.get(node);
+      if (list === undefined) durations.set(node, (list = []));
+      list.push(ms);
+    }
+    const typical: Record<string, number> = {};
+    for (const [node, list] of durations) {
+      list.sort((a, b) => a - b);
+      const middle = list.length >> 1;
+      typical[node] = list.length % 2 === 1 ? list[middle]! : (list[middle - 1]! + list[middle]!) / 2;
+    }
+    return typical;
+  }
+
   /** The records plugins added to run `runId`, in the order added; filter by plugin and kind. */
   records(runId: string, filter: { plugin?: string; kind?: string } = {}): PluginRecord[] {
     const rows = this.#database

@@ -24,6 +24,11 @@ export interface ScheduleOptions {
    * first `PICK_WINDOW` in run order, goes first; otherwise the earliest ready node.
    */
   readonly prefer?: (() => NodePreference | undefined) | undefined;
+  /**
+   * The order in which ready nodes go, in place of the pipeline's run order: the pipeline's own
+   * nodes, each once (`estimateRun` gives one). Only the parallel runner passes one.
+   */
+  readonly order?: readonly Node[] | undefined;
 }
 
 /** A runner's wish for the next node (see `ScheduleOptions.prefer`). */
@@ -39,8 +44,8 @@ export const PICK_WINDOW = 32;
 
 /**
  * Runs a pipeline's nodes as their dependencies allow, at most `concurrency` at a time. Among
- * ready nodes the one earliest in the pipeline's run order goes first, so with one slot the order
- * is Kedro's (the Kahn layers, flattened). On a failure it stops scheduling and lets running nodes
+ * ready nodes the one earliest in the pipeline's run order (or `order`) goes first, so with one
+ * slot and no `order` the order is Kedro's (the Kahn layers, flattened). On a failure it stops scheduling and lets running nodes
  * settle, then rethrows the node's own error; with `continueOnFailure` it skips only what depends
  * on the failed node and reports every failure at the end. An aborted signal stops scheduling the
  * same way and fails with `RunCancelledError`.
@@ -48,7 +53,11 @@ export const PICK_WINDOW = 32;
 export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions): Promise<void> {
   const order = pipeline.nodes;
   const position = new Map<Node, number>();
-  order.forEach((node, index) => position.set(node, index));
+  (options.order ?? order).forEach((node, index) => position.set(node, index));
+  if (position.size !== order.length || order.some((node) => !position.has(node)))
+    throw new RangeError(
+      "executeNodes: `order` must hold each of the pipeline's nodes once, and nothing else.",
+    );
   const waitingOn = new Map<Node, number>();
   const children = new Map<Node, Node[]>();
   for (const node of order) {

@@ -333,6 +333,7 @@ export class Session {
       case 'parallel':
         return new ParallelRunner({
           ...(runnerSettings.maxWorkers === undefined ? {} : { maxWorkers: runnerSettings.maxWorkers }),
+          ...(runnerSettings.serialBelow === undefined ? {} : { serialBelow: runnerSettings.serialBelow }),
           ...(runnerSettings.startInMainThread === undefined
             ? {}
             : { startInMainThread: runnerSettings.startInMainThread }),

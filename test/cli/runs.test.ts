@@ -4,7 +4,7 @@
  * recorded whole, and a run killed with SIGKILL shown as interrupted by the next command.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
@@ -20,8 +20,20 @@ const ENV = { [TOKEN_ENV]: TOKEN };
 /** The start of an ANSI colour sequence (ESC [). */
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
 
+/**
+ * The tracked project; its parallel runs stay on worker threads (`serialBelow: 0`), so that `runs
+ * show` has thread names to show, though the sequential run before gives the runner estimates.
+ */
 function project(): string {
   const folder = writeTrackedProject('package');
+  const config = join(folder, 'sluice.config.ts');
+  writeFileSync(
+    config,
+    readFileSync(config, 'utf8').replace(
+      '  hooks: [checker],\n',
+      '  hooks: [checker],\n  runner: { serialBelow: 0 },\n',
+    ),
+  );
   linkSluice(folder);
   return folder;
 }

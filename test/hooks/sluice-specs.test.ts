@@ -38,6 +38,7 @@ test('every Kedro lifecycle hook is a spec, with the arguments of DESIGN.md, plu
     onNodeEnd: ['node', 'catalog', 'runId', 'error', 'attempts', 'durationMs', 'attemptDurationMs', 'worker'],
     onNodeSkipped: ['node', 'catalog', 'runId', 'reason', 'worker'],
     onRunMessage: ['topic', 'message'],
+    nodeDurationEstimates: ['pipeline', 'runId'],
     nodeRetryPolicy: ['node', 'runId'],
     nodeSkip: ['node', 'catalog', 'runId'],
     beforeDatasetLoaded: ['datasetName', 'node'],

@@ -273,14 +273,48 @@ test('async runner: concurrent nodes are timed by name', async () => {
   assert.ok(text.endsWith('5 nodes: 5 done, 0 failed, 0 skipped in 0.20s\n'));
 });
 
-/** The async runner under the parallel runner's name: what the summary sees is the same. */
+/**
+ * The async runner under the parallel runner's name, its nodes' `onNodeStart` naming a worker
+ * thread (`onWorkers`, the default) or the main thread (a parallel run that went serial): what
+ * the summary sees is the same as from the parallel runner.
+ */
 class NamedParallel extends AsyncRunner {
   override readonly name = 'parallel';
+  readonly #worker: string;
+
+  constructor(options: { concurrency: number; onWorkers?: boolean }) {
+    super({ concurrency: options.concurrency });
+    this.#worker = options.onWorkers === false ? 'main' : 'thread 1';
+  }
+
+  override run(...[pipeline, catalog, hooks, options]: Parameters<AsyncRunner['run']>) {
+    const worker = this.#worker;
+    const named = new Proxy(hooks.hook, {
+      get(target, name, receiver) {
+        const caller = Reflect.get(target, name, receiver);
+        if (name !== 'onNodeStart') return caller;
+        return {
+          active: caller.active,
+          call: (args: Record<string, unknown>) => caller.call({ ...args, worker }),
+        };
+      },
+    });
+    const withWorker = new Proxy(hooks, {
+      get: (target, name, receiver) => (name === 'hook' ? named : Reflect.get(target, name, receiver)),
+    });
+    return super.run(pipeline, catalog, withWorker, options);
+  }
 }
 
 test('the parallel runner never ran two nodes at once: the summary says the sequential runner avoids its start-up', async () => {
   const oneAtATime = await runWithProgress({ mode: 'plain', runner: new NamedParallel({ concurrency: 1 }) });
   assert.ok(oneAtATime.text.endsWith(`in 0.20s\n${ONE_AT_A_TIME_NOTE}\n`), oneAtATime.text);
+  // A parallel run that went serial in the main thread (serialBelow) started no worker's node.
+  const serial = await runWithProgress({
+    mode: 'plain',
+    runner: new NamedParallel({ concurrency: 1, onWorkers: false }),
+  });
+  assert.ok(serial.text.endsWith('in 0.20s\n'), serial.text);
   // Two nodes that each wait until both have started: they overlap, whatever the timing.
   let arrived = 0;
   let release: () => void = () => {};

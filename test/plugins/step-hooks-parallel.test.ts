@@ -11,7 +11,7 @@ import { ParallelRunner } from '../../src/index.ts';
 import type { FixtureRun } from './step-hooks-support.ts';
 import { runFixture, stepHookCalls } from './step-hooks-support.ts';
 
-const onWorkers = () => new ParallelRunner({ startInMainThread: false });
+const onWorkers = () => new ParallelRunner({ startInMainThread: false, serialBelow: 0 });
 let run: Promise<FixtureRun> | undefined;
 const parallelRun = () => (run ??= runFixture({ runner: onWorkers() }));
 

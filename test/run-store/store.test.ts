@@ -249,3 +249,26 @@ test('a run whose process was killed is interrupted when the store is next opene
     store.close();
   }
 });
+
+test("nodeDurations: the median of each node's successful runs among the most recent runs", () => {
+  const { store } = freshStore('durations');
+  try {
+    const record = (id: string, startedAt: number, nodes: Record<string, [number, 'success' | 'failed']>) => {
+      const recorder = startRun(store, id, startedAt);
+      for (const [name, [durationMs, status]] of Object.entries(nodes))
+        recorder.nodeEnded(name, { status, attempts: 1, durationMs }, startedAt + durationMs);
+      recorder.finish('success', { endedAt: startedAt + 100, durationMs: 100 });
+    };
+    // The oldest run is beyond the last 3: its 1000 ms never counts.
+    record('r1', 1, { load: [1000, 'success'], fit: [1000, 'success'] });
+    record('r2', 2, { load: [10, 'success'], fit: [300, 'success'] });
+    record('r3', 3, { load: [30, 'success'], fit: [5, 'failed'] });
+    record('r4', 4, { load: [20, 'success'], fit: [200, 'success'], other: [7, 'success'] });
+    assert.deepEqual(store.nodeDurations(['load', 'fit', 'never'], { lastRuns: 3 }), { load: 20, fit: 250 });
+    assert.deepEqual(store.nodeDurations(['load'], { lastRuns: 1 }), { load: 20 });
+    assert.deepEqual(store.nodeDurations(['load', 'fit']), { load: 25, fit: 300 });
+    assert.deepEqual(store.nodeDurations(['load'], { lastRuns: 0 }), {});
+  } finally {
+    store.close();
+  }
+});

@@ -21,6 +21,7 @@ import {
   node,
   trackingPlugin,
 } from '../../src/index.ts';
+import type { ParallelTraceEvent } from '../../src/index.ts';
 import type { RunDetail } from '../../src/plugin-api/index.ts';
 import { openRunStore } from '../../src/plugin-api/index.ts';
 import { SECRETS, TOKEN, TOKEN_ENV, placesOf, secretsInStore, writeTrackedProject } from './support.ts';
@@ -383,4 +384,65 @@ test('a cancelled run is recorded as cancelled, a failed one as failed', async (
     assert.equal(recorded.status, status);
     assert.match(recorded.error ?? '', new RegExp(error.name));
   }
+});
+
+test('the tracking plugin estimates node durations from past runs: the parallel runner then runs a chain serially in the main thread', async () => {
+  const project = writeTrackedProject();
+  const traced = () => {
+    const events: ParallelTraceEvent[] = [];
+    return { events, runner: new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) }) };
+  };
+  // First run: no history, so no estimate, and the nodes run on a worker thread.
+  const first = traced();
+  const firstRun = await run(project, { runner: first.runner });
+  assert.equal(firstRun.error, undefined);
+  assert.deepEqual(
+    first.events.filter((event) => event.type === 'estimate'),
+    [],
+  );
+  assert.ok(detail(project, firstRun.runId).nodes.every((entry) => entry.worker !== 'main'));
+  // Second run: the store has each node's time; the pipeline is a chain, so lanes save nothing.
+  const second = traced();
+  const secondRun = await run(project, { runner: second.runner });
+  assert.equal(secondRun.error, undefined);
+  assert.deepEqual(
+    second.events.filter((event) => event.type === 'estimate'),
+    [{ type: 'estimate', saving: 0, serial: true }],
+  );
+  const placed = second.events.filter((event) => event.type === 'node');
+  assert.equal(placed.length, 3);
+  assert.ok(
+    placed.every((event) => event.type === 'node' && event.thread === 0 && event.reason === 'serial'),
+  );
+  const recorded = detail(project, secondRun.runId);
+  assertTrainingRecorded(recorded, 'parallel');
+  assert.deepEqual(new Set(recorded.nodes.map((entry) => entry.worker)), new Set(['main']));
+  // serialBelow: 0 keeps every run on the workers, estimates or not.
+  const events: ParallelTraceEvent[] = [];
+  const third = await run(project, {
+    runner: new ParallelRunner({ maxWorkers: 2, serialBelow: 0, onTrace: (event) => events.push(event) }),
+  });
+  assert.equal(third.error, undefined);
+  assert.ok(detail(project, third.runId).nodes.every((entry) => entry.worker !== 'main'));
+});
+
+test('with tracking off, nothing estimates the nodes', async () => {
+  const project = writeTrackedProject();
+  await run(project, { runner: 'sequential' });
+  const events: ParallelTraceEvent[] = [];
+  const previous = process.env['SLUICE_TRACKING'];
+  process.env['SLUICE_TRACKING'] = 'off';
+  try {
+    const { error } = await run(project, {
+      runner: new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) }),
+    });
+    assert.equal(error, undefined);
+  } finally {
+    if (previous === undefined) delete process.env['SLUICE_TRACKING'];
+    else process.env['SLUICE_TRACKING'] = previous;
+  }
+  assert.deepEqual(
+    events.filter((event) => event.type === 'estimate'),
+    [],
+  );
 });

@@ -53,7 +53,12 @@ for (const { maxWorkers, continueOnFailure } of [
         .run({
           pipelineName: 'spin',
           // spin never settles: only on a worker can its thread be terminated.
-          runner: new ParallelRunner({ maxWorkers, cancelGraceMs: GRACE_MS, startInMainThread: false }),
+          runner: new ParallelRunner({
+            maxWorkers,
+            cancelGraceMs: GRACE_MS,
+            startInMainThread: false,
+            serialBelow: 0,
+          }),
           continueOnFailure,
           signal: controller.signal,
         })

@@ -42,7 +42,11 @@ async function runFaults(
       await session.run({
         pipelineName: options.pipelineName ?? 'crash',
         // Isolation is what is tested: no node may run in the main thread.
-        runner: new ParallelRunner({ maxWorkers: options.maxWorkers, startInMainThread: false }),
+        runner: new ParallelRunner({
+          maxWorkers: options.maxWorkers,
+          startInMainThread: false,
+          serialBelow: 0,
+        }),
         continueOnFailure: options.continueOnFailure,
       });
       return { lines: readRecord<Line>(record), session };

@@ -27,7 +27,7 @@ const session = await Session.create({
 // every node on one of them (a cancelled node's thread can be terminated).
 const chosen: Runner | 'sequential' | 'async' =
   runner === 'parallel'
-    ? new ParallelRunner({ maxWorkers: 2, startInMainThread: false })
+    ? new ParallelRunner({ maxWorkers: 2, startInMainThread: false, serialBelow: 0 })
     : (runner as 'sequential' | 'async');
 try {
   await session.run({ pipelineName: pipelineName!, runner: chosen, signal: controller.signal });

@@ -10,6 +10,11 @@ import type { TraceLine } from '../fixtures/projects/traced/src/hooks.ts';
 
 export type { TraceLine };
 
+// The fixture projects are shared by every test that imports this: with tracking on, each run's
+// history would give the next parallel run estimates (`nodeDurationEstimates`), and with them
+// another order, or a serial run in the main thread. Tests of tracking write projects of their own.
+process.env['SLUICE_TRACKING'] = 'off';
+
 /** The `basic` fixture project: double → shift → total, square, describe → report. */
 export const BASIC = fileURLToPath(new URL('../fixtures/projects/basic/', import.meta.url));
 /** The `traced` fixture project: split → sum_small / sum_large → combine, recording every hook. */

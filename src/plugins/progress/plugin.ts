@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import type { DataCatalog, Node, Pipeline, SluicePlugin } from '../../plugin-api/index.ts';
+import type { DataCatalog, Node, Pipeline, SluicePlugin, WorkerName } from '../../plugin-api/index.ts';
 import { definePlugin } from '../../plugin-api/index.ts';
 import { firstLine } from './format.ts';
 import { LiveRenderer } from './live.ts';
@@ -134,8 +134,8 @@ export function progressPlugin(options: ProgressOptions = {}): SluicePlugin {
     // First in and last out, so the node's total holds every other plugin's node hooks.
     onNodeStart: {
       tryfirst: true,
-      handler({ node }: { node: Node }) {
-        current().begun(node.name, now());
+      handler({ node, worker }: { node: Node; worker: WorkerName }) {
+        current().begun(node.name, now(), worker);
       },
     },
     onNodeEnd: {

@@ -45,6 +45,8 @@ export class RunProgress {
   readonly #open = new Set<string>();
   /** The most nodes that were between `onNodeStart` and `onNodeEnd` at once. */
   #peakOverlap = 0;
+  /** Some node ran outside the main thread (a parallel run that went serial has none). */
+  #onWorkers = false;
 
   constructor(nodeNames: readonly string[], runner: string, startedAt: number) {
     this.runner = runner;
@@ -99,9 +101,13 @@ export class RunProgress {
     entry.writtenTo.push(where);
   }
 
-  /** The node's `onNodeStart`: loads and saves from an earlier run of it no longer count. */
-  begun(name: string, now: number): void {
+  /**
+   * The node's `onNodeStart`: loads and saves from an earlier run of it no longer count. `worker`
+   * is where it runs (`main`, or a worker's name).
+   */
+  begun(name: string, now: number, worker = 'main'): void {
     const entry = this.node(name);
+    if (worker !== 'main') this.#onWorkers = true;
     this.#open.add(name);
     this.#peakOverlap = Math.max(this.#peakOverlap, this.#open.size);
     entry.begunAt = now;
@@ -164,12 +170,13 @@ export class RunProgress {
   }
 
   /**
-   * The parallel runner ran two or more nodes, all of them successfully, but never two at once:
-   * its worker threads could only add their start-up (the summary says so).
+   * The parallel runner ran two or more nodes, all of them successfully, some on worker threads,
+   * but never two at once: its worker threads could only add their start-up (the summary says so).
    */
   get ranOneAtATime(): boolean {
     return (
       this.runner === 'parallel' &&
+      this.#onWorkers &&
       this.#peakOverlap === 1 &&
       this.finished.length > 1 &&
       this.counts.failed === 0

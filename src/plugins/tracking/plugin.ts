@@ -172,6 +172,21 @@ export function trackingPlugin(options: TrackingOptions = {}): TrackingPlugin {
       end('failed', undefined);
       start(runParams, catalog);
     },
+    nodeDurationEstimates({ pipeline, runId }) {
+      // The run store's recent runs say how long each node takes, so that runners with a choice
+      // start the longest work first.
+      const current = recording;
+      if (current === undefined || current.recorder.runId !== runId) return undefined;
+      try {
+        const estimates = current.store.nodeDurations(pipeline.nodes.map((node) => node.name));
+        return Object.keys(estimates).length === 0 ? undefined : estimates;
+      } catch (error) {
+        log(
+          `sluice: tracking: past node durations could not be read (${current.catalog.redactor.redact((error as Error).message)}); ready nodes go in run order.`,
+        );
+        return undefined;
+      }
+    },
     onNodeStart({ node, worker }) {
       const current = recording;
       if (current === undefined) return;

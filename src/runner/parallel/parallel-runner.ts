@@ -10,6 +10,8 @@ import { collectFreeOutputs, prepareRun } from '../prepare.ts';
 import { mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
 import type { RunOptions, Runner, RunWarmUp } from '../runner.ts';
 import { runNode } from '../run-node.ts';
+import { bestParallelSaving, estimateRun } from '../longest-work-first.ts';
+import type { RunEstimate } from '../longest-work-first.ts';
 import { executeNodes } from '../schedule.ts';
 import { SharedLoads } from '../shared-loads.ts';
 import { MAIN_WORKER } from '../worker-names.ts';
@@ -57,6 +59,15 @@ export interface ParallelRunnerOptions {
    * node fails alone.
    */
   readonly startInMainThread?: boolean;
+  /**
+   * A run whose nodes could save less than this share of their time by running on every lane, by
+   * their estimated durations (`nodeDurationEstimates`; the tracking plugin answers from past
+   * runs), runs serially in the main thread, as the sequential runner would, and starts no worker
+   * thread: a chain, or one long branch beside short ones, gains less from worker threads than
+   * their start-up costs. Default 0.25 (`DEFAULT_SERIAL_BELOW`); 0 turns it off. Without estimates
+   * (a project's first run, or tracking off) the run is parallel as usual. Needs `mainThread`.
+   */
+  readonly serialBelow?: number;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
   readonly onTrace?: (event: ParallelTraceEvent) => void;
   /**
@@ -66,6 +77,16 @@ export interface ParallelRunnerOptions {
    */
   readonly cancelGraceMs?: number;
 }
+
+/**
+ * `serialBelow`'s default: a run goes serially in the main thread when running on every lane could
+ * save less than this share of its estimated work (`bestParallelSaving`). A worker thread costs
+ * its start-up (0.2-0.4 s of CPU opening the project), its code warming up, its values crossing
+ * threads and its teardown: on bench:realistic's pipelines on 2 cores, one that could save 17% at
+ * best (spaceflights) ran 1.2x slower on workers than on the sequential runner, one that could
+ * save half (cpu) ran 1.2x faster.
+ */
+export const DEFAULT_SERIAL_BELOW = 0.25;
 
 /** How long nodes get to settle after a cancellation before their worker threads are terminated. */
 export const DEFAULT_CANCEL_GRACE_MS = 5000;
@@ -98,6 +119,7 @@ export class ParallelRunner implements Runner {
   readonly cancelGraceMs: number;
   readonly mainThread: boolean;
   readonly startInMainThread: boolean;
+  readonly serialBelow: number;
   readonly #onTrace: ((event: ParallelTraceEvent) => void) | undefined;
   /** Workers `warmUp` started, until `run` takes them or their warm-up is disposed. */
   #warm: WarmPool | undefined;
@@ -119,6 +141,13 @@ export class ParallelRunner implements Runner {
     this.cancelGraceMs = cancelGraceMs;
     this.mainThread = options.mainThread ?? true;
     this.startInMainThread = this.mainThread && (options.startInMainThread ?? false);
+    const serialBelow = options.serialBelow ?? DEFAULT_SERIAL_BELOW;
+    if (!(serialBelow >= 0 && serialBelow <= 1)) {
+      throw new RangeError(
+        `ParallelRunner serialBelow must be a share of the run's time between 0 and 1, got ${serialBelow}.`,
+      );
+    }
+    this.serialBelow = this.mainThread ? serialBelow : 0;
     this.#onTrace = options.onTrace;
   }
 
@@ -138,6 +167,15 @@ export class ParallelRunner implements Runner {
     const warm = this.#startPool(setup, this.maxWorkers, hooks, 1);
     this.#warm = warm;
     return { dispose: () => warm.dispose(this.cancelGraceMs) };
+  }
+
+  /** Whether the run goes serially in the main thread (`serialBelow`), traced. */
+  #serial(estimate: RunEstimate | undefined, lanes: number): boolean {
+    if (estimate === undefined || this.serialBelow === 0) return false;
+    const saving = bestParallelSaving(estimate, lanes);
+    const serial = saving < this.serialBelow;
+    this.#trace({ type: 'estimate', saving, serial });
+    return serial;
   }
 
   #trace(event: ParallelTraceEvent): void {
@@ -177,11 +215,15 @@ export class ParallelRunner implements Runner {
     const started = performance.now();
     const held = new HeldValues();
     const prepared = await prepareRun(pipeline, catalog, options, (name) => held.release(name));
+    // The longest work ahead first, when a plugin can estimate it (from past runs, say).
+    const estimate = await estimateRun(prepared.pipeline, hooks, options.runId);
+    const order = estimate?.order;
     const setup = workerSetup(hooks, options, catalog.saveVersion ?? options.runId);
     // No more lanes than nodes that can ever run at once: a chain needs one. The main thread is
     // one of them when it runs any node (startInMainThread), so one worker fewer starts.
     const lanes = Math.max(1, concurrencyWidth(prepared.pipeline, this.maxWorkers));
-    const count = this.startInMainThread ? lanes - 1 : lanes;
+    const serial = this.#serial(estimate, lanes);
+    const count = serial ? 0 : this.startInMainThread ? lanes - 1 : lanes;
     const warm = this.#warm;
     this.#warm = undefined;
     // Nodes a `nodeSkip` plugin skipped in the main thread.
@@ -212,9 +254,11 @@ export class ParallelRunner implements Runner {
       return skippedHere.has(node) ? 'skipped' : undefined;
     };
     if (prepared.pipeline.size === 0 || count === 0) {
-      // No node, or one lane only and the main thread takes it: no worker thread at all.
-      await warm?.dispose(this.cancelGraceMs);
+      // No node, one lane only and the main thread takes it, or a serial run: no worker thread at
+      // all. The warm-up's thread finishes opening on another core meanwhile, and is stopped.
+      const disposed = warm?.dispose(this.cancelGraceMs);
       if (prepared.pipeline.size > 0) this.#trace({ type: 'pool', startedIn: 'run', workers: 0 });
+      const reason = serial ? 'serial' : 'main-free';
       try {
         await executeNodes(prepared.pipeline, {
           concurrency: 1,
@@ -222,7 +266,7 @@ export class ParallelRunner implements Runner {
           continueOnFailure: options.continueOnFailure,
           state: prepared.state,
           execute: async (node) => {
-            this.#trace({ type: 'node', node: node.name, thread: 0, reason: 'main-free' });
+            this.#trace({ type: 'node', node: node.name, thread: 0, reason });
             planHere(node, shares?.send(node) ?? NO_SHARE);
             return runHere(node);
           },
@@ -230,6 +274,7 @@ export class ParallelRunner implements Runner {
         });
       } finally {
         mainShared?.clear();
+        await disposed;
       }
     } else {
       let workers: WarmPool;
@@ -341,6 +386,7 @@ export class ParallelRunner implements Runner {
           // A node in the main thread takes a lane: as many nodes at once as lanes, wherever
           // they run.
           concurrency: lanes,
+          order,
           signal:
             signal === undefined ? stopScheduling.signal : AbortSignal.any([signal, stopScheduling.signal]),
           continueOnFailure: options.continueOnFailure,

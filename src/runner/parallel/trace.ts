@@ -7,6 +7,12 @@
 export type ParallelTraceEvent =
   /** The run took its worker threads: started by `warmUp` while the catalog was built, or now. */
   | { readonly type: 'pool'; readonly startedIn: 'warm-up' | 'run'; readonly workers: number }
+  /**
+   * The nodes' durations were estimated (`nodeDurationEstimates`): `saving` is the most running
+   * on every lane could save, as a share of the run's work; below `serialBelow`, the run goes
+   * `serial` in the main thread, with no worker thread.
+   */
+  | { readonly type: 'estimate'; readonly saving: number; readonly serial: boolean }
   /** A worker thread finished loading the project and can take nodes. */
   | { readonly type: 'worker-ready'; readonly thread: number }
   /** A node was placed on a thread, before it ran. */
@@ -38,7 +44,16 @@ export type ParallelTraceEvent =
  * - `affinity`: the worker that keeps (some of) its memory inputs;
  * - `shared-load`: the worker that holds the shared load of (some of) its persisted inputs, which
  *   it needn't read again (docs/catalog.md, "Shared loads"); taken only when that worker is free;
- * - `any`: the first free worker.
+ * - `any`: the first free worker;
+ * - `serial`: the run went serially in the main thread (`serialBelow`): by the nodes' estimated
+ *   durations, worker threads had too little to gain.
  */
 export type NodePlacementReason =
-  'large-inputs' | 'workers-starting' | 'main-free' | 'main-queued' | 'affinity' | 'shared-load' | 'any';
+  | 'large-inputs'
+  | 'workers-starting'
+  | 'main-free'
+  | 'main-queued'
+  | 'affinity'
+  | 'shared-load'
+  | 'any'
+  | 'serial';

@@ -1,0 +1,106 @@
+/**
+ * The parallel runner and node duration estimates (`nodeDurationEstimates`), on the `lanes`
+ * fixture (`a_first` and `b_second` independent, `c_join` reads both), checked by its trace:
+ * ready nodes go longest work ahead first, and a run that lanes can't shorten enough
+ * (`serialBelow`) runs serially in the main thread with no worker thread.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { threadId } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { NodeDurationEstimates, ParallelRunnerOptions, ParallelTraceEvent } from '../../src/index.ts';
+import { definePlugin, ParallelRunner, Session } from '../../src/index.ts';
+
+// The fixture projects are shared by every run of these tests: with tracking on, each run's
+// history would give the next one estimates (`nodeDurationEstimates`) and change its placements.
+process.env['SLUICE_TRACKING'] = 'off';
+
+const LANES = fileURLToPath(new URL('../fixtures/projects/lanes/', import.meta.url));
+
+async function run(estimates: NodeDurationEstimates | undefined, options: ParallelRunnerOptions) {
+  const events: ParallelTraceEvent[] = [];
+  const session = await Session.create({ projectPath: LANES, log: () => {} });
+  if (estimates !== undefined)
+    session.hooks.register(definePlugin({ name: 'estimates', nodeDurationEstimates: () => estimates }));
+  const runner = new ParallelRunner({ ...options, onTrace: (event) => events.push(event) });
+  const outputs = (await session.run({ runner })).outputs as { threads: { a: number; b: number; c: number } };
+  const placed = events.flatMap((event) => (event.type === 'node' ? [event] : []));
+  return { events, outputs, placed, estimated: events.filter((event) => event.type === 'estimate') };
+}
+
+test('one lane: ready nodes go longest estimated work first, not in run order', async () => {
+  const plain = await run(undefined, { maxWorkers: 1, serialBelow: 0 });
+  assert.deepEqual(
+    plain.placed.map((event) => event.node),
+    ['a_first', 'b_second', 'c_join'],
+  );
+  const estimated = await run({ a_first: 1, b_second: 100, c_join: 1 }, { maxWorkers: 1, serialBelow: 0 });
+  assert.deepEqual(
+    estimated.placed.map((event) => event.node),
+    ['b_second', 'a_first', 'c_join'],
+  );
+  assert.ok(
+    estimated.placed.every((event) => event.thread !== 0),
+    'serialBelow: 0 keeps them on the worker',
+  );
+  assert.deepEqual(estimated.estimated, [], 'serialBelow: 0 does not weigh the saving');
+});
+
+test('a run whose lanes could save little runs serially in the main thread, with no worker thread', async () => {
+  // a_first and b_second are short beside c_join: two lanes could save 1% of the work at best.
+  const { events, outputs, placed, estimated } = await run(
+    { a_first: 1, b_second: 1, c_join: 100 },
+    { maxWorkers: 2 },
+  );
+  assert.equal(estimated.length, 1);
+  const [decision] = estimated as [Extract<ParallelTraceEvent, { type: 'estimate' }>];
+  assert.ok(decision.serial);
+  assert.ok(Math.abs(decision.saving - 1 / 102) < 1e-9, `saving ${decision.saving}`);
+  assert.deepEqual(
+    placed.map((event) => [event.node, event.thread, event.reason]),
+    [
+      ['a_first', 0, 'serial'],
+      ['b_second', 0, 'serial'],
+      ['c_join', 0, 'serial'],
+    ],
+  );
+  assert.deepEqual(outputs.threads, { a: threadId, b: threadId, c: threadId });
+  assert.deepEqual(
+    events.filter((event) => event.type === 'pool'),
+    [{ type: 'pool', startedIn: 'run', workers: 0 }],
+  );
+});
+
+test('a run whose lanes could save much stays parallel; serialBelow is checked', async () => {
+  const { outputs, placed, estimated } = await run(
+    { a_first: 100, b_second: 100, c_join: 1 },
+    { maxWorkers: 2 },
+  );
+  assert.equal(estimated.length, 1);
+  const [decision] = estimated as [Extract<ParallelTraceEvent, { type: 'estimate' }>];
+  assert.equal(decision.serial, false);
+  assert.ok(decision.saving > 0.49 && decision.saving < 0.5, `saving ${decision.saving}`);
+  assert.ok(placed.every((event) => event.thread !== 0 && event.reason !== 'serial'));
+  assert.notEqual(outputs.threads.c, threadId);
+  for (const bad of [-0.1, 1.5, Number.NaN])
+    assert.throws(() => new ParallelRunner({ serialBelow: bad }), /serialBelow must be a share/);
+});
+
+test('a plugin whose estimate throws fails the run with its error, before any node runs', async () => {
+  const events: ParallelTraceEvent[] = [];
+  const session = await Session.create({ projectPath: LANES, log: () => {} });
+  session.hooks.register(
+    definePlugin({
+      name: 'broken-estimates',
+      nodeDurationEstimates() {
+        throw new Error('no history today');
+      },
+    }),
+  );
+  const runner = new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) });
+  await assert.rejects(session.run({ runner }), /no history today/);
+  assert.deepEqual(
+    events.filter((event) => event.type === 'node'),
+    [],
+  );
+});
