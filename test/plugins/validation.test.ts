@@ -18,6 +18,7 @@ import {
 import type { DatasetValidation } from '../../src/index.ts';
 import { readText, results, runProject, validationProject } from './validation-support.ts';
 import { openRunStore } from '../../src/plugin-api/index.ts';
+import { withEnv } from '../session/support.ts';
 
 const PERSON = `
 export const Person = z.object({ id: z.number().int(), name: z.string().min(1), age: z.number().min(0) });
@@ -275,7 +276,8 @@ test('the run store keeps every check of the run, through the hook the validatio
     nodes: `node((rows: { age: unknown }[]) => rows.filter((row) => typeof row.age === 'number' && row.age >= 0), 'people', 'people_out', { name: 'clean' }),`,
     catalogExtra: '  validation: { mode: warn }\n',
   });
-  const run = await runProject(root);
+  // Tracking is off for the fixture projects (test/session/support.ts); this run is recorded.
+  const run = await withEnv({ SLUICE_TRACKING: 'on' }, () => runProject(root));
   assert.equal(run.error, undefined);
   const store = openRunStore(root);
   try {

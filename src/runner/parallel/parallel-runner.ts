@@ -257,6 +257,8 @@ export class ParallelRunner implements Runner {
       // No node, one lane only and the main thread takes it, or a serial run: no worker thread at
       // all. The warm-up's thread finishes opening on another core meanwhile, and is stopped.
       const disposed = warm?.dispose(this.cancelGraceMs);
+      // Awaited after the nodes: a failure meanwhile must not count as unhandled.
+      disposed?.catch(() => {});
       if (prepared.pipeline.size > 0) this.#trace({ type: 'pool', startedIn: 'run', workers: 0 });
       const reason = serial ? 'serial' : 'main-free';
       try {
