@@ -49,13 +49,16 @@ export interface RunnerSettings {
    * whenever it is free (a node waiting for a lane takes whichever frees first), and starts one
    * worker fewer. Off: every node without large inputs in the main process runs on a worker
    * thread, where a node that crashes or hangs fails alone, and the main thread is always free to
-   * hand workers their next node. Default false (docs/running.md).
+   * hand workers their next node, unless the whole run goes serial (`serialBelow`). Default false
+   * (docs/running.md).
    */
   startInMainThread?: boolean;
   /**
-   * The parallel runner runs serially in the main thread, with no worker thread, a run whose nodes
+   * The parallel runner runs serially in the main thread, on no worker thread, a run whose nodes
    * could save less than this share of their time on every lane, as past runs timed them (the
-   * tracking plugin). Default 0.25; 0 never (docs/running.md, "Serial when parallel can't pay").
+   * tracking plugin): a chain always does, from its second run on. Such a run has the sequential
+   * runner's isolation: a node that crashes or hangs takes the run with it. Default 0.25; 0 never
+   * (docs/running.md, "Serial when parallel can't pay").
    */
   serialBelow?: number;
   /** Nodes in flight at once for the async runner. Default 8. */

@@ -247,18 +247,25 @@ export class RunStore {
   }
 
   /**
-   * How long each of `nodes` usually takes, in ms by node name: the median of its successful
-   * runs (every attempt and wait included) among the store's `lastRuns` most recent runs (default
-   * 5), whatever their pipeline or runner. A node with no such run is left out.
+   * How long each of `nodes` usually takes, in ms by node name: the median of its `perNode` most
+   * recent successful runs (default 5; every attempt and wait included), looked for among the
+   * store's `lastRuns` most recent finished runs (default 20), whatever their pipeline or runner.
+   * Runs still going (this one, or another process's) don't count. A node with none is left out.
    */
-  nodeDurations(nodes: readonly string[], options: { lastRuns?: number } = {}): Record<string, number> {
-    const lastRuns = Math.max(0, Math.floor(options.lastRuns ?? 5));
+  nodeDurations(
+    nodes: readonly string[],
+    options: { perNode?: number; lastRuns?: number } = {},
+  ): Record<string, number> {
+    const perNode = Math.max(0, Math.floor(options.perNode ?? 5));
+    const lastRuns = Math.max(0, Math.floor(options.lastRuns ?? 20));
     const rows = this.#database
       .prepare(
         `SELECT n.node AS node, n.duration_ms AS ms
-         FROM (SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?) r
+         FROM (SELECT id, started_at, rowid AS at FROM runs WHERE status <> 'running'
+               ORDER BY started_at DESC, rowid DESC LIMIT ?) r
          JOIN node_runs n ON n.run_id = r.id
-         WHERE n.status = 'success' AND n.duration_ms IS NOT NULL`,
+         WHERE n.status = 'success' AND n.duration_ms IS NOT NULL
+         ORDER BY r.started_at DESC, r.at DESC`,
       )
       .all(lastRuns) as { node: string; ms: number }[];
     const wanted = new Set(nodes);
@@ -267,10 +274,11 @@ export class RunStore {
       if (!wanted.has(node)) continue;
       let list = durations.get(node);
       if (list === undefined) durations.set(node, (list = []));
-      list.push(ms);
+      if (list.length < perNode) list.push(ms);
     }
     const typical: Record<string, number> = {};
     for (const [node, list] of durations) {
+      if (list.length === 0) continue;
       list.sort((a, b) => a - b);
       const middle = list.length >> 1;
       typical[node] = list.length % 2 === 1 ? list[middle]! : (list[middle - 1]! + list[middle]!) / 2;

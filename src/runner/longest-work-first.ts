@@ -77,7 +77,7 @@ export async function estimateRun(
   runId: string,
 ): Promise<RunEstimate | undefined> {
   const caller = hooks.hook.nodeDurationEstimates;
-  if (!caller.active || pipeline.size < 2) return undefined;
+  if (!caller.active || pipeline.size === 0) return undefined;
   const answered = caller.call({ pipeline, runId });
   const estimates = isPromiseLike(answered) ? await answered : answered;
   return estimates === undefined || estimates === null ? undefined : longestWorkFirst(pipeline, estimates);

@@ -21,7 +21,8 @@ export interface ScheduleOptions {
   /**
    * Lets the runner steer which ready node takes a free slot: called once each time free slots
    * are filled, it returns a preference (or none). The earliest ready node it `wants`, among the
-   * first `PICK_WINDOW` in run order, goes first; otherwise the earliest ready node.
+   * first `PICK_WINDOW` in run order (or `order`), goes first; otherwise the earliest ready node.
+   * A preference goes before `order`: the parallel runner's keeps a branch's values in one thread.
    */
   readonly prefer?: (() => NodePreference | undefined) | undefined;
   /**
@@ -33,7 +34,7 @@ export interface ScheduleOptions {
 
 /** A runner's wish for the next node (see `ScheduleOptions.prefer`). */
 export interface NodePreference {
-  /** True to take `node` now. Called in run order; a `true` means the node is taken. */
+  /** True to take `node` now. Called in run order (or `order`); a `true` means the node is taken. */
   wants(node: Node): boolean;
   /** True once it can want nothing more this round: the rest go in run order, unasked. */
   readonly exhausted?: boolean;

@@ -250,24 +250,35 @@ test('a run whose process was killed is interrupted when the store is next opene
   }
 });
 
-test("nodeDurations: the median of each node's successful runs among the most recent runs", () => {
+test("nodeDurations: the median of each node's latest successful runs, among the most recent finished runs", () => {
   const { store } = freshStore('durations');
   try {
-    const record = (id: string, startedAt: number, nodes: Record<string, [number, 'success' | 'failed']>) => {
+    const record = (
+      id: string,
+      startedAt: number,
+      nodes: Record<string, [number, 'success' | 'failed']>,
+      finished = true,
+    ) => {
       const recorder = startRun(store, id, startedAt);
       for (const [name, [durationMs, status]] of Object.entries(nodes))
         recorder.nodeEnded(name, { status, attempts: 1, durationMs }, startedAt + durationMs);
-      recorder.finish('success', { endedAt: startedAt + 100, durationMs: 100 });
+      if (finished) recorder.finish('success', { endedAt: startedAt + 100, durationMs: 100 });
+      else recorder.flush();
     };
-    // The oldest run is beyond the last 3: its 1000 ms never counts.
     record('r1', 1, { load: [1000, 'success'], fit: [1000, 'success'] });
     record('r2', 2, { load: [10, 'success'], fit: [300, 'success'] });
     record('r3', 3, { load: [30, 'success'], fit: [5, 'failed'] });
     record('r4', 4, { load: [20, 'success'], fit: [200, 'success'], other: [7, 'success'] });
+    // A run still going (this one, say) counts for nothing, though it is the most recent.
+    record('r5', 5, { load: [9999, 'success'] }, false);
+    // Among the last 3 finished runs: load 10, 30, 20; fit 300, 200 (the failure doesn't count).
     assert.deepEqual(store.nodeDurations(['load', 'fit', 'never'], { lastRuns: 3 }), { load: 20, fit: 250 });
     assert.deepEqual(store.nodeDurations(['load'], { lastRuns: 1 }), { load: 20 });
+    // Each node's 2 latest successes: load 20, 30; fit 200, 300 (r3's failure is passed over).
+    assert.deepEqual(store.nodeDurations(['load', 'fit'], { perNode: 2 }), { load: 25, fit: 250 });
     assert.deepEqual(store.nodeDurations(['load', 'fit']), { load: 25, fit: 300 });
     assert.deepEqual(store.nodeDurations(['load'], { lastRuns: 0 }), {});
+    assert.deepEqual(store.nodeDurations(['load'], { perNode: 0 }), {});
   } finally {
     store.close();
   }

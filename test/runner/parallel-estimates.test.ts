@@ -17,13 +17,18 @@ process.env['SLUICE_TRACKING'] = 'off';
 
 const LANES = fileURLToPath(new URL('../fixtures/projects/lanes/', import.meta.url));
 
-async function run(estimates: NodeDurationEstimates | undefined, options: ParallelRunnerOptions) {
+async function run(
+  estimates: NodeDurationEstimates | undefined,
+  options: ParallelRunnerOptions,
+  nodeNames?: string[],
+) {
   const events: ParallelTraceEvent[] = [];
   const session = await Session.create({ projectPath: LANES, log: () => {} });
   if (estimates !== undefined)
     session.hooks.register(definePlugin({ name: 'estimates', nodeDurationEstimates: () => estimates }));
   const runner = new ParallelRunner({ ...options, onTrace: (event) => events.push(event) });
-  const outputs = (await session.run({ runner })).outputs as { threads: { a: number; b: number; c: number } };
+  const outputs = (await session.run({ runner, ...(nodeNames === undefined ? {} : { nodeNames }) }))
+    .outputs as { threads: { a: number; b: number; c: number } };
   const placed = events.flatMap((event) => (event.type === 'node' ? [event] : []));
   return { events, outputs, placed, estimated: events.filter((event) => event.type === 'estimate') };
 }
@@ -102,5 +107,14 @@ test('a plugin whose estimate throws fails the run with its error, before any no
   assert.deepEqual(
     events.filter((event) => event.type === 'node'),
     [],
+  );
+});
+
+test('a one-node run with an estimate goes serial: one lane saves nothing', async () => {
+  const { placed, estimated } = await run({ b_second: 50 }, { maxWorkers: 2 }, ['b_second']);
+  assert.deepEqual(estimated, [{ type: 'estimate', saving: 0, serial: true }]);
+  assert.deepEqual(
+    placed.map((event) => [event.node, event.thread, event.reason]),
+    [['b_second', 0, 'serial']],
   );
 });

@@ -62,10 +62,14 @@ export interface ParallelRunnerOptions {
   /**
    * A run whose nodes could save less than this share of their time by running on every lane, by
    * their estimated durations (`nodeDurationEstimates`; the tracking plugin answers from past
-   * runs), runs serially in the main thread, as the sequential runner would, and starts no worker
-   * thread: a chain, or one long branch beside short ones, gains less from worker threads than
-   * their start-up costs. Default 0.25 (`DEFAULT_SERIAL_BELOW`); 0 turns it off. Without estimates
-   * (a project's first run, or tracking off) the run is parallel as usual. Needs `mainThread`.
+   * runs), runs serially in the main thread, as the sequential runner would, on no worker thread
+   * (one that `warmUp` started is stopped unused): a chain, or one long branch beside short ones,
+   * gains less from worker threads than their start-up costs. A chain (one lane, or `maxWorkers:
+   * 1`) always goes serial once it has estimates. Such a run has the sequential runner's
+   * isolation: a node that crashes or hangs its thread takes the run with it. Default 0.25
+   * (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes that need a worker's isolation. Without
+   * estimates (a project's first run, or tracking off) the run is parallel as usual. Needs
+   * `mainThread`.
    */
   readonly serialBelow?: number;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
@@ -261,6 +265,7 @@ export class ParallelRunner implements Runner {
       disposed?.catch(() => {});
       if (prepared.pipeline.size > 0) this.#trace({ type: 'pool', startedIn: 'run', workers: 0 });
       const reason = serial ? 'serial' : 'main-free';
+      let nodesFailed = true;
       try {
         await executeNodes(prepared.pipeline, {
           concurrency: 1,
@@ -274,9 +279,13 @@ export class ParallelRunner implements Runner {
           },
           afterNode: prepared.release,
         });
+        nodesFailed = false;
       } finally {
         mainShared?.clear();
-        await disposed;
+        // The warm-up thread is stopped before the run ends (its start-up hooks come before the
+        // last pipeline hook); failing to stop it never hides a node's own error.
+        if (nodesFailed) await disposed?.catch(() => {});
+        else await disposed;
       }
     } else {
       let workers: WarmPool;
