@@ -5,6 +5,9 @@
  * (`serialBelow`) runs serially in the main thread with no worker thread.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { threadId } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -117,4 +120,27 @@ test('a one-node run with an estimate goes serial: one lane saves nothing', asyn
     placed.map((event) => [event.node, event.thread, event.reason]),
     [['b_second', 0, 'serial']],
   );
+});
+
+test('a serial run stops the warm-up thread still loading the project, rather than wait for it', async () => {
+  // The gate is never opened: a worker thread would load the project forever. The session's
+  // warm-up started one; the serial run must end without it.
+  const gate = join(mkdtempSync(join(tmpdir(), 'sluice-lanes-')), 'never-opened');
+  const previous = process.env['SLUICE_LANES_WORKER_GATE'];
+  process.env['SLUICE_LANES_WORKER_GATE'] = gate;
+  try {
+    const { outputs, placed, events } = await run(
+      { a_first: 1, b_second: 1, c_join: 100 },
+      { maxWorkers: 2 },
+    );
+    assert.ok(placed.every((event) => event.reason === 'serial'));
+    assert.deepEqual(outputs.threads, { a: threadId, b: threadId, c: threadId });
+    assert.deepEqual(
+      events.filter((event) => event.type === 'worker-ready'),
+      [],
+    );
+  } finally {
+    if (previous === undefined) delete process.env['SLUICE_LANES_WORKER_GATE'];
+    else process.env['SLUICE_LANES_WORKER_GATE'] = previous;
+  }
 });

@@ -10,6 +10,7 @@ import { createHookManager, ParallelRunnerError } from '../../src/index.ts';
 import { NodeNotStartedError } from '../../src/runner/parallel/errors.ts';
 import type { WorkerSetup } from '../../src/runner/parallel/messages.ts';
 import { WorkerHandle } from '../../src/runner/parallel/worker-handle.ts';
+import type { PoolMember } from '../../src/runner/parallel/worker-pool.ts';
 import { WorkerPool } from '../../src/runner/parallel/worker-pool.ts';
 import { crashes } from '../fixtures/projects/faults/src/pipelines.ts';
 import { withEnv } from '../session/support.ts';
@@ -281,6 +282,33 @@ test('close waits for a thread still loading the project, then stops it, before 
     'thread 2 stopped',
     'closed',
   ]);
+});
+
+test('close tells a thread still loading the project to stop, and waits for it to settle', async () => {
+  const events: string[] = [];
+  let starts = 0;
+  const pool = WorkerPool.begin(2, (signal) => {
+    const name = `thread ${++starts}`;
+    if (name === 'thread 1')
+      return Promise.resolve({
+        alive: true,
+        onExit: () => {},
+        stop: async () => void events.push(`${name} stopped`),
+        terminate: async () => {},
+      });
+    // Thread 2 loads until told to stop, as a worker thread whose start is terminated.
+    return new Promise<PoolMember>((_, reject) =>
+      signal.addEventListener('abort', () => {
+        events.push(`${name} told to stop`);
+        reject(new Error('terminated while loading'));
+      }),
+    );
+  });
+  await pool.acquire();
+  await pool.close(GRACE_MS);
+  events.push('closed');
+  // Told first (closing aborts the starts), then the ready thread is stopped; close settles last.
+  assert.deepEqual(events, ['thread 2 told to stop', 'thread 1 stopped', 'closed']);
 });
 
 test('begin with fewer initial threads: another starts only when a waiter finds none idle or starting, up to size', async () => {

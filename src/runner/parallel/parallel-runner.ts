@@ -63,7 +63,7 @@ export interface ParallelRunnerOptions {
    * A run whose nodes could save less than this share of their time by running on every lane, by
    * their estimated durations (`nodeDurationEstimates`; the tracking plugin answers from past
    * runs), runs serially in the main thread, as the sequential runner would, on no worker thread
-   * (one that `warmUp` started is stopped unused): a chain, or one long branch beside short ones,
+   * (one that `warmUp` started is stopped at once, even while it loads the project): a chain, or one long branch beside short ones,
    * gains less from worker threads than their start-up costs. A chain (one lane, or `maxWorkers:
    * 1`) always goes serial once it has estimates. Such a run has the sequential runner's
    * isolation: a node that crashes or hangs its thread takes the run with it. Default 0.25
@@ -191,8 +191,8 @@ export class ParallelRunner implements Runner {
     return new WarmPool(setup, (warm) =>
       WorkerPool.begin(
         size,
-        async () => {
-          const handle = await WorkerHandle.start(setup, () => warm.delivery, hooks);
+        async (signal) => {
+          const handle = await WorkerHandle.start(setup, () => warm.delivery, hooks, signal);
           this.#trace({ type: 'worker-ready', thread: handle.threadId });
           return handle;
         },
@@ -259,7 +259,7 @@ export class ParallelRunner implements Runner {
     };
     if (prepared.pipeline.size === 0 || count === 0) {
       // No node, one lane only and the main thread takes it, or a serial run: no worker thread at
-      // all. The warm-up's thread finishes opening on another core meanwhile, and is stopped.
+      // all. The warm-up's thread is stopped now, even mid-load, so that it takes no core.
       const disposed = warm?.dispose(this.cancelGraceMs);
       // Awaited after the nodes: a failure meanwhile must not count as unhandled.
       disposed?.catch(() => {});

@@ -105,21 +105,27 @@ export class WorkerHandle {
 
   /**
    * Starts a thread that loads the project. Resolves once it is ready for nodes; rejects with
-   * `ParallelRunnerError` if loading the project fails or the thread dies first.
+   * `ParallelRunnerError` if loading the project fails or the thread dies first. Aborting `signal`
+   * before then terminates the thread (the start rejects); after, it does nothing.
    */
   static start(
     setup: WorkerSetup,
     delivery: DeliveryTarget,
     hooks: SluiceHookManager,
+    signal?: AbortSignal,
   ): Promise<WorkerHandle> {
     const worker = new Worker(workerEntry(), { workerData: setup });
     const threadId = worker.threadId;
     const handle = new WorkerHandle(worker, delivery, hooks);
+    const stopLoading = () => void worker.terminate();
+    if (signal?.aborted) stopLoading();
+    else signal?.addEventListener('abort', stopLoading, { once: true });
     return new Promise((resolve, reject) => {
       let ready = false;
       const onStartMessage = (message: FromWorker) => {
         if (message.type === 'ready') {
           ready = true;
+          signal?.removeEventListener('abort', stopLoading);
           worker.off('message', onStartMessage);
           worker.on('message', (next: FromWorker) => handle.#receive(next));
           resolve(handle);
@@ -145,6 +151,7 @@ export class WorkerHandle {
       });
       worker.once('exit', (code) => {
         handle.#exited = true;
+        signal?.removeEventListener('abort', stopLoading);
         const lost = new ParallelRunnerError(
           `Worker thread ${threadId} exited (code ${code}) before it could send the values it kept.`,
         );

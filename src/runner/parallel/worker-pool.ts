@@ -30,7 +30,8 @@ interface Waiter<T> {
  */
 export class WorkerPool<T extends PoolMember> {
   #size: number;
-  readonly #start: () => Promise<T>;
+  /** Starts a thread; `signal` aborts when the pool closes, so a thread still loading can stop. */
+  readonly #start: (signal: AbortSignal) => Promise<T>;
   readonly #members = new Set<T>();
   readonly #idle: T[] = [];
   readonly #waiters: Waiter<T>[] = [];
@@ -47,9 +48,10 @@ export class WorkerPool<T extends PoolMember> {
   readonly #opening: Promise<void>[] = [];
   /** Threads being started, settled once each is adopted, stopped (pool closed) or failed. */
   readonly #startups = new Set<Promise<void>>();
+  readonly #stopStarting = new AbortController();
   #closed = false;
 
-  private constructor(size: number, start: () => Promise<T>) {
+  private constructor(size: number, start: (signal: AbortSignal) => Promise<T>) {
     this.#size = size;
     this.#start = start;
   }
@@ -60,11 +62,13 @@ export class WorkerPool<T extends PoolMember> {
    */
   static async open<T extends PoolMember>(
     size: number,
-    start: () => Promise<T>,
+    start: (signal: AbortSignal) => Promise<T>,
     stopGraceMs: number,
   ): Promise<WorkerPool<T>> {
     const pool = new WorkerPool(size, start);
-    const started = await Promise.allSettled(Array.from({ length: size }, () => start()));
+    const started = await Promise.allSettled(
+      Array.from({ length: size }, () => start(pool.#stopStarting.signal)),
+    );
     const members = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     const failure = started.find(
       (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
@@ -86,7 +90,11 @@ export class WorkerPool<T extends PoolMember> {
    * first `size` fails to start, every waiter (present and future) is rejected with its error and
    * `onOpenFailure` listeners hear it; `close` stops the others.
    */
-  static begin<T extends PoolMember>(size: number, start: () => Promise<T>, initial = size): WorkerPool<T> {
+  static begin<T extends PoolMember>(
+    size: number,
+    start: (signal: AbortSignal) => Promise<T>,
+    initial = size,
+  ): WorkerPool<T> {
     const pool = new WorkerPool(size, start);
     for (let started = 0; started < Math.min(initial, size); started++) void pool.#replace();
     return pool;
@@ -199,8 +207,10 @@ export class WorkerPool<T extends PoolMember> {
     for (const waiter of this.#waiters.splice(0)) waiter.reject(closed);
     this.#idle.length = 0;
     this.#openFailureListeners.length = 0;
-    // A thread still opening the project is waited for and stopped too: the run's last hook
-    // (afterPipelineRun, onPipelineError) must come after every thread's afterContextCreated.
+    // A thread still loading the project is told to stop (a worker thread is terminated at once,
+    // rather than left to finish loading a project no node will use) and waited for: the run's
+    // last hook (afterPipelineRun, onPipelineError) must come after every thread's start-up hooks.
+    this.#stopStarting.abort();
     await Promise.all([...[...this.#members].map((member) => member.stop(graceMs)), ...this.#startups]);
   }
 
@@ -261,7 +271,7 @@ export class WorkerPool<T extends PoolMember> {
     const opening = this.#started < this.#size && this.#died === 0;
     this.#started++;
     this.#starting++;
-    const started = this.#start().then(
+    const started = this.#start(this.#stopStarting.signal).then(
       (member) => {
         this.#starting--;
         if (this.#closed) return member.stop(0);
