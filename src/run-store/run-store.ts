@@ -1,3 +1,4 @@
+import { median } from '../median.ts';
 import type { Database, DatabaseOptions } from './database.ts';
 import { openDatabase } from './database.ts';
 import { findRunId } from './find-run.ts';
@@ -277,12 +278,7 @@ export class RunStore {
       if (list.length < perNode) list.push(ms);
     }
     const typical: Record<string, number> = {};
-    for (const [node, list] of durations) {
-      if (list.length === 0) continue;
-      list.sort((a, b) => a - b);
-      const middle = list.length >> 1;
-      typical[node] = list.length % 2 === 1 ? list[middle]! : (list[middle - 1]! + list[middle]!) / 2;
-    }
+    for (const [node, list] of durations) if (list.length > 0) typical[node] = median(list);
     return typical;
   }
 

@@ -1,6 +1,7 @@
 import type { SluiceHookManager } from '../hooks/sluice-manager.ts';
 import type { NodeDurationEstimates } from '../hooks/specs.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
+import { median } from '../median.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 
@@ -81,10 +82,4 @@ export async function estimateRun(
   const answered = caller.call({ pipeline, runId });
   const estimates = isPromiseLike(answered) ? await answered : answered;
   return estimates === undefined || estimates === null ? undefined : longestWorkFirst(pipeline, estimates);
-}
-
-function median(values: number[]): number {
-  const sorted = values.sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -46,16 +46,20 @@ export const PICK_WINDOW = 32;
 /**
  * Runs a pipeline's nodes as their dependencies allow, at most `concurrency` at a time. Among
  * ready nodes the one earliest in the pipeline's run order (or `order`) goes first, so with one
- * slot and no `order` the order is Kedro's (the Kahn layers, flattened). On a failure it stops scheduling and lets running nodes
- * settle, then rethrows the node's own error; with `continueOnFailure` it skips only what depends
- * on the failed node and reports every failure at the end. An aborted signal stops scheduling the
+ * slot and no `order` the order is Kedro's (the Kahn layers, flattened). On a failure it stops
+ * scheduling and lets running nodes settle, then rethrows the node's own error; with
+ * `continueOnFailure` it skips only what depends on the failed node and reports every failure at
+ * the end. An aborted signal stops scheduling the
  * same way and fails with `RunCancelledError`.
  */
 export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions): Promise<void> {
   const order = pipeline.nodes;
   const position = new Map<Node, number>();
   (options.order ?? order).forEach((node, index) => position.set(node, index));
-  if (position.size !== order.length || order.some((node) => !position.has(node)))
+  if (
+    options.order !== undefined &&
+    (position.size !== order.length || order.some((node) => !position.has(node)))
+  )
     throw new RangeError(
       "executeNodes: `order` must hold each of the pipeline's nodes once, and nothing else.",
     );

@@ -20,7 +20,7 @@ const SRC = join(REPO, 'src');
  * import the other, so that they stay independent. Place a new folder here before it can be used.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['.'], // errors, values, suggest, maybe-promise, config-location, module-loader, version
+  ['.'], // errors, values, suggest, maybe-promise, median, config-location, module-loader, version
   ['config'],
   ['secrets'],
   ['run-types'], // RunParams, RunResult, ProjectContext: shared by hooks, runners and sessions

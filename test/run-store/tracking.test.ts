@@ -446,3 +446,24 @@ test('with tracking off, nothing estimates the nodes', async () => {
     [],
   );
 });
+
+test('a run store whose node times cannot be read gives no estimate: tracking says so, and the run keeps its order', async () => {
+  const project = writeTrackedProject();
+  const lines: string[] = [];
+  const hooks = createHookManager();
+  hooks.register(trackingPlugin({ log: (line) => void lines.push(line) }));
+  const pipeline = new Pipeline([node((value: number) => value, 'a', 'b', { name: 'only' })]);
+  const catalog = new DataCatalog();
+  const runParams = defaultRunParams({ runId: 'estimates-0001', projectPath: project });
+  hooks.hook.beforePipelineRun.call({ runParams, pipeline, catalog });
+  // Another process broke the store after the run started: the table of node times is gone.
+  const other = new Database(join(project, '.sluice', 'runs.db'));
+  other.exec('DROP TABLE node_runs');
+  other.close();
+  assert.equal(hooks.hook.nodeDurationEstimates.call({ pipeline, runId: runParams.runId }), undefined);
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(
+    lines[0]!,
+    /^sluice: tracking: past node durations could not be read \(.*node_runs.*\); ready nodes go in run order\.$/,
+  );
+});
