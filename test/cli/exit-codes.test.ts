@@ -323,7 +323,8 @@ describe('sluice exit codes', { concurrency: true }, () => {
           ...(options.args ?? []),
         ],
         {
-          env: { SLUICE_CLI_HOLD_FILE: hold },
+          // Tracking off: earlier runs of the project would let a parallel run go serial.
+          env: { SLUICE_CLI_HOLD_FILE: hold, SLUICE_TRACKING: 'off' },
           onStderr: (stderr, child) => {
             if (sent === 0 && /^\[sluice\] ▶ nap_first$/m.test(stderr)) {
               sent++;

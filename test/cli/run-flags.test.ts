@@ -170,8 +170,11 @@ describe('sluice run flags', { concurrency: true }, () => {
   });
 
   test('--runner sequential | parallel | async: every node runs; parallel runs them on worker threads', async () => {
+    // Tracking off: the project's earlier runs (other tests') would let the parallel run go serial.
     const [sequential, parallel, asynchronous] = await Promise.all(
-      ['sequential', 'parallel', 'async'].map((runner) => run(['--runner', runner])),
+      ['sequential', 'parallel', 'async'].map((runner) =>
+        run(['--runner', runner], { env: { SLUICE_TRACKING: 'off' } }),
+      ),
     );
     for (const [name, outcome] of [
       ['sequential', sequential!],
