@@ -342,6 +342,12 @@ const CANCELLED_RUNS_KEPT = 256;
 interface ServedRun {
   readonly job: NodeJob;
   readonly cancel: AbortController;
+  /**
+   * The way back to the run that every job of it in this process shares. A project's plugin is
+   * one object for all the copies this process opens (one per slot), so it may post through
+   * another copy's channel: shared, what it sent still leaves before the `done` that follows.
+   */
+  reply?: RedisJobReply;
 }
 
 /**
@@ -356,6 +362,8 @@ export class BullmqWorkerTransport implements WorkerTransport {
   readonly #options: BullmqTransportOptions;
   readonly #stall: StallSettings;
   #worker: Worker | undefined;
+  /** The BullMQ worker's own connection: BullMQ leaves a connection it was given open on close. */
+  #workerConnection: Redis | undefined;
   #subscriber: Redis | undefined;
   #beating: NodeJS.Timeout | undefined;
   #concurrency = 1;
@@ -396,6 +404,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
     const redis = this.#redis;
     const connection = redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
     connection.on('error', () => {});
+    this.#workerConnection = connection;
     const subscriber = redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
     subscriber.on('error', () => {});
     subscriber.on('message', (_channel: string, runId: string) => this.#cancel(runId));
@@ -405,7 +414,10 @@ export class BullmqWorkerTransport implements WorkerTransport {
       this.queue,
       async (job: Job<NodeJob>, token?: string) => {
         const run = this.#serve(job.data);
-        const reply = new RedisJobReply(redis, this.exchange, job.data.runId);
+        // A reply whose batch failed (Redis lost) fails every later send; the next job starts afresh.
+        if (run.reply === undefined || run.reply.failed)
+          run.reply = new RedisJobReply(redis, this.exchange, job.data.runId);
+        const { reply } = run;
         const handBack = await handler(job.data, reply, run.cancel.signal, {
           redelivered: job.stalledCounter > 0,
         });
@@ -516,6 +528,7 @@ export class BullmqWorkerTransport implements WorkerTransport {
     await this.#watch;
     // BullMQ's close waits for the running jobs to finish; nothing new is taken meanwhile.
     await this.#worker?.close();
+    this.#workerConnection?.disconnect();
     this.#subscriber?.disconnect();
     await Promise.allSettled([
       this.#redis.del(workersKey(this.queue, this.id)),

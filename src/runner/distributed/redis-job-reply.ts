@@ -20,7 +20,9 @@ const isLastWord = (message: RunMessage) =>
   message.type === 'done' || message.type === 'failed' || message.type === 'retrying';
 
 /**
- * One job's way back to its run on Redis. Messages (relayed hook events, run messages, `done` or
+ * A worker process's way back to one run on Redis, shared by the run's jobs in that process (so
+ * that a message one job's plugin sends through another job's reply still precedes the `done`
+ * sent after it). Messages (relayed hook events, run messages, `done` or
  * `failed`) and exchange writes are queued and leave together: one MULTI holding the exchange
  * writes and a single XADD of the messages as one entry. The last word of a job leaves at the end
  * of the turn of the event loop it was sent in, with everything queued before it; other messages
@@ -59,6 +61,11 @@ export class RedisJobReply implements JobReply {
       has: (hasRunId, datasetName) => store.has(hasRunId, datasetName),
       clear: (clearRunId) => store.clear(clearRunId),
     };
+  }
+
+  /** A batch failed (Redis lost): every later send fails too. */
+  get failed(): boolean {
+    return this.#failure !== undefined;
   }
 
   send(message: RunMessage): Promise<void> {
