@@ -135,8 +135,9 @@ export function trackingPlugin(options: TrackingOptions = {}): TrackingPlugin {
     );
     recording = { store, recorder, catalog, startedAt, params: new Map(), nodesSeen: new Set() };
     lastRunId = runParams.runId;
-    readGitState(runParams.projectPath, ({ commit, dirty }) => {
-      if (recorder.runId === recording?.recorder.runId) recorder.git(commit, dirty);
+    void readGitState(runParams.projectPath).then((state) => {
+      if (state !== undefined && recorder.runId === recording?.recorder.runId)
+        recorder.git(state.commit, state.dirty);
     });
   };
 
