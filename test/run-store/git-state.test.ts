@@ -4,20 +4,33 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { parseGitStatus, readGitState } from '../../src/plugins/tracking/git-state.ts';
 
+const folders: string[] = [];
+after(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+const folder = (prefix: string) => {
+  const made = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(made);
+  return made;
+};
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-    cwd,
-    encoding: 'utf8',
-  }).trim();
+  execFileSync(
+    'git',
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  ).trim();
 
 test('a clean checkout: its commit, not dirty; an untracked file leaves it clean, a changed tracked file makes it dirty', async () => {
-  const repo = mkdtempSync(join(tmpdir(), 'sluice-git-'));
+  const repo = folder('sluice-git-');
   git(repo, 'init', '-q');
   writeFileSync(join(repo, 'a.txt'), 'one\n');
   git(repo, 'add', 'a.txt');
@@ -31,8 +44,8 @@ test('a clean checkout: its commit, not dirty; an untracked file leaves it clean
 });
 
 test('outside a repository, and in one without a commit, there is no state', async () => {
-  const plain = mkdtempSync(join(tmpdir(), 'sluice-nogit-'));
-  const empty = mkdtempSync(join(tmpdir(), 'sluice-git-empty-'));
+  const plain = folder('sluice-nogit-');
+  const empty = folder('sluice-git-empty-');
   git(empty, 'init', '-q');
   assert.equal(await readGitState(plain), undefined);
   assert.equal(await readGitState(empty), undefined);

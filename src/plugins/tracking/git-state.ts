@@ -17,7 +17,7 @@ export function readGitState(folder: string): Promise<GitState | undefined> {
   return new Promise((resolve) => {
     execFile(
       'git',
-      ['status', '--porcelain=v2', '--branch', '--untracked-files=no'],
+      ['status', '--porcelain=v2', '--branch', '--no-ahead-behind', '--untracked-files=no'],
       options,
       (error, output) => resolve(error === null ? parseGitStatus(output) : undefined),
     );

@@ -135,10 +135,14 @@ export function trackingPlugin(options: TrackingOptions = {}): TrackingPlugin {
     );
     recording = { store, recorder, catalog, startedAt, params: new Map(), nodesSeen: new Set() };
     lastRunId = runParams.runId;
-    void readGitState(runParams.projectPath).then((state) => {
-      if (state !== undefined && recorder.runId === recording?.recorder.runId)
-        recorder.git(state.commit, state.dirty);
-    });
+    void readGitState(runParams.projectPath)
+      .then((state) => {
+        if (state !== undefined && recorder.runId === recording?.recorder.runId)
+          recorder.git(state.commit, state.dirty);
+      })
+      .catch((error: unknown) =>
+        log(`sluice: tracking: the git state could not be recorded: ${redact(String(error))}`),
+      );
   };
 
   const saved = (datasetName: string, data: unknown, node: Node, result: SaveResult | undefined) => {

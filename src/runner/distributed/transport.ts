@@ -103,8 +103,8 @@ export interface CoordinatorTransport {
 }
 
 /**
- * One job's way back to its run. Messages and exchange writes leave in the order they were made,
- * batched: whatever a node sends within one turn of the event loop goes out in one Redis
+ * A job's way back to its run (the BullMQ transport gives every job of a run in one worker process
+ * the same one). Messages and exchange writes leave in the order they were made, batched: whatever a node sends within one turn of the event loop goes out in one Redis
  * transaction, so a node costs a few round trips however many hook events it relays.
  */
 export interface JobReply {

@@ -36,52 +36,58 @@ function jobOf(runId: string, nodeName: string): NodeJob {
   };
 }
 
-test('a message sent through an earlier job’s reply reaches the run before the later job’s done', async (t) => {
-  if (!(await serviceOrSkip(t, 'Redis', '127.0.0.1', 6379))) return;
-  const options: BullmqTransportOptions = {
-    redisUrl: 'redis://127.0.0.1:6379',
-    queue: uniqueQueue('reply-order'),
-    exchangeLimitBytes: 1024 * 1024,
-    runTtlMs: 60_000,
-    workerHeartbeatMs: 3000,
-    coordinatorHeartbeatMs: 3000,
-  };
-  const coordinator = await BullmqCoordinatorTransport.open(options);
-  const worker = await BullmqWorkerTransport.open(options);
-  const runId = `reply-order-${process.pid}-${Date.now()}`;
-  const received: RunMessage[] = [];
-  let wake: (() => void) | undefined;
-  const receivedCount = async (count: number) => {
-    while (received.length < count) await new Promise<void>((resolve) => (wake = resolve));
-  };
-  const channel = await coordinator.openRun(runId, (message) => {
-    received.push(message);
-    wake?.();
-  });
-  try {
-    let firstReply: JobReply | undefined;
-    await worker.consume(async (job, reply) => {
-      if (job.nodeName === 'first') firstReply = reply;
-      // As the plugin does: posted without waiting, then the node's done.
-      else void firstReply!.send({ type: 'run-message', topic: 'check', message: job.nodeName });
-      await reply.send({ type: 'done', nodeName: job.nodeName });
-      return undefined;
-    }, 2);
-    await channel.enqueue(jobOf(runId, 'first'));
-    await receivedCount(1);
-    await channel.enqueue(jobOf(runId, 'second'));
-    await receivedCount(3);
-    assert.deepEqual(
-      received.map((message) =>
-        message.type === 'run-message'
-          ? `posted from ${String(message.message)}`
-          : `${message.type} ${'nodeName' in message ? message.nodeName : ''}`,
-      ),
-      ['done first', 'posted from second', 'done second'],
-    );
-  } finally {
-    await channel.close();
-    await worker.close();
-    await coordinator.close();
-  }
-});
+// A lost message would wait forever: the generous timeout turns that into a failure.
+test(
+  'a message sent through an earlier job’s reply reaches the run before the later job’s done',
+  { timeout: 120_000 },
+  async (t) => {
+    if (!(await serviceOrSkip(t, 'Redis', '127.0.0.1', 6379))) return;
+    const options: BullmqTransportOptions = {
+      redisUrl: 'redis://127.0.0.1:6379',
+      queue: uniqueQueue('reply-order'),
+      exchangeLimitBytes: 1024 * 1024,
+      runTtlMs: 60_000,
+      workerHeartbeatMs: 3000,
+      // Long enough that a stalled test process never looks like a lost coordinator to the worker.
+      coordinatorHeartbeatMs: 60_000,
+    };
+    const coordinator = await BullmqCoordinatorTransport.open(options);
+    const worker = await BullmqWorkerTransport.open(options);
+    const runId = `reply-order-${process.pid}-${Date.now()}`;
+    const received: RunMessage[] = [];
+    let wake: (() => void) | undefined;
+    const receivedCount = async (count: number) => {
+      while (received.length < count) await new Promise<void>((resolve) => (wake = resolve));
+    };
+    const channel = await coordinator.openRun(runId, (message) => {
+      received.push(message);
+      wake?.();
+    });
+    try {
+      let firstReply: JobReply | undefined;
+      await worker.consume(async (job, reply) => {
+        if (job.nodeName === 'first') firstReply = reply;
+        // As the plugin does: posted without waiting, then the node's done.
+        else void firstReply!.send({ type: 'run-message', topic: 'check', message: job.nodeName });
+        await reply.send({ type: 'done', nodeName: job.nodeName });
+        return undefined;
+      }, 2);
+      await channel.enqueue(jobOf(runId, 'first'));
+      await receivedCount(1);
+      await channel.enqueue(jobOf(runId, 'second'));
+      await receivedCount(3);
+      assert.deepEqual(
+        received.map((message) =>
+          message.type === 'run-message'
+            ? `posted from ${String(message.message)}`
+            : `${message.type} ${'nodeName' in message ? message.nodeName : ''}`,
+        ),
+        ['done first', 'posted from second', 'done second'],
+      );
+    } finally {
+      await channel.close();
+      await worker.close();
+      await coordinator.close();
+    }
+  },
+);
