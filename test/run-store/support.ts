@@ -60,6 +60,7 @@ export default defineConfig({
     __default__: () => import('./src/pipelines.ts').then((m) => m.training),
     failing: () => import('./src/pipelines.ts').then((m) => m.failing),
     hold: () => import('./src/pipelines.ts').then((m) => m.hold),
+    wide: () => import('./src/pipelines.ts').then((m) => m.wide),
   },
 });
 `,
@@ -116,6 +117,12 @@ const trainingNodes = [
 ];
 
 export const training = new Pipeline(trainingNodes);
+
+// Two lanes: the training chain beside a count of the companies.
+export const wide = new Pipeline([
+  ...trainingNodes,
+  node((companies: unknown[]) => companies.length, 'companies', 'company_count', { name: 'count' }),
+]);
 
 export const failing = new Pipeline([
   ...trainingNodes,

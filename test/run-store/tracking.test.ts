@@ -21,7 +21,7 @@ import {
   node,
   trackingPlugin,
 } from '../../src/index.ts';
-import type { ParallelTraceEvent } from '../../src/index.ts';
+import type { ParallelRunnerOptions, ParallelTraceEvent } from '../../src/index.ts';
 import type { RunDetail } from '../../src/plugin-api/index.ts';
 import { openRunStore } from '../../src/plugin-api/index.ts';
 import { SECRETS, TOKEN, TOKEN_ENV, placesOf, secretsInStore, writeTrackedProject } from './support.ts';
@@ -151,7 +151,8 @@ describe('every runner records the whole run', () => {
 test('a parallel run with 2 workers names the worker threads its nodes ran on', async () => {
   const project = writeTrackedProject();
   const { runId, error } = await run(project, {
-    runner: new ParallelRunner({ maxWorkers: 2, startInMainThread: false }),
+    // The training pipeline is a chain: without serialBelow: 0 it would run in the main thread.
+    runner: new ParallelRunner({ maxWorkers: 2, startInMainThread: false, serialBelow: 0 }),
   });
   assert.equal(error, undefined);
   const recorded = detail(project, runId);
@@ -386,54 +387,69 @@ test('a cancelled run is recorded as cancelled, a failed one as failed', async (
   }
 });
 
-test('the tracking plugin estimates node durations from past runs: the parallel runner then runs a chain serially in the main thread', async () => {
+test('the tracking plugin estimates node durations from past runs, and the parallel runner weighs its lanes by them', async () => {
   const project = writeTrackedProject();
-  const traced = () => {
+  const traced = (options: ParallelRunnerOptions = {}) => {
     const events: ParallelTraceEvent[] = [];
-    return { events, runner: new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) }) };
+    return {
+      events,
+      estimated: () => events.filter((event) => event.type === 'estimate'),
+      runner: new ParallelRunner({ maxWorkers: 2, ...options, onTrace: (event) => events.push(event) }),
+    };
   };
-  // First run: no history, so no estimate, and the nodes run on a worker thread.
+  // First run of a two-lane pipeline: no history, so no estimate, and the nodes run on workers.
   const first = traced();
-  const firstRun = await run(project, { runner: first.runner });
+  const firstRun = await run(project, { pipelineName: 'wide', runner: first.runner });
   assert.equal(firstRun.error, undefined);
-  assert.deepEqual(
-    first.events.filter((event) => event.type === 'estimate'),
-    [],
-  );
+  assert.deepEqual(first.estimated(), []);
   assert.ok(detail(project, firstRun.runId).nodes.every((entry) => entry.worker !== 'main'));
-  // Second run: the store has each node's time; the pipeline is a chain, so lanes save nothing.
+  // Second run: the store has each node's time, and the runner weighs the lanes by them. How much
+  // two lanes save depends on how long each node took; the decision must follow the saving.
   const second = traced();
-  const secondRun = await run(project, { runner: second.runner });
+  const secondRun = await run(project, { pipelineName: 'wide', runner: second.runner });
   assert.equal(secondRun.error, undefined);
+  const decisions = second.estimated() as Extract<ParallelTraceEvent, { type: 'estimate' }>[];
+  assert.equal(decisions.length, 1);
+  const [{ saving, serial }] = decisions as [Extract<ParallelTraceEvent, { type: 'estimate' }>];
+  assert.ok(saving >= 0 && saving <= 0.5, `two lanes save at most half: ${saving}`);
+  assert.equal(serial, saving < second.runner.serialBelow);
+  const workers = new Set(detail(project, secondRun.runId).nodes.map((entry) => entry.worker));
+  if (serial) assert.deepEqual(workers, new Set(['main']));
+  else assert.ok(!workers.has('main'), [...workers].join(', '));
+  // serialBelow: 0 keeps every run on the workers, estimates or not.
+  const third = traced({ serialBelow: 0 });
+  const thirdRun = await run(project, { pipelineName: 'wide', runner: third.runner });
+  assert.equal(thirdRun.error, undefined);
+  assert.deepEqual(third.estimated(), []);
+  assert.ok(detail(project, thirdRun.runId).nodes.every((entry) => entry.worker !== 'main'));
+});
+
+test('a chain runs serially in the main thread on the parallel runner, from its first run', async () => {
+  const project = writeTrackedProject();
+  const events: ParallelTraceEvent[] = [];
+  const { runId, error } = await run(project, {
+    runner: new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) }),
+  });
+  assert.equal(error, undefined);
   assert.deepEqual(
-    second.events.filter((event) => event.type === 'estimate'),
+    events.filter((event) => event.type === 'estimate'),
     [{ type: 'estimate', saving: 0, serial: true }],
   );
-  const placed = second.events.filter((event) => event.type === 'node');
-  assert.equal(placed.length, 3);
-  assert.ok(
-    placed.every((event) => event.type === 'node' && event.thread === 0 && event.reason === 'serial'),
-  );
-  const recorded = detail(project, secondRun.runId);
+  const recorded = detail(project, runId);
   assertTrainingRecorded(recorded, 'parallel');
   assert.deepEqual(new Set(recorded.nodes.map((entry) => entry.worker)), new Set(['main']));
-  // serialBelow: 0 keeps every run on the workers, estimates or not.
-  const events: ParallelTraceEvent[] = [];
-  const third = await run(project, {
-    runner: new ParallelRunner({ maxWorkers: 2, serialBelow: 0, onTrace: (event) => events.push(event) }),
-  });
-  assert.equal(third.error, undefined);
-  assert.ok(detail(project, third.runId).nodes.every((entry) => entry.worker !== 'main'));
 });
 
 test('with tracking off, nothing estimates the nodes', async () => {
   const project = writeTrackedProject();
-  await run(project, { runner: 'sequential' });
+  // History to estimate from, of a pipeline with two lanes (a chain needs no estimate).
+  await run(project, { pipelineName: 'wide', runner: 'sequential' });
   const events: ParallelTraceEvent[] = [];
   const previous = process.env['SLUICE_TRACKING'];
   process.env['SLUICE_TRACKING'] = 'off';
   try {
     const { error } = await run(project, {
+      pipelineName: 'wide',
       runner: new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) }),
     });
     assert.equal(error, undefined);

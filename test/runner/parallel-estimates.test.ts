@@ -144,3 +144,31 @@ test('a serial run stops the warm-up thread still loading the project, rather th
     else process.env['SLUICE_LANES_WORKER_GATE'] = previous;
   }
 });
+
+test('one lane without any estimate (a first run, or tracking off) goes serial; serialBelow: 0 keeps a worker', async () => {
+  // maxWorkers: 1 gives the lanes fixture one lane, as a chain has.
+  const first = await run(undefined, { maxWorkers: 1 });
+  assert.deepEqual(first.estimated, [{ type: 'estimate', saving: 0, serial: true }]);
+  assert.deepEqual(
+    first.placed.map((event) => [event.node, event.thread, event.reason]),
+    [
+      ['a_first', 0, 'serial'],
+      ['b_second', 0, 'serial'],
+      ['c_join', 0, 'serial'],
+    ],
+  );
+  assert.deepEqual(first.outputs.threads, { a: threadId, b: threadId, c: threadId });
+  // A one-node run has one lane too.
+  const single = await run(undefined, { maxWorkers: 2 }, ['b_second']);
+  assert.deepEqual(
+    single.placed.map((event) => [event.node, event.thread, event.reason]),
+    [['b_second', 0, 'serial']],
+  );
+  const kept = await run(undefined, { maxWorkers: 1, serialBelow: 0 });
+  assert.deepEqual(kept.estimated, []);
+  assert.ok(kept.placed.every((event) => event.thread !== 0 && event.reason !== 'serial'));
+  // Two lanes and no estimate: parallel, as before.
+  const two = await run(undefined, { maxWorkers: 2 });
+  assert.deepEqual(two.estimated, []);
+  assert.ok(two.placed.every((event) => event.thread !== 0));
+});

@@ -150,6 +150,8 @@ test('a runner without warmUp starts its workers in run', async () => {
     const runner = new ParallelRunner({
       maxWorkers: 1,
       startInMainThread: false,
+      // One lane would otherwise run serially in the main thread, with no worker to start.
+      serialBelow: 0,
       onTrace: (event) => events.push(event),
     });
     // A stand-in runner without warmUp: the session can't start the workers early.
@@ -205,6 +207,8 @@ test('startInMainThread counts the main thread as a lane: a chain runs there, wi
     const runner = new ParallelRunner({
       maxWorkers: 2,
       startInMainThread: true,
+      // A chain goes serial by default (one lane saves nothing); this is startInMainThread's own way.
+      serialBelow: 0,
       onTrace: (event) => events.push(event),
     });
     return (await session.run({ runner, nodeNames: ['produce', 'count_rows'] }))

@@ -65,10 +65,10 @@ export interface ParallelRunnerOptions {
    * runs), runs serially in the main thread, as the sequential runner would, on no worker thread
    * (one that `warmUp` started is stopped at once, even while it loads the project): a chain, or one long branch beside short ones,
    * gains less from worker threads than their start-up costs. A chain (one lane, or `maxWorkers:
-   * 1`) always goes serial once it has estimates. Such a run has the sequential runner's
+   * 1`) always goes serial, from its first run: one lane saves nothing. Such a run has the sequential runner's
    * isolation: a node that crashes or hangs its thread takes the run with it. Default 0.25
    * (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes that need a worker's isolation. Without
-   * estimates (a project's first run, or tracking off) the run is parallel as usual. Needs
+   * estimates (a project's first run, or tracking off) a run of more than one lane is parallel. Needs
    * `mainThread`.
    */
   readonly serialBelow?: number;
@@ -173,9 +173,17 @@ export class ParallelRunner implements Runner {
     return { dispose: () => warm.dispose(this.cancelGraceMs) };
   }
 
-  /** Whether the run goes serially in the main thread (`serialBelow`), traced. */
+  /**
+   * Whether the run goes serially in the main thread (`serialBelow`), traced. One lane (a chain,
+   * or `maxWorkers: 1`) saves nothing whatever the nodes' durations, so it needs no estimate.
+   */
   #serial(estimate: RunEstimate | undefined, lanes: number): boolean {
-    if (estimate === undefined || this.serialBelow === 0) return false;
+    if (this.serialBelow === 0) return false;
+    if (lanes === 1) {
+      this.#trace({ type: 'estimate', saving: 0, serial: true });
+      return true;
+    }
+    if (estimate === undefined) return false;
     const saving = bestParallelSaving(estimate, lanes);
     const serial = saving < this.serialBelow;
     this.#trace({ type: 'estimate', saving, serial });

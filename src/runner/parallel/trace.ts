@@ -8,9 +8,10 @@ export type ParallelTraceEvent =
   /** The run took its worker threads: started by `warmUp` while the catalog was built, or now. */
   | { readonly type: 'pool'; readonly startedIn: 'warm-up' | 'run'; readonly workers: number }
   /**
-   * The nodes' durations were estimated (`nodeDurationEstimates`): `saving` is the most running
-   * on every lane could save, as a share of the run's work; below `serialBelow`, the run goes
-   * `serial` in the main thread, with no worker thread.
+   * The runner weighed lanes against their cost: `saving` is the most running on every lane could
+   * save, as a share of the run's work (from the nodes' estimated durations, `nodeDurationEstimates`;
+   * 0 for one lane, with or without estimates); below `serialBelow`, the run goes `serial` in the
+   * main thread, with no worker thread.
    */
   | { readonly type: 'estimate'; readonly saving: number; readonly serial: boolean }
   /** A worker thread finished loading the project and can take nodes. */
