@@ -38,7 +38,7 @@ export interface NodeJobHandlerOptions {
 /** One copy of the project opened for a run: one node at a time runs on it. */
 interface RunCopy {
   readonly opened: OpenedProject;
-  /** Where its relay and `context.post` send: the run's channel, through the job it runs now (or ran last). */
+  /** Where its relay and `context.post` send: the run's channel, through the job it runs or ran last. */
   reply: JobReply;
 }
 

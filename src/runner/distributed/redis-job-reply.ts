@@ -22,13 +22,14 @@ const isLastWord = (message: RunMessage) =>
 /**
  * A worker process's way back to one run on Redis, shared by the run's jobs in that process (so
  * that a message one job's plugin sends through another job's reply still precedes the `done`
- * sent after it). Messages (relayed hook events, run messages, `done` or
- * `failed`) and exchange writes are queued and leave together: one MULTI holding the exchange
- * writes and a single XADD of the messages as one entry. The last word of a job leaves at the end
+ * sent after it). Messages (relayed hook events, run messages, `done` or `failed`) and exchange
+ * writes are queued and leave together: one MULTI holding the exchange writes and a single XADD
+ * of the messages as one entry. The last word of a job leaves at the end
  * of the turn of the event loop it was sent in, with everything queued before it; other messages
  * and writes wait for it up to `RELAY_HOLD_MS`. A quick no-op node that relays a dozen hook events
  * so costs one write and one round trip instead of a dozen (and the coordinator one read), and a
- * memory output is written in the same transaction as the `done` that announces it (never after).
+ * memory output is written in the same transaction as the `done` that announces it, or an earlier
+ * one (never after).
  * Batches leave in order on one connection, so the run reads messages in the order they were sent.
  */
 export class RedisJobReply implements JobReply {

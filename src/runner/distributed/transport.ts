@@ -104,8 +104,9 @@ export interface CoordinatorTransport {
 
 /**
  * A job's way back to its run (the BullMQ transport gives every job of a run in one worker process
- * the same one). Messages and exchange writes leave in the order they were made, batched: whatever a node sends within one turn of the event loop goes out in one Redis
- * transaction, so a node costs a few round trips however many hook events it relays.
+ * the same one). Messages and exchange writes leave in the order they were made, batched: whatever
+ * a node sends within one turn of the event loop goes out in one Redis transaction, so a node
+ * costs a few round trips however many hook events it relays.
  */
 export interface JobReply {
   /** Sends a message to the run; settles once it, and everything queued before it, reached the run. */

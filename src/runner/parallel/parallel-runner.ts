@@ -65,11 +65,11 @@ export interface ParallelRunnerOptions {
    * runs), runs serially in the main thread, as the sequential runner would, on no worker thread
    * (one that `warmUp` started is stopped at once, even while it loads the project): a chain, or one long branch beside short ones,
    * gains less from worker threads than their start-up costs. A chain (one lane, or `maxWorkers:
-   * 1`) always goes serial, from its first run: one lane saves nothing. Such a run has the sequential runner's
-   * isolation: a node that crashes or hangs its thread takes the run with it. Default 0.25
-   * (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes that need a worker's isolation. Without
-   * estimates (a project's first run, or tracking off) a run of more than one lane is parallel. Needs
-   * `mainThread`.
+   * 1`) always goes serial, from its first run: one lane saves nothing. Such a run has the
+   * sequential runner's isolation: a node that crashes or hangs its thread takes the run with it.
+   * Default 0.25 (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes that need a worker's
+   * isolation. Without estimates (a project's first run, or tracking off) a run of more than one
+   * lane is parallel. Needs `mainThread`.
    */
   readonly serialBelow?: number;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
