@@ -49,8 +49,7 @@ export const PICK_WINDOW = 32;
  * slot and no `order` the order is Kedro's (the Kahn layers, flattened). On a failure it stops
  * scheduling and lets running nodes settle, then rethrows the node's own error; with
  * `continueOnFailure` it skips only what depends on the failed node and reports every failure at
- * the end. An aborted signal stops scheduling the
- * same way and fails with `RunCancelledError`.
+ * the end. An aborted signal stops scheduling the same way and fails with `RunCancelledError`.
  */
 export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions): Promise<void> {
   const order = pipeline.nodes;

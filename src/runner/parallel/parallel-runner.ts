@@ -63,8 +63,8 @@ export interface ParallelRunnerOptions {
    * A run whose nodes could save less than this share of their time by running on every lane, by
    * their estimated durations (`nodeDurationEstimates`; the tracking plugin answers from past
    * runs), runs serially in the main thread, as the sequential runner would, on no worker thread
-   * (one that `warmUp` started is stopped at once, even while it loads the project): a chain, or one long branch beside short ones,
-   * gains less from worker threads than their start-up costs. A chain (one lane, or `maxWorkers:
+   * (one that `warmUp` started is stopped at once, even while it loads the project): a chain, or
+   * one long branch beside short ones, gains less from worker threads than their start-up costs. A chain (one lane, or `maxWorkers:
    * 1`) always goes serial, from its first run: one lane saves nothing. Such a run has the
    * sequential runner's isolation: a node that crashes or hangs its thread takes the run with it.
    * Default 0.25 (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes that need a worker's
