@@ -71,10 +71,13 @@ export interface Runner {
   /**
    * Called by the session before it builds the catalog, with the options `run` will get (less
    * `state` and `signal`), so that a runner can start slow things meanwhile (the parallel runner
-   * starts its worker threads). The session disposes the warm-up once the run is over, or if it
-   * never starts; `run` takes over what it can use.
+   * starts its worker threads). `pipeline` is the pipeline the session selected for the run,
+   * still being imported: `run` gets it, less any nodes found up to date. It rejects when the
+   * pipeline can't be imported or filtered (the run then fails with that error, in its place);
+   * a caller other than the session may leave it out. The session disposes the warm-up once the
+   * run is over, or if it never starts; `run` takes over what it can use.
    */
-  warmUp?(hooks: SluiceHookManager, options: RunOptions): RunWarmUp | undefined;
+  warmUp?(hooks: SluiceHookManager, options: RunOptions, pipeline?: Promise<Pipeline>): RunWarmUp | undefined;
   run(
     pipeline: Pipeline,
     catalog: DataCatalog,

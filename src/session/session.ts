@@ -193,14 +193,18 @@ export class Session {
       ...(this.#incremental === undefined ? {} : { incremental: this.#incremental }),
       builtInPlugins: DEFAULT_PLUGINS_MODULE,
     };
+    // Imported meanwhile, and awaited after the catalog: its errors keep their place.
+    const registered = this.settings.pipeline(pipelineName);
+    const selected = registered.then((pipeline) => filterPipeline(pipeline, pipelineName, options));
+    selected.catch(() => {});
     // Worker threads (the parallel runner) load the project while the catalog is built here.
-    const warmUp = runner.warmUp?.(this.hooks, {
-      runId: this.runId,
-      isAsync: options.isAsync ?? false,
-      project,
-    });
+    const warmUp = runner.warmUp?.(
+      this.hooks,
+      { runId: this.runId, isAsync: options.isAsync ?? false, project },
+      selected,
+    );
     try {
-      return await this.#run(options, runner, project, loadVersions, pipelineName);
+      return await this.#run(options, runner, project, loadVersions, pipelineName, registered, selected);
     } finally {
       await warmUp?.dispose();
     }
@@ -212,10 +216,12 @@ export class Session {
     project: ProjectReference,
     loadVersions: Readonly<Record<string, string>>,
     pipelineName: string,
+    registeredPipeline: Promise<Pipeline>,
+    selectedPipeline: Promise<Pipeline>,
   ): Promise<RunResult> {
     const { catalog } = await this.createCatalog(loadVersions, pipelineName, options.signal);
-    const registered = await this.settings.pipeline(pipelineName);
-    const pipeline = filterPipeline(registered, pipelineName, options);
+    const registered = await registeredPipeline;
+    const pipeline = await selectedPipeline;
     const runParams: RunParams = {
       runId: this.runId,
       projectPath: this.projectPath,

@@ -164,11 +164,27 @@ test('one lane without any estimate (a first run, or tracking off) goes serial; 
     single.placed.map((event) => [event.node, event.thread, event.reason]),
     [['b_second', 0, 'serial']],
   );
+  // Known from the selected pipeline before the catalog is built: no thread warms up for them.
+  for (const serial of [first, single])
+    assert.deepEqual(
+      serial.events.filter((event) => event.type === 'warm-up' || event.type === 'worker-ready'),
+      [],
+    );
   const kept = await run(undefined, { maxWorkers: 1, serialBelow: 0 });
   assert.deepEqual(kept.estimated, []);
   assert.ok(kept.placed.every((event) => event.thread !== 0 && event.reason !== 'serial'));
-  // Two lanes and no estimate: parallel, as before.
+  assert.deepEqual(kept.events[0], { type: 'warm-up', workers: 1 });
+  // Two lanes and no estimate: parallel, as before, on the thread that warmed up.
   const two = await run(undefined, { maxWorkers: 2 });
   assert.deepEqual(two.estimated, []);
   assert.ok(two.placed.every((event) => event.thread !== 0));
+  assert.deepEqual(two.events[0], { type: 'warm-up', workers: 1 });
+});
+
+test('a pipeline that is not registered warms up no thread, and the run fails with its error', async () => {
+  const events: ParallelTraceEvent[] = [];
+  const session = await Session.create({ projectPath: LANES, log: () => {} });
+  const runner = new ParallelRunner({ maxWorkers: 2, onTrace: (event) => events.push(event) });
+  await assert.rejects(session.run({ runner, pipelineName: 'nowhere' }), /No pipeline named "nowhere"/);
+  assert.deepEqual(events, []);
 });

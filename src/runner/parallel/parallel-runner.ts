@@ -125,8 +125,11 @@ export class ParallelRunner implements Runner {
   readonly startInMainThread: boolean;
   readonly serialBelow: number;
   readonly #onTrace: ((event: ParallelTraceEvent) => void) | undefined;
-  /** Workers `warmUp` started, until `run` takes them or their warm-up is disposed. */
-  #warm: WarmPool | undefined;
+  /**
+   * Workers `warmUp` started (none when the run will go serial whatever its estimates), until
+   * `run` takes them or their warm-up is disposed.
+   */
+  #warm: Promise<WarmPool | undefined> | undefined;
 
   constructor(options: ParallelRunnerOptions = {}) {
     const maxWorkers = options.maxWorkers ?? availableParallelism();
@@ -160,17 +163,42 @@ export class ParallelRunner implements Runner {
    * the same options takes them (if the catalog's save version or the run differ, it starts new
    * ones). Disposing the returned warm-up stops them unless `run` took them.
    */
-  warmUp(hooks: SluiceHookManager, options: RunOptions): RunWarmUp | undefined {
+  warmUp(hooks: SluiceHookManager, options: RunOptions, pipeline?: Promise<Pipeline>): RunWarmUp | undefined {
     // With the main thread as a lane, it runs the first node itself: a thread starts only when a
     // node waits for one (a pipeline whose work all goes through the main thread needs none).
     if (options.project === undefined || this.startInMainThread) return undefined;
-    void this.#warm?.dispose(this.cancelGraceMs);
+    const earlier = this.#warm;
+    void earlier?.then((warm) => warm?.dispose(this.cancelGraceMs));
     const setup = workerSetup(hooks, options, options.runId);
+    let disposed = false;
     // One thread: every run on a worker needs it. The run knows how many more its pipeline can
     // use, and they start when a node waits for one.
-    const warm = this.#startPool(setup, this.maxWorkers, hooks, 1);
+    const warm = this.#mayUseWorkers(pipeline).then((may) => {
+      if (!may || disposed) return undefined;
+      this.#trace({ type: 'warm-up', workers: 1 });
+      return this.#startPool(setup, this.maxWorkers, hooks, 1);
+    });
     this.#warm = warm;
-    return { dispose: () => warm.dispose(this.cancelGraceMs) };
+    return {
+      dispose: async () => {
+        disposed = true;
+        await (await warm)?.dispose(this.cancelGraceMs);
+      },
+    };
+  }
+
+  /**
+   * False when the run will go serial whatever its estimates say: its pipeline has one lane (a
+   * chain), or can't be imported (the run fails before any node). A thread started for it would
+   * only take a core from the main thread while it builds the catalog.
+   */
+  async #mayUseWorkers(pipeline: Promise<Pipeline> | undefined): Promise<boolean> {
+    if (pipeline === undefined || this.serialBelow === 0) return true;
+    try {
+      return concurrencyWidth(await pipeline, this.maxWorkers) > 1;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -236,8 +264,9 @@ export class ParallelRunner implements Runner {
     const lanes = Math.max(1, concurrencyWidth(prepared.pipeline, this.maxWorkers));
     const serial = this.#serial(estimate, lanes);
     const count = serial ? 0 : this.startInMainThread ? lanes - 1 : lanes;
-    const warm = this.#warm;
+    const pendingWarm = this.#warm;
     this.#warm = undefined;
+    const warm = await pendingWarm;
     // Nodes a `nodeSkip` plugin skipped in the main thread.
     const skippedHere = new Set<Node>();
     const shares = options.shareLoads === false ? undefined : new ShareDispatch(prepared.pipeline, catalog);

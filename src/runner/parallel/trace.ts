@@ -5,6 +5,11 @@
  * Thread 0 is the main thread; the others are worker `threadId`s.
  */
 export type ParallelTraceEvent =
+  /**
+   * `warmUp` started worker threads before the catalog was built. It starts none for a run that
+   * will go serial whatever its estimates (one lane), nor with `startInMainThread`.
+   */
+  | { readonly type: 'warm-up'; readonly workers: number }
   /** The run took its worker threads: started by `warmUp` while the catalog was built, or now. */
   | { readonly type: 'pool'; readonly startedIn: 'warm-up' | 'run'; readonly workers: number }
   /**
