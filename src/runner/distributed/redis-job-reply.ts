@@ -30,7 +30,8 @@ const isLastWord = (message: RunMessage) =>
  * so costs one write and one round trip instead of a dozen (and the coordinator one read), and a
  * memory output is written in the same transaction as the `done` that announces it, or an earlier
  * one (never after).
- * Batches leave in order on one connection, so the run reads messages in the order they were sent.
+ * Batches leave in order on one connection, each once Redis confirmed the one before, so the run
+ * reads messages in the order they were sent, and none after a batch Redis refused.
  */
 export class RedisJobReply implements JobReply {
   readonly exchange: ExchangeStore;
@@ -41,6 +42,8 @@ export class RedisJobReply implements JobReply {
   /** What each write leaves in the store's own copies once it succeeded. */
   #written: (() => void)[] = [];
   #next: Promise<void> | undefined;
+  /** The batch that left last, until Redis answered: the next one waits for it. */
+  #inFlight: Promise<void> = Promise.resolve();
   /** Lets the pending batch leave. */
   #release: (() => void) | undefined;
   #hold: NodeJS.Timeout | undefined;
@@ -84,7 +87,15 @@ export class RedisJobReply implements JobReply {
         this.#next = undefined;
         clearTimeout(this.#hold);
         this.#hold = undefined;
-        return this.#flush();
+        // One after the other: a batch Redis refused fails every later one (`#flush`), so no
+        // message leaves after a lost write. The wait is a round trip at most, and batches
+        // rarely overlap: a job's events wait for its last word.
+        const flushed = this.#inFlight.then(
+          () => this.#flush(),
+          () => this.#flush(),
+        );
+        this.#inFlight = flushed;
+        return flushed;
       });
       if (!soon) this.#hold = setTimeout(this.#release!, RELAY_HOLD_MS);
     }
@@ -98,6 +109,8 @@ export class RedisJobReply implements JobReply {
     const messages = this.#messages;
     const writes = this.#writes;
     const written = this.#written;
+    // Taken by the batch before, which waited for its predecessor meanwhile.
+    if (messages.length === 0 && writes.length === 0) return;
     this.#messages = [];
     this.#writes = [];
     this.#written = [];
