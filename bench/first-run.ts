@@ -1,0 +1,114 @@
+/**
+ * The parallel runner against the sequential runner, on a project's first run (no history: the
+ * runner has no node duration estimates) and once the run store has some (`npm run build && npm
+ * run bench:first-run`). Two real projects, each run by the compiled CLI:
+ *
+ *   - starter: the project `sluice new` writes, a three-node chain;
+ *   - spaceflights: examples/spaceflights as it is, two branches that meet.
+ *
+ * "first run" passes `--no-tracking`, so that no run reads or leaves history; "with history" runs
+ * each runner once unmeasured first, with tracking on as by default. Rounds alternate the runners
+ * and which goes first, BENCH_ROUNDS times (default 8). Prints, per project and scenario, the
+ * minimum and median wall time and CPU time (every thread) of each runner and parallel / sequential
+ * of the medians, each line with the 1-minute load average; the last line is one JSON object.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'bin', 'sluice.js');
+// Inside the checkout, so that the projects resolve exceljs, zod and DuckDB from its node_modules.
+const WORK = join(ROOT, '.bench-data', 'first-run');
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 8));
+const RUNNERS = ['sequential', 'parallel'] as const;
+type RunnerName = (typeof RUNNERS)[number];
+const USAGE_PROBE = join(ROOT, 'bench', 'realistic', 'shared', 'rss.mjs');
+
+const load = () => loadavg()[0]!.toFixed(2);
+
+function linkSluice(project: string): void {
+  mkdirSync(join(project, 'node_modules'), { recursive: true });
+  if (!existsSync(join(project, 'node_modules', 'sluice')))
+    symlinkSync(ROOT, join(project, 'node_modules', 'sluice'));
+}
+
+function setUp(): Record<string, string> {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const starter = join(WORK, 'starter');
+  execFileSync(process.execPath, [CLI, 'new', starter], { stdio: 'ignore' });
+  linkSluice(starter);
+  const spaceflights = join(WORK, 'spaceflights');
+  cpSync(join(ROOT, 'examples', 'spaceflights'), spaceflights, {
+    recursive: true,
+    filter: (source) => !/node_modules|\.sluice|0[2-9]_/.test(source.slice(ROOT.length)),
+  });
+  linkSluice(spaceflights);
+  return { starter, spaceflights };
+}
+
+interface Timed {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function runOnce(project: string, runner: RunnerName, tracking: boolean): Timed {
+  const args = ['--import', USAGE_PROBE, CLI, 'run', '--progress', 'off', '--runner', runner];
+  if (!tracking) args.push('--no-tracking');
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8' });
+  const wallMs = performance.now() - started;
+  if (result.status !== 0)
+    throw new Error(
+      `${runner} run of ${project} failed (${result.status}):\n${result.stderr}${result.stdout}`,
+    );
+  const cpu = /SLUICE_BENCH_CPU=(\d+)/.exec(result.stderr);
+  return { wallMs, cpuMs: cpu === null ? Number.NaN : Number(cpu[1]) / 1000 };
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const min = (values: readonly number[]) => Math.min(...values);
+
+console.log(
+  `Sluice first-run benchmark: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${ROUNDS} rounds`,
+);
+const projects = setUp();
+const results: Record<string, Record<string, Record<RunnerName, { wall_ms: number; cpu_ms: number }>>> = {};
+for (const [name, project] of Object.entries(projects)) {
+  results[name] = {};
+  for (const scenario of ['first run', 'with history'] as const) {
+    const tracking = scenario === 'with history';
+    if (tracking) for (const runner of RUNNERS) runOnce(project, runner, true);
+    const times: Record<RunnerName, Timed[]> = { sequential: [], parallel: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? RUNNERS : [...RUNNERS].reverse();
+      for (const runner of order) times[runner].push(runOnce(project, runner, tracking));
+    }
+    const figures = (runner: RunnerName) => {
+      const wall = times[runner].map((time) => time.wallMs);
+      const cpu = times[runner].map((time) => time.cpuMs);
+      return { wall_ms: median(wall), cpu_ms: median(cpu), minWall: min(wall), minCpu: min(cpu) };
+    };
+    const sequential = figures('sequential');
+    const parallel = figures('parallel');
+    const line = (runner: RunnerName, f: ReturnType<typeof figures>) =>
+      `${runner.padEnd(10)} wall min ${f.minWall.toFixed(0).padStart(5)} median ${f.wall_ms.toFixed(0).padStart(5)} ms   CPU min ${f.minCpu.toFixed(0).padStart(5)} median ${f.cpu_ms.toFixed(0).padStart(5)} ms`;
+    console.log(`\n${name}, ${scenario}:`);
+    console.log(`  ${line('sequential', sequential)}`);
+    console.log(`  ${line('parallel', parallel)}`);
+    console.log(
+      `  parallel / sequential: wall ${(parallel.wall_ms / sequential.wall_ms).toFixed(2)}x, CPU ${(parallel.cpu_ms / sequential.cpu_ms).toFixed(2)}x (medians)  (load ${load()})`,
+    );
+    results[name][scenario] = {
+      sequential: { wall_ms: Math.round(sequential.wall_ms), cpu_ms: Math.round(sequential.cpu_ms) },
+      parallel: { wall_ms: Math.round(parallel.wall_ms), cpu_ms: Math.round(parallel.cpu_ms) },
+    };
+  }
+}
+console.log(JSON.stringify({ rounds: ROUNDS, load: Number(load()), projects: results }));
