@@ -21,7 +21,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'sluice.js');
 // Inside the checkout, so that the projects resolve exceljs, zod and DuckDB from its node_modules.
 const WORK = join(ROOT, '.bench-data', 'first-run');
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 8));
+const ROUNDS = Math.max(1, Number.parseInt(process.env.BENCH_ROUNDS ?? '', 10) || 8);
 const RUNNERS = ['sequential', 'parallel'] as const;
 type RunnerName = (typeof RUNNERS)[number];
 const USAGE_PROBE = join(ROOT, 'bench', 'realistic', 'shared', 'rss.mjs');

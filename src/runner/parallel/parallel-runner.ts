@@ -167,22 +167,29 @@ export class ParallelRunner implements Runner {
     // With the main thread as a lane, it runs the first node itself: a thread starts only when a
     // node waits for one (a pipeline whose work all goes through the main thread needs none).
     if (options.project === undefined || this.startInMainThread) return undefined;
-    const earlier = this.#warm;
-    void earlier?.then((warm) => warm?.dispose(this.cancelGraceMs));
+    void this.#warm?.then((earlier) => earlier?.dispose(this.cancelGraceMs)).catch(() => {});
     const setup = workerSetup(hooks, options, options.runId);
     let disposed = false;
+    let stopWaiting = () => {};
+    // Disposed while the pipeline is still being imported: nothing started, and nothing waits for it.
+    const stopped = new Promise<undefined>((resolve) => (stopWaiting = () => resolve(undefined)));
     // One thread: every run on a worker needs it. The run knows how many more its pipeline can
     // use, and they start when a node waits for one.
-    const warm = this.#mayUseWorkers(pipeline).then((may) => {
+    const started = this.#mayUseWorkers(pipeline).then((may) => {
       if (!may || disposed) return undefined;
       this.#trace({ type: 'warm-up', workers: 1 });
       return this.#startPool(setup, this.maxWorkers, hooks, 1);
     });
+    const warm = Promise.race([started, stopped]);
+    // A throwing `onTrace` fails the run that awaits this, not the process meanwhile.
+    warm.catch(() => {});
     this.#warm = warm;
     return {
       dispose: async () => {
         disposed = true;
-        await (await warm)?.dispose(this.cancelGraceMs);
+        stopWaiting();
+        const pool = await warm.catch(() => undefined);
+        await pool?.dispose(this.cancelGraceMs);
       },
     };
   }
@@ -190,7 +197,9 @@ export class ParallelRunner implements Runner {
   /**
    * False when the run will go serial whatever its estimates say: its pipeline has one lane (a
    * chain), or can't be imported (the run fails before any node). A thread started for it would
-   * only take a core from the main thread while it builds the catalog.
+   * only take a core from the main thread while it builds the catalog. `run` may see fewer nodes
+   * (those `onlyMissingOutputs` finds up to date are left out) and more lanes among them; it then
+   * starts its threads itself, a little later.
    */
   async #mayUseWorkers(pipeline: Promise<Pipeline> | undefined): Promise<boolean> {
     if (pipeline === undefined || this.serialBelow === 0) return true;

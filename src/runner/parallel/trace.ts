@@ -6,8 +6,9 @@
  */
 export type ParallelTraceEvent =
   /**
-   * `warmUp` started worker threads before the catalog was built. It starts none for a run that
-   * will go serial whatever its estimates (one lane), nor with `startInMainThread`.
+   * `warmUp` started worker threads while the session builds the catalog, once the selected
+   * pipeline was imported. It starts none for a run that will go serial whatever its estimates
+   * (one lane), nor with `startInMainThread`.
    */
   | { readonly type: 'warm-up'; readonly workers: number }
   /** The run took its worker threads: started by `warmUp` while the catalog was built, or now. */
