@@ -83,8 +83,8 @@ test('a batch sent while an earlier one is in flight fails with it when the earl
   });
   const reply = await openReply(admin, redis, runId);
   // Every client's writes wait meanwhile (other test files too): lifted in `finally`, and by Redis
-  // itself after 5 s should this process die first.
-  await admin.call('CLIENT', 'PAUSE', '5000', 'WRITE');
+  // itself after 10 s should this process die first.
+  await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
   let first: Promise<void>;
   let second: Promise<void>;
   try {
@@ -119,7 +119,7 @@ test('batches waiting for one in flight leave in order, and a batch the one befo
   const settled: string[] = [];
   const sent = (nodeName: string) =>
     reply.send({ type: 'done', nodeName }).then(() => void settled.push(nodeName));
-  await admin.call('CLIENT', 'PAUSE', '5000', 'WRITE');
+  await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
   const sends: Promise<void>[] = [];
   try {
     sends.push(sent('first'));
