@@ -16,6 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from '../src/median.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'sluice.js');
@@ -68,11 +69,6 @@ function runOnce(project: string, runner: RunnerName, tracking: boolean): Timed 
   return { wallMs, cpuMs: cpu === null ? Number.NaN : Number(cpu[1]) / 1000 };
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const min = (values: readonly number[]) => Math.min(...values);
 
 console.log(

@@ -64,12 +64,12 @@ export interface ParallelRunnerOptions {
    * their estimated durations (`nodeDurationEstimates`; the tracking plugin answers from past
    * runs), runs serially in the main thread, as the sequential runner would, on no worker thread
    * (one that `warmUp` started is stopped at once, even while it loads the project): a chain, or
-   * one long branch beside short ones, gains less from worker threads than their start-up costs. A chain (one lane, or `maxWorkers:
-   * 1`) always goes serial, from its first run: one lane saves nothing. Such a run has the
-   * sequential runner's isolation: a node that crashes or hangs its thread takes the run with it.
-   * Default 0.25 (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes that need a worker's
-   * isolation. Without estimates (a project's first run, or tracking off) a run of more than one
-   * lane is parallel. Needs `mainThread`.
+   * one long branch beside short ones, gains less from worker threads than their start-up costs.
+   * A chain (one lane, or `maxWorkers: 1`) always goes serial, from its first run: one lane saves
+   * nothing. Such a run has the sequential runner's isolation: a node that crashes or hangs its
+   * thread takes the run with it. Default 0.25 (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes
+   * that need a worker's isolation. Without estimates (a project's first run, or tracking off) a
+   * run of more than one lane is parallel. Needs `mainThread`.
    */
   readonly serialBelow?: number;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
@@ -204,23 +204,27 @@ export class ParallelRunner implements Runner {
   async #mayUseWorkers(pipeline: Promise<Pipeline> | undefined): Promise<boolean> {
     if (pipeline === undefined || this.serialBelow === 0) return true;
     try {
-      return concurrencyWidth(await pipeline, this.maxWorkers) > 1;
+      return !this.#serialWhatever(concurrencyWidth(await pipeline, this.maxWorkers));
     } catch {
       return false;
     }
   }
 
+  /** One lane (a chain, or `maxWorkers: 1`) saves nothing whatever the nodes' durations. */
+  #serialWhatever(lanes: number): boolean {
+    return this.serialBelow > 0 && lanes <= 1;
+  }
+
   /**
-   * Whether the run goes serially in the main thread (`serialBelow`), traced. One lane (a chain,
-   * or `maxWorkers: 1`) saves nothing whatever the nodes' durations, so it needs no estimate.
+   * Whether the run goes serially in the main thread (`serialBelow`), traced. One lane needs no
+   * estimate (`#serialWhatever`).
    */
   #serial(estimate: RunEstimate | undefined, lanes: number): boolean {
-    if (this.serialBelow === 0) return false;
-    if (lanes === 1) {
+    if (this.#serialWhatever(lanes)) {
       this.#trace({ type: 'estimate', saving: 0, serial: true });
       return true;
     }
-    if (estimate === undefined) return false;
+    if (this.serialBelow === 0 || estimate === undefined) return false;
     const saving = bestParallelSaving(estimate, lanes);
     const serial = saving < this.serialBelow;
     this.#trace({ type: 'estimate', saving, serial });
