@@ -59,16 +59,23 @@ const VARIANTS = [
   'floor',
   'floorReadBack',
   'floorThreads',
+  'sequentialCached',
+  'parallelCached',
 ] as const;
 /**
  * Floors run for one pipeline only. `floorReadBack` (spaceflights, the one pipeline whose nodes
  * read persisted datasets that other nodes wrote): the floor keeping Sluice's contract that a node
  * reads its persisted inputs from their files, and checks them there. `floorThreads` (cpu): the
  * floor's work split by hand over two threads, this workload's own ceiling for a parallel runner.
+ * `sequentialCached` and `parallelCached` (spaceflights): the example with `cached: true` on its
+ * three intermediate datasets (`--env cached`, bench/realistic/spaceflights/conf/cached), so that
+ * a node gets the rows the node before it saved instead of reading the file back.
  */
 const ONLY_FOR: Partial<Record<Variant, readonly PipelineName[]>> = {
   floorReadBack: ['spaceflights'],
   floorThreads: ['cpu'],
+  sequentialCached: ['spaceflights'],
+  parallelCached: ['spaceflights'],
 };
 type Variant = (typeof VARIANTS)[number];
 
@@ -130,7 +137,12 @@ function timeProcess(project: string, variant: Variant, env: Record<string, stri
           '--progress',
           'off',
           '--runner',
-          variant === 'parallelMain' || variant === 'parallelWorkers' ? 'parallel' : variant,
+          variant === 'parallelMain' || variant === 'parallelWorkers' || variant === 'parallelCached'
+            ? 'parallel'
+            : variant === 'sequentialCached'
+              ? 'sequential'
+              : variant,
+          ...(variant === 'sequentialCached' || variant === 'parallelCached' ? ['--env', 'cached'] : []),
         ];
   // The projects' sluice.config.ts turn it into `startInMainThread: true` (1) or `serialBelow: 0` (off).
   const startInMain = variant === 'parallelMain' ? '1' : variant === 'parallelWorkers' ? 'off' : '0';
@@ -206,6 +218,10 @@ for (const name of PIPELINES) {
   if (ONLY_FOR.floorReadBack!.includes(name))
     log(
       `${''.padEnd(13)} floor reading its persisted intermediate datasets back from their files and checking them there, as Sluice's nodes do: ${fmt(best.floorReadBack)} ms (CPU ${fmt(cpuMs.floorReadBack)})  | seq/that floor ${(best.sequential / best.floorReadBack).toFixed(2)}x`,
+    );
+  if (ONLY_FOR.sequentialCached!.includes(name))
+    log(
+      `${''.padEnd(13)} with cached: true on its three intermediate datasets (--env cached): sequential ${fmt(best.sequentialCached)} (CPU ${fmt(cpuMs.sequentialCached)})  parallel ${fmt(best.parallelCached)} ms  | seq/floor ${(best.sequentialCached / best.floor).toFixed(2)}x  parallel/seq ${(best.parallelCached / best.sequentialCached).toFixed(2)}x`,
     );
   // CPU time moves far less than wall time on a shared machine: what each runner costs in work.
   log(
@@ -355,6 +371,12 @@ console.log(
               : {}),
             ...(ONLY_FOR.floorThreads!.includes(name)
               ? { floor_two_threads_ms: round(best.floorThreads) }
+              : {}),
+            ...(ONLY_FOR.sequentialCached!.includes(name)
+              ? {
+                  sequential_cached_ms: round(best.sequentialCached),
+                  parallel_cached_ms: round(best.parallelCached),
+                }
               : {}),
             peak_rss_mb: round(
               Math.max(

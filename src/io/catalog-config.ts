@@ -5,6 +5,7 @@ import { CatalogAggregateError, CatalogError } from './catalog-errors.ts';
 import type { Redactor } from '../secrets/redactor.ts';
 import type { DatasetAnnotations } from './catalog-annotations.ts';
 import { takeAnnotations } from './catalog-annotations.ts';
+import { checkCached, checkCachedDataset } from './catalog-cached.ts';
 import { guardDataset } from './catalog-redaction.ts';
 import { importDatasetType, isModuleType } from './catalog-type-import.ts';
 import type { ConfigLocation, Dataset, DatasetDescription } from './dataset.ts';
@@ -32,6 +33,12 @@ export interface CatalogEntry {
    * dataset; checked when the dataset is built.
    */
   shareLoads: unknown;
+  /**
+   * `cached` as written: true hands the value a node saved to the nodes that read it next in the
+   * same thread, instead of each reading the file back (docs/catalog.md, "Cached datasets"). Never
+   * passed to the dataset; checked when the dataset is built.
+   */
+  cached: unknown;
   /** The catalog key the settings come from: the name itself, or the pattern that matched. */
   source: string;
   /** Where that key is written, when known. */
@@ -128,7 +135,7 @@ export class CatalogDefinition {
   entry(name: string): CatalogEntry | undefined {
     const resolved = this.resolver.resolve(name);
     if (resolved === undefined) return undefined;
-    const { type, share_loads: shareLoads, ...options } = resolved.config;
+    const { type, share_loads: shareLoads, cached, ...options } = resolved.config;
     const annotations = takeAnnotations(options);
     return {
       name,
@@ -136,6 +143,7 @@ export class CatalogDefinition {
       options,
       annotations,
       shareLoads,
+      cached,
       source: resolved.pattern ?? name,
       location: resolved.location,
     };
@@ -174,6 +182,7 @@ export class CatalogDefinition {
           },
         );
       }
+      checkCached(entry, details, (setting) => this.locate(entry.source, [setting]) ?? entry.location);
       const options = structuredClone(entry.options);
       let usesCredentials = false;
       const credentials = this.#takeCredentials(entry, options, details, () => {
@@ -193,6 +202,7 @@ export class CatalogDefinition {
       const factory = await this.#factory(entry, details);
       const dataset = await factory(options, context);
       checkDataset(dataset, details);
+      if (entry.cached === true) checkCachedDataset(dataset, details, this.locate(entry.source, ['cached']));
       return credentials === undefined && !usesCredentials ? dataset : guardDataset(dataset, this.redactor);
     } catch (error) {
       throw this.redactor.redactError(error instanceof CatalogError ? error : wrapBuildError(error, details));

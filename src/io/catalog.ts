@@ -279,6 +279,17 @@ export class DataCatalog {
     return this.#definition?.entry(name)?.shareLoads !== false;
   }
 
+  /**
+   * True when a value a node saves to `name` is handed, deep-frozen, to the nodes that read it later
+   * in the same thread instead of their reading it back (`cached: true` in its entry;
+   * docs/catalog.md, "Cached datasets"). False when `--load-versions` pins the version to read:
+   * its readers get that version, not what this run saved.
+   */
+  keepsSaved(name: string): boolean {
+    if (!this.sharesLoads(name) || this.loadVersions[name] !== undefined) return false;
+    return this.#definition?.entry(name)?.cached === true;
+  }
+
   /** The dataset's type: as written in the catalog for configured ones, else what the dataset calls itself. */
   typeOf(name: string): string {
     const built = this.#types.get(name);

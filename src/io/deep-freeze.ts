@@ -74,6 +74,31 @@ function freezeChild(child: unknown, pending: object[]): void {
   pending.push(Object.freeze(child));
 }
 
+/**
+ * True when everything reachable from `value` is plain data (plain objects, arrays, primitives):
+ * what `freezePlainData` would freeze whole. It only looks, so a value that fails is left as it was.
+ */
+export function isPlainTree(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'function';
+  if (!isPlainData(value)) return false;
+  if (frozenTrees.has(value)) return true;
+  const seen = new Set<object>([value]);
+  const pending: object[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop() as Record<string, unknown> | unknown[];
+    const children = Array.isArray(next) ? next : Object.values(next);
+    for (let index = 0; index < children.length; index++) {
+      const child = children[index];
+      if (typeof child === 'function') return false;
+      if (typeof child !== 'object' || child === null || seen.has(child)) continue;
+      if (!isPlainData(child)) return false;
+      seen.add(child);
+      pending.push(child);
+    }
+  }
+  return true;
+}
+
 /** Plain objects and arrays: what structured data from a parser or a node is made of. */
 export function isPlainData(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);

@@ -66,7 +66,8 @@ export interface RunnerSettings {
   /**
    * Load a persisted dataset that several nodes of a run read once per thread, and hand each of
    * them the same frozen value (docs/catalog.md, "Shared loads"). Default true; false reads it
-   * once per node, as Kedro does. One dataset opts out with `share_loads: false` in the catalog.
+   * once per node, as Kedro does, and turns off `cached: true` entries too (their readers read
+   * the file). One dataset opts out with `share_loads: false` in the catalog.
    */
   shareLoads?: boolean;
 }

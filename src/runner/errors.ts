@@ -125,16 +125,23 @@ export class FrozenInputError extends SluiceError {
    * (docs/catalog.md, "Shared loads"); the others are memory datasets.
    */
   readonly sharedLoads: readonly string[];
+  /**
+   * Of those, the datasets whose saved value the run hands to their readers (`cached: true`;
+   * docs/catalog.md, "Cached datasets").
+   */
+  readonly cached: readonly string[];
 
   constructor(
     nodeName: string,
     datasets: readonly string[],
     cause: Error,
     sharedLoads: readonly string[] = [],
+    cached: readonly string[] = [],
   ) {
     const names = datasets.map((name) => `"${name}"`).join(', ');
     const where = userFrame(cause);
     const memory = datasets.filter((name) => !sharedLoads.includes(name));
+    const cachedNames = datasets.filter((name) => cached.includes(name));
     const why = [
       ...(memory.length > 0
         ? [
@@ -146,6 +153,11 @@ export class FrozenInputError extends SluiceError {
             `A dataset that several nodes read is loaded once per run and every one of them gets the same frozen value, as if each had read the file itself.`,
           ]
         : []),
+      ...(cachedNames.length > 0
+        ? [
+            'A dataset with `cached: true` in its catalog entry hands its readers the frozen value its node saved, instead of each reading the file back.',
+          ]
+        : []),
     ].join(' ');
     const optOuts = [
       ...(memory.length > 0
@@ -155,7 +167,7 @@ export class FrozenInputError extends SluiceError {
         : []),
       ...(sharedLoads.length > 0
         ? [
-            `add \`share_loads: false\` to the catalog entry of "${sharedLoads[0]}" so each node reads its own (or \`runner: { shareLoads: false }\` in sluice.config.ts for the whole project)`,
+            `${cachedNames.includes(sharedLoads[0]!) ? 'replace `cached: true` with' : 'add'} \`share_loads: false\` in the catalog entry of "${sharedLoads[0]}" so each node reads its own (or \`runner: { shareLoads: false }\` in sluice.config.ts for the whole project)`,
           ]
         : []),
     ].join('; or ');
@@ -169,6 +181,7 @@ export class FrozenInputError extends SluiceError {
     this.nodeName = nodeName;
     this.datasets = datasets;
     this.sharedLoads = sharedLoads;
+    this.cached = cachedNames;
   }
 }
 

@@ -9,9 +9,9 @@ const FROZEN_WRITE =
 
 /**
  * When a node failed by writing to a frozen value, names the node and the datasets whose frozen
- * values it received (memory datasets, and persisted ones whose load the run shared), and says how
- * to opt into a copy (`FrozenInputError`). Any other error is returned as it is. Runs only on a
- * failure, never on the hot path.
+ * values it received (memory datasets, persisted ones whose load the run shared or whose saved
+ * value it kept), and says how to opt into a copy (`FrozenInputError`). Any other error is returned
+ * as it is. Runs only on a failure, never on the hot path.
  */
 export function explainFrozenWrite(
   node: Node,
@@ -35,7 +35,16 @@ export function explainFrozenWrite(
     frozen,
     error,
     frozen.filter((name) => sharesLoads(catalog, name)),
+    frozen.filter((name) => keepsSaved(catalog, name)),
   );
+}
+
+function keepsSaved(catalog: DataCatalog, name: string): boolean {
+  try {
+    return catalog.keepsSaved(name);
+  } catch {
+    return false;
+  }
 }
 
 function sharesLoads(catalog: DataCatalog, name: string): boolean {

@@ -177,6 +177,9 @@ export async function runNode(node: Node, context: NodeRunContext): Promise<Valu
         }
         let produced = node.call(inputs);
         if (isPromiseLike(produced)) produced = await produced;
+        // Outputs kept for their readers (`cached`) are frozen before any hook sees them: what a
+        // plugin checks is what the readers get.
+        context.sharedLoads?.freezeForReaders(node, produced);
         if (hooks.hook.afterNodeRun.active) {
           const after = invokeHook(node, 'afterNodeRun', hooks.hook.afterNodeRun, {
             node,
@@ -455,16 +458,16 @@ function saveOne(node: Node, datasetName: string, data: unknown, context: NodeRu
 function saveData(node: Node, datasetName: string, data: unknown, context: NodeRunContext): unknown {
   const startedAt = context.hooks.hook.afterDatasetSaved.active ? performance.now() : 0;
   // A shared value of what this overwrites is dropped before (no reader gets it during the write)
-  // and after (no load that ran during the write is kept).
+  // and after (no load that ran during the write is kept); after, a `cached` dataset keeps `data`.
   const shared = context.sharedLoads;
   shared?.saved(datasetName);
   const saved = context.catalog.get(datasetName).save(data);
   if (isPromiseLike(saved))
     return Promise.resolve(saved).then((result) => {
-      shared?.saved(datasetName);
+      shared?.savedValue(datasetName, data);
       return afterSave(node, datasetName, data, result, startedAt, context);
     });
-  shared?.saved(datasetName);
+  shared?.savedValue(datasetName, data);
   return afterSave(node, datasetName, data, saved, startedAt, context);
 }
 

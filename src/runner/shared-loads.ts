@@ -1,5 +1,5 @@
 import type { DataCatalog } from '../io/catalog.ts';
-import { freezePlainData } from '../io/deep-freeze.ts';
+import { deepFreeze, freezePlainData, isPlainTree } from '../io/deep-freeze.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
@@ -45,6 +45,8 @@ export class SharedLoads {
   readonly #unshareable = new Set<string>();
   /** Where each saved dataset lives, looked up once. */
   readonly #locations = new Map<string, string | null>();
+  /** Whether the catalog keeps saved values of each dataset saved here (`cached`), looked up once. */
+  readonly #keepsSavedNames = new Map<string, boolean>();
 
   constructor(catalog: DataCatalog) {
     this.#catalog = catalog;
@@ -67,7 +69,8 @@ export class SharedLoads {
       }
     let shared: SharedLoads | undefined;
     for (const [name, nodes] of readers ?? []) {
-      if (nodes.length < 2) continue;
+      // One reader is enough for a dataset whose saved value is kept for its readers (`cached`).
+      if (nodes.length < 2 && !(catalog.keepsSaved(name) && pipeline.allOutputs().has(name))) continue;
       shared ??= new SharedLoads(catalog);
       for (const nodeName of nodes) shared.#share(name).waiting.add(nodeName);
     }
@@ -75,13 +78,15 @@ export class SharedLoads {
   }
 
   /**
-   * Node `nodeName` will load `name` in this thread; `later`: more readers of `name` are still to
-   * come after it (here or elsewhere), so its load is kept for them until `noneLater(name)`.
+   * `node` will load `name` in this thread; `later`: more readers of `name` are still to come after
+   * it (here or elsewhere), so its load is kept for them until `noneLater(name)`. When `node` saves
+   * `name` instead (a `cached` dataset), `later` says whether its readers are to come: the saved
+   * value is then kept for them (`savedValue`).
    */
-  plan(nodeName: string, name: string, later: boolean): void {
+  plan(node: Node, name: string, later: boolean): void {
     if (this.#unshareable.has(name)) return;
     const share = this.#share(name);
-    share.waiting.add(nodeName);
+    if (node.inputs.includes(name)) share.waiting.add(node.name);
     if (later) share.waiting.add(LATER);
     else share.waiting.delete(LATER);
   }
@@ -123,6 +128,37 @@ export class SharedLoads {
     share.held = true;
     share.value = pending;
     return this.#awaitShared(name, pending);
+  }
+
+  /**
+   * `value` was saved to `name`: what was kept of where it lives is dropped, and when the catalog
+   * keeps saved values of `name` (`cached: true`) and readers of it are still to come here, `value`
+   * is kept for them, deep-frozen, when it is plain data. Otherwise they read the file.
+   */
+  savedValue(name: string, value: unknown): void {
+    this.saved(name);
+    const share = this.#shares.get(name);
+    if (share === undefined || share.waiting.size === 0 || !this.#keepsSaved(name)) return;
+    // Checked before freezing: a value that can't be frozen whole is left as the node made it.
+    if (typeof value === 'function' || !isPlainTree(value)) return;
+    deepFreeze(value);
+    share.held = true;
+    share.value = value;
+  }
+
+  /**
+   * `node` returned `outputs`: those `savedValue` will keep for readers to come (`cached`) are
+   * frozen now, before the hooks that follow the node see them, so that what they check or record
+   * can't change before a reader gets it. A value that isn't plain data is left as it is.
+   */
+  freezeForReaders(node: Node, outputs: Readonly<Record<string, unknown>>): void {
+    if (this.#shares.size === 0) return;
+    for (const name of node.outputs) {
+      const share = this.#shares.get(name);
+      if (share === undefined || share.waiting.size === 0 || !this.#keepsSaved(name)) continue;
+      const value = outputs[name];
+      if (typeof value === 'object' && value !== null && isPlainTree(value)) deepFreeze(value);
+    }
   }
 
   /** `name` was saved: every shared value stored where it lives is dropped. */
@@ -219,6 +255,12 @@ export class SharedLoads {
   #release(share: Share): void {
     share.held = false;
     share.value = undefined;
+  }
+
+  #keepsSaved(name: string): boolean {
+    let keeps = this.#keepsSavedNames.get(name);
+    if (keeps === undefined) this.#keepsSavedNames.set(name, (keeps = this.#catalog.keepsSaved(name)));
+    return keeps;
   }
 
   #locationOf(name: string): string | undefined {

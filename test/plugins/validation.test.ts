@@ -332,3 +332,31 @@ node((rows: unknown[]) => rows.length, 'people', 'count_b', { name: 'count_b', o
     ],
   );
 });
+
+test('a cached dataset is checked once, as its node returns it: its readers get that frozen value unchecked again', async () => {
+  const project = (cached: boolean) =>
+    validationProject({
+      schemas: PERSON,
+      catalog: `
+made:
+  type: json
+  filepath: data/made.json
+  schema: ./src/schemas.ts#Person
+${cached ? '  cached: true\n' : ''}`,
+      nodes: `
+node(() => [{ id: 1, name: 'Ada', age: 36 }], undefined, 'made', { name: 'make' }),
+node((rows: unknown[]) => rows.length, 'made', 'count_a', { name: 'count_a' }),
+node((rows: unknown[]) => rows.length, 'made', 'count_b', { name: 'count_b' }),`,
+    });
+  const checks = (run: Awaited<ReturnType<typeof runProject>>) =>
+    results(run).map((result) => [result.nodeName, result.stage, result.status]);
+  const cached = await runProject(project(true));
+  assert.equal(cached.error, undefined);
+  assert.deepEqual(checks(cached), [['make', 'save', 'passed']]);
+  const readBack = await runProject(project(false));
+  assert.equal(readBack.error, undefined);
+  assert.deepEqual(checks(readBack), [
+    ['make', 'save', 'passed'],
+    ['count_a', 'load', 'passed'],
+  ]);
+});

@@ -17,7 +17,11 @@ const PROJECT = fileURLToPath(new URL('../fixtures/projects/shared-loads/', impo
 
 type Summary = { total: number; thread: number; frozen: boolean };
 
-async function run(mainThreadLane: boolean, pipelineName?: string) {
+async function run(
+  mainThreadLane: boolean,
+  pipelineName?: string,
+  runnerOptions: ConstructorParameters<typeof ParallelRunner>[0] = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-shared-loads-'));
   try {
     for (const file of ['events', 'events_a', 'events_b', 'events_c'])
@@ -42,6 +46,7 @@ async function run(mainThreadLane: boolean, pipelineName?: string) {
           // With the main thread as a lane, it is one of the two threads.
           ...(mainThreadLane ? { startInMainThread: true } : { mainThread: false }),
           onTrace: (e) => events.push(e),
+          ...runnerOptions,
         });
         return (await session.run({ runner, ...(pipelineName === undefined ? {} : { pipelineName }) }))
           .outputs;
@@ -134,3 +139,25 @@ test("parallel, more branches than threads: a thread freed by a branch takes tha
     assert.equal((outputs['evaluated_c'] as unknown as { total: number }).total, 129);
   }
 });
+
+for (const [lanes, mainThreadLane, runnerOptions] of [
+  ['two worker threads', false, {}],
+  ['the main thread and a worker thread', true, {}],
+  ['one lane, so the run goes serial in the main thread', false, { maxWorkers: 1 }],
+] as const) {
+  test(`parallel, ${lanes}: the thread that saved a cached dataset hands its reader the saved rows`, async () => {
+    const { outputs, readsOf } = await run(mainThreadLane, 'cached', runnerOptions);
+    const read = outputs['read_summary']!;
+    const maker = (outputs['make_summary'] as unknown as { thread: number }).thread;
+    assert.equal(read.total, 12);
+    if (!mainThreadLane)
+      assert.equal(read.thread, maker, 'the reader goes to the thread that keeps the saved rows');
+    if (read.thread === maker) {
+      assert.deepEqual(readsOf('made'), [], 'the file was not read back');
+      assert.equal(read.frozen, true);
+    } else {
+      // In another thread, the reader reads the file as without `cached`.
+      assert.deepEqual(readsOf('made'), [read.thread]);
+    }
+  });
+}

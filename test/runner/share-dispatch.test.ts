@@ -49,3 +49,24 @@ test('is empty when nothing is shared (share_loads off everywhere, or one reader
   });
   assert.ok(new ShareDispatch(pipeline, catalog).empty);
 });
+
+test('plans a cached dataset one node saves and one reads: its saver keeps the value for that reader', async () => {
+  const catalog = await DataCatalog.fromConfig({
+    catalogConfig: {
+      made: { type: 'json', filepath: 'made.json', cached: true },
+      plain: { type: 'json', filepath: 'plain.json' },
+    },
+    projectPath: '/nonexistent-project',
+  });
+  const chain = new Pipeline([
+    node(() => [[1], [2]], [], ['made', 'plain'], { name: 'make' }),
+    node((made: unknown, plain: unknown) => [made, plain], ['made', 'plain'], 'both', { name: 'read' }),
+  ]);
+  await catalog.materialize(chain.datasets());
+  const dispatch = new ShareDispatch(chain, catalog);
+  assert.deepEqual([...dispatch.names()], ['made'], 'not plain: one reader, not cached');
+  const [make, read] = chain.nodes;
+  assert.deepEqual(dispatch.send(make!), { made: true }, 'the saver: a reader is to come');
+  assert.deepEqual(dispatch.sharedInputs(read!), ['made']);
+  assert.deepEqual(dispatch.send(read!), { made: false }, 'the last reader');
+});

@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CsvDatasetOptions, DatasetFactoryContext, SluicePlugin } from '../../src/index.ts';
+import type { CsvDatasetOptions, SluicePlugin } from '../../src/index.ts';
 import {
   AsyncRunner,
-  CsvDataset,
   DataCatalog,
   FrozenInputError,
   node,
@@ -20,28 +19,8 @@ import {
 } from '../../src/index.ts';
 import { createDatasetTypeRegistry } from '../../src/io/builtin-datasets.ts';
 import { SharedLoads } from '../../src/runner/shared-loads.ts';
+import { CountingCsv, countingRegistry, reads } from './counting-csv.ts';
 import { runWith } from './helpers.ts';
-
-/** Reads of each file-backed dataset, by catalog name. */
-const reads = new Map<string, number>();
-
-/** The built-in CSV dataset, counting the times it reads its file. */
-class CountingCsv extends CsvDataset {
-  readonly #name: string;
-  constructor(name: string, options: CsvDatasetOptions, context: DatasetFactoryContext) {
-    super(name, options, context);
-    this.#name = name;
-  }
-  override async load() {
-    reads.set(this.#name, (reads.get(this.#name) ?? 0) + 1);
-    return super.load();
-  }
-}
-
-/** A dataset class that must never be shared (a live source, say). */
-class LiveCountingCsv extends CountingCsv {
-  readonly shareLoads = false;
-}
 
 let dir: string;
 before(() => {
@@ -62,13 +41,7 @@ async function catalogOf(
   reads.clear();
   const file = join(dir, `events-${Math.random().toString(36).slice(2)}.csv`);
   writeFileSync(file, 'id,amount\n1,10\n2,20\n3,30\n');
-  const registry = createDatasetTypeRegistry()
-    .register('counted_csv', (options, context) => {
-      return new CountingCsv(context.name, options as unknown as CsvDatasetOptions, context);
-    })
-    .register('live_csv', (options, context) => {
-      return new LiveCountingCsv(context.name, options as unknown as CsvDatasetOptions, context);
-    });
+  const registry = countingRegistry();
   return DataCatalog.fromConfig({
     catalogConfig: {
       events: { type: 'counted_csv', filepath: file, ...entries.events },

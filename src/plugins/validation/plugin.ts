@@ -106,14 +106,15 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
   };
 
   /**
-   * Frozen values that passed a plan (or only warned) on load. A frozen value can't change, and
-   * every node that reads a shared load or a memory dataset gets the same one: checked once.
+   * Frozen values that passed a plan (or only warned). A frozen value can't change, and every node
+   * that reads a shared load, a memory dataset or a `cached` dataset's saved value gets the same
+   * one: checked once, when a node returns it frozen or when the first reader loads it.
    */
   let checkedFrozen = new WeakMap<DatasetPlan, WeakSet<object>>();
 
-  const checkLoad = (slot: PlanSlot, data: unknown, subject: ValidationSubject): void | Promise<void> => {
+  const checkOnce = (slot: PlanSlot, data: unknown, subject: ValidationSubject): void | Promise<void> => {
     if (slot === null) return undefined;
-    if (isPromiseLike(slot)) return slot.then((plan) => checkLoad(plan, data, subject));
+    if (isPromiseLike(slot)) return slot.then((plan) => checkOnce(plan, data, subject));
     if (!isFrozenValue(data)) return check(slot, data, subject);
     let checked = checkedFrozen.get(slot);
     if (checked?.has(data) === true) return undefined;
@@ -157,7 +158,7 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
     afterDatasetLoaded({ datasetName, data, node }) {
       const slot = plans.get(datasetName) ?? planFor(datasetName);
       if (slot === null) return undefined;
-      return checkLoad(slot, data, subjectOf(datasetName, node, project, 'load'));
+      return checkOnce(slot, data, subjectOf(datasetName, node, project, 'load'));
     },
     // First, so that no other plugin records a node whose outputs are about to be rejected.
     afterNodeRun: {
@@ -172,7 +173,7 @@ export function validationPlugin(options: ValidationOptions = {}): ValidationPlu
           if (slot === null) continue;
           const subject: ValidationSubject = { datasetName, nodeName: node.name, runId, stage: 'save' };
           try {
-            const checked = check(slot, outputs[datasetName], subject);
+            const checked = checkOnce(slot, outputs[datasetName], subject);
             if (isPromiseLike(checked)) pending.push(Promise.resolve(checked));
           } catch (error) {
             failures.push(error);

@@ -297,7 +297,7 @@ export class ParallelRunner implements Runner {
     };
     /** Runs `node` here, planning its shared loads (`share`, from `ShareDispatch.send`) in this thread. */
     const planHere = (node: Node, share: Readonly<Record<string, boolean>>) => {
-      for (const name in share) mainShared?.plan(node.name, name, share[name]!);
+      for (const name in share) mainShared?.plan(node, name, share[name]!);
     };
     const runHere = async (node: Node) => {
       try {

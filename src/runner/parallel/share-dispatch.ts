@@ -13,6 +13,11 @@ export const NO_SHARE: Readonly<Record<string, boolean>> = Object.freeze({});
  */
 export class ShareDispatch {
   readonly #toSend = new Map<string, number>();
+  /**
+   * Datasets whose saved value the thread that saved it keeps for their readers (`cached: true`),
+   * and which a node of the run saves: one reader is enough to plan them.
+   */
+  readonly #keptOnSave = new Set<string>();
 
   constructor(pipeline: Pipeline, catalog: DataCatalog) {
     for (const node of pipeline.nodes)
@@ -21,7 +26,11 @@ export class ShareDispatch {
         if (counted !== undefined) this.#toSend.set(name, counted + 1);
         else if (catalog.sharesLoads(name)) this.#toSend.set(name, 1);
       }
-    for (const [name, count] of this.#toSend) if (count < 2) this.#toSend.delete(name);
+    const saved = pipeline.allOutputs();
+    for (const name of this.#toSend.keys())
+      if (saved.has(name) && catalog.keepsSaved(name)) this.#keptOnSave.add(name);
+    for (const [name, count] of this.#toSend)
+      if (count < 2 && !this.#keptOnSave.has(name)) this.#toSend.delete(name);
   }
 
   /** True when the run has no dataset to share: the runner needn't plan anything. */
@@ -31,7 +40,8 @@ export class ShareDispatch {
 
   /**
    * `node` is being sent to a thread: its shared inputs, each with whether readers of it remain
-   * to be sent after it. Call it once per node.
+   * to be sent after it, and its `cached` outputs that readers will read (true: the thread keeps
+   * the value it saves for them). Call it once per node.
    */
   send(node: Node): Readonly<Record<string, boolean>> {
     let share: Record<string, boolean> | undefined;
@@ -41,6 +51,9 @@ export class ShareDispatch {
       this.#toSend.set(name, left - 1);
       (share ??= {})[name] = left - 1 > 0;
     }
+    if (this.#keptOnSave.size > 0)
+      for (const name of node.outputs)
+        if (this.#keptOnSave.has(name) && (this.#toSend.get(name) ?? 0) > 0) (share ??= {})[name] = true;
     return share ?? NO_SHARE;
   }
 

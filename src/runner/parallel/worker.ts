@@ -78,7 +78,7 @@ try {
   ): Promise<void> {
     send({ type: 'started', nodeName });
     const node = pipeline.getNode(nodeName);
-    for (const name in share) shared.plan(nodeName, name, share[name]!);
+    for (const name in share) shared.plan(node, name, share[name]!);
     // Inputs sent with the node are copies for this node only; they are let go afterwards. They
     // are this thread's own, so only the freeze rule still applies (a node behaves the same
     // whichever runner runs it); a declared deepcopy would only copy the copy. Inputs not sent are
