@@ -10,7 +10,8 @@ import type { ConfigLocation, Dataset } from './dataset.ts';
  * works with every type, versioning and location rewrites alike.
  *
  * These checks run before the dataset is built: the setting must be a boolean, and it can't be
- * combined with `share_loads: false`, which asks for the opposite (every reader its own copy).
+ * combined with `load_args` (which shape what a load returns, and the readers get the saved value
+ * instead) nor with `share_loads: false` (which asks for every reader's own copy).
  */
 export function checkCached(
   entry: CatalogEntry,
@@ -24,6 +25,16 @@ export function checkCached(
       location: locate('cached'),
       hint: 'Write `cached: true` to hand the saved value to the next nodes instead of reading the file back; leave it out to read the file.',
     });
+  }
+  if (entry.cached && entry.options.load_args !== undefined) {
+    throw new CatalogError(
+      "cached: true hands readers the value that was saved, so this entry's load_args would not apply to it.",
+      {
+        ...details,
+        location: locate('cached'),
+        hint: 'load_args shape what a load returns (column types, a column selection, an Arrow table); keep them and remove `cached: true`, or remove them and have the node that saves the data give it the shape its readers need.',
+      },
+    );
   }
   if (entry.cached && entry.shareLoads === false) {
     throw new CatalogError('cached: true and share_loads: false ask for opposite things.', {

@@ -140,22 +140,23 @@ export class FrozenInputError extends SluiceError {
   ) {
     const names = datasets.map((name) => `"${name}"`).join(', ');
     const where = userFrame(cause);
-    const memory = datasets.filter((name) => !sharedLoads.includes(name));
     const cachedNames = datasets.filter((name) => cached.includes(name));
+    const memory = datasets.filter((name) => !sharedLoads.includes(name) && !cached.includes(name));
+    const shared = sharedLoads.filter((name) => !cached.includes(name));
     const why = [
       ...(memory.length > 0
         ? [
             'Memory datasets hand every node the same frozen value, so that no node can change what another sees.',
           ]
         : []),
-      ...(sharedLoads.length > 0
+      ...(shared.length > 0
         ? [
             `A dataset that several nodes read is loaded once per run and every one of them gets the same frozen value, as if each had read the file itself.`,
           ]
         : []),
       ...(cachedNames.length > 0
         ? [
-            'A dataset with `cached: true` in its catalog entry hands its readers the frozen value its node saved, instead of each reading the file back.',
+            'A dataset with `cached: true` in its catalog entry hands its readers one frozen value, the one its node saved, instead of each reading the file back.',
           ]
         : []),
     ].join(' ');
@@ -165,9 +166,14 @@ export class FrozenInputError extends SluiceError {
             `declare ${datasets.length === 1 ? 'it' : `"${memory[0]}"`} in conf/base/catalog.yml as \`${memory[0]}: { type: memory, copy_mode: deepcopy }\``,
           ]
         : []),
-      ...(sharedLoads.length > 0
+      ...(shared.length > 0
         ? [
-            `${cachedNames.includes(sharedLoads[0]!) ? 'replace `cached: true` with' : 'add'} \`share_loads: false\` in the catalog entry of "${sharedLoads[0]}" so each node reads its own (or \`runner: { shareLoads: false }\` in sluice.config.ts for the whole project)`,
+            `add \`share_loads: false\` to the catalog entry of "${shared[0]}" so each node reads its own (or \`runner: { shareLoads: false }\` in sluice.config.ts for the whole project)`,
+          ]
+        : []),
+      ...(cachedNames.length > 0
+        ? [
+            `remove \`cached: true\` from the catalog entry of "${cachedNames[0]}" so that each node reads the file (with \`share_loads: false\` too if several nodes read it)`,
           ]
         : []),
     ].join('; or ');

@@ -23,6 +23,13 @@ interface Share {
   /** True while `value` holds the frozen value, or the promise of it while the first load runs. */
   held: boolean;
   value: unknown;
+  /** True when `value` is what a node saved (`cached`), not what a load read. */
+  fromSave: boolean;
+  /**
+   * The last reader that got a saved value: it is kept until that node is over, so that a retry
+   * of the node gets the same value rather than the file's rendering of it.
+   */
+  keptFor: string | undefined;
 }
 
 /**
@@ -102,7 +109,10 @@ export class SharedLoads {
     const othersToCome = share.waiting.size > 0;
     if (share.held) {
       const value = share.value;
-      if (!othersToCome) this.#release(share);
+      if (!othersToCome) {
+        if (share.fromSave) share.keptFor = node.name;
+        else this.#release(share);
+      }
       return isPromiseLike(value) ? this.#awaitShared(name, value) : value;
     }
     const loaded = this.#catalog.get(name).load();
@@ -144,6 +154,7 @@ export class SharedLoads {
     deepFreeze(value);
     share.held = true;
     share.value = value;
+    share.fromSave = true;
   }
 
   /**
@@ -179,8 +190,9 @@ export class SharedLoads {
   finished(node: Node): void {
     for (const name of node.inputs) {
       const share = this.#shares.get(name);
-      if (share === undefined || !share.waiting.delete(node.name)) continue;
-      if (share.waiting.size === 0) this.#release(share);
+      if (share === undefined) continue;
+      if (share.keptFor === node.name) this.#release(share);
+      else if (share.waiting.delete(node.name) && share.waiting.size === 0) this.#release(share);
     }
   }
 
@@ -221,7 +233,15 @@ export class SharedLoads {
   #share(name: string): Share {
     let share = this.#shares.get(name);
     if (share === undefined) {
-      share = { name, waiting: new Set(), location: this.#locationOf(name), held: false, value: undefined };
+      share = {
+        name,
+        waiting: new Set(),
+        location: this.#locationOf(name),
+        held: false,
+        value: undefined,
+        fromSave: false,
+        keptFor: undefined,
+      };
       this.#shares.set(name, share);
     }
     return share;
@@ -255,6 +275,8 @@ export class SharedLoads {
   #release(share: Share): void {
     share.held = false;
     share.value = undefined;
+    share.fromSave = false;
+    share.keptFor = undefined;
   }
 
   #keepsSaved(name: string): boolean {

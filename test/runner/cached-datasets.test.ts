@@ -151,8 +151,42 @@ describe('cached: true, in one process', () => {
     assert.ok(error instanceof FrozenInputError, String(error));
     assert.equal(error.nodeName, 'zero_first');
     assert.deepEqual(error.cached, ['made']);
-    assert.match(error.message, /`cached: true`.*the frozen value its node saved/);
-    assert.match(error.hint ?? '', /replace `cached: true` with `share_loads: false`/);
+    assert.match(error.message, /`cached: true`.*the one its node saved/);
+    assert.doesNotMatch(error.message, /several nodes read/, 'one reader: not a shared load');
+    assert.match(error.hint ?? '', /remove `cached: true` from the catalog entry of "made"/);
+  });
+
+  it('a reader that is retried gets the saved value again, not the file read back', async () => {
+    const { catalog } = await catalogOf({ cached: true });
+    const seen: unknown[] = [];
+    const made: unknown[] = [];
+    const pipeline = new Pipeline([
+      node(
+        () => {
+          const rows = [{ code: '42' }];
+          made.push(rows);
+          return rows;
+        },
+        [],
+        'made',
+        { name: 'make' },
+      ),
+      node(
+        (rows: Row[]) => {
+          seen.push(rows);
+          if (seen.length === 1) throw new Error('flaky');
+          return rows.length;
+        },
+        'made',
+        'count',
+        { name: 'flaky_reader', retries: { max: 1 } },
+      ),
+    ]);
+    const { error } = await runWith(pipeline, catalog);
+    assert.equal(error, undefined);
+    assert.equal(seen.length, 2);
+    assert.equal(seen[1], made[0], 'the second attempt got the saved value too');
+    assert.equal(reads.get('made') ?? 0, 0);
   });
 
   it('a load version pinned with --load-versions is read from its file, not taken from the save', async () => {
@@ -179,7 +213,11 @@ describe('cached: true, what SharedLoads holds', () => {
     assert.equal(await shared.load(first!, 'made'), rows);
     assert.ok(shared.holds('made'));
     assert.equal(await shared.load(second!, 'made'), rows);
-    assert.equal(shared.holds('made'), false, 'released after the last reader');
+    assert.ok(shared.holds('made'), 'kept while the last reader runs: a retry of it gets the same value');
+    shared.finished(first!);
+    assert.ok(shared.holds('made'));
+    shared.finished(second!);
+    assert.equal(shared.holds('made'), false, 'released when the last reader is over');
   });
 
   it('keeps nothing when no reader is left here (the readers failed or were skipped)', async () => {
@@ -210,6 +248,13 @@ describe('cached: checked with the catalog', () => {
 
   it('must be a boolean', async () => {
     await assert.rejects(materialize({ cached: 'yes' }), /cached must be true or false, got "yes"/);
+  });
+
+  it("can't be combined with load_args, which would not apply to the saved value", async () => {
+    await assert.rejects(
+      materialize({ cached: true, load_args: { columns: { code: 'string' } } }),
+      /load_args would not apply/,
+    );
   });
 
   it("can't be combined with share_loads: false", async () => {
