@@ -42,8 +42,13 @@ interface Share {
  * class instances (Arrow tables, typed arrays, `Date`) or functions is handed to its reader alone
  * and each later reader loads its own.
  *
- * `runNode` calls `load` and `saved`; the runner says who reads what: `forPipeline` counts the
- * readers of a run in one process, `plan` adds one node dispatched to this thread.
+ * A dataset marked `cached: true` is kept the same way from its save: the value its node saved,
+ * for the readers to come here, instead of their reading the file back (docs/catalog.md, "Cached
+ * datasets").
+ *
+ * `runNode` calls `load`, `freezeForReaders` and `savedValue`; the runner says who reads what:
+ * `forPipeline` counts the readers of a run in one process, `plan` adds one node dispatched to
+ * this thread.
  */
 export class SharedLoads {
   readonly #catalog: DataCatalog;
