@@ -19,6 +19,11 @@ export interface ScheduleOptions {
   /** Called after each node completes, before its children are scheduled. */
   readonly afterNode?: ((node: Node) => void | Promise<void>) | undefined;
   /**
+   * Called once for each node that will not run because a node it depends on failed
+   * (`continueOnFailure`), so that what was kept for it (shared loads) can be let go.
+   */
+  readonly onBlocked?: ((node: Node) => void) | undefined;
+  /**
    * Lets the runner steer which ready node takes a free slot: called once each time free slots
    * are filled, it returns a preference (or none). The earliest ready node it `wants`, among the
    * first `PICK_WINDOW` in run order (or `order`), goes first; otherwise the earliest ready node.
@@ -112,6 +117,7 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
         if (!blocked.has(descendant)) {
           blocked.add(descendant);
           state.skipped.push(descendant.name);
+          options.onBlocked?.(descendant);
         }
       }
     } else {

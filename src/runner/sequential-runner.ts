@@ -63,9 +63,10 @@ export async function runInProcess(
         return skipped.has(node) ? 'skipped' : undefined;
       },
       afterNode: prepared.release,
+      // Nodes behind a failure (`--continue-on-failure`) will not read what was kept for them.
+      onBlocked: (node) => sharedLoads?.finished(node),
     });
   } finally {
-    // Nodes behind a failure never ran: what they would have read is let go with the run.
     sharedLoads?.clear();
   }
   return {

@@ -199,6 +199,46 @@ describe('cached: true, in one process', () => {
   });
 });
 
+describe('cached: true and --continue-on-failure', () => {
+  it('a value whose reader is behind a failed node is let go at the failure, not at the end of the run', async () => {
+    const { catalog } = await catalogOf({ cached: true });
+    let shared: SharedLoads | undefined;
+    const forPipeline = SharedLoads.forPipeline;
+    SharedLoads.forPipeline = (pipeline, runCatalog) => (shared = forPipeline(pipeline, runCatalog));
+    const heldLater: boolean[] = [];
+    try {
+      const pipeline = new Pipeline([
+        node(ROWS, [], 'made', { name: 'a_make' }),
+        node(
+          () => {
+            throw new Error('boom');
+          },
+          [],
+          'failed_out',
+          { name: 'b_fail' },
+        ),
+        node((rows: Row[], _failed: unknown) => rows.length, ['made', 'failed_out'], 'count', {
+          name: 'c_read',
+        }),
+        node(
+          () => {
+            heldLater.push(shared!.holds('made'));
+            return 1;
+          },
+          [],
+          'later_out',
+          { name: 'd_later' },
+        ),
+      ]);
+      const { error } = await runWith(pipeline, catalog, { continueOnFailure: true });
+      assert.ok(error !== undefined, 'the run reports the failure');
+    } finally {
+      SharedLoads.forPipeline = forPipeline;
+    }
+    assert.deepEqual(heldLater, [false], 'nothing kept for c_read, which will not run');
+  });
+});
+
 describe('cached: true, what SharedLoads holds', () => {
   it('keeps the saved value until the last reader has it, then lets it go', async () => {
     const { catalog } = await catalogOf({ cached: true });

@@ -251,3 +251,36 @@ test('executeNodes: a preference is asked about the first PICK_WINDOW ready node
     names.slice(0, -1),
   );
 });
+
+test('executeNodes: continueOnFailure tells onBlocked of each node behind the failure, once, before the run ends', async () => {
+  // fail -> blocked_a -> blocked_b, and blocked_b also waits on ok; late runs after the failure.
+  const pipeline = new Pipeline([
+    node(id, 'seed', 'f_out', { name: 'fail' }),
+    node(id, 'seed', 'ok_out', { name: 'ok' }),
+    node(id, 'f_out', 'a_out', { name: 'blocked_a' }),
+    node((a: unknown, ok: unknown) => [a, ok], ['a_out', 'ok_out'], 'b_out', { name: 'blocked_b' }),
+    node(id, 'ok_out', 'late_out', { name: 'late' }),
+  ]);
+  const events: string[] = [];
+  const state = newRunState();
+  await assert.rejects(
+    executeNodes(pipeline, {
+      concurrency: 1,
+      continueOnFailure: true,
+      state,
+      execute: async (n) => {
+        events.push(`run ${n.name}`);
+        if (n.name === 'fail') throw new Error('boom');
+      },
+      onBlocked: (n) => void events.push(`blocked ${n.name}`),
+    }),
+  );
+  assert.deepEqual(events.filter((event) => event.startsWith('blocked')).sort(), [
+    'blocked blocked_a',
+    'blocked blocked_b',
+  ]);
+  assert.ok(
+    events.indexOf('blocked blocked_a') < events.indexOf('run late'),
+    `told at the failure, before later nodes run: ${events.join(', ')}`,
+  );
+});

@@ -328,6 +328,12 @@ export class ParallelRunner implements Runner {
             return runHere(node);
           },
           afterNode: prepared.release,
+          // A node behind a failure (`--continue-on-failure`) reads nothing: if it was the last
+          // reader of a shared load or a cached save, that value is let go now.
+          onBlocked: (node) => {
+            const share = shares?.send(node) ?? NO_SHARE;
+            for (const name in share) if (!share[name]) mainShared?.noneLater(name);
+          },
         });
         nodesFailed = false;
       } finally {
@@ -526,6 +532,10 @@ export class ParallelRunner implements Runner {
             }
           },
           afterNode: prepared.release,
+          // A node behind a failure (`--continue-on-failure`) reads nothing, as above.
+          onBlocked: (node) => {
+            if (shares !== undefined) letGo(places, shares.send(node));
+          },
           prefer: () => held.preferFor(pool.idleMembers, pool.alive),
         });
         // A worker that could not load the project fails the run even if the others did all the
