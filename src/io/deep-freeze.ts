@@ -74,28 +74,42 @@ function freezeChild(child: unknown, pending: object[]): void {
   pending.push(Object.freeze(child));
 }
 
+/** Roots `deepFreezeNoting` found to hold nothing but plain data. */
+const plainTrees = new WeakSet<object>();
+
 /**
- * True when everything reachable from `value` is plain data (plain objects, arrays, primitives):
- * what `freezePlainData` would freeze whole. It only looks, so a value that fails is left as it was.
+ * Freezes `value` as `deepFreeze` does (plain objects and arrays all the way down, class instances
+ * left as they are) and returns true when it found nothing but plain data: objects, arrays and
+ * primitives. One walk that allocates nothing per object, for values on the hot path of a run (a
+ * `cached` dataset's saved value). A value frozen by `deepFreeze` before is not walked again, and
+ * counts as plain only when this function found it so.
  */
-export function isPlainTree(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return typeof value !== 'function';
+export function deepFreezeNoting(value: unknown): boolean {
+  if (typeof value === 'function') return false;
+  if (typeof value !== 'object' || value === null) return true;
   if (!isPlainData(value)) return false;
-  if (frozenTrees.has(value)) return true;
-  const seen = new Set<object>([value]);
-  const pending: object[] = [value];
+  if (frozenTrees.has(value)) return plainTrees.has(value);
+  let plain = true;
+  const pending: object[] = [Object.freeze(value)];
   while (pending.length > 0) {
     const next = pending.pop() as Record<string, unknown> | unknown[];
-    const children = Array.isArray(next) ? next : Object.values(next);
-    for (let index = 0; index < children.length; index++) {
-      const child = children[index];
-      if (typeof child === 'function') return false;
-      if (typeof child !== 'object' || child === null || seen.has(child)) continue;
-      if (!isPlainData(child)) return false;
-      seen.add(child);
-      pending.push(child);
+    if (Array.isArray(next)) {
+      for (let index = 0; index < next.length; index++)
+        if (!freezeChildNoting(next[index], pending)) plain = false;
+    } else {
+      for (const key in next) if (!freezeChildNoting(next[key], pending)) plain = false;
     }
   }
+  frozenTrees.add(value);
+  if (plain) plainTrees.add(value);
+  return plain;
+}
+
+function freezeChildNoting(child: unknown, pending: object[]): boolean {
+  if (typeof child === 'function') return false;
+  if (typeof child !== 'object' || child === null) return true;
+  if (!isPlainData(child)) return false;
+  if (!Object.isFrozen(child)) pending.push(Object.freeze(child));
   return true;
 }
 

@@ -1,5 +1,5 @@
 import type { DataCatalog } from '../io/catalog.ts';
-import { deepFreeze, freezePlainData, isPlainTree } from '../io/deep-freeze.ts';
+import { deepFreezeNoting, freezePlainData } from '../io/deep-freeze.ts';
 import { isPromiseLike } from '../maybe-promise.ts';
 import type { Node } from '../pipeline/node.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
@@ -148,15 +148,15 @@ export class SharedLoads {
   /**
    * `value` was saved to `name`: what was kept of where it lives is dropped, and when the catalog
    * keeps saved values of `name` (`cached: true`) and readers of it are still to come here, `value`
-   * is kept for them, deep-frozen, when it is plain data. Otherwise they read the file.
+   * is kept for them, deep-frozen, when it is plain data. Otherwise they read the file (the value
+   * is frozen all the same, as a memory dataset's is: its plain objects and arrays).
    */
   savedValue(name: string, value: unknown): void {
     this.saved(name);
     const share = this.#shares.get(name);
     if (share === undefined || share.waiting.size === 0 || !this.#keepsSaved(name)) return;
-    // Checked before freezing: a value that can't be frozen whole is left as the node made it.
-    if (typeof value === 'function' || !isPlainTree(value)) return;
-    deepFreeze(value);
+    // Frozen before the hooks already (`freezeForReaders`): then this costs one lookup.
+    if (!deepFreezeNoting(value)) return;
     share.held = true;
     share.value = value;
     share.fromSave = true;
@@ -165,15 +165,15 @@ export class SharedLoads {
   /**
    * `node` returned `outputs`: those `savedValue` will keep for readers to come (`cached`) are
    * frozen now, before the hooks that follow the node see them, so that what they check or record
-   * can't change before a reader gets it. A value that isn't plain data is left as it is.
+   * can't change before a reader gets it. Class instances inside are left as they are, as a
+   * memory dataset leaves them.
    */
   freezeForReaders(node: Node, outputs: Readonly<Record<string, unknown>>): void {
     if (this.#shares.size === 0) return;
     for (const name of node.outputs) {
       const share = this.#shares.get(name);
       if (share === undefined || share.waiting.size === 0 || !this.#keepsSaved(name)) continue;
-      const value = outputs[name];
-      if (typeof value === 'object' && value !== null && isPlainTree(value)) deepFreeze(value);
+      deepFreezeNoting(outputs[name]);
     }
   }
 

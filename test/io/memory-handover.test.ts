@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataCatalog, FrozenInputError, MemoryDataset, node, Pipeline } from '../../src/index.ts';
-import { deepFreeze, isDeeplyFrozen } from '../../src/io/deep-freeze.ts';
+import { deepFreeze, deepFreezeNoting, isDeeplyFrozen } from '../../src/io/deep-freeze.ts';
 import { runWith } from '../runner/helpers.ts';
 
 describe('MemoryDataset: freeze handover (the default)', () => {
@@ -70,6 +70,39 @@ describe('deepFreeze', () => {
     assert.ok(isDeeplyFrozen(head));
     assert.equal(isDeeplyFrozen({}), false);
     assert.ok(isDeeplyFrozen(5));
+  });
+});
+
+describe('deepFreezeNoting', () => {
+  it('freezes as deepFreeze does and says whether it found nothing but plain data', () => {
+    const plain = [
+      { id: 1, tags: ['a'] },
+      { id: 2, nested: { x: null } },
+    ];
+    assert.equal(deepFreezeNoting(plain), true);
+    assert.ok(Object.isFrozen(plain) && Object.isFrozen(plain[0]!.tags) && Object.isFrozen(plain[1]!.nested));
+    assert.equal(deepFreezeNoting(plain), true, 'asked again: remembered');
+
+    const when = new Date(0);
+    const dated = [{ id: 1 }, { id: 2, when }, { id: 3, list: [1] }];
+    assert.equal(deepFreezeNoting(dated), false);
+    assert.ok(
+      Object.isFrozen(dated[0]) && Object.isFrozen(dated[2]!.list),
+      'every plain part frozen, past the Date',
+    );
+    assert.equal(Object.isFrozen(when), false);
+    assert.equal(deepFreezeNoting(dated), false, 'asked again: still not plain');
+
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    assert.equal(deepFreezeNoting(cyclic), true);
+    assert.equal(
+      deepFreezeNoting(() => 1),
+      false,
+    );
+    assert.equal(deepFreezeNoting(7), true);
+    const frozenBefore = deepFreeze([{ id: 1 }]);
+    assert.equal(deepFreezeNoting(frozenBefore), false, 'frozen by deepFreeze, plainness unknown');
   });
 });
 
