@@ -74,43 +74,65 @@ function freezeChild(child: unknown, pending: object[]): void {
   pending.push(Object.freeze(child));
 }
 
-/** Roots `deepFreezeNoting` found to hold nothing but plain data. */
+/** What `deepFreezeNoting` found, by root: nothing but plain data, or something else too. */
 const plainTrees = new WeakSet<object>();
+const impureTrees = new WeakSet<object>();
 
 /**
  * Freezes `value` as `deepFreeze` does (plain objects and arrays all the way down, class instances
  * left as they are) and returns true when it found nothing but plain data: objects, arrays and
- * primitives. One walk that allocates nothing per object, for values on the hot path of a run (a
- * `cached` dataset's saved value). A value frozen by `deepFreeze` before is not walked again, and
- * counts as plain only when this function found it so.
+ * primitives. Unlike `deepFreeze`, it also looks inside objects frozen before (rows of a memory
+ * dataset, a value someone froze only at its top), which may hold a `Date` or objects left
+ * unfrozen; each once, so a cycle ends. One walk that allocates nothing per unfrozen object, for
+ * values on the hot path of a run (a `cached` dataset's saved value). The answer for a root is
+ * remembered: everything reachable from it is frozen, so it can't change.
  */
 export function deepFreezeNoting(value: unknown): boolean {
   if (typeof value === 'function') return false;
   if (typeof value !== 'object' || value === null) return true;
   if (!isPlainData(value)) return false;
-  if (frozenTrees.has(value)) return plainTrees.has(value);
-  let plain = true;
-  const pending: object[] = [Object.freeze(value)];
-  while (pending.length > 0) {
-    const next = pending.pop() as Record<string, unknown> | unknown[];
+  if (plainTrees.has(value)) return true;
+  if (impureTrees.has(value)) return false;
+  const walk: NotingWalk = { plain: true, pending: [Object.freeze(value)], seenFrozen: undefined };
+  while (walk.pending.length > 0) {
+    const next = walk.pending.pop() as Record<string, unknown> | unknown[];
     if (Array.isArray(next)) {
-      for (let index = 0; index < next.length; index++)
-        if (!freezeChildNoting(next[index], pending)) plain = false;
+      for (let index = 0; index < next.length; index++) freezeChildNoting(next[index], walk);
     } else {
-      for (const key in next) if (!freezeChildNoting(next[key], pending)) plain = false;
+      for (const key in next) freezeChildNoting(next[key], walk);
     }
   }
   frozenTrees.add(value);
-  if (plain) plainTrees.add(value);
-  return plain;
+  (walk.plain ? plainTrees : impureTrees).add(value);
+  return walk.plain;
 }
 
-function freezeChildNoting(child: unknown, pending: object[]): boolean {
-  if (typeof child === 'function') return false;
-  if (typeof child !== 'object' || child === null) return true;
-  if (!isPlainData(child)) return false;
-  if (!Object.isFrozen(child)) pending.push(Object.freeze(child));
-  return true;
+interface NotingWalk {
+  plain: boolean;
+  readonly pending: object[];
+  /** Objects frozen before the walk that it has looked inside, made when it meets the first. */
+  seenFrozen: WeakSet<object> | undefined;
+}
+
+function freezeChildNoting(child: unknown, walk: NotingWalk): void {
+  if (typeof child === 'function') {
+    walk.plain = false;
+    return;
+  }
+  if (typeof child !== 'object' || child === null) return;
+  if (!isPlainData(child)) {
+    walk.plain = false;
+    return;
+  }
+  if (!Object.isFrozen(child)) {
+    walk.pending.push(Object.freeze(child));
+    return;
+  }
+  if (plainTrees.has(child)) return;
+  const seen = (walk.seenFrozen ??= new WeakSet());
+  if (seen.has(child)) return;
+  seen.add(child);
+  walk.pending.push(child);
 }
 
 /** Plain objects and arrays: what structured data from a parser or a node is made of. */

@@ -117,7 +117,12 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
         if (!blocked.has(descendant)) {
           blocked.add(descendant);
           state.skipped.push(descendant.name);
-          options.onBlocked?.(descendant);
+          try {
+            options.onBlocked?.(descendant);
+          } catch (thrown) {
+            // The runner's own bookkeeping failed: stop scheduling rather than go on half-blind.
+            firstError ??= asError(thrown);
+          }
         }
       }
     } else {

@@ -26,10 +26,10 @@ interface Share {
   /** True when `value` is what a node saved (`cached`), not what a load read. */
   fromSave: boolean;
   /**
-   * The last reader that got a saved value: it is kept until that node is over, so that a retry
-   * of the node gets the same value rather than the file's rendering of it.
+   * Readers that got a saved value and are not over yet: it is kept until they all are, so that a
+   * retry of one gets the same value rather than the file's rendering of it.
    */
-  keptFor: string | undefined;
+  readonly reading: Set<string>;
 }
 
 /**
@@ -114,10 +114,9 @@ export class SharedLoads {
     const othersToCome = share.waiting.size > 0;
     if (share.held) {
       const value = share.value;
-      if (!othersToCome) {
-        if (share.fromSave) share.keptFor = node.name;
-        else this.#release(share);
-      }
+      // A saved value is let go by `finished`, once its last reader is over.
+      if (share.fromSave) share.reading.add(node.name);
+      else if (!othersToCome) this.#release(share);
       return isPromiseLike(value) ? this.#awaitShared(name, value) : value;
     }
     const loaded = this.#catalog.get(name).load();
@@ -196,8 +195,9 @@ export class SharedLoads {
     for (const name of node.inputs) {
       const share = this.#shares.get(name);
       if (share === undefined) continue;
-      if (share.keptFor === node.name) this.#release(share);
-      else if (share.waiting.delete(node.name) && share.waiting.size === 0) this.#release(share);
+      const wasReading = share.reading.delete(node.name);
+      const wasWaiting = share.waiting.delete(node.name);
+      if ((wasReading || wasWaiting) && !this.#wanted(share)) this.#release(share);
     }
   }
 
@@ -209,7 +209,7 @@ export class SharedLoads {
     const share = this.#shares.get(name);
     if (share === undefined) return;
     share.waiting.delete(LATER);
-    if (share.waiting.size === 0) this.#release(share);
+    if (!this.#wanted(share)) this.#release(share);
   }
 
   /** Lets every value go (the run is over). */
@@ -245,7 +245,7 @@ export class SharedLoads {
         held: false,
         value: undefined,
         fromSave: false,
-        keptFor: undefined,
+        reading: new Set(),
       };
       this.#shares.set(name, share);
     }
@@ -281,7 +281,12 @@ export class SharedLoads {
     share.held = false;
     share.value = undefined;
     share.fromSave = false;
-    share.keptFor = undefined;
+    share.reading.clear();
+  }
+
+  /** True while readers are to come, or readers of a saved value are not over. */
+  #wanted(share: Share): boolean {
+    return share.waiting.size > 0 || share.reading.size > 0;
   }
 
   #keepsSaved(name: string): boolean {

@@ -102,7 +102,20 @@ describe('deepFreezeNoting', () => {
     );
     assert.equal(deepFreezeNoting(7), true);
     const frozenBefore = deepFreeze([{ id: 1 }]);
-    assert.equal(deepFreezeNoting(frozenBefore), false, 'frozen by deepFreeze, plainness unknown');
+    assert.equal(deepFreezeNoting(frozenBefore), true, 'frozen by deepFreeze, then looked inside');
+  });
+
+  it('looks inside objects frozen before: rows of a memory dataset, a value frozen only at its top', () => {
+    const memoryRows = deepFreeze([{ id: 1, when: new Date(0) }, { id: 2 }]);
+    assert.equal(deepFreezeNoting(memoryRows.filter(() => true)), false, 'a Date inside a frozen row');
+    const inner = { n: 1 };
+    const shallow = [Object.freeze({ id: 1, inner })];
+    assert.equal(deepFreezeNoting(shallow), true);
+    assert.ok(Object.isFrozen(inner), 'what was left unfrozen inside is frozen now');
+    const cyclic: { self?: unknown; list: unknown[] } = { list: [] };
+    cyclic.self = cyclic;
+    cyclic.list.push(Object.freeze({ back: cyclic }));
+    assert.equal(deepFreezeNoting(cyclic), true, 'a cycle through a frozen object ends');
   });
 });
 

@@ -135,6 +135,30 @@ describe('cached: true, in one process', () => {
     assert.equal(Object.isFrozen(saved[0]!.when), false, 'the Date left as it is');
   });
 
+  it('rows taken from a memory dataset with a Date inside are not kept: the reader reads the file', async () => {
+    const { catalog } = await catalogOf({ cached: true });
+    const seen: unknown[] = [];
+    const made: unknown[] = [];
+    const pipeline = new Pipeline([
+      node(() => [{ id: 1, when: new Date(0) }, { id: 2 }], [], 'memory_rows', { name: 'a_source' }),
+      node(
+        (rows: Row[]) => {
+          const kept = rows.filter(() => true);
+          made.push(kept);
+          return kept;
+        },
+        'memory_rows',
+        'made',
+        { name: 'b_make' },
+      ),
+      node((rows: unknown) => void seen.push(rows), 'made', null, { name: 'c_read' }),
+    ]);
+    const { error } = await runWith(pipeline, catalog);
+    assert.equal(error, undefined);
+    assert.equal(reads.get('made'), 1);
+    assert.notEqual(seen[0], made[0]);
+  });
+
   it('a reader that changes the saved value fails with FrozenInputError naming the setting', async () => {
     const { catalog } = await catalogOf({ cached: true });
     const pipeline = new Pipeline([
@@ -272,6 +296,41 @@ describe('cached: true, what SharedLoads holds', () => {
     shared.savedValue('made', rows);
     assert.equal(shared.holds('made'), false);
     assert.equal(Object.isFrozen(rows), false);
+  });
+
+  it('keeps the value while a reader that got it is not over, even once no reader is to come (a retry gets it)', async () => {
+    const { catalog } = await catalogOf({ cached: true });
+    const pipeline = makeAndRead(ROWS, 2, []);
+    await catalog.materialize(pipeline.datasets());
+    const shared = SharedLoads.forPipeline(pipeline, catalog)!;
+    const [, first, second] = pipeline.nodes;
+    const rows = ROWS();
+    shared.savedValue('made', rows);
+    assert.equal(await shared.load(first!, 'made'), rows);
+    assert.equal(await shared.load(second!, 'made'), rows);
+    shared.finished(second!);
+    assert.ok(shared.holds('made'), 'the first reader is still running');
+    assert.equal(await shared.load(first!, 'made'), rows, "the first reader's retry");
+    shared.finished(first!);
+    assert.equal(shared.holds('made'), false);
+  });
+
+  it('on a thread the parallel runner plans: no reader to come no longer lets go of a value a running reader got', async () => {
+    const { catalog } = await catalogOf({ cached: true });
+    const pipeline = makeAndRead(ROWS, 2, []);
+    await catalog.materialize(pipeline.datasets());
+    const shared = new SharedLoads(catalog);
+    const [make, first] = pipeline.nodes;
+    shared.plan(make!, 'made', true);
+    const rows = ROWS();
+    shared.savedValue('made', rows);
+    shared.plan(first!, 'made', true);
+    assert.equal(await shared.load(first!, 'made'), rows);
+    shared.noneLater('made'); // the other reader went to another thread
+    assert.ok(shared.holds('made'));
+    assert.equal(await shared.load(first!, 'made'), rows, 'a retry');
+    shared.finished(first!);
+    assert.equal(shared.holds('made'), false);
   });
 
   it('is not planned for one reader of a cached dataset no node of the run saves', async () => {

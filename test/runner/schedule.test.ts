@@ -284,3 +284,24 @@ test('executeNodes: continueOnFailure tells onBlocked of each node behind the fa
     `told at the failure, before later nodes run: ${events.join(', ')}`,
   );
 });
+
+test('executeNodes: an onBlocked that throws fails the run instead of leaving it waiting', async () => {
+  const pipeline = new Pipeline([
+    node(id, 'seed', 'f_out', { name: 'fail' }),
+    node(id, 'f_out', 'a_out', { name: 'blocked' }),
+  ]);
+  await assert.rejects(
+    executeNodes(pipeline, {
+      concurrency: 1,
+      continueOnFailure: true,
+      state: newRunState(),
+      execute: async (n) => {
+        if (n.name === 'fail') throw new Error('boom');
+      },
+      onBlocked: () => {
+        throw new Error('bookkeeping');
+      },
+    }),
+    /bookkeeping/,
+  );
+});

@@ -476,8 +476,15 @@ export class ParallelRunner implements Runner {
                   this.#trace({ type: 'node', node: node.name, thread: 0, reason: lane.reason });
                   const share = sendShare();
                   for (const name in share) if (!share[name]) held.unshare(name);
+                  try {
+                    await fetchToMain(places, remote);
+                  } catch (error) {
+                    // It won't run: what this thread kept for it alone is let go.
+                    for (const name in share) if (!share[name]) mainShared?.noneLater(name);
+                    throw error;
+                  }
+                  // Planned once the node is sure to run here, so that `runHere` lets it go.
                   planHere(node, share);
-                  await fetchToMain(places, remote);
                   try {
                     return await runHere(node);
                   } finally {
