@@ -67,6 +67,7 @@ export async function runInProcess(
       onBlocked: (node) => sharedLoads?.finished(node),
     });
   } finally {
+    // What is still kept (a run stopped by a failure or a cancellation) is let go with the run.
     sharedLoads?.clear();
   }
   return {
