@@ -152,8 +152,8 @@ export class SharedLoads {
    */
   savedValue(name: string, value: unknown): void {
     this.saved(name);
-    const share = this.#shares.get(name);
-    if (share === undefined || share.waiting.size === 0 || !this.#keepsSaved(name)) return;
+    const share = this.#keptOnSave(name);
+    if (share === undefined) return;
     // Frozen before the hooks already (`freezeForReaders`): then this costs one lookup.
     if (!deepFreezeNoting(value)) return;
     share.held = true;
@@ -169,11 +169,8 @@ export class SharedLoads {
    */
   freezeForReaders(node: Node, outputs: Readonly<Record<string, unknown>>): void {
     if (this.#shares.size === 0) return;
-    for (const name of node.outputs) {
-      const share = this.#shares.get(name);
-      if (share === undefined || share.waiting.size === 0 || !this.#keepsSaved(name)) continue;
-      deepFreezeNoting(outputs[name]);
-    }
+    for (const name of node.outputs)
+      if (this.#keptOnSave(name) !== undefined) deepFreezeNoting(outputs[name]);
   }
 
   /** `name` was saved: every shared value stored where it lives is dropped. */
@@ -287,6 +284,12 @@ export class SharedLoads {
   /** True while readers are to come, or readers of a saved value are not over. */
   #wanted(share: Share): boolean {
     return share.waiting.size > 0 || share.reading.size > 0;
+  }
+
+  /** The share of `name` when a value saved to it now would be kept: `cached`, readers to come. */
+  #keptOnSave(name: string): Share | undefined {
+    const share = this.#shares.get(name);
+    return share === undefined || share.waiting.size === 0 || !this.#keepsSaved(name) ? undefined : share;
   }
 
   #keepsSaved(name: string): boolean {

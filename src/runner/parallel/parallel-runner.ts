@@ -330,10 +330,7 @@ export class ParallelRunner implements Runner {
           afterNode: prepared.release,
           // A node behind a failure (`--continue-on-failure`) reads nothing: if it was the last
           // reader of a shared load or a cached save, that value is let go now.
-          onBlocked: (node) => {
-            const share = shares?.send(node) ?? NO_SHARE;
-            for (const name in share) if (!share[name]) mainShared?.noneLater(name);
-          },
+          onBlocked: (node) => letGoHere(mainShared, shares?.send(node) ?? NO_SHARE),
         });
         nodesFailed = false;
       } finally {
@@ -480,7 +477,7 @@ export class ParallelRunner implements Runner {
                     await fetchToMain(places, remote);
                   } catch (error) {
                     // It won't run: what this thread kept for it alone is let go.
-                    for (const name in share) if (!share[name]) mainShared?.noneLater(name);
+                    letGoHere(mainShared, share);
                     throw error;
                   }
                   // Planned once the node is sure to run here, so that `runHere` lets it go.
@@ -697,11 +694,14 @@ function markSaved(places: Places, names: readonly string[], by?: WorkerHandle):
  * `except` (where their last reader runs) lets them go.
  */
 function letGo(places: Places, share: Readonly<Record<string, boolean>>, except?: WorkerHandle): void {
-  for (const name in share) {
-    if (share[name]) continue;
-    places.held.unshare(name, except);
-    places.mainShared?.noneLater(name);
-  }
+  for (const name in share) if (!share[name]) places.held.unshare(name, except);
+  letGoHere(places.mainShared, share);
+}
+
+/** The main thread's part of `letGo`: what it kept for readers `share` marks as ending. */
+function letGoHere(mainShared: SharedLoads | undefined, share: Readonly<Record<string, boolean>>): void {
+  if (mainShared === undefined) return;
+  for (const name in share) if (!share[name]) mainShared.noneLater(name);
 }
 
 /** The node's outputs stored outside memory: saving them may overwrite what a thread shares. */
