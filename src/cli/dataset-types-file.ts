@@ -9,6 +9,14 @@ import type { ProjectSettings } from '../project/settings.ts';
 /** Where `sluice typegen` writes the declaration, relative to the project (inside `src/`, which tsconfig includes). */
 export const DATASET_TYPES_FILE = join('src', 'sluice-datasets.d.ts');
 
+/**
+ * The configuration environment a generated file follows, as its first line says; undefined for a
+ * file that doesn't say (written by hand, or by an older Sluice).
+ */
+export function datasetTypesEnv(source: string): string | undefined {
+  return /^\/\/ Written by .*? from conf\/ \(env ([^)\n]+)\)/.exec(source)?.[1];
+}
+
 /** Dataset types that hold tables: a schema describes one row, the data is an array of rows. */
 const TABLE_TYPES = new Set([
   'csv',

@@ -78,12 +78,41 @@ test('typegen writes the types of schemas, dataset types and parameters, layered
   assertExit(staging, 0);
   assert.match(readFileSync(join(project, DECLARATION), 'utf8'), /\(env staging\)/);
 
-  // `sluice run` refreshes a stale file: a new parameter appears without running typegen.
+  // `sluice run` in the env the file follows refreshes a stale file: a new parameter appears
+  // without running typegen.
   appendFileSync(join(project, 'conf', 'base', 'parameters.yml'), 'threshold: 5\n');
-  const run = await sluice(['run', '--pipeline', 'stats', '--progress', 'off'], { cwd: project });
+  const run = await sluice(['run', '--pipeline', 'stats', '--progress', 'off', '--env', 'staging'], {
+    cwd: project,
+  });
   assertExit(run, 0);
   assert.match(run.stderr, /^\[sluice\] refreshed src\/sluice-datasets\.d\.ts$/m);
-  assert.match(readFileSync(join(project, DECLARATION), 'utf8'), /'params:threshold': number;/);
+  const refreshed = readFileSync(join(project, DECLARATION), 'utf8');
+  assert.match(refreshed, /'params:threshold': number;/);
+  assert.match(refreshed, /\(env staging\)/);
+});
+
+test('`sluice run` in another env than the one the file follows leaves it alone', async () => {
+  const declaration = join(project, DECLARATION);
+  const runIn = (env: string[]) =>
+    sluice(['run', '--pipeline', 'stats', '--progress', 'off', ...env], { cwd: project });
+  assertExit(await sluice(['typegen', '--env', 'staging'], { cwd: project }), 0);
+  appendFileSync(join(project, 'conf', 'base', 'parameters.yml'), 'floor_value: 1\n');
+  const before = readFileSync(declaration, 'utf8');
+  const elsewhere = await runIn([]);
+  assertExit(elsewhere, 0);
+  assert.doesNotMatch(elsewhere.stderr, /refreshed/);
+  assert.equal(readFileSync(declaration, 'utf8'), before, 'a default-env run: the staging file unchanged');
+
+  // Written for the default env, the file is refreshed by default runs and left by staging runs.
+  assertExit(await sluice(['typegen'], { cwd: project }), 0);
+  appendFileSync(join(project, 'conf', 'base', 'parameters.yml'), 'roof_value: 2\n');
+  const defaultFile = readFileSync(declaration, 'utf8');
+  const staging = await runIn(['--env', 'staging']);
+  assertExit(staging, 0);
+  assert.doesNotMatch(staging.stderr, /refreshed/);
+  assert.equal(readFileSync(declaration, 'utf8'), defaultFile);
+  assert.match((await runIn([])).stderr, /^\[sluice\] refreshed /m);
+  assert.match(readFileSync(declaration, 'utf8'), /'params:roof_value': number;/);
 });
 
 test('the compiler checks node functions against the generated types', async () => {

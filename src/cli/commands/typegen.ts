@@ -1,8 +1,8 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadSettings } from '../../project/settings.ts';
 import type { ProjectSettings } from '../../project/settings.ts';
-import { DATASET_TYPES_FILE, datasetTypesSource } from '../dataset-types-file.ts';
+import { DATASET_TYPES_FILE, datasetTypesEnv, datasetTypesSource } from '../dataset-types-file.ts';
 import {
   datasetTypesCurrent,
   datasetTypesInputs,
@@ -40,17 +40,24 @@ export async function typegenCommand(context: CliContext, options: { env?: strin
  * one and it is stale (configuration, schemas or pipelines changed). Unless one of its inputs
  * changed since it was last generated (dataset-types-inputs.ts), nothing is read. The run goes on whatever
  * happens here: a failure is one line on stderr.
+ *
+ * The file follows one configuration environment, the one `sluice typegen` last wrote it for (the
+ * default unless `--env` said otherwise). A run in another environment leaves it alone: a
+ * `--env prod` run must not rewrite a committed source file, nor two runs in turn in different
+ * environments rewrite it back and forth.
  */
 export async function refreshDatasetTypesBeforeRun(
   settings: ProjectSettings,
   env: string,
   stderr: NodeJS.WritableStream,
 ): Promise<void> {
+  let written: string;
   try {
-    await access(join(settings.projectPath, DATASET_TYPES_FILE));
+    written = await readFile(join(settings.projectPath, DATASET_TYPES_FILE), 'utf8');
   } catch {
     return; // the project never ran `sluice typegen`
   }
+  if ((datasetTypesEnv(written) ?? settings.defaultEnv) !== env) return;
   try {
     const inputs = await datasetTypesInputs(settings, env);
     if (inputs !== undefined && (await datasetTypesCurrent(settings.projectPath, inputs))) return;
