@@ -59,6 +59,18 @@ export function longestWorkFirst(
 }
 
 /**
+ * The run as its shape alone describes it, for a run without duration estimates (a project's
+ * first run, tracking off): every node counts as one unit of work. What lanes can save is then
+ * what the dependency order leaves to overlap: nothing for a chain, little for one long chain
+ * beside a short branch, half for two equal branches. Undefined for an empty pipeline.
+ */
+export function nodeCountEstimate(pipeline: Pipeline): RunEstimate | undefined {
+  const units: Record<string, number> = {};
+  for (const node of pipeline.nodes) units[node.name] = 1;
+  return longestWorkFirst(pipeline, units);
+}
+
+/**
  * The most time running on `lanes` lanes could save against one lane, as a share of the run's
  * work (0 to 1): no run is shorter than its critical path, nor than its work spread evenly.
  */

@@ -397,11 +397,14 @@ test('the tracking plugin estimates node durations from past runs, and the paral
       runner: new ParallelRunner({ maxWorkers: 2, ...options, onTrace: (event) => events.push(event) }),
     };
   };
-  // First run of a two-lane pipeline: no history, so no estimate, and the nodes run on workers.
+  // First run of a two-lane pipeline: no history, so the shape weighs the lanes (a chain of three
+  // beside one node: two lanes save a quarter, not below serialBelow), and the nodes run on workers.
   const first = traced();
   const firstRun = await run(project, { pipelineName: 'wide', runner: first.runner });
   assert.equal(firstRun.error, undefined);
-  assert.deepEqual(first.estimated(), []);
+  assert.deepEqual(first.estimated(), [
+    { type: 'estimate', saving: 0.25, serial: false, from: 'node-count' },
+  ]);
   assert.ok(detail(project, firstRun.runId).nodes.every((entry) => entry.worker !== 'main'));
   // Second run: the store has each node's time, and the runner weighs the lanes by them. How much
   // two lanes save depends on how long each node took; the decision must follow the saving.
@@ -410,6 +413,7 @@ test('the tracking plugin estimates node durations from past runs, and the paral
   assert.equal(secondRun.error, undefined);
   const decisions = second.estimated() as Extract<ParallelTraceEvent, { type: 'estimate' }>[];
   assert.equal(decisions.length, 1);
+  assert.equal(decisions[0]!.from, 'durations');
   const [{ saving, serial }] = decisions as [Extract<ParallelTraceEvent, { type: 'estimate' }>];
   assert.ok(saving >= 0 && saving <= 0.5, `two lanes save at most half: ${saving}`);
   assert.equal(serial, saving < second.runner.serialBelow);
@@ -433,14 +437,14 @@ test('a chain runs serially in the main thread on the parallel runner, from its 
   assert.equal(error, undefined);
   assert.deepEqual(
     events.filter((event) => event.type === 'estimate'),
-    [{ type: 'estimate', saving: 0, serial: true }],
+    [{ type: 'estimate', saving: 0, serial: true, from: 'node-count' }],
   );
   const recorded = detail(project, runId);
   assertTrainingRecorded(recorded, 'parallel');
   assert.deepEqual(new Set(recorded.nodes.map((entry) => entry.worker)), new Set(['main']));
 });
 
-test('with tracking off, nothing estimates the nodes', async () => {
+test('with tracking off, nothing estimates the nodes: the shape weighs the lanes', async () => {
   const project = writeTrackedProject();
   // History to estimate from, of a pipeline with two lanes (a chain needs no estimate).
   await run(project, { pipelineName: 'wide', runner: 'sequential' });
@@ -459,7 +463,8 @@ test('with tracking off, nothing estimates the nodes', async () => {
   }
   assert.deepEqual(
     events.filter((event) => event.type === 'estimate'),
-    [],
+    [{ type: 'estimate', saving: 0.25, serial: false, from: 'node-count' }],
+    'the history is not read: the shape, not durations',
   );
 });
 

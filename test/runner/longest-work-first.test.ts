@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AsyncRunner, definePlugin, node, Pipeline, SequentialRunner } from '../../src/index.ts';
 import type { NodeDurationEstimates } from '../../src/index.ts';
-import { bestParallelSaving, longestWorkFirst } from '../../src/runner/longest-work-first.ts';
+import {
+  bestParallelSaving,
+  longestWorkFirst,
+  nodeCountEstimate,
+} from '../../src/runner/longest-work-first.ts';
 import { newRunState } from '../../src/runner/runner.ts';
 import { executeNodes } from '../../src/runner/schedule.ts';
 import { fed, nodeOrder, runWith } from './helpers.ts';
@@ -70,6 +74,32 @@ test('bestParallelSaving: bounded by the critical path and by the work spread ov
   assert.equal(bestParallelSaving(even, 8), 0.5);
   const lopsided = longestWorkFirst(twoBranches(), { short_a: 5, short_b: 5, long: 90 })!;
   assert.equal(bestParallelSaving(lopsided, 2), 0.1);
+});
+
+test('nodeCountEstimate: without durations every node counts the same, so the shape sets the saving', () => {
+  const saving = (pipeline: Pipeline, lanes = 2) => bestParallelSaving(nodeCountEstimate(pipeline)!, lanes);
+  const chain = new Pipeline([node(id, 'a', 'b', { name: 'one' }), node(id, 'b', 'c', { name: 'two' })]);
+  assert.equal(saving(chain), 0);
+  // Spaceflights' shape: a chain of five beside one short branch that joins it.
+  const longChain = new Pipeline([
+    node(id, 'companies', 'pc', { name: 'preprocess_companies' }),
+    node(id, 'shuttles', 'ps', { name: 'preprocess_shuttles' }),
+    node((ps: unknown, pc: unknown) => [ps, pc], ['ps', 'pc'], 'table', { name: 'create_table' }),
+    node(id, 'table', 'split', { name: 'split' }),
+    node(id, 'split', 'model', { name: 'train' }),
+    node(id, 'model', 'metrics', { name: 'evaluate' }),
+  ]);
+  assert.ok(Math.abs(saving(longChain) - 1 / 6) < 1e-12, `${saving(longChain)}`);
+  // Two equal branches: half, on two lanes; a third on three (no more than two run at once).
+  const branches = new Pipeline([
+    node(id, 'x', 'x1', { name: 'x1' }),
+    node(id, 'x1', 'x2', { name: 'x2' }),
+    node(id, 'y', 'y1', { name: 'y1' }),
+    node(id, 'y1', 'y2', { name: 'y2' }),
+  ]);
+  assert.equal(saving(branches), 0.5);
+  assert.equal(saving(branches, 3), 0.5);
+  assert.equal(nodeCountEstimate(new Pipeline([])), undefined);
 });
 
 test("executeNodes: `order` decides among ready nodes; an order that is not the pipeline's nodes is refused", async () => {

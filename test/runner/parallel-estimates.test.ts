@@ -115,7 +115,7 @@ test('a plugin whose estimate throws fails the run with its error, before any no
 
 test('a one-node run with an estimate goes serial: one lane saves nothing', async () => {
   const { placed, estimated } = await run({ b_second: 50 }, { maxWorkers: 2 }, ['b_second']);
-  assert.deepEqual(estimated, [{ type: 'estimate', saving: 0, serial: true }]);
+  assert.deepEqual(estimated, [{ type: 'estimate', saving: 0, serial: true, from: 'durations' }]);
   assert.deepEqual(
     placed.map((event) => [event.node, event.thread, event.reason]),
     [['b_second', 0, 'serial']],
@@ -148,7 +148,7 @@ test('a serial run stops the warm-up thread still loading the project, rather th
 test('one lane without any estimate (a first run, or tracking off) goes serial; serialBelow: 0 keeps a worker', async () => {
   // maxWorkers: 1 gives the lanes fixture one lane, as a chain has.
   const first = await run(undefined, { maxWorkers: 1 });
-  assert.deepEqual(first.estimated, [{ type: 'estimate', saving: 0, serial: true }]);
+  assert.deepEqual(first.estimated, [{ type: 'estimate', saving: 0, serial: true, from: 'node-count' }]);
   assert.deepEqual(
     first.placed.map((event) => [event.node, event.thread, event.reason]),
     [
@@ -174,11 +174,46 @@ test('one lane without any estimate (a first run, or tracking off) goes serial; 
   assert.deepEqual(kept.estimated, []);
   assert.ok(kept.placed.every((event) => event.thread !== 0 && event.reason !== 'serial'));
   assert.deepEqual(kept.events[0], { type: 'warm-up', workers: 1 });
-  // Two lanes and no estimate: parallel, as before, on the thread that warmed up.
+  // Two lanes and no estimate: the shape says two lanes save a third (three nodes, two of them
+  // on the longest chain), so parallel, on the thread that warmed up.
   const two = await run(undefined, { maxWorkers: 2 });
-  assert.deepEqual(two.estimated, []);
+  assert.deepEqual(two.estimated, [{ type: 'estimate', saving: 1 / 3, serial: false, from: 'node-count' }]);
   assert.ok(two.placed.every((event) => event.thread !== 0));
   assert.deepEqual(two.events[0], { type: 'warm-up', workers: 1 });
+});
+
+test('without estimates, the shape decides: every node counts the same against serialBelow', async () => {
+  // The same three nodes, with a bar above what their shape lets two lanes save (a third).
+  const serial = await run(undefined, { maxWorkers: 2, serialBelow: 0.4 });
+  assert.deepEqual(serial.estimated, [{ type: 'estimate', saving: 1 / 3, serial: true, from: 'node-count' }]);
+  assert.deepEqual(
+    serial.placed.map((event) => [event.node, event.thread, event.reason]),
+    [
+      ['a_first', 0, 'serial'],
+      ['b_second', 0, 'serial'],
+      ['c_join', 0, 'serial'],
+    ],
+  );
+  assert.deepEqual(serial.outputs.threads, { a: threadId, b: threadId, c: threadId });
+  // Known from the selected pipeline before the catalog is built: no thread warms up for it.
+  assert.deepEqual(
+    serial.events.filter((event) => event.type === 'warm-up' || event.type === 'worker-ready'),
+    [],
+  );
+  // Durations outweigh the shape: the same bar, and two long independent nodes go parallel.
+  const timed = await run({ a_first: 100, b_second: 100, c_join: 1 }, { maxWorkers: 2, serialBelow: 0.4 });
+  const [decision] = timed.estimated as [Extract<ParallelTraceEvent, { type: 'estimate' }>];
+  assert.equal(decision.from, 'durations');
+  assert.equal(decision.serial, false);
+  assert.ok(timed.placed.every((event) => event.thread !== 0 && event.reason !== 'serial'));
+  assert.deepEqual(
+    timed.events.filter((event) => event.type === 'warm-up'),
+    [],
+    'the shape said serial before the run: its threads start in the run',
+  );
+  assert.ok(
+    timed.events.some((event) => event.type === 'pool' && event.startedIn === 'run' && event.workers > 0),
+  );
 });
 
 test('a pipeline that is not registered warms up no thread, and the run fails with its error', async () => {

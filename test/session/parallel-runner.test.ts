@@ -1,15 +1,15 @@
 /**
- * The parallel runner on the `basic` fixture project: worker threads run the nodes, memory
- * datasets (`shifted`, `sum`, `squares`) cross threads, relayed events reach the `process: 'main'`
- * plugin, failures come back with their message. Runs are shared between tests (workers are slow
- * to start).
+ * The parallel runner on the `basic` fixture project, on workers whatever its shape says
+ * (`serialBelow: 0`): worker threads run the nodes, memory datasets (`shifted`, `sum`, `squares`)
+ * cross threads, relayed events reach the `process: 'main'` plugin, failures come back with their
+ * message. Runs are shared between tests (workers are slow to start).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult, SessionRunOptions } from '../../src/index.ts';
-import { Session } from '../../src/index.ts';
+import { ParallelRunner, Session } from '../../src/index.ts';
 import { BASIC, freshDataDir, readRecord, withEnv } from './support.ts';
 
 /** A line of the basic fixture's recorder plugins. */
@@ -57,7 +57,9 @@ function outcome(
       });
       return withEnv({ SLUICE_TEST_RECORD: recordFile, ...env }, async () => {
         try {
-          const result = await session.run({ runner: 'parallel', ...options });
+          // serialBelow: 0: by its shape the pipeline would run serially in the main thread
+          // (no history to say otherwise), and these tests are about its workers.
+          const result = await session.run({ runner: new ParallelRunner({ serialBelow: 0 }), ...options });
           return { result, lines: readRecord<Line>(recordFile), dataDir: dir, session };
         } catch (error) {
           return { error: error as Error, lines: readRecord<Line>(recordFile), dataDir: dir, session };

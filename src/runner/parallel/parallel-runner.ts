@@ -10,7 +10,7 @@ import { collectFreeOutputs, prepareRun } from '../prepare.ts';
 import { mainProcessPlugins, RelayedEventDelivery } from '../relay.ts';
 import type { RunOptions, Runner, RunWarmUp } from '../runner.ts';
 import { runNode } from '../run-node.ts';
-import { bestParallelSaving, estimateRun } from '../longest-work-first.ts';
+import { bestParallelSaving, estimateRun, nodeCountEstimate } from '../longest-work-first.ts';
 import type { RunEstimate } from '../longest-work-first.ts';
 import { executeNodes } from '../schedule.ts';
 import { SharedLoads } from '../shared-loads.ts';
@@ -68,8 +68,9 @@ export interface ParallelRunnerOptions {
    * A chain (one lane, or `maxWorkers: 1`) always goes serial, from its first run: one lane saves
    * nothing. Such a run has the sequential runner's isolation: a node that crashes or hangs its
    * thread takes the run with it. Default 0.25 (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes
-   * that need a worker's isolation. Without estimates (a project's first run, or tracking off) a
-   * run of more than one lane is parallel. Needs `mainThread`.
+   * that need a worker's isolation. Without estimates (a project's first run, or tracking off)
+   * every node counts the same, so the pipeline's shape decides: one long chain beside a short
+   * branch goes serial, two equal branches don't. Needs `mainThread`.
    */
   readonly serialBelow?: number;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
@@ -195,16 +196,23 @@ export class ParallelRunner implements Runner {
   }
 
   /**
-   * False when the run will go serial whatever its estimates say: its pipeline has one lane (a
-   * chain), or can't be imported (the run fails before any node). A thread started for it would
-   * only take a core from the main thread while it builds the catalog. `run` may see fewer nodes
-   * (those `onlyMissingOutputs` finds up to date are left out) and more lanes among them; it then
-   * starts its threads itself, a little later.
+   * False when the pipeline's shape says the run will likely go serial: one lane (a chain), or
+   * lanes that would save less than `serialBelow` with every node counting the same (one long
+   * chain beside a short branch); or when it can't be imported (the run fails before any node). A
+   * thread started for it would only take a core from the main thread while it builds the
+   * catalog. Durations from past runs are not known yet (the tracking plugin answers once the run
+   * starts): when they say parallel after all, or `run` sees fewer nodes (those
+   * `onlyMissingOutputs` finds up to date are left out) with more lanes among them, it starts its
+   * threads itself, a little later.
    */
   async #mayUseWorkers(pipeline: Promise<Pipeline> | undefined): Promise<boolean> {
     if (pipeline === undefined || this.serialBelow === 0) return true;
     try {
-      return !this.#serialWhatever(concurrencyWidth(await pipeline, this.maxWorkers));
+      const selected = await pipeline;
+      const lanes = concurrencyWidth(selected, this.maxWorkers);
+      if (this.#serialWhatever(lanes)) return false;
+      const shape = nodeCountEstimate(selected);
+      return shape === undefined || bestParallelSaving(shape, lanes) >= this.serialBelow;
     } catch {
       return false;
     }
@@ -219,15 +227,28 @@ export class ParallelRunner implements Runner {
    * Whether the run goes serially in the main thread (`serialBelow`), traced. One lane needs no
    * estimate (`#serialWhatever`).
    */
-  #serial(estimate: RunEstimate | undefined, lanes: number): boolean {
+  #serial(pipeline: Pipeline, estimate: RunEstimate | undefined, lanes: number): boolean {
     if (this.#serialWhatever(lanes)) {
-      this.#trace({ type: 'estimate', saving: 0, serial: true });
+      this.#trace({
+        type: 'estimate',
+        saving: 0,
+        serial: true,
+        from: estimate === undefined ? 'node-count' : 'durations',
+      });
       return true;
     }
-    if (this.serialBelow === 0 || estimate === undefined) return false;
-    const saving = bestParallelSaving(estimate, lanes);
+    if (this.serialBelow === 0) return false;
+    // Without durations, the pipeline's shape is the best guess there is: every node counts the same.
+    const weighed = estimate ?? nodeCountEstimate(pipeline);
+    if (weighed === undefined) return false;
+    const saving = bestParallelSaving(weighed, lanes);
     const serial = saving < this.serialBelow;
-    this.#trace({ type: 'estimate', saving, serial });
+    this.#trace({
+      type: 'estimate',
+      saving,
+      serial,
+      from: estimate === undefined ? 'node-count' : 'durations',
+    });
     return serial;
   }
 
@@ -275,7 +296,7 @@ export class ParallelRunner implements Runner {
     // No more lanes than nodes that can ever run at once: a chain needs one. The main thread is
     // one of them when it runs any node (startInMainThread), so one worker fewer starts.
     const lanes = Math.max(1, concurrencyWidth(prepared.pipeline, this.maxWorkers));
-    const serial = this.#serial(estimate, lanes);
+    const serial = this.#serial(prepared.pipeline, estimate, lanes);
     const count = serial ? 0 : this.startInMainThread ? lanes - 1 : lanes;
     const pendingWarm = this.#warm;
     this.#warm = undefined;

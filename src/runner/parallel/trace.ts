@@ -15,11 +15,17 @@ export type ParallelTraceEvent =
   | { readonly type: 'pool'; readonly startedIn: 'warm-up' | 'run'; readonly workers: number }
   /**
    * The runner weighed lanes against their cost: `saving` is the most running on every lane could
-   * save, as a share of the run's work (from the nodes' estimated durations, `nodeDurationEstimates`;
-   * 0 for one lane, with or without estimates); below `serialBelow`, the run goes `serial` in the
-   * main thread, with no worker thread.
+   * save, as a share of the run's work (0 for one lane); below `serialBelow`, the run goes `serial`
+   * in the main thread, with no worker thread. `from` says what weighed the nodes: their estimated
+   * durations (`nodeDurationEstimates`, the tracking plugin's past runs), or, without any (a
+   * project's first run, tracking off), the pipeline's shape, every node counting the same.
    */
-  | { readonly type: 'estimate'; readonly saving: number; readonly serial: boolean }
+  | {
+      readonly type: 'estimate';
+      readonly saving: number;
+      readonly serial: boolean;
+      readonly from: 'durations' | 'node-count';
+    }
   /** A worker thread finished loading the project and can take nodes. */
   | { readonly type: 'worker-ready'; readonly thread: number }
   /** A node was placed on a thread, before it ran. */
