@@ -228,13 +228,9 @@ export class ParallelRunner implements Runner {
    * estimate (`#serialWhatever`).
    */
   #serial(pipeline: Pipeline, estimate: RunEstimate | undefined, lanes: number): boolean {
+    const from = estimate === undefined ? 'node-count' : 'durations';
     if (this.#serialWhatever(lanes)) {
-      this.#trace({
-        type: 'estimate',
-        saving: 0,
-        serial: true,
-        from: estimate === undefined ? 'node-count' : 'durations',
-      });
+      this.#trace({ type: 'estimate', saving: 0, serial: true, from });
       return true;
     }
     if (this.serialBelow === 0) return false;
@@ -243,12 +239,7 @@ export class ParallelRunner implements Runner {
     if (weighed === undefined) return false;
     const saving = bestParallelSaving(weighed, lanes);
     const serial = saving < this.serialBelow;
-    this.#trace({
-      type: 'estimate',
-      saving,
-      serial,
-      from: estimate === undefined ? 'node-count' : 'durations',
-    });
+    this.#trace({ type: 'estimate', saving, serial, from });
     return serial;
   }
 

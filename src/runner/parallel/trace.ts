@@ -8,7 +8,8 @@ export type ParallelTraceEvent =
   /**
    * `warmUp` started worker threads while the session builds the catalog, once the selected
    * pipeline was imported. It starts none for a run that will go serial whatever its estimates
-   * (one lane), nor with `startInMainThread`.
+   * (one lane) or that its shape says will (`serialBelow`, every node counting the same), nor with
+   * `startInMainThread`.
    */
   | { readonly type: 'warm-up'; readonly workers: number }
   /** The run took its worker threads: started by `warmUp` while the catalog was built, or now. */
