@@ -14,7 +14,10 @@ export const DATASET_TYPES_FILE = join('src', 'sluice-datasets.d.ts');
  * file that doesn't say (written by hand, or by an older Sluice).
  */
 export function datasetTypesEnv(source: string): string | undefined {
-  return /^\/\/ Written by .*? from conf\/ \(env ([^)\n]+)\)/.exec(source)?.[1];
+  const end = source.indexOf('\n');
+  const firstLine = (end < 0 ? source : source.slice(0, end)).replace(/\r$/, '');
+  // Anchored on the words after the name, so that a name with a parenthesis is read whole.
+  return /^\/\/ Written by .*? from conf\/ \(env (.+)\) and the$/.exec(firstLine)?.[1];
 }
 
 /** Dataset types that hold tables: a schema describes one row, the data is an array of rows. */

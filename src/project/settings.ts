@@ -56,7 +56,8 @@ export interface RunnerSettings {
   /**
    * The parallel runner runs serially in the main thread, on no worker thread, a run whose nodes
    * could save less than this share of their time on every lane, as past runs timed them (the
-   * tracking plugin): a chain always does, from its first run on (one lane saves nothing). Such a
+   * tracking plugin), or, without timings, by the pipeline's shape with every node counting the
+   * same: a chain always does, from its first run on (one lane saves nothing). Such a
    * run has the sequential runner's isolation: a node that crashes or hangs takes the run with it.
    * Default 0.25; 0 never (docs/running.md, "Serial when parallel can't pay").
    */

@@ -119,7 +119,8 @@ describe('plugin discovery', { concurrency: true }, () => {
 
   test('run --runner parallel: node hooks fire in the workers, which discover the package too; command hooks once, in the main thread', async () => {
     const args = ['run', '--runner', 'parallel', '--progress', 'off', ...outArgs()];
-    // Tracking off: the project's earlier runs (other tests') would let the run go serial.
+    // Tracking off: the project's earlier runs (other tests') would let the run go serial; its
+    // shape alone keeps it on workers.
     const outcome = await recorded(args, { cwd: withAudit, env: { SLUICE_TRACKING: 'off' } });
     assertExit(outcome, 0);
     assertCommandHooks(outcome, args, 0, withAudit);

@@ -362,7 +362,7 @@ describe('sluice exit codes', { concurrency: true }, () => {
       });
     }
 
-    test('SIGTERM with --runner parallel: the node running in a worker settles, exit 130', async () => {
+    test('SIGTERM with --runner parallel (a chain: serial in the main thread): the running node settles, exit 130', async () => {
       const outcome = await cancel('SIGTERM', { args: ['--runner', 'parallel'] });
       assertExit(outcome, 130);
       assert.deepEqual(done(outcome.stderr), ['nap_first']);

@@ -170,7 +170,8 @@ describe('sluice run flags', { concurrency: true }, () => {
   });
 
   test('--runner sequential | parallel | async: every node runs; parallel runs them on worker threads', async () => {
-    // Tracking off: the project's earlier runs (other tests') would let the parallel run go serial.
+    // Tracking off: the project's earlier runs (other tests') would let the parallel run go serial;
+    // without them its shape (four of its seven nodes on the longest chain) keeps it on workers.
     const [sequential, parallel, asynchronous] = await Promise.all(
       ['sequential', 'parallel', 'async'].map((runner) =>
         run(['--runner', runner], { env: { SLUICE_TRACKING: 'off' } }),

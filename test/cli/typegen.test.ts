@@ -12,6 +12,7 @@ import type { Options } from 'prettier';
 import ts from 'typescript';
 import { assertExit, copyProject, ensureBuilt, REPO, sluice, write } from './support.ts';
 import { STARTER_COMPILER_OPTIONS } from '../support/type-check.ts';
+import { datasetTypesEnv } from '../../src/cli/dataset-types-file.ts';
 
 let project: string;
 const DECLARATION = join('src', 'sluice-datasets.d.ts');
@@ -77,6 +78,7 @@ test('typegen writes the types of schemas, dataset types and parameters, layered
   const staging = await sluice(['typegen', '--env', 'staging'], { cwd: project });
   assertExit(staging, 0);
   assert.match(readFileSync(join(project, DECLARATION), 'utf8'), /\(env staging\)/);
+  assert.equal(datasetTypesEnv(readFileSync(join(project, DECLARATION), 'utf8')), 'staging');
 
   // `sluice run` in the env the file follows refreshes a stale file: a new parameter appears
   // without running typegen.
@@ -186,4 +188,14 @@ test('`sluice run` reads nothing while no input of the types changed, and refres
   );
   assert.match((await run()).stderr, /^\[sluice\] refreshed /m);
   assert.match(readFileSync(declaration, 'utf8'), /stations: SchemaOutput<typeof schemas\.Station>;/);
+});
+
+test('datasetTypesEnv reads the env from the first line, whatever its name, and nothing else', () => {
+  const header = (env: string) =>
+    `// Written by \`sluice typegen\` (and refreshed by \`sluice run\`) from conf/ (env ${env}) and the\n// catalog's schemas...\n`;
+  for (const env of ['local', 'prod(eu)', 'a)b', 'with space', 'ünï$'])
+    assert.equal(datasetTypesEnv(header(env)), env);
+  assert.equal(datasetTypesEnv(header('prod').replace('\n', '\r\n')), 'prod', 'Windows line endings');
+  assert.equal(datasetTypesEnv('// written by hand\nexport {};\n'), undefined);
+  assert.equal(datasetTypesEnv(`export {};\n${header('prod')}`), undefined, 'only the first line counts');
 });

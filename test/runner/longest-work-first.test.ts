@@ -90,7 +90,7 @@ test('nodeCountEstimate: without durations every node counts the same, so the sh
     node(id, 'model', 'metrics', { name: 'evaluate' }),
   ]);
   assert.ok(Math.abs(saving(longChain) - 1 / 6) < 1e-12, `${saving(longChain)}`);
-  // Two equal branches: half, on two lanes; a third on three (no more than two run at once).
+  // Two equal branches: half, on two lanes and on three (no more than two run at once).
   const branches = new Pipeline([
     node(id, 'x', 'x1', { name: 'x1' }),
     node(id, 'x1', 'x2', { name: 'x2' }),

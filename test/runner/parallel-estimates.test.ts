@@ -133,6 +133,7 @@ test('a serial run stops the warm-up thread still loading the project, rather th
       { a_first: 1, b_second: 1, c_join: 100 },
       { maxWorkers: 2 },
     );
+    assert.deepEqual(events[0], { type: 'warm-up', workers: 1 }, 'the shape (a third saved) warmed one up');
     assert.ok(placed.every((event) => event.reason === 'serial'));
     assert.deepEqual(outputs.threads, { a: threadId, b: threadId, c: threadId });
     assert.deepEqual(

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Session } from '../../src/index.ts';
+import { ParallelRunner, Session } from '../../src/index.ts';
 import { BASIC, freshDataDir } from './support.ts';
 
 test('parallel runner: the second incremental run skips every node and writes the same report', async () => {
@@ -18,7 +18,8 @@ test('parallel runner: the second incremental run skips every node and writes th
       runtimeParams: { data_dir: dataDir },
       incremental: true,
     });
-    return session.run({ runner: 'parallel' });
+    // serialBelow: 0: by its shape the fixture would run serially in the main thread.
+    return session.run({ runner: new ParallelRunner({ serialBelow: 0 }) });
   };
   const first = await run();
   // Nodes whose inputs and outputs match a record of an earlier test run may be skipped already.

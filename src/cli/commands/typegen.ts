@@ -38,8 +38,8 @@ export async function typegenCommand(context: CliContext, options: { env?: strin
 /**
  * What `sluice run` does before running: refreshes `src/sluice-datasets.d.ts` when the project has
  * one and it is stale (configuration, schemas or pipelines changed). Unless one of its inputs
- * changed since it was last generated (dataset-types-inputs.ts), nothing is read. The run goes on whatever
- * happens here: a failure is one line on stderr.
+ * changed since it was last generated (dataset-types-inputs.ts), nothing but the file itself is
+ * read. The run goes on whatever happens here: a failure is one line on stderr.
  *
  * The file follows one configuration environment, the one `sluice typegen` last wrote it for (the
  * default unless `--env` said otherwise). A run in another environment leaves it alone: a
@@ -51,14 +51,15 @@ export async function refreshDatasetTypesBeforeRun(
   env: string,
   stderr: NodeJS.WritableStream,
 ): Promise<void> {
-  let written: string;
   try {
-    written = await readFile(join(settings.projectPath, DATASET_TYPES_FILE), 'utf8');
-  } catch {
-    return; // the project never ran `sluice typegen`
-  }
-  if ((datasetTypesEnv(written) ?? settings.defaultEnv) !== env) return;
-  try {
+    let written: string;
+    try {
+      written = await readFile(join(settings.projectPath, DATASET_TYPES_FILE), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // the project never ran `sluice typegen`
+      throw error;
+    }
+    if ((datasetTypesEnv(written) ?? settings.defaultEnv) !== env) return;
     const inputs = await datasetTypesInputs(settings, env);
     if (inputs !== undefined && (await datasetTypesCurrent(settings.projectPath, inputs))) return;
     if (await refreshDatasetTypes(settings, env)) stderr.write(`[sluice] refreshed ${DATASET_TYPES_FILE}\n`);

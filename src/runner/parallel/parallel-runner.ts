@@ -127,7 +127,8 @@ export class ParallelRunner implements Runner {
   readonly serialBelow: number;
   readonly #onTrace: ((event: ParallelTraceEvent) => void) | undefined;
   /**
-   * Workers `warmUp` started (none when the run will go serial whatever its estimates), until
+   * Workers `warmUp` started (none when the run will go serial whatever its estimates, or by its
+   * shape), until
    * `run` takes them or their warm-up is disposed.
    */
   #warm: Promise<WarmPool | undefined> | undefined;

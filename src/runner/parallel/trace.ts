@@ -60,7 +60,7 @@ export type ParallelTraceEvent =
  *   it needn't read again (docs/catalog.md, "Shared loads"); taken only when that worker is free;
  * - `any`: the first free worker;
  * - `serial`: the run went serially in the main thread (`serialBelow`): by the nodes' estimated
- *   durations, worker threads had too little to gain.
+ *   durations (or, without any, by the pipeline's shape), worker threads had too little to gain.
  */
 export type NodePlacementReason =
   | 'large-inputs'
