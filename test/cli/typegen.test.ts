@@ -4,7 +4,15 @@
  * stale (and only then), and the compiler then checking node functions against it (the project's own `sluice`).
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { format } from 'prettier';
@@ -198,4 +206,14 @@ test('datasetTypesEnv reads the env from the first line, whatever its name, and 
   assert.equal(datasetTypesEnv(header('prod').replace('\n', '\r\n')), 'prod', 'Windows line endings');
   assert.equal(datasetTypesEnv('// written by hand\nexport {};\n'), undefined);
   assert.equal(datasetTypesEnv(`export {};\n${header('prod')}`), undefined, 'only the first line counts');
+});
+
+test('a types file that cannot be read: the run says so on one line and goes on', async () => {
+  const broken = copyProject('numbers');
+  const declaration = join(broken, DECLARATION);
+  rmSync(declaration, { force: true });
+  mkdirSync(declaration, { recursive: true }); // a folder where the file should be: EISDIR
+  const outcome = await sluice(['run', '--pipeline', 'stats', '--progress', 'off'], { cwd: broken });
+  assertExit(outcome, 0);
+  assert.match(outcome.stderr, /^\[sluice\] could not refresh src\/sluice-datasets\.d\.ts: EISDIR/m);
 });

@@ -36,6 +36,22 @@ async function run(
   return { events, outputs, placed, estimated: events.filter((event) => event.type === 'estimate') };
 }
 
+/** Every node of the lanes fixture ran serially in the main thread (placed there, and ran there). */
+function assertSerialInMain(result: {
+  placed: { node: string; thread: number; reason: string }[];
+  outputs: { threads: { a: number; b: number; c: number } };
+}): void {
+  assert.deepEqual(
+    result.placed.map((event) => [event.node, event.thread, event.reason]),
+    [
+      ['a_first', 0, 'serial'],
+      ['b_second', 0, 'serial'],
+      ['c_join', 0, 'serial'],
+    ],
+  );
+  assert.deepEqual(result.outputs.threads, { a: threadId, b: threadId, c: threadId });
+}
+
 test('one lane: ready nodes go longest estimated work first, not in run order', async () => {
   const plain = await run(undefined, { maxWorkers: 1, serialBelow: 0 });
   assert.deepEqual(
@@ -64,15 +80,7 @@ test('a run whose lanes could save little runs serially in the main thread, with
   const [decision] = estimated as [Extract<ParallelTraceEvent, { type: 'estimate' }>];
   assert.ok(decision.serial);
   assert.ok(Math.abs(decision.saving - 1 / 102) < 1e-9, `saving ${decision.saving}`);
-  assert.deepEqual(
-    placed.map((event) => [event.node, event.thread, event.reason]),
-    [
-      ['a_first', 0, 'serial'],
-      ['b_second', 0, 'serial'],
-      ['c_join', 0, 'serial'],
-    ],
-  );
-  assert.deepEqual(outputs.threads, { a: threadId, b: threadId, c: threadId });
+  assertSerialInMain({ placed, outputs });
   assert.deepEqual(
     events.filter((event) => event.type === 'pool'),
     [{ type: 'pool', startedIn: 'run', workers: 0 }],
@@ -150,15 +158,7 @@ test('one lane without any estimate (a first run, or tracking off) goes serial; 
   // maxWorkers: 1 gives the lanes fixture one lane, as a chain has.
   const first = await run(undefined, { maxWorkers: 1 });
   assert.deepEqual(first.estimated, [{ type: 'estimate', saving: 0, serial: true, from: 'node-count' }]);
-  assert.deepEqual(
-    first.placed.map((event) => [event.node, event.thread, event.reason]),
-    [
-      ['a_first', 0, 'serial'],
-      ['b_second', 0, 'serial'],
-      ['c_join', 0, 'serial'],
-    ],
-  );
-  assert.deepEqual(first.outputs.threads, { a: threadId, b: threadId, c: threadId });
+  assertSerialInMain(first);
   // A one-node run has one lane too.
   const single = await run(undefined, { maxWorkers: 2 }, ['b_second']);
   assert.deepEqual(
@@ -187,15 +187,7 @@ test('without estimates, the shape decides: every node counts the same against s
   // The same three nodes, with a bar above what their shape lets two lanes save (a third).
   const serial = await run(undefined, { maxWorkers: 2, serialBelow: 0.4 });
   assert.deepEqual(serial.estimated, [{ type: 'estimate', saving: 1 / 3, serial: true, from: 'node-count' }]);
-  assert.deepEqual(
-    serial.placed.map((event) => [event.node, event.thread, event.reason]),
-    [
-      ['a_first', 0, 'serial'],
-      ['b_second', 0, 'serial'],
-      ['c_join', 0, 'serial'],
-    ],
-  );
-  assert.deepEqual(serial.outputs.threads, { a: threadId, b: threadId, c: threadId });
+  assertSerialInMain(serial);
   // Known from the selected pipeline before the catalog is built: no thread warms up for it.
   assert.deepEqual(
     serial.events.filter((event) => event.type === 'warm-up' || event.type === 'worker-ready'),
