@@ -49,8 +49,8 @@ export interface RunnerSettings {
    * whenever it is free (a node waiting for a lane takes whichever frees first), and starts one
    * worker fewer. Off: every node without large inputs in the main process runs on a worker
    * thread, where a node that crashes or hangs fails alone, and the main thread is always free to
-   * hand workers their next node, unless the whole run goes serial (`serialBelow`). Default false
-   * (docs/running.md).
+   * hand workers their next node, unless the whole run goes serial or the node is one the run can
+   * only start alone while no worker is ready (`serialBelow`). Default false (docs/running.md).
    */
   startInMainThread?: boolean;
   /**
@@ -59,7 +59,9 @@ export interface RunnerSettings {
    * tracking plugin), or, without timings, by the pipeline's shape with every node counting the
    * same: a chain always does, from its first run on (one lane saves nothing). Such a
    * run has the sequential runner's isolation: a node that crashes or hangs takes the run with it.
-   * Default 0.25; 0 never (docs/running.md, "Serial when parallel can't pay").
+   * Above 0, a node a parallel run can only start alone, while no worker thread is ready, runs in
+   * the main thread too rather than wait for one. Default 0.25; 0 never, for nodes that need a
+   * worker's isolation (docs/running.md, "Serial when parallel can't pay").
    */
   serialBelow?: number;
   /** Nodes in flight at once for the async runner. Default 8. */

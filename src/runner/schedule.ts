@@ -26,8 +26,8 @@ export interface ScheduleOptions {
   /**
    * Lets the runner steer which ready node takes a free slot: called once each time free slots
    * are filled, it returns a preference (or none). The earliest ready node it `wants`, among the
-   * first `PICK_WINDOW` in run order (or `order`), goes first; otherwise the earliest ready node.
-   * A preference goes before `order`: the parallel runner's keeps a branch's values in one thread.
+   * first `PICK_WINDOW` in run order (or `order`), goes first; otherwise the earliest ready node
+   * that would not wait for its thread (`waits`), else the earliest. A preference goes before `order`: the parallel runner's keeps a branch's values in one thread.
    */
   readonly prefer?: (() => NodePreference | undefined) | undefined;
   /**
@@ -43,6 +43,12 @@ export interface NodePreference {
   wants(node: Node): boolean;
   /** True once it can want nothing more this round: the rest go in run order, unasked. */
   readonly exhausted?: boolean;
+  /**
+   * True for a node that would only wait if it took the slot now (the parallel runner: a node
+   * that must run in a busy main thread). When no node is wanted, the earliest ready node that
+   * would not wait goes first, among the first `PICK_WINDOW`; if every one would, the earliest.
+   */
+  waits?(node: Node): boolean;
 }
 
 /** How many ready nodes a preference is asked about, at most, per free slot. */
@@ -210,18 +216,28 @@ class MinHeap<T> {
 
   /**
    * The first item in key order, among the first `PICK_WINDOW`, that `preference` wants; else
-   * the first item. Only called when there is one.
+   * the first that would not wait; else the first item. Only called when there is one.
    */
-  popPreferred(preference: { wants(item: T): boolean; readonly exhausted?: boolean | undefined }): T {
-    if (preference.exhausted) return this.pop()!;
+  popPreferred(preference: {
+    wants(item: T): boolean;
+    readonly exhausted?: boolean | undefined;
+    waits?(item: T): boolean;
+  }): T {
+    if (preference.exhausted && preference.waits === undefined) return this.pop()!;
     const passed: T[] = [];
+    let firstNotWaiting = -1;
     try {
       while (this.#items.length > 0 && passed.length < PICK_WINDOW) {
         const item = this.pop()!;
         passed.push(item);
-        if (preference.wants(item)) return passed.pop()!;
+        const wanting = !preference.exhausted;
+        if (wanting && preference.wants(item)) return passed.pop()!;
+        if (firstNotWaiting === -1 && preference.waits?.(item) !== true) {
+          firstNotWaiting = passed.length - 1;
+          if (!wanting) break;
+        }
       }
-      return passed.shift()!;
+      return passed.splice(Math.max(firstNotWaiting, 0), 1)[0]!;
     } finally {
       // Also when `wants` throws: no ready node is lost.
       for (const item of passed) this.push(item);

@@ -7,6 +7,8 @@
  *   large inputs the main thread holds then stays there (no copy to a worker).
  * - A large value a worker produced stays in that worker, and its readers go there (affinity): it
  *   never crosses threads. A small one is also copied to the main thread, once.
+ * - By default, a node the run can only start alone, while no worker is ready, runs in the main
+ *   thread (`alone`); `serialBelow: 0` keeps it on a worker.
  * - `mainThread: false` sends every node to a worker; the results are the same every way.
  *
  * And on the `lanes` fixture (two independent nodes, then one reading both), the default: the main
@@ -36,10 +38,16 @@ async function run(options: {
   mainThread: boolean;
   gated: boolean;
   startInMainThread?: boolean;
+  /** The readers of the 20k rows wait for count_small (SLUICE_PLACEMENT_HOLD). */
+  held?: boolean;
 }) {
   const events: ParallelTraceEvent[] = [];
-  const gate = join(mkdtempSync(join(tmpdir(), 'sluice-gate-')), 'open');
-  const outputs = await withEnv(options.gated ? { SLUICE_PLACEMENT_GATE: gate } : {}, async () => {
+  const files = mkdtempSync(join(tmpdir(), 'sluice-gate-'));
+  const env = {
+    ...(options.gated ? { SLUICE_PLACEMENT_GATE: join(files, 'gate') } : {}),
+    ...(options.held ? { SLUICE_PLACEMENT_HOLD: join(files, 'hold') } : {}),
+  };
+  const outputs = await withEnv(env, async () => {
     const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
     const runner = new ParallelRunner({
       maxWorkers: options.maxWorkers,
@@ -134,6 +142,72 @@ test('a large value stays in the worker that made it, and its readers run there 
   // Free outputs come back to the main thread, each once.
   for (const name of ['rows_summary', 'both_summary', 'small_summary', 'produced_in'])
     assert.equal(copies(name).length, 1, name);
+  assertResults(outputs);
+});
+
+test(
+  'by default, a node the run can only start alone, with no worker ready, runs in the main thread, and its large output keeps its readers there',
+  {
+    // The gate opens inside produce, so no worker can be ready when it is placed. Were produce sent
+    // to a worker, it would wait for the gate forever: the run would hang, failing at this timeout
+    // (the run itself takes a second or two).
+    timeout: 300_000,
+  },
+  async () => {
+    const { outputs, events, placed, copies } = await run({ maxWorkers: 2, mainThread: true, gated: true });
+    assert.deepEqual(placed('produce'), { type: 'node', node: 'produce', thread: 0, reason: 'alone' });
+    assert.equal(outputs.produced_in, 0);
+    for (const name of ['count_rows', 'also_rows'])
+      assert.deepEqual(placed(name), { type: 'node', node: name, thread: 0, reason: 'large-inputs' });
+    assert.deepEqual(copies('rows'), [], 'the 20k rows never left the main thread');
+    // count_small has no large input: it goes to a worker, as every such node does by default.
+    const small = placed('count_small');
+    assert.notEqual(small.thread, 0);
+    assert.equal(small.reason, 'any');
+    assert.equal(outputs.small_summary.thread, small.thread);
+    assert.deepEqual(
+      copies('small').map((copy) => [copy.from, copy.to, copy.elements]),
+      [[0, small.thread, 5]],
+    );
+    assertResults(outputs);
+  },
+);
+
+test(
+  'by default, a node that would only wait for the busy main thread does not take a lane from a node for a worker',
+  {
+    // Two lanes. count_rows and also_rows hold the main thread in turn until count_small, a node
+    // for a worker, has run: were the second lane given to the reader waiting for the main thread,
+    // count_small could never start, and the run would hang, failing at this timeout.
+    timeout: 300_000,
+  },
+  async () => {
+    const { outputs, placed } = await run({ maxWorkers: 2, mainThread: true, gated: true, held: true });
+    assert.deepEqual(placed('produce'), { type: 'node', node: 'produce', thread: 0, reason: 'alone' });
+    for (const name of ['count_rows', 'also_rows'])
+      assert.deepEqual(placed(name), { type: 'node', node: name, thread: 0, reason: 'large-inputs' });
+    assert.notEqual(placed('count_small').thread, 0);
+    assertResults(outputs);
+  },
+);
+
+test('serialBelow: 0 keeps a lone node on a worker: it waits for one rather than run in the main thread', async () => {
+  const events: ParallelTraceEvent[] = [];
+  const outputs = await withEnv({}, async () => {
+    const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
+    const runner = new ParallelRunner({
+      maxWorkers: 2,
+      serialBelow: 0,
+      onTrace: (event) => events.push(event),
+    });
+    return (await session.run({ runner })).outputs as unknown as Outputs;
+  });
+  const produce = events.find((event) => event.type === 'node' && event.node === 'produce');
+  assert.ok(produce?.type === 'node');
+  assert.notEqual(produce.thread, 0);
+  assert.notEqual(produce.reason, 'alone');
+  assert.notEqual(outputs.produced_in, 0);
+  for (const event of events) if (event.type === 'node') assert.notEqual(event.thread, 0, event.node);
   assertResults(outputs);
 });
 
@@ -295,7 +369,7 @@ for (const [label, options] of [
   ['startInMainThread: false', { startInMainThread: false }],
   ['by default', {}],
 ] as const)
-  test(`${label}, every node without large inputs runs on a worker`, async () => {
+  test(`${label}, every node without large inputs runs on a worker when none starts alone (two ready at once, then one with workers free)`, async () => {
     const events: ParallelTraceEvent[] = [];
     const outputs = await withEnv({}, async () => {
       const session = await Session.create({ projectPath: LANES, log: () => {} });
@@ -317,7 +391,7 @@ for (const [label, options] of [
     assert.ok(Object.values(outputs.threads).every((thread) => thread !== 0));
   });
 
-test('the defaults: the main thread runs only nodes on its large values; mainThread: false turns that off too', () => {
+test('the defaults: the main thread is not a lane (it runs only nodes on its large values, or alone); mainThread: false turns that off too', () => {
   assert.equal(new ParallelRunner().startInMainThread, false);
   assert.equal(new ParallelRunner({ startInMainThread: true }).startInMainThread, true);
   assert.equal(new ParallelRunner().mainThread, true);

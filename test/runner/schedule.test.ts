@@ -239,6 +239,32 @@ test('executeNodes: a preference takes the earliest ready node it wants; without
   assert.deepEqual(await startOrder(pipeline, 1, () => undefined), ['a', 'b', 'c', 'd']);
 });
 
+test('executeNodes: with no node wanted, the earliest that would not wait goes first; if all would, the earliest', async () => {
+  const pipeline = new Pipeline(
+    ['a', 'b', 'c', 'd'].map((name) => node(id, 'seed', `${name}_out`, { name })),
+  );
+  const waitsAB = () => ({ wants: () => false, waits: (n: { name: string }) => ['a', 'b'].includes(n.name) });
+  assert.deepEqual(await startOrder(pipeline, 1, waitsAB), ['c', 'd', 'a', 'b']);
+  // `waits` applies when the preference is exhausted too; `wants` is then not asked.
+  const exhausted = () => ({
+    exhausted: true,
+    wants: (): boolean => {
+      throw new Error('an exhausted preference is not asked');
+    },
+    waits: (n: { name: string }) => n.name !== 'd',
+  });
+  assert.deepEqual(await startOrder(pipeline, 1, exhausted), ['d', 'a', 'b', 'c']);
+  // A wanted node goes first even if it would wait.
+  const wantsA = () => ({ wants: (n: { name: string }) => n.name === 'a', waits: () => true });
+  assert.deepEqual(await startOrder(pipeline, 1, wantsA), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(await startOrder(pipeline, 1, () => ({ wants: () => false, waits: () => true })), [
+    'a',
+    'b',
+    'c',
+    'd',
+  ]);
+});
+
 test('executeNodes: a preference is asked about the first PICK_WINDOW ready nodes only', async () => {
   const names = Array.from({ length: PICK_WINDOW + 5 }, (_, i) => `n_${String(i).padStart(3, '0')}`);
   const pipeline = new Pipeline(names.map((name) => node(id, 'seed', `${name}_out`, { name })));

@@ -55,8 +55,9 @@ export interface ParallelRunnerOptions {
    * second core (docs/running.md). A node there also has no isolation: one that ends or blocks
    * its thread (`process.exit`, a native crash, an endless loop) takes the run with it, as on the
    * sequential runner, and cancellation can't terminate it. Off (the default), only nodes whose
-   * large inputs are in the main thread run there, every other node on a worker, where such a
-   * node fails alone.
+   * large inputs are in the main thread run there, and a node the run can only start alone while
+   * no worker is ready (see `serialBelow`); every other node runs on a worker, where such a node
+   * fails alone.
    */
   readonly startInMainThread?: boolean;
   /**
@@ -70,7 +71,11 @@ export interface ParallelRunnerOptions {
    * thread takes the run with it. Default 0.25 (`DEFAULT_SERIAL_BELOW`); 0 turns it off, for nodes
    * that need a worker's isolation. Without estimates (a project's first run, or tracking off)
    * every node counts the same, so the pipeline's shape decides: one long chain beside a short
-   * branch goes serial, two equal branches don't. Needs `mainThread`.
+   * branch goes serial, two equal branches don't. Above 0, a parallel run also runs in the main
+   * thread a node it can only start alone (no other node ready or running) while no worker is
+   * ready: nothing could run beside it, so waiting for a thread to load the project would only add
+   * that wait, and its outputs stay where every thread can get them (a pipeline's lone first load,
+   * say). Needs `mainThread`.
    */
   readonly serialBelow?: number;
   /** Told where each node runs, each memory value copied between threads, each worker ready. */
@@ -105,7 +110,8 @@ const DISPATCH_ATTEMPTS = 3;
  * node and dataset hooks fire in the worker (Kedro-Dagster's rule). A memory output that later
  * nodes read stays in the worker that produced it, and those nodes go to that worker (affinity); a
  * value needed elsewhere is copied, once, through the main process. A node whose memory inputs in
- * the main process are large runs in the main thread (`mainThread`), where they need no copy. With
+ * the main process are large runs in the main thread (`mainThread`), where they need no copy, as
+ * does a node the run can only start alone while no worker is ready (`serialBelow`). With
  * `startInMainThread` the main thread is one of the lanes: it runs a ready node whenever it is
  * free, and a node waiting for a worker goes to whichever lane frees first. Plugins
  * declared with `process: 'main'` receive the workers' node and dataset events here, relayed.
@@ -394,6 +400,13 @@ export class ParallelRunner implements Runner {
       // A worker still opening the project may be ready unheard, as a busy one may be free unheard.
       const mainLane = new MainThreadLane(() => pool.alive > pool.idle || pool.starting > 0);
       const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
+      // Nodes handed to a lane or running: the scheduler starts every node it can in one
+      // synchronous step, so a microtask later a node that counts only itself started alone.
+      let inFlight = 0;
+      const startsAlone = async () => {
+        await undefined;
+        return inFlight === 1;
+      };
       const places = {
         held,
         catalog,
@@ -419,7 +432,14 @@ export class ParallelRunner implements Runner {
           await mainLane.acquire(true);
           return { thread: 'main', reason: 'large-inputs' };
         }
-        if (!this.startInMainThread || remote.length > 0) return { thread: 'pool' };
+        if (remote.length > 0) return { thread: 'pool' };
+        if (!this.startInMainThread) {
+          if (this.serialBelow > 0 && pool.idle === 0 && mainLane.idle && (await startsAlone())) {
+            await mainLane.acquire(false);
+            return { thread: 'main', reason: 'alone' };
+          }
+          return { thread: 'pool' };
+        }
         if (mainLane.idle) {
           const reason = pool.alive === 0 ? 'workers-starting' : 'main-free';
           await mainLane.acquire(false);
@@ -473,6 +493,7 @@ export class ParallelRunner implements Runner {
             // there in the same step, so that readers are counted in the order they run in.
             let share: Readonly<Record<string, boolean>> | undefined;
             const sendShare = () => (share ??= shares?.send(node) ?? NO_SHARE);
+            inFlight++;
             try {
               const sharedNames = shares?.sharedInputs(node) ?? [];
               const memoryInputs = node.inputs.filter(
@@ -546,6 +567,8 @@ export class ParallelRunner implements Runner {
               // was the last reader of a shared load, no thread keeps that load for it.
               if (share === undefined && shares !== undefined) letGo(places, sendShare());
               throw error;
+            } finally {
+              inFlight--;
             }
           },
           afterNode: prepared.release,
@@ -553,7 +576,20 @@ export class ParallelRunner implements Runner {
           onBlocked: (node) => {
             if (shares !== undefined) letGo(places, shares.send(node));
           },
-          prefer: () => held.preferFor(pool.idleMembers, pool.alive),
+          prefer: () => {
+            const branch = held.preferFor(pool.idleMembers, pool.alive);
+            if (!this.mainThread || this.startInMainThread) return branch;
+            // The main thread is not a lane here: a node bound to it while it is busy would only
+            // wait there, holding a lane that a node for a worker could use meanwhile.
+            const waits = (node: Node) => !mainLane.idle && hasLargeMemoryInputs(node, catalog);
+            return {
+              waits,
+              wants: (node: Node) => branch !== undefined && !waits(node) && branch.wants(node),
+              get exhausted() {
+                return branch?.exhausted ?? true;
+              },
+            };
+          },
         });
         // A worker that could not load the project fails the run even if the others did all the
         // work: the project is broken for some thread (the old pool waited for all of them first).
