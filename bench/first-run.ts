@@ -1,10 +1,12 @@
 /**
  * The parallel runner against the sequential runner, on a project's first run (no history: the
  * runner has no node duration estimates) and once the run store has some (`npm run build && npm
- * run bench:first-run`). Two real projects, each run by the compiled CLI:
+ * run bench:first-run`). Three real projects, each run by the compiled CLI:
  *
  *   - starter: the project `sluice new` writes, a three-node chain;
- *   - spaceflights: examples/spaceflights as it is, two branches that meet.
+ *   - spaceflights: examples/spaceflights as it is, two branches that meet;
+ *   - io: bench:realistic's I/O-heavy pipeline, one 200k-row CSV load read by four nodes (its data
+ *     generated with bench:realistic's fixed seed into .bench-data/realistic, once, about 80 MB).
  *
  * "first run" passes `--no-tracking`, so that no run reads or leaves history; "with history" runs
  * each runner once unmeasured first, with tracking on as by default. Rounds alternate the runners
@@ -17,6 +19,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { median } from '../src/median.ts';
+import { generateData } from './realistic/generate.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'sluice.js');
@@ -25,7 +28,8 @@ const WORK = join(ROOT, '.bench-data', 'first-run');
 const ROUNDS = Math.max(1, Number.parseInt(process.env.BENCH_ROUNDS ?? '', 10) || 8);
 const RUNNERS = ['sequential', 'parallel'] as const;
 type RunnerName = (typeof RUNNERS)[number];
-const USAGE_PROBE = join(ROOT, 'bench', 'realistic', 'shared', 'rss.mjs');
+const REALISTIC = join(ROOT, 'bench', 'realistic');
+const USAGE_PROBE = join(REALISTIC, 'shared', 'rss.mjs');
 
 const load = () => loadavg()[0]!.toFixed(2);
 
@@ -35,7 +39,7 @@ function linkSluice(project: string): void {
     symlinkSync(ROOT, join(project, 'node_modules', 'sluice'));
 }
 
-function setUp(): Record<string, string> {
+async function setUp(): Promise<Record<string, string>> {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const starter = join(WORK, 'starter');
@@ -47,7 +51,16 @@ function setUp(): Record<string, string> {
     filter: (source) => !/node_modules|\.sluice|0[2-9]_/.test(source.slice(ROOT.length)),
   });
   linkSluice(spaceflights);
-  return { starter, spaceflights };
+  // io imports ../shared/ (bench:realistic's stopwatch, idle unless asked): the same layout here.
+  const data = join(ROOT, '.bench-data', 'realistic');
+  await generateData(data);
+  cpSync(join(REALISTIC, 'shared'), join(WORK, 'shared'), { recursive: true });
+  const io = join(WORK, 'io');
+  cpSync(join(REALISTIC, 'io'), io, { recursive: true, filter: (source) => !source.endsWith('floor.ts') });
+  mkdirSync(join(io, 'data'), { recursive: true });
+  symlinkSync(join(data, 'io', 'data', '01_raw'), join(io, 'data', '01_raw'));
+  linkSluice(io);
+  return { starter, spaceflights, io };
 }
 
 interface Timed {
@@ -74,7 +87,7 @@ const min = (values: readonly number[]) => Math.min(...values);
 console.log(
   `Sluice first-run benchmark: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${ROUNDS} rounds`,
 );
-const projects = setUp();
+const projects = await setUp();
 const results: Record<string, Record<string, Record<RunnerName, { wall_ms: number; cpu_ms: number }>>> = {};
 for (const [name, project] of Object.entries(projects)) {
   results[name] = {};
