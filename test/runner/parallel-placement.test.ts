@@ -154,7 +154,7 @@ test(
     timeout: 300_000,
   },
   async () => {
-    const { outputs, events, placed, copies } = await run({ maxWorkers: 2, mainThread: true, gated: true });
+    const { outputs, placed, copies } = await run({ maxWorkers: 2, mainThread: true, gated: true });
     assert.deepEqual(placed('produce'), { type: 'node', node: 'produce', thread: 0, reason: 'alone' });
     assert.equal(outputs.produced_in, 0);
     for (const name of ['count_rows', 'also_rows'])
