@@ -56,7 +56,12 @@ async function setUp(): Promise<Record<string, string>> {
   await generateData(data);
   cpSync(join(REALISTIC, 'shared'), join(WORK, 'shared'), { recursive: true });
   const io = join(WORK, 'io');
-  cpSync(join(REALISTIC, 'io'), io, { recursive: true, filter: (source) => !source.endsWith('floor.ts') });
+  // Only the project: not what a run of it in place left behind (its history, outputs, links).
+  cpSync(join(REALISTIC, 'io'), io, {
+    recursive: true,
+    filter: (source) =>
+      !/node_modules|\.sluice|[/\\]data([/\\]|$)|floor\.ts$/.test(source.slice(REALISTIC.length)),
+  });
   mkdirSync(join(io, 'data'), { recursive: true });
   symlinkSync(join(data, 'io', 'data', '01_raw'), join(io, 'data', '01_raw'));
   linkSluice(io);
@@ -72,7 +77,10 @@ function runOnce(project: string, runner: RunnerName, tracking: boolean): Timed 
   const args = ['--import', USAGE_PROBE, CLI, 'run', '--progress', 'off', '--runner', runner];
   if (!tracking) args.push('--no-tracking');
   const started = performance.now();
-  const result = spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8' });
+  // io's config reads SLUICE_BENCH_START_IN_MAIN (bench:realistic's variants): the default here.
+  const env = { ...process.env };
+  delete env['SLUICE_BENCH_START_IN_MAIN'];
+  const result = spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8', env });
   const wallMs = performance.now() - started;
   if (result.status !== 0)
     throw new Error(

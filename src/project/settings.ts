@@ -47,10 +47,10 @@ export interface RunnerSettings {
   /**
    * The parallel runner counts the main thread as one of its lanes: it runs a ready node there
    * whenever it is free (a node waiting for a lane takes whichever frees first), and starts one
-   * worker fewer. Off: every node without large inputs in the main process runs on a worker
-   * thread, where a node that crashes or hangs fails alone, and the main thread is always free to
-   * hand workers their next node, unless the whole run goes serial or the node is one the run can
-   * only start alone while no worker is ready (`serialBelow`). Default false (docs/running.md).
+   * worker fewer. Off: nodes run on worker threads, where a node that crashes or hangs fails by
+   * itself, and the main thread is free to hand workers their next node; the main thread runs
+   * only nodes on large memory values it holds, a node the run starts alone before any worker is
+   * ready, and serial runs (`serialBelow`). Default false (docs/running.md).
    */
   startInMainThread?: boolean;
   /**
@@ -61,7 +61,8 @@ export interface RunnerSettings {
    * run has the sequential runner's isolation: a node that crashes or hangs takes the run with it.
    * Above 0, a node a parallel run can only start alone, while no worker thread is ready, runs in
    * the main thread too rather than wait for one. Default 0.25; 0 never, for nodes that need a
-   * worker's isolation (docs/running.md, "Serial when parallel can't pay").
+   * worker's isolation (docs/running.md, "Serial when parallel can't pay" and "A lone node before
+   * any worker is ready").
    */
   serialBelow?: number;
   /** Nodes in flight at once for the async runner. Default 8. */

@@ -15,7 +15,7 @@ export interface ScheduleOptions {
   readonly continueOnFailure?: boolean | undefined;
   readonly state: RunState;
   /** Runs one node (in this process or elsewhere); `'skipped'` when a plugin skipped it (`nodeSkip`). */
-  readonly execute: (node: Node) => Promise<NodeOutcome | void>;
+  readonly execute: (node: Node, scheduling: NodeScheduling) => Promise<NodeOutcome | void>;
   /** Called after each node completes, before its children are scheduled. */
   readonly afterNode?: ((node: Node) => void | Promise<void>) | undefined;
   /**
@@ -27,7 +27,8 @@ export interface ScheduleOptions {
    * Lets the runner steer which ready node takes a free slot: called once each time free slots
    * are filled, it returns a preference (or none). The earliest ready node it `wants`, among the
    * first `PICK_WINDOW` in run order (or `order`), goes first; otherwise the earliest ready node
-   * that would not wait for its thread (`waits`), else the earliest. A preference goes before `order`: the parallel runner's keeps a branch's values in one thread.
+   * that would not wait for its thread (`waits`), else the earliest. A preference goes before
+   * `order`: the parallel runner's keeps a branch's values in one thread.
    */
   readonly prefer?: (() => NodePreference | undefined) | undefined;
   /**
@@ -37,11 +38,23 @@ export interface ScheduleOptions {
   readonly order?: readonly Node[] | undefined;
 }
 
+/** What `executeNodes` tells a node it runs about the rest of the run. */
+export interface NodeScheduling {
+  /**
+   * True while the node asking is the only one running (its children not yet ready) and no other
+   * node is ready: nothing could run beside it until it ends.
+   */
+  alone(): boolean;
+}
+
 /** A runner's wish for the next node (see `ScheduleOptions.prefer`). */
 export interface NodePreference {
   /** True to take `node` now. Called in run order (or `order`); a `true` means the node is taken. */
   wants(node: Node): boolean;
-  /** True once it can want nothing more this round: the rest go in run order, unasked. */
+  /**
+   * True once it can want nothing more this round: `wants` is not asked any more, and the rest go
+   * in run order (nodes that would `wait` last).
+   */
   readonly exhausted?: boolean;
   /**
    * True for a node that would only wait if it took the slot now (the parallel runner: a node
@@ -98,6 +111,7 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
   };
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
+  const scheduling: NodeScheduling = { alone: () => running === 1 && ready.size === 0 };
 
   const complete = async (node: Node, outcome: NodeOutcome | void) => {
     // A skipped node counts as done: its children run, and a resumed run needn't repeat it.
@@ -144,7 +158,7 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
       while (!stopping && running < options.concurrency && ready.size > 0) {
         const node = preference === undefined ? ready.pop()! : ready.popPreferred(preference);
         running++;
-        options.execute(node).then(
+        options.execute(node, scheduling).then(
           (outcome) =>
             complete(node, outcome).then(settled, (error: unknown) => {
               fail(node, error);

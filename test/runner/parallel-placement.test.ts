@@ -15,7 +15,7 @@
  * thread is one of the lanes, and a node waiting for a lane takes whichever frees first.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -149,8 +149,8 @@ test(
   'by default, a node the run can only start alone, with no worker ready, runs in the main thread, and its large output keeps its readers there',
   {
     // The gate opens inside produce, so no worker can be ready when it is placed. Were produce sent
-    // to a worker, it would wait for the gate forever: the run would hang, failing at this timeout
-    // (the run itself takes a second or two).
+    // to a worker, the worker would wait for the gate until the fixture gives up (a minute), and
+    // the run would fail with that error.
     timeout: 300_000,
   },
   async () => {
@@ -178,7 +178,8 @@ test(
   {
     // Two lanes. count_rows and also_rows hold the main thread in turn until count_small, a node
     // for a worker, has run: were the second lane given to the reader waiting for the main thread,
-    // count_small could never start, and the run would hang, failing at this timeout.
+    // count_small could not start until the fixture gives up waiting for it (a minute), and the
+    // run would fail with that error.
     timeout: 300_000,
   },
   async () => {
@@ -193,12 +194,19 @@ test(
 
 test('serialBelow: 0 keeps a lone node on a worker: it waits for one rather than run in the main thread', async () => {
   const events: ParallelTraceEvent[] = [];
-  const outputs = await withEnv({}, async () => {
+  // The workers wait at the gate until the run has its pool (the trace's `pool` event): the
+  // scheduler then places produce in the same synchronous step, so no worker can have been heard
+  // ready, and produce must wait for one.
+  const gate = join(mkdtempSync(join(tmpdir(), 'sluice-gate-')), 'gate');
+  const outputs = await withEnv({ SLUICE_PLACEMENT_GATE: gate }, async () => {
     const session = await Session.create({ projectPath: PLACEMENT, log: () => {} });
     const runner = new ParallelRunner({
       maxWorkers: 2,
       serialBelow: 0,
-      onTrace: (event) => events.push(event),
+      onTrace: (event) => {
+        events.push(event);
+        if (event.type === 'pool') writeFileSync(gate, 'open');
+      },
     });
     return (await session.run({ runner })).outputs as unknown as Outputs;
   });

@@ -13,6 +13,7 @@ import { runNode } from '../run-node.ts';
 import { bestParallelSaving, estimateRun, nodeCountEstimate } from '../longest-work-first.ts';
 import type { RunEstimate } from '../longest-work-first.ts';
 import { executeNodes } from '../schedule.ts';
+import type { NodeScheduling } from '../schedule.ts';
 import { SharedLoads } from '../shared-loads.ts';
 import { MAIN_WORKER } from '../worker-names.ts';
 import { NodeNotStartedError, ParallelRunnerError } from './errors.ts';
@@ -400,13 +401,6 @@ export class ParallelRunner implements Runner {
       // A worker still opening the project may be ready unheard, as a busy one may be free unheard.
       const mainLane = new MainThreadLane(() => pool.alive > pool.idle || pool.starting > 0);
       const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
-      // Nodes handed to a lane or running: the scheduler starts every node it can in one
-      // synchronous step, so a microtask later a node that counts only itself started alone.
-      let inFlight = 0;
-      const startsAlone = async () => {
-        await undefined;
-        return inFlight === 1;
-      };
       const places = {
         held,
         catalog,
@@ -426,6 +420,7 @@ export class ParallelRunner implements Runner {
         memoryInputs: readonly string[],
         remote: readonly string[],
         sharedNames: readonly string[],
+        scheduling: NodeScheduling,
       ): Promise<Lane> => {
         if (!this.mainThread) return { thread: 'pool' };
         if (hasLargeMemoryInputs(node, catalog)) {
@@ -434,7 +429,10 @@ export class ParallelRunner implements Runner {
         }
         if (remote.length > 0) return { thread: 'pool' };
         if (!this.startInMainThread) {
-          if (this.serialBelow > 0 && pool.idle === 0 && mainLane.idle && (await startsAlone())) {
+          // No worker has been ready yet (none died: a project that kills threads gets no node
+          // without isolation), and nothing could run beside the node meanwhile.
+          const noWorkerYet = pool.alive === 0 && pool.died === 0 && startupFailure === undefined;
+          if (this.serialBelow > 0 && noWorkerYet && mainLane.idle && scheduling.alone()) {
             await mainLane.acquire(false);
             return { thread: 'main', reason: 'alone' };
           }
@@ -488,12 +486,11 @@ export class ParallelRunner implements Runner {
             signal === undefined ? stopScheduling.signal : AbortSignal.any([signal, stopScheduling.signal]),
           continueOnFailure: options.continueOnFailure,
           state: prepared.state,
-          execute: async (node) => {
+          execute: async (node, scheduling) => {
             // A node's shared inputs are counted as read when it starts on a thread, and planned
             // there in the same step, so that readers are counted in the order they run in.
             let share: Readonly<Record<string, boolean>> | undefined;
             const sendShare = () => (share ??= shares?.send(node) ?? NO_SHARE);
-            inFlight++;
             try {
               const sharedNames = shares?.sharedInputs(node) ?? [];
               const memoryInputs = node.inputs.filter(
@@ -501,7 +498,7 @@ export class ParallelRunner implements Runner {
               );
               held.assertNotLost(node.name, memoryInputs, catalog);
               const remote = memoryInputs.filter((name) => held.onlyInWorkers(name, catalog));
-              const lane = await chooseLane(node, memoryInputs, remote, sharedNames);
+              const lane = await chooseLane(node, memoryInputs, remote, sharedNames, scheduling);
               if (lane.thread === 'main') {
                 try {
                   this.#trace({ type: 'node', node: node.name, thread: 0, reason: lane.reason });
@@ -567,8 +564,6 @@ export class ParallelRunner implements Runner {
               // was the last reader of a shared load, no thread keeps that load for it.
               if (share === undefined && shares !== undefined) letGo(places, sendShare());
               throw error;
-            } finally {
-              inFlight--;
             }
           },
           afterNode: prepared.release,
@@ -578,15 +573,15 @@ export class ParallelRunner implements Runner {
           },
           prefer: () => {
             const branch = held.preferFor(pool.idleMembers, pool.alive);
-            if (!this.mainThread || this.startInMainThread) return branch;
-            // The main thread is not a lane here: a node bound to it while it is busy would only
-            // wait there, holding a lane that a node for a worker could use meanwhile.
+            if (!this.mainThread) return branch;
+            // A node bound to the main thread while it is busy would only wait there, holding a
+            // lane that a node for a worker could use meanwhile.
             const waits = (node: Node) => !mainLane.idle && hasLargeMemoryInputs(node, catalog);
             return {
               waits,
               wants: (node: Node) => branch !== undefined && !waits(node) && branch.wants(node),
               get exhausted() {
-                return branch?.exhausted ?? true;
+                return branch === undefined || (branch.exhausted ?? false);
               },
             };
           },

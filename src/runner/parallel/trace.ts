@@ -55,8 +55,9 @@ export type ParallelTraceEvent =
  *   lane (`startInMainThread`: the main thread is one of the lanes);
  * - `main-queued`: no worker thread had started, and the main thread was busy only with nodes
  *   that must run there (`large-inputs`): the node waits for it rather than start a thread;
- * - `alone`: the only node the run could start, with no worker ready: the main thread runs it
- *   rather than wait for one, as nothing else could run meanwhile (`serialBelow` above 0);
+ * - `alone`: the only node the run could start, before any worker was ready (and none had died):
+ *   the main thread runs it rather than wait for one, as nothing else could run meanwhile
+ *   (`serialBelow` above 0);
  * - `affinity`: the worker that keeps (some of) its memory inputs;
  * - `shared-load`: the worker that holds the shared load of (some of) its persisted inputs, which
  *   it needn't read again (docs/catalog.md, "Shared loads"); taken only when that worker is free;
