@@ -153,22 +153,28 @@ export async function executeNodes(pipeline: Pipeline, options: ScheduleOptions)
   try {
     while (true) {
       const stopping = firstError !== undefined || signal?.aborted === true;
-      const preference =
-        !stopping && running < options.concurrency && ready.size > 1 ? options.prefer?.() : undefined;
-      while (!stopping && running < options.concurrency && ready.size > 0) {
-        const node = preference === undefined ? ready.pop()! : ready.popPreferred(preference);
-        running++;
-        options.execute(node, scheduling).then(
-          (outcome) =>
-            complete(node, outcome).then(settled, (error: unknown) => {
+      try {
+        const preference =
+          !stopping && running < options.concurrency && ready.size > 1 ? options.prefer?.() : undefined;
+        while (!stopping && running < options.concurrency && ready.size > 0) {
+          const node = preference === undefined ? ready.pop()! : ready.popPreferred(preference);
+          running++;
+          options.execute(node, scheduling).then(
+            (outcome) =>
+              complete(node, outcome).then(settled, (error: unknown) => {
+                fail(node, error);
+                settled();
+              }),
+            (error: unknown) => {
               fail(node, error);
               settled();
-            }),
-          (error: unknown) => {
-            fail(node, error);
-            settled();
-          },
-        );
+            },
+          );
+        }
+      } catch (thrown) {
+        // The runner's preference failed: stop scheduling, as on a node's failure, so that the
+        // nodes running settle before the run fails with it.
+        firstError ??= asError(thrown);
       }
       if (running === 0) break;
       await new Promise<void>((resolve) => (wake = resolve));

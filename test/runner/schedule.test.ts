@@ -265,6 +265,46 @@ test('executeNodes: with no node wanted, the earliest that would not wait goes f
   ]);
 });
 
+test('executeNodes: a preference that throws stops scheduling; the run fails with its error once the running nodes settle', async () => {
+  // first and slow start together; once first is done, a, b and c are ready and the preference
+  // fails while slow still runs.
+  const pipeline = new Pipeline([
+    node(id, 'seed', 'first_out', { name: 'first' }),
+    node(id, 'seed', 'slow_out', { name: 'slow' }),
+    ...['a', 'b', 'c'].map((name) => node(id, 'first_out', `${name}_out`, { name })),
+  ]);
+  const events: string[] = [];
+  let releaseSlow: () => void = () => {};
+  const slowDone = new Promise<void>((resolve) => (releaseSlow = resolve));
+  const broken = new Error('the preference broke');
+  await assert.rejects(
+    executeNodes(pipeline, {
+      concurrency: 2,
+      state: newRunState(),
+      execute: async (n) => {
+        events.push(`start ${n.name}`);
+        if (n.name === 'slow') await slowDone;
+        events.push(`end ${n.name}`);
+      },
+      afterNode: (n) => {
+        if (n.name === 'first') setImmediate(releaseSlow);
+      },
+      // The first fill (first and slow) goes unsteered; the next one asks and fails.
+      prefer: () =>
+        events.length === 0
+          ? undefined
+          : {
+              wants: () => {
+                throw broken;
+              },
+            },
+    }),
+    (error) => error === broken,
+  );
+  // Nothing started after the failure, and slow ended before the run failed.
+  assert.deepEqual(events, ['start first', 'end first', 'start slow', 'end slow']);
+});
+
 test('executeNodes: a preference is asked about the first PICK_WINDOW ready nodes only', async () => {
   const names = Array.from({ length: PICK_WINDOW + 5 }, (_, i) => `n_${String(i).padStart(3, '0')}`);
   const pipeline = new Pipeline(names.map((name) => node(id, 'seed', `${name}_out`, { name })));
