@@ -401,6 +401,10 @@ export class ParallelRunner implements Runner {
       // A worker still opening the project may be ready unheard, as a busy one may be free unheard.
       const mainLane = new MainThreadLane(() => pool.alive > pool.idle || pool.starting > 0);
       const read = new Set(prepared.pipeline.nodes.flatMap((node) => node.inputs));
+      // A node bound to the main thread while it is busy would only wait there, holding a lane
+      // that a node for a worker could use meanwhile: the scheduler passes over it (`prefer`).
+      const waits = (node: Node) => !mainLane.idle && hasLargeMemoryInputs(node, catalog);
+      const onlyNotWaiting = { waits, wants: () => false, exhausted: true };
       const places = {
         held,
         catalog,
@@ -574,14 +578,12 @@ export class ParallelRunner implements Runner {
           prefer: () => {
             const branch = held.preferFor(pool.idleMembers, pool.alive);
             if (!this.mainThread) return branch;
-            // A node bound to the main thread while it is busy would only wait there, holding a
-            // lane that a node for a worker could use meanwhile.
-            const waits = (node: Node) => !mainLane.idle && hasLargeMemoryInputs(node, catalog);
+            if (branch === undefined) return onlyNotWaiting;
             return {
               waits,
-              wants: (node: Node) => branch !== undefined && !waits(node) && branch.wants(node),
+              wants: (node: Node) => !waits(node) && branch.wants(node),
               get exhausted() {
-                return branch === undefined || (branch.exhausted ?? false);
+                return branch.exhausted ?? false;
               },
             };
           },
