@@ -25,15 +25,15 @@
  * The last line is one JSON object for tools.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse/sync';
-import { build } from 'esbuild';
 import { createDatasetTypeRegistry, createHookManager, MemoryDataset } from '../dist/index.js';
 import { WorkerHandle } from '../dist/runner/parallel/worker-handle.js';
 import { generateData } from './realistic/generate.ts';
+import { layOutProject } from './realistic/lay-out.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DATA = join(ROOT, '.bench-data', 'realistic');
@@ -91,32 +91,7 @@ console.log(
 const generated = await generateData(DATA);
 log(`data: ${(generated.bytes / 1e6).toFixed(0)} MB in ${DATA}${generated.fresh ? ' (generated now)' : ''}`);
 
-// The projects import ../shared/ (the stopwatch plugin, the floor's I/O) and, for spaceflights,
-// ../../../examples/spaceflights: the same paths from bench/realistic/ and from here.
-cpSync(join(TEMPLATES, 'shared'), join(DATA, 'shared'), { recursive: true });
-for (const name of PIPELINES) {
-  const project = join(DATA, name);
-  if (name === 'spaceflights') {
-    cpSync(join(ROOT, 'examples', 'spaceflights'), project, {
-      recursive: true,
-      filter: (source) => !/node_modules|\.sluice|0[2-9]_/.test(source.slice(ROOT.length)),
-    });
-  }
-  cpSync(join(TEMPLATES, name), project, { recursive: true });
-  mkdirSync(join(project, 'node_modules'), { recursive: true });
-  if (!existsSync(join(project, 'node_modules', 'sluice')))
-    symlinkSync(ROOT, join(project, 'node_modules', 'sluice'));
-  // The floor is compiled once, as Sluice compiles a project once into .sluice/cache.
-  await build({
-    entryPoints: [join(project, 'floor.ts')],
-    outfile: join(project, 'floor.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'error',
-  });
-}
+for (const name of PIPELINES) await layOutProject(DATA, name);
 
 const RSS_PRELOAD = join(TEMPLATES, 'shared', 'rss.mjs');
 

@@ -13,6 +13,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'yaml';
 import type { ZodType } from 'zod';
 import { readCsv, readParquet, writeJson, writeParquet } from '../shared/floor-io.ts';
+import { mark } from '../shared/marks.ts';
 import {
   Company,
   LinearModel,
@@ -50,6 +51,7 @@ async function persist<T>(path: string, rows: T[], name: string, schema: ZodType
 }
 
 const { model_options: options } = parse(readFileSync('conf/base/parameters_data_science.yml', 'utf8'));
+mark('load:companies');
 const companies = readCsv('data/01_raw/companies.csv', {
   id: 'number',
   total_fleet_count: 'number',
@@ -70,6 +72,7 @@ const reviews = readCsv(
 ) as unknown as Review[];
 check('reviews', reviews, Review);
 
+mark('load:shuttles');
 const workbook = new ExcelJS.Workbook();
 await workbook.xlsx.readFile('data/01_raw/shuttles.xlsx');
 const sheet = workbook.worksheets[0]!;
@@ -82,7 +85,7 @@ sheet.eachRow((row) => {
   if (header === undefined) header = values.map(String);
   else shuttles.push(Object.fromEntries(header.map((name, i) => [name, values[i] ?? null])));
 });
-
+mark('loaded:shuttles');
 check('shuttles', shuttles, Shuttle);
 
 let preprocessedCompanies = preprocessCompanies(companies);
@@ -109,3 +112,4 @@ const regressor = trainModel(xTrain, yTrain, options.features);
 check('regressor', [regressor], LinearModel);
 writeJson(`data/06_models/regressor.json/floor/regressor.json`, regressor);
 writeJson('data/08_reporting/metrics.json', evaluateModel(regressor, xTest, yTest));
+mark('end');
