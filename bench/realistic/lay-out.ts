@@ -4,7 +4,9 @@
  * benchmark's files over it), `<work>/shared` the stopwatch, the marks and the floor's I/O that
  * the projects import as ../shared/, `node_modules/sluice` links this checkout, and the floor is
  * compiled once to floor.mjs, as Sluice compiles a project once into .sluice/cache. The data is
- * not copied: bench:realistic generates it (generate.ts), and spaceflights brings its own.
+ * not copied: bench:realistic generates it (generate.ts), and spaceflights brings its own. The
+ * layout mirrors bench/realistic/ itself (../shared/ beside each project), so that the io and cpu
+ * templates typecheck where they are.
  */
 import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
